@@ -1,0 +1,31 @@
+# Two commands do all the set-up on a fresh machine:
+#   make demo   installs what is missing, then serves the app with the demo campaigns
+#   make test   installs what is missing, then runs the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+
+.PHONY: demo test setup bench clean
+
+demo: setup
+	$(BIN)/survey serve --demo --port $(PORT)
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+bench: setup
+	$(BIN)/python benchmarks/submit.py
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml scripts/system-packages.sh
+	bash scripts/system-packages.sh
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[test]"
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV)

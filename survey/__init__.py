@@ -1,0 +1,47 @@
+"""Porteur de parole: collect what inhabitants say, on tablets, QR posters and paper."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from . import config as configuration
+from .services import Services
+
+__version__ = "0.1.0"
+
+
+class DataFolderError(RuntimeError):
+    """The data folder cannot be created or written: said in French to the user."""
+
+
+def _check_data_dir(path: Path) -> None:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DataFolderError(f"Impossible de créer le dossier de données « {path} » ({exc.strerror}).") from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise DataFolderError(f"Le dossier de données « {path} » n'est pas accessible en écriture.")
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """The application factory (as in the Flask tutorial)."""
+    app = Flask(__name__)
+    app.config.update(configuration.build(test_config))
+    data_dir = Path(app.config["DATA_DIR"])
+    _check_data_dir(data_dir)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = configuration.secret_key(data_dir)
+
+    app.extensions["survey"] = Services.open(app.config)
+    CSRFProtect(app)
+
+    from . import errors, public, security
+    errors.init_app(app)
+    security.init_app(app)
+    app.register_blueprint(public.bp)
+    app.add_url_rule("/", endpoint="index")
+    return app

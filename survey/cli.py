@@ -1,0 +1,134 @@
+"""The ``survey`` command: serve, load the demo, list campaigns, check questionnaires."""
+
+from __future__ import annotations
+
+import errno
+import socket
+import sys
+from pathlib import Path
+
+import click
+
+from . import DataFolderError, create_app
+from .demo import load_demo
+from .questionnaires import load_library
+
+data_option = click.option("--data", "data_dir", type=click.Path(file_okay=False), envvar="SURVEY_DATA",
+                           default="data", show_default=True, help="Dossier des données.")
+
+
+def make_app(data_dir: str, **extra):
+    try:
+        return create_app({"DATA_DIR": data_dir, **extra})
+    except DataFolderError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.group(help="Porteur de parole : recueillir la parole des habitants.")
+def main():
+    pass
+
+
+@main.command(help="Vérifie les fichiers de questionnaires et dit chaque problème.")
+@click.option("--questionnaires", "folder", type=click.Path(exists=True, file_okay=False), default=None,
+              help="Dossier des questionnaires (par défaut : questionnaires/).")
+def check(folder):
+    from .config import DEFAULTS
+    folder = folder or DEFAULTS["QUESTIONNAIRES_DIR"]
+    library = load_library(folder)
+    for q in library:
+        click.echo(f"OK  {q.id} (version {q.version}, {len(q.answerable)} questions)")
+    for problem in library.problems:
+        click.echo(f"ERREUR  {problem}", err=True)
+    if library.problems:
+        raise SystemExit(1)
+    if not library.questionnaires:
+        click.echo(f"Aucun questionnaire dans {folder}.", err=True)
+        raise SystemExit(1)
+
+
+@main.command(help="Crée les campagnes de démonstration (une par questionnaire).")
+@data_option
+def demo(data_dir):
+    app = make_app(data_dir)
+    created = load_demo(app.extensions["survey"])
+    click.echo(f"{len(created)} campagne(s) de démonstration créée(s) dans {app.config['DATA_DIR']}.")
+
+
+@main.command(help="Liste les campagnes (identifiant et titre).")
+@data_option
+def campaigns(data_dir):
+    app = make_app(data_dir)
+    items = app.extensions["survey"].campaigns.all()
+    if not items:
+        click.echo("Aucune campagne. Lancez « survey demo » pour créer les campagnes de démonstration.")
+    for c in items:
+        click.echo(f"{c.id}\t{c.title}")
+
+
+def lan_addresses() -> list[str]:
+    """This machine's IPv4 addresses other than loopback (no network traffic)."""
+    found = []
+    try:
+        for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
+            address = info[4][0]
+            if not address.startswith("127.") and address not in found:
+                found.append(address)
+    except OSError:
+        pass
+    return found
+
+
+def check_port(host: str, port: int) -> None:
+    probe = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        probe.bind((host, port))
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise click.ClickException(
+                f"Le port {port} est déjà utilisé par un autre programme. "
+                f"Choisissez-en un autre, par exemple : survey serve --port {port + 1}") from None
+        raise click.ClickException(f"Impossible d'écouter sur {host}:{port} ({exc.strerror}).") from None
+    finally:
+        probe.close()
+
+
+def print_qr(url: str) -> None:
+    import qrcode
+    code = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    code.add_data(url)
+    code.print_ascii(out=sys.stdout, invert=True)
+
+
+@main.command(help="Démarre le serveur sur le réseau local.")
+@click.option("--host", default="0.0.0.0", show_default=True, help="Adresse d'écoute.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port.")
+@data_option
+@click.option("--demo", "with_demo", is_flag=True, help="Crée d'abord les campagnes de démonstration.")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+def serve(host, port, data_dir, with_demo, threads):
+    from waitress import serve as waitress_serve
+    app = make_app(data_dir)
+    if with_demo:
+        load_demo(app.extensions["survey"])
+    svc = app.extensions["survey"]
+    for problem in svc.library.problems:
+        click.echo(f"Questionnaire ignoré : {problem}", err=True)
+    check_port(host, port)
+    hosts = lan_addresses() if host in ("0.0.0.0", "::") else [host]
+    urls = [f"http://{h}:{port}/" for h in hosts] or [f"http://127.0.0.1:{port}/"]
+    click.echo(f"Données : {app.config['DATA_DIR']}")
+    click.echo("Ouvrez sur une tablette ou un téléphone du même réseau :")
+    for url in urls:
+        click.echo(f"  {url}")
+    if host in ("0.0.0.0", "::"):
+        click.echo(f"  (sur cet ordinateur : http://127.0.0.1:{port}/)")
+    print_qr(urls[0])
+    click.echo("Arrêt : Ctrl+C.")
+    sys.stdout.flush()
+    waitress_serve(app, host=host, port=port, threads=threads, ident="porteur-de-parole",
+                   max_request_body_size=app.config["MAX_CONTENT_LENGTH"] * 4)
+
+
+if __name__ == "__main__":
+    main()

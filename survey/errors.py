@@ -1,0 +1,46 @@
+"""Every error a person can meet gets a page in plain French."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {
+    400: ("Demande incorrecte", "La page a reçu une demande qu'elle ne comprend pas."),
+    403: ("Accès refusé", "Vous n'avez pas accès à cette page."),
+    404: ("Page introuvable", "Cette page n'existe pas. Vérifiez l'adresse."),
+    405: ("Action impossible", "Cette page ne permet pas cette action."),
+    409: ("Déjà enregistré", "Cette réponse a déjà été enregistrée."),
+    410: ("Terminé", "Cette page n'est plus disponible."),
+    413: ("Envoi trop gros", "Ce que vous avez envoyé est trop gros. Raccourcissez vos réponses puis réessayez."),
+    429: ("Trop d'envois", "Trop d'envois en peu de temps. Attendez une minute puis réessayez."),
+    500: ("Erreur de l'application", "Un problème est survenu de notre côté. Réessayez dans un instant."),
+}
+
+
+def render_error(code: int, description: str | None = None):
+    title, default = MESSAGES.get(code, MESSAGES[500])
+    return render_template("error.html", title=title, message=description or default, code=code), code
+
+
+def init_app(app) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(400, "La page a expiré. Revenez en arrière, rechargez la page et réessayez.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        # Our own abort() calls carry a French description; Werkzeug's defaults are English.
+        description = error.description if _is_french(error) else None
+        return render_error(error.code or 500, description)
+
+    @app.errorhandler(Exception)
+    def unexpected(error):
+        app.logger.exception("unexpected error")
+        return render_error(500)
+
+
+def _is_french(error) -> bool:
+    description = error.description or ""
+    return type(error).description != description

@@ -1,0 +1,202 @@
+"""One factory turns any questionnaire into a WTForms class (no code per questionnaire).
+
+Fields are named ``q_<question id>`` so that an id such as ``data`` can never
+shadow a form attribute. Choice questions are validated here against the
+questionnaire, with French messages, rather than through WTForms' choice
+machinery (see docs/DESIGN.md: WTForms 3.3 choice pitfalls).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from flask_wtf import FlaskForm
+from wtforms import Field, HiddenField, StringField, TextAreaField
+from wtforms.validators import ValidationError
+
+from .questionnaires import OTHER_VALUE, Question, Questionnaire
+
+REQUIRED_MESSAGE = "Cette question demande une réponse."
+CHOICE_MESSAGE = "Choisissez une des réponses proposées."
+OTHER_MESSAGE = "Précisez votre réponse « Autre »."
+_INTEGER = re.compile(r"^-?\d{1,9}$")
+
+
+def field_name(question: Question) -> str:
+    return f"q_{question.id}"
+
+
+def other_name(question: Question) -> str:
+    return f"q_{question.id}__autre"
+
+
+class ValuesField(Field):
+    """Several values under one name (check boxes), kept as a list."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.data = []
+
+    def process_formdata(self, valuelist):
+        self.data = [v for v in valuelist if v]
+
+    def process_data(self, value):
+        self.data = list(value or [])
+
+
+def _max_length(limit: int):
+    def check(form, field):
+        if field.data and len(field.data) > limit:
+            raise ValidationError(f"Votre réponse est trop longue : {len(field.data)} caractères "
+                                  f"pour {limit} au plus.")
+    return check
+
+
+def _one_of(question: Question):
+    allowed = {c.value for c in question.options}
+
+    def check(form, field):
+        values = field.data if isinstance(field.data, list) else [field.data]
+        if any(v and v not in allowed for v in values):
+            raise ValidationError(CHOICE_MESSAGE)
+    return check
+
+
+def _integer(question: Question):
+    def check(form, field):
+        text = (field.data or "").strip().replace(" ", "").replace("\u202f", "")
+        if not text:
+            return
+        if not _INTEGER.match(text):
+            raise ValidationError("Écrivez un nombre entier, en chiffres (par exemple 12).")
+        value = int(text)
+        if question.min is not None and value < question.min:
+            raise ValidationError(f"Le nombre doit être au moins {question.min}.")
+        if question.max is not None and value > question.max:
+            raise ValidationError(f"Le nombre doit être au plus {question.max}.")
+    return check
+
+
+class QuestionnaireForm(FlaskForm):
+    """Base of every generated form; knows its questionnaire."""
+
+    answer_id = HiddenField()
+    started_at = HiddenField()
+    questionnaire: Questionnaire
+
+    def question_field(self, question: Question):
+        return self[field_name(question)]
+
+    def raw_value(self, question: Question):
+        data = self.question_field(question).data
+        if question.type == "multiple_choice":
+            return list(data or [])
+        return (data or "").strip() if isinstance(data, str) else data
+
+    def answers(self, only: set[str] | None = None) -> dict:
+        """The stored form of the answers: only questions shown, only non-empty values."""
+        result: dict = {}
+        for q in self.visible_questions(only):
+            value = self.raw_value(q)
+            if value in ("", None, []):
+                continue
+            if q.type in ("number", "scale"):
+                try:
+                    value = int(str(value).replace(" ", "").replace("\u202f", ""))
+                except ValueError:
+                    continue
+            elif isinstance(value, str):
+                value = value.replace("\r\n", "\n")
+            result[q.id] = value
+            if q.other and (value == OTHER_VALUE or (isinstance(value, list) and OTHER_VALUE in value)):
+                text = (self[other_name(q)].data or "").strip()
+                if text:
+                    result[f"{q.id}__autre"] = text
+        return result
+
+    def visible_questions(self, only: set[str] | None = None) -> list[Question]:
+        """Questions whose show_if holds, given the answers typed so far."""
+        seen: dict = {}
+        visible = []
+        for q in self.questionnaire.answerable:
+            if q.show_if is not None and (q.show_if.question not in seen
+                                          or not q.show_if.matches(seen[q.show_if.question])):
+                continue
+            seen[q.id] = self.raw_value(q)
+            if only is None or q.id in only:
+                visible.append(q)
+        return visible
+
+    def validate_questions(self, only: set[str] | None = None) -> bool:
+        """Validate the questions in ``only`` (all if None) that are shown."""
+        super().validate()
+        visible = {q.id for q in self.visible_questions(only)}
+        ok = not self.csrf_errors
+        for q in self.questionnaire.answerable:
+            field = self.question_field(q)
+            if q.id not in visible:
+                field.errors = []
+                continue
+            errors = list(field.errors)
+            value = self.raw_value(q)
+            if q.required and value in ("", None, []):
+                errors = [REQUIRED_MESSAGE]
+            if q.other and not errors:
+                chosen = value if isinstance(value, list) else [value]
+                other = self[other_name(q)]
+                if OTHER_VALUE in chosen and not (other.data or "").strip():
+                    errors = [OTHER_MESSAGE]
+                elif other.errors:
+                    errors = list(other.errors)
+            field.errors = errors
+            ok = ok and not errors
+        if not is_uuid(self.answer_id.data):
+            ok = False
+        return ok
+
+    @property
+    def csrf_errors(self) -> list:
+        token = getattr(self, "csrf_token", None)
+        return list(token.errors) if token is not None and token.errors else []
+
+
+def is_uuid(value) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def build_form_class(questionnaire: Questionnaire, max_text_length: int) -> type[QuestionnaireForm]:
+    """A form class for one questionnaire version (cheap: cache it per id and version)."""
+
+    class Form(QuestionnaireForm):
+        pass
+
+    Form.questionnaire = questionnaire
+    limit = _max_length(max_text_length)
+    for q in questionnaire.answerable:
+        if q.type == "short_text":
+            field = StringField(q.label, validators=[limit])
+        elif q.type == "long_text":
+            field = TextAreaField(q.label, validators=[limit])
+        elif q.type == "multiple_choice":
+            field = ValuesField(q.label, validators=[_one_of(q)])
+        elif q.type == "number":
+            field = StringField(q.label, validators=[_integer(q)])
+        else:  # single_choice, yes_no, scale
+            field = StringField(q.label, validators=[_one_of(q)])
+        setattr(Form, field_name(q), field)
+        if q.other:
+            setattr(Form, other_name(q), StringField(f"{q.label} ({OTHER_VALUE})", validators=[limit]))
+    return Form
+
+
+def form_class_for(services, questionnaire: Questionnaire, max_text_length: int):
+    key = (questionnaire.id, questionnaire.version)
+    cls = services.form_classes.get(key)
+    if cls is None:
+        cls = services.form_classes[key] = build_form_class(questionnaire, max_text_length)
+    return cls

@@ -1,0 +1,440 @@
+"""The questionnaire model and its loader.
+
+A questionnaire is data: a YAML file in ``questionnaires/`` (format in
+``docs/QUESTIONNAIRE_FORMAT.md``). This module turns a file into immutable
+objects and reports every problem in French, with file, line and question id,
+so that a facilitator can fix a file without reading code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import yaml
+
+TYPES = {
+    "short_text": "texte court",
+    "long_text": "texte long",
+    "single_choice": "choix unique",
+    "multiple_choice": "choix multiple",
+    "yes_no": "oui / non",
+    "scale": "échelle de 1 à 5",
+    "number": "nombre",
+    "note": "texte d'information",
+}
+CHOICE_TYPES = {"single_choice", "multiple_choice"}
+YES_NO_CHOICES = (("oui", "Oui"), ("non", "Non"))
+DEFAULT_SCALE_LABELS = ("Pas du tout", "Un peu", "Moyennement", "Beaucoup", "Tout à fait")
+OTHER_VALUE = "autre"
+OTHER_LABEL = "Autre : précisez"
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+_QUESTIONNAIRE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+_TOP_KEYS = {"id", "title", "version", "language", "intro", "purpose", "consent", "source", "questions"}
+_QUESTION_KEYS = {
+    "id", "type", "label", "help", "required", "choices", "other",
+    "min", "max", "scale_labels", "show_if", "source",
+}
+_LINE = "__line__"
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class ShowIf:
+    """Show a question only when an earlier answer has one of ``values``."""
+
+    question: str
+    values: tuple[str, ...]
+
+    def matches(self, answer) -> bool:
+        if answer is None or answer == "" or answer == []:
+            return False
+        if isinstance(answer, (list, tuple)):
+            return any(str(a) in self.values for a in answer)
+        return str(answer) in self.values
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    type: str
+    label: str
+    help: str = ""
+    required: bool = False
+    choices: tuple[Choice, ...] = ()
+    other: bool = False
+    min: int | None = None
+    max: int | None = None
+    scale_labels: tuple[str, ...] = DEFAULT_SCALE_LABELS
+    show_if: ShowIf | None = None
+    source: dict = field(default_factory=dict, compare=False)
+    line: int = field(default=0, compare=False)
+
+    @property
+    def answerable(self) -> bool:
+        return self.type != "note"
+
+    @property
+    def options(self) -> tuple[Choice, ...]:
+        """Every value a person can pick, as shown: choices, oui/non, or 1..5."""
+        if self.type in CHOICE_TYPES:
+            extra = (Choice(OTHER_VALUE, OTHER_LABEL),) if self.other else ()
+            return self.choices + extra
+        if self.type == "yes_no":
+            return tuple(Choice(v, lab) for v, lab in YES_NO_CHOICES)
+        if self.type == "scale":
+            return tuple(Choice(str(i), f"{i} – {lab}") for i, lab in enumerate(self.scale_labels, 1))
+        return ()
+
+    def label_of(self, value) -> str:
+        """The words shown for a stored value (codes stay codes when unknown)."""
+        for choice in self.options:
+            if choice.value == str(value):
+                return choice.label
+        return "" if value is None else str(value)
+
+    def is_shown(self, answers: dict) -> bool:
+        return self.show_if is None or self.show_if.matches(answers.get(self.show_if.question))
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    id: str
+    title: str
+    version: int
+    language: str
+    intro: str
+    purpose: str
+    consent: str
+    source: dict
+    questions: tuple[Question, ...]
+    path: str = field(default="", compare=False)
+
+    def question(self, question_id: str) -> Question | None:
+        for q in self.questions:
+            if q.id == question_id:
+                return q
+        return None
+
+    @property
+    def answerable(self) -> tuple[Question, ...]:
+        return tuple(q for q in self.questions if q.answerable)
+
+    def number_of(self, question_id: str) -> int:
+        """The 1-based number printed before a question (notes are not numbered)."""
+        for number, q in enumerate(self.answerable, 1):
+            if q.id == question_id:
+                return number
+        return 0
+
+    def to_dict(self) -> dict:
+        """A plain dict in the file format, for snapshots and exchange."""
+        questions = []
+        for q in self.questions:
+            item = {"id": q.id, "type": q.type, "label": q.label}
+            if q.help:
+                item["help"] = q.help
+            if q.required:
+                item["required"] = True
+            if q.choices:
+                item["choices"] = [{"value": c.value, "label": c.label} for c in q.choices]
+            if q.other:
+                item["other"] = True
+            if q.min is not None:
+                item["min"] = q.min
+            if q.max is not None:
+                item["max"] = q.max
+            if q.type == "scale" and q.scale_labels != DEFAULT_SCALE_LABELS:
+                item["scale_labels"] = list(q.scale_labels)
+            if q.show_if:
+                values = list(q.show_if.values)
+                item["show_if"] = {"question": q.show_if.question,
+                                   "equals": values[0] if len(values) == 1 else values}
+            if q.source:
+                item["source"] = dict(q.source)
+            questions.append(item)
+        return {
+            "id": self.id, "title": self.title, "version": self.version,
+            "language": self.language, "intro": self.intro, "purpose": self.purpose,
+            "consent": self.consent, "source": dict(self.source), "questions": questions,
+        }
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a questionnaire file, said in French."""
+
+    file: str
+    line: int
+    question: str
+    message: str
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.line:
+            where.append(f"ligne {self.line}")
+        if self.question:
+            where.append(f"question « {self.question} »")
+        return f"{', '.join(where)} : {self.message}"
+
+
+class QuestionnaireError(ValueError):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A YAML loader that remembers the line of every mapping."""
+
+    def construct_mapping(self, node, deep=False):
+        mapping = super().construct_mapping(node, deep=deep)
+        mapping[_LINE] = node.start_mark.line + 1
+        return mapping
+
+
+def parse_text(text: str, filename: str = "questionnaire") -> Questionnaire:
+    """Parse and validate the YAML text of one questionnaire."""
+    try:
+        data = yaml.load(text, Loader=_LineLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 0
+        raise QuestionnaireError([Problem(filename, line, "",
+                                          "le fichier n'est pas un YAML valide "
+                                          f"({getattr(exc, 'problem', None) or 'erreur de syntaxe'})")]) from None
+    return from_dict(data, filename)
+
+
+def load_file(path: str | Path) -> Questionnaire:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise QuestionnaireError([Problem(path.name, 0, "", "le fichier n'est pas en UTF-8")]) from None
+    questionnaire = parse_text(text, path.name)
+    if path.stem != questionnaire.id:
+        raise QuestionnaireError([Problem(path.name, 1, "",
+                                          f"l'identifiant « {questionnaire.id} » doit être le nom du fichier "
+                                          f"(« {path.stem} »)")])
+    return _replace_path(questionnaire, str(path))
+
+
+def _replace_path(q: Questionnaire, path: str) -> Questionnaire:
+    return replace(q, path=path)
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def from_dict(data, filename: str = "questionnaire") -> Questionnaire:
+    """Validate a dict in the file format; raise QuestionnaireError with every problem."""
+    problems: list[Problem] = []
+
+    def problem(line, question, message):
+        problems.append(Problem(filename, line or 0, question, message))
+
+    if not isinstance(data, dict):
+        raise QuestionnaireError([Problem(filename, 1, "", "le fichier doit décrire un questionnaire "
+                                                           "(des clés comme id, title, questions)")])
+    top_line = data.get(_LINE, 1)
+    for key in sorted(set(data) - _TOP_KEYS - {_LINE}):
+        problem(top_line, "", f"la clé « {key} » est inconnue")
+    for key in ("id", "title", "version", "questions"):
+        if key not in data:
+            problem(top_line, "", f"la clé obligatoire « {key} » manque")
+
+    qid = _text(data.get("id"))
+    if "id" in data and not _QUESTIONNAIRE_ID.match(qid):
+        problem(top_line, "", f"l'identifiant « {qid} » doit contenir seulement des minuscules, "
+                              "des chiffres et des tirets")
+    version = data.get("version", 1)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        problem(top_line, "", "la version doit être un nombre entier à partir de 1")
+        version = 1
+    source = data.get("source") or {}
+    if not isinstance(source, dict):
+        problem(top_line, "", "la source doit indiquer « document » et « lines »")
+        source = {}
+
+    raw_questions = data.get("questions") or []
+    if "questions" in data and (not isinstance(raw_questions, list) or not raw_questions):
+        problem(top_line, "", "la liste « questions » doit contenir au moins une question")
+        raw_questions = []
+
+    questions: list[Question] = []
+    seen: dict[str, Question] = {}
+    for index, raw in enumerate(raw_questions, 1):
+        q = _question(raw, index, seen, problem)
+        if q is not None:
+            seen[q.id] = q
+            questions.append(q)
+
+    if problems:
+        raise QuestionnaireError(problems)
+    return Questionnaire(
+        id=qid, title=_text(data["title"]), version=version,
+        language=_text(data.get("language")) or "fr", intro=_text(data.get("intro")),
+        purpose=_text(data.get("purpose")), consent=_text(data.get("consent")),
+        source=_clean(source), questions=tuple(questions),
+    )
+
+
+def _clean(mapping: dict) -> dict:
+    return {k: v for k, v in mapping.items() if k != _LINE}
+
+
+def _question(raw, index, seen, problem) -> Question | None:
+    if not isinstance(raw, dict):
+        problem(0, f"n° {index}", "chaque question doit avoir des clés (id, type, label)")
+        return None
+    line = raw.get(_LINE, 0)
+    qid = _text(raw.get("id"))
+    name = qid or f"n° {index}"
+    errors = []
+
+    def bad(message):
+        errors.append(message)
+        problem(line, name, message)
+
+    for key in sorted(set(raw) - _QUESTION_KEYS - {_LINE}):
+        bad(f"la clé « {key} » est inconnue")
+    if not qid:
+        bad("l'identifiant (id) manque")
+    elif not _ID.match(qid):
+        bad("l'identifiant doit contenir seulement des minuscules, des chiffres, des tirets ou des « _ »")
+    elif qid in seen:
+        bad("cet identifiant est déjà utilisé par une autre question")
+    qtype = _text(raw.get("type"))
+    if qtype not in TYPES:
+        bad(f"le type « {qtype} » est inconnu (types possibles : {', '.join(TYPES)})")
+    label = _text(raw.get("label"))
+    if not label:
+        bad("le libellé (label) manque")
+    required = raw.get("required", False)
+    if not isinstance(required, bool):
+        bad("« required » doit valoir true ou false")
+        required = False
+    if qtype == "note" and required:
+        bad("un texte d'information (note) ne peut pas être obligatoire")
+
+    choices: list[Choice] = []
+    raw_choices = raw.get("choices")
+    if qtype in CHOICE_TYPES:
+        if not isinstance(raw_choices, list) or not raw_choices:
+            bad("une question à choix doit avoir une liste « choices »")
+        else:
+            for c in raw_choices:
+                if not isinstance(c, dict) or not _text(c.get("value")) or not _text(c.get("label")):
+                    bad("chaque choix doit avoir une valeur (value) et un libellé (label)")
+                    continue
+                value = _text(c["value"])
+                if not _ID.match(value):
+                    bad(f"la valeur de choix « {value} » doit contenir seulement des minuscules, "
+                        "des chiffres, des tirets ou des « _ »")
+                elif value == OTHER_VALUE:
+                    bad("la valeur « autre » est réservée : utilisez « other: true »")
+                elif any(ch.value == value for ch in choices):
+                    bad(f"la valeur de choix « {value} » apparaît deux fois")
+                choices.append(Choice(value, _text(c["label"])))
+    elif raw_choices is not None:
+        bad("seules les questions à choix (single_choice, multiple_choice) ont des « choices »")
+    other = raw.get("other", False)
+    if other and qtype not in CHOICE_TYPES:
+        bad("« other » ne s'applique qu'aux questions à choix")
+
+    bounds = {}
+    for key in ("min", "max"):
+        value = raw.get(key)
+        if value is not None and (qtype != "number" or not isinstance(value, int) or isinstance(value, bool)):
+            bad(f"« {key} » doit être un nombre entier, et seulement pour une question « number »")
+            value = None
+        bounds[key] = value
+    if bounds["min"] is not None and bounds["max"] is not None and bounds["min"] > bounds["max"]:
+        bad("« min » doit être plus petit que « max »")
+
+    scale_labels = DEFAULT_SCALE_LABELS
+    if raw.get("scale_labels") is not None:
+        labels = raw["scale_labels"]
+        if qtype != "scale" or not isinstance(labels, list) or len(labels) != 5 or not all(_text(x) for x in labels):
+            bad("« scale_labels » doit donner exactement 5 mots, pour une question « scale »")
+        else:
+            scale_labels = tuple(_text(x) for x in labels)
+
+    show_if = None
+    raw_show = raw.get("show_if")
+    if raw_show is not None:
+        show_if = _show_if(raw_show, seen, bad)
+
+    source = raw.get("source") or {}
+    if not isinstance(source, dict):
+        bad("la source doit indiquer « lines » (et « derived: true » si la question est de nous)")
+        source = {}
+
+    if errors:
+        return None
+    return Question(
+        id=qid, type=qtype, label=label, help=_text(raw.get("help")), required=required,
+        choices=tuple(choices), other=bool(other), min=bounds["min"], max=bounds["max"],
+        scale_labels=scale_labels, show_if=show_if, source=_clean(source), line=line,
+    )
+
+
+def _show_if(raw, seen: dict[str, Question], bad) -> ShowIf | None:
+    if not isinstance(raw, dict) or "question" not in raw or "equals" not in raw:
+        bad("« show_if » doit indiquer « question » et « equals »")
+        return None
+    target_id = _text(raw["question"])
+    target = seen.get(target_id)
+    if target is None:
+        bad(f"« show_if » renvoie à « {target_id} », qui n'est pas une question placée avant celle-ci")
+        return None
+    wanted = raw["equals"]
+    values = tuple(_text(v) for v in (wanted if isinstance(wanted, list) else [wanted]))
+    allowed = {c.value for c in target.options}
+    if not allowed:
+        bad(f"« show_if » doit renvoyer à une question à choix, oui/non ou échelle (« {target_id} » "
+            f"est de type {TYPES[target.type]})")
+        return None
+    for value in values:
+        if value not in allowed:
+            bad(f"« show_if » attend « {value} », qui n'est pas une réponse possible de « {target_id} » "
+                f"({', '.join(sorted(allowed))})")
+            return None
+    return ShowIf(target_id, values)
+
+
+@dataclass
+class Library:
+    """Every questionnaire of a folder; the invalid ones are reported, not fatal."""
+
+    questionnaires: dict[str, Questionnaire]
+    problems: list[Problem]
+
+    def get(self, questionnaire_id: str) -> Questionnaire | None:
+        return self.questionnaires.get(questionnaire_id)
+
+    def __iter__(self):
+        return iter(sorted(self.questionnaires.values(), key=lambda q: q.title.lower()))
+
+
+def load_library(folder: str | Path) -> Library:
+    folder = Path(folder)
+    found: dict[str, Questionnaire] = {}
+    problems: list[Problem] = []
+    for path in sorted(folder.glob("*.y*ml")):
+        try:
+            q = load_file(path)
+        except QuestionnaireError as exc:
+            problems.extend(exc.problems)
+            continue
+        found[q.id] = q
+    return Library(found, problems)

@@ -1,0 +1,7 @@
+"""Local storage: TinyDB files in the data folder, written atomically."""
+
+from .answers import AnswerConflict
+from .answers import ChunkedAnswerStore
+from .records import RecordStore
+
+__all__ = ["AnswerConflict", "ChunkedAnswerStore", "RecordStore"]

@@ -1,0 +1,290 @@
+"""Answers, stored so that an acknowledged answer is never lost.
+
+Layout: ``<data>/answers/<campaign>/000001.json``, ``000002.json``… Each file
+is a TinyDB database of at most ``chunk_size`` answers. An insert rewrites only
+the last file (atomically), so saving costs the same whether the campaign
+holds ten answers or fifty thousand, and other campaigns cost nothing.
+
+Concurrency: one flock per campaign (other processes: a second worker, the
+CLI) and one thread at a time per campaign inside this process. Answers that
+arrive while a write is under way are written together by the next writer
+(group commit), so throughput grows with load instead of queueing on fsync.
+
+Idempotency: the answer id is fixed when the form opens. The same id with the
+same content is "already stored"; with other content it is a conflict. An
+index ``answer id -> (chunk, digest)`` per campaign is rebuilt from any chunk
+whose (inode, size, mtime) changed, so writes by other processes are seen.
+Writes always start from the file on disk, never from a cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+from tinydb import Query
+from tinydb import TinyDB
+
+from .atomic import AtomicJSONStorage
+from .atomic import read_json
+from .atomic import remove_stale_temp_files
+from .locks import file_lock
+
+TABLE = "answers"
+_CHUNK = re.compile(r"^(\d{6})\.json$")
+_CAMPAIGN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+# What makes two submissions "the same answer": not the server's timestamps.
+FINGERPRINT_KEYS = ("campaign", "questionnaire", "version", "channel", "answers", "session")
+
+
+class AnswerConflict(Exception):
+    """The same answer id was already stored with other content."""
+
+
+def fingerprint(answer: dict) -> str:
+    canonical = json.dumps({k: answer.get(k) for k in FINGERPRINT_KEYS},
+                           sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.blake2b(canonical.encode("utf-8"), digest_size=12).hexdigest()
+
+
+@dataclass
+class _Request:
+    answer: dict
+    done: bool = False
+    created: bool = False
+    error: Exception | None = None
+
+
+@dataclass
+class _Campaign:
+    """What this process knows of one campaign's folder."""
+
+    write_lock: threading.Lock = field(default_factory=threading.Lock)
+    queue_lock: threading.Lock = field(default_factory=threading.Lock)
+    pending: list = field(default_factory=list)
+    stats: dict = field(default_factory=dict)      # chunk name -> (ino, size, mtime_ns)
+    chunk_ids: dict = field(default_factory=dict)  # chunk name -> {answer id: digest}
+    where: dict = field(default_factory=dict)      # answer id -> chunk name
+
+
+class ChunkedAnswerStore:
+    """The local answer store. The interface (add/get/iter/count/update/delete)
+    is what a PostgreSQL backend will implement for a hosted instance."""
+
+    def __init__(self, folder: Path, chunk_size: int = 100):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.chunk_size = chunk_size
+        self._campaigns: dict[str, _Campaign] = {}
+        self._registry_lock = threading.Lock()
+
+    # -- public interface -------------------------------------------------
+
+    def add(self, answer: dict) -> bool:
+        """Store an answer durably. True if new, False if already stored.
+
+        Raises AnswerConflict when the id is stored with other content.
+        """
+        campaign_id = answer["campaign"]
+        state = self._state(campaign_id)
+        request = _Request(dict(answer, fingerprint=fingerprint(answer)))
+        with state.queue_lock:
+            state.pending.append(request)
+        with state.write_lock:
+            if not request.done:
+                with state.queue_lock:
+                    batch, state.pending = state.pending, []
+                self._write_batch(campaign_id, state, batch)
+        if request.error is not None:
+            raise request.error
+        return request.created
+
+    def get(self, campaign_id: str, answer_id: str) -> dict | None:
+        state = self._state(campaign_id)
+        with state.write_lock, self._lock(campaign_id, shared=True):
+            self._refresh(campaign_id, state)
+            chunk = state.where.get(answer_id)
+        if chunk is None:
+            return None
+        data = read_json(self._dir(campaign_id) / chunk) or {}
+        for doc in data.get(TABLE, {}).values():
+            if doc.get("id") == answer_id:
+                return doc
+        return None
+
+    def count(self, campaign_id: str) -> int:
+        state = self._state(campaign_id)
+        with state.write_lock, self._lock(campaign_id, shared=True):
+            self._refresh(campaign_id, state)
+            return len(state.where)
+
+    def iter_answers(self, campaign_id: str) -> Iterator[dict]:
+        """Every answer of a campaign, oldest first, one chunk in memory at a time."""
+        folder = self._dir(campaign_id)
+        if not folder.is_dir():
+            return
+        for name in self._chunk_names(folder):
+            with self._lock(campaign_id, shared=True):
+                data = read_json(folder / name) or {}
+            docs = data.get(TABLE, {})
+            for key in sorted(docs, key=int):
+                yield docs[key]
+
+    def update(self, campaign_id: str, answer_id: str, change: Callable[[dict], None]) -> dict | None:
+        """Apply ``change`` to one stored answer (tags, hidden flag…); None if absent."""
+        return self._rewrite(campaign_id, answer_id, change)
+
+    def delete(self, campaign_id: str, answer_id: str) -> bool:
+        return self._rewrite(campaign_id, answer_id, None) is not None
+
+    def campaigns(self) -> list[str]:
+        return sorted(p.name for p in self.folder.iterdir() if p.is_dir() and _CAMPAIGN.match(p.name))
+
+    # -- internals --------------------------------------------------------
+
+    def _dir(self, campaign_id: str) -> Path:
+        if not _CAMPAIGN.match(campaign_id):
+            raise ValueError(f"identifiant de campagne invalide : {campaign_id!r}")
+        return self.folder / campaign_id
+
+    def _lock(self, campaign_id: str, shared: bool = False):
+        folder = self._dir(campaign_id)
+        folder.mkdir(exist_ok=True)
+        return file_lock(folder / ".lock", shared=shared)
+
+    def _state(self, campaign_id: str) -> _Campaign:
+        with self._registry_lock:
+            state = self._campaigns.get(campaign_id)
+            if state is None:
+                state = self._campaigns[campaign_id] = _Campaign()
+                folder = self._dir(campaign_id)
+                if folder.is_dir():
+                    with file_lock(folder / ".lock"):
+                        remove_stale_temp_files(folder)
+            return state
+
+    @staticmethod
+    def _chunk_names(folder: Path) -> list[str]:
+        return sorted(name for name in os.listdir(folder) if _CHUNK.match(name))
+
+    def _refresh(self, campaign_id: str, state: _Campaign) -> None:
+        """Bring the id index up to date with the folder (caller holds the locks)."""
+        folder = self._dir(campaign_id)
+        names = self._chunk_names(folder)
+        for gone in set(state.stats) - set(names):
+            self._forget(state, gone)
+        for name in names:
+            st = os.stat(folder / name)
+            key = (st.st_ino, st.st_size, st.st_mtime_ns)
+            if state.stats.get(name) != key:
+                data = read_json(folder / name) or {}
+                self._index(state, name, data, key)
+
+    @staticmethod
+    def _forget(state: _Campaign, name: str) -> None:
+        for answer_id in state.chunk_ids.pop(name, {}):
+            if state.where.get(answer_id) == name:
+                del state.where[answer_id]
+        state.stats.pop(name, None)
+
+    def _index(self, state: _Campaign, name: str, data: dict, key) -> None:
+        self._forget(state, name)
+        ids = {doc["id"]: doc.get("fingerprint") for doc in data.get(TABLE, {}).values()}
+        state.chunk_ids[name] = ids
+        for answer_id in ids:
+            state.where[answer_id] = name
+        state.stats[name] = key
+
+    def _stat_key(self, path: Path):
+        st = os.stat(path)
+        return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+    def _write_batch(self, campaign_id: str, state: _Campaign, batch: list[_Request]) -> None:
+        try:
+            with self._lock(campaign_id):
+                self._refresh(campaign_id, state)
+                folder = self._dir(campaign_id)
+                fresh: list[_Request] = []
+                batch_ids: dict[str, _Request] = {}
+                for request in batch:
+                    answer = request.answer
+                    known = state.where.get(answer["id"])
+                    twin = batch_ids.get(answer["id"])
+                    if known is not None or twin is not None:
+                        stored = (state.chunk_ids[known][answer["id"]] if known is not None
+                                  else twin.answer["fingerprint"])
+                        if stored != answer["fingerprint"]:
+                            request.error = AnswerConflict(answer["id"])
+                        continue
+                    batch_ids[answer["id"]] = request
+                    fresh.append(request)
+                names = self._chunk_names(folder)
+                while fresh:
+                    name = names[-1] if names else "000001.json"
+                    path = folder / name
+                    data = read_json(path) or {TABLE: {}}
+                    room = self.chunk_size - len(data.get(TABLE, {}))
+                    if room <= 0:
+                        name = f"{int(name[:6]) + 1:06d}.json"
+                        names.append(name)
+                        continue
+                    part, fresh = fresh[:room], fresh[room:]
+                    working = {**data, TABLE: dict(data.get(TABLE, {}))}
+                    db = TinyDB(path, storage=AtomicJSONStorage, initial=working)
+                    db.table(TABLE, cache_size=0).insert_multiple(r.answer for r in part)
+                    db.close()
+                    for r in part:
+                        r.created = True
+                    self._index(state, name, self._after_write(path, data, part), self._stat_key(path))
+                    if not names:
+                        names.append(name)
+        except Exception as exc:  # disk full, permissions…: nobody in the batch is acknowledged
+            for request in batch:
+                if request.error is None:
+                    request.error = exc
+                request.created = False
+            state.stats.clear()
+            state.chunk_ids.clear()
+            state.where.clear()
+        finally:
+            for request in batch:
+                request.done = True
+
+    @staticmethod
+    def _after_write(path: Path, before: dict, part: list[_Request]) -> dict:
+        """The chunk's content after inserting ``part`` (without reading it back)."""
+        docs = dict(before.get(TABLE, {}))
+        for i, r in enumerate(part):
+            docs[f"new{i}"] = r.answer
+        return {TABLE: docs}
+
+    def _rewrite(self, campaign_id: str, answer_id: str, change) -> dict | None:
+        state = self._state(campaign_id)
+        with state.write_lock, self._lock(campaign_id):
+            self._refresh(campaign_id, state)
+            name = state.where.get(answer_id)
+            if name is None:
+                return None
+            path = self._dir(campaign_id) / name
+            db = TinyDB(path, storage=AtomicJSONStorage)
+            table = db.table(TABLE, cache_size=0)
+            doc = table.get(Query().id == answer_id)
+            if doc is None:
+                db.close()
+                return None
+            result = dict(doc)
+            if change is None:
+                table.remove(doc_ids=[doc.doc_id])
+            else:
+                change(result)
+                result["id"] = answer_id
+                table.update(result, doc_ids=[doc.doc_id])
+            db.close()
+            self._index(state, name, read_json(path) or {}, self._stat_key(path))
+            return result
