@@ -39,9 +39,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["survey"] = Services.open(app.config)
     CSRFProtect(app)
 
-    from . import errors, public, security
+    from . import auth, coordination, errors, public, security
     errors.init_app(app)
     security.init_app(app)
     app.register_blueprint(public.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(coordination.bp)
+    # Links on each campaign of the coordinator home: features add theirs here.
+    app.config.setdefault("COORDINATION_LINKS", [])
+    app.jinja_env.globals["coordination_links"] = app.config["COORDINATION_LINKS"]
     app.add_url_rule("/", endpoint="index")
     return app

@@ -66,6 +66,28 @@ def campaigns(data_dir):
         click.echo(f"{c.id}\t{c.title}")
 
 
+@main.group(help="Gère les comptes des coordinateurs.")
+def coordinator():
+    pass
+
+
+@coordinator.command("add", help="Crée un compte coordinateur (le mot de passe est demandé).")
+@click.argument("name")
+@data_option
+@click.option("--password", envvar="SURVEY_PASSWORD", default=None, hidden=True)
+def coordinator_add(name, data_dir, password):
+    from .auth import AccountError, create_coordinator
+    app = make_app(data_dir)
+    if password is None:
+        password = click.prompt("Mot de passe", hide_input=True, confirmation_prompt="Encore une fois")
+    with app.app_context():
+        try:
+            record = create_coordinator(app.extensions["survey"], name, password)
+        except AccountError as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo(f"Compte « {record['name']} » créé.")
+
+
 def lan_addresses() -> list[str]:
     """This machine's IPv4 addresses other than loopback (no network traffic)."""
     found = []
