@@ -43,6 +43,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     security.init_app(app)
     app.register_blueprint(public.bp)
+    # The answer form checks its own token so that an expired one re-shows the
+    # person's answers instead of an error page that would lose them.
+    app.extensions["csrf"].exempt(public.answer_form)
     app.register_blueprint(auth.bp)
     app.register_blueprint(coordination.bp)
     # Links on each campaign of the coordinator home: features add theirs here.

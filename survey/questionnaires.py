@@ -38,6 +38,8 @@ _QUESTION_KEYS = {
     "min", "max", "scale_labels", "show_if", "source",
 }
 _LINE = "__line__"
+_KEY_LINES = "__key_lines__"
+_META = {_LINE, _KEY_LINES}
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,8 @@ class _LineLoader(yaml.SafeLoader):
     def construct_mapping(self, node, deep=False):
         mapping = super().construct_mapping(node, deep=deep)
         mapping[_LINE] = node.start_mark.line + 1
+        mapping[_KEY_LINES] = {key.value: key.start_mark.line + 1 for key, _ in node.value
+                               if isinstance(key, yaml.ScalarNode)}
         return mapping
 
 
@@ -246,7 +250,7 @@ def from_dict(data, filename: str = "questionnaire") -> Questionnaire:
         raise QuestionnaireError([Problem(filename, 1, "", "le fichier doit décrire un questionnaire "
                                                            "(des clés comme id, title, questions)")])
     top_line = data.get(_LINE, 1)
-    for key in sorted(set(data) - _TOP_KEYS - {_LINE}):
+    for key in sorted(set(data) - _TOP_KEYS - _META):
         problem(top_line, "", f"la clé « {key} » est inconnue")
     for key in ("id", "title", "version", "questions"):
         if key not in data:
@@ -289,7 +293,7 @@ def from_dict(data, filename: str = "questionnaire") -> Questionnaire:
 
 
 def _clean(mapping: dict) -> dict:
-    return {k: v for k, v in mapping.items() if k != _LINE}
+    return {k: v for k, v in mapping.items() if k not in _META}
 
 
 def _question(raw, index, seen, problem) -> Question | None:
@@ -300,28 +304,29 @@ def _question(raw, index, seen, problem) -> Question | None:
     qid = _text(raw.get("id"))
     name = qid or f"n° {index}"
     errors = []
+    key_lines = raw.get(_KEY_LINES, {})
 
-    def bad(message):
+    def bad(message, key=None):
         errors.append(message)
-        problem(line, name, message)
+        problem(key_lines.get(key, line), name, message)
 
-    for key in sorted(set(raw) - _QUESTION_KEYS - {_LINE}):
-        bad(f"la clé « {key} » est inconnue")
+    for key in sorted(set(raw) - _QUESTION_KEYS - _META):
+        bad(f"la clé « {key} » est inconnue", key)
     if not qid:
         bad("l'identifiant (id) manque")
     elif not _ID.match(qid):
         bad("l'identifiant doit contenir seulement des minuscules, des chiffres, des tirets ou des « _ »")
     elif qid in seen:
-        bad("cet identifiant est déjà utilisé par une autre question")
+        bad("cet identifiant est déjà utilisé par une autre question", "id")
     qtype = _text(raw.get("type"))
     if qtype not in TYPES:
-        bad(f"le type « {qtype} » est inconnu (types possibles : {', '.join(TYPES)})")
+        bad(f"le type « {qtype} » est inconnu (types possibles : {', '.join(TYPES)})", "type")
     label = _text(raw.get("label"))
     if not label:
         bad("le libellé (label) manque")
     required = raw.get("required", False)
     if not isinstance(required, bool):
-        bad("« required » doit valoir true ou false")
+        bad("« required » doit valoir true ou false", "required")
         required = False
     if qtype == "note" and required:
         bad("un texte d'information (note) ne peut pas être obligatoire")
@@ -334,7 +339,7 @@ def _question(raw, index, seen, problem) -> Question | None:
         else:
             for c in raw_choices:
                 if not isinstance(c, dict) or not _text(c.get("value")) or not _text(c.get("label")):
-                    bad("chaque choix doit avoir une valeur (value) et un libellé (label)")
+                    bad("chaque choix doit avoir une valeur (value) et un libellé (label)", "choices")
                     continue
                 value = _text(c["value"])
                 if not _ID.match(value):
@@ -355,7 +360,7 @@ def _question(raw, index, seen, problem) -> Question | None:
     for key in ("min", "max"):
         value = raw.get(key)
         if value is not None and (qtype != "number" or not isinstance(value, int) or isinstance(value, bool)):
-            bad(f"« {key} » doit être un nombre entier, et seulement pour une question « number »")
+            bad(f"« {key} » doit être un nombre entier, et seulement pour une question « number »", key)
             value = None
         bounds[key] = value
     if bounds["min"] is not None and bounds["max"] is not None and bounds["min"] > bounds["max"]:
@@ -372,7 +377,7 @@ def _question(raw, index, seen, problem) -> Question | None:
     show_if = None
     raw_show = raw.get("show_if")
     if raw_show is not None:
-        show_if = _show_if(raw_show, seen, bad)
+        show_if = _show_if(raw_show, seen, lambda message: bad(message, "show_if"))
 
     source = raw.get("source") or {}
     if not isinstance(source, dict):
