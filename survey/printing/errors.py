@@ -1,0 +1,5 @@
+"""The one error printing raises: its message is French and shown as is."""
+
+
+class PrintError(ValueError):
+    """Something asked of the printables that cannot be done (unknown size, no quote…)."""

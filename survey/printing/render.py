@@ -1,0 +1,165 @@
+"""HTML to PDF with WeasyPrint: page formats, fonts, templates, a local-only fetcher.
+
+One ``Renderer`` per process (the app keeps one, the CLI makes one): it owns the
+WeasyPrint ``FontConfiguration`` (shared: a new one per render costs about 20 ms),
+the parsed stylesheets, the Jinja environment of ``printables/templates`` and a
+lock, because sharing a FontConfiguration between threads is not known to be safe.
+Layouts are designed in "A4 millimetres": the root font size is the page's short
+side divided by 210 mm, and the stylesheets size everything in ``rem``. The same
+design prints at A4 and at A0, while page sizes stay exact.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import jinja2
+from markupsafe import Markup
+
+from ..config import PROJECT_ROOT
+from .errors import PrintError
+from .qr import qr_svg
+from .typography import TextFitter, french
+
+PRINTABLES_DIR = PROJECT_ROOT / "printables"
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+FONT_FILES = {  # CSS family, weight -> file (fonts-dejavu-core)
+    ("Affiche", "normal"): "DejaVuSans.ttf",
+    ("Affiche", "bold"): "DejaVuSans-Bold.ttf",
+    ("Affiche Mono", "normal"): "DejaVuSansMono.ttf",
+    ("Affiche Mono", "bold"): "DejaVuSansMono-Bold.ttf",
+}
+# ISO 216 sizes in millimetres, portrait.
+PAGE_SIZES = {"A4": (210, 297), "A3": (297, 420), "A2": (420, 594), "A1": (594, 841), "A0": (841, 1189)}
+ORIENTATIONS = {"portrait": "portrait", "landscape": "paysage"}
+MM_PER_PT = 25.4 / 72
+
+
+@dataclass(frozen=True)
+class PageFormat:
+    """A page size and orientation; ``scale`` is the size of 1 rem in mm."""
+
+    size: str
+    orientation: str = "portrait"
+
+    def __post_init__(self):
+        if self.size not in PAGE_SIZES:
+            raise PrintError(f"Format « {self.size} » inconnu. Formats possibles : {', '.join(PAGE_SIZES)}.")
+        if self.orientation not in ORIENTATIONS:
+            raise PrintError("L'orientation doit être « portrait » ou « paysage ».")
+
+    @property
+    def width_mm(self) -> float:
+        short, long = PAGE_SIZES[self.size]
+        return short if self.orientation == "portrait" else long
+
+    @property
+    def height_mm(self) -> float:
+        short, long = PAGE_SIZES[self.size]
+        return long if self.orientation == "portrait" else short
+
+    @property
+    def scale(self) -> float:
+        return PAGE_SIZES[self.size][0] / 210
+
+    @property
+    def base_width(self) -> float:
+        """Page width in A4 millimetres (rem)."""
+        return self.width_mm / self.scale
+
+    @property
+    def base_height(self) -> float:
+        return self.height_mm / self.scale
+
+    @property
+    def label(self) -> str:
+        return f"{self.size} {ORIENTATIONS[self.orientation]}"
+
+
+def _local_fetcher(roots: tuple[Path, ...]):
+    """A WeasyPrint URL fetcher that reads only files under ``roots`` (no network)."""
+    from weasyprint.urls import URLFetcher
+
+    class LocalFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            if parts.scheme != "file":
+                raise ValueError(f"refused (not a local file): {url}")
+            path = Path(unquote(parts.path)).resolve()
+            if not any(path.is_relative_to(root) for root in roots):
+                raise ValueError(f"refused (outside the printables): {url}")
+            return super().fetch(url, headers)
+
+    return LocalFetcher(allowed_protocols=("file",), allow_redirects=False, timeout=5)
+
+
+class Renderer:
+    """Renders the printables' templates to PDF bytes (thread-safe through a lock)."""
+
+    def __init__(self, printables_dir: Path = PRINTABLES_DIR, font_dir: Path = FONT_DIR):
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.printables_dir = Path(printables_dir).resolve()
+        self.font_dir = Path(font_dir).resolve()
+        missing = [name for name in FONT_FILES.values() if not (self.font_dir / name).is_file()]
+        if missing:
+            raise PrintError(f"Police introuvable dans {self.font_dir} : {', '.join(missing)}. "
+                             "Installez le paquet fonts-dejavu-core (scripts/system-packages.sh).")
+        self.lock = threading.Lock()
+        self.font_config = FontConfiguration()
+        self.fetcher = _local_fetcher((self.printables_dir, self.font_dir))
+        self.fitter = TextFitter(self.font_dir / FONT_FILES[("Affiche", "normal")],
+                                 self.font_dir / FONT_FILES[("Affiche", "bold")])
+        faces = "".join(
+            f'@font-face {{ font-family: "{family}"; font-weight: {weight}; '
+            f'src: url("{(self.font_dir / name).as_uri()}"); }}\n'
+            for (family, weight), name in FONT_FILES.items())
+        self._css_class = CSS
+        self._fonts_css = CSS(string=faces, font_config=self.font_config, url_fetcher=self.fetcher)
+        self._stylesheets: dict[str, object] = {}
+        self._art: dict[str, Markup] = {}
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(self.printables_dir / "templates")),
+            autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        self.env.filters["fr"] = french
+        self.env.globals.update(art=self.art, qr=lambda url, uid: Markup(qr_svg(url, uid)))
+
+    def art(self, name: str) -> Markup:
+        """An SVG drawing of ``printables/art``, inlined (our own files only)."""
+        if name not in self._art:
+            path = (self.printables_dir / "art" / f"{name}.svg").resolve()
+            if not path.is_relative_to(self.printables_dir / "art"):
+                raise PrintError(f"Dessin « {name} » introuvable.")
+            text = path.read_text(encoding="utf-8")
+            self._art[name] = Markup(text[text.index("<svg"):])
+        return self._art[name]
+
+    def stylesheet(self, name: str):
+        if name not in self._stylesheets:
+            path = self.printables_dir / "css" / f"{name}.css"
+            self._stylesheets[name] = self._css_class(filename=str(path), font_config=self.font_config,
+                                                      url_fetcher=self.fetcher)
+        return self._stylesheets[name]
+
+    def html(self, template: str, **context) -> str:
+        return self.env.get_template(template).render(**context)
+
+    def render(self, template: str, context: dict, fmt: PageFormat, stylesheets=("common",)) -> bytes:
+        """The PDF of one template; ``fmt`` sets the page size and the rem."""
+        from weasyprint import HTML
+
+        markup = self.html(template, fmt=fmt, **context)
+        return self.render_html(markup, stylesheets)
+
+    def render_html(self, markup: str, stylesheets=("common",)) -> bytes:
+        from weasyprint import HTML
+
+        with self.lock:
+            sheets = [self._fonts_css] + [self.stylesheet(name) for name in stylesheets]
+            document = HTML(string=markup, base_url=str(self.printables_dir / "templates") + "/",
+                            url_fetcher=self.fetcher)
+            return document.write_pdf(stylesheets=sheets, font_config=self.font_config)

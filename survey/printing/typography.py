@@ -1,0 +1,81 @@
+"""French typography and type sizes that fit their box.
+
+Pango does not put the narrow no-break space before « ; : ! ? » nor inside
+« », so a question mark could start a line on its own: ``french()`` does it.
+``TextFitter`` picks the largest type size (within bounds) at which a text,
+wrapped at spaces, fits a box: long questions shrink instead of overflowing.
+Widths come from the very font file the PDF embeds (Pillow reads it).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from PIL import ImageFont
+
+NNBSP = "\u202f"  # narrow no-break space
+NBSP = "\u00a0"
+_BEFORE = re.compile(r"\s*([?!;:»])")
+_AFTER = re.compile(r"(«)\s*")
+_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+# Width kept free on each line, for Pango's kerning and rounding.
+SAFETY = 0.96
+
+
+def french(text: str) -> str:
+    """Straight apostrophes become ’; a narrow no-break space before ?!;:» and after «."""
+    if not text:
+        return ""
+    text = _APOSTROPHE.sub("\u2019", str(text))
+    text = _BEFORE.sub(lambda m: (NNBSP if m.group(1) != ":" else NBSP) + m.group(1), text)
+    text = _AFTER.sub(lambda m: m.group(1) + NNBSP, text)
+    # "http://…": no space before the colon of a URL scheme.
+    return re.sub(r"(\w)[\u202f\u00a0]:(?=//)", r"\1:", text)
+
+
+class TextFitter:
+    """Measures words with the embedded fonts (em units) and fits texts to boxes."""
+
+    def __init__(self, regular: Path, bold: Path):
+        self._fonts = {False: ImageFont.truetype(str(regular), 1000),
+                       True: ImageFont.truetype(str(bold), 1000)}
+        self._widths: dict[tuple[bool, str], float] = {}
+
+    def width(self, word: str, bold: bool) -> float:
+        key = (bold, word)
+        if key not in self._widths:
+            self._widths[key] = self._fonts[bold].getlength(word) / 1000
+        return self._widths[key]
+
+    def lines(self, text: str, size: float, width: float, bold: bool) -> int | None:
+        """Lines the text takes at ``size`` in a box ``width`` wide; None if a word is wider."""
+        space = self.width(" ", bold) * size
+        room = width * SAFETY
+        count = 0
+        for paragraph in str(text).split("\n"):
+            used = None
+            for word in paragraph.split():
+                w = self.width(word, bold) * size
+                if w > room:
+                    return None
+                if used is None:
+                    used, count = w, count + 1
+                elif used + space + w <= room:
+                    used += space + w
+                else:
+                    used, count = w, count + 1
+            if used is None:
+                count += 1
+        return count
+
+    def fit(self, text: str, width: float, height: float, largest: float, smallest: float,
+            line_height: float = 1.15, bold: bool = True, step: float = 0.25) -> float:
+        """The largest size (a multiple of ``step``) in [smallest, largest] at which the text fits."""
+        size = largest
+        while size > smallest:
+            count = self.lines(text, size, width, bold)
+            if count is not None and count * size * line_height <= height:
+                return size
+            size = round(size - step, 4)
+        return smallest

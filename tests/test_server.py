@@ -1,0 +1,108 @@
+"""``survey serve`` as a facilitator starts it: a real process answering over HTTP."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import re
+import socket
+import subprocess
+import sys
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from survey.cli import main
+from tests.conftest import ROOT, LiveServer, free_port
+
+
+def browser():
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    return opener
+
+
+def test_a_phone_opens_the_home_page_and_answers(live_server):
+    phone = browser()
+    home = phone.open(live_server.url + "/").read().decode()
+    assert "Vos besoins numériques" in home
+    page = phone.open(live_server.url + "/c/ordi-panneau-quotidien/").read().decode()
+    fields = dict(re.findall(r'name="(csrf_token|answer_id|started_at)" type="hidden" value="([^"]+)"', page))
+    question = re.search(r'name="(q_[a-z_]+)"', page).group(1)
+    body = urllib.parse.urlencode({**fields, question: "Écrit sur un post-it : « trop de mots de passe »"}).encode()
+    response = phone.open(live_server.url + "/c/ordi-panneau-quotidien/", data=body)
+    assert response.status == 200 and "/merci" in response.url
+    assert "Votre réponse est bien enregistrée" in response.read().decode()
+    # Retried by a flaky network: still one answer.
+    phone.open(live_server.url + "/c/ordi-panneau-quotidien/", data=body).read()
+    from survey.storage import ChunkedAnswerStore
+    stored = list(ChunkedAnswerStore(live_server.data_dir / "answers").iter_answers("ordi-panneau-quotidien"))
+    assert [a["answers"][question[2:]] for a in stored] == ["Écrit sur un post-it : « trop de mots de passe »"]
+
+
+def test_serve_prints_the_address_and_a_qr_code(tmp_path):
+    server = LiveServer(tmp_path / "data")
+    output = server.stop()
+    assert f"http://127.0.0.1:{server.port}/" in output
+    assert "█" in output or "▀" in output  # the QR code drawn in the terminal
+
+
+def test_a_port_already_taken_gets_a_french_message(tmp_path):
+    port = free_port()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", port))
+        taken.listen()
+        result = subprocess.run([sys.executable, "-m", "survey", "serve", "--host", "127.0.0.1", "--port", str(port),
+                                 "--data", str(tmp_path / "d")], capture_output=True, text=True, cwd=ROOT, timeout=30)
+    assert result.returncode != 0
+    assert f"Le port {port} est déjà utilisé par un autre programme" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_data_folder_that_cannot_be_written_gets_a_french_message(tmp_path):
+    blocker = tmp_path / "fichier"
+    blocker.write_text("pas un dossier")
+    result = CliRunner().invoke(main, ["campaigns", "--data", str(blocker / "data")])
+    assert result.exit_code == 1
+    assert "Impossible de créer le dossier de données" in result.output
+
+
+def test_demo_then_campaigns_lists_every_shipped_questionnaire(tmp_path):
+    runner = CliRunner()
+    data = str(tmp_path / "d")
+    assert "9 campagne(s) de démonstration" in runner.invoke(main, ["demo", "--data", data]).output
+    assert "0 campagne(s)" in runner.invoke(main, ["demo", "--data", data]).output  # never twice
+    listing = runner.invoke(main, ["campaigns", "--data", data]).output
+    assert "porteur-de-parole-numerique\tPorteur de parole : le numérique et nous" in listing
+    assert len(listing.strip().splitlines()) == 9
+
+
+def test_data_folder_from_the_environment(tmp_path):
+    result = CliRunner().invoke(main, ["demo"], env={"SURVEY_DATA": str(tmp_path / "env")})
+    assert result.exit_code == 0
+    assert (Path(tmp_path) / "env" / "records" / "campaigns.json").exists()
+
+
+def test_a_malformed_questionnaire_does_not_stop_the_server(tmp_path):
+    folder = tmp_path / "q"
+    folder.mkdir()
+    for path in (ROOT / "questionnaires").glob("ordi-panneau-*.yaml"):
+        (folder / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "casse.yaml").write_text("id: casse\ntitle: [\n", encoding="utf-8")
+    import os
+    env_before = os.environ.get("SURVEY_QUESTIONNAIRES")
+    os.environ["SURVEY_QUESTIONNAIRES"] = str(folder)
+    try:
+        server = LiveServer(tmp_path / "data", "--demo")
+    finally:
+        if env_before is None:
+            os.environ.pop("SURVEY_QUESTIONNAIRES")
+        else:
+            os.environ["SURVEY_QUESTIONNAIRES"] = env_before
+    try:
+        home = urllib.request.urlopen(server.url + "/").read().decode()
+        assert "Ordi-panneau : le numérique au quotidien" in home
+    finally:
+        output = server.stop()
+    assert "Questionnaire ignoré : casse.yaml, ligne 3" in output
