@@ -134,6 +134,7 @@ def serve(host, port, data_dir, with_demo, threads):
     if with_demo:
         load_demo(app.extensions["survey"])
     svc = app.extensions["survey"]
+    svc.answers.warm()
     for problem in svc.library.problems:
         click.echo(f"Questionnaire ignoré : {problem}", err=True)
     check_port(host, port)

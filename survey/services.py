@@ -20,6 +20,8 @@ class Services:
     answers: ChunkedAnswerStore
     campaigns: CampaignRepository
     form_classes: dict = field(default_factory=dict)
+    # (questionnaire id, version) pairs already snapshotted by this process (survey.versions).
+    remembered_versions: set = field(default_factory=set)
 
     @classmethod
     def open(cls, config: dict) -> "Services":

@@ -71,6 +71,7 @@ class _Campaign:
     stats: dict = field(default_factory=dict)      # chunk name -> (ino, size, mtime_ns)
     chunk_ids: dict = field(default_factory=dict)  # chunk name -> {answer id: digest}
     where: dict = field(default_factory=dict)      # answer id -> chunk name
+    sealed_before: str = ""  # chunks named below this were already full at the last look
 
 
 class ChunkedAnswerStore:
@@ -143,6 +144,11 @@ class ChunkedAnswerStore:
     def delete(self, campaign_id: str, answer_id: str) -> bool:
         return self._rewrite(campaign_id, answer_id, None) is not None
 
+    def warm(self) -> None:
+        """Build every campaign's index now, so the first answer is not the slow one."""
+        for campaign_id in self.campaigns():
+            self.count(campaign_id)
+
     def campaigns(self) -> list[str]:
         return sorted(p.name for p in self.folder.iterdir() if p.is_dir() and _CAMPAIGN.match(p.name))
 
@@ -173,18 +179,27 @@ class ChunkedAnswerStore:
     def _chunk_names(folder: Path) -> list[str]:
         return sorted(name for name in os.listdir(folder) if _CHUNK.match(name))
 
-    def _refresh(self, campaign_id: str, state: _Campaign) -> None:
-        """Bring the id index up to date with the folder (caller holds the locks)."""
+    def _refresh(self, campaign_id: str, state: _Campaign, full: bool = True) -> list[str]:
+        """Bring the id index up to date with the folder (caller holds the locks).
+
+        Inserts only ever go to the last chunk, so for the write path (``full``
+        false) chunks that were already full at the last look are skipped: they
+        can only have lost answers (deletions), never gained one. Reads look at all.
+        """
         folder = self._dir(campaign_id)
         names = self._chunk_names(folder)
         for gone in set(state.stats) - set(names):
             self._forget(state, gone)
         for name in names:
+            if not full and name < state.sealed_before and name in state.stats:
+                continue
             st = os.stat(folder / name)
             key = (st.st_ino, st.st_size, st.st_mtime_ns)
             if state.stats.get(name) != key:
                 data = read_json(folder / name) or {}
                 self._index(state, name, data, key)
+        state.sealed_before = names[-1] if names else ""
+        return names
 
     @staticmethod
     def _forget(state: _Campaign, name: str) -> None:
@@ -208,7 +223,7 @@ class ChunkedAnswerStore:
     def _write_batch(self, campaign_id: str, state: _Campaign, batch: list[_Request]) -> None:
         try:
             with self._lock(campaign_id):
-                self._refresh(campaign_id, state)
+                names = self._refresh(campaign_id, state, full=False)
                 folder = self._dir(campaign_id)
                 fresh: list[_Request] = []
                 batch_ids: dict[str, _Request] = {}
@@ -224,7 +239,6 @@ class ChunkedAnswerStore:
                         continue
                     batch_ids[answer["id"]] = request
                     fresh.append(request)
-                names = self._chunk_names(folder)
                 while fresh:
                     name = names[-1] if names else "000001.json"
                     path = folder / name
@@ -252,6 +266,7 @@ class ChunkedAnswerStore:
             state.stats.clear()
             state.chunk_ids.clear()
             state.where.clear()
+            state.sealed_before = ""
         finally:
             for request in batch:
                 request.done = True

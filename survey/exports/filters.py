@@ -1,0 +1,83 @@
+"""Which answers an export includes: a date range, a channel, a place, hidden ones or not.
+
+Dates are days in local time (Europe/Paris by default), both ends included, as
+a coordinator says them ("du 1er au 15 mars"); stored times are UTC.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Callable, Iterable, Iterator
+from zoneinfo import ZoneInfo
+
+DEFAULT_TIMEZONE = "Europe/Paris"
+_FRENCH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def parse_date(text: str | None, what: str = "date") -> date | None:
+    """A day typed as AAAA-MM-JJ or JJ/MM/AAAA; ValueError with a French message otherwise."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    match = _FRENCH_DATE.match(text)
+    try:
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            return date(year, month, day)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"La {what} « {text} » n'est pas une date valide : écrivez-la comme 2026-03-31 "
+                         "ou 31/03/2026.") from None
+
+
+def parse_time(value) -> datetime | None:
+    """A stored timestamp ("2026-11-21T10:03:12Z") as an aware datetime; None if missing or bad."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+@dataclass(frozen=True)
+class Filters:
+    date_from: date | None = None
+    date_to: date | None = None
+    channel: str = ""
+    place: str = ""
+    include_hidden: bool = False
+    timezone: str = DEFAULT_TIMEZONE
+
+    def problems(self) -> list[str]:
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            return ["La date de début doit venir avant la date de fin."]
+        return []
+
+    def _bounds(self) -> tuple[datetime | None, datetime | None]:
+        tz = ZoneInfo(self.timezone)
+        start = datetime.combine(self.date_from, time.min, tz) if self.date_from else None
+        end = datetime.combine(self.date_to + timedelta(days=1), time.min, tz) if self.date_to else None
+        return start, end
+
+    def apply(self, answers: Iterable[dict], place_of: Callable[[dict], str]) -> Iterator[dict]:
+        """The answers that pass every filter, in the order given (lazily)."""
+        start, end = self._bounds()
+        channel = self.channel
+        place = self.place.strip().casefold()
+        include_hidden = self.include_hidden
+        for answer in answers:
+            if not include_hidden and answer.get("hidden"):
+                continue
+            if channel and answer.get("channel") != channel:
+                continue
+            if place and (place_of(answer) or "").strip().casefold() != place:
+                continue
+            if start is not None or end is not None:
+                when = parse_time(answer.get("submitted_at"))
+                if when is None or (start is not None and when < start) or (end is not None and when >= end):
+                    continue
+            yield answer

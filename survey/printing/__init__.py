@@ -1,0 +1,49 @@
+"""Printables: posters, ordi-panneau, porteur de parole kit and paper questionnaires.
+
+Every printed sheet leads back into the campaign's data (a QR code to the form with
+the sheet's code, or a code to type the paper in). Templates, stylesheets and
+drawings live in the top-level ``printables/`` folder; this package fills them
+(``kinds``), renders them with WeasyPrint (``render``) and cuts big pages into
+A4 sheets (``tiling``). ``views`` and ``cli`` are the two ways in.
+"""
+
+from __future__ import annotations
+
+from .errors import PrintError
+from .kinds import KINDS, WHOLE, PrintJob, check_question, check_size, check_tile
+from .render import PageFormat
+
+__all__ = ["KINDS", "WHOLE", "PrintError", "PrintJob", "prepare_job", "make_pdf"]
+
+
+def prepare_job(svc, kind_id: str, campaign_id: str, base_url: str, question: str | None = None,
+                size: str | None = None, tile: str | None = None) -> PrintJob:
+    """Check every choice against the campaign; a ``PrintError`` in French otherwise."""
+    kind = KINDS.get((kind_id or "").strip())
+    if kind is None:
+        raise PrintError(f"Type d'imprimé « {kind_id} » inconnu. Types possibles : {', '.join(KINDS)}.")
+    try:
+        campaign = svc.campaigns.get(campaign_id)
+    except ValueError:
+        campaign = None
+    if campaign is None:
+        raise PrintError(f"La campagne « {campaign_id} » n'existe pas.")
+    questionnaire = svc.questionnaire_for(campaign)
+    if questionnaire is None:
+        raise PrintError(f"Le questionnaire « {campaign.questionnaire} » de cette campagne n'est pas disponible.")
+    question = check_question(kind, questionnaire, (question or "").strip() or None)
+    size = check_size(kind, size)
+    tile = check_tile(size, tile)
+    answers = list(svc.answers.iter_answers(campaign.id)) if kind.id == "cartes-paroles" else []
+    return PrintJob(kind=kind, campaign=campaign, questionnaire=questionnaire, question=question,
+                    fmt=PageFormat(size, kind.orientation), base_url=base_url, tile=tile, answers=answers)
+
+
+def make_pdf(renderer, job: PrintJob) -> bytes:
+    """The PDF bytes of a job (tiled onto smaller sheets when asked)."""
+    context = job.kind.build(job, renderer.fitter)
+    pdf = renderer.render(job.kind.template, context, job.fmt, ("common", job.kind.stylesheet))
+    if job.tile:
+        from .tiling import tile_pdf
+        pdf = tile_pdf(renderer, pdf, job.fmt, PageFormat(job.tile))
+    return pdf

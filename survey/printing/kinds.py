@@ -1,0 +1,433 @@
+"""The six printables: what each one shows, at which sizes, from which data.
+
+Each kind turns a ``PrintJob`` (campaign, questionnaire, question, format, base URL)
+into the context of its template in ``printables/templates``. Type sizes are
+computed here (``TextFitter``) for boxes whose sizes are given to the template
+too, so that a long question shrinks and wraps instead of overflowing.
+Sizes are in "A4 millimetres" (rem): see ``render.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Callable
+from zoneinfo import ZoneInfo
+
+from ..campaigns import Campaign
+from ..questionnaires import Question, Questionnaire
+from .errors import PrintError
+from .links import form_url, paper_code, poster_code, short_url
+from .render import PAGE_SIZES, PageFormat
+from .typography import TextFitter, french
+
+WHOLE = "*"  # the question value that means "the whole questionnaire" (one poster for all)
+OPEN_TYPES = {"long_text", "short_text"}
+AGE_BANDS = ("moins de 18 ans", "18 à 29 ans", "30 à 44 ans", "45 à 59 ans", "60 à 74 ans", "75 ans et plus")
+MONO_ADVANCE = 1233 / 2048  # DejaVu Sans Mono: every glyph is this many em wide
+ORDI_MAX_QUESTIONS = 3
+
+
+@dataclass(frozen=True)
+class Box:
+    """A text box in A4 millimetres and the type sizes allowed in it."""
+
+    width: float
+    height: float
+    largest: float
+    smallest: float
+    line_height: float = 1.15
+    bold: bool = True
+
+
+@dataclass(frozen=True)
+class Fitted:
+    text: str
+    size: float
+    box: Box
+
+    @property
+    def style(self) -> str:
+        return (f"width: {self.box.width}rem; height: {self.box.height}rem; "
+                f"font-size: {self.size}rem; line-height: {self.box.line_height}")
+
+
+def fit(fitter: TextFitter, text: str, box: Box) -> Fitted:
+    """French typography, then the largest size that fits; below the smallest size only
+    for a text too long for its box (down to half of it), never overflowing silently."""
+    text = french(text)
+    size = fitter.fit(text, box.width, box.height, box.largest, box.smallest, box.line_height, box.bold)
+    if not _fits(fitter, text, size, box):
+        size = fitter.fit(text, box.width, box.height, box.smallest, box.smallest / 2, box.line_height,
+                          box.bold, step=0.1)
+    return Fitted(text, size, box)
+
+
+def _fits(fitter, text, size, box) -> bool:
+    lines = fitter.lines(text, size, box.width, box.bold)
+    return lines is not None and lines * size * box.line_height <= box.height
+
+
+def truncate_to_fit(fitter: TextFitter, text: str, box: Box) -> str:
+    """A quote too long for its card at the smallest size: cut at a word, with « … »."""
+    text = french(text)
+    if _fits(fitter, text, box.smallest, box):
+        return text
+    words = text.split()
+    low, high = 1, len(words)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if _fits(fitter, " ".join(words[:middle]) + " […]", box.smallest, box):
+            low = middle
+        else:
+            high = middle - 1
+    return " ".join(words[:low]) + " […]"
+
+
+def mono_size(text: str, width: float, largest: float, smallest: float = 1.8) -> float:
+    """Type size at which a one-line monospaced text (a URL, a code) fills at most ``width``."""
+    return round(max(smallest, min(largest, width * 0.97 / (max(len(text), 1) * MONO_ADVANCE))), 2)
+
+
+@dataclass
+class PrintJob:
+    """Everything one PDF needs, already checked."""
+
+    kind: "Kind"
+    campaign: Campaign
+    questionnaire: Questionnaire
+    question: str | None  # None = every question, WHOLE = the whole questionnaire, else an id
+    fmt: PageFormat
+    base_url: str
+    tile: str | None = None
+    answers: list = field(default_factory=list)
+
+    def url(self, channel: str = "qr", poster: str | None = None, question: str | None = None) -> str:
+        return form_url(self.base_url, self.campaign.id, channel, poster, question)
+
+    @property
+    def short_url(self) -> str:
+        return short_url(self.base_url, self.campaign.id)
+
+    @property
+    def filename(self) -> str:
+        which = {None: "toutes", WHOLE: "questionnaire"}.get(self.question, self.question)
+        parts = [self.kind.id, self.campaign.id]
+        if self.kind.uses_question:
+            parts.append(which)
+        parts.append(self.fmt.size)
+        if self.tile:
+            parts.append(f"sur-{self.tile}")
+        return "-".join(parts) + ".pdf"
+
+
+@dataclass(frozen=True)
+class Kind:
+    id: str
+    title: str
+    help: str
+    orientation: str
+    sizes: tuple[str, ...]
+    default_size: str
+    template: str
+    stylesheet: str
+    uses_question: bool
+    build: Callable[[PrintJob, TextFitter], dict]
+    whole: bool = False  # accepts WHOLE (a poster of the whole questionnaire)
+
+
+def board_questions(questionnaire: Questionnaire) -> list[Question]:
+    """Questions that can stand alone on a board: answerable, without a condition."""
+    return [q for q in questionnaire.answerable if q.show_if is None]
+
+
+def open_questions(questionnaire: Questionnaire) -> list[Question]:
+    return [q for q in questionnaire.answerable if q.type in OPEN_TYPES and q.show_if is None]
+
+
+def rgpd_line(campaign: Campaign) -> str:
+    who = campaign.structure or "l'équipe qui mène l'enquête"
+    months = campaign.retention_months
+    return french(f"Nous ne demandons pas votre nom. Vos réponses servent seulement à cette enquête, "
+                  f"sont lues par {who} et gardées {months} mois au plus. "
+                  f"Pour les consulter ou les effacer : {who}.")
+
+
+def _common(job: PrintJob, fitter: TextFitter) -> dict:
+    campaign = job.campaign
+    return {
+        "campaign": campaign, "questionnaire": job.questionnaire, "kind": job.kind,
+        "structure": french(campaign.structure or campaign.title),
+        "quartier": french(campaign.quartier),
+        "rgpd": rgpd_line(campaign),
+        "doc_title": french(f"{job.kind.title} – {campaign.title}"),
+        "author": french(campaign.structure or "Porteur de parole"),
+        "short_url": job.short_url,
+    }
+
+
+def _selected(job: PrintJob, pool: list[Question]) -> list[Question]:
+    if job.question and job.question != WHOLE:
+        return [job.questionnaire.question(job.question)]
+    return pool
+
+
+# --- affiche ---------------------------------------------------------------------------------
+POSTER_QUESTION = Box(186, 104, 17, 7.5, 1.12)
+POSTER_TITLE = Box(186, 62, 17, 8, 1.12)
+POSTER_INTRO = Box(186, 36, 6.5, 4, 1.3, bold=False)
+POSTER_PURPOSE = Box(182, 22, 4.6, 3.2, 1.3, bold=False)
+POSTER_URL_WIDTH = 186
+
+
+def build_affiche(job: PrintJob, fitter: TextFitter) -> dict:
+    q = job.questionnaire
+    pages = []
+    whole_page = None
+    if job.question in (None, WHOLE):
+        code = poster_code("affiche")
+        whole_page = {
+            "uid": "qr-tout", "whole": True, "headline": fit(fitter, q.title, POSTER_TITLE),
+            "intro": fit(fitter, q.intro, POSTER_INTRO) if q.intro else None,
+            "count": len(q.answerable),
+            "url": job.url("qr", code), "code": code, "postit": False,
+            "paper": "papier" in job.campaign.channels,
+        }
+    if job.question != WHOLE:
+        for question in _selected(job, board_questions(q)):
+            code = poster_code("affiche", question.id)
+            pages.append({
+                "uid": f"qr-{question.id}", "whole": False, "headline": fit(fitter, question.label, POSTER_QUESTION),
+                "url": job.url("qr", code, question.id), "code": code, "postit": True, "paper": False,
+            })
+    if whole_page:
+        pages.append(whole_page)
+    return {**_common(job, fitter), "pages": pages,
+            "purpose": fit(fitter, q.purpose, POSTER_PURPOSE) if q.purpose else None,
+            "url_size": mono_size(job.short_url, POSTER_URL_WIDTH, 5.5)}
+
+
+# --- ordi-panneau ----------------------------------------------------------------------------
+ORDI_SCREEN = (189, 118)  # the screen of printables/art/ordinateur.svg, in rem
+ORDI_SIDE_WIDTH = 62
+
+
+def build_ordi(job: PrintJob, fitter: TextFitter) -> dict:
+    questions = _selected(job, board_questions(job.questionnaire)[:ORDI_MAX_QUESTIONS])
+    n = len(questions)
+    column = (ORDI_SCREEN[0] - 12 - 6 * (n - 1)) / n
+    box = Box(round(column - 4, 2), 44, 9 if n > 1 else 13, 4, 1.15)
+    single = questions[0].id if n == 1 else None
+    code = poster_code("ordi-panneau", single)
+    return {**_common(job, fitter),
+            "questions": [fit(fitter, question.label, box) for question in questions],
+            "column": column, "title": french(job.questionnaire.title),
+            "url": job.url("qr", code, single), "code": code,
+            "purpose": fit(fitter, job.questionnaire.purpose, Box(ORDI_SIDE_WIDTH, 30, 3.6, 2.6, 1.3, False)),
+            "url_size": mono_size(job.short_url, ORDI_SIDE_WIDTH, 3.2)}
+
+
+# --- panneau (porteur de parole) --------------------------------------------------------------
+PANEL_QUESTION = Box(270, 128, 30, 12, 1.1)
+
+
+def build_panneau(job: PrintJob, fitter: TextFitter) -> dict:
+    pages = []
+    for question in _selected(job, open_questions(job.questionnaire) or board_questions(job.questionnaire)):
+        code = poster_code("panneau", question.id)
+        pages.append({"uid": f"qr-{question.id}", "headline": fit(fitter, question.label, PANEL_QUESTION),
+                      "url": job.url("qr", code, question.id), "code": code})
+    return {**_common(job, fitter), "pages": pages,
+            "purpose": fit(fitter, job.questionnaire.purpose, Box(190, 17, 4.2, 3, 1.3, False)),
+            "url_size": mono_size(job.short_url, 190, 3.6)}
+
+
+# --- cartes-reponse (for the scribe) ----------------------------------------------------------
+CARD_QUESTION = Box(148, 26, 7, 3.6, 1.15)
+
+
+def build_cartes_reponse(job: PrintJob, fitter: TextFitter) -> dict:
+    pages = []
+    for question in _selected(job, open_questions(job.questionnaire) or board_questions(job.questionnaire)):
+        code = poster_code("cartes-reponse", question.id)
+        card = {"question": fit(fitter, question.label, CARD_QUESTION), "code": code,
+                "url": job.url("porteur-de-parole", code, question.id), "qid": question.id}
+        pages.append([card, card])
+    return {**_common(job, fitter), "pages": pages, "age_bands": AGE_BANDS}
+
+
+# --- cartes-paroles (quotes to hang) ----------------------------------------------------------
+QUOTE = Box(176, 78, 12, 5, 1.25, bold=False)
+QUOTE_QUESTION = Box(146, 10, 3.6, 2.4, 1.2, bold=False)
+
+
+def consented_quotes(job: PrintJob) -> list[dict]:
+    """Written answers whose author agreed to display them (``consent_display`` is True)
+    and that no coordinator hid; a first name only when the person gave one."""
+    questions = _selected(job, [q for q in job.questionnaire.answerable if q.type == "long_text"])
+    quotes = []
+    for answer in job.answers:
+        if answer.get("consent_display") is not True or answer.get("hidden"):
+            continue
+        for question in questions:
+            text = (answer.get("answers") or {}).get(question.id)
+            if isinstance(text, str) and text.strip():
+                quotes.append({"answer": answer, "question": question, "text": text.strip()})
+    return quotes
+
+
+def _signature(answer: dict) -> str:
+    parts = [str(answer[key]).strip() for key in ("first_name", "age_band")
+             if isinstance(answer.get(key), (str, int)) and str(answer.get(key)).strip()]
+    return french(", ".join(parts))
+
+
+def _local_date(stamp) -> str:
+    try:
+        moment = datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
+    except ValueError:
+        return ""
+    return moment.astimezone(ZoneInfo("Europe/Paris")).strftime("%d/%m/%Y")
+
+
+def build_cartes_paroles(job: PrintJob, fitter: TextFitter) -> dict:
+    quotes = consented_quotes(job)
+    if not quotes:
+        raise PrintError("Aucune parole à imprimer : aucune réponse écrite de cette campagne n'a l'accord "
+                         "de la personne pour être affichée.")
+    cards = []
+    for index, quote in enumerate(quotes):
+        question = quote["question"]
+        code = poster_code("cartes-paroles", question.id)
+        text = truncate_to_fit(fitter, quote["text"], QUOTE)
+        cards.append({"uid": f"qr-{index}", "quote": fit(fitter, text, QUOTE),
+                      "question": fit(fitter, f"À la question « {question.label} »", QUOTE_QUESTION),
+                      "signature": _signature(quote["answer"]),
+                      "date": _local_date(quote["answer"].get("submitted_at")),
+                      "url": job.url("qr", code, question.id), "code": code, "colour": index % 4})
+    pages = [cards[i:i + 2] for i in range(0, len(cards), 2)]
+    return {**_common(job, fitter), "pages": pages}
+
+
+# --- questionnaire-papier ---------------------------------------------------------------------
+def show_if_instruction(questionnaire: Questionnaire, question: Question) -> str:
+    """« Si vous avez répondu « Oui » à la question 3, répondez à cette question ; sinon
+    passez à la question 6. » The next question skips the whole block under the same condition."""
+    condition = question.show_if
+    target = questionnaire.question(condition.question)
+    words = " ou ".join(f"« {target.label_of(v)} »" for v in condition.values)
+    verb = "coché" if target.type == "multiple_choice" else "répondu"
+    answerable = list(questionnaire.answerable)
+    skipped = {question.id}
+    following = None
+    for later in answerable[answerable.index(question) + 1:]:
+        if later.show_if == condition or (later.show_if and later.show_if.question in skipped):
+            skipped.add(later.id)  # same condition, or depends on a skipped question
+            continue
+        following = later
+        break
+    if following is None:
+        otherwise = "sinon le questionnaire est terminé"
+    else:
+        otherwise = f"sinon passez à la question {questionnaire.number_of(following.id)}"
+    return french(f"Si vous avez {verb} {words} à la question {questionnaire.number_of(target.id)}, "
+                  f"répondez à cette question ; {otherwise}.")
+
+
+HOW_TO = {
+    "short_text": "Écrivez votre réponse.",
+    "long_text": "Écrivez votre réponse.",
+    "single_choice": "Cochez une seule case.",
+    "multiple_choice": "Cochez toutes les cases qui vous correspondent.",
+    "yes_no": "Cochez une case.",
+    "scale": "Cochez une case, de 1 (pas du tout) à 5 (tout à fait).",
+    "number": "Écrivez un nombre.",
+}
+
+
+def build_questionnaire_papier(job: PrintJob, fitter: TextFitter) -> dict:
+    q = job.questionnaire
+    code = paper_code(job.campaign.id, q.version)
+    items = []
+    for question in q.questions:
+        item = {"q": question, "label": french(question.label), "help": french(question.help),
+                "number": q.number_of(question.id) if question.answerable else None,
+                "how": HOW_TO.get(question.type, ""),
+                "options": [french(c.label) for c in question.options if c.value != "autre"],
+                "condition": show_if_instruction(q, question) if question.show_if else ""}
+        if question.type == "number" and (question.min is not None or question.max is not None):
+            low = question.min if question.min is not None else "…"
+            high = question.max if question.max is not None else "…"
+            item["how"] = f"Écrivez un nombre (de {low} à {high})."
+        items.append(item)
+    return {**_common(job, fitter), "items": items, "code": code, "title": french(q.title),
+            "intro": french(q.intro), "purpose": french(q.purpose), "consent": french(q.consent),
+            "url": job.url("qr", code), "code_size": mono_size(code, 120, 6.5),
+            "url_size": mono_size(job.short_url, 140, 4.2)}
+
+
+KINDS: dict[str, Kind] = {kind.id: kind for kind in (
+    Kind("affiche", "Affiche avec QR code",
+         "Une question en gros caractères (ou tout le questionnaire), un QR code qui mène au formulaire, "
+         "l'adresse à taper et « à quoi servira votre réponse ».",
+         "portrait", tuple(PAGE_SIZES), "A4", "affiche.html", "affiche", True, build_affiche, whole=True),
+    Kind("ordi-panneau", "Ordi-panneau",
+         "Un grand ordinateur dessiné avec deux ou trois questions sur l'écran, et de la place pour les post-it.",
+         "landscape", ("A3", "A2", "A1", "A0"), "A1", "ordi-panneau.html", "ordi-panneau", True, build_ordi),
+    Kind("panneau", "Panneau du porteur de parole",
+         "La grande question du porteur de parole, à lire de loin.",
+         "landscape", ("A3", "A2", "A1", "A0"), "A1", "panneau.html", "panneau", True, build_panneau),
+    Kind("cartes-reponse", "Cartes-réponse (pour écrire)",
+         "Deux cartes par feuille A4 : la question, la place pour les mots de la personne, prénom et âge "
+         "s'ils le veulent, et son accord pour l'affichage et le compte rendu.",
+         "portrait", ("A4", "A3"), "A4", "cartes-reponse.html", "cartes", True, build_cartes_reponse),
+    Kind("cartes-paroles", "Cartes « paroles recueillies »",
+         "Les réponses que leurs auteurs ont accepté d'afficher, deux par feuille, à accrocher sur le fil.",
+         "portrait", ("A4", "A3"), "A4", "cartes-paroles.html", "cartes", True, build_cartes_paroles),
+    Kind("questionnaire-papier", "Questionnaire papier",
+         "Toutes les questions avec des cases à cocher et des lignes pour écrire, un QR code vers la version "
+         "en ligne et le code de la feuille pour la saisie.",
+         "portrait", ("A4", "A3"), "A4", "questionnaire-papier.html", "questionnaire-papier", False,
+         build_questionnaire_papier),
+)}
+
+
+def check_question(kind: Kind, questionnaire: Questionnaire, question: str | None) -> str | None:
+    """The question asked for, or a French error saying which ones exist."""
+    if not question:
+        return None
+    if not kind.uses_question:
+        raise PrintError(f"Le {kind.title.lower()} contient toutes les questions : n'indiquez pas de question.")
+    if question == WHOLE:
+        if not kind.whole:
+            raise PrintError(f"« {WHOLE} » (tout le questionnaire) ne vaut que pour les affiches.")
+        return WHOLE
+    found = questionnaire.question(question)
+    allowed = [q.id for q in questionnaire.answerable]
+    if kind.id == "cartes-paroles":
+        allowed = [q.id for q in questionnaire.answerable if q.type == "long_text"]
+    if found is None or question not in allowed:
+        raise PrintError(f"La question « {question} » n'existe pas dans le questionnaire « {questionnaire.title} »"
+                         f"{' (ou ne convient pas à ' + kind.title.lower() + ')' if found else ''}. "
+                         f"Questions possibles : {', '.join(allowed)}.")
+    return question
+
+
+def check_size(kind: Kind, size: str | None) -> str:
+    size = (size or kind.default_size).strip().upper()
+    if size not in kind.sizes:
+        raise PrintError(f"Le format « {size} » n'est pas possible pour : {kind.title.lower()}. "
+                         f"Formats possibles : {', '.join(kind.sizes)}.")
+    return size
+
+
+def check_tile(size: str, tile: str | None) -> str | None:
+    if not tile:
+        return None
+    tile = tile.strip().upper()
+    if tile not in ("A4", "A3"):
+        raise PrintError(f"Le découpage se fait sur des feuilles A4 ou A3, pas « {tile} ».")
+    if PAGE_SIZES[tile][0] >= PAGE_SIZES[size][0]:
+        raise PrintError(f"Le découpage en feuilles {tile} sert aux formats plus grands que {tile} "
+                         f"(ici {size} tient sur une feuille).")
+    return tile

@@ -1,0 +1,1 @@
+"""Cut big pages into sheets (written next)."""

@@ -1,0 +1,75 @@
+"""Snapshots of the questionnaire versions that answers were given under.
+
+Only the current YAML file of a questionnaire is in the library, but every
+answer records ``questionnaire`` and ``version``. So that old answers can
+still be read (and exported) after a question is removed or added, the
+definition of each version is kept in the record collection
+``questionnaire_versions`` the first time an answer is saved under it.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+
+from .questionnaires import Questionnaire, QuestionnaireError, from_dict
+
+COLLECTION = "questionnaire_versions"
+
+log = logging.getLogger(__name__)
+
+
+def snapshot_id(questionnaire_id: str, version: int) -> str:
+    return f"{questionnaire_id}@{version}"
+
+
+def remember_version(services, questionnaire: Questionnaire) -> None:
+    """Keep this version's definition, once per process and version (cheap to call per answer).
+
+    The first snapshot of a version wins: if the file was edited without a new
+    version number, exports merge the current file with the snapshot anyway.
+    A failure to write is logged, never raised: the answer matters more.
+    """
+    key = (questionnaire.id, questionnaire.version)
+    if key in services.remembered_versions:
+        return
+    record = {
+        "id": snapshot_id(*key),
+        "questionnaire": questionnaire.id,
+        "version": questionnaire.version,
+        "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "definition": questionnaire.to_dict(),
+    }
+    try:
+        services.records.add(COLLECTION, record)
+    except OSError:
+        log.exception("questionnaire version %s@%s not snapshotted", *key)
+        return
+    services.remembered_versions.add(key)
+
+
+def snapshots(services, questionnaire_id: str) -> list[Questionnaire]:
+    """The stored versions of a questionnaire, oldest first (unreadable ones are skipped)."""
+    found = []
+    for record in services.records.all(COLLECTION):
+        if record.get("questionnaire") != questionnaire_id:
+            continue
+        try:
+            found.append(from_dict(record["definition"], record["id"]))
+        except (QuestionnaireError, KeyError, TypeError):
+            log.warning("questionnaire snapshot %s is unreadable", record.get("id"))
+    return sorted(found, key=lambda q: q.version)
+
+
+def known_versions(services, questionnaire_id: str) -> list[Questionnaire]:
+    """Every definition answers may use: the snapshots, then the current file last.
+
+    The current file comes last even when a snapshot has the same number, so
+    that it wins for labels and order while the snapshot's extra questions keep
+    their columns.
+    """
+    found = snapshots(services, questionnaire_id)
+    current = services.library.get(questionnaire_id)
+    if current is not None:
+        found = [q for q in found if q.version < current.version or q != current] + [current]
+    return found
