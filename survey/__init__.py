@@ -51,5 +51,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Links on each campaign of the coordinator home: features add theirs here.
     app.config.setdefault("COORDINATION_LINKS", [])
     app.jinja_env.globals["coordination_links"] = app.config["COORDINATION_LINKS"]
+    from .exports import views as exports_views
+    exports_views.init_app(app)
+    from . import coordinator_space
+    coordinator_space.init_app(app)
+    from .fieldwork import views as fieldwork_views
+    app.register_blueprint(fieldwork_views.bp)
+    app.config["COORDINATION_LINKS"].append(("terrain.report", "Terrain"))
     app.add_url_rule("/", endpoint="index")
     return app

@@ -11,7 +11,7 @@ HELP = ("Pour être aidé dans vos démarches en ligne : France Services, l'espa
 # questionnaire id -> (title, quartier, structure, channels)
 DEMO = {
     "porteur-de-parole-numerique": ("Porteur de parole : le numérique et nous", "Europe-Chateaubriand, Tours-Nord",
-                                    "Centre social", ["porteur-de-parole", "qr", "post-it"]),
+                                    "Centre social", ["porteur-de-parole", "qr", "post-it", "papier"]),
     "questionnaire-structures": ("Questionnaire des structures", "Vierzon", "Structures partenaires",
                                  ["qr", "papier", "tablette"]),
     "besoins-numeriques-habitants": ("Vos besoins numériques", "Quartier du Tunnel, Vierzon", "AJCV",

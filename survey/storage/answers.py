@@ -40,7 +40,8 @@ TABLE = "answers"
 _CHUNK = re.compile(r"^(\d{6})\.json$")
 _CAMPAIGN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 # What makes two submissions "the same answer": not the server's timestamps.
-FINGERPRINT_KEYS = ("campaign", "questionnaire", "version", "channel", "answers", "session")
+FINGERPRINT_KEYS = ("campaign", "questionnaire", "version", "channel", "answers", "session",
+                    "consent_display", "consent_report", "first_name", "age_band", "quartier")
 
 
 class AnswerConflict(Exception):
