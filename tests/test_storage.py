@@ -142,6 +142,7 @@ store = ChunkedAnswerStore(sys.argv[1], chunk_size=int(sys.argv[2]))
 seed = int(sys.argv[3])
 acked = []
 n = 0
+print("READY", "-", flush=True)
 while True:
     n += 1
     if n % 4 == 0 and acked:
@@ -168,9 +169,19 @@ def test_a_writer_killed_again_and_again_never_loses_an_acknowledged_answer(tmp_
         writer = subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path), str(chunk_size), str(round_)],
                                   stdout=subprocess.PIPE, text=True, cwd=ROOT)
         lines: list[str] = []
-        reader = threading.Thread(target=lambda: lines.extend(writer.stdout))
+        ready = threading.Event()
+
+        def read(stream=writer.stdout):
+            for line in stream:
+                if line.startswith("READY"):
+                    ready.set()
+                else:
+                    lines.append(line)
+
+        reader = threading.Thread(target=read)
         reader.start()
-        time.sleep(rng.uniform(0.4, 1.2))
+        assert ready.wait(60), "the writer did not start"
+        time.sleep(rng.uniform(0.3, 1.0))  # then kill it at a random moment, mid-write or not
         os.kill(writer.pid, signal.SIGKILL)
         writer.wait()
         reader.join()
