@@ -91,7 +91,7 @@ def test_scribe_post_it_and_paper_land_in_results_and_exports(coordinator, app, 
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig")), delimiter=";"))
     session_column = next(k for k in rows[0] if "ession" in k)
     channel_column = next(k for k in rows[0] if k.lower().startswith("canal"))
-    assert {r[session_column] for r in rows} == {session_id}
+    assert {r[session_column] for r in rows} == {"21 novembre 2026 10:00–12:00 – Marché Europe"}
     assert len(rows) == 3 and {r[channel_column] for r in rows} >= {"Post-it", "Questionnaire papier"}
 
     report = coordinator.get(f"/coordination/campagnes/{CAMPAIGN}/terrain").get_data(as_text=True)
