@@ -58,5 +58,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .fieldwork import views as fieldwork_views
     app.register_blueprint(fieldwork_views.bp)
     app.config["COORDINATION_LINKS"].append(("terrain.report", "Terrain"))
+    from .printing import views as printing_views
+    printing_views.init_app(app)
+    from . import compress, https_help, kiosk, offline  # tablets: offline queue, kiosk mode, HTTPS help
+    compress.init_app(app)
+    offline.init_app(app)
+    kiosk.init_app(app)
+    app.register_blueprint(https_help.bp)
+    from . import editor  # questionnaire editor, versions, XLSForm exchange
+    editor.init_app(app)
     app.add_url_rule("/", endpoint="index")
     return app

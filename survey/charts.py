@@ -60,9 +60,15 @@ def bars(rows: Iterable, total: int | None = None) -> list[Bar]:
 
 
 def describe(title: str, items: list[Bar], unit: str = "réponses") -> str:
-    """The sentence a screen reader says for the chart."""
-    parts = [f"{b.label} : {count_text(b.count)} {unit} ({percent_text(b.percent)})" for b in items]
-    return f"{title}. " + " ; ".join(parts) + "." if parts else f"{title} : aucune réponse."
+    """The sentence a screen reader says for the chart (``unit`` in the plural)."""
+    def units(n: int) -> str:
+        return unit if n > 1 else unit.removesuffix("s")
+
+    parts = [f"{b.label} : {count_text(b.count)} {units(b.count)} ({percent_text(b.percent)})" for b in items]
+    if not parts:
+        return f"{title} : aucune réponse."
+    joiner = " " if title.rstrip()[-1:] in "?!.:" else ". "
+    return title.rstrip() + joiner + " ; ".join(parts) + "."
 
 
 def bar_chart(items: list[Bar], title: str, *, unit: str = "réponses", chart_id: str = "") -> Markup:

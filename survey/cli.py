@@ -128,9 +128,11 @@ def print_qr(url: str) -> None:
 @data_option
 @click.option("--demo", "with_demo", is_flag=True, help="Crée d'abord les campagnes de démonstration.")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
-def serve(host, port, data_dir, with_demo, threads):
+@click.option("--https", "use_https", is_flag=True,
+              help="Sert en HTTPS avec un certificat créé sur cet ordinateur (nécessaire pour travailler hors connexion).")
+def serve(host, port, data_dir, with_demo, threads, use_https):
     from waitress import serve as waitress_serve
-    app = make_app(data_dir)
+    app = make_app(data_dir, **({"HTTPS": True, "SESSION_COOKIE_SECURE": True} if use_https else {}))
     if with_demo:
         load_demo(app.extensions["survey"])
     svc = app.extensions["survey"]
@@ -139,18 +141,45 @@ def serve(host, port, data_dir, with_demo, threads):
         click.echo(f"Questionnaire ignoré : {problem}", err=True)
     check_port(host, port)
     hosts = lan_addresses() if host in ("0.0.0.0", "::") else [host]
-    urls = [f"http://{h}:{port}/" for h in hosts] or [f"http://127.0.0.1:{port}/"]
+    scheme = "https" if use_https else "http"
+    urls = [f"{scheme}://{h}:{port}/" for h in hosts] or [f"{scheme}://127.0.0.1:{port}/"]
     click.echo(f"Données : {app.config['DATA_DIR']}")
     click.echo("Ouvrez sur une tablette ou un téléphone du même réseau :")
     for url in urls:
         click.echo(f"  {url}")
     if host in ("0.0.0.0", "::"):
-        click.echo(f"  (sur cet ordinateur : http://127.0.0.1:{port}/)")
+        click.echo(f"  (sur cet ordinateur : {scheme}://127.0.0.1:{port}/)")
     print_qr(urls[0])
+    if use_https:
+        from . import tls
+        files, remade = tls.ensure(app.config["DATA_DIR"], hosts)
+        click.echo(f"Certificat : {files.folder} (empreinte SHA-256 {tls.fingerprint(files.ca)})")
+        if remade:
+            click.echo("Certificat du serveur (re)fait pour ces adresses. Les tablettes qui font déjà confiance "
+                       "à l'autorité locale n'ont rien à refaire.")
+        click.echo(f"Faire confiance au certificat sur une tablette : {urls[0]}aide/certificat")
+        click.echo("Arrêt : Ctrl+C.")
+        sys.stdout.flush()
+        tls.serve_https(app, host, port, threads, files)
+        return
     click.echo("Arrêt : Ctrl+C.")
     sys.stdout.flush()
     waitress_serve(app, host=host, port=port, threads=threads, ident="porteur-de-parole",
-                   max_request_body_size=app.config["MAX_CONTENT_LENGTH"] * 4)
+                   max_request_body_size=app.config["MAX_UPLOAD_LENGTH"])
+
+
+from .exports.cli import export as export_command  # noqa: E402
+main.add_command(export_command)
+from .privacy_cli import purge as purge_command  # noqa: E402
+main.add_command(purge_command)
+from .printing.cli import print_command  # noqa: E402
+main.add_command(print_command)
+from .offline_cli import import_queue, kiosk_code_command  # noqa: E402
+main.add_command(import_queue)
+main.add_command(kiosk_code_command)
+
+from .xlsform_cli import xlsform as xlsform_command  # noqa: E402
+main.add_command(xlsform_command)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,9 @@ DEFAULTS = {
     "PUBLIC_BASE_URL": None,
     "MAX_TEXT_LENGTH": 5000,           # characters in one free-text answer
     "MAX_CONTENT_LENGTH": 512 * 1024,  # bytes in one request (answers are small)
+    # The web server's own ceiling: routes that take files (board photos, XLSForm
+    # uploads) raise Flask's limit for themselves, up to this.
+    "MAX_UPLOAD_LENGTH": 16 * 1024 * 1024,
     "ANSWER_CHUNK_SIZE": 100,
     # A tablet may keep a form open all day: a token that expires would lose answers.
     "WTF_CSRF_TIME_LIMIT": None,
@@ -22,6 +25,11 @@ DEFAULTS = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_HTTPONLY": True,
     "TIMEZONE": "Europe/Paris",
+    # Served over HTTPS (e.g. behind a reverse proxy): session cookies get the Secure flag.
+    # Off by default: on a plain-HTTP local network a Secure cookie would never come back.
+    "HTTPS": False,
+    "PUBLIC_RATE_LIMIT": "30 per minute",         # answer-form sends per client address
+    "VOLUNTEER_CODE_RATE_LIMIT": "10 per minute",  # volunteer code tries per client address
 }
 
 # Environment variables that may set a value (the name, then the key).
@@ -29,6 +37,8 @@ ENVIRONMENT = {
     "SURVEY_DATA": "DATA_DIR",
     "SURVEY_QUESTIONNAIRES": "QUESTIONNAIRES_DIR",
     "SURVEY_PUBLIC_URL": "PUBLIC_BASE_URL",
+    "SURVEY_HTTPS": "HTTPS",
+    "SURVEY_PUBLIC_RATE_LIMIT": "PUBLIC_RATE_LIMIT",
 }
 
 

@@ -16,3 +16,8 @@ def home():
     svc = services()
     rows = [(c, svc.questionnaire_for(c), svc.answers.count(c.id)) for c in svc.campaigns.all()]
     return render_template("coordination/home.html", rows=rows, problems=svc.library.problems)
+
+
+# The rest of the coordinator space lives in its own modules, as routes of this
+# blueprint: imported here so that they exist before the blueprint is registered.
+from . import campaign_admin, privacy_views, reading_views, results_views, volunteer_views  # noqa: E402,F401

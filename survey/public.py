@@ -13,6 +13,7 @@ from .forms import QuestionnaireForm, field_name, form_class_for, is_uuid, other
 from .questionnaires import Question, Questionnaire
 from .services import services
 from .storage import AnswerConflict
+from .volunteers import pseudonym_for
 
 bp = Blueprint("public", __name__)
 
@@ -105,7 +106,7 @@ def answer_form(campaign_id: str):
 
     answer = build_answer(campaign, questionnaire, form, only)
     try:
-        svc.answers.add(answer)
+        svc.save_answer(questionnaire, answer)
     except AnswerConflict:
         return render_template("public/conflict.html", campaign=campaign, args=carried_args()), 409
     except OSError:
@@ -187,8 +188,10 @@ def team(campaign_id: str):
     """A volunteer says who collects and how, once per tablet; kept in the session."""
     campaign, questionnaire = load_campaign(campaign_id)
     error = None
+    # A volunteer who entered a code collects under the pseudonym of that code.
+    volunteer = pseudonym_for(session, campaign.id)
     if request.method == "POST":
-        pseudonym = (request.form.get("collecteur") or "").strip()[:40]
+        pseudonym = volunteer or (request.form.get("collecteur") or "").strip()[:40]
         channel = request.form.get("canal")
         if channel not in campaign.channels:
             error = "Choisissez un canal de collecte."
@@ -198,7 +201,7 @@ def team(campaign_id: str):
             session.modified = True
             return redirect(url_for("public.answer_form", campaign_id=campaign.id, canal=channel), code=303)
     return render_template("public/team.html", campaign=campaign, channels=CHANNELS, error=error,
-                           collector=session.get("collector", {}).get(campaign.id, ""),
+                           collector=session.get("collector", {}).get(campaign.id, ""), volunteer=volunteer,
                            channel=channel_for(campaign)), (422 if error else 200)
 
 

@@ -431,11 +431,13 @@ class Library:
         return iter(sorted(self.questionnaires.values(), key=lambda q: q.title.lower()))
 
 
-def load_library(folder: str | Path) -> Library:
-    folder = Path(folder)
+def load_library(*folders: str | Path) -> Library:
+    """Every questionnaire of these folders; a later folder wins for the same id
+    (the shipped ones first, then those edited in the browser)."""
     found: dict[str, Questionnaire] = {}
     problems: list[Problem] = []
-    for path in sorted(folder.glob("*.y*ml")):
+    paths = [path for folder in folders for path in sorted(Path(folder).glob("*.y*ml"))]
+    for path in paths:
         try:
             q = load_file(path)
         except QuestionnaireError as exc:

@@ -56,14 +56,17 @@ def percent_text(value: float) -> str:
     return f"{text}\u00a0%"
 
 
-def place_of(answer: dict) -> str:
-    """Where an answer was collected: a named place, a poster, a session, or unknown."""
+def place_of(answer: dict, session_names: dict | None = None) -> str:
+    """Where an answer was collected: its own place, a field session (by its label
+    when known), a poster, or unknown."""
     if answer.get("place"):
         return str(answer["place"])
+    session = answer.get("session")
+    if session:
+        names = session_names or {}
+        return names[session] if session in names else f"Session « {session} »"
     if answer.get("poster"):
         return f"Affiche « {answer['poster']} »"
-    if answer.get("session"):
-        return f"Séance « {answer['session']} »"
     return NO_PLACE
 
 
@@ -166,9 +169,9 @@ class _Question:
         self.text_count = 0
         self.numbers: list[float] = []
 
-    def add(self, answer: dict, values: dict, quoted: set) -> list[TextAnswer]:
+    def add(self, answer: dict, value, values: dict, quoted: set) -> list[TextAnswer]:
+        """Count ``value``, this question's answer in ``answer``; the free texts found."""
         q = self.question
-        value = values.get(q.id)
         if is_empty(value):
             return []
         self.respondents += 1
@@ -216,15 +219,18 @@ class _Question:
 
 def summarise(answers: Iterable[dict], questionnaire: Questionnaire, *, tz: str | ZoneInfo = DEFAULT_TZ,
               include_hidden: bool = False, max_texts: int | None = None,
-              tags: Iterable[str] = ()) -> Results:
+              tags: Iterable[str] = (), session_names: dict | None = None) -> Results:
     """Every count the dashboard and the printed summary show, in one pass.
 
     Hidden answers (spam, out of scope) are left out unless ``include_hidden``.
     ``max_texts`` keeps only the last that many free-text answers per question
-    (the most recent, as the store yields oldest first); counts stay exact. ``tags`` lists the campaign's tags so that unused ones show 0.
+    (the most recent, as the store yields oldest first); counts stay exact.
+    ``tags`` lists the campaign's tags so that unused ones show 0;
+    ``session_names`` maps field-session ids to the label shown as the place.
     """
     zone = _zone(tz)
     running = [_Question(q, max_texts) for q in questionnaire.answerable]
+    by_id = {item.question.id: item for item in running}
     days: Counter = Counter()
     channels: Counter = Counter()
     places: Counter = Counter()
@@ -247,16 +253,18 @@ def summarise(answers: Iterable[dict], questionnaire: Questionnaire, *, tz: str 
         day = local_day(submitted, zone)
         days[day.isoformat() if day else "inconnu"] += 1
         channels[answer.get("channel") or "inconnu"] += 1
-        places[place_of(answer)] += 1
+        places[place_of(answer, session_names)] += 1
         collectors[answer.get("collector") or NO_COLLECTOR] += 1
         for tag in dict.fromkeys(answer.get("tags") or []):
             tag_counts[tag] += 1
         values = answer.get("answers") or {}
         quoted = set(answer.get("quotes") or [])
-        for item in running:
-            for text in item.add(answer, values, quoted):
-                if text.quoted:
-                    quotes.append(text)
+        for key, value in values.items():   # only the questions answered: fewer than all of them
+            item = by_id.get(key)
+            if item is not None:
+                for text in item.add(answer, value, values, quoted):
+                    if text.quoted:
+                        quotes.append(text)
     channel_labels = {code: label for code, label in CHANNELS.items()}
     return Results(
         total=total, hidden=hidden, first_at=first, last_at=last,

@@ -13,7 +13,7 @@ is made, so that a large export spends its time writing, not deciding.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timezone
+from datetime import timedelta, timezone
 from typing import Callable
 from zoneinfo import ZoneInfo
 
@@ -24,6 +24,7 @@ from .filters import DEFAULT_TIMEZONE, parse_time
 JOIN = " | "
 OTHER_EXPORT_LABEL = "Autre"
 CLOSED_TYPES = CHOICE_TYPES | {"yes_no", "scale"}
+CACHE_LIMIT = 10_000  # entries of a per-export cache (bounded: memory stays flat)
 # A cell starting with one of these is run as a formula by spreadsheets (OWASP, CWE-1236).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -123,22 +124,27 @@ def _condition(question: Question, definition: Questionnaire) -> str:
 class Plan:
     """The columns of one export and how to fill them from a stored answer.
 
+    ``place``: where answers without a place of their own were collected (the campaign's).
+    ``sessions``: field sessions of the campaign, ``id -> (label, place)``: an answer
+    captured in a session shows the session's words and place.
     ``codes``: choice codes and question ids instead of labels.
-    ``escape``: neutralise text cells against formula injection (CSV).
+    ``for_csv``: cells for a CSV, where everything is text: text cells are neutralised
+    against formula injection, 0/1 flags are "0"/"1" (the CSV writer skips a conversion).
     """
 
-    def __init__(self, definitions: list[Questionnaire], *, place: str | Callable[[dict], str] = "",
-                 codes: bool = False, escape: bool = False, timezone_name: str = DEFAULT_TIMEZONE):
+    def __init__(self, definitions: list[Questionnaire], *, place: str = "",
+                 sessions: dict[str, tuple[str, str]] | None = None, codes: bool = False, for_csv: bool = False, timezone_name: str = DEFAULT_TIMEZONE):
         if not definitions:
             raise ValueError("no questionnaire definition")
         self.definitions = list(definitions)
         self.questionnaire = self.definitions[-1]
         self.questions = merge_versions(self.definitions)
         self.codes = codes
-        self.escape = escape
+        self.for_csv = for_csv
         self.tz = ZoneInfo(timezone_name)
-        self.place_of = place if callable(place) else (lambda answer, _p=place: answer.get("place") or _p)
-        self._text = neutralise if escape else (lambda s: s)
+        self.default_place = place
+        self.sessions = dict(sessions or {})
+        self._text = neutralise if for_csv else (lambda s: s)
         self.columns: list[Column] = []
         self._producers: list[Callable] = []
         for q in self.questions:
@@ -147,6 +153,11 @@ class Plan:
         self._unique_headers()
 
     # -- public ------------------------------------------------------------
+
+    def place_of(self, answer: dict) -> str:
+        """Where an answer was collected: its own place, its session's, or the campaign's."""
+        session = self.sessions.get(answer.get("session")) if answer.get("session").__class__ is str else None
+        return answer.get("place") or (session[1] if session else "") or self.default_place
 
     def header(self) -> list[str]:
         return [self._text(c.header) for c in self.columns]
@@ -177,28 +188,36 @@ class Plan:
             self._column(qid, q.label, "number" if q.type == "scale" and self.codes else "text")
             labels = self._label_map(q)
             codes = self.codes and q.type == "scale"
+            # One lookup for the usual case: a known code (scales are stored as numbers).
+            table = {None: None, "": None, **labels}
+            if q.type == "scale":
+                table.update({int(c.value): int(c.value) if codes else labels[c.value]
+                              for c in q.options if c.value.isdigit()})
 
-            def closed(answer, values, out, qid=qid, labels=labels, codes=codes):
+            def unusual(value):
+                if codes and isinstance(value, int) and not isinstance(value, bool):
+                    return value
+                if isinstance(value, list):  # the type changed between versions
+                    return JOIN.join(labels.get(str(v)) or text(str(v)) for v in value)
+                return labels.get(str(value)) or text(str(value))
+
+            def closed(answer, values, out, qid=qid):
                 value = values.get(qid)
-                if value is None or value == "":
-                    out.append(None)
-                elif codes and isinstance(value, int):
-                    out.append(value)
-                elif isinstance(value, list):  # the type changed between versions
-                    out.append(JOIN.join(labels.get(str(v)) or text(str(v)) for v in value))
-                else:
-                    out.append(labels.get(str(value)) or text(str(value)))
+                try:
+                    out.append(table[value])
+                except (KeyError, TypeError):
+                    out.append(unusual(value))
             self._producers.append(closed)
         elif q.type == "number":
             self._column(qid, q.label, "number")
 
             def number(answer, values, out, qid=qid):
                 value = values.get(qid)
-                if value is None or value == "" or isinstance(value, bool):
-                    out.append(None if value in (None, "") else text(str(value)))
-                elif isinstance(value, (int, float)):
+                if value.__class__ is int or value.__class__ is float:
                     out.append(value)
-                else:
+                elif value is None or value == "":
+                    out.append(None)
+                else:  # typed as text (paper transcription): a number if it reads as one
                     out.append(_as_number(value, text))
             self._producers.append(number)
         else:
@@ -206,10 +225,10 @@ class Plan:
 
             def free(answer, values, out, qid=qid):
                 value = values.get(qid)
-                if value is None or value == "":
+                if value.__class__ is str:
+                    out.append(text(value) if value else None)
+                elif value is None:
                     out.append(None)
-                elif isinstance(value, str):
-                    out.append(text(value))
                 elif isinstance(value, list):
                     out.append(text(JOIN.join(str(v) for v in value)))
                 else:
@@ -226,18 +245,33 @@ class Plan:
             self._column(f"{qid}/{choice.value}", f"{q.label}/{choice.label}", "number")
         labels = self._label_map(q)
         order = [c.value for c in q.options]
-        blank = [None] * (1 + len(order))
+        blank = (None,) * (1 + len(order))
+        # In a CSV every cell is text: "1" and "0" spare the writer a conversion per cell.
+        yes, no = ("1", "0") if self.for_csv else (1, 0)
+        # The cells of each combination of choices, made once: people pick few combinations.
+        cache: dict[tuple, tuple] = {}
 
-        def multiple(answer, values, out, qid=qid, labels=labels, order=order, blank=blank):
-            value = values.get(qid)
-            if value is None or value == "" or value == []:
-                out.extend(blank)
-                return
-            chosen = value if isinstance(value, list) else [value]
-            chosen = [str(v) for v in chosen]
-            out.append(JOIN.join(labels.get(v) or text(v) for v in chosen))
+        def cells_for(chosen: tuple) -> tuple:
+            chosen = tuple(str(v) for v in chosen)
             picked = set(chosen)
-            out.extend([1 if v in picked else 0 for v in order])
+            return (JOIN.join(labels.get(v) or text(v) for v in chosen), *(yes if v in picked else no for v in order))
+
+        def multiple(answer, values, out, qid=qid):
+            value = values.get(qid)
+            if not value:
+                out += blank
+                return
+            key = tuple(value) if value.__class__ is list else (value,)
+            try:
+                cells = cache.get(key)
+            except TypeError:  # not a list of plain values: no cache
+                out += cells_for(key)
+                return
+            if cells is None:
+                if len(cache) >= CACHE_LIMIT:
+                    cache.clear()
+                cells = cache[key] = cells_for(key)
+            out += cells
         self._producers.append(multiple)
         if q.other:
             self._add_other_text(q)
@@ -249,37 +283,44 @@ class Plan:
 
         def other(answer, values, out, key=key):
             value = values.get(key)
-            out.append(text(str(value)) if value not in (None, "") else None)
+            out.append(None if value is None or value == "" else text(value if value.__class__ is str else str(value)))
         self._producers.append(other)
 
     def _add_metadata(self) -> None:
         text = self._text
         codes = self.codes
-        tz = self.tz
-        place_of = self.place_of
         channels = {code: text(code if codes else label) for code, label in CHANNELS.items()}
+        default_place = text(self.default_place) if self.default_place else None
         yes, no = (1, 0) if codes else ("oui", "non")
         for key, label in META:
             self._column(key, label, "number" if key == "version" or (key == "hidden" and codes) else "text")
+        times = _time_formatter(self.tz)
+
+        sessions = {key: (text(key if codes else label), text(where) if where else default_place)
+                    for key, (label, where) in self.sessions.items()}
+
+        def as_text(value):
+            return None if not value else text(value if value.__class__ is str else str(value))
 
         def meta(answer, values, out):
-            when = parse_time(answer.get("submitted_at"))
-            channel = answer.get("channel") or ""
-            place = place_of(answer)
-            collector = answer.get("collector")
-            session = answer.get("session")
-            tags = answer.get("tags")
+            get = answer.get
+            local, utc = times(get("submitted_at"))
+            channel = get("channel")
+            place = get("place")
+            session = get("session")
+            known = sessions.get(session) if session.__class__ is str else None
+            tags = get("tags")
             out += (
-                text(str(answer.get("id") or "")) or None,
-                when.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S") if when else None,
-                when.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S") if when else None,
-                channels.get(channel) or (text(channel) if channel else None),
-                text(place) if place else None,
-                text(str(collector)) if collector else None,
-                text(str(session)) if session else None,
-                answer.get("version"),
-                text(JOIN.join(str(t) for t in tags)) if tags else None,
-                yes if answer.get("hidden") else no,
+                as_text(get("id")),
+                local,
+                utc,
+                channels[channel] if channel.__class__ is str and channel in channels else as_text(channel),
+                as_text(place) if place else (known[1] if known else default_place),
+                as_text(get("collector")),
+                known[0] if known else as_text(session),
+                get("version"),
+                text(JOIN.join(str(t) for t in tags)) if isinstance(tags, list) and tags else as_text(tags),
+                yes if get("hidden") else no,
             )
         self._producers.append(meta)
 
@@ -292,13 +333,41 @@ class Plan:
                         for c in self.columns]
 
 
+def _time_formatter(tz) -> Callable:
+    """``stamp -> (local text, UTC text)``, fast for the stored form "2026-11-21T10:03:12Z".
+
+    Offsets of Europe/Paris are whole hours and change on the hour, so the
+    local date and hour are worked out once per UTC hour and reused.
+    """
+    hours: dict[str, str] = {}
+    pattern = "%Y-%m-%d %H:%M:%S"
+
+    def times(stamp):
+        standard = stamp.__class__ is str and len(stamp) == 20 and stamp[10] == "T" and stamp[19] == "Z"
+        if standard:
+            prefix = hours.get(stamp[:13])
+            if prefix is not None:
+                return prefix + stamp[13:19], f"{stamp[:10]} {stamp[11:19]}"
+        when = parse_time(stamp)
+        if when is None:
+            return None, None
+        local = when.astimezone(tz)
+        if standard and not local.utcoffset() % timedelta(hours=1):
+            if len(hours) >= CACHE_LIMIT:
+                hours.clear()
+            hours[stamp[:13]] = local.strftime("%Y-%m-%d %H")
+        return local.strftime(pattern), when.astimezone(timezone.utc).strftime(pattern)
+    return times
+
+
 def _as_number(value, text):
     """A number typed as text (paper transcription) stays a number when it is one."""
-    raw = str(value).strip().replace("\u202f", "").replace(" ", "")
-    try:
-        return int(raw)
-    except ValueError:
-        return text(str(value))
+    if isinstance(value, str):
+        try:
+            return int(value.strip().replace("\u202f", "").replace(" ", ""))
+        except ValueError:
+            pass
+    return text(str(value))
 
 
 def type_label(question_type: str) -> str:

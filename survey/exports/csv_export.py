@@ -3,7 +3,7 @@
 Defaults for France: ``;`` separator, UTF-8 with a BOM (Excel reads UTF-8
 reliably only with it), CRLF line ends, every field quoted. No ``sep=;`` first
 line: it makes Excel ignore the BOM. Text cells are neutralised against formula
-injection by the column plan (``Plan(escape=True)``).
+injection by the column plan (``Plan(for_csv=True)``).
 """
 
 from __future__ import annotations

@@ -18,14 +18,17 @@ def _dumps(value) -> str:
 
 
 def json_chunks(definitions: list[Questionnaire], answers: Iterable[dict], *,
-                campaign: dict | None = None) -> Iterator[bytes]:
-    """``{"campaign": …, "questionnaire": <current>, "versions": […], "answers": [ … ]}``, one answer a line."""
+                campaign: dict | None = None, sessions: list[dict] | None = None) -> Iterator[bytes]:
+    """``{"campaign": …, "questionnaire": <current>, "versions": […], "sessions": […], "answers": [ … ]}``,
+    one answer a line (``campaign`` and ``sessions`` only when given)."""
     current = definitions[-1]
     head = "{"
     if campaign is not None:
         head += f'"campaign":{_dumps(campaign)},\n'
     head += f'"questionnaire":{_dumps(current.to_dict())},\n'
     head += '"versions":[' + ",".join(_dumps(d.to_dict()) for d in definitions) + "],\n"
+    if sessions is not None:
+        head += f'"sessions":{_dumps(sessions)},\n'
     head += '"answers":['
     parts = [head]
     separator = "\n"

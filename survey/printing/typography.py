@@ -18,6 +18,7 @@ NNBSP = "\u202f"  # narrow no-break space
 NBSP = "\u00a0"
 _BEFORE = re.compile(r"\s*([?!;:»])")
 _AFTER = re.compile(r"(«)\s*")
+_WORDS = re.compile(r"[ \t]+")  # where lines may break: not at no-break spaces
 _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 # Width kept free on each line, for Pango's kerning and rounding.
 SAFETY = 0.96
@@ -55,7 +56,9 @@ class TextFitter:
         count = 0
         for paragraph in str(text).split("\n"):
             used = None
-            for word in paragraph.split():
+            for word in _WORDS.split(paragraph.strip(" \t")):
+                if not word:
+                    continue
                 w = self.width(word, bold) * size
                 if w > room:
                     return None

@@ -1,0 +1,194 @@
+"""Campaigns from the web: create, edit, close, reopen, and each campaign's page.
+
+Routes of the ``coordination`` blueprint. The checks are ``campaigns.validate``
+(French messages) plus what only the web form can get wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from flask import flash, g, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+
+from .auth import audit, coordinator_required
+from .campaigns import CHANNELS, Campaign, validate
+from .coordination import bp
+from .forms import ValuesField
+from .reading import fold
+from .scope import campaign_or_404, campaign_url
+from .services import services
+
+RESERVED_IDS = {"nouvelle"}
+LIMITS = {"title": 120, "quartier": 120, "structure": 120, "description": 3000, "help_text": 3000}
+LIMIT_NAMES = {"title": "Le titre", "quartier": "Le quartier", "structure": "La structure",
+               "description": "La description", "help_text": "Le texte d'aide"}
+
+
+class CampaignForm(FlaskForm):
+    identifier = StringField("Identifiant (dans l'adresse du formulaire)")
+    title = StringField("Titre de la campagne")
+    questionnaire = SelectField("Questionnaire", validate_choice=False)
+    quartier = StringField("Quartier")
+    structure = StringField("Structure qui mène la campagne")
+    starts_on = StringField("Date de début (facultative)", render_kw={"type": "date"})
+    ends_on = StringField("Date de fin (facultative)", render_kw={"type": "date"})
+    channels = ValuesField("Canaux de collecte")
+    description = TextAreaField("Description")
+    help_text = TextAreaField("Où trouver de l'aide (page de remerciement)")
+    retention_months = StringField("Durée de conservation des réponses, en mois",
+                                   render_kw={"inputmode": "numeric"})
+
+
+def slugify(text: str) -> str:
+    """« Vos besoins à Vierzon ! » → « vos-besoins-a-vierzon »."""
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+    return slug[:50].strip("-")
+
+
+def _questionnaire_choices(svc) -> list[SelectChoice]:
+    return [SelectChoice(q.id, f"{q.title} (version {q.version})") for q in svc.library]
+
+
+def _form(svc, campaign: Campaign | None) -> CampaignForm:
+    form = CampaignForm(obj=None)
+    form.questionnaire.choices = _questionnaire_choices(svc)
+    if request.method == "GET" and campaign is not None:
+        form.identifier.data = campaign.id
+        for name in ("title", "questionnaire", "quartier", "structure", "starts_on", "ends_on",
+                     "description", "help_text"):
+            getattr(form, name).data = getattr(campaign, name)
+        form.channels.data = list(campaign.channels)
+        form.retention_months.data = str(campaign.retention_months)
+    elif request.method == "GET":
+        form.channels.data = list(CHANNELS)
+        form.retention_months.data = "12"
+    return form
+
+
+def campaign_from_form(form: CampaignForm, base: Campaign | None) -> tuple[Campaign, list[str]]:
+    """The campaign the form describes, and the problems only the form can have."""
+    problems = []
+    text = {name: (getattr(form, name).data or "").strip() for name in LIMITS}
+    for name, limit in LIMITS.items():
+        if len(text[name]) > limit:
+            problems.append(f"{LIMIT_NAMES[name]} fait au plus {limit} caractères.")
+    retention_text = (form.retention_months.data or "").strip()
+    try:
+        retention = int(retention_text)
+    except ValueError:
+        retention = 0
+        problems.append("Écrivez la durée de conservation en mois, en chiffres (par exemple 12).")
+    campaign_id = base.id if base else ((form.identifier.data or "").strip().lower() or slugify(text["title"]))
+    campaign = Campaign(
+        id=campaign_id, title=text["title"], questionnaire=form.questionnaire.data or "",
+        quartier=text["quartier"], structure=text["structure"],
+        starts_on=(form.starts_on.data or "").strip(), ends_on=(form.ends_on.data or "").strip(),
+        channels=[c for c in dict.fromkeys(form.channels.data or [])],
+        closed=base.closed if base else False,
+        description=text["description"], help_text=text["help_text"], retention_months=retention,
+    )
+    return campaign, problems
+
+
+def status_of(campaign: Campaign, today: date | None = None) -> str:
+    today_text = (today or date.today()).isoformat()
+    if campaign.closed:
+        return "fermée"
+    if campaign.starts_on and today_text < campaign.starts_on:
+        return f"pas encore ouverte (début le {campaign.starts_on})"
+    if campaign.ends_on and today_text > campaign.ends_on:
+        return f"terminée (fin le {campaign.ends_on})"
+    return "ouverte"
+
+
+@bp.route("/campagnes/nouvelle", methods=["GET", "POST"])
+@coordinator_required
+def new_campaign():
+    svc = services()
+    form = _form(svc, None)
+    problems: list[str] = []
+    if request.method == "POST" and form.validate():
+        campaign, problems = campaign_from_form(form, None)
+        problems += [p for p in validate(campaign, svc.library.questionnaires) if p not in problems]
+        if campaign.id in RESERVED_IDS:
+            problems.append(f"L'identifiant « {campaign.id} » est réservé : choisissez-en un autre.")
+        elif not problems and svc.campaigns.get(campaign.id) is not None:
+            problems.append(f"Une campagne a déjà l'identifiant « {campaign.id} » : choisissez-en un autre.")
+        if not problems:
+            svc.campaigns.save(campaign)
+            audit("campagne créée", f"campagne {campaign.id} : {campaign.title}")
+            flash(f"La campagne « {campaign.title} » est créée.")
+            return redirect(campaign_url(campaign), code=303)
+    elif request.method == "POST":
+        problems = ["La page a expiré. Vérifiez les informations puis enregistrez à nouveau."]
+    return render_template("coordination/campaign_form.html", form=form, problems=problems, campaign=None,
+                           channels=CHANNELS, has_answers=False), (422 if problems else 200)
+
+
+@bp.route("/campagnes/<campaign_id>/modifier", methods=["GET", "POST"])
+@coordinator_required
+def edit_campaign(campaign_id: str):
+    svc = services()
+    current = campaign_or_404(campaign_id)
+    has_answers = svc.answers.count(current.id) > 0
+    form = _form(svc, current)
+    problems: list[str] = []
+    if request.method == "POST" and form.validate():
+        campaign, problems = campaign_from_form(form, current)
+        problems += [p for p in validate(campaign, svc.library.questionnaires) if p not in problems]
+        if has_answers and campaign.questionnaire != current.questionnaire:
+            problems.append("Cette campagne a déjà des réponses : son questionnaire ne peut plus changer. "
+                            "Créez plutôt une nouvelle campagne.")
+        if not problems:
+            svc.campaigns.save(campaign)
+            audit("campagne modifiée", f"campagne {campaign.id}")
+            flash("Les changements sont enregistrés.")
+            return redirect(campaign_url(campaign), code=303)
+    elif request.method == "POST":
+        problems = ["La page a expiré. Vérifiez les informations puis enregistrez à nouveau."]
+    return render_template("coordination/campaign_form.html", form=form, problems=problems, campaign=current,
+                           channels=CHANNELS, has_answers=has_answers), (422 if problems else 200)
+
+
+def _set_closed(campaign_id: str, closed: bool):
+    svc = services()
+    campaign = campaign_or_404(campaign_id)
+    campaign.closed = closed
+    svc.campaigns.save(campaign)
+    audit("campagne fermée" if closed else "campagne rouverte", f"campagne {campaign.id}")
+    if closed:
+        flash("La campagne est fermée : le formulaire ne reçoit plus de réponses.")
+    elif not campaign.accepts_answers():
+        flash("La campagne est rouverte, mais ses dates ne permettent pas de répondre aujourd'hui : "
+              "modifiez-les si besoin.")
+    else:
+        flash("La campagne est rouverte : le formulaire reçoit de nouveau des réponses.")
+    return redirect(campaign_url(campaign), code=303)
+
+
+@bp.route("/campagnes/<campaign_id>/fermer", methods=["POST"])
+@coordinator_required
+def close_campaign(campaign_id: str):
+    return _set_closed(campaign_id, True)
+
+
+@bp.route("/campagnes/<campaign_id>/rouvrir", methods=["POST"])
+@coordinator_required
+def reopen_campaign(campaign_id: str):
+    return _set_closed(campaign_id, False)
+
+
+@bp.route("/campagnes/<campaign_id>/")
+@coordinator_required
+def campaign(campaign_id: str):
+    """One campaign: its settings, its figures, and the way to every tool."""
+    svc = services()
+    current = campaign_or_404(campaign_id)
+    return render_template("coordination/campaign.html", campaign=current,
+                           questionnaire=svc.questionnaire_for(current), count=svc.answers.count(current.id),
+                           status=status_of(current), channels=CHANNELS, who=g.coordinator,
+                           form_url=url_for("public.answer_form", campaign_id=current.id, _external=True))

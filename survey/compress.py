@@ -1,0 +1,49 @@
+"""gzip for the static files (CSS, JavaScript, SVG): a tablet on a weak mobile connection
+loads the form about three times less (docs/BENCHMARKS.md, « Form page weight »).
+
+waitress does not compress. Only files that carry no secret are compressed: pages are not,
+since one that holds a CSRF token and reflects what was typed could leak the token to an
+observer of response sizes (BREACH). The ETag becomes weak, as nginx does: the compressed
+file is the same resource, and a revalidation still gets its 304.
+"""
+
+from __future__ import annotations
+
+import gzip
+
+from flask import request
+
+COMPRESSED_TYPES = {"text/css", "text/javascript", "application/javascript", "image/svg+xml"}
+COMPRESSED_ENDPOINTS = {"static", "offline.service_worker"}
+MIN_SIZE = 1024
+
+
+def init_app(app) -> None:
+    done: dict = app.extensions.setdefault("compressed_files", {})
+
+    @app.after_request
+    def compress(response):
+        if (request.endpoint not in COMPRESSED_ENDPOINTS or response.status_code != 200
+                or response.mimetype not in COMPRESSED_TYPES or "Content-Encoding" in response.headers
+                or not request.accept_encodings["gzip"]):
+            return response
+        source = response.response  # a file being sent: read it whole, then close it
+        try:
+            data = b"".join(source) if response.direct_passthrough else response.get_data()
+        finally:
+            if response.direct_passthrough and hasattr(source, "close"):
+                source.close()
+        response.direct_passthrough = False
+        if len(data) < MIN_SIZE:
+            response.set_data(data)
+            return response
+        etag, _ = response.get_etag()
+        key = (request.path, etag, len(data), hash(data) if etag is None else 0)
+        if key not in done:
+            done[key] = gzip.compress(data, compresslevel=9, mtime=0)
+        response.set_data(done[key])
+        response.headers["Content-Encoding"] = "gzip"
+        response.vary.add("Accept-Encoding")
+        if etag:
+            response.set_etag(etag, weak=True)
+        return response

@@ -1,0 +1,266 @@
+"""Drafts of the questionnaire editor, kept between requests without JavaScript.
+
+A draft is a record of the collection ``drafts``: the questionnaire being edited,
+as a dict in the file format (it may be invalid while it is being written), the
+version it started from, and the import report if it came from a file. Nothing
+reaches the questionnaire files until the coordinator saves and the draft passes
+the loader's checks.
+
+This module also turns the fields of the editor's HTML forms into that dict.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import uuid
+from datetime import datetime, timezone
+
+from .questionnaires import (CHOICE_TYPES, DEFAULT_SCALE_LABELS, OTHER_LABEL, OTHER_VALUE, TYPES,
+                             YES_NO_CHOICES, Problem, Questionnaire, QuestionnaireError, from_dict)
+
+COLLECTION = "drafts"
+_DRAFT_ID = re.compile(r"^[0-9a-f]{32}$")
+NEW_TITLE = "Nouveau questionnaire"
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def is_draft_id(value) -> bool:
+    return bool(_DRAFT_ID.match(str(value or "")))
+
+
+def slug(text: str, dashes: bool = False, limit: int = 40) -> str:
+    """Words as an id: « Votre âge ? » -> ``votre_age``."""
+    folded = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
+    words = re.findall(r"[a-z0-9]+", folded)
+    out = ("-" if dashes else "_").join(words)[:limit].strip("_-")
+    return out
+
+
+def unique(base: str, taken, fallback: str) -> str:
+    base = base or fallback
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}_{n}", n + 1
+    return candidate
+
+
+# --------------------------------------------------------------------------- records
+
+def create(svc, data: dict, *, base: Questionnaire | None = None, origin: str = "", notes=(), by: str = "") -> dict:
+    draft = {
+        "id": uuid.uuid4().hex, "base_id": base.id if base else None,
+        "base_version": base.version if base else None, "data": data, "origin": origin,
+        "notes": list(notes), "by": by, "created_at": _now(), "updated_at": _now(), "trash": None,
+    }
+    svc.records.add(COLLECTION, draft)
+    return draft
+
+
+def get(svc, draft_id: str) -> dict | None:
+    if not is_draft_id(draft_id):
+        return None
+    return svc.records.get(COLLECTION, draft_id)
+
+
+def put(svc, draft: dict) -> None:
+    draft["updated_at"] = _now()
+    svc.records.put(COLLECTION, draft)
+
+
+def delete(svc, draft_id: str) -> bool:
+    return is_draft_id(draft_id) and svc.records.delete(COLLECTION, draft_id)
+
+
+def all_drafts(svc) -> list[dict]:
+    return sorted(svc.records.all(COLLECTION), key=lambda d: d.get("updated_at", ""), reverse=True)
+
+
+def for_base(svc, questionnaire_id: str) -> dict | None:
+    """The draft already editing this questionnaire, if any (one at a time is clearer)."""
+    for draft in all_drafts(svc):
+        if draft.get("base_id") == questionnaire_id:
+            return draft
+    return None
+
+
+def blank(title: str, taken: set[str]) -> dict:
+    """A new questionnaire: a title, a free id, one question to start from."""
+    title = (title or "").strip() or NEW_TITLE
+    return {"id": unique(slug(title, dashes=True), taken, "questionnaire").replace("_", "-"), "title": title,
+            "version": 1, "language": "fr", "intro": "", "purpose": "", "consent": "", "source": {},
+            "questions": []}
+
+
+# --------------------------------------------------------------------------- checking
+
+def check(data: dict) -> tuple[Questionnaire | None, list[str], dict[int, list[str]]]:
+    """Validate with the loader: (questionnaire or None, general problems, problems per question index)."""
+    try:
+        return from_dict(data, "brouillon"), [], {}
+    except QuestionnaireError as exc:
+        return None, *placed(exc.problems, data)
+
+
+def placed(problems: list[Problem], data: dict) -> tuple[list[str], dict[int, list[str]]]:
+    """Attach each problem to the question it names (by id, or « n° 3 »), else to the whole form."""
+    general: list[str] = []
+    per_question: dict[int, list[str]] = {}
+    questions = data.get("questions") or []
+    for problem in problems:
+        indexes = []
+        if problem.question.startswith("n° ") and problem.question[3:].isdigit():
+            indexes = [int(problem.question[3:]) - 1]
+        elif problem.question:
+            indexes = [i for i, q in enumerate(questions) if isinstance(q, dict) and q.get("id") == problem.question]
+        if indexes:
+            for index in indexes:
+                per_question.setdefault(index, []).append(problem.message)
+        else:
+            general.append(problem.message)
+    return general, per_question
+
+
+# --------------------------------------------------------------------------- questions
+
+def new_question(qtype: str, label: str, taken: set[str]) -> dict:
+    qtype = qtype if qtype in TYPES else "short_text"
+    label = (label or "").strip()
+    question = {"id": unique(slug(label), taken, "question"), "type": qtype, "label": label}
+    if qtype in CHOICE_TYPES:
+        question["choices"] = []
+    return question
+
+
+def options_of(question: dict) -> list[tuple[str, str]]:
+    """The values a show_if may wait for, as (value, words shown)."""
+    qtype = question.get("type")
+    if qtype in CHOICE_TYPES:
+        found = [(str(c.get("value", "")), str(c.get("label", ""))) for c in question.get("choices") or []
+                 if isinstance(c, dict) and c.get("value")]
+        if question.get("other"):
+            found.append((OTHER_VALUE, OTHER_LABEL))
+        return found
+    if qtype == "yes_no":
+        return list(YES_NO_CHOICES)
+    if qtype == "scale":
+        labels = question.get("scale_labels") or DEFAULT_SCALE_LABELS
+        return [(str(i), f"{i} – {label}") for i, label in enumerate(labels, 1)]
+    return []
+
+
+def condition_choices(questions: list[dict], index: int) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """For the « shown only if » menu: earlier questions with the values one can pick."""
+    groups = []
+    for number, q in enumerate(questions[:index], 1):
+        options = options_of(q)
+        if options and q.get("id"):
+            groups.append((q["id"], f"{number}. {q.get('label', '')}",
+                           [(f"{q['id']}={value}", label) for value, label in options]))
+    return groups
+
+
+def condition_code(question: dict) -> str:
+    show = question.get("show_if")
+    if not isinstance(show, dict):
+        return ""
+    equals = show.get("equals")
+    values = equals if isinstance(equals, list) else [equals]
+    return f"{show.get('question', '')}={'|'.join(str(v) for v in values)}"
+
+
+def _int_or_text(text: str):
+    text = (text or "").strip().replace(" ", "")
+    if not text:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        return text    # the loader says it must be a whole number
+
+
+def question_from_form(form, old: dict) -> dict:
+    """The question as the editor's fields describe it (``form`` is request.form)."""
+    qtype = form.get("type", old.get("type", "short_text"))
+    if qtype not in TYPES:
+        qtype = old.get("type", "short_text")
+    label = form.get("label", "").strip()
+    question = {"id": form.get("id", "").strip().lower(), "type": qtype, "label": label}
+    if not question["id"]:
+        question["id"] = slug(label) or old.get("id", "")
+    help_text = form.get("help", "").strip()
+    if help_text:
+        question["help"] = help_text
+    if form.get("required") and qtype != "note":
+        question["required"] = True
+    if qtype in CHOICE_TYPES:
+        if "choix_libelle" in form or "choix_valeur" in form:
+            values = form.getlist("choix_valeur")
+            labels = form.getlist("choix_libelle")
+            choices = []
+            for value, choice_label in zip(values, labels):
+                value, choice_label = value.strip().lower(), choice_label.strip()
+                if not value and not choice_label:
+                    continue
+                if not value:
+                    value = unique(slug(choice_label), {c["value"] for c in choices}, f"choix_{len(choices) + 1}")
+                choices.append({"value": value, "label": choice_label})
+        else:   # the type just became a choice: keep what there was
+            choices = list(old.get("choices") or [])
+        question["choices"] = choices
+        if form.get("other"):
+            question["other"] = True
+    if qtype == "number":
+        for key in ("min", "max"):
+            value = _int_or_text(form.get(key, ""))
+            if value is not None:
+                question[key] = value
+    if qtype == "scale":
+        labels = [form.get(f"echelle_{i}", "").strip() for i in range(1, 6)]
+        if not any(labels):
+            labels = list(old.get("scale_labels") or DEFAULT_SCALE_LABELS)
+        if tuple(labels) != DEFAULT_SCALE_LABELS:
+            question["scale_labels"] = labels
+    code = form.get("condition", "")
+    if code and "=" in code:
+        target, _, values = code.partition("=")
+        chosen = [v for v in values.split("|") if v]
+        if target and chosen:
+            question["show_if"] = {"question": target, "equals": chosen[0] if len(chosen) == 1 else chosen}
+    if old.get("source"):
+        question["source"] = old["source"]
+    return question
+
+
+def move_choice(question: dict, action: str) -> None:
+    """``monter-2``, ``descendre-2``, ``retirer-2``: act on the 2nd choice (1-based)."""
+    verb, _, number = action.partition("-")
+    choices = question.get("choices") or []
+    if not number.isdigit() or not 1 <= int(number) <= len(choices):
+        return
+    i = int(number) - 1
+    if verb == "monter" and i > 0:
+        choices[i - 1], choices[i] = choices[i], choices[i - 1]
+    elif verb == "descendre" and i < len(choices) - 1:
+        choices[i + 1], choices[i] = choices[i], choices[i + 1]
+    elif verb == "retirer":
+        del choices[i]
+
+
+def rename_references(questions: list[dict], old_id: str, new_id: str) -> None:
+    """When a question changes id, the conditions that named it follow."""
+    if not old_id or old_id == new_id:
+        return
+    for q in questions:
+        show = q.get("show_if")
+        if isinstance(show, dict) and show.get("question") == old_id:
+            show["question"] = new_id
+
+
+def copy_of(questionnaire: Questionnaire, new_id: str) -> dict:
+    data = questionnaire.to_dict()
+    data.update(id=new_id, title=f"{questionnaire.title} (copie)", version=1)
+    return data

@@ -1,0 +1,117 @@
+"""``survey export CAMPAGNE``: the same files as the web page, written to ``exports/``."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import click
+
+from ..campaigns import CHANNELS
+from . import FORMATS, Export, ExportError, ExportOptions
+from .filters import Filters, parse_date
+
+DEFAULT_FOLDER = "exports"
+PROGRESS_STEP = 100
+
+
+def _counted(source: Iterable[dict], bar) -> Iterator[dict]:
+    """Move the progress bar as answers are read (every hundred, to stay cheap)."""
+    pending = 0
+    for answer in source:
+        yield answer
+        pending += 1
+        if pending == PROGRESS_STEP:
+            bar.update(pending)
+            pending = 0
+    bar.update(pending)
+
+
+def _target(out: str | None, filename: str) -> Path:
+    if not out:
+        return Path(DEFAULT_FOLDER) / filename
+    path = Path(out)
+    if path.is_dir() or out.endswith(("/", os.sep)):
+        return path / filename
+    return path
+
+
+@click.command(help="Exporte les réponses d'une campagne en CSV, XLSX ou JSON "
+                    "(par défaut dans le dossier exports/).")
+@click.argument("campaign_id", metavar="CAMPAGNE")
+@click.option("--format", "fmt", default="csv", show_default=True, metavar="csv|xlsx|json",
+              help="Format du fichier.")
+@click.option("--out", default=None, metavar="CHEMIN",
+              help="Fichier ou dossier où écrire (par défaut : exports/<campagne>-<AAAAMMJJ-HHMM>.<format>). "
+                   "« - » écrit sur la sortie standard (CSV et JSON).")
+@click.option("--separator", default=";", show_default=True, metavar="';'|','",
+              help="Séparateur du CSV : point-virgule (Excel en français) ou virgule.")
+@click.option("--no-bom", is_flag=True, help="CSV sans BOM (Excel lit alors mal les accents).")
+@click.option("--codes", is_flag=True, help="Codes des réponses et des questions au lieu des libellés.")
+@click.option("--from", "date_from", default=None, metavar="DATE", help="Réponses envoyées à partir de ce jour (2026-03-01 ou 01/03/2026).")
+@click.option("--to", "date_to", default=None, metavar="DATE", help="Réponses envoyées jusqu'à ce jour inclus.")
+@click.option("--channel", default=None, metavar="CANAL", help="Un seul canal : " + ", ".join(CHANNELS) + ".")
+@click.option("--place", default=None, metavar="LIEU", help="Un seul lieu (écrit comme dans les réponses).")
+@click.option("--include-hidden", is_flag=True, help="Inclut les réponses masquées (exclues par défaut).")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False), envvar="SURVEY_DATA", default="data",
+              show_default=True, help="Dossier des données.")
+def export(campaign_id, fmt, out, separator, no_bom, codes, date_from, date_to, channel, place,
+           include_hidden, data_dir):
+    from ..cli import make_app
+
+    if fmt not in FORMATS:
+        raise click.ClickException(f"Le format « {fmt} » n'existe pas : choisissez csv, xlsx ou json.")
+    if channel and channel not in CHANNELS:
+        raise click.ClickException(f"Le canal « {channel} » n'existe pas. Canaux : {', '.join(CHANNELS)}.")
+    try:
+        first, last = parse_date(date_from, "date de début"), parse_date(date_to, "date de fin")
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+
+    app = make_app(data_dir)
+    svc = app.extensions["survey"]
+    campaign = svc.campaigns.get(campaign_id)
+    if campaign is None:
+        raise click.ClickException(f"La campagne « {campaign_id} » n'existe pas dans {app.config['DATA_DIR']}. "
+                                   "La liste : survey campaigns")
+    filters = Filters(date_from=first, date_to=last, channel=channel or "", place=place or "",
+                      include_hidden=include_hidden, timezone=app.config["TIMEZONE"])
+    options = ExportOptions(format=fmt, separator=separator, bom=not no_bom, codes=codes, filters=filters)
+    try:
+        job = Export(svc, campaign, options)
+    except ExportError as exc:
+        raise click.ClickException(str(exc)) from None
+
+    if out == "-":
+        if fmt == "xlsx":
+            raise click.ClickException("Un fichier XLSX ne s'écrit pas sur la sortie standard : donnez --out FICHIER.")
+        job.write(sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+        return
+
+    target = _target(out, job.filename(datetime.now(job.plan.tz)))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # Written beside the target, then renamed: a failed export never leaves half a file.
+        fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    except OSError as exc:
+        raise click.ClickException(f"Impossible d'écrire dans « {target.parent} » ({exc.strerror}).") from None
+    total = svc.answers.count(campaign.id)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            with click.progressbar(length=total, label=f"Export de {total} réponse{'s' if total != 1 else ''}",
+                                   file=sys.stderr) as bar:
+                job.write(handle, _counted(svc.answers.iter_answers(campaign.id), bar))
+        os.replace(temporary, target)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise click.ClickException(f"L'export n'a pas pu être écrit dans « {target} » ({exc.strerror}).") from None
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    kept = job.exported
+    click.echo(f"{kept} réponse{'s' if kept != 1 else ''} exportée{'s' if kept != 1 else ''} dans {target}")

@@ -1,0 +1,106 @@
+"""Exports in the coordinator space: a form, then a streamed download.
+
+``GET /coordination/campagnes/<id>/exporter`` shows the choices (format,
+separator, BOM, labels or codes, dates, channel, place, hidden answers);
+``GET /coordination/campagnes/<id>/export.<format>?…`` sends the file as it is
+written. Options travel in the query string, so a download link can be kept.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+
+from ..auth import audit, coordinator_required
+from ..campaigns import CHANNELS
+from ..errors import render_error
+from ..services import services
+from . import FORMATS, Export, ExportError, ExportOptions
+from .filters import Filters, parse_date
+
+bp = Blueprint("exports", __name__, url_prefix="/coordination/campagnes")
+
+# Query values of the form (ASCII, readable in a kept link).
+SEPARATOR_ARGS = {"point-virgule": ";", "virgule": ","}
+VALUE_ARGS = ("libelles", "codes")
+
+
+def init_app(app) -> None:
+    app.register_blueprint(bp)
+    app.config.setdefault("COORDINATION_LINKS", []).append(("exports.form", "Exporter les réponses"))
+
+
+def options_from_args(args, fmt: str, timezone_name: str) -> tuple[ExportOptions | None, list[str]]:
+    """The export options a query string asks for, or the French problems with it."""
+    problems = []
+    separator = SEPARATOR_ARGS.get(args.get("separateur") or "point-virgule")
+    if separator is None:
+        problems.append("Choisissez le point-virgule ou la virgule comme séparateur.")
+    dates = {}
+    for key, what in (("du", "date de début"), ("au", "date de fin")):
+        try:
+            dates[key] = parse_date(args.get(key), what)
+        except ValueError as exc:
+            problems.append(str(exc))
+            dates[key] = None
+    channel = args.get("canal") or ""
+    if channel and channel not in CHANNELS:
+        problems.append("Ce canal de collecte n'existe pas.")
+    options = ExportOptions(
+        format=fmt, separator=separator or ";", bom=args.get("bom", "oui") != "non",
+        codes=args.get("valeurs") == "codes",
+        filters=Filters(date_from=dates["du"], date_to=dates["au"], channel=channel,
+                        place=(args.get("lieu") or "").strip()[:200],
+                        include_hidden=args.get("masquees") == "oui", timezone=timezone_name),
+    )
+    problems += options.problems()
+    return (None if problems else options), problems
+
+
+def load_campaign(campaign_id: str):
+    try:
+        campaign = services().campaigns.get(campaign_id)
+    except ValueError:
+        campaign = None
+    if campaign is None:
+        abort(404, description="Cette campagne n'existe pas. Revenez à la liste des campagnes.")
+    return campaign
+
+
+@bp.route("/<campaign_id>/exporter")
+@coordinator_required
+def form(campaign_id: str):
+    campaign = load_campaign(campaign_id)
+    problems: list[str] = []
+    status = 200
+    if "telecharger" in request.args:
+        fmt = request.args.get("format") or "csv"
+        options, problems = options_from_args(request.args, fmt, current_app.config["TIMEZONE"])
+        if options is not None:
+            kept = {k: v for k, v in request.args.items() if k not in ("telecharger", "format") and v}
+            return redirect(url_for("exports.download", campaign_id=campaign.id, fmt=fmt, **kept), code=303)
+        status = 422
+    count = services().answers.count(campaign.id)
+    return render_template("exports/form.html", campaign=campaign, formats=FORMATS, channels=CHANNELS,
+                           args=request.args, problems=problems, count=count), status
+
+
+@bp.route("/<campaign_id>/export.<fmt>")
+@coordinator_required
+def download(campaign_id: str, fmt: str):
+    campaign = load_campaign(campaign_id)
+    if fmt not in FORMATS:
+        abort(404, description="Ce format d'export n'existe pas : choisissez CSV, XLSX ou JSON.")
+    options, problems = options_from_args(request.args, fmt, current_app.config["TIMEZONE"])
+    if options is None:
+        return render_error(400, " ".join(problems))
+    try:
+        export = Export(services(), campaign, options)
+    except ExportError as exc:
+        return render_error(409, str(exc))
+    audit("export", f"{campaign.id} · {fmt}" + (f" · {request.query_string.decode('ascii', 'replace')}"
+                                                 if request.query_string else ""))
+    filename = export.filename()
+    return Response(export.stream(), content_type=export.mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Cache-Control": "no-store",
+    })

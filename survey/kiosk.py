@@ -1,0 +1,155 @@
+"""Kiosk mode: one tablet passed from hand to hand at an event (``?kiosque=1``).
+
+Opening a form with ``kiosque=1`` locks this browser's session to that campaign: any other
+page of the site sends it back to the form, until a volunteer types a code on
+« Quitter le mode kiosque ». Accepted codes: the campaign's kiosk code (``survey
+code-kiosque``, kept in the ``kiosk_codes`` collection, so editing the campaign does not lose
+it) or an active volunteer code of that campaign (``volunteers.py``); a coordinator already
+logged in leaves without one. Kiosk pages are sent ``no-store``: the back button cannot
+bring the previous person's page out of the cache. The countdown to the next person and the
+reset of the form are in ``static/kiosk.js`` and ``static/offline.js``.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import (Blueprint, abort, current_app, redirect, render_template, request, session,
+                   url_for)
+from werkzeug.exceptions import HTTPException
+
+from .services import services
+
+bp = Blueprint("kiosk", __name__)
+
+SESSION_KEY = "kiosk"
+COLLECTION = "kiosk_codes"
+KIOSK_ARG = "kiosque"
+DEFAULT_DELAY = 8  # seconds on the thank-you screen before a blank form
+MAX_TRIES = 5      # wrong codes in a row before a one-minute wait
+# Reachable while locked: the campaign's form and thank-you page, files, the answer door.
+OPEN_ENDPOINTS = {"static", "offline.service_worker", "offline.submit", "offline.token", "kiosk.leave"}
+CAMPAIGN_ENDPOINTS = {"public.answer_form", "public.thanks"}
+CAMPAIGN_PAGES = {"privacy.notice"}  # about the campaign, reachable from its form
+
+
+def kiosk_code(svc, campaign_id: str) -> str:
+    record = svc.records.get(COLLECTION, campaign_id)
+    return (record or {}).get("code", "")
+
+
+def set_kiosk_code(svc, campaign_id: str, code: str | None = None) -> str:
+    """Give the campaign a kiosk code (a new random one if none is given)."""
+    from .volunteers import new_code, normalise_code
+    code = normalise_code(code) if code else new_code()
+    if not code:
+        raise ValueError("Un code fait 8 caractères, lettres et chiffres (sans I, L, O, 0 ni 1).")
+    svc.records.put(COLLECTION, {"id": campaign_id, "code": code})
+    return code
+
+
+def code_opens(svc, campaign_id: str, typed: str) -> bool:
+    from .volunteers import find, normalise_code
+    code = normalise_code(typed)
+    if not code:
+        return False
+    if code == kiosk_code(svc, campaign_id):
+        return True
+    record = find(svc, code)
+    return bool(record) and record.get("campaign") == campaign_id
+
+
+def has_any_code(svc, campaign_id: str) -> bool:
+    from .volunteers import for_campaign, is_active
+    return bool(kiosk_code(svc, campaign_id)) or any(is_active(r) for r in for_campaign(svc, campaign_id))
+
+
+def locked_campaign() -> str | None:
+    state = session.get(SESSION_KEY)
+    return state.get("campaign") if isinstance(state, dict) else None
+
+
+def kiosk_url(state: dict) -> str:
+    args = {k: v for k, v in (state.get("args") or {}).items() if isinstance(v, str)}
+    args[KIOSK_ARG] = "1"
+    return url_for("public.answer_form", campaign_id=state["campaign"], **args)
+
+
+def _lock() -> None:
+    """Keep a kiosk session on its campaign; start one when a form opens with ``kiosque=1``."""
+    endpoint = request.endpoint or ""
+    view_args = request.view_args or {}
+    state = session.get(SESSION_KEY)
+    if not isinstance(state, dict):
+        if endpoint == "public.answer_form" and request.args.get(KIOSK_ARG) == "1" and request.method == "GET":
+            from .public import CARRIED_ARGS
+            args = {k: request.args[k] for k in CARRIED_ARGS if request.args.get(k) and k != KIOSK_ARG}
+            session[SESSION_KEY] = {"campaign": view_args.get("campaign_id"), "args": args}
+        return None
+    if endpoint in OPEN_ENDPOINTS:
+        return None
+    same_campaign = view_args.get("campaign_id") == state.get("campaign")
+    if endpoint in CAMPAIGN_PAGES and same_campaign:
+        return None
+    if endpoint in CAMPAIGN_ENDPOINTS and same_campaign:
+        if request.method == "GET" and request.args.get(KIOSK_ARG) != "1":
+            return redirect(kiosk_url(state), code=303)
+        return None
+    return redirect(kiosk_url(state), code=303)
+
+
+def kiosk_requested() -> bool:
+    """``kiosque=1`` in the address or the posted form (a form too big to read is not one)."""
+    if request.args.get(KIOSK_ARG) == "1":
+        return True
+    if request.method != "POST":
+        return False
+    try:
+        return request.form.get(KIOSK_ARG) == "1"
+    except HTTPException:
+        return False
+
+
+def _no_store(response):
+    if kiosk_requested() or (request.endpoint or "").startswith("kiosk."):
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _context() -> dict:
+    in_kiosk = kiosk_requested() or locked_campaign() is not None
+    return {"kiosk_mode": in_kiosk,
+            "kiosk_delay": current_app.config.get("KIOSK_DELAY_SECONDS", DEFAULT_DELAY)}
+
+
+@bp.route("/c/<campaign_id>/kiosque/quitter", methods=["GET", "POST"])
+def leave(campaign_id: str):
+    svc = services()
+    campaign = svc.campaigns.get(campaign_id) if locked_campaign() == campaign_id or not locked_campaign() else None
+    if campaign is None:
+        abort(404, description="Cette page n'existe pas. Vérifiez l'adresse.")
+    needs_code = has_any_code(svc, campaign.id) and not session.get("coordinator")
+    error = None
+    if request.method == "POST":
+        tries = [t for t in session.get("kiosk_tries", []) if t > time.time() - 60]
+        if needs_code and len(tries) >= MAX_TRIES:
+            error = "Trop d'essais. Attendez une minute avant de réessayer."
+        elif needs_code and not code_opens(svc, campaign.id, request.form.get("code")):
+            session["kiosk_tries"] = tries + [time.time()]
+            error = "Ce code n'ouvre pas le mode kiosque de cette campagne. Vérifiez-le et réessayez."
+        else:
+            session.pop(SESSION_KEY, None)
+            session.pop("kiosk_tries", None)
+            return redirect(url_for("public.answer_form", campaign_id=campaign.id), code=303)
+    back = kiosk_url(session[SESSION_KEY]) if isinstance(session.get(SESSION_KEY), dict) else \
+        url_for("public.answer_form", campaign_id=campaign.id)
+    return render_template("public/kiosk_exit.html", campaign=campaign, needs_code=needs_code,
+                           error=error, back=back), (422 if error else 200)
+
+
+def init_app(app) -> None:
+    app.register_blueprint(bp)
+    app.config.setdefault("KIOSK_DELAY_SECONDS", DEFAULT_DELAY)
+    app.before_request(_lock)
+    app.after_request(_no_store)
+    app.context_processor(_context)

@@ -1,0 +1,202 @@
+"""Offline capture: the JSON door a tablet's queue sends answers through, and the service worker.
+
+A finished answer waits in the browser (IndexedDB, ``static/offline.js``) and is sent here
+one at a time when the server is reachable. The answer id makes a resend harmless:
+201 new, 200 already stored, 409 same id with other content. The questionnaire's rules are
+the form's own (``forms.py``, fed a MultiDict): 422 with a French message per question.
+``receive`` is also what ``survey import-queue`` uses for a queue exported to a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, jsonify, request, session, url_for
+from flask_wtf.csrf import CSRFError, generate_csrf
+from werkzeug.datastructures import MultiDict
+
+from .campaigns import Campaign
+from .forms import field_name, form_class_for, is_uuid
+from .questionnaires import Questionnaire
+from .services import services
+from .storage import AnswerConflict
+
+bp = Blueprint("offline", __name__)
+
+STATIC = Path(__file__).resolve().parent / "static"
+# What the service worker keeps so that a form opens with no connection.
+PRECACHED = ("style.css", "form.js", "offline.js", "kiosk.js", "readaloud.js")
+MAX_META = 80  # characters kept of channel, collector, session and poster
+NOT_FOUND = "Cette campagne n'existe pas, ou plus."
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _parse_time(value) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _time_or_now(value) -> str:
+    """A client's time if readable and not in the future (a tablet's clock may be wrong)."""
+    moment = _parse_time(value)
+    now = datetime.now(timezone.utc)
+    if moment is None or moment > now + timedelta(minutes=5):
+        return utc_now()
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _text(value, default=None):
+    if isinstance(value, str) and value.strip():
+        return value.strip()[:MAX_META]
+    return default
+
+
+def formdata_of(answers: dict) -> MultiDict:
+    """Answers keyed by question id (as stored) into the form's field names."""
+    data = MultiDict()
+    for key, value in answers.items():
+        name = f"q_{key}"
+        for item in value if isinstance(value, list) else [value]:
+            if item is None or isinstance(item, (dict, list)):
+                continue
+            data.add(name, str(item))
+    return data
+
+
+def receive(svc, config, campaign: Campaign, questionnaire: Questionnaire, payload,
+            collector: str = "") -> tuple[int, dict]:
+    """Validate and store one answer sent as JSON; (HTTP status, JSON body in French)."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("answers", {}), dict):
+        return 400, {"message": "Cette réponse n'est pas lisible (format inattendu)."}
+    answer_id = payload.get("answer_id")
+    if not is_uuid(answer_id):
+        return 422, {"message": "Cette réponse n'a pas d'identifiant valable.", "errors": {}}
+    answer_id = str(answer_id)
+    only = None
+    if payload.get("question"):
+        single = questionnaire.question(str(payload["question"]))
+        if single is None or not single.answerable:
+            return 422, {"message": "Cette question n'existe pas dans ce questionnaire.", "errors": {}}
+        only = {single.id}
+
+    form_class = form_class_for(svc, questionnaire, config["MAX_TEXT_LENGTH"])
+    data = formdata_of(payload.get("answers") or {})
+    data["answer_id"] = answer_id
+    form = form_class(formdata=data, meta={"csrf": False})
+    if not form.validate_questions(only):
+        errors = {q.id: form.question_field(q).errors[0]
+                  for q in form.visible_questions(only) if form.question_field(q).errors}
+        count = len(errors)
+        return 422, {"message": f"{count} réponse{'s' if count > 1 else ''} à corriger.", "errors": errors,
+                     "fields": {q_id: field_name(questionnaire.question(q_id)) for q_id in errors}}
+
+    channel = payload.get("channel")
+    answer = {
+        "id": answer_id,
+        "campaign": campaign.id,
+        "questionnaire": questionnaire.id,
+        "version": questionnaire.version,
+        "channel": channel if channel in campaign.channels else campaign.default_channel(),
+        "collector": _text(payload.get("collector"), collector or ""),
+        "session": _text(payload.get("session")),
+        "poster": _text(payload.get("poster")),
+        "started_at": _time_or_now(payload.get("started_at")),
+        "submitted_at": _time_or_now(payload.get("submitted_at")),
+        "language": questionnaire.language,
+        "answers": form.answers(only),
+        "tags": [],
+        "hidden": False,
+    }
+    try:
+        new = svc.answers.add(answer)
+    except AnswerConflict:
+        return 409, {"message": "Une autre réponse a déjà été enregistrée avec le même identifiant. "
+                                "Celle-ci est gardée de côté sur la tablette.", "id": answer_id}
+    if new:
+        return 201, {"message": "Réponse enregistrée.", "id": answer_id}
+    return 200, {"message": "Cette réponse était déjà enregistrée.", "id": answer_id}
+
+
+def _json(status: int, body: dict) -> Response:
+    response = jsonify(body)
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/api/c/<campaign_id>/reponses")
+def submit(campaign_id: str):
+    svc = services()
+    try:
+        campaign = svc.campaigns.get(campaign_id)
+    except ValueError:
+        campaign = None
+    questionnaire = svc.questionnaire_for(campaign) if campaign else None
+    if campaign is None or questionnaire is None:
+        return _json(404, {"message": NOT_FOUND})
+    if not campaign.accepts_answers():
+        return _json(410, {"message": "Ce questionnaire est fermé : il ne reçoit plus de réponses."})
+    collector = (session.get("collector") or {}).get(campaign.id, "")
+    try:
+        status, body = receive(svc, current_app.config, campaign, questionnaire,
+                               request.get_json(silent=True), collector)
+    except OSError:
+        current_app.logger.exception("answer not saved")
+        status, body = 503, {"message": "La réponse n'a pas pu être enregistrée. Elle reste sur la tablette."}
+    return _json(status, body)
+
+
+@bp.get("/api/jeton")
+def token():
+    """A fresh CSRF token: after a browser restart the cached page's token is stale."""
+    return _json(200, {"token": generate_csrf()})
+
+
+@bp.errorhandler(CSRFError)
+def csrf_error(error):
+    return _json(400, {"message": "Jeton de sécurité périmé : la tablette en redemande un.", "csrf": True})
+
+
+def assets_version() -> str:
+    """Changes whenever a cached file changes, so tablets drop the old cache (not the queue)."""
+    cache = current_app.extensions.setdefault("offline", {})
+    if "version" not in cache or current_app.debug:
+        digest = hashlib.sha256()
+        for name in PRECACHED + ("sw.js",):
+            path = STATIC / name
+            digest.update(name.encode())
+            digest.update(path.read_bytes() if path.exists() else b"")
+        cache["version"] = digest.hexdigest()[:12]
+    return cache["version"]
+
+
+@bp.get("/sw.js")
+def service_worker():
+    source = (STATIC / "sw.js").read_text(encoding="utf-8")
+    assets = [url_for("static", filename=name) for name in PRECACHED]
+    source = source.replace("__VERSION__", assets_version()).replace("__ASSETS__", json.dumps(assets))
+    response = Response(source, mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Service-Worker-Allowed"] = "/"
+    return response
+
+
+def init_app(app) -> None:
+    app.register_blueprint(bp)
+    app.config.setdefault("OFFLINE_RATE_LIMIT", "120 per minute")
+    limiter = app.extensions.get("survey_limiter")
+    if limiter is not None:
+        endpoint = "offline.submit"
+        app.view_functions[endpoint] = limiter.limit(lambda: current_app.config["OFFLINE_RATE_LIMIT"])(
+            app.view_functions[endpoint])

@@ -1,0 +1,87 @@
+"""``survey print``: the printables from the command line, with French messages."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import PrintError
+
+HELP = """Imprime en PDF une affiche, un panneau, des cartes ou le questionnaire papier d'une campagne.
+
+\b
+TYPE : affiche, ordi-panneau, panneau, cartes-reponse, cartes-paroles, questionnaire-papier.
+CAMPAGNE : l'identifiant de la campagne (voir « survey campaigns »).
+
+\b
+Exemples :
+  survey print affiche porteur-de-parole-numerique --out affiches.pdf
+  survey print ordi-panneau ordi-panneau-quotidien --size A0 --tile A4 --out ordi.pdf
+"""
+
+
+def fail(message: str) -> None:
+    click.echo(f"Erreur : {message}", err=True)
+    sys.exit(2)
+
+
+@click.command("print", help=HELP, short_help="Imprime affiches, panneaux, cartes et questionnaires (PDF).")
+@click.argument("kind", metavar="TYPE", required=False)
+@click.argument("campaign_id", metavar="CAMPAGNE", required=False)
+@click.option("--question", help="Une seule question (son identifiant). « * » : tout le questionnaire "
+                                 "sur une affiche.")
+@click.option("--all", "every", is_flag=True, help="Toutes les questions, une page chacune "
+                                                   "(c'est le choix par défaut sans --question).")
+@click.option("--size", help="Format : A4, A3, A2, A1 ou A0 (par défaut : selon le type).")
+@click.option("--tile", help="Découpe la page en feuilles A4 (ou A3) à assembler : --tile A4.")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False), envvar="SURVEY_DATA", default="data",
+              show_default=True, help="Dossier des données.")
+@click.option("--base-url", help="Adresse publique écrite dans les QR codes, par exemple "
+                                 "http://192.168.1.20:8000 (par défaut : SURVEY_PUBLIC_URL, sinon "
+                                 "l'adresse de cet ordinateur sur le réseau local, port 8000).")
+@click.option("--out", "out", type=click.Path(dir_okay=False), help="Fichier PDF à écrire.")
+def print_command(kind, campaign_id, question, every, size, tile, data_dir, base_url, out):
+    from ..cli import lan_addresses, make_app
+    from . import KINDS, make_pdf, prepare_job
+    from .links import base_url_for_cli
+    from .render import Renderer
+
+    if not kind:
+        fail(f"Indiquez le type d'imprimé : {', '.join(KINDS)}.")
+    if not campaign_id:
+        fail("Indiquez la campagne (son identifiant, voir « survey campaigns »).")
+    if not out:
+        fail("Indiquez le fichier à écrire avec --out, par exemple --out affiche.pdf.")
+    if every and question:
+        fail("Choisissez --all ou --question, pas les deux.")
+    target = Path(out)
+    if target.suffix.lower() != ".pdf":
+        fail(f"Le fichier « {out} » doit finir par .pdf.")
+    if not target.parent.is_dir():
+        fail(f"Le dossier « {target.parent} » n'existe pas.")
+
+    app = make_app(data_dir)
+    try:
+        base, warning = base_url_for_cli(base_url or app.config.get("PUBLIC_BASE_URL"), lan_addresses())
+        job = prepare_job(app.extensions["survey"], kind, campaign_id, base, question=question, size=size,
+                          tile=tile)
+        pdf = make_pdf(Renderer(), job)
+    except PrintError as exc:
+        fail(str(exc))
+    if warning:
+        click.echo(warning, err=True)
+    try:
+        target.write_bytes(pdf)
+    except OSError as exc:
+        fail(f"Impossible d'écrire « {out} » ({exc.strerror}).")
+    what = f"{job.fmt.size}" + (f", découpé en feuilles {job.tile}" if job.tile else "")
+    click.echo(f"{job.kind.title} ({what}) : {target} — {_pages(pdf)} page(s). QR codes vers {base}")
+
+
+def _pages(pdf: bytes) -> int:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+    return len(PdfReader(BytesIO(pdf)).pages)

@@ -1,0 +1,131 @@
+"""The print page of the coordinator space, and the PDFs it sends.
+
+``GET /coordination/campagnes/<id>/imprimer`` lists the six printables, each with its
+own small form (question, size, tiling); the form asks
+``GET /coordination/campagnes/<id>/imprimer/<kind>.pdf?question=&size=&tile=``, which
+sends the PDF as a download. A choice that cannot be printed shows the page again
+with the reason in French. WeasyPrint is imported on the first print only.
+"""
+
+from __future__ import annotations
+
+import threading
+from urllib.parse import quote, urlsplit
+
+from flask import Blueprint, Response, abort, current_app, render_template, request
+
+from ..auth import coordinator_required
+from ..services import services
+from . import KINDS, WHOLE, PrintError, make_pdf, prepare_job
+from .kinds import board_questions, consented_quotes, open_questions
+from .links import base_url_for_request, is_loopback
+from .render import PAGE_SIZES
+
+bp = Blueprint("printing", __name__, url_prefix="/coordination/campagnes")
+EXTENSION = "printing"
+
+
+class PrintService:
+    """The app's one renderer, made on first use (importing WeasyPrint takes half a second)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._renderer = None
+
+    def renderer(self):
+        with self._lock:
+            if self._renderer is None:
+                from .render import Renderer
+                self._renderer = Renderer()
+            return self._renderer
+
+
+def init_app(app) -> None:
+    app.register_blueprint(bp)
+    app.extensions[EXTENSION] = PrintService()
+    app.config.setdefault("COORDINATION_LINKS", []).append(("printing.index", "Imprimer"))
+
+
+def base_url() -> str:
+    """Where the QR codes lead (see ``links.base_url_for_request``); a bad setting is said in French."""
+    from ..cli import lan_addresses
+    configured = current_app.config.get("PUBLIC_BASE_URL")
+    lan = [] if configured or not is_loopback(urlsplit(request.host_url).hostname or "") else lan_addresses()
+    return base_url_for_request(configured, request.host_url, lan)
+
+
+def load(campaign_id: str):
+    svc = services()
+    try:
+        campaign = svc.campaigns.get(campaign_id)
+    except ValueError:
+        campaign = None
+    if campaign is None:
+        abort(404, description="Cette campagne n'existe pas. Revenez à la liste des campagnes.")
+    questionnaire = svc.questionnaire_for(campaign)
+    if questionnaire is None:
+        abort(404, description="Le questionnaire de cette campagne n'est pas disponible pour le moment.")
+    return campaign, questionnaire
+
+
+def question_choices(kind, questionnaire) -> list[tuple[str, str]]:
+    """(value, label) of the question menu of one kind; the first is the default."""
+    if not kind.uses_question:
+        return []
+    if kind.id == "cartes-paroles":
+        pool = [q for q in questionnaire.answerable if q.type == "long_text"]
+        first = [("", "Toutes les questions à réponse écrite")]
+    elif kind.id == "ordi-panneau":
+        pool = board_questions(questionnaire)
+        first = [("", "Les trois premières questions sur l'écran")]
+    elif kind.id in ("panneau", "cartes-reponse"):
+        pool = open_questions(questionnaire) or board_questions(questionnaire)
+        first = [("", "Toutes les questions (une page chacune)")]
+    else:
+        pool = board_questions(questionnaire)
+        first = [("", "Toutes les questions (une affiche chacune) et le questionnaire entier"),
+                 (WHOLE, "Le questionnaire entier (une seule affiche)")]
+    return first + [(q.id, f"{questionnaire.number_of(q.id)}. {q.label}") for q in pool]
+
+
+def render_page(campaign, questionnaire, error: str | None = None, chosen: dict | None = None, status: int = 200):
+    quotes = len(consented_quotes_for(campaign, questionnaire))
+    kinds = [{"kind": kind, "questions": question_choices(kind, questionnaire),
+              "sizes": [(size, f"{size} ({PAGE_SIZES[size][0] / 10:g} × {PAGE_SIZES[size][1] / 10:g} cm)".replace(".", ","))
+                        for size in kind.sizes],
+              "tiles": PAGE_SIZES[kind.sizes[-1]][0] >= PAGE_SIZES["A2"][0]}
+             for kind in KINDS.values()]
+    base = base_url()
+    return render_template("printing/index.html", campaign=campaign, questionnaire=questionnaire, kinds=kinds,
+                           base_url=base, local_only=is_loopback(urlsplit(base).hostname or ""),
+                           error=error, chosen=chosen or {}, quotes=quotes), status
+
+
+def consented_quotes_for(campaign, questionnaire) -> list:
+    return consented_quotes(questionnaire, services().answers.iter_answers(campaign.id))
+
+
+@bp.route("/<campaign_id>/imprimer")
+@coordinator_required
+def index(campaign_id: str):
+    campaign, questionnaire = load(campaign_id)
+    return render_page(campaign, questionnaire)
+
+
+@bp.route("/<campaign_id>/imprimer/<kind>.pdf")
+@coordinator_required
+def pdf(campaign_id: str, kind: str):
+    campaign, questionnaire = load(campaign_id)
+    args = request.args
+    chosen = {"kind": kind, "question": args.get("question", ""), "size": args.get("size", ""),
+              "tile": args.get("tile", "")}
+    try:
+        job = prepare_job(services(), kind, campaign.id, base_url(), question=args.get("question"),
+                          size=args.get("size"), tile=args.get("tile"))
+        data = make_pdf(current_app.extensions[EXTENSION].renderer(), job)
+    except PrintError as exc:
+        return render_page(campaign, questionnaire, str(exc), chosen, 400)
+    return Response(data, mimetype="application/pdf", headers={
+        "Content-Disposition": f"attachment; filename=\"{job.filename}\"; filename*=UTF-8''{quote(job.filename)}",
+        "Cache-Control": "no-store",
+    })

@@ -1,0 +1,50 @@
+"""Per-client limits on what a script could flood: the public form and volunteer codes.
+
+Flask-Limiter with in-memory counters: right for the single waitress process
+this app runs in (docs/DESIGN.md); several processes would each count apart.
+Counted per client address (``request.remote_addr``): behind a reverse proxy,
+set it up to pass the real address (ProxyFix) or every client shares one count.
+Off while testing, unless a test sets ``RATELIMIT_ENABLED``.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_limiter import Limiter
+from flask_limiter.errors import RateLimitExceeded
+from flask_limiter.util import get_remote_address
+
+from .errors import render_error
+
+FORM_MESSAGE = ("Trop d'envois en peu de temps depuis cet appareil. Attendez une minute, revenez en "
+                "arrière (vos réponses sont encore dans la page) puis envoyez à nouveau.")
+CODE_ENDPOINTS = ("volunteer.home", "volunteer.link")
+CODE_MESSAGE = "Trop d'essais de code en peu de temps. Attendez une minute avant de réessayer."
+
+
+def init_app(app) -> Limiter:
+    app.config.setdefault("PUBLIC_RATE_LIMIT", "30 per minute")
+    app.config.setdefault("VOLUNTEER_CODE_RATE_LIMIT", "10 per minute")
+    app.config.setdefault("RATELIMIT_ENABLED", not app.config.get("TESTING", False))
+    limiter = Limiter(get_remote_address, app=app, storage_uri="memory://", default_limits=[],
+                      strategy="moving-window")
+    app.extensions["survey_limiter"] = limiter
+
+    def wrap(endpoint: str, decorator) -> None:
+        app.view_functions[endpoint] = decorator(app.view_functions[endpoint])
+
+    wrap("public.answer_form", limiter.limit(lambda: current_app.config["PUBLIC_RATE_LIMIT"], methods=["POST"]))
+    # Guessing volunteer codes, typed or as links: one count per client for both.
+    code_limit = lambda: current_app.config["VOLUNTEER_CODE_RATE_LIMIT"]  # noqa: E731
+    if "volunteer.home" in app.view_functions:
+        wrap("volunteer.home", limiter.shared_limit(code_limit, scope="volunteer-code", methods=["POST"]))
+        wrap("volunteer.link", limiter.shared_limit(code_limit, scope="volunteer-code"))
+
+    @app.errorhandler(RateLimitExceeded)
+    def too_many(error):
+        message = FORM_MESSAGE if request.endpoint == "public.answer_form" else (
+            CODE_MESSAGE if request.endpoint in CODE_ENDPOINTS else None)
+        response, status = render_error(429, message)
+        return response, status, {"Retry-After": "60"}
+
+    return limiter

@@ -1,0 +1,142 @@
+"""Reading answers: browse and search, one answer with its metadata, tags, hiding,
+quotes for the restitution, and erasure on request.
+
+Routes of the ``coordination`` blueprint. Every answer is looked up inside the
+campaign of the URL (``scope.answer_or_404``).
+"""
+
+from __future__ import annotations
+
+from flask import flash, g, redirect, render_template, request, url_for
+
+from .auth import coordinator_required
+from .campaigns import CHANNELS
+from .coordination import bp
+from .privacy import delete_answer
+from .reading import HIDDEN_CHOICES, Filters, free_texts, newest_first, page_number, select
+from .results import TEXT_TYPES, answer_rows, place_of
+from .results_views import session_names
+from .scope import answer_or_404, campaign_or_404, local_target, questionnaire_or_404
+from .services import services
+from .tags import TagError, add_tag, campaign_tags, remove_tag, set_answer_tags, set_hidden, set_quoted
+
+
+@bp.route("/campagnes/<campaign_id>/reponses")
+@coordinator_required
+def answers(campaign_id: str):
+    svc = services()
+    campaign = campaign_or_404(campaign_id)
+    questionnaire = questionnaire_or_404(campaign)
+    filters = Filters.from_args(request.args)
+    page = newest_first(lambda: select(svc.answers.iter_answers(campaign.id), questionnaire, filters),
+                        page_number(request.args.get("page")))
+    text_questions = [q for q in questionnaire.answerable if q.type in TEXT_TYPES or q.other]
+    return render_template(
+        "coordination/answers.html", campaign=campaign, questionnaire=questionnaire, filters=filters,
+        page=page, tags=campaign_tags(svc, campaign.id), text_questions=text_questions,
+        hidden_choices=HIDDEN_CHOICES, free_texts=free_texts, channels=CHANNELS, here=request.full_path)
+
+
+def _back(campaign, answer) -> str:
+    default = url_for("coordination.answer", campaign_id=campaign.id, answer_id=answer["id"])
+    return local_target(request.form.get("suite"), default)
+
+
+@bp.route("/campagnes/<campaign_id>/reponses/<answer_id>")
+@coordinator_required
+def answer(campaign_id: str, answer_id: str):
+    svc = services()
+    campaign = campaign_or_404(campaign_id)
+    questionnaire = questionnaire_or_404(campaign)
+    item = answer_or_404(campaign, answer_id)
+    return render_template("coordination/answer.html", campaign=campaign, questionnaire=questionnaire,
+                           answer=item, rows=answer_rows(item, questionnaire), tags=campaign_tags(svc, campaign.id),
+                           channels=CHANNELS, place=place_of(item, session_names(svc, campaign.id)), text_types=TEXT_TYPES,
+                           quotes=set(item.get("quotes") or []), here=request.full_path)
+
+
+@bp.route("/campagnes/<campaign_id>/reponses/<answer_id>/etiquettes", methods=["POST"])
+@coordinator_required
+def tag_answer(campaign_id: str, answer_id: str):
+    campaign = campaign_or_404(campaign_id)
+    item = answer_or_404(campaign, answer_id)
+    set_answer_tags(services(), campaign.id, item["id"], request.form.getlist("etiquette"))
+    flash("Étiquettes enregistrées.")
+    return redirect(_back(campaign, item), code=303)
+
+
+@bp.route("/campagnes/<campaign_id>/reponses/<answer_id>/masquer", methods=["POST"])
+@coordinator_required
+def hide_answer(campaign_id: str, answer_id: str):
+    campaign = campaign_or_404(campaign_id)
+    item = answer_or_404(campaign, answer_id)
+    hidden = request.form.get("masquer") == "1"
+    set_hidden(services(), campaign.id, item["id"], hidden)
+    flash("Réponse masquée : elle n'est plus comptée dans les résultats." if hidden
+          else "Réponse de nouveau visible et comptée.")
+    return redirect(_back(campaign, item), code=303)
+
+
+@bp.route("/campagnes/<campaign_id>/reponses/<answer_id>/citer", methods=["POST"])
+@coordinator_required
+def quote_answer(campaign_id: str, answer_id: str):
+    campaign = campaign_or_404(campaign_id)
+    item = answer_or_404(campaign, answer_id)
+    question_id = request.form.get("question", "")
+    quoted = request.form.get("citer") == "1"
+    set_quoted(services(), campaign.id, item["id"], question_id, quoted)
+    flash("Texte ajouté aux citations de la synthèse." if quoted else "Texte retiré des citations.")
+    return redirect(_back(campaign, item), code=303)
+
+
+@bp.route("/campagnes/<campaign_id>/reponses/<answer_id>/supprimer", methods=["GET", "POST"])
+@coordinator_required
+def delete_answer_view(campaign_id: str, answer_id: str):
+    """Erase one answer for good, when the person asks (with a confirmation step)."""
+    campaign = campaign_or_404(campaign_id)
+    questionnaire = questionnaire_or_404(campaign)
+    item = answer_or_404(campaign, answer_id)
+    if request.method == "POST":
+        if request.form.get("confirmer") != "oui":
+            flash("Rien n'a été effacé : cochez la case de confirmation.")
+            return redirect(url_for("coordination.delete_answer_view", campaign_id=campaign.id,
+                                    answer_id=item["id"]), code=303)
+        delete_answer(services(), campaign.id, item["id"], who=g.coordinator)
+        flash("La réponse est effacée définitivement.")
+        return redirect(url_for("coordination.answers", campaign_id=campaign.id), code=303)
+    return render_template("coordination/answer_delete.html", campaign=campaign, answer=item,
+                           rows=answer_rows(item, questionnaire))
+
+
+@bp.route("/campagnes/<campaign_id>/etiquettes", methods=["GET", "POST"])
+@coordinator_required
+def tags(campaign_id: str):
+    """The campaign's tag list, with how many answers carry each tag."""
+    svc = services()
+    campaign = campaign_or_404(campaign_id)
+    error = None
+    name = ""
+    if request.method == "POST":
+        if request.form.get("action") == "supprimer":
+            removed = request.form.get("etiquette", "")
+            count = remove_tag(svc, campaign.id, removed)
+            flash(f"Étiquette « {removed} » supprimée (retirée de {count} réponse{'s' if count > 1 else ''}).")
+            return redirect(url_for("coordination.tags", campaign_id=campaign.id), code=303)
+        name = request.form.get("etiquette", "")
+        try:
+            added = add_tag(svc, campaign.id, name)
+        except TagError as exc:
+            error = str(exc)
+        else:
+            flash(f"Étiquette « {added} » ajoutée.")
+            return redirect(url_for("coordination.tags", campaign_id=campaign.id), code=303)
+    names = campaign_tags(svc, campaign.id)
+    counts = dict.fromkeys(names, 0)
+    for item in svc.answers.iter_answers(campaign.id):
+        if item.get("hidden"):
+            continue
+        for tag in set(item.get("tags") or []):
+            if tag in counts:
+                counts[tag] += 1
+    return render_template("coordination/tags.html", campaign=campaign, counts=counts, error=error,
+                           name=name), (422 if error else 200)

@@ -1,0 +1,110 @@
+"""Results of a campaign: the dashboard, the printable summary and its PDF.
+
+Routes of the ``coordination`` blueprint; the counting is ``results.summarise``
+and the charts ``charts.question_chart`` (both reusable by exports and printing).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from datetime import datetime, timezone
+
+from flask import Response, current_app, render_template
+
+from .auth import audit, coordinator_required
+from .charts import bar_chart, bars, question_chart
+from .coordination import bp
+from .errors import render_error
+from .results import summarise
+from .scope import campaign_or_404, questionnaire_or_404
+from .services import services
+from .tags import campaign_tags
+
+DASHBOARD_TEXTS = 10     # latest free-text answers shown per question on the dashboard
+
+
+def session_names(svc, campaign_id: str) -> dict[str, str]:
+    """Field-session id → its label (« 21 novembre 2026 14:00–17:00 – marché »), shown as the place."""
+    try:
+        from .fieldwork.sessions import SessionRepository
+    except ImportError:
+        return {}
+    return {s.id: s.label for s in SessionRepository(svc.records).for_campaign(campaign_id)}
+
+
+def campaign_results(campaign, questionnaire, max_texts: int | None = DASHBOARD_TEXTS):
+    """``results.summarise`` over the campaign's stored answers, with its tags and session names."""
+    svc = services()
+    return summarise(svc.answers.iter_answers(campaign.id), questionnaire,
+                     tz=current_app.config.get("TIMEZONE", "Europe/Paris"), max_texts=max_texts,
+                     tags=campaign_tags(svc, campaign.id), session_names=session_names(svc, campaign.id))
+
+
+def charts_for(results) -> dict[str, object]:
+    """question id → SVG chart, for the closed questions."""
+    return {r.question.id: question_chart(r, chart_id=f"graphique-{r.question.id}")
+            for r in results.questions if r.closed}
+
+
+@bp.route("/campagnes/<campaign_id>/resultats")
+@coordinator_required
+def results(campaign_id: str):
+    campaign = campaign_or_404(campaign_id)
+    questionnaire = questionnaire_or_404(campaign)
+    summary = campaign_results(campaign, questionnaire)
+    return render_template("coordination/results.html", campaign=campaign, questionnaire=questionnaire,
+                           results=summary, charts=charts_for(summary))
+
+
+def printing_available() -> bool:
+    return importlib.util.find_spec("survey.printing") is not None and \
+        importlib.util.find_spec("weasyprint") is not None
+
+
+def _summary_context(campaign_id: str) -> dict:
+    campaign = campaign_or_404(campaign_id)
+    questionnaire = questionnaire_or_404(campaign)
+    summary = campaign_results(campaign, questionnaire, max_texts=0)
+    channel_chart = bar_chart(bars(summary.by_channel), "Réponses par canal de collecte") \
+        if summary.by_channel else None
+    return dict(campaign=campaign, questionnaire=questionnaire, results=summary, charts=charts_for(summary),
+                channel_chart=channel_chart, made_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                pdf=printing_available())
+
+
+@bp.route("/campagnes/<campaign_id>/synthese")
+@coordinator_required
+def summary(campaign_id: str):
+    """Key figures, charts and chosen quotes, ready to print for a restitution."""
+    return render_template("coordination/summary.html", **_summary_context(campaign_id))
+
+
+def _renderer():
+    """The app's WeasyPrint renderer, shared with the printables (fonts are loaded once)."""
+    service = current_app.extensions.get("printing")
+    if service is not None:
+        return service.renderer()
+    from .printing.render import Renderer
+    renderer = current_app.extensions.get("summary_renderer")
+    if renderer is None:
+        renderer = current_app.extensions["summary_renderer"] = Renderer()
+    return renderer
+
+
+@bp.route("/campagnes/<campaign_id>/synthese.pdf")
+@coordinator_required
+def summary_pdf(campaign_id: str):
+    context = _summary_context(campaign_id)
+    if not context["pdf"]:
+        return render_error(404, "Le PDF n'est pas disponible sur cette installation : "
+                                 "imprimez la page de synthèse depuis le navigateur.")
+    from .printing import PrintError
+    html = render_template("coordination/summary_pdf.html", **context)
+    try:
+        pdf = _renderer().render_html(html, ("synthese",))
+    except PrintError as exc:
+        return render_error(500, str(exc))
+    campaign = context["campaign"]
+    audit("export", f"synthèse PDF de la campagne {campaign.id}")
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="synthese-{campaign.id}.pdf"'})

@@ -1,0 +1,59 @@
+"""What a URL may reach: a campaign that exists, and only the answers inside it.
+
+Every coordinator view that takes ids from the URL goes through these helpers:
+an answer is always looked up inside the campaign of the URL, so an id copied
+from another campaign, a made-up id or a path-like id gives the same 404 and
+shows nothing.
+"""
+
+from __future__ import annotations
+
+from flask import abort, url_for
+
+from .campaigns import Campaign
+from .questionnaires import Questionnaire
+from .reading import is_answer_id
+from .services import services
+
+NO_CAMPAIGN = "Cette campagne n'existe pas. Vérifiez l'adresse."
+NO_ANSWER = "Cette réponse n'existe pas dans cette campagne (ou elle a été effacée)."
+NO_QUESTIONNAIRE = ("Le questionnaire de cette campagne n'est pas disponible : vérifiez le dossier "
+                    "des questionnaires (commande « survey check »).")
+
+
+def campaign_or_404(campaign_id: str) -> Campaign:
+    try:
+        campaign = services().campaigns.get(campaign_id)
+    except ValueError:
+        campaign = None
+    if campaign is None:
+        abort(404, description=NO_CAMPAIGN)
+    return campaign
+
+
+def questionnaire_or_404(campaign: Campaign) -> Questionnaire:
+    questionnaire = services().questionnaire_for(campaign)
+    if questionnaire is None:
+        abort(404, description=NO_QUESTIONNAIRE)
+    return questionnaire
+
+
+def answer_or_404(campaign: Campaign, answer_id: str) -> dict:
+    """The answer ``answer_id`` of this campaign, never of another one."""
+    if not is_answer_id(answer_id):
+        abort(404, description=NO_ANSWER)
+    answer = services().answers.get(campaign.id, answer_id)
+    if answer is None or answer.get("campaign", campaign.id) != campaign.id:
+        abort(404, description=NO_ANSWER)
+    return answer
+
+
+def local_target(target: str | None, default: str) -> str:
+    """A path of this site to go back to; anything else (another site) becomes ``default``."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+def campaign_url(campaign: Campaign) -> str:
+    return url_for("coordination.campaign", campaign_id=campaign.id)

@@ -1,0 +1,75 @@
+"""Thematic coding: each campaign has its list of tags; an answer can carry several.
+
+The list lives in the RecordStore collection ``campaign_tags`` (one record per
+campaign); the tags of an answer live in the answer itself (``tags``), as do
+the « hidden » flag and the texts marked « à citer » (``quotes``: question ids).
+"""
+
+from __future__ import annotations
+
+from .reading import fold
+
+COLLECTION = "campaign_tags"
+MAX_TAG = 40
+MAX_TAGS = 60
+
+
+class TagError(ValueError):
+    """A French message about a tag that cannot be added."""
+
+
+def campaign_tags(svc, campaign_id: str) -> list[str]:
+    record = svc.records.get(COLLECTION, campaign_id)
+    return list(record.get("tags", [])) if record else []
+
+
+def add_tag(svc, campaign_id: str, name: str) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise TagError("Écrivez le nom de l'étiquette.")
+    if len(name) > MAX_TAG:
+        raise TagError(f"Le nom d'une étiquette fait au plus {MAX_TAG} caractères.")
+    tags = campaign_tags(svc, campaign_id)
+    if any(fold(t) == fold(name) for t in tags):
+        raise TagError(f"L'étiquette « {name} » existe déjà.")
+    if len(tags) >= MAX_TAGS:
+        raise TagError(f"Une campagne a au plus {MAX_TAGS} étiquettes.")
+    svc.records.put(COLLECTION, {"id": campaign_id, "tags": tags + [name]})
+    return name
+
+
+def remove_tag(svc, campaign_id: str, name: str) -> int:
+    """Take a tag off the list and off every answer; how many answers lost it."""
+    tags = campaign_tags(svc, campaign_id)
+    if name not in tags:
+        return 0
+    svc.records.put(COLLECTION, {"id": campaign_id, "tags": [t for t in tags if t != name]})
+    tagged = [a["id"] for a in svc.answers.iter_answers(campaign_id) if name in (a.get("tags") or [])]
+    for answer_id in tagged:
+        svc.answers.update(campaign_id, answer_id,
+                           lambda a: a.__setitem__("tags", [t for t in a.get("tags") or [] if t != name]))
+    return len(tagged)
+
+
+def set_answer_tags(svc, campaign_id: str, answer_id: str, chosen) -> dict | None:
+    """Give an answer exactly the ``chosen`` tags among the campaign's (others are ignored)."""
+    allowed = campaign_tags(svc, campaign_id)
+    wanted = [t for t in allowed if t in set(chosen)]
+    return svc.answers.update(campaign_id, answer_id, lambda a: a.__setitem__("tags", wanted))
+
+
+def set_hidden(svc, campaign_id: str, answer_id: str, hidden: bool) -> dict | None:
+    return svc.answers.update(campaign_id, answer_id, lambda a: a.__setitem__("hidden", bool(hidden)))
+
+
+def set_quoted(svc, campaign_id: str, answer_id: str, question_id: str, quoted: bool) -> dict | None:
+    """Mark (or unmark) the text of one question of one answer as « à citer »."""
+
+    def change(answer):
+        values = answer.get("answers") or {}
+        quotes = [q for q in answer.get("quotes") or [] if q != question_id]
+        if quoted and isinstance(values.get(question_id), str) and values[question_id]:
+            quotes.append(question_id)
+        answer["quotes"] = quotes
+
+    return svc.answers.update(campaign_id, answer_id, change)

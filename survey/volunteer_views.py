@@ -1,0 +1,113 @@
+"""Volunteers: entering a code (or following its link), their own counts, and the
+coordinator's page to hand out and revoke codes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from zoneinfo import ZoneInfo
+
+from . import volunteers
+from .auth import audit, coordinator_required
+from .coordination import bp as coordination_bp
+from .results import collector_counts
+from .scope import campaign_or_404
+from .services import services
+
+bp = Blueprint("volunteer", __name__, url_prefix="/benevole")
+BAD_CODE = ("Ce code n'est pas valable. Vérifiez-le (8 lettres et chiffres), ou demandez-en un "
+            "nouveau à la personne qui coordonne la campagne.")
+
+
+@bp.before_app_request
+def load_volunteer():
+    """Each request re-reads the code: a revoked code ends the access at once."""
+    g.volunteer = None
+    if request.endpoint == "static" or not session.get(volunteers.SESSION_KEY):
+        return
+    g.volunteer = volunteers.check_session(services(), session)
+
+
+def _start(record: dict):
+    volunteers.enter(session, record)
+    return redirect(url_for("public.team", campaign_id=record["campaign"]), code=303)
+
+
+@bp.route("/", methods=["GET", "POST"])
+def home():
+    """With a code in the session: my counts. Without: the box to type the code."""
+    svc = services()
+    error = None
+    if request.method == "POST":
+        record = volunteers.find(svc, request.form.get("code", ""))
+        if record is not None and svc.campaigns.get(record["campaign"]) is not None:
+            return _start(record)
+        error = BAD_CODE
+    record = g.volunteer
+    if record is None:
+        return render_template("volunteer/enter.html", error=error), (422 if error else 200)
+    campaign = svc.campaigns.get(record["campaign"])
+    if campaign is None:
+        volunteers.leave(session)
+        return render_template("volunteer/enter.html", error=BAD_CODE), 422
+    zone = ZoneInfo(current_app.config.get("TIMEZONE", "Europe/Paris"))
+    today, overall = collector_counts(svc.answers.iter_answers(campaign.id), record["pseudonym"],
+                                      datetime.now(zone).date(), zone)
+    return render_template("volunteer/home.html", campaign=campaign, record=record, today=today,
+                           overall=overall)
+
+
+@bp.route("/<code>")
+def link(code: str):
+    """The link a coordinator hands out: same as typing the code."""
+    svc = services()
+    record = volunteers.find(svc, code)
+    if record is None or svc.campaigns.get(record["campaign"]) is None:
+        return render_template("volunteer/enter.html", error=BAD_CODE), 404
+    return _start(record)
+
+
+@bp.route("/sortir", methods=["POST"])
+def leave():
+    volunteers.leave(session)
+    flash("Vous avez quitté l'espace bénévole sur cet appareil.")
+    return redirect(url_for("volunteer.home"), code=303)
+
+
+# -- coordinator side ---------------------------------------------------------
+
+@coordination_bp.route("/campagnes/<campaign_id>/benevoles", methods=["GET", "POST"])
+@coordinator_required
+def volunteer_codes(campaign_id: str):
+    svc = services()
+    campaign = campaign_or_404(campaign_id)
+    error = None
+    pseudonym = ""
+    if request.method == "POST":
+        pseudonym = request.form.get("pseudonyme", "")
+        try:
+            record = volunteers.create(svc, campaign.id, pseudonym, by=g.coordinator)
+        except volunteers.VolunteerError as exc:
+            error = str(exc)
+        else:
+            audit("code bénévole créé", f"campagne {campaign.id} : code pour « {record['pseudonym']} »")
+            flash(f"Code créé pour « {record['pseudonym']} » : {volunteers.display_code(record['id'])}.")
+            return redirect(url_for("coordination.volunteer_codes", campaign_id=campaign.id), code=303)
+    records = volunteers.for_campaign(svc, campaign.id)
+    return render_template("coordination/volunteers.html", campaign=campaign, records=records, error=error,
+                           pseudonym=pseudonym, display_code=volunteers.display_code,
+                           is_active=volunteers.is_active), (422 if error else 200)
+
+
+@coordination_bp.route("/campagnes/<campaign_id>/benevoles/<code>/retirer", methods=["POST"])
+@coordinator_required
+def revoke_code(campaign_id: str, code: str):
+    campaign = campaign_or_404(campaign_id)
+    record = volunteers.revoke(services(), campaign.id, code, by=g.coordinator)
+    if record is None:
+        flash("Ce code n'existe pas pour cette campagne, ou il est déjà retiré.")
+    else:
+        audit("code bénévole retiré", f"campagne {campaign.id} : code de « {record['pseudonym']} »")
+        flash(f"Le code de « {record['pseudonym']} » est retiré : son accès s'arrête tout de suite.")
+    return redirect(url_for("coordination.volunteer_codes", campaign_id=campaign.id), code=303)

@@ -1,0 +1,105 @@
+"""Real headless Chromium (Debian's) driven by Playwright, against a real ``survey serve``.
+
+Every test here is marked ``browser`` (and ``slow``); ``make test`` runs them. Nothing
+leaves the machine: servers listen on 127.0.0.1, the only other name (``tablette.lan``, a
+tablet reaching the laptop by a LAN name, hence *not* a secure context over HTTP) is mapped
+to 127.0.0.1 inside Chromium, and every request a page makes is checked to stay there.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from survey.storage import ChunkedAnswerStore
+from tests.conftest import LiveServer
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+LAN_NAME = "tablette.lan"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", f"--host-resolver-rules=MAP {LAN_NAME} 127.0.0.1"]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", LAN_NAME}
+AXE = Path(__file__).resolve().parent.parent / "vendor" / "axe.min.js"
+
+
+def pytest_collection_modifyitems(items):
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="module")
+def playwright():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium est absent : lancez scripts/system-packages.sh (paquet Debian chromium).")
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="module")
+def browser(playwright):
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    server = LiveServer(tmp_path_factory.mktemp("browser") / "data", "--demo")
+    yield server
+    server.stop()
+
+
+class Outside:
+    """Requests a page tried to send off this machine (there must be none)."""
+
+    def __init__(self):
+        self.urls: list[str] = []
+
+    def watch(self, context):
+        def check(request):
+            parts = urlsplit(request.url)
+            if parts.scheme in ("http", "https", "ws", "wss") and parts.hostname not in LOCAL_HOSTS:
+                self.urls.append(request.url)
+        context.on("request", check)
+        return context
+
+
+@pytest.fixture
+def outside():
+    watcher = Outside()
+    yield watcher
+    assert watcher.urls == [], f"requêtes hors de la machine : {watcher.urls}"
+
+
+@pytest.fixture
+def context(browser, outside):
+    context = outside.watch(browser.new_context(locale="fr-FR"))
+    yield context
+    context.close()
+
+
+def stored(server, campaign: str) -> list[dict]:
+    return list(ChunkedAnswerStore(Path(server.data_dir) / "answers").iter_answers(campaign))
+
+
+def axe_violations(page, impacts=("serious", "critical")) -> list[str]:
+    """Run axe-core in the page (evaluated through DevTools, so the page's CSP still holds)."""
+    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
+    result = page.evaluate("""async () => {
+        const r = await axe.run(document, {resultTypes: ['violations']});
+        return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                       nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+    }""")
+    return [json.dumps(v, ensure_ascii=False) for v in result if v["impact"] in impacts]
+
+
+def no_horizontal_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

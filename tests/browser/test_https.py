@@ -1,0 +1,154 @@
+"""``survey serve --https``: a certificate made on first run, trusted through its own authority,
+a help page with its fingerprint, Secure cookies, and offline forms on a LAN name."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import re
+import ssl
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from playwright.sync_api import expect
+
+from survey import tls
+from tests.browser.conftest import ARGS, CHROMIUM, LAN_NAME, stored
+from tests.conftest import ROOT, free_port
+
+CAMPAIGN = "atelier-citoyennete"
+
+
+class HttpsServer:
+    def __init__(self, data_dir):
+        self.port = free_port()
+        self.url = f"https://127.0.0.1:{self.port}"
+        self.data_dir = data_dir
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "survey", "serve", "--https", "--host", "127.0.0.1", "--port", str(self.port),
+             "--data", str(data_dir), "--demo"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=dict(os.environ, PYTHONUNBUFFERED="1"),
+            cwd=ROOT, text=True)
+        ca = data_dir / "tls" / "ca.pem"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("server stopped: " + self.process.stdout.read())
+            if ca.exists():
+                try:
+                    self.get("/")
+                    return
+                except (OSError, ssl.SSLError):
+                    pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("server did not start")
+
+    def context(self):
+        """Trusts the local authority only: the chain and the names are really checked."""
+        return ssl.create_default_context(cafile=str(self.data_dir / "tls" / "ca.pem"))
+
+    def get(self, path):
+        return urllib.request.urlopen(self.url + path, timeout=5, context=self.context())
+
+    def stop(self) -> str:
+        self.process.terminate()
+        try:
+            out, _ = self.process.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            out, _ = self.process.communicate()
+        return out or ""
+
+
+@pytest.fixture(scope="module")
+def https_server(tmp_path_factory):
+    server = HttpsServer(tmp_path_factory.mktemp("https") / "data")
+    yield server
+    server.stop()
+
+
+def test_the_certificate_is_made_once_and_trusted_through_the_local_authority(https_server):
+    folder = https_server.data_dir / "tls"
+    assert (folder / "server-key.pem").stat().st_mode & 0o777 == 0o600
+    assert (folder / "ca-key.pem").stat().st_mode & 0o777 == 0o600
+    cert = x509.load_pem_x509_certificate((folder / "server.pem").read_bytes())
+    names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    assert "localhost" in names.get_values_for_type(x509.DNSName)
+    assert "127.0.0.1" in {str(a) for a in names.get_values_for_type(x509.IPAddress)}
+    assert (cert.not_valid_after_utc - cert.not_valid_before_utc).days <= 825  # Apple's limit
+    # Started again with the same addresses: nothing is remade; with a new one, only the server's.
+    before = (folder / "ca.pem").read_bytes(), (folder / "server.pem").read_bytes()
+    files, remade = tls.ensure(https_server.data_dir, ["127.0.0.1"])
+    assert not remade and (folder / "server.pem").read_bytes() == before[1]
+    copy = https_server.data_dir.parent / "copie"
+    (copy / "tls").mkdir(parents=True)
+    for name in ("ca.pem", "ca-key.pem", "server.pem", "server-key.pem"):
+        (copy / "tls" / name).write_bytes((folder / name).read_bytes())
+    files, remade = tls.ensure(copy, ["192.0.2.7"])
+    assert remade and files.ca.read_bytes() == before[0]
+    renewed = x509.load_pem_x509_certificate(files.server.read_bytes())
+    assert "192.0.2.7" in {str(a) for a in renewed.extensions.get_extension_for_class(
+        x509.SubjectAlternativeName).value.get_values_for_type(x509.IPAddress)}
+
+
+def test_the_help_page_shows_the_fingerprint_and_serves_the_certificate(https_server):
+    page = https_server.get("/aide/certificat").read().decode()
+    der = x509.load_pem_x509_certificate((https_server.data_dir / "tls" / "ca.pem").read_bytes()).public_bytes(
+        serialization.Encoding.DER)
+    expected = ":".join(f"{b:02X}" for b in hashlib.sha256(der).digest())
+    assert expected in page
+    assert "Android" in page and "iPad" in page and "Réglages des certificats" in page
+    download = https_server.get("/aide/certificat.crt")
+    assert download.headers["Content-Type"] == "application/x-x509-ca-cert"
+    assert download.read() == (https_server.data_dir / "tls" / "ca.pem").read_bytes()
+
+
+def test_session_cookies_are_secure_over_https(https_server):
+    response = https_server.get(f"/c/{CAMPAIGN}/")
+    cookie = response.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie
+
+
+def spki_hash(pem: bytes) -> str:
+    cert = x509.load_pem_x509_certificate(pem)
+    spki = cert.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return base64.b64encode(hashlib.sha256(spki).digest()).decode()
+
+
+def test_a_tablet_on_a_lan_name_gets_offline_forms_over_https(playwright, https_server, outside):
+    """Over HTTPS a LAN name is a secure context: the service worker keeps the form."""
+    trusted = spki_hash((https_server.data_dir / "tls" / "server.pem").read_bytes())
+    browser = playwright.chromium.launch(executable_path=CHROMIUM,
+                                         args=ARGS + [f"--ignore-certificate-errors-spki-list={trusted}"])
+    context = outside.watch(browser.new_context(locale="fr-FR"))
+    page = context.new_page()
+    url = f"https://{LAN_NAME}:{https_server.port}/c/{CAMPAIGN}/"
+    page.goto(url)
+    assert page.evaluate("() => window.isSecureContext") is True
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => caches.open('pdp-pages-1').then(c => c.keys()).then(k => k.length >= 1)")
+    context.set_offline(True)
+    response = page.reload()
+    assert response.from_service_worker
+    page.fill("#q_faciliter", "Par HTTPS, hors connexion")
+    page.click("form.survey button[value=envoyer]")
+    expect(page.locator("#merci-local [data-queued]")).to_be_visible()
+    expect(page.locator("#file-attente [data-insecure]")).to_be_hidden()
+    context.set_offline(False)
+    expect(page.locator("#file-attente")).to_be_hidden(timeout=15000)
+    assert "Par HTTPS, hors connexion" in [a["answers"].get("faciliter") for a in stored(https_server, CAMPAIGN)]
+    browser.close()
+
+
+def test_serve_prints_https_addresses(https_server):
+    out = https_server.stop()
+    assert re.search(rf"https://127\.0\.0\.1:{https_server.port}/", out)
+    assert "empreinte SHA-256" in out and "/aide/certificat" in out
+    assert "Traceback" not in out

@@ -1,0 +1,353 @@
+"""Who reaches what: the URL × role table, ids guessed by an attacker, CSRF, headers,
+rate limits, secure cookies and the login throttle."""
+
+from __future__ import annotations
+
+import html
+import re
+import uuid
+
+import pytest
+from werkzeug.routing import Rule
+
+from survey import create_app
+from survey.volunteers import new_code
+from tests.coord_world import CAMPAIGN_A, CAMPAIGN_B, ROLES, SECRET_A, SECRET_B, make_world
+
+ANON, VOL_A, VOL_B, COORD = ROLES
+EVERYONE = set(ROLES)
+COORD_ONLY = {COORD}
+
+# (method, URL, form data, roles allowed). Everything under /coordination is for coordinators.
+GET_TABLE = [
+    ("/", EVERYONE),
+    ("/c/{A}/", EVERYONE),
+    ("/c/{A}/equipe", EVERYONE),
+    ("/c/{A}/confidentialite", EVERYONE),
+    ("/coordination/", COORD_ONLY),
+    ("/coordination/journal", COORD_ONLY),
+    ("/coordination/campagnes/nouvelle", COORD_ONLY),
+    ("/coordination/campagnes/{A}/", COORD_ONLY),
+    ("/coordination/campagnes/{A}/modifier", COORD_ONLY),
+    ("/coordination/campagnes/{A}/resultats", COORD_ONLY),
+    ("/coordination/campagnes/{B}/resultats", COORD_ONLY),
+    ("/coordination/campagnes/{A}/synthese", COORD_ONLY),
+    ("/coordination/campagnes/{A}/reponses", COORD_ONLY),
+    ("/coordination/campagnes/{A}/reponses?q=secret", COORD_ONLY),
+    ("/coordination/campagnes/{A}/reponses/{aid}", COORD_ONLY),
+    ("/coordination/campagnes/{B}/reponses/{bid}", COORD_ONLY),
+    ("/coordination/campagnes/{A}/reponses/{aid}/supprimer", COORD_ONLY),
+    ("/coordination/campagnes/{A}/etiquettes", COORD_ONLY),
+    ("/coordination/campagnes/{A}/benevoles", COORD_ONLY),
+    ("/coordination/campagnes/{A}/donnees", COORD_ONLY),
+    ("/coordination/campagnes/{A}/exporter", COORD_ONLY),
+]
+# POSTs that change something; "check" says how to see that nothing changed when denied.
+POST_TABLE = [
+    ("/coordination/campagnes/{A}/fermer", {}, "open"),
+    ("/coordination/campagnes/{A}/rouvrir", {}, "open"),
+    ("/coordination/campagnes/{A}/modifier", {"title": "Piraté", "questionnaire": CAMPAIGN_A,
+                                              "channels": ["qr"], "retention_months": "12"}, "title"),
+    ("/coordination/campagnes/nouvelle", {"identifier": "pirate", "title": "Piraté", "questionnaire": CAMPAIGN_A,
+                                          "channels": ["qr"], "retention_months": "12"}, "no-new-campaign"),
+    ("/coordination/campagnes/{A}/reponses/{aid}/masquer", {"masquer": "1"}, "answer"),
+    ("/coordination/campagnes/{A}/reponses/{aid}/etiquettes", {"etiquette": ["thème"]}, "answer"),
+    ("/coordination/campagnes/{A}/reponses/{aid}/citer", {"question": "simplifie", "citer": "1"}, "answer"),
+    ("/coordination/campagnes/{A}/reponses/{aid}/supprimer", {"confirmer": "oui"}, "answer"),
+    ("/coordination/campagnes/{A}/etiquettes", {"etiquette": "intrus"}, "tags"),
+    ("/coordination/campagnes/{A}/benevoles", {"pseudonyme": "Intrus"}, "codes"),
+    ("/coordination/campagnes/{A}/benevoles/{code_a}/retirer", {}, "codes"),
+    ("/coordination/campagnes/{A}/purger", {}, "answer"),
+]
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    world = make_world(tmp_path_factory.mktemp("coord-access") / "data")
+    from survey.tags import add_tag
+    add_tag(world.svc, CAMPAIGN_A, "thème")
+    return world
+
+
+def text(response) -> str:
+    """The page as a person reads it (entities such as &#39; turned back into characters)."""
+    return html.unescape(response.get_data(as_text=True))
+
+
+def denied(response) -> bool:
+    """Sent to the login page, or refused, and never a page with answers."""
+    if response.status_code in (302, 303):
+        return response.headers["Location"].startswith("/connexion")
+    return response.status_code in (401, 403, 404)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("path, allowed", GET_TABLE, ids=[row[0] for row in GET_TABLE])
+def test_get_table(world, path, allowed, role):
+    response = world.client(role).get(world.fill(path))
+    body = response.get_data(as_text=True)
+    if role in allowed:
+        assert response.status_code == 200, body[:500]
+    else:
+        assert denied(response), (response.status_code, body[:300])
+        assert SECRET_A not in body and SECRET_B not in body
+
+
+def _state(world, check):
+    svc = world.svc
+    if check == "open":
+        return svc.campaigns.get(CAMPAIGN_A).closed
+    if check == "title":
+        return svc.campaigns.get(CAMPAIGN_A).title
+    if check == "no-new-campaign":
+        return svc.campaigns.get("pirate")
+    if check == "answer":
+        return svc.answers.get(CAMPAIGN_A, world.answer_a)
+    if check == "tags":
+        return svc.records.get("campaign_tags", CAMPAIGN_A)
+    if check == "codes":
+        return sorted(map(str, svc.records.all("volunteers")))
+
+
+@pytest.mark.parametrize("role", [ANON, VOL_A, VOL_B])
+@pytest.mark.parametrize("path, data, check", POST_TABLE, ids=[row[0] for row in POST_TABLE])
+def test_post_table_denied(world, path, data, check, role):
+    before = _state(world, check)
+    response = world.client(role).post(world.fill(path), data=data)
+    assert denied(response), response.status_code
+    assert _state(world, check) == before
+
+
+@pytest.mark.parametrize("path, data, check", POST_TABLE, ids=[row[0] for row in POST_TABLE])
+def test_post_table_allowed_for_coordinator(tmp_path, path, data, check):
+    fresh = make_world(tmp_path / "data")
+    from survey.tags import add_tag
+    add_tag(fresh.svc, CAMPAIGN_A, "thème")
+    if path.endswith("/rouvrir"):
+        campaign = fresh.svc.campaigns.get(CAMPAIGN_A)
+        campaign.closed = True
+        fresh.svc.campaigns.save(campaign)
+    if path.endswith("/purger"):  # make the answer old enough to be purged
+        fresh.svc.answers.update(CAMPAIGN_A, fresh.answer_a,
+                                 lambda a: a.__setitem__("submitted_at", "2001-01-01T00:00:00Z"))
+    before = _state(fresh, check)
+    response = fresh.client(COORD).post(fresh.fill(path), data=data)
+    assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    assert not response.headers["Location"].startswith("/connexion")
+    assert _state(fresh, check) != before
+
+
+def test_every_coordination_route_is_closed_to_others(world):
+    """Any route under /coordination, even one added later by another feature, refuses
+    anonymous people and volunteers (GET and POST), whatever the campaign."""
+    rules: list[Rule] = [r for r in world.app.url_map.iter_rules() if r.rule.startswith("/coordination")]
+    assert len(rules) >= 20
+    values = {"campaign_id": CAMPAIGN_A, "answer_id": world.answer_a, "code": world.code_a,
+              "fmt": "csv", "kind": "affiche"}
+    for role in (ANON, VOL_A, VOL_B):
+        client = world.client(role)
+        for rule in rules:
+            url = rule.rule
+            for name in rule.arguments:
+                url = re.sub(rf"<(?:[a-z]+:)?{name}>", values.get(name, "x"), url)
+            for method in sorted((rule.methods or set()) & {"GET", "POST"}):
+                response = client.open(url, method=method)
+                assert denied(response), (role, method, url, response.status_code)
+                body = response.get_data(as_text=True)
+                assert SECRET_A not in body and SECRET_B not in body
+
+
+def test_volunteer_sees_only_own_counts(world):
+    page = world.client(VOL_A).get("/benevole/").get_data(as_text=True)
+    assert "Bonjour Alice" in page and "mes-chiffres" in page
+    assert "Bruno" not in page and SECRET_A not in page
+    other = world.client(VOL_B).get("/benevole/").get_data(as_text=True)
+    assert "Bonjour Bruno" in other and "Alice" not in other
+    for role in (ANON, COORD):
+        page = world.client(role).get("/benevole/").get_data(as_text=True)
+        assert "mes-chiffres" not in page and 'name="code"' in page
+
+
+# -- an attacker guessing ids ------------------------------------------------------------
+
+GUESSED_ANSWER_IDS = [
+    "{bid}",                                   # a real answer, but of campaign B
+    str(uuid.UUID(int=0)), "{random}",         # well-formed ids that do not exist
+    "..", "..%2F..%2Fsecret_key", "%2e%2e%2f%2e%2e%2frecords", "....//....//secret_key",
+    "000001.json", "{aid_upper}", "{aid} ", "<script>", "x" * 300, "%00",
+]
+
+
+@pytest.mark.parametrize("guess", GUESSED_ANSWER_IDS)
+@pytest.mark.parametrize("suffix", ["", "/supprimer"])
+def test_guessed_answer_ids_show_nothing(world, guess, suffix):
+    client = world.client(COORD)
+    guess = guess.format(bid=world.answer_b, aid=world.answer_a, random=uuid.uuid4(),
+                         aid_upper=world.answer_a.upper())
+    response = client.get(f"/coordination/campagnes/{CAMPAIGN_A}/reponses/{guess}{suffix}")
+    assert response.status_code == 404
+    body = response.get_data(as_text=True)
+    assert SECRET_A not in body and SECRET_B not in body
+    assert "n'existe pas" in html.unescape(body)
+
+
+def test_answer_of_campaign_a_under_campaign_b_cannot_be_changed(world):
+    client = world.client(COORD)
+    before = world.svc.answers.get(CAMPAIGN_A, world.answer_a)
+    base = f"/coordination/campagnes/{CAMPAIGN_B}/reponses/{world.answer_a}"
+    for action, data in (("/masquer", {"masquer": "1"}), ("/etiquettes", {"etiquette": ["thème"]}),
+                         ("/citer", {"question": "simplifie", "citer": "1"}),
+                         ("/supprimer", {"confirmer": "oui"})):
+        response = client.post(base + action, data=data)
+        assert response.status_code == 404, action
+        assert SECRET_A not in response.get_data(as_text=True)
+    assert world.svc.answers.get(CAMPAIGN_A, world.answer_a) == before
+
+
+@pytest.mark.parametrize("campaign", ["inconnue", "..", "..%2F..%2Frecords", "DEMO", "a" * 200, "%00", "records"])
+def test_guessed_campaign_ids(world, campaign):
+    client = world.client(COORD)
+    for path in ("/", "/resultats", "/reponses", "/synthese", "/donnees", "/benevoles"):
+        response = client.get(f"/coordination/campagnes/{campaign}{path}")
+        assert response.status_code == 404, (campaign, path)
+    assert client.post(f"/coordination/campagnes/{campaign}/purger").status_code == 404
+
+
+def test_revoking_a_code_through_another_campaign_does_nothing(world):
+    client = world.client(COORD)
+    client.post(f"/coordination/campagnes/{CAMPAIGN_B}/benevoles/{world.code_a}/retirer")
+    assert world.svc.records.get("volunteers", world.code_a)["revoked_at"] is None
+    assert world.client(VOL_A).get("/benevole/").status_code == 200
+
+
+def test_guessed_volunteer_codes_give_no_access(world):
+    client = world.app.test_client()
+    for guess in (new_code(), "AAAA-AAAA", "../../secret_key", world.code_a.lower()[:-1], "x" * 100):
+        response = client.get(f"/benevole/{guess}")
+        assert response.status_code == 404
+        with client.session_transaction() as session:
+            assert "volunteer" not in session
+    response = client.post("/benevole/", data={"code": new_code()})
+    assert response.status_code == 422 and "pas valable" in text(response)
+
+
+# -- CSRF, headers, cookies --------------------------------------------------------------
+
+def test_csrf_is_checked_on_coordinator_actions(tmp_path):
+    world = make_world(tmp_path / "data", WTF_CSRF_ENABLED=True)
+    client = world.client(COORD)
+    url = f"/coordination/campagnes/{CAMPAIGN_A}/reponses/{world.answer_a}/masquer"
+    response = client.post(url, data={"masquer": "1"})
+    assert response.status_code == 400
+    assert "expiré" in text(response)
+    assert not world.svc.answers.get(CAMPAIGN_A, world.answer_a)["hidden"]
+    page = client.get(f"/coordination/campagnes/{CAMPAIGN_A}/reponses/{world.answer_a}").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = client.post(url, data={"masquer": "1", "csrf_token": token})
+    assert response.status_code == 303
+    assert world.svc.answers.get(CAMPAIGN_A, world.answer_a)["hidden"] is True
+
+
+def test_security_headers_and_no_cache_on_answer_pages(world):
+    response = world.client(COORD).get(f"/coordination/campagnes/{CAMPAIGN_A}/reponses/{world.answer_a}")
+    headers = response.headers
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["Cache-Control"] == "no-store"
+    assert world.client(VOL_A).get("/benevole/").headers["Cache-Control"] == "no-store"
+    body = response.get_data(as_text=True)
+    assert "<script>" not in body and "style=" not in body
+
+
+def test_session_cookie_secure_only_over_https(tmp_path, monkeypatch):
+    def login_cookie(app):
+        from tests.coord_world import add_account
+        add_account(app)
+        response = app.test_client().post("/connexion", data={"nom": "camille", "mot_de_passe": "un-mot-de-passe-long"})
+        assert response.status_code == 303
+        return response.headers["Set-Cookie"]
+
+    plain = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "a"), "SECRET_KEY": "t",
+                          "WTF_CSRF_ENABLED": False})
+    cookie = login_cookie(plain)
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+    https = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "b"), "SECRET_KEY": "t",
+                          "WTF_CSRF_ENABLED": False, "HTTPS": True})
+    assert "Secure" in login_cookie(https)
+    monkeypatch.setenv("SURVEY_HTTPS", "1")
+    from_env = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "c"), "SECRET_KEY": "t",
+                          "WTF_CSRF_ENABLED": False})
+    assert from_env.config["SESSION_COOKIE_SECURE"] is True
+    monkeypatch.setenv("SURVEY_HTTPS", "0")
+    off = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "d"), "SECRET_KEY": "t",
+                          "WTF_CSRF_ENABLED": False})
+    assert not off.config["SESSION_COOKIE_SECURE"]
+
+
+# -- rate limits --------------------------------------------------------------------------
+
+def _post_answer(client, text="bonjour", address="10.0.0.1"):
+    return client.post(f"/c/{CAMPAIGN_A}/", data={"answer_id": str(uuid.uuid4()),
+                                                   "started_at": "2026-01-01T10:00:00Z",
+                                                   "q_simplifie": text, "action": "envoyer"},
+                       environ_base={"REMOTE_ADDR": address})
+
+
+def test_public_form_is_rate_limited_per_client(tmp_path):
+    world = make_world(tmp_path / "data", RATELIMIT_ENABLED=True, PUBLIC_RATE_LIMIT="3 per minute")
+    client = world.app.test_client()
+    before = world.svc.answers.count(CAMPAIGN_A)
+    assert [_post_answer(client).status_code for _ in range(3)] == [303, 303, 303]
+    blocked = _post_answer(client)
+    assert blocked.status_code == 429
+    page = text(blocked)
+    assert "Trop d'envois" in page and "Attendez une minute" in page and 'lang="fr"' in page
+    assert blocked.headers["Retry-After"] == "60"
+    assert world.svc.answers.count(CAMPAIGN_A) == before + 3
+    # Reading the form is not limited; another device is not blocked.
+    assert client.get(f"/c/{CAMPAIGN_A}/", environ_base={"REMOTE_ADDR": "10.0.0.1"}).status_code == 200
+    assert _post_answer(client, address="10.0.0.2").status_code == 303
+
+
+def test_rate_limit_is_off_in_tests_by_default(world):
+    client = world.app.test_client()
+    assert all(_post_answer(client).status_code == 303 for _ in range(40))
+
+
+def test_volunteer_code_guessing_is_rate_limited(tmp_path):
+    world = make_world(tmp_path / "data", RATELIMIT_ENABLED=True, VOLUNTEER_CODE_RATE_LIMIT="3 per minute")
+    client = world.app.test_client()
+    statuses = [client.post("/benevole/", data={"code": new_code()}).status_code for _ in range(2)]
+    statuses.append(client.get(f"/benevole/{new_code()}").status_code)
+    assert statuses == [422, 422, 404]
+    blocked = client.get(f"/benevole/{world.code_a}")   # even the right code now waits
+    assert blocked.status_code == 429
+    assert "Trop d'essais de code" in text(blocked)
+    assert client.get("/benevole/").status_code == 200  # the page itself stays readable
+
+
+# -- the login throttle ---------------------------------------------------------------------
+
+def test_login_throttle_by_name_and_by_address(tmp_path):
+    world = make_world(tmp_path / "data")
+    client = world.app.test_client()
+
+    def login(name, password, address):
+        return client.post("/connexion", data={"nom": name, "mot_de_passe": password},
+                           environ_base={"REMOTE_ADDR": address})
+
+    for _ in range(5):
+        assert login("camille", "mauvais-mot-de-passe", "10.1.1.1").status_code == 401
+    blocked = login("camille", "un-mot-de-passe-long", "10.1.1.1")
+    assert blocked.status_code == 429
+    assert "Trop d'essais" in text(blocked)
+    assert login("camille", "un-mot-de-passe-long", "10.9.9.9").status_code == 429   # same name elsewhere
+    assert login("dominique", "peu-importe-ici", "10.1.1.1").status_code == 429      # same address
+    from tests.coord_world import add_account
+    add_account(world.app, "dominique", "un-autre-mot-de-passe")
+    assert login("dominique", "un-autre-mot-de-passe", "10.9.9.9").status_code == 303
+    actions = [e["action"] for e in world.svc.records.all("audit")]
+    assert actions.count("connexion") == 1
