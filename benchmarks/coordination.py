@@ -14,6 +14,7 @@ import json
 import os
 import platform
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -73,6 +74,13 @@ def timed(fn, repeat: int = 3) -> float:
 
 def main(n: int) -> None:
     data = Path(tempfile.mkdtemp(prefix="bench-coord-"))
+    try:
+        run(data, n)
+    finally:
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def run(data: Path, n: int) -> None:
     app = create_app({"DATA_DIR": str(data), "SECRET_KEY": "bench", "TESTING": True})
     svc = app.extensions["survey"]
     load_demo(svc)

@@ -344,6 +344,11 @@ included, about {results['csv']['before_mb']:.0f} MB of it before the export sta
 `survey export {CAMPAIGN}` as a whole command (start-up, counting the answers for the progress bar,
 CSV): {cli_seconds:.2f} s.
 
+What was optimised after profiling: XLSX through openpyxl cell by cell took 31.3 s for the same
+100 000 answers (95 % of it inside openpyxl); the answer rows are now written as SpreadsheetML and
+spliced into the workbook openpyxl makes. CSV rows: one dictionary lookup per closed question, the
+cells of each combination of choices made once, local times worked out once per hour.
+
 Load average of the machine over the run: {load:.1f} (for {os.cpu_count()} cores; above that, wall times
 stretch while CPU times hold).
 

@@ -67,7 +67,9 @@ def transferred(requests) -> tuple[int, list[tuple[str, int, bool]]]:
         size = sizes["responseBodySize"] + sizes["responseHeadersSize"]
         response = r.response()
         from_sw = bool(response and response.from_service_worker)
-        rows.append((urlsplit(r.url).path + (" (service worker)" if r.service_worker else ""),
+        note = [n for n, on in (("service worker", r.service_worker), ("304", response and response.status == 304))
+                if on]
+        rows.append((urlsplit(r.url).path + (f" ({', '.join(note)})" if note else ""),
                      0 if from_sw else size, r.service_worker is not None))
     return sum(s for _, s, _ in rows), rows
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
 import re
 import statistics
 import subprocess
@@ -209,7 +208,7 @@ def main() -> None:
     results = {}
     for preloaded in (0, 10_000, 50_000):
         results[preloaded] = run_survey(preloaded, per_client)
-        rows.append((f"survey serve", f"{preloaded:,}".replace(",", " "), results[preloaded]))
+        rows.append(("survey serve", f"{preloaded:,}".replace(",", " "), results[preloaded]))
     table = ["| server | answers already stored | submissions/s | p50 | p95 | server peak RSS | errors |",
              "|---|---:|---:|---:|---:|---:|---:|"]
     for name, pre, r in rows:

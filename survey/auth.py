@@ -60,6 +60,14 @@ def current_coordinator() -> str | None:
     return session.get("coordinator")
 
 
+def is_coordinator() -> bool:
+    """A logged-in coordinator whose account still exists (or tests without login)."""
+    if current_app.config.get("LOGIN_DISABLED"):
+        return True
+    name = current_coordinator()
+    return bool(name) and services().records.get(ACCOUNTS, name) is not None
+
+
 def coordinator_required(view):
     """Only a logged-in coordinator reaches this view."""
 

@@ -79,11 +79,7 @@ def purge_campaign(svc, campaign: Campaign, now: datetime | None = None, dry_run
                          expired=len(ids), undated=undated)
     if dry_run:
         return result
-    bulk = getattr(svc.answers, "delete_many", None)  # a backend may delete in one go
-    if bulk is not None:
-        result.deleted = int(bulk(campaign.id, ids))
-    else:
-        result.deleted = sum(1 for answer_id in ids if svc.answers.delete(campaign.id, answer_id))
+    result.deleted = svc.answers.delete_many(campaign.id, ids)
     if audit_as is not None:
         from .auth import audit
         audit("purge", f"campagne {campaign.id} : {result.summary}", who=audit_as)

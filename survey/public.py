@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 
+from .auth import is_coordinator
 from .campaigns import CHANNELS, Campaign
 from .forms import QuestionnaireForm, field_name, form_class_for, is_uuid, other_name
 from .questionnaires import Question, Questionnaire
@@ -188,10 +189,14 @@ def team(campaign_id: str):
     """A volunteer says who collects and how, once per tablet; kept in the session."""
     campaign, questionnaire = load_campaign(campaign_id)
     error = None
-    # A volunteer who entered a code collects under the pseudonym of that code.
+    # A volunteer who entered a code collects under the pseudonym of that code; a
+    # coordinator may type one; anyone else collects unsigned (a typed name could
+    # otherwise swell a volunteer's counts).
     volunteer = pseudonym_for(session, campaign.id)
+    may_sign = volunteer is None and is_coordinator()
     if request.method == "POST":
-        pseudonym = volunteer or (request.form.get("collecteur") or "").strip()[:40]
+        typed = (request.form.get("collecteur") or "").strip()[:40] if may_sign else ""
+        pseudonym = volunteer or typed
         channel = request.form.get("canal")
         if channel not in campaign.channels:
             error = "Choisissez un canal de collecte."
@@ -202,6 +207,7 @@ def team(campaign_id: str):
             return redirect(url_for("public.answer_form", campaign_id=campaign.id, canal=channel), code=303)
     return render_template("public/team.html", campaign=campaign, channels=CHANNELS, error=error,
                            collector=session.get("collector", {}).get(campaign.id, ""), volunteer=volunteer,
+                           may_sign=may_sign,
                            channel=channel_for(campaign)), (422 if error else 200)
 
 

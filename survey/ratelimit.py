@@ -2,8 +2,9 @@
 
 Flask-Limiter with in-memory counters: right for the single waitress process
 this app runs in (docs/DESIGN.md); several processes would each count apart.
-Counted per client address (``request.remote_addr``): behind a reverse proxy,
-set it up to pass the real address (ProxyFix) or every client shares one count.
+Counted per client address (``request.remote_addr``); the machine itself
+(loopback) is not limited. Behind a reverse proxy the app would see one address
+for everybody: pass the real one (werkzeug's ProxyFix) before relying on this.
 Off while testing, unless a test sets ``RATELIMIT_ENABLED``.
 """
 
@@ -19,7 +20,13 @@ from .errors import render_error
 FORM_MESSAGE = ("Trop d'envois en peu de temps depuis cet appareil. Attendez une minute, revenez en "
                 "arrière (vos réponses sont encore dans la page) puis envoyez à nouveau.")
 CODE_ENDPOINTS = ("volunteer.home", "volunteer.link")
+LOOPBACK = {"127.0.0.1", "::1"}
 CODE_MESSAGE = "Trop d'essais de code en peu de temps. Attendez une minute avant de réessayer."
+
+
+def from_this_machine() -> bool:
+    """The laptop itself (its browser, a kiosk on it, a benchmark) is not the flood we fear."""
+    return request.remote_addr in LOOPBACK
 
 
 def init_app(app) -> Limiter:
@@ -33,12 +40,15 @@ def init_app(app) -> Limiter:
     def wrap(endpoint: str, decorator) -> None:
         app.view_functions[endpoint] = decorator(app.view_functions[endpoint])
 
-    wrap("public.answer_form", limiter.limit(lambda: current_app.config["PUBLIC_RATE_LIMIT"], methods=["POST"]))
+    wrap("public.answer_form", limiter.limit(lambda: current_app.config["PUBLIC_RATE_LIMIT"], methods=["POST"],
+                                             exempt_when=from_this_machine))
     # Guessing volunteer codes, typed or as links: one count per client for both.
     code_limit = lambda: current_app.config["VOLUNTEER_CODE_RATE_LIMIT"]  # noqa: E731
     if "volunteer.home" in app.view_functions:
-        wrap("volunteer.home", limiter.shared_limit(code_limit, scope="volunteer-code", methods=["POST"]))
-        wrap("volunteer.link", limiter.shared_limit(code_limit, scope="volunteer-code"))
+        wrap("volunteer.home", limiter.shared_limit(code_limit, scope="volunteer-code", methods=["POST"],
+                                                    exempt_when=from_this_machine))
+        wrap("volunteer.link", limiter.shared_limit(code_limit, scope="volunteer-code",
+                                                    exempt_when=from_this_machine))
 
     @app.errorhandler(RateLimitExceeded)
     def too_many(error):

@@ -18,6 +18,7 @@ from .results import TEXT_TYPES, answer_rows, place_of
 from .results_views import session_names
 from .scope import answer_or_404, campaign_or_404, local_target, questionnaire_or_404
 from .services import services
+from .versioning import definition_for
 from .tags import TagError, add_tag, campaign_tags, remove_tag, set_answer_tags, set_hidden, set_quoted
 
 
@@ -49,8 +50,10 @@ def answer(campaign_id: str, answer_id: str):
     campaign = campaign_or_404(campaign_id)
     questionnaire = questionnaire_or_404(campaign)
     item = answer_or_404(campaign, answer_id)
-    return render_template("coordination/answer.html", campaign=campaign, questionnaire=questionnaire,
-                           answer=item, rows=answer_rows(item, questionnaire), tags=campaign_tags(svc, campaign.id),
+    # Shown with the questions as they were asked, even if the questionnaire changed since.
+    asked = definition_for(svc, item.get("questionnaire", questionnaire.id), item.get("version")) or questionnaire
+    return render_template("coordination/answer.html", campaign=campaign, questionnaire=asked,
+                           answer=item, rows=answer_rows(item, asked), tags=campaign_tags(svc, campaign.id),
                            channels=CHANNELS, place=place_of(item, session_names(svc, campaign.id)), text_types=TEXT_TYPES,
                            quotes=set(item.get("quotes") or []), here=request.full_path)
 

@@ -163,7 +163,7 @@ def test_door_outcomes_add_up_to_the_right_rates(coordinator, app):
     svc = app.extensions["survey"]
     plan = [("A", "repondu")] * 3 + [("A", "refus")] + [("A", "absent")] * 2 + [("B", "repondu"), ("B", "repasser")]
     for sector, outcome in plan:
-        response = coordinator.post(f"/terrain/besoins-numeriques-habitants/porte-a-porte",
+        response = coordinator.post("/terrain/besoins-numeriques-habitants/porte-a-porte",
                                     data={"secteur": sector, "issue": outcome})
         assert response.status_code == 303
         if outcome == "repondu":  # « répondu » opens the questionnaire

@@ -93,6 +93,11 @@ def test_poster_says_everything_a_passer_by_needs(printed, svc):
     assert len(reader(printed("affiche", PDP, "simplifie", "A4")).pages) == 1
 
 
+def test_poster_offers_only_the_channels_of_its_campaign(printed):
+    text = pdf_text(printed("affiche", BESOINS, "equipement"))  # tablette, qr, papier: no post-it
+    assert "post-it" not in text and "ou demandez le questionnaire papier" in text
+
+
 @pytest.mark.parametrize("kind, campaign, question, words", [
     ("ordi-panneau", ORDI, None, ["Est-ce que le numérique est un moyen de s'échanger des recettes",
                                   "Le numérique ? Les séniors le pratiquent ?",

@@ -7,7 +7,7 @@ import functools
 from flask import abort, current_app, g, session
 
 from .. import volunteers
-from ..auth import ACCOUNTS, current_coordinator
+from ..auth import current_coordinator, is_coordinator
 from ..services import services
 
 
@@ -15,21 +15,12 @@ def team_member(campaign_id: str) -> str | None:
     """The name that signs what this person captures, or None if not in the team."""
     if current_app.config.get("LOGIN_DISABLED"):
         return "test"
-    svc = services()
-    name = current_coordinator()
-    if name and svc.records.get(ACCOUNTS, name) is not None:
-        return name
-    record = volunteers.check_session(svc, session)
+    if is_coordinator():
+        return current_coordinator()
+    record = volunteers.check_session(services(), session)
     if record and record.get("campaign") == campaign_id:
         return record["pseudonym"]
     return None
-
-
-def is_coordinator() -> bool:
-    if current_app.config.get("LOGIN_DISABLED"):
-        return True
-    name = current_coordinator()
-    return bool(name) and services().records.get(ACCOUNTS, name) is not None
 
 
 def team_required(view):

@@ -10,14 +10,14 @@ from datetime import date
 from flask import (Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request,
                    send_file, url_for)
 
-from ..auth import audit, coordinator_required
+from ..auth import audit, coordinator_required, is_coordinator
 from ..campaigns import CHANNELS
 from ..forms import is_uuid
 from ..public import load_campaign, utc_now
 from ..services import services
 from ..storage import AnswerConflict
 from . import doors as door_rounds
-from .access import is_coordinator, team_required
+from .access import team_required
 from .photos import TYPES, PhotoError, photo_dir, save_photo
 from .respondent import AGE_BANDS, clean_age_band, clean_first_name, clean_quartier
 from .sessions import ROLES, Session, SessionRepository, new_id, parse_team, validate

@@ -216,7 +216,8 @@ def build_affiche(job: PrintJob, fitter: TextFitter) -> dict:
             code = poster_code("affiche", question.id)
             pages.append({
                 "uid": f"qr-{question.id}", "whole": False, "headline": fit(fitter, question.label, POSTER_QUESTION),
-                "url": job.url("qr", code, question.id), "code": code, "postit": True, "paper": False,
+                "url": job.url("qr", code, question.id), "code": code,
+                "postit": "post-it" in job.campaign.channels, "paper": "papier" in job.campaign.channels,
             })
     if whole_page:
         pages.append(whole_page)

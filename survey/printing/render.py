@@ -162,7 +162,6 @@ class Renderer:
 
     def render(self, template: str, context: dict, fmt: PageFormat, stylesheets=("common",)) -> bytes:
         """The PDF of one template; ``fmt`` sets the page size and the rem."""
-        from weasyprint import HTML
 
         markup = self.html(template, fmt=fmt, **context)
         return self.render_html(markup, stylesheets)

@@ -20,7 +20,7 @@ import string
 from dataclasses import dataclass
 from io import BytesIO
 
-from .render import PAGE_SIZES, PageFormat
+from .render import PageFormat
 
 MARGIN = 10.0   # mm kept white around each sheet: most printers cannot print the edge
 OVERLAP = 10.0  # mm shared by two neighbouring sheets, for the glue
@@ -141,9 +141,8 @@ def tile_pdf(renderer, pdf: bytes, big: PageFormat, sheet: PageFormat) -> bytes:
             NameObject("/Resources"): page["/Resources"].get_object().clone(writer),
         })
         form = form.flate_encode()
-        reference = writer._add_object(form)
+        reference = writer._add_object(form)  # pypdf has no public way to add a new object
         name = f"/Affiche{index}"
-        height_pt = box[3] - box[1]
         for number, tile in enumerate(plan.tiles):
             target = writer.pages[index * per_page + number]
             resources = target["/Resources"].get_object()
@@ -152,8 +151,9 @@ def tile_pdf(renderer, pdf: bytes, big: PageFormat, sheet: PageFormat) -> bytes:
             resources["/XObject"].get_object()[NameObject(name)] = reference
             left = plan.margin * PT_PER_MM
             top = sheet_h - plan.margin * PT_PER_MM
-            tx = left - tile.x * PT_PER_MM
-            ty = top - (height_pt - tile.y * PT_PER_MM)
+            # The window's top-left corner, (box[0] + x, box[3] - y) on the big page, goes to (left, top).
+            tx = left - (box[0] + tile.x * PT_PER_MM)
+            ty = top - (box[3] - tile.y * PT_PER_MM)
             clip = (left, top - tile.height * PT_PER_MM, tile.width * PT_PER_MM, tile.height * PT_PER_MM)
             drawing = DecodedStreamObject()
             drawing.set_data((f"q {clip[0]:.3f} {clip[1]:.3f} {clip[2]:.3f} {clip[3]:.3f} re W n "

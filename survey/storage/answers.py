@@ -140,10 +140,49 @@ class ChunkedAnswerStore:
 
     def update(self, campaign_id: str, answer_id: str, change: Callable[[dict], None]) -> dict | None:
         """Apply ``change`` to one stored answer (tags, hidden flag…); None if absent."""
-        return self._rewrite(campaign_id, answer_id, change)
+        state = self._state(campaign_id)
+        with state.write_lock, self._lock(campaign_id):
+            self._refresh(campaign_id, state)
+            name = state.where.get(answer_id)
+            if name is None:
+                return None
+            path = self._dir(campaign_id) / name
+            db = TinyDB(path, storage=AtomicJSONStorage)
+            table = db.table(TABLE, cache_size=0)
+            doc = table.get(Query().id == answer_id)
+            result = None
+            if doc is not None:
+                result = dict(doc)
+                change(result)
+                result["id"] = answer_id
+                table.update(result, doc_ids=[doc.doc_id])
+            db.close()
+            self._index(state, name, read_json(path) or {}, self._stat_key(path))
+            return result
 
     def delete(self, campaign_id: str, answer_id: str) -> bool:
-        return self._rewrite(campaign_id, answer_id, None) is not None
+        return self.delete_many(campaign_id, [answer_id]) == 1
+
+    def delete_many(self, campaign_id: str, answer_ids) -> int:
+        """Delete answers (a purge, a request); one rewrite per chunk touched. Returns how many."""
+        wanted = set(answer_ids)
+        if not wanted:
+            return 0
+        state = self._state(campaign_id)
+        deleted = 0
+        with state.write_lock, self._lock(campaign_id):
+            self._refresh(campaign_id, state)
+            by_chunk: dict[str, list[str]] = {}
+            for answer_id in wanted:
+                if answer_id in state.where:
+                    by_chunk.setdefault(state.where[answer_id], []).append(answer_id)
+            for name, ids in sorted(by_chunk.items()):
+                path = self._dir(campaign_id) / name
+                db = TinyDB(path, storage=AtomicJSONStorage)
+                deleted += len(db.table(TABLE, cache_size=0).remove(Query().id.one_of(ids)))
+                db.close()
+                self._index(state, name, read_json(path) or {}, self._stat_key(path))
+        return deleted
 
     def warm(self) -> None:
         """Build every campaign's index now, so the first answer is not the slow one."""
@@ -279,28 +318,3 @@ class ChunkedAnswerStore:
         for i, r in enumerate(part):
             docs[f"new{i}"] = r.answer
         return {TABLE: docs}
-
-    def _rewrite(self, campaign_id: str, answer_id: str, change) -> dict | None:
-        state = self._state(campaign_id)
-        with state.write_lock, self._lock(campaign_id):
-            self._refresh(campaign_id, state)
-            name = state.where.get(answer_id)
-            if name is None:
-                return None
-            path = self._dir(campaign_id) / name
-            db = TinyDB(path, storage=AtomicJSONStorage)
-            table = db.table(TABLE, cache_size=0)
-            doc = table.get(Query().id == answer_id)
-            if doc is None:
-                db.close()
-                return None
-            result = dict(doc)
-            if change is None:
-                table.remove(doc_ids=[doc.doc_id])
-            else:
-                change(result)
-                result["id"] = answer_id
-                table.update(result, doc_ids=[doc.doc_id])
-            db.close()
-            self._index(state, name, read_json(path) or {}, self._stat_key(path))
-            return result
