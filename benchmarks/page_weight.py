@@ -164,7 +164,8 @@ def main():
     lines += ["", "First load, request by request (bytes on the wire, headers included):", ""]
     lines += [f"- `{path}`: {size / 1024:.1f} KB" for path, size, _ in r["rows"]]
     lines += ["", f"After the first load the service worker fetches, in the background, the files it keeps for "
-              f"offline use: {r['background_b'] / 1024:.1f} KB more (once per tablet and app version):", ""]
+              f"offline use: {r['background_b'] / 1024:.1f} KB more (once per tablet and app version; "
+              "for the files Chromium counts only headers, their bodies coming from its HTTP cache):", ""]
     lines += [f"- `{path}`: {size / 1024:.1f} KB" for path, size, _ in r["background_rows"]]
     lines += ["",
               "Second load (online): the page itself comes from the network (network first, so a volunteer "

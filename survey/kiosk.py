@@ -128,7 +128,8 @@ def leave(campaign_id: str):
     campaign = svc.campaigns.get(campaign_id) if locked_campaign() == campaign_id or not locked_campaign() else None
     if campaign is None:
         abort(404, description="Cette page n'existe pas. Vérifiez l'adresse.")
-    needs_code = has_any_code(svc, campaign.id) and not session.get("coordinator")
+    from .auth import is_coordinator
+    needs_code = has_any_code(svc, campaign.id) and not is_coordinator()
     error = None
     if request.method == "POST":
         tries = [t for t in session.get("kiosk_tries", []) if t > time.time() - 60]

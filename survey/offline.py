@@ -16,6 +16,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, jsonify, request, session, url_for
 from flask_wtf.csrf import CSRFError, generate_csrf
+from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.datastructures import MultiDict
 
 from .campaigns import Campaign
@@ -74,9 +75,30 @@ def formdata_of(answers: dict) -> MultiDict:
     return data
 
 
+def _signer(secret_key) -> URLSafeSerializer:
+    return URLSafeSerializer(secret_key, salt="porteur-de-parole/collecteur")
+
+
+def collector_token(secret_key, campaign_id: str, pseudonym: str) -> str:
+    """The volunteer who signs answers, sealed: a queued answer keeps it after a browser
+    restart (new session), and nobody can put another name in its place."""
+    return _signer(secret_key).dumps([campaign_id, pseudonym]) if pseudonym else ""
+
+
+def collector_of(secret_key, campaign_id: str, token) -> str | None:
+    try:
+        sealed_campaign, pseudonym = _signer(secret_key).loads(token)
+    except (BadSignature, TypeError, ValueError):
+        return None
+    return pseudonym if sealed_campaign == campaign_id and isinstance(pseudonym, str) else None
+
+
 def receive(svc, config, campaign: Campaign, questionnaire: Questionnaire, payload,
             collector: str = "") -> tuple[int, dict]:
-    """Validate and store one answer sent as JSON; (HTTP status, JSON body in French)."""
+    """Validate and store one answer sent as JSON; (HTTP status, JSON body in French).
+
+    ``collector`` is the session's signer; a sealed ``collector`` in the payload (made when the
+    page was served, see ``collector_token``) wins, since the session may be gone by then."""
     if not isinstance(payload, dict) or not isinstance(payload.get("answers", {}), dict):
         return 400, {"message": "Cette réponse n'est pas lisible (format inattendu)."}
     answer_id = payload.get("answer_id")
@@ -108,7 +130,7 @@ def receive(svc, config, campaign: Campaign, questionnaire: Questionnaire, paylo
         "questionnaire": questionnaire.id,
         "version": questionnaire.version,
         "channel": channel if channel in campaign.channels else campaign.default_channel(),
-        "collector": _text(payload.get("collector"), collector or ""),
+        "collector": collector_of(config["SECRET_KEY"], campaign.id, payload.get("collector")) or collector or "",
         "session": _text(payload.get("session")),
         "poster": _text(payload.get("poster")),
         "started_at": _time_or_now(payload.get("started_at")),
@@ -195,8 +217,17 @@ def service_worker():
 def init_app(app) -> None:
     app.register_blueprint(bp)
     app.config.setdefault("OFFLINE_RATE_LIMIT", "120 per minute")
+
+    @app.context_processor
+    def sealed_collector():
+        def sealed(campaign_id: str) -> str:
+            pseudonym = (session.get("collector") or {}).get(campaign_id, "")
+            return collector_token(current_app.config["SECRET_KEY"], campaign_id, pseudonym)
+        return {"sealed_collector": sealed}
+
     limiter = app.extensions.get("survey_limiter")
-    if limiter is not None:
+    if limiter is not None:  # a queue sends one answer after another: more room than the form
+        from .ratelimit import from_this_machine
         endpoint = "offline.submit"
-        app.view_functions[endpoint] = limiter.limit(lambda: current_app.config["OFFLINE_RATE_LIMIT"])(
-            app.view_functions[endpoint])
+        app.view_functions[endpoint] = limiter.limit(lambda: current_app.config["OFFLINE_RATE_LIMIT"],
+                                                     exempt_when=from_this_machine)(app.view_functions[endpoint])

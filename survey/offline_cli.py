@@ -64,7 +64,8 @@ def import_queue(file, data_dir):
     click.echo(f"Fichier : {_plural(len(items), 'réponse', 'réponses')}.")
     click.echo(f"  {_plural(counts[201], 'importée', 'importées')}")
     click.echo(f"  {_plural(counts[200], 'déjà présente', 'déjà présentes')} (rien d'ajouté)")
-    click.echo(f"  {counts[409]} en conflit (même identifiant, autre contenu : non importée{'s' if counts[409] > 1 else ''})")
+    not_imported = "non importées" if counts[409] > 1 else "non importée"
+    click.echo(f"  {counts[409]} en conflit (même identifiant, autre contenu : {not_imported})")
     click.echo(f"  {_plural(counts['refused'], 'refusée', 'refusées')}")
     for line in details:
         click.echo(f"  - {line}")

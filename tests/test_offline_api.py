@@ -99,11 +99,30 @@ def test_unknown_closed_and_unreadable(client, services):
     assert closed.status_code == 410 and "fermé" in closed.json["message"]
 
 
-def test_an_unknown_channel_falls_back_and_meta_is_trimmed(client, services):
-    sent = body(channel="fusee", collector="Camille " * 30, session=None)
+def test_an_unknown_channel_falls_back_and_a_typed_collector_is_ignored(client, services):
+    sent = body(channel="fusee", collector="Camille", session=None, poster="P" * 300)
     assert client.post(API, json=sent).status_code == 201
     answer = stored(services)[0]
-    assert answer["channel"] == "qr" and len(answer["collector"]) <= 80 and answer["session"] is None
+    assert answer["channel"] == "qr" and answer["session"] is None and len(answer["poster"]) == 80
+    assert answer["collector"] == ""  # only a volunteer code or a coordinator signs answers
+
+
+def test_a_volunteer_signs_queued_answers_even_after_the_session_is_gone(app, client, services):
+    from survey.volunteers import create
+    code = create(services, CAMPAIGN, "Samia")["id"]
+    client.get(f"/benevole/{code}")
+    page = client.get(f"/c/{CAMPAIGN}/").get_data(as_text=True)
+    sealed = re.search(r'data-collector="([^"]+)"', page).group(1)
+    assert "Samia" not in sealed or "." in sealed  # sealed, not plain text
+    restarted = app.test_client()  # the tablet's browser was restarted: a new session
+    assert restarted.post(API, json=body(collector=sealed)).status_code == 201
+    forged = sealed[:-2] + ("AA" if not sealed.endswith("AA") else "BB")
+    assert restarted.post(API, json=body(collector=forged)).status_code == 201
+    other_campaign = restarted.post("/api/c/atelier-citoyennete/reponses",
+                                    json={"answer_id": str(uuid.uuid4()), "answers": {}, "collector": sealed})
+    assert other_campaign.status_code == 201
+    assert [a["collector"] for a in stored(services)] == ["Samia", ""]
+    assert next(services.answers.iter_answers("atelier-citoyennete"))["collector"] == ""
 
 
 @pytest.fixture

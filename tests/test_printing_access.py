@@ -158,3 +158,21 @@ def test_base_url_rules():
     assert url == "http://127.0.0.1:8000" and "--base-url" in warning
     with pytest.raises(PrintError):
         clean_base_url("ftp://x")
+
+
+def test_prints_asked_at_the_same_time_all_come_out_right(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+    app = make_printing_app(tmp_path / "data", PUBLIC_BASE_URL=BASE, LOGIN_DISABLED=True)
+    queries = [f"{PAGE}/affiche.pdf?question={q}" for q in ("simplifie", "partout", "complique", "rapport")] * 2
+
+    def fetch(query):
+        response = app.test_client().get(query)
+        return response.status_code, response.get_data()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(fetch, queries))
+    for (status, pdf), query in zip(results, queries):
+        assert status == 200
+        assert len(reader(pdf).pages) == 1
+    texts = {pdf_text(results[i][1]) for i in range(4)}
+    assert len(texts) == 4  # four different posters, none mixed up

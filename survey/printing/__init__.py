@@ -41,9 +41,10 @@ def prepare_job(svc, kind_id: str, campaign_id: str, base_url: str, question: st
 
 def make_pdf(renderer, job: PrintJob) -> bytes:
     """The PDF bytes of a job (tiled onto smaller sheets when asked)."""
-    context = job.kind.build(job, renderer.fitter)
-    pdf = renderer.render(job.kind.template, context, job.fmt, ("common", job.kind.stylesheet))
-    if job.tile:
-        from .tiling import tile_pdf
-        pdf = tile_pdf(renderer, pdf, job.fmt, PageFormat(job.tile))
+    with renderer.lock:
+        context = job.kind.build(job, renderer.fitter)
+        pdf = renderer.render(job.kind.template, context, job.fmt, ("common", job.kind.stylesheet))
+        if job.tile:
+            from .tiling import tile_pdf
+            pdf = tile_pdf(renderer, pdf, job.fmt, PageFormat(job.tile))
     return pdf

@@ -110,7 +110,9 @@ class Renderer:
         if missing:
             raise PrintError(f"Police introuvable dans {self.font_dir} : {', '.join(missing)}. "
                              "Installez le paquet fonts-dejavu-core (scripts/system-packages.sh).")
-        self.lock = threading.Lock()
+        # One print at a time: FontConfiguration and the FreeType faces of the fitter are not
+        # known to be thread-safe. Re-entrant: make_pdf holds it around fitting and rendering.
+        self.lock = threading.RLock()
         self.font_config = FontConfiguration()
         self.fetcher = _local_fetcher((self.printables_dir, self.font_dir))
         self.fitter = TextFitter(self.font_dir / FONT_FILES[("Affiche", "normal")],
@@ -162,7 +164,6 @@ class Renderer:
 
     def render(self, template: str, context: dict, fmt: PageFormat, stylesheets=("common",)) -> bytes:
         """The PDF of one template; ``fmt`` sets the page size and the rem."""
-
         markup = self.html(template, fmt=fmt, **context)
         return self.render_html(markup, stylesheets)
 

@@ -267,9 +267,15 @@
   }
 
   // --- submit ---
+  let lastButton = null;  // for browsers without event.submitter (Safari before 15.4)
+  form.addEventListener("click", (event) => {
+    const button = event.target.closest && event.target.closest("button[type=submit]");
+    if (button) { lastButton = button; }
+  });
   form.addEventListener("submit", async (event) => {
     if (event.defaultPrevented) { return; }  // form.js: a double tap
-    const submitter = event.submitter;
+    const submitter = event.submitter || lastButton;
+    if (stepMode && !submitter) { return; }  // unsure which step button: the server decides
     if (submitter && submitter.name === "action" && submitter.value !== "envoyer") {
       saveDraft();  // a step of the step-by-step form: the server shows the next one
       return;

@@ -76,7 +76,8 @@ def test_four_answers_survive_offline_and_a_browser_restart(playwright, server, 
     expect(page.locator("#file-attente")).to_be_hidden(timeout=15000)
     answers = stored(server, CAMPAIGN)
     assert sorted(a["answers"]["faciliter"] for a in answers) == [
-        "Réponse 1, en ligne", "Réponse 2, hors connexion", "Réponse 3, hors connexion", "Réponse 4, hors connexion"]
+        "Réponse 1, en ligne", "Réponse 2, hors connexion", "Réponse 3, hors connexion",
+        "Réponse 4, hors connexion"]
     assert len({a["id"] for a in answers}) == 4 and first_id in {a["id"] for a in answers}
     assert all(a["channel"] == "tablette" for a in answers)
     context.close()
