@@ -50,7 +50,7 @@ def check(folder):
 @data_option
 def demo(data_dir):
     app = make_app(data_dir)
-    created = load_demo(app.extensions["survey"])
+    created = load_demo(app.extensions["survey"], with_answers=True)
     click.echo(f"{len(created)} campagne(s) de démonstration créée(s) dans {app.config['DATA_DIR']}.")
 
 
@@ -133,7 +133,7 @@ def serve(host, port, data_dir, with_demo, threads, use_https):
     from waitress import serve as waitress_serve
     app = make_app(data_dir, **({"HTTPS": True, "SESSION_COOKIE_SECURE": True} if use_https else {}))
     if with_demo:
-        load_demo(app.extensions["survey"])
+        load_demo(app.extensions["survey"], with_answers=True)
     svc = app.extensions["survey"]
     svc.answers.warm()
     for problem in svc.library.problems:

@@ -1,9 +1,16 @@
 """Demo data: one campaign for each shipped questionnaire, in the places of the
-source documents (Tours-Nord and Vierzon, seed 004)."""
+source documents (Tours-Nord and Vierzon, seed 004), and, for the demo server,
+a few answers so that results, the wall and exports have something to show."""
 
 from __future__ import annotations
 
+import random
+import uuid
+from datetime import datetime, timedelta, timezone
+
 from .campaigns import Campaign
+from .fieldwork.doors import record_door
+from .fieldwork.sessions import Session, SessionRepository
 
 HELP = ("Pour être aidé dans vos démarches en ligne : France Services, l'espace public numérique "
         "ou le centre social de votre quartier. L'accueil y est gratuit.")
@@ -43,11 +50,98 @@ def demo_campaigns(library) -> list[Campaign]:
     return campaigns
 
 
-def load_demo(services) -> list[Campaign]:
-    """Create the demo campaigns that do not exist yet (never overwrites a real one)."""
+def load_demo(services, with_answers: bool = False) -> list[Campaign]:
+    """Create the demo campaigns that do not exist yet (never overwrites a real one);
+    with ``with_answers``, give the new ones a few example answers."""
     created = []
     for campaign in demo_campaigns(services.library):
         if services.campaigns.get(campaign.id) is None:
             services.campaigns.save(campaign)
             created.append(campaign)
+    if with_answers:
+        rng = random.Random(2012)
+        for campaign in created:
+            filler = DEMO_ANSWERS.get(campaign.id)
+            if filler:
+                filler(services, campaign, rng)
     return created
+
+
+# Words of inhabitants quoted in seed 004 (lines given), used as example scribe cards.
+QUOTES = [
+    ("complique", "Quand ça devient trop technique, trop compliqué, je suis vite largué...", 1658),
+    ("complique", "C'est positif pour ceux qui utilisent régulièrement le numérique mais très compliqué "
+                  "pour un novice.", 3193),
+    ("plaisir", "Le numérique, c'est plus une obligation qu'un plaisir.", 2362),
+    ("rapport", "Le numérique ça rapproche des gens qui ont les mêmes intérêts que nous.", 1469),
+    ("renforcer", "Le numérique peut aider à renforcer des contacts déjà établis : personnels et "
+                  "professionnels.", 1471),
+    ("simplifie", "Je préfère le contact direct : j'ai plus confiance quand je peux parler à quelqu'un.", 2928),
+    ("partout", "On ne sait pas qu'il y a des choses proposées dans des associations.", 1111),
+]
+
+
+def _answer(campaign, questionnaire, answers: dict, channel: str, when: datetime, **extra) -> dict:
+    stamp = when.isoformat(timespec="seconds").replace("+00:00", "Z")
+    return {"id": str(uuid.uuid4()), "campaign": campaign.id, "questionnaire": questionnaire.id,
+            "version": questionnaire.version, "channel": channel, "collector": extra.pop("collector", ""),
+            "session": extra.pop("session", None), "poster": None, "started_at": stamp, "submitted_at": stamp,
+            "language": questionnaire.language, "answers": answers, "tags": [], "hidden": False, **extra}
+
+
+def _porteur_de_parole(services, campaign, rng) -> None:
+    questionnaire = services.questionnaire_for(campaign)
+    day = datetime.now(timezone.utc).replace(hour=9, minute=30, second=0, microsecond=0) - timedelta(days=3)
+    session = Session(id="s-demo-marche", campaign=campaign.id, place="Marché Europe", day=day.date().isoformat(),
+                      starts="09:30", ends="12:00", team=[{"pseudonym": "Inès", "role": "scribe"},
+                                                          {"pseudonym": "Yanis", "role": "accroche"}],
+                      questions=["complique", "plaisir"], stopped=23)
+    SessionRepository(services.records).save(session)
+    for n, (question_id, words, _line) in enumerate(QUOTES):
+        services.save_answer(questionnaire, _answer(
+            campaign, questionnaire, {question_id: words}, "porteur-de-parole", day + timedelta(minutes=9 * n),
+            collector="Inès", session=session.id, consent_display=n % 3 != 2, consent_report=True,
+            first_name=None, age_band=None, quartier="Europe"))
+
+
+def _ordi_panneau(services, campaign, rng) -> None:
+    questionnaire = services.questionnaire_for(campaign)
+    words = ["Ma petite-fille m'envoie les photos", "Les recettes sur YouTube", "Je demande à ma voisine",
+             "Trop de mots de passe", "Au centre social le mardi"]
+    start = datetime.now(timezone.utc) - timedelta(days=2)
+    questions = [q.id for q in questionnaire.answerable]
+    for n, text in enumerate(words):
+        services.save_answer(questionnaire, _answer(campaign, questionnaire, {questions[n % len(questions)]: text},
+                                                    "post-it", start + timedelta(minutes=n)))
+
+
+def _door_to_door(services, campaign, rng) -> None:
+    """Thirty doors knocked by two volunteers; invented answers behind the doors that answered."""
+    questionnaire = services.questionnaire_for(campaign)
+    start = datetime.now(timezone.utc) - timedelta(days=6)
+    for n in range(30):
+        collector = ("Inès", "Yanis")[n % 2]
+        sector = ("Secteur A", "Secteur B")[n % 3 == 0]
+        outcome = rng.choice(["repondu", "repondu", "absent", "refus", "repasser"])
+        record_door(services, campaign.id, None, sector, outcome, collector)
+        if outcome != "repondu":
+            continue
+        answers = {}
+        for q in questionnaire.answerable:
+            if not q.is_shown(answers) or rng.random() < 0.15:
+                continue
+            if q.type == "multiple_choice":
+                answers[q.id] = sorted({rng.choice(q.choices).value for _ in range(rng.randint(1, 3))})
+            elif q.type in ("single_choice", "yes_no"):
+                answers[q.id] = rng.choice(q.options).value
+            elif q.type == "scale":
+                answers[q.id] = rng.randint(1, 5)
+        services.save_answer(questionnaire, _answer(campaign, questionnaire, answers, "porte-a-porte",
+                                                    start + timedelta(hours=n * 3), collector=collector))
+
+
+DEMO_ANSWERS = {
+    "porteur-de-parole-numerique": _porteur_de_parole,
+    "ordi-panneau-quotidien": _ordi_panneau,
+    "besoins-numeriques-habitants": _door_to_door,
+}

@@ -38,7 +38,8 @@ def test_a_phone_opens_the_home_page_and_answers(live_server):
     phone.open(live_server.url + "/c/ordi-panneau-quotidien/", data=body).read()
     from survey.storage import ChunkedAnswerStore
     stored = list(ChunkedAnswerStore(live_server.data_dir / "answers").iter_answers("ordi-panneau-quotidien"))
-    assert [a["answers"][question[2:]] for a in stored] == ["Écrit sur un post-it : « trop de mots de passe »"]
+    mine = [a["answers"] for a in stored if a["id"] == fields["answer_id"]]
+    assert mine == [{question[2:]: "Écrit sur un post-it : « trop de mots de passe »"}]
 
 
 def test_serve_prints_the_address_and_a_qr_code(tmp_path):
