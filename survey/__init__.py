@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from importlib import import_module
 from pathlib import Path
 
 from flask import Flask
@@ -27,6 +28,15 @@ def _check_data_dir(path: Path) -> None:
         raise DataFolderError(f"Le dossier de données « {path} » n'est pas accessible en écriture.")
 
 
+# Each feature module registers its blueprint, hooks and coordinator links with
+# ``init_app(app)``; the order is the order of the links on the coordinator home.
+FEATURES = (
+    "errors", "security", "public", "auth", "coordination", "coordinator_space",
+    "exports.views", "fieldwork.views", "printing.views",
+    "compress", "offline", "kiosk", "https_help", "editor",
+)
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     """The application factory (as in the Flask tutorial)."""
     app = Flask(__name__)
@@ -39,33 +49,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["survey"] = Services.open(app.config)
     CSRFProtect(app)
 
-    from . import auth, coordination, errors, public, security
-    errors.init_app(app)
-    security.init_app(app)
-    app.register_blueprint(public.bp)
-    # The answer form checks its own token so that an expired one re-shows the
-    # person's answers instead of an error page that would lose them.
-    app.extensions["csrf"].exempt(public.answer_form)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(coordination.bp)
-    # Links on each campaign of the coordinator home: features add theirs here.
-    app.config.setdefault("COORDINATION_LINKS", [])
-    app.jinja_env.globals["coordination_links"] = app.config["COORDINATION_LINKS"]
-    from .exports import views as exports_views
-    exports_views.init_app(app)
-    from . import coordinator_space
-    coordinator_space.init_app(app)
-    from .fieldwork import views as fieldwork_views
-    app.register_blueprint(fieldwork_views.bp)
-    app.config["COORDINATION_LINKS"].append(("terrain.report", "Terrain"))
-    from .printing import views as printing_views
-    printing_views.init_app(app)
-    from . import compress, https_help, kiosk, offline  # tablets: offline queue, kiosk mode, HTTPS help
-    compress.init_app(app)
-    offline.init_app(app)
-    kiosk.init_app(app)
-    app.register_blueprint(https_help.bp)
-    from . import editor  # questionnaire editor, versions, XLSForm exchange
-    editor.init_app(app)
-    app.add_url_rule("/", endpoint="index")
+    for feature in FEATURES:
+        import_module(f".{feature}", __name__).init_app(app)
     return app

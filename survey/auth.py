@@ -12,12 +12,12 @@ import functools
 import re
 import time
 import uuid
-from datetime import datetime, timezone
 
 from flask import (Blueprint, abort, current_app, flash, g, redirect, render_template, request, session,
                    url_for)
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .clock import utc_now
 from .services import services
 
 bp = Blueprint("auth", __name__)
@@ -46,7 +46,7 @@ def create_coordinator(svc, name: str, password: str) -> dict:
     if len(password or "") < MIN_PASSWORD:
         raise AccountError(f"Le mot de passe doit faire au moins {MIN_PASSWORD} caractères.")
     record = {"id": name, "name": name, "role": "coordinator",
-              "password_hash": generate_password_hash(password), "created_at": _now()}
+              "password_hash": generate_password_hash(password), "created_at": utc_now()}
     if not svc.records.add(ACCOUNTS, record):
         raise AccountError(f"Le nom « {name} » est déjà pris.")
     return record
@@ -89,13 +89,9 @@ def coordinator_required(view):
 def audit(action: str, detail: str = "", who: str | None = None) -> None:
     """Record who did what, when (read by coordinators in the audit page)."""
     services().records.append(AUDIT, {
-        "id": str(uuid.uuid4()), "at": _now(), "action": action, "detail": detail,
+        "id": str(uuid.uuid4()), "at": utc_now(), "action": action, "detail": detail,
         "who": who or getattr(g, "coordinator", None) or current_coordinator() or "",
     })
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 class LoginThrottle:
@@ -210,3 +206,7 @@ def first_run():
                 audit("compte créé", f"premier compte coordinateur : {normalise_name(name)}")
                 return redirect(url_for("coordination.home"), code=303)
     return render_template("auth/first_run.html", error=error, name=name), (422 if error else 200)
+
+
+def init_app(app) -> None:
+    app.register_blueprint(bp)

@@ -8,9 +8,11 @@ import random
 import uuid
 from datetime import datetime, timedelta, timezone
 
+from .answer_record import new_answer
 from .campaigns import Campaign
 from .fieldwork.doors import record_door
 from .fieldwork.sessions import Session, SessionRepository
+from .clock import stamp
 
 HELP = ("Pour être aidé dans vos démarches en ligne : France Services, l'espace public numérique "
         "ou le centre social de votre quartier. L'accueil y est gratuit.")
@@ -82,11 +84,8 @@ QUOTES = [
 
 
 def _answer(campaign, questionnaire, answers: dict, channel: str, when: datetime, **extra) -> dict:
-    stamp = when.isoformat(timespec="seconds").replace("+00:00", "Z")
-    return {"id": str(uuid.uuid4()), "campaign": campaign.id, "questionnaire": questionnaire.id,
-            "version": questionnaire.version, "channel": channel, "collector": extra.pop("collector", ""),
-            "session": extra.pop("session", None), "poster": None, "started_at": stamp, "submitted_at": stamp,
-            "language": questionnaire.language, "answers": answers, "tags": [], "hidden": False, **extra}
+    return new_answer(campaign, questionnaire, answer_id=str(uuid.uuid4()), answers=answers, channel=channel,
+                      started_at=stamp(when), submitted_at=stamp(when), **extra)
 
 
 def _porteur_de_parole(services, campaign, rng) -> None:

@@ -14,18 +14,14 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
-from datetime import datetime, timezone
 
+from .clock import utc_now
 from .questionnaires import (CHOICE_TYPES, DEFAULT_SCALE_LABELS, OTHER_LABEL, OTHER_VALUE, TYPES,
                              YES_NO_CHOICES, Problem, Questionnaire, QuestionnaireError, from_dict)
 
 COLLECTION = "drafts"
 _DRAFT_ID = re.compile(r"^[0-9a-f]{32}$")
 NEW_TITLE = "Nouveau questionnaire"
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def is_draft_id(value) -> bool:
@@ -54,7 +50,7 @@ def create(svc, data: dict, *, base: Questionnaire | None = None, origin: str = 
     draft = {
         "id": uuid.uuid4().hex, "base_id": base.id if base else None,
         "base_version": base.version if base else None, "data": data, "origin": origin,
-        "notes": list(notes), "by": by, "created_at": _now(), "updated_at": _now(), "trash": None,
+        "notes": list(notes), "by": by, "created_at": utc_now(), "updated_at": utc_now(), "trash": None,
     }
     svc.records.add(COLLECTION, draft)
     return draft
@@ -67,7 +63,7 @@ def get(svc, draft_id: str) -> dict | None:
 
 
 def put(svc, draft: dict) -> None:
-    draft["updated_at"] = _now()
+    draft["updated_at"] = utc_now()
     svc.records.put(COLLECTION, draft)
 
 

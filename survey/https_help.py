@@ -29,3 +29,7 @@ def download():
         abort(404, description="Aucun certificat n'a encore été créé : lancez « survey serve --https ».")
     return send_file(path, mimetype="application/x-x509-ca-cert", as_attachment=True,
                      download_name="porteur-de-parole.crt", max_age=0)
+
+
+def init_app(app) -> None:
+    app.register_blueprint(bp)

@@ -24,6 +24,8 @@ from .forms import field_name, form_class_for, is_uuid
 from .questionnaires import Questionnaire
 from .services import services
 from .storage import AnswerConflict
+from .answer_record import new_answer
+from .clock import parse_time, stamp, utc_now
 
 bp = Blueprint("offline", __name__)
 
@@ -34,27 +36,13 @@ MAX_META = 80  # characters kept of channel, collector, session and poster
 NOT_FOUND = "Cette campagne n'existe pas, ou plus."
 
 
-def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
-def _parse_time(value) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
 def _time_or_now(value) -> str:
     """A client's time if readable and not in the future (a tablet's clock may be wrong)."""
-    moment = _parse_time(value)
+    moment = parse_time(value) if isinstance(value, str) else None
     now = datetime.now(timezone.utc)
     if moment is None or moment > now + timedelta(minutes=5):
         return utc_now()
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return stamp(moment)
 
 
 def _text(value, default=None):
@@ -124,24 +112,14 @@ def receive(svc, config, campaign: Campaign, questionnaire: Questionnaire, paylo
                      "fields": {q_id: field_name(questionnaire.question(q_id)) for q_id in errors}}
 
     channel = payload.get("channel")
-    answer = {
-        "id": answer_id,
-        "campaign": campaign.id,
-        "questionnaire": questionnaire.id,
-        "version": questionnaire.version,
-        "channel": channel if channel in campaign.channels else campaign.default_channel(),
-        "collector": collector_of(config["SECRET_KEY"], campaign.id, payload.get("collector")) or collector or "",
-        "session": _text(payload.get("session")),
-        "poster": _text(payload.get("poster")),
-        "started_at": _time_or_now(payload.get("started_at")),
-        "submitted_at": _time_or_now(payload.get("submitted_at")),
-        "language": questionnaire.language,
-        "answers": form.answers(only),
-        "tags": [],
-        "hidden": False,
-    }
+    answer = new_answer(
+        campaign, questionnaire, answer_id=answer_id, answers=form.answers(only),
+        channel=channel if channel in campaign.channels else campaign.default_channel(),
+        collector=collector_of(config["SECRET_KEY"], campaign.id, payload.get("collector")) or collector,
+        session=_text(payload.get("session")), poster=_text(payload.get("poster")),
+        started_at=_time_or_now(payload.get("started_at")), submitted_at=_time_or_now(payload.get("submitted_at")))
     try:
-        new = svc.answers.add(answer)
+        new = svc.save_answer(questionnaire, answer)
     except AnswerConflict:
         return 409, {"message": "Une autre réponse a déjà été enregistrée avec le même identifiant. "
                                 "Celle-ci est gardée de côté sur la tablette.", "id": answer_id}

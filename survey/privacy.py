@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 
 from .campaigns import Campaign
 from .results import parse_time
+from .clock import stamp
 
 
 def months_before(moment: datetime, months: int) -> datetime:
@@ -75,7 +76,7 @@ def purge_campaign(svc, campaign: Campaign, now: datetime | None = None, dry_run
     """
     ids, undated, cutoff = expired_ids(svc, campaign, now)
     result = PurgeResult(campaign.id, int(campaign.retention_months),
-                         cutoff.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z"),
+                         stamp(cutoff),
                          expired=len(ids), undated=undated)
     if dry_run:
         return result

@@ -4,10 +4,11 @@ screen), and the thank-you page. No account needed; nobody sees others' answers.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 
+from .answer_record import new_answer
 from .auth import is_coordinator
 from .campaigns import CHANNELS, Campaign
 from .forms import QuestionnaireForm, field_name, form_class_for, is_uuid, other_name
@@ -15,16 +16,13 @@ from .questionnaires import Question, Questionnaire
 from .services import services
 from .storage import AnswerConflict
 from .volunteers import pseudonym_for
+from .clock import utc_now
 
 bp = Blueprint("public", __name__)
 
 STEP_MODE = "pas-a-pas"
 # Query arguments a form keeps from one screen to the next and into "personne suivante".
 CARRIED_ARGS = ("mode", "canal", "question", "affiche", "session", "kiosque")
-
-
-def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def load_campaign(campaign_id: str) -> tuple[Campaign, Questionnaire]:
@@ -119,22 +117,11 @@ def answer_form(campaign_id: str):
 
 
 def build_answer(campaign: Campaign, questionnaire: Questionnaire, form: QuestionnaireForm, only) -> dict:
-    return {
-        "id": form.answer_id.data,
-        "campaign": campaign.id,
-        "questionnaire": questionnaire.id,
-        "version": questionnaire.version,
-        "channel": channel_for(campaign),
-        "collector": session.get("collector", {}).get(campaign.id, ""),
-        "session": request.values.get("session") or None,
-        "poster": request.values.get("affiche") or None,
-        "started_at": form.started_at.data,
-        "submitted_at": utc_now(),
-        "language": questionnaire.language,
-        "answers": form.answers(only),
-        "tags": [],
-        "hidden": False,
-    }
+    return new_answer(
+        campaign, questionnaire, answer_id=form.answer_id.data, answers=form.answers(only),
+        channel=channel_for(campaign), collector=session.get("collector", {}).get(campaign.id, ""),
+        session=request.values.get("session"), poster=request.values.get("affiche"),
+        started_at=form.started_at.data)
 
 
 def move_step(campaign, questionnaire, form: QuestionnaireForm, action: str):
@@ -217,3 +204,11 @@ def _is_iso(value) -> bool:
     except ValueError:
         return False
     return True
+
+
+def init_app(app) -> None:
+    app.register_blueprint(bp)
+    # The answer form checks its own token so that an expired one re-shows the
+    # person's answers instead of an error page that would lose them.
+    app.extensions["csrf"].exempt(answer_form)
+    app.add_url_rule("/", endpoint="index")

@@ -14,8 +14,8 @@ from .campaigns import CHANNELS
 from .coordination import bp
 from .privacy import delete_answer
 from .reading import HIDDEN_CHOICES, Filters, free_texts, newest_first, page_number, select
-from .results import TEXT_TYPES, answer_rows, place_of
-from .results_views import session_names
+from .results import NO_PLACE, TEXT_TYPES, answer_rows, place_of
+from .results_views import session_places
 from .scope import answer_or_404, campaign_or_404, local_target, questionnaire_or_404
 from .services import services
 from .versioning import definition_for
@@ -54,7 +54,7 @@ def answer(campaign_id: str, answer_id: str):
     asked = definition_for(svc, item.get("questionnaire", questionnaire.id), item.get("version")) or questionnaire
     return render_template("coordination/answer.html", campaign=campaign, questionnaire=asked,
                            answer=item, rows=answer_rows(item, asked), tags=campaign_tags(svc, campaign.id),
-                           channels=CHANNELS, place=place_of(item, session_names(svc, campaign.id)), text_types=TEXT_TYPES,
+                           channels=CHANNELS, place=place_of(item, session_places(svc, campaign.id), campaign.place or NO_PLACE), text_types=TEXT_TYPES,
                            quotes=set(item.get("quotes") or []), here=request.full_path)
 
 

@@ -10,27 +10,19 @@ from __future__ import annotations
 import statistics
 from collections import Counter, deque
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date
 from typing import Iterable
 from zoneinfo import ZoneInfo
 
 from .campaigns import CHANNELS
 from .questionnaires import OTHER_VALUE, Question, Questionnaire
+from .clock import parse_time
 
 CLOSED_TYPES = ("single_choice", "multiple_choice", "yes_no", "scale")
 TEXT_TYPES = ("short_text", "long_text")
 NO_PLACE = "Lieu non précisé"
 NO_COLLECTOR = "Sans bénévole (réponse seule)"
 DEFAULT_TZ = "Europe/Paris"
-
-
-def parse_time(value) -> datetime | None:
-    """A stored UTC timestamp (``…Z``) as an aware datetime; None when unreadable."""
-    try:
-        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except (TypeError, ValueError):
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def local_day(value, tz: str | ZoneInfo = DEFAULT_TZ) -> date | None:
@@ -56,18 +48,16 @@ def percent_text(value: float) -> str:
     return f"{text}\u00a0%"
 
 
-def place_of(answer: dict, session_names: dict | None = None) -> str:
-    """Where an answer was collected: its own place, a field session (by its label
-    when known), a poster, or unknown."""
+def place_of(answer: dict, session_places: dict | None = None, default: str = NO_PLACE) -> str:
+    """Where an answer was collected: its own place, its field session's place, else the
+    campaign's (``default``). Exports use the same rule, so a place read on the dashboard
+    is one the export filter finds."""
     if answer.get("place"):
         return str(answer["place"])
     session = answer.get("session")
-    if session:
-        names = session_names or {}
-        return names[session] if session in names else f"Session « {session} »"
-    if answer.get("poster"):
-        return f"Affiche « {answer['poster']} »"
-    return NO_PLACE
+    if isinstance(session, str) and (session_places or {}).get(session):
+        return session_places[session]
+    return default
 
 
 def is_empty(value) -> bool:
@@ -219,14 +209,15 @@ class _Question:
 
 def summarise(answers: Iterable[dict], questionnaire: Questionnaire, *, tz: str | ZoneInfo = DEFAULT_TZ,
               include_hidden: bool = False, max_texts: int | None = None,
-              tags: Iterable[str] = (), session_names: dict | None = None) -> Results:
+              tags: Iterable[str] = (), session_places: dict | None = None,
+              default_place: str = NO_PLACE) -> Results:
     """Every count the dashboard and the printed summary show, in one pass.
 
     Hidden answers (spam, out of scope) are left out unless ``include_hidden``.
     ``max_texts`` keeps only the last that many free-text answers per question
     (the most recent, as the store yields oldest first); counts stay exact.
     ``tags`` lists the campaign's tags so that unused ones show 0;
-    ``session_names`` maps field-session ids to the label shown as the place.
+    ``session_places`` maps field-session ids to their place; ``default_place`` is the campaign's.
     """
     zone = _zone(tz)
     running = [_Question(q, max_texts) for q in questionnaire.answerable]
@@ -253,7 +244,7 @@ def summarise(answers: Iterable[dict], questionnaire: Questionnaire, *, tz: str 
         day = local_day(submitted, zone)
         days[day.isoformat() if day else "inconnu"] += 1
         channels[answer.get("channel") or "inconnu"] += 1
-        places[place_of(answer, session_names)] += 1
+        places[place_of(answer, session_places, default_place)] += 1
         collectors[answer.get("collector") or NO_COLLECTOR] += 1
         for tag in dict.fromkeys(answer.get("tags") or []):
             tag_counts[tag] += 1

@@ -18,18 +18,16 @@ from .errors import render_error
 from .results import summarise
 from .scope import campaign_or_404, questionnaire_or_404
 from .services import services
+from .results import NO_PLACE
 from .tags import campaign_tags
 
 DASHBOARD_TEXTS = 10     # latest free-text answers shown per question on the dashboard
 
 
-def session_names(svc, campaign_id: str) -> dict[str, str]:
-    """Field-session id → its label (« 21 novembre 2026 14:00–17:00 – marché »), shown as the place."""
-    try:
-        from .fieldwork.sessions import SessionRepository
-    except ImportError:
-        return {}
-    return {s.id: s.label for s in SessionRepository(svc.records).for_campaign(campaign_id)}
+def session_places(svc, campaign_id: str) -> dict[str, str]:
+    """Field-session id → where it took place (« marché Europe »)."""
+    from .fieldwork.sessions import SessionRepository
+    return {s.id: s.place for s in SessionRepository(svc.records).for_campaign(campaign_id)}
 
 
 def campaign_results(campaign, questionnaire, max_texts: int | None = DASHBOARD_TEXTS):
@@ -37,7 +35,8 @@ def campaign_results(campaign, questionnaire, max_texts: int | None = DASHBOARD_
     svc = services()
     return summarise(svc.answers.iter_answers(campaign.id), questionnaire,
                      tz=current_app.config.get("TIMEZONE", "Europe/Paris"), max_texts=max_texts,
-                     tags=campaign_tags(svc, campaign.id), session_names=session_names(svc, campaign.id))
+                     tags=campaign_tags(svc, campaign.id), session_places=session_places(svc, campaign.id),
+                     default_place=campaign.place or NO_PLACE)
 
 
 def charts_for(results) -> dict[str, object]:

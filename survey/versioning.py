@@ -17,12 +17,12 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from difflib import SequenceMatcher
 
 from . import questionnaire_files as files
 from .questionnaires import CHOICE_TYPES, TYPES, Problem, Questionnaire, QuestionnaireError, from_dict
 from .versions import COLLECTION, snapshot_id, snapshots
+from .clock import utc_now
 
 # Type changes that keep the stored value meaningful (a text stays a text).
 COMPATIBLE_TYPES = {("short_text", "long_text"), ("long_text", "short_text")}
@@ -130,15 +130,11 @@ def meaning_problems(old_versions: list[Questionnaire], new: Questionnaire, file
     return problems
 
 
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
 def keep_snapshot(svc, questionnaire: Questionnaire) -> None:
     """Keep this version's definition for its answers (the first snapshot of a version wins)."""
     svc.records.add(COLLECTION, {
         "id": snapshot_id(questionnaire.id, questionnaire.version), "questionnaire": questionnaire.id,
-        "version": questionnaire.version, "saved_at": _now(), "definition": questionnaire.to_dict(),
+        "version": questionnaire.version, "saved_at": utc_now(), "definition": questionnaire.to_dict(),
     })
     svc.remembered_versions.add((questionnaire.id, questionnaire.version))
 

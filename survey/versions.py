@@ -10,9 +10,9 @@ definition of each version is kept in the record collection
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
 
 from .questionnaires import Questionnaire, QuestionnaireError, from_dict
+from .clock import utc_now
 
 COLLECTION = "questionnaire_versions"
 
@@ -37,7 +37,7 @@ def remember_version(services, questionnaire: Questionnaire) -> None:
         "id": snapshot_id(*key),
         "questionnaire": questionnaire.id,
         "version": questionnaire.version,
-        "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "saved_at": utc_now(),
         "definition": questionnaire.to_dict(),
     }
     try:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import datetime, timezone
+
+from .clock import utc_now
 
 COLLECTION = "volunteers"
 # No I, L, O, 0, 1: nothing to confuse when the code is read aloud or copied from paper.
@@ -41,10 +42,6 @@ def display_code(code: str) -> str:
     return f"{code[:4]}-{code[4:]}" if len(code) == CODE_LENGTH else code
 
 
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
 def is_active(record: dict | None) -> bool:
     return bool(record) and not record.get("revoked_at")
 
@@ -67,7 +64,7 @@ def create(svc, campaign_id: str, pseudonym: str, by: str = "") -> dict:
                              "Choisissez un autre pseudonyme, ou retirez d'abord l'ancien code.")
     while True:  # 31^8 ≈ 850 billion codes: a clash is rare, but never reuse one
         record = {"id": new_code(), "campaign": campaign_id, "pseudonym": pseudonym,
-                  "created_at": _now(), "created_by": by, "revoked_at": None, "revoked_by": None}
+                  "created_at": utc_now(), "created_by": by, "revoked_at": None, "revoked_by": None}
         if svc.records.add(COLLECTION, record):
             return record
 
@@ -84,7 +81,7 @@ def revoke(svc, campaign_id: str, code: str, by: str = "") -> dict | None:
     record = svc.records.get(COLLECTION, code) if normalise_code(code) == code else None
     if not record or record.get("campaign") != campaign_id or not is_active(record):
         return None
-    svc.records.update(COLLECTION, code, {"revoked_at": _now(), "revoked_by": by})
+    svc.records.update(COLLECTION, code, {"revoked_at": utc_now(), "revoked_by": by})
     return record
 
 

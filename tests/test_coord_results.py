@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from survey.charts import WIDTH, VALUE_SPACE, bar_chart, bars, question_chart
-from survey.results import NO_COLLECTOR, NO_PLACE, collector_counts, percent_text, summarise
+from survey.results import NO_COLLECTOR, collector_counts, percent_text, summarise
 from survey.tags import add_tag
 from tests.coord_world import CAMPAIGN_B, make_world
 from tests.factories import make_answer
@@ -59,7 +59,7 @@ def world(tmp_path_factory):
 def summary(world):
     q = world.svc.library.get(CAMPAIGN_B)
     return summarise(world.svc.answers.iter_answers(CAMPAIGN_B), q, tags=["Accès aux droits", "Jamais utilisée"],
-                     session_names={"s1": "4 mars 2026 – marché du Tunnel"})
+                     session_places={"s1": "marché du Tunnel"}, default_place="Quartier du Tunnel")
 
 
 def test_key_figures_and_breakdowns(summary):
@@ -70,7 +70,8 @@ def test_key_figures_and_breakdowns(summary):
     assert summary.by_channel[0].label == "Tablette (avec un ou une bénévole)"
     assert summary.by_channel[0].percent_text == "50\u00a0%"
     assert {c.key: c.count for c in summary.by_collector} == {"Alice": 2, NO_COLLECTOR: 1, "Bruno": 1}
-    assert {c.key: c.count for c in summary.by_place} == {NO_PLACE: 3, "4 mars 2026 – marché du Tunnel": 1}
+    # Own place, else the session's, else the campaign's: the same rule as the exports' « Lieu ».
+    assert {c.key: c.count for c in summary.by_place} == {"Quartier du Tunnel": 3, "marché du Tunnel": 1}
     assert {c.key: c.count for c in summary.by_tag} == {"Accès aux droits": 2, "Jamais utilisée": 0}
 
 
@@ -161,7 +162,7 @@ def test_dashboard_page(world):
     body = html.unescape(page.get_data(as_text=True))
     assert 'role="img"' in body and "3 (75\u00a0%)" in body
     assert "Par canal de collecte" in body and "Tablette (avec un ou une bénévole)" in body
-    assert "4 mars 2026 – marché du Tunnel" in body                # a field session, by its label
+    assert "marché du Tunnel" in body                               # a field session, by its place
     assert "Alice" in body and "Par jour" in body and "03/03/2026" in body
     assert "Pas de réseau <chez moi>" in body                       # the « Autre » text, as typed
     assert "&lt;chez moi&gt;" in page.get_data(as_text=True)          # …escaped in the HTML

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from ..campaigns import CHANNELS
 from ..questionnaires import CHOICE_TYPES, OTHER_VALUE, TYPES, Choice, Question, Questionnaire
+from ..results import place_of
 from .filters import DEFAULT_TIMEZONE, parse_time
 
 JOIN = " | "
@@ -144,6 +145,7 @@ class Plan:
         self.tz = ZoneInfo(timezone_name)
         self.default_place = place
         self.sessions = dict(sessions or {})
+        self._session_places = {key: where for key, (_label, where) in self.sessions.items()}
         self._text = neutralise if for_csv else (lambda s: s)
         self.columns: list[Column] = []
         self._producers: list[Callable] = []
@@ -156,8 +158,7 @@ class Plan:
 
     def place_of(self, answer: dict) -> str:
         """Where an answer was collected: its own place, its session's, or the campaign's."""
-        session = self.sessions.get(answer.get("session")) if answer.get("session").__class__ is str else None
-        return answer.get("place") or (session[1] if session else "") or self.default_place
+        return place_of(answer, self._session_places, self.default_place)
 
     def header(self) -> list[str]:
         return [self._text(c.header) for c in self.columns]

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from typing import Callable, Iterable, Iterator
 from zoneinfo import ZoneInfo
+from ..clock import parse_time
 
 DEFAULT_TIMEZONE = "Europe/Paris"
 _FRENCH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -30,17 +31,6 @@ def parse_date(text: str | None, what: str = "date") -> date | None:
     except ValueError:
         raise ValueError(f"La {what} « {text} » n'est pas une date valide : écrivez-la comme 2026-03-31 "
                          "ou 31/03/2026.") from None
-
-
-def parse_time(value) -> datetime | None:
-    """A stored timestamp ("2026-11-21T10:03:12Z") as an aware datetime; None if missing or bad."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(str(value))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
 @dataclass(frozen=True)

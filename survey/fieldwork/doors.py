@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from ..clock import utc_now
 
 COLLECTION = "doors"
 OUTCOMES = {"repondu": "A répondu", "absent": "Absent", "refus": "Refus", "repasser": "Repasser plus tard"}
@@ -21,7 +21,7 @@ def record_door(svc, campaign_id: str, session_id: str | None, sector: str, outc
                          "Jamais le numéro ni l'adresse exacte.")
     door = {"id": str(uuid.uuid4()), "campaign": campaign_id, "session": session_id or None, "sector": sector,
             "outcome": outcome, "collector": collector or "",
-            "at": datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")}
+            "at": utc_now()}
     svc.records.append(COLLECTION, door)
     return door
 

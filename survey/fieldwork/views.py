@@ -10,6 +10,7 @@ from datetime import date
 from flask import (Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request,
                    send_file, url_for)
 
+from ..answer_record import new_answer
 from ..auth import audit, coordinator_required, is_coordinator
 from ..campaigns import CHANNELS
 from ..forms import is_uuid
@@ -24,6 +25,11 @@ from .sessions import ROLES, Session, SessionRepository, new_id, parse_team, val
 from .wall import wall_cards, wall_is_public, set_wall_public
 
 bp = Blueprint("terrain", __name__)
+
+
+def init_app(app) -> None:
+    app.register_blueprint(bp)
+    app.config.setdefault("COORDINATION_LINKS", []).append(("terrain.report", "Terrain"))
 
 
 def sessions() -> SessionRepository:
@@ -66,13 +72,9 @@ def store_words(campaign, questionnaire, question, words: str, channel: str, ses
     answer_id = request.form.get("answer_id", "")
     if not is_uuid(answer_id):
         answer_id = str(uuid.uuid4())
-    answer = {
-        "id": answer_id, "campaign": campaign.id, "questionnaire": questionnaire.id,
-        "version": questionnaire.version, "channel": channel, "collector": g.team_member,
-        "session": session_id, "poster": None, "started_at": request.form.get("started_at") or utc_now(),
-        "submitted_at": utc_now(), "language": questionnaire.language,
-        "answers": {question.id: words}, "tags": [], "hidden": False, **extra,
-    }
+    answer = new_answer(campaign, questionnaire, answer_id=answer_id, answers={question.id: words}, channel=channel,
+                        collector=g.team_member, session=session_id, started_at=request.form.get("started_at"),
+                        **extra)
     return services().save_answer(questionnaire, answer)
 
 

@@ -1,0 +1,21 @@
+"""The one shape of a stored answer, whatever brought it: the form, the offline
+queue, a scribe's card, a post-it, the demo. See docs/DESIGN.md."""
+
+from __future__ import annotations
+
+from .clock import utc_now
+
+
+def new_answer(campaign, questionnaire, *, answer_id: str, answers: dict, channel: str, collector: str = "",
+               session: str | None = None, poster: str | None = None, started_at: str | None = None,
+               submitted_at: str | None = None, **respondent) -> dict:
+    """An answer ready for ``Services.save_answer``. ``respondent`` holds what a passer-by
+    chose to give on a scribe's card (first_name, age_band, quartier, the two consents)."""
+    now = utc_now()
+    return {
+        "id": answer_id, "campaign": campaign.id, "questionnaire": questionnaire.id,
+        "version": questionnaire.version, "channel": channel, "collector": collector or "",
+        "session": session or None, "poster": poster or None, "started_at": started_at or now,
+        "submitted_at": submitted_at or now, "language": questionnaire.language,
+        "answers": answers, "tags": [], "hidden": False, **respondent,
+    }

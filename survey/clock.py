@@ -1,0 +1,31 @@
+"""Times as they are stored (UTC, ISO 8601 ending in Z) and read back.
+
+Stored times are always UTC; pages and exports show Europe/Paris.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+
+def stamp(moment: datetime) -> str:
+    """``2026-11-21T10:03:12Z``: an aware datetime as stored."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def utc_now() -> str:
+    return stamp(datetime.now(timezone.utc))
+
+
+def parse_time(value) -> datetime | None:
+    """A stored timestamp as an aware datetime (naive ones are UTC); None when missing or unreadable."""
+    if not value or not isinstance(value, (str, datetime)):
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
