@@ -30,6 +30,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from report import write_section  # noqa: E402
 
+from survey import create_app  # noqa: E402
+from survey.demo import load_demo  # noqa: E402
 from survey.storage.answers import TABLE, fingerprint  # noqa: E402
 
 CAMPAIGN = "besoins-numeriques-habitants"
@@ -164,8 +166,7 @@ def load(port: int, per_client: int) -> dict:
 def run_survey(preloaded: int, per_client: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
-        subprocess.run([sys.executable, "-m", "survey", "demo", "--data", str(data)], check=True, cwd=ROOT,
-                       capture_output=True)
+        load_demo(create_app({"DATA_DIR": str(data)}).extensions["survey"])  # the campaigns, no example answers
         preload(data, preloaded)
         port = free_port()
         server = subprocess.Popen([sys.executable, "-m", "survey", "serve", "--host", "127.0.0.1", "--port", str(port),

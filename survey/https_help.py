@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request, send_file
 
-from . import tls
 
 bp = Blueprint("https_help", __name__)
 
@@ -17,6 +16,7 @@ bp = Blueprint("https_help", __name__)
 @bp.get("/aide/certificat")
 def certificate():
     data_dir = current_app.config["DATA_DIR"]
+    from . import tls  # cryptography is loaded only for this page
     fingerprint = tls.ca_fingerprint(data_dir)
     return render_template("help/certificate.html", fingerprint=fingerprint,
                            secure=request.is_secure, host=request.host, name=tls.CA_NAME)
@@ -24,6 +24,7 @@ def certificate():
 
 @bp.get("/aide/certificat.crt")
 def download():
+    from . import tls
     path = tls.Certificate(tls.tls_folder(current_app.config["DATA_DIR"])).ca
     if not path.exists():
         abort(404, description="Aucun certificat n'a encore été créé : lancez « survey serve --https ».")

@@ -19,8 +19,10 @@ from .columns import Plan
 from .csv_export import csv_chunks
 from .filters import DEFAULT_TIMEZONE, Filters
 from .json_export import json_chunks
-from .xlsx_export import MIMETYPE as XLSX_MIMETYPE
-from .xlsx_export import write_xlsx, xlsx_chunks
+
+# openpyxl (and numpy behind it) is loaded only when an XLSX is asked for: the
+# server that takes answers stays small.
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # format -> (mimetype, what a coordinator reads about it)
 FORMATS = {
@@ -100,11 +102,13 @@ class Export:
         if fmt == "json":
             sessions = [{"id": key, "label": label, "place": place} for key, (label, place) in self.plan.sessions.items()]
             return json_chunks(self.definitions, answers, campaign=self._campaign_summary(), sessions=sessions)
+        from .xlsx_export import xlsx_chunks
         return xlsx_chunks(self.plan, answers)
 
     def write(self, target: BinaryIO, source: Iterable[dict] | None = None) -> None:
         """Write the whole file to a binary file object (seekable for XLSX)."""
         if self.options.format == "xlsx":
+            from .xlsx_export import write_xlsx
             write_xlsx(self.plan, self.answers(source), target)
             return
         for chunk in self.stream(source):

@@ -31,9 +31,10 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from . import XLSX_MIMETYPE
 from .columns import Plan, type_label
 
-MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MIMETYPE = XLSX_MIMETYPE
 SHEETS = ("Réponses", "Questionnaire", "Comptes")
 NO_ANSWER = "Sans réponse"
 _BOLD = Font(bold=True)
