@@ -51,26 +51,32 @@ def free_port() -> int:
 class LiveServer:
     """``survey serve`` in a real process, on loopback."""
 
+    scheme = "http"
+    serve_flags: tuple[str, ...] = ()
+
     def __init__(self, data_dir: Path, *extra: str):
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"{self.scheme}://127.0.0.1:{self.port}"
         self.data_dir = data_dir
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "survey", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-             "--data", str(data_dir), *extra],
+            [sys.executable, "-m", "survey", "serve", *self.serve_flags, "--host", "127.0.0.1",
+             "--port", str(self.port), "--data", str(data_dir), *extra],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd=ROOT, text=True)
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError("server stopped: " + self.process.stdout.read())
             try:
-                urllib.request.urlopen(self.url + "/", timeout=1).read()
+                self.get("/").read()
                 return
-            except OSError:
+            except OSError:  # not listening yet (ssl.SSLError is an OSError too)
                 time.sleep(0.1)
         self.stop()
         raise RuntimeError("server did not start")
+
+    def get(self, path: str):
+        return urllib.request.urlopen(self.url + path, timeout=2)
 
     def stop(self) -> str:
         self.process.terminate()

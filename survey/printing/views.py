@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from urllib.parse import quote, urlsplit
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 
 from ..auth import coordinator_required
 from ..services import services
@@ -20,6 +20,7 @@ from . import KINDS, WHOLE, PrintError, make_pdf, prepare_job
 from .kinds import board_questions, consented_quotes, open_questions
 from .links import base_url_for_request, is_loopback
 from .render import PAGE_SIZES
+from ..public import load_campaign
 
 bp = Blueprint("printing", __name__, url_prefix="/coordination/campagnes")
 EXTENSION = "printing"
@@ -52,20 +53,6 @@ def base_url() -> str:
     configured = current_app.config.get("PUBLIC_BASE_URL")
     lan = [] if configured or not is_loopback(urlsplit(request.host_url).hostname or "") else lan_addresses()
     return base_url_for_request(configured, request.host_url, lan)
-
-
-def load(campaign_id: str):
-    svc = services()
-    try:
-        campaign = svc.campaigns.get(campaign_id)
-    except ValueError:
-        campaign = None
-    if campaign is None:
-        abort(404, description="Cette campagne n'existe pas. Revenez à la liste des campagnes.")
-    questionnaire = svc.questionnaire_for(campaign)
-    if questionnaire is None:
-        abort(404, description="Le questionnaire de cette campagne n'est pas disponible pour le moment.")
-    return campaign, questionnaire
 
 
 def question_choices(kind, questionnaire) -> list[tuple[str, str]]:
@@ -108,14 +95,14 @@ def consented_quotes_for(campaign, questionnaire) -> list:
 @bp.route("/<campaign_id>/imprimer")
 @coordinator_required
 def index(campaign_id: str):
-    campaign, questionnaire = load(campaign_id)
+    campaign, questionnaire = load_campaign(campaign_id)
     return render_page(campaign, questionnaire)
 
 
 @bp.route("/<campaign_id>/imprimer/<kind>.pdf")
 @coordinator_required
 def pdf(campaign_id: str, kind: str):
-    campaign, questionnaire = load(campaign_id)
+    campaign, questionnaire = load_campaign(campaign_id)
     args = request.args
     chosen = {"kind": kind, "question": args.get("question", ""), "size": args.get("size", ""),
               "tile": args.get("tile", "")}

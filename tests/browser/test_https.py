@@ -5,12 +5,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import re
 import ssl
-import subprocess
-import sys
-import time
 import urllib.request
 
 import pytest
@@ -20,35 +16,19 @@ from playwright.sync_api import expect
 
 from survey import tls
 from tests.browser.conftest import ARGS, CHROMIUM, LAN_NAME, stored
-from tests.conftest import ROOT, free_port
+from tests.conftest import LiveServer
 
 CAMPAIGN = "atelier-citoyennete"
 
 
-class HttpsServer:
+class HttpsServer(LiveServer):
+    """``survey serve --https``: the certificate is made on first run in the data folder."""
+
+    scheme = "https"
+    serve_flags = ("--https",)
+
     def __init__(self, data_dir):
-        self.port = free_port()
-        self.url = f"https://127.0.0.1:{self.port}"
-        self.data_dir = data_dir
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "survey", "serve", "--https", "--host", "127.0.0.1", "--port", str(self.port),
-             "--data", str(data_dir), "--demo"],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=dict(os.environ, PYTHONUNBUFFERED="1"),
-            cwd=ROOT, text=True)
-        ca = data_dir / "tls" / "ca.pem"
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError("server stopped: " + self.process.stdout.read())
-            if ca.exists():
-                try:
-                    self.get("/")
-                    return
-                except (OSError, ssl.SSLError):
-                    pass
-            time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("server did not start")
+        super().__init__(data_dir, "--demo")
 
     def context(self):
         """Trusts the local authority only: the chain and the names are really checked."""
@@ -56,15 +36,6 @@ class HttpsServer:
 
     def get(self, path):
         return urllib.request.urlopen(self.url + path, timeout=5, context=self.context())
-
-    def stop(self) -> str:
-        self.process.terminate()
-        try:
-            out, _ = self.process.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            out, _ = self.process.communicate()
-        return out or ""
 
 
 @pytest.fixture(scope="module")
