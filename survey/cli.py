@@ -149,6 +149,9 @@ def serve(host, port, data_dir, with_demo, threads, use_https):
     if host in ("0.0.0.0", "::"):
         click.echo(f"  (sur cet ordinateur : {scheme}://127.0.0.1:{port}/)")
     print_qr(urls[0])
+    from .auth import has_coordinator
+    if not has_coordinator(svc):
+        click.echo(f"Première utilisation : créez le compte de coordination sur {urls[0]}premier-demarrage")
     if use_https:
         from . import tls
         files, remade = tls.ensure(app.config["DATA_DIR"], hosts)

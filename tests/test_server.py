@@ -47,6 +47,7 @@ def test_serve_prints_the_address_and_a_qr_code(tmp_path):
     output = server.stop()
     assert f"http://127.0.0.1:{server.port}/" in output
     assert "█" in output or "▀" in output  # the QR code drawn in the terminal
+    assert f"créez le compte de coordination sur http://127.0.0.1:{server.port}/premier-demarrage" in output
 
 
 def test_a_port_already_taken_gets_a_french_message(tmp_path):
