@@ -168,17 +168,8 @@ def run_survey(preloaded: int, per_client: int) -> dict:
         data = Path(tmp) / "data"
         load_demo(create_app({"DATA_DIR": str(data)}).extensions["survey"])  # the campaigns, no example answers
         preload(data, preloaded)
-        port = free_port()
-        server = subprocess.Popen([sys.executable, "-m", "survey", "serve", "--host", "127.0.0.1", "--port", str(port),
-                                   "--data", str(data)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                  text=True)
-        try:
-            wait_ready(port, server)
-            result = load(port, per_client)
-            result["rss"] = peak_rss_mb(server.pid)
-        finally:
-            server.terminate()
-            server.wait()
+        result = measure(lambda port: [sys.executable, "-m", "survey", "serve", "--host", "127.0.0.1",
+                                       "--port", str(port), "--data", str(data)], per_client)
         stored = sum(len(json.loads(p.read_text())[TABLE]) for p in (data / "answers" / CAMPAIGN).glob("*.json"))
         result["stored_ok"] = stored == preloaded + result["n"] - len(result["errors"])
         return result
@@ -186,17 +177,22 @@ def run_survey(preloaded: int, per_client: int) -> dict:
 
 def run_floor(per_client: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
-        port = free_port()
-        server = subprocess.Popen([sys.executable, "-c", FLOOR_APP, str(port), str(Path(tmp) / "answers.jsonl")],
-                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        try:
-            wait_ready(port, server)
-            result = load(port, per_client)
-            result["rss"] = peak_rss_mb(server.pid)
-        finally:
-            server.terminate()
-            server.wait()
-        return result
+        return measure(lambda port: [sys.executable, "-c", FLOOR_APP, str(port), str(Path(tmp) / "answers.jsonl")],
+                       per_client)
+
+
+def measure(command, per_client: int) -> dict:
+    """Start the server ``command(port)`` makes, load it, and read its peak memory."""
+    port = free_port()
+    server = subprocess.Popen(command(port), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        wait_ready(port, server)
+        result = load(port, per_client)
+        result["rss"] = peak_rss_mb(server.pid)
+    finally:
+        server.terminate()
+        server.wait()
+    return result
 
 
 def main() -> None:
