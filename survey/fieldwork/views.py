@@ -18,7 +18,7 @@ from ..public import load_campaign, utc_now
 from ..services import services
 from ..storage import AnswerConflict
 from . import doors as door_rounds
-from .access import team_required
+from .access import team_member, team_required
 from .photos import TYPES, PhotoError, photo_dir, save_photo
 from .respondent import AGE_BANDS, clean_age_band, clean_first_name, clean_quartier
 from .sessions import ROLES, Session, SessionRepository, new_id, parse_team, validate
@@ -305,28 +305,26 @@ def doors(campaign_id):
 
 # -- the wall of words ---------------------------------------------------------
 
-def may_see_wall(campaign_id: str) -> bool:
-    from .access import team_member
-    return wall_is_public(services(), campaign_id) or team_member(campaign_id) is not None
+def visible_wall(campaign_id: str):
+    """The campaign, the session asked for, and its wall cards; 404 unless the wall is public
+    or the viewer is in the team."""
+    campaign, _ = load_campaign(campaign_id)
+    if not (wall_is_public(services(), campaign.id) or team_member(campaign.id) is not None):
+        abort(404)
+    item = optional_session(campaign.id)
+    return campaign, item, wall_cards(services(), campaign.id, item.id if item else None)
 
 
 @bp.route("/mur/<campaign_id>/")
 def wall(campaign_id):
-    campaign, questionnaire = load_campaign(campaign_id)
-    if not may_see_wall(campaign.id):
-        abort(404)
-    item = optional_session(campaign.id)
-    return render_template("terrain/wall.html", campaign=campaign, item=item,
-                           cards=wall_cards(services(), campaign.id, item.id if item else None))
+    campaign, item, cards = visible_wall(campaign_id)
+    return render_template("terrain/wall.html", campaign=campaign, item=item, cards=cards)
 
 
 @bp.route("/mur/<campaign_id>/cartes.json")
 def wall_data(campaign_id):
-    campaign, _ = load_campaign(campaign_id)
-    if not may_see_wall(campaign.id):
-        abort(404)
-    item = optional_session(campaign.id)
-    response = jsonify(cards=wall_cards(services(), campaign.id, item.id if item else None))
+    _, _, cards = visible_wall(campaign_id)
+    response = jsonify(cards=cards)
     response.headers["Cache-Control"] = "no-store"
     return response
 
