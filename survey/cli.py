@@ -101,7 +101,10 @@ def lan_addresses() -> list[str]:
 
 
 def check_port(host: str, port: int) -> None:
+    """Say in French when another program listens there. Bound like waitress binds
+    (SO_REUSEADDR), so that a server just stopped can be started again at once."""
     probe = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         probe.bind((host, port))
     except OSError as exc:

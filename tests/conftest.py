@@ -58,10 +58,15 @@ class LiveServer:
         self.port = free_port()
         self.url = f"{self.scheme}://127.0.0.1:{self.port}"
         self.data_dir = data_dir
+        self.extra = extra
+        self.start()
+
+    def start(self) -> None:
+        """Start (or start again, same port and data) and wait until it answers."""
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "survey", "serve", *self.serve_flags, "--host", "127.0.0.1",
-             "--port", str(self.port), "--data", str(data_dir), *extra],
+             "--port", str(self.port), "--data", str(self.data_dir), *self.extra],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd=ROOT, text=True)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

@@ -62,6 +62,19 @@ def test_a_port_already_taken_gets_a_french_message(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+def test_a_server_just_stopped_starts_again_on_the_same_port(tmp_path):
+    """A facilitator restarts the laptop's server: the port freed a moment ago is free."""
+    server = LiveServer(tmp_path / "data", "--demo")
+    for _ in range(3):  # connections the server closes linger on its side (TIME_WAIT)
+        server.get("/").read()
+    server.stop()
+    server.start()  # same port, same data, at once
+    try:
+        assert "Porteur de parole" in server.get("/").read().decode()
+    finally:
+        server.stop()
+
+
 def test_a_data_folder_that_cannot_be_written_gets_a_french_message(tmp_path):
     blocker = tmp_path / "fichier"
     blocker.write_text("pas un dossier")

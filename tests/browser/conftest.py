@@ -86,6 +86,19 @@ def context(browser, outside):
     context.close()
 
 
+def leave_wifi(context, server) -> None:
+    """The tablet walks out of the Wi-Fi: the laptop's server can't be reached (its process
+    is stopped) and the browser knows it is offline. Playwright's offline mode alone is not
+    enough: it does not reliably cover what a service worker fetches (microsoft/playwright#2311)."""
+    server.stop()
+    context.set_offline(True)
+
+
+def back_in_wifi(context, server) -> None:
+    server.start()
+    context.set_offline(False)
+
+
 def stored(server, campaign: str) -> list[dict]:
     return list(ChunkedAnswerStore(Path(server.data_dir) / "answers").iter_answers(campaign))
 

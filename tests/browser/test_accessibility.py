@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from survey import create_app
-from tests.browser.conftest import axe_violations, no_horizontal_scroll, stored
+from tests.browser.conftest import axe_violations, back_in_wifi, leave_wifi, no_horizontal_scroll, stored
 
 FORM = "besoins-numeriques-habitants"
 CLOSED = "fiche-initiative"
@@ -82,13 +82,13 @@ def test_pages_in_their_other_states_pass_axe(context, server):
     page.click("form.survey button[value=suivant]")
     problems += check(page, "pas à pas, question 2")
     page.goto(f"{server.url}/c/{FORM}/")
-    context.set_offline(True)
+    leave_wifi(context, server)
     page.check("#q_internet-1")
     page.click("form.survey button[value=envoyer]")
     expect(page.locator("#merci-local")).to_be_visible()
     expect(page.locator("#file-attente")).to_be_visible()
     problems += check(page, "remerciement hors connexion, file d'attente")
-    context.set_offline(False)
+    back_in_wifi(context, server)
     expect(page.locator("#file-attente")).to_be_hidden(timeout=15000)
     kiosk = context.browser.new_context(locale="fr-FR")
     page = kiosk.new_page()

@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives import serialization
 from playwright.sync_api import expect
 
 from survey import tls
-from tests.browser.conftest import ARGS, CHROMIUM, LAN_NAME, stored
+from tests.browser.conftest import ARGS, CHROMIUM, LAN_NAME, back_in_wifi, leave_wifi, stored
 from tests.conftest import LiveServer
 
 CAMPAIGN = "atelier-citoyennete"
@@ -105,14 +105,14 @@ def test_a_tablet_on_a_lan_name_gets_offline_forms_over_https(playwright, https_
     assert page.evaluate("() => window.isSecureContext") is True
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     page.wait_for_function("() => caches.open('pdp-pages-1').then(c => c.keys()).then(k => k.length >= 1)")
-    context.set_offline(True)
+    leave_wifi(context, https_server)
     response = page.reload()
     assert response.from_service_worker
     page.fill("#q_faciliter", "Par HTTPS, hors connexion")
     page.click("form.survey button[value=envoyer]")
     expect(page.locator("#merci-local [data-queued]")).to_be_visible()
     expect(page.locator("#file-attente [data-insecure]")).to_be_hidden()
-    context.set_offline(False)
+    back_in_wifi(context, https_server)
     expect(page.locator("#file-attente")).to_be_hidden(timeout=15000)
     assert "Par HTTPS, hors connexion" in [a["answers"].get("faciliter") for a in stored(https_server, CAMPAIGN)]
     browser.close()

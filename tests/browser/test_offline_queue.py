@@ -1,7 +1,7 @@
 """A volunteer walks out of the Wi-Fi: answers wait on the tablet and arrive once each.
 
-Real Chromium, real ``survey serve``. The network is cut with Playwright's offline mode;
-the browser is really restarted (a persistent profile closed and opened again).
+Real Chromium, real ``survey serve``; leaving the Wi-Fi is played in full (``leave_wifi``).
+The browser is really restarted (a persistent profile closed and opened again).
 """
 
 from __future__ import annotations
@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 from click.testing import CliRunner
 from playwright.sync_api import expect
 
 from survey.cli import main
-from tests.browser.conftest import ARGS, CHROMIUM, LAN_NAME, stored
+from tests.browser.conftest import ARGS, CHROMIUM, LAN_NAME, back_in_wifi, leave_wifi, stored
+from tests.conftest import LiveServer
 
 CAMPAIGN = "atelier-citoyennete"
 SENT = "Votre réponse est bien enregistrée."
@@ -32,15 +34,23 @@ def next_person(page) -> None:
     expect(page.locator("#q_faciliter")).to_have_value("")
 
 
+@pytest.fixture
+def laptop(tmp_path):
+    """A server of its own, which a test may stop (out of the Wi-Fi) and start again."""
+    server = LiveServer(tmp_path / "data", "--demo")
+    yield server
+    server.stop()
+
+
 def launch(playwright, profile, outside):
     context = playwright.chromium.launch_persistent_context(
         str(profile), executable_path=CHROMIUM, args=ARGS, locale="fr-FR")
     return outside.watch(context)
 
 
-def test_four_answers_survive_offline_and_a_browser_restart(playwright, server, tmp_path, outside):
+def test_four_answers_survive_offline_and_a_browser_restart(playwright, laptop, tmp_path, outside):
     profile = tmp_path / "profil"
-    url = f"{server.url}/c/{CAMPAIGN}/?canal=tablette"
+    url = f"{laptop.url}/c/{CAMPAIGN}/?canal=tablette"
     context = launch(playwright, profile, outside)
     page = context.pages[0] if context.pages else context.new_page()
     page.goto(url)
@@ -49,14 +59,14 @@ def test_four_answers_survive_offline_and_a_browser_restart(playwright, server, 
     page.wait_for_function("() => caches.open('pdp-pages-1').then(c => c.keys()).then(k => k.length >= 2)")
     fill_and_send(page, "Réponse 1, en ligne")
     expect(page.locator("#merci-local [data-sent]")).to_have_text(SENT)
-    assert [a["answers"]["faciliter"] for a in stored(server, CAMPAIGN)] == ["Réponse 1, en ligne"]
-    first_id = stored(server, CAMPAIGN)[0]["id"]
+    assert [a["answers"]["faciliter"] for a in stored(laptop, CAMPAIGN)] == ["Réponse 1, en ligne"]
+    first_id = stored(laptop, CAMPAIGN)[0]["id"]
 
-    context.set_offline(True)
+    leave_wifi(context, laptop)
     next_person(page)
     fill_and_send(page, "Réponse 2, hors connexion")
     expect(page.locator("#merci-local [data-queued]")).to_contain_text(QUEUED)
-    # The page reopens with no connection (kept by the service worker).
+    # The page reopens with no connection: the service worker gives the kept page.
     response = page.reload()
     assert response is None or response.from_service_worker
     expect(page.locator("#file-attente [data-count]")).to_have_text("1 réponse en attente d'envoi")
@@ -64,17 +74,16 @@ def test_four_answers_survive_offline_and_a_browser_restart(playwright, server, 
     next_person(page)
     fill_and_send(page, "Réponse 4, hors connexion")
     expect(page.locator("#file-attente [data-count]")).to_have_text("3 réponses en attente d'envoi")
-    assert len(stored(server, CAMPAIGN)) == 1  # really nothing went out
 
     context.close()  # the browser stops
     context = launch(playwright, profile, outside)
     context.set_offline(True)
     page = context.pages[0] if context.pages else context.new_page()
-    page.goto(url)
+    page.goto(url)  # still out of reach: the kept page, and the queue kept on disk
     expect(page.locator("#file-attente [data-count]")).to_have_text("3 réponses en attente d'envoi")
-    context.set_offline(False)  # back in the Wi-Fi: the queue empties by itself
+    back_in_wifi(context, laptop)  # the queue empties by itself
     expect(page.locator("#file-attente")).to_be_hidden(timeout=15000)
-    answers = stored(server, CAMPAIGN)
+    answers = stored(laptop, CAMPAIGN)
     assert sorted(a["answers"]["faciliter"] for a in answers) == [
         "Réponse 1, en ligne", "Réponse 2, hors connexion", "Réponse 3, hors connexion",
         "Réponse 4, hors connexion"]
@@ -173,13 +182,13 @@ def test_exported_queue_imports_once_with_the_cli(browser, server, tmp_path, out
     assert re.search(r"1 en conflit", conflict.output), conflict.output
 
 
-def test_step_by_step_without_connection_falls_back_to_one_page_keeping_answers(context, server):
+def test_step_by_step_without_connection_falls_back_to_one_page_keeping_answers(context, laptop):
     page = context.new_page()
-    page.goto(f"{server.url}/c/{CAMPAIGN}/?mode=pas-a-pas")
+    page.goto(f"{laptop.url}/c/{CAMPAIGN}/?mode=pas-a-pas")
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     page.wait_for_function("() => caches.open('pdp-pages-1').then(c => c.keys()).then(k => k.length >= 2)")
     expect(page.locator(".progress")).to_contain_text("Question 1 sur")
-    context.set_offline(True)
+    leave_wifi(context, laptop)
     page.fill("#q_faciliter", "Tapé en mode pas à pas")
     page.click("form.survey button[value=suivant]")
     expect(page.locator("[data-offline-notice]")).to_be_visible()
@@ -188,7 +197,7 @@ def test_step_by_step_without_connection_falls_back_to_one_page_keeping_answers(
     page.fill("#q_renouveler", "Et la suite, hors connexion")
     page.click("form.survey button[value=envoyer]")
     expect(page.locator("#merci-local [data-queued]")).to_be_visible()
-    context.set_offline(False)
+    back_in_wifi(context, laptop)
     expect(page.locator("#file-attente")).to_be_hidden(timeout=15000)
-    [answer] = [a for a in stored(server, CAMPAIGN) if a["answers"].get("faciliter") == "Tapé en mode pas à pas"]
+    [answer] = [a for a in stored(laptop, CAMPAIGN) if a["answers"].get("faciliter") == "Tapé en mode pas à pas"]
     assert answer["answers"]["renouveler"] == "Et la suite, hors connexion"
