@@ -81,7 +81,7 @@ class LiveServer:
         raise RuntimeError("server did not start")
 
     def get(self, path: str):
-        return urllib.request.urlopen(self.url + path, timeout=2)
+        return urllib.request.urlopen(self.url + path, timeout=10)
 
     def stop(self) -> str:
         self.process.terminate()
