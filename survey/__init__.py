@@ -47,6 +47,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = configuration.secret_key(data_dir)
 
     app.extensions["survey"] = Services.open(app.config)
+    # A questionnaire the CLI or another worker wrote is offered at the next request.
+    app.before_request(app.extensions["survey"].refresh_library)
     CSRFProtect(app)
 
     for feature in FEATURES:

@@ -26,29 +26,50 @@ class Services:
     # (questionnaire id, version) pairs already snapshotted by this process (survey.versions).
     remembered_versions: set = field(default_factory=set)
     questionnaires_dir: str = ""
+    # The questionnaire folders' modification times when the library was read.
+    library_stamp: tuple = ()
 
     @classmethod
     def open(cls, config: dict) -> "Services":
         data_dir = Path(config["DATA_DIR"])
         records = RecordStore(data_dir / "records")
-        return cls(
+        svc = cls(
             data_dir=data_dir,
-            library=load_library(config["QUESTIONNAIRES_DIR"], data_dir / EDITED_QUESTIONNAIRES),
+            library=Library({}, []),
             records=records,
             answers=ChunkedAnswerStore(data_dir / "answers", chunk_size=config["ANSWER_CHUNK_SIZE"]),
             campaigns=CampaignRepository(records),
             questionnaires_dir=str(config["QUESTIONNAIRES_DIR"]),
         )
+        svc.reload_library()
+        return svc
 
     @property
     def questionnaire_folders(self) -> tuple[Path, Path]:
         """Shipped questionnaires, then those edited in the browser (which win)."""
         return Path(self.questionnaires_dir), self.data_dir / EDITED_QUESTIONNAIRES
 
+    def folders_stamp(self) -> tuple:
+        """Changes whenever a questionnaire file is added, replaced or removed: every
+        write renames a new file into place, which touches its folder."""
+        stamp = []
+        for folder in self.questionnaire_folders:
+            try:
+                stamp.append(folder.stat().st_mtime_ns)
+            except OSError:
+                stamp.append(None)
+        return tuple(stamp)
+
     def reload_library(self) -> None:
         """After a questionnaire file changed: new library, no stale form class."""
+        self.library_stamp = self.folders_stamp()  # before reading: a write meanwhile is seen next time
         self.library = load_library(*self.questionnaire_folders)
         self.form_classes.clear()
+
+    def refresh_library(self) -> None:
+        """Take in what another process wrote (the CLI, a second worker): two stat calls."""
+        if self.folders_stamp() != self.library_stamp:
+            self.reload_library()
 
     def save_answer(self, questionnaire: Questionnaire, answer: dict) -> bool:
         """Store an answer durably (True if new), keeping its questionnaire version's definition."""

@@ -56,7 +56,7 @@ def import_command(file, data_dir, new_id):
                f"{len(saved.questionnaire.answerable)} questions) enregistré dans "
                f"{edited_path(svc, saved.questionnaire.id)}.")
     _notes(result.notes)
-    click.echo("Si le serveur tourne déjà, redémarrez-le pour qu'il propose ce questionnaire.")
+    click.echo("Un serveur déjà lancé le propose dès sa prochaine page, sans redémarrage.")
 
 
 def _notes(notes: list[str]) -> None:

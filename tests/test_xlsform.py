@@ -325,6 +325,23 @@ def test_cli_export_then_import(tmp_path):
     assert saved is not None and len(saved.questions) == len(SHIPPED.get("besoins-numeriques-habitants").questions)
 
 
+def test_a_running_server_offers_what_the_cli_imported_without_a_restart(app, client, data_dir, tmp_path):
+    from tests.factories import login_coordinator
+    login_coordinator(client, app)
+    assert "besoins-bis" not in client.get("/coordination/questionnaires/").get_data(as_text=True)
+    out = tmp_path / "besoins.xlsx"
+    out.write_bytes(export_xlsform(SHIPPED.get("besoins-numeriques-habitants")))
+    result = CliRunner().invoke(main, ["xlsform", "import", str(out), "--data", str(data_dir), "--id", "besoins-bis"])
+    assert "sans redémarrage" in result.output
+    listing = client.get("/coordination/questionnaires/").get_data(as_text=True)
+    assert "besoins-bis" in listing
+    created = client.post("/coordination/campagnes/nouvelle", data={
+        "title": "Besoins, la copie", "identifier": "besoins-copie", "questionnaire": "besoins-bis",
+        "channels": ["tablette"], "retention_months": "12"})
+    assert created.status_code in (302, 303), created.get_data(as_text=True)[:2000]
+    assert client.get("/c/besoins-copie/").status_code == 200
+
+
 def test_cli_import_prints_the_report_and_refuses_a_bad_file(tmp_path):
     runner = CliRunner()
     form = tmp_path / "menages.xlsx"
