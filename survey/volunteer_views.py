@@ -1,5 +1,5 @@
 """Volunteers: entering a code (or following its link), their own counts, and the
-coordinator's page to hand out and revoke codes."""
+coordinator's page to hand out and revoke codes, and to set up a shared kiosk tablet."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import datetime
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from zoneinfo import ZoneInfo
 
-from . import volunteers
+from . import kiosk, volunteers
 from .auth import audit, coordinator_required
 from .coordination import bp as coordination_bp
 from .results import collector_counts
@@ -95,9 +95,26 @@ def volunteer_codes(campaign_id: str):
             flash(f"Code créé pour « {record['pseudonym']} » : {volunteers.display_code(record['id'])}.")
             return redirect(url_for("coordination.volunteer_codes", campaign_id=campaign.id), code=303)
     records = volunteers.for_campaign(svc, campaign.id)
+    kiosk_link = url_for("public.answer_form", campaign_id=campaign.id, canal="tablette",
+                         **{kiosk.KIOSK_ARG: "1"}, _external=True)
     return render_template("coordination/volunteers.html", campaign=campaign, records=records, error=error,
                            pseudonym=pseudonym, display_code=volunteers.display_code,
-                           is_active=volunteers.is_active), (422 if error else 200)
+                           is_active=volunteers.is_active, kiosk_code=kiosk.kiosk_code(svc, campaign.id),
+                           kiosk_link=kiosk_link), (422 if error else 200)
+
+
+@coordination_bp.route("/campagnes/<campaign_id>/kiosque/code", methods=["POST"])
+@coordinator_required
+def new_kiosk_code(campaign_id: str):
+    """A new code to leave kiosk mode; the previous one stops working at once."""
+    campaign = campaign_or_404(campaign_id)
+    svc = services()
+    had_one = bool(kiosk.kiosk_code(svc, campaign.id))
+    code = kiosk.set_kiosk_code(svc, campaign.id)
+    audit("code kiosque " + ("changé" if had_one else "créé"), f"campagne {campaign.id}")
+    flash(f"Code kiosque : {volunteers.display_code(code)}."
+          + (" L'ancien ne fonctionne plus." if had_one else ""))
+    return redirect(url_for("coordination.volunteer_codes", campaign_id=campaign.id, _anchor="kiosque"), code=303)
 
 
 @coordination_bp.route("/campagnes/<campaign_id>/benevoles/<code>/retirer", methods=["POST"])

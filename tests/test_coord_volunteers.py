@@ -119,3 +119,24 @@ def test_leaving_the_volunteer_space(world):
     assert 'name="code"' in client.get("/benevole/").get_data(as_text=True)
     with client.session_transaction() as session:
         assert "volunteer" not in session
+
+
+def test_coordinator_sets_up_a_kiosk_tablet_from_the_web(world):
+    from survey.kiosk import code_opens, kiosk_code
+    client = world.client("coordination")
+    url = f"/coordination/campagnes/{CAMPAIGN_A}/benevoles"
+    page = text(client.get(url))
+    assert "Pas encore de code kiosque" in page
+    assert f"/c/{CAMPAIGN_A}/?canal=tablette&kiosque=1" in page  # the link to open on the tablet
+    created = client.post(f"/coordination/campagnes/{CAMPAIGN_A}/kiosque/code")
+    assert created.status_code == 303 and created.headers["Location"].endswith("/benevoles#kiosque")
+    first = kiosk_code(world.svc, CAMPAIGN_A)
+    assert volunteers.display_code(first) in text(client.get(url))
+    assert code_opens(world.svc, CAMPAIGN_A, first) and not code_opens(world.svc, CAMPAIGN_B, first)
+    client.post(f"/coordination/campagnes/{CAMPAIGN_A}/kiosque/code")  # changed: the old one stops working
+    second = kiosk_code(world.svc, CAMPAIGN_A)
+    assert second != first and not code_opens(world.svc, CAMPAIGN_A, first)
+    assert "Changer le code kiosque" in text(client.get(url))
+    actions = [e["action"] for e in world.svc.records.all("audit")]
+    assert "code kiosque créé" in actions and "code kiosque changé" in actions
+    assert all(first not in e["detail"] and second not in e["detail"] for e in world.svc.records.all("audit"))
