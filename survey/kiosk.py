@@ -3,11 +3,12 @@
 Opening a form with ``kiosque=1`` locks this browser's session to that campaign: any other
 page of the site sends it back to the form, until a volunteer types a code on
 « Quitter le mode kiosque ». Accepted codes: the campaign's kiosk code (made on the
-team codes page or by ``survey code-kiosque``, kept in the ``kiosk_codes`` collection, so editing the campaign does not lose
-it) or an active volunteer code of that campaign (``volunteers.py``); a coordinator already
-logged in leaves without one. Kiosk pages are sent ``no-store``: the back button cannot
-bring the previous person's page out of the cache. The countdown to the next person and the
-reset of the form are in ``static/kiosk.js`` and ``static/offline.js``.
+team codes page or by ``survey code-kiosque``, kept in the ``kiosk_codes`` collection, so
+editing the campaign does not lose it) or an active volunteer code of that campaign
+(``volunteers.py``); a coordinator already logged in leaves without one. Kiosk pages are
+sent ``no-store``: the back button cannot bring the previous person's page out of the cache.
+The countdown to the next person and the reset of the form are in ``static/kiosk.js`` and
+``static/offline.js``.
 """
 
 from __future__ import annotations
