@@ -65,9 +65,13 @@ def test_from_first_account_to_printed_summary(fresh_server, browser):
     # 3. A code for a volunteer.
     page.get_by_role("link", name="Codes des bénévoles").click()
     page.fill("#pseudonyme", "Léa")
-    page.get_by_role("button", name="Créer un code").click()
+    page.get_by_role("button", name="Créer un code", exact=True).click()
     code = page.locator(".code-text").first.inner_text()
     assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}", code)
+    check_page(page, problems)
+    page.get_by_role("button", name="Créer un code kiosque").click()  # a shared tablet for the event
+    expect(page.get_by_role("button", name=re.compile("Changer le code kiosque"))).to_be_visible()
+    assert re.search(r"Code kiosque : [A-Z2-9]{4}-[A-Z2-9]{4}", page.locator("main").inner_text())
     check_page(page, problems)
 
     # 4. Another tablet: the volunteer types the code and collects one answer.
