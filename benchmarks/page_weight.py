@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from playwright.sync_api import sync_playwright  # noqa: E402
 from report import write_section  # noqa: E402
 
-from tests.browser.conftest import ARGS, CHROMIUM  # noqa: E402
+from tests.browser.conftest import ARGS, CHROMIUM, back_in_wifi, leave_wifi, wait_until_kept  # noqa: E402
 from tests.conftest import LiveServer  # noqa: E402
 
 CAMPAIGN = "besoins-numeriques-habitants"
@@ -106,8 +106,7 @@ def measure(playwright, server, profile, runs: int) -> dict:
         page.goto(url, wait_until="load")
         firsts.append(timing(page)["dcl"] / 1000)
         page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=60000)
-        page.wait_for_function("() => caches.open('pdp-pages-1').then(c => c.keys()).then(k => k.length >= 1)",
-                               timeout=60000)
+        wait_until_kept(page, timeout=60)
         page.wait_for_timeout(500)
         first_requests = recorder.take()
         total, rows = transferred([r for r in first_requests if r.service_worker is None])
@@ -117,10 +116,10 @@ def measure(playwright, server, profile, runs: int) -> dict:
         page.goto(url, wait_until="load")
         page.wait_for_timeout(300)
         second_total, second_rows = transferred(recorder.take())  # the worker's own fetches count
-        context.set_offline(True)  # reopened with no connection: all from the worker's cache
+        leave_wifi(context, server)  # reopened with no connection: all from the worker's cache
         page.goto(url, wait_until="load")
         offline.append(timing(page)["dcl"] / 1000)
-        context.set_offline(False)
+        back_in_wifi(context, server)
         recorder.take()
         weights_second.append(second_total)
         floor = context.new_page()
@@ -171,8 +170,8 @@ def main():
               "Second load (online): the page itself comes from the network (network first, so a volunteer "
               "always gets the current form), fetched by the service worker, and every file from its cache "
               "(0 B on the wire). Its time is not given: Chromium does not apply the page's throttling to the "
-              "worker's own fetches. « Reopened offline » is the page opened again with no connection at all, "
-              "everything from the worker's cache.", ""]
+              "worker's own fetches. « Reopened offline » is the page opened again with no connection at all "
+              "(browser offline and the server stopped), everything from the worker's cache.", ""]
     lines += [f"- `{path}`: {size / 1024:.1f} KB" for path, size, _ in r["second_rows"]]
     outside = sorted({u for _, res in results for u in res["outside"]})
     lines += ["", "Requests outside the origin: " + ("none." if not outside else ", ".join(outside))]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -84,6 +85,25 @@ def context(browser, outside):
     context = outside.watch(browser.new_context(locale="fr-FR"))
     yield context
     context.close()
+
+
+KEPT_MISSING = """async (urls) => {
+    const cache = await caches.open('pdp-pages-1');
+    const missing = [];
+    for (const url of urls) { if (!(await cache.match(new URL(url, location.href).href))) { missing.push(url); } }
+    return missing;
+}"""
+
+
+def wait_until_kept(page, *urls: str, timeout: float = 30) -> None:
+    """Wait until the service worker keeps these pages (by default the page itself) for
+    offline use. Polled from Python: ``wait_for_function`` does not await a promise."""
+    wanted = list(urls) or [page.url]
+    deadline = time.monotonic() + timeout
+    while missing := page.evaluate(KEPT_MISSING, wanted):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"pages not kept by the service worker: {missing}")
+        time.sleep(0.1)
 
 
 def leave_wifi(context, server) -> None:

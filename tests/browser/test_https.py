@@ -15,7 +15,8 @@ from cryptography.hazmat.primitives import serialization
 from playwright.sync_api import expect
 
 from survey import tls
-from tests.browser.conftest import ARGS, CHROMIUM, LAN_NAME, back_in_wifi, leave_wifi, stored
+from tests.browser.conftest import (ARGS, CHROMIUM, LAN_NAME, back_in_wifi, leave_wifi, stored,
+                                    wait_until_kept)
 from tests.conftest import LiveServer
 
 CAMPAIGN = "atelier-citoyennete"
@@ -104,7 +105,7 @@ def test_a_tablet_on_a_lan_name_gets_offline_forms_over_https(playwright, https_
     page.goto(url)
     assert page.evaluate("() => window.isSecureContext") is True
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-    page.wait_for_function("() => caches.open('pdp-pages-1').then(c => c.keys()).then(k => k.length >= 1)")
+    wait_until_kept(page)
     leave_wifi(context, https_server)
     response = page.reload()
     assert response.from_service_worker

@@ -14,7 +14,8 @@ from click.testing import CliRunner
 from playwright.sync_api import expect
 
 from survey.cli import main
-from tests.browser.conftest import ARGS, CHROMIUM, LAN_NAME, back_in_wifi, leave_wifi, stored
+from tests.browser.conftest import (ARGS, CHROMIUM, LAN_NAME, back_in_wifi, leave_wifi, stored,
+                                    wait_until_kept)
 from tests.conftest import LiveServer
 
 CAMPAIGN = "atelier-citoyennete"
@@ -55,8 +56,7 @@ def test_four_answers_survive_offline_and_a_browser_restart(playwright, laptop, 
     page = context.pages[0] if context.pages else context.new_page()
     page.goto(url)
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-    # The form page is kept by the service worker (asked by offline.js).
-    page.wait_for_function("() => caches.open('pdp-pages-1').then(c => c.keys()).then(k => k.length >= 2)")
+    wait_until_kept(page)  # the form page is kept by the service worker (asked by offline.js)
     fill_and_send(page, "Réponse 1, en ligne")
     expect(page.locator("#merci-local [data-sent]")).to_have_text(SENT)
     assert [a["answers"]["faciliter"] for a in stored(laptop, CAMPAIGN)] == ["Réponse 1, en ligne"]
@@ -186,7 +186,7 @@ def test_step_by_step_without_connection_falls_back_to_one_page_keeping_answers(
     page = context.new_page()
     page.goto(f"{laptop.url}/c/{CAMPAIGN}/?mode=pas-a-pas")
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-    page.wait_for_function("() => caches.open('pdp-pages-1').then(c => c.keys()).then(k => k.length >= 2)")
+    wait_until_kept(page, page.url, f"{laptop.url}/c/{CAMPAIGN}/")  # and the one-page form, the way back
     expect(page.locator(".progress")).to_contain_text("Question 1 sur")
     leave_wifi(context, laptop)
     page.fill("#q_faciliter", "Tapé en mode pas à pas")
