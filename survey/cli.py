@@ -101,10 +101,12 @@ def lan_addresses() -> list[str]:
 
 
 def check_port(host: str, port: int) -> None:
-    """Say in French when another program listens there. Bound like waitress binds
-    (SO_REUSEADDR), so that a server just stopped can be started again at once."""
+    """Say in French when another program listens there. On POSIX, bound like the servers
+    bind (SO_REUSEADDR), so that a server just stopped can be started again at once; on
+    Windows that option would let the probe share a port another program listens on."""
     probe = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
-    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if os.name == "posix":
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         probe.bind((host, port))
     except OSError as exc:
