@@ -9,6 +9,7 @@ import uuid
 import pytest
 
 from survey import volunteers
+from survey.kiosk import code_opens, kiosk_code
 from tests.coord_world import CAMPAIGN_A, CAMPAIGN_B, make_world
 
 
@@ -122,7 +123,6 @@ def test_leaving_the_volunteer_space(world):
 
 
 def test_coordinator_sets_up_a_kiosk_tablet_from_the_web(world):
-    from survey.kiosk import code_opens, kiosk_code
     client = world.client("coordination")
     url = f"/coordination/campagnes/{CAMPAIGN_A}/benevoles"
     page = text(client.get(url))

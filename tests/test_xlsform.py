@@ -16,6 +16,7 @@ from survey.config import DEFAULTS
 from survey.questionnaires import from_dict, load_library
 from survey.xlsform import (MAX_UPLOAD, XLSFormError, export_xlsform, import_xlsform, parse_bounds,
                             parse_relevant)
+from tests.factories import login_coordinator
 
 SHIPPED = load_library(DEFAULTS["QUESTIONNAIRES_DIR"])
 
@@ -326,7 +327,6 @@ def test_cli_export_then_import(tmp_path):
 
 
 def test_a_running_server_offers_what_the_cli_imported_without_a_restart(app, client, data_dir, tmp_path):
-    from tests.factories import login_coordinator
     login_coordinator(client, app)
     assert "besoins-bis" not in client.get("/coordination/questionnaires/").get_data(as_text=True)
     out = tmp_path / "besoins.xlsx"
