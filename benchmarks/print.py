@@ -118,7 +118,7 @@ def main() -> None:
         ("A4 poster, first render", cold_poster, None),
         ("A4 poster, warm (median)", median(poster), 100),
         ("A0 ordi-panneau, one page (median)", median(ordi), None),
-        ("A0 ordi-panneau tiled on 25 A4 sheets (median)", median(tiled), 1000),
+        ("A0 ordi-panneau tiled on 25 A4 sheets + its QR code sheet (median)", median(tiled), 1000),
         (f"batch of {batch_pages} A4 posters in one PDF (median)", median(batch_times), 3000),
         ("paper questionnaire, 10 questions (median)", median(paper), None),
     ]

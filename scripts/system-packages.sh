@@ -5,8 +5,9 @@
 #   chromium             real-browser tests (driven by Playwright)
 #   zbar-tools, poppler-utils   decode QR codes from rendered PDF pages
 #   libreoffice-calc-nogui      check that exports open in LibreOffice
+#   iproute2             a laptop on its own LAN address for the end-to-end tests (ip netns)
 set -euo pipefail
-packages=(libharfbuzz-subset0 fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 chromium zbar-tools poppler-utils libreoffice-calc-nogui)
+packages=(libharfbuzz-subset0 fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 chromium zbar-tools poppler-utils libreoffice-calc-nogui iproute2)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

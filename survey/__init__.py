@@ -32,8 +32,8 @@ def _check_data_dir(path: Path) -> None:
 # ``init_app(app)``; the order is the order of the links on the coordinator home.
 FEATURES = (
     "errors", "security", "public", "auth", "coordination", "coordinator_space",
-    "exports.views", "fieldwork.views", "printing.views",
-    "compress", "offline", "kiosk", "https_help", "editor",
+    "exports.views", "fieldwork.views", "consent", "correction_views", "printing.views",
+    "compress", "offline", "kiosk", "https_help", "editor", "short_codes", "settings_views",
 )
 
 
@@ -44,7 +44,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     data_dir = Path(app.config["DATA_DIR"])
     _check_data_dir(data_dir)
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = configuration.secret_key(data_dir)
+        try:
+            app.config["SECRET_KEY"] = configuration.secret_key(data_dir)
+        except OSError as exc:
+            raise DataFolderError(f"Impossible d'écrire la clé secrète dans « {data_dir} » "
+                                  f"({exc.strerror}). Libérez de la place sur le disque puis relancez.") from None
 
     app.extensions["survey"] = Services.open(app.config)
     # A questionnaire the CLI or another worker wrote is offered at the next request.

@@ -6,12 +6,22 @@ from __future__ import annotations
 from .clock import utc_now
 
 
+def distinct_values(values) -> list[str]:
+    """The values of a multiple choice, each once, in the order first given, empty ones dropped.
+
+    A box is ticked or not: a request that repeats a value (2,000 copies once made a count of
+    40,010 %) still ticks it once. Every way in (the form, the tablets' JSON, ``survey
+    import-queue``, the answer record itself) goes through here."""
+    return list(dict.fromkeys(str(v) for v in values if v not in (None, "")))
+
+
 def new_answer(campaign, questionnaire, *, answer_id: str, answers: dict, channel: str, collector: str = "",
                session: str | None = None, poster: str | None = None, started_at: str | None = None,
                submitted_at: str | None = None, **respondent) -> dict:
     """An answer ready for ``Services.save_answer``. ``respondent`` holds what a passer-by
     chose to give on a scribe's card (first_name, age_band, quartier, the two consents)."""
     now = utc_now()
+    answers = {key: distinct_values(value) if isinstance(value, list) else value for key, value in answers.items()}
     return {
         "id": answer_id, "campaign": campaign.id, "questionnaire": questionnaire.id,
         "version": questionnaire.version, "channel": channel, "collector": collector or "",

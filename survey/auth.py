@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+import secrets
 import time
 import uuid
 
@@ -18,15 +19,16 @@ from flask import (Blueprint, abort, current_app, flash, g, redirect, render_tem
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .clock import utc_now
+from .scope import local_target
 from .services import services
+from .throttle import Throttle, app_throttle, wait_words
 
 bp = Blueprint("auth", __name__)
 
 ACCOUNTS = "accounts"
 AUDIT = "audit"
 MIN_PASSWORD = 10
-MAX_FAILURES = 5            # failed logins allowed…
-FAILURE_WINDOW = 15 * 60    # …within this many seconds, then a pause of the same length
+SESSIONS = "coordinator_sessions"  # one record per signed-in device: signing out deletes it
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
 
 
@@ -56,16 +58,57 @@ def has_coordinator(svc) -> bool:
     return bool(svc.records.all(ACCOUNTS))
 
 
+def start_coordinator_session(name: str) -> None:
+    """Sign ``name`` in on this device: a server-side record the cookie points to.
+
+    The cookie alone proves nothing: signing out deletes the record, so a copy of the cookie
+    taken before stops working at once, and the record expires after
+    ``COORDINATOR_SESSION_HOURS`` whatever the cookie says.
+    """
+    hours = current_app.config["COORDINATOR_SESSION_HOURS"]
+    sid = secrets.token_urlsafe(24)
+    services().records.add(SESSIONS, {"id": sid, "account": name, "started_at": utc_now(),
+                                      "expires": time.time() + hours * 3600})
+    session.clear()
+    session["coordinator"] = name
+    session["coordinator_session"] = sid
+    session.permanent = True
+    g.coordinator = g.signed_in = name
+
+
+def end_coordinator_session() -> None:
+    sid = session.get("coordinator_session")
+    if isinstance(sid, str):
+        services().records.delete(SESSIONS, sid)
+    session.clear()
+    g.signed_in = None
+
+
+def end_every_session(name: str) -> int:
+    """« Se déconnecter de tous les appareils »: every device of this account signs in again."""
+    return services().records.delete_where(SESSIONS, "account", name)
+
+
 def current_coordinator() -> str | None:
-    return session.get("coordinator")
+    """The coordinator signed in on this device, checked against the server's records."""
+    if "signed_in" in g:
+        return g.signed_in
+    name, sid = session.get("coordinator"), session.get("coordinator_session")
+    g.signed_in = None
+    if isinstance(name, str) and isinstance(sid, str):
+        records = services().records
+        record = records.get(SESSIONS, sid)
+        if (record and record.get("account") == name and record.get("expires", 0) > time.time()
+                and records.get(ACCOUNTS, name) is not None):
+            g.signed_in = name
+    return g.signed_in
 
 
 def is_coordinator() -> bool:
     """A logged-in coordinator whose account still exists (or tests without login)."""
     if current_app.config.get("LOGIN_DISABLED"):
         return True
-    name = current_coordinator()
-    return bool(name) and services().records.get(ACCOUNTS, name) is not None
+    return current_coordinator() is not None
 
 
 def coordinator_required(view):
@@ -77,8 +120,9 @@ def coordinator_required(view):
             g.coordinator = "test"
             return view(*args, **kwargs)
         name = current_coordinator()
-        if not name or services().records.get(ACCOUNTS, name) is None:
+        if not name:
             session.pop("coordinator", None)
+            session.pop("coordinator_session", None)
             return redirect(url_for("auth.login", suite=request.full_path))
         g.coordinator = name
         return view(*args, **kwargs)
@@ -94,46 +138,12 @@ def audit(action: str, detail: str = "", who: str | None = None) -> None:
     })
 
 
-class LoginThrottle:
-    """Counts recent failed logins per key (name, client address); kept by the app."""
-
-    def __init__(self):
-        self.failures: dict[str, list[float]] = {}
-
-    def _recent(self, key: str, now: float) -> list[float]:
-        recent = [t for t in self.failures.get(key, []) if now - t < FAILURE_WINDOW]
-        self.failures[key] = recent
-        return recent
-
-    def blocked_for(self, keys, now: float | None = None) -> int:
-        """Seconds to wait before another try (0 = may try now)."""
-        now = now or time.time()
-        wait = 0
-        for key in keys:
-            recent = self._recent(key, now)
-            if len(recent) >= MAX_FAILURES:
-                wait = max(wait, int(FAILURE_WINDOW - (now - recent[0])) + 1)
-        return wait
-
-    def fail(self, keys, now: float | None = None) -> None:
-        now = now or time.time()
-        for key in keys:
-            self._recent(key, now).append(now)
-
-    def forget(self, keys) -> None:
-        for key in keys:
-            self.failures.pop(key, None)
+def _throttle() -> Throttle:
+    return app_throttle("login", "LOGIN")
 
 
-def _throttle() -> LoginThrottle:
-    return current_app.extensions.setdefault("survey_login_throttle", LoginThrottle())
-
-
-def _safe_next(target: str | None) -> str:
-    # Only a path of this site: never an absolute URL an attacker chose.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("coordination.home")
+def _wait_message(wait: int) -> str:
+    return f"Trop d'essais sans succès depuis cet appareil. Par sécurité, attendez {wait_words(wait)} avant de réessayer."
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
@@ -147,25 +157,20 @@ def login():
     if request.method == "POST":
         name = normalise_name(request.form.get("nom", ""))
         password = request.form.get("mot_de_passe", "")
-        keys = [f"nom:{name}", f"ip:{request.remote_addr}"]
+        address = request.remote_addr or ""
         throttle = _throttle()
-        wait = throttle.blocked_for(keys)
+        wait = throttle.blocked_for(address, name)
         if wait:
-            minutes = max(1, round(wait / 60))
-            error = (f"Trop d'essais sans succès. Par sécurité, attendez {minutes} minute"
-                     f"{'s' if minutes > 1 else ''} avant de réessayer.")
+            error = _wait_message(wait)
             status = 429
         else:
             account = svc.records.get(ACCOUNTS, name) if name else None
             if account and check_password_hash(account["password_hash"], password):
-                throttle.forget(keys)
-                session.clear()
-                session["coordinator"] = name
-                session.permanent = True
-                g.coordinator = name
+                throttle.forget(address, name)
+                start_coordinator_session(name)
                 audit("connexion", f"connexion de {name}")
-                return redirect(_safe_next(request.args.get("suite")), code=303)
-            throttle.fail(keys)
+                return redirect(local_target(request.args.get("suite"), url_for("coordination.home")), code=303)
+            throttle.fail(address, name)
             error = "Nom ou mot de passe incorrect."
             status = 401
     return render_template("auth/login.html", error=error, name=name), status
@@ -174,10 +179,15 @@ def login():
 @bp.route("/deconnexion", methods=["POST"])
 def logout():
     name = current_coordinator()
-    if name:
+    everywhere = request.form.get("partout") == "1"
+    if name and everywhere:
+        count = end_every_session(name)
+        audit("déconnexion", f"{name} déconnecté·e de tous les appareils ({count})", who=name)
+    elif name:
         audit("déconnexion", f"déconnexion de {name}", who=name)
-    session.clear()
-    flash("Vous êtes déconnecté·e.")
+    end_coordinator_session()
+    flash("Vous êtes déconnecté·e de tous vos appareils." if name and everywhere
+          else "Vous êtes déconnecté·e.")
     return redirect(url_for("index"), code=303)
 
 
@@ -200,9 +210,7 @@ def first_run():
             except AccountError as exc:
                 error = str(exc)
             else:
-                session.clear()
-                session["coordinator"] = normalise_name(name)
-                g.coordinator = normalise_name(name)
+                start_coordinator_session(normalise_name(name))
                 audit("compte créé", f"premier compte coordinateur : {normalise_name(name)}")
                 return redirect(url_for("coordination.home"), code=303)
     return render_template("auth/first_run.html", error=error, name=name), (422 if error else 200)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -18,9 +18,12 @@ from .auth import audit, coordinator_required
 from .campaigns import CHANNELS, Campaign, validate
 from .coordination import bp
 from .forms import ValuesField
+from .french_time import long_date, typed_day
+from .printing.links import short_url
 from .reading import fold
 from .scope import campaign_or_404, campaign_url
 from .services import services
+from .settings_views import public_address
 
 RESERVED_IDS = {"nouvelle"}
 LIMITS = {"title": 120, "quartier": 120, "structure": 120, "description": 3000, "help_text": 3000}
@@ -34,8 +37,8 @@ class CampaignForm(FlaskForm):
     questionnaire = SelectField("Questionnaire", validate_choice=False)
     quartier = StringField("Quartier")
     structure = StringField("Structure qui mène la campagne")
-    starts_on = StringField("Date de début (facultative)", render_kw={"type": "date"})
-    ends_on = StringField("Date de fin (facultative)", render_kw={"type": "date"})
+    starts_on = StringField("Date de début (facultative)", render_kw={"type": "date"}, filters=[typed_day])
+    ends_on = StringField("Date de fin (facultative)", render_kw={"type": "date"}, filters=[typed_day])
     channels = ValuesField("Canaux de collecte")
     description = TextAreaField("Description")
     help_text = TextAreaField("Où trouver de l'aide (page de remerciement)")
@@ -78,7 +81,8 @@ def campaign_from_form(form: CampaignForm, base: Campaign | None) -> tuple[Campa
             problems.append(f"{LIMIT_NAMES[name]} fait au plus {limit} caractères.")
     retention_text = (form.retention_months.data or "").strip()
     try:
-        retention = int(retention_text)
+        # Left empty: the campaign keeps its period (a new one gets the usual 12 months).
+        retention = int(retention_text) if retention_text else (base or Campaign("", "", "")).retention_months
     except ValueError:
         retention = 0
         problems.append("Écrivez la durée de conservation en mois, en chiffres (par exemple 12).")
@@ -99,9 +103,9 @@ def status_of(campaign: Campaign, today: date | None = None) -> str:
     if campaign.closed:
         return "fermée"
     if campaign.starts_on and today_text < campaign.starts_on:
-        return f"pas encore ouverte (début le {campaign.starts_on})"
+        return f"pas encore ouverte (début le {long_date(campaign.starts_on)})"
     if campaign.ends_on and today_text > campaign.ends_on:
-        return f"terminée (fin le {campaign.ends_on})"
+        return f"terminée (fin le {long_date(campaign.ends_on)})"
     return "ouverte"
 
 
@@ -156,9 +160,8 @@ def edit_campaign(campaign_id: str):
 
 def _set_closed(campaign_id: str, closed: bool):
     svc = services()
-    campaign = campaign_or_404(campaign_id)
-    campaign.closed = closed
-    svc.campaigns.save(campaign)
+    campaign_or_404(campaign_id)  # 404 in French for an unknown campaign
+    campaign = svc.campaigns.change(campaign_id, lambda c: setattr(c, "closed", closed)) or campaign_or_404(campaign_id)
     audit("campagne fermée" if closed else "campagne rouverte", f"campagne {campaign.id}")
     if closed:
         flash("La campagne est fermée : le formulaire ne reçoit plus de réponses.")
@@ -170,10 +173,17 @@ def _set_closed(campaign_id: str, closed: bool):
     return redirect(campaign_url(campaign), code=303)
 
 
-@bp.route("/campagnes/<campaign_id>/fermer", methods=["POST"])
+@bp.route("/campagnes/<campaign_id>/fermer", methods=["GET", "POST"])
 @coordinator_required
 def close_campaign(campaign_id: str):
-    return _set_closed(campaign_id, True)
+    """Closing stops every form at once: asked first, on its own page (works without JavaScript)."""
+    campaign = campaign_or_404(campaign_id)
+    if request.method == "POST" and request.form.get("confirmer") == "oui":
+        return _set_closed(campaign_id, True)
+    if request.method == "POST":
+        flash("La campagne n'est pas fermée : cochez la case de confirmation.")
+    return render_template("coordination/campaign_close.html", campaign=campaign,
+                           count=services().answers.count(campaign.id))
 
 
 @bp.route("/campagnes/<campaign_id>/rouvrir", methods=["POST"])
@@ -191,4 +201,4 @@ def campaign(campaign_id: str):
     return render_template("coordination/campaign.html", campaign=current,
                            questionnaire=svc.questionnaire_for(current), count=svc.answers.count(current.id),
                            status=status_of(current), channels=CHANNELS, who=g.coordinator,
-                           form_url=url_for("public.answer_form", campaign_id=current.id, _external=True))
+                           form_url=short_url(public_address().url, current))  # what phones open

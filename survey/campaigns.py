@@ -6,6 +6,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+from . import short_codes
 from .storage import RecordStore
 
 # Every answer records how it was collected.
@@ -35,6 +36,7 @@ class Campaign:
     description: str = ""        # who commissions it, what for, who gets the results
     help_text: str = ""          # « où trouver de l'aide », on the thank-you page
     retention_months: int = 12
+    short_code: str = ""         # what people type: /<short_code> (survey.short_codes)
 
     @classmethod
     def from_record(cls, record: dict) -> "Campaign":
@@ -79,7 +81,7 @@ def validate(campaign: Campaign, questionnaire_ids) -> list[str]:
             try:
                 date.fromisoformat(value)
             except ValueError:
-                problems.append(f"La date de {label} doit être au format AAAA-MM-JJ.")
+                problems.append(f"La date de {label} « {value} » n'est pas une date : écrivez-la comme 31/12/2026.")
     if campaign.starts_on and campaign.ends_on and campaign.starts_on > campaign.ends_on:
         problems.append("La date de fin doit venir après la date de début.")
     if not isinstance(campaign.retention_months, int) or not 1 <= campaign.retention_months <= 120:
@@ -100,4 +102,20 @@ class CampaignRepository:
         return Campaign.from_record(record) if record else None
 
     def save(self, campaign: Campaign) -> None:
+        """Store the campaign; it keeps its short code (a form never carries it), or gets one."""
+        if not campaign.short_code:
+            campaign.short_code = short_codes.code_for(self.records, campaign.id,
+                                                       self.records.get(COLLECTION, campaign.id))
         self.records.put(COLLECTION, campaign.to_record())
+
+    def change(self, campaign_id: str, fn) -> Campaign | None:
+        """Change a stored campaign in one atomic operation (``fn`` changes the Campaign given):
+        for a toggle such as closing, which must not start from a campaign read earlier."""
+
+        def apply(record: dict) -> dict:
+            campaign = Campaign.from_record(record)
+            fn(campaign)
+            return {**record, **campaign.to_record()}
+
+        record = self.records.change(COLLECTION, campaign_id, apply)
+        return Campaign.from_record(record) if record else None

@@ -6,10 +6,12 @@ import errno
 import os
 import socket
 import sys
+from urllib.parse import urlsplit
 
 import click
 
 from . import DataFolderError, create_app
+from .config import DEFAULTS
 from .demo import load_demo
 from .questionnaires import load_library
 
@@ -33,7 +35,6 @@ def main():
 @click.option("--questionnaires", "folder", type=click.Path(exists=True, file_okay=False), default=None,
               help="Dossier des questionnaires (par défaut : questionnaires/).")
 def check(folder):
-    from .config import DEFAULTS
     folder = folder or DEFAULTS["QUESTIONNAIRES_DIR"]
     library = load_library(folder)
     for q in library:
@@ -88,19 +89,6 @@ def coordinator_add(name, data_dir, password):
     click.echo(f"Compte « {record['name']} » créé.")
 
 
-def lan_addresses() -> list[str]:
-    """This machine's IPv4 addresses other than loopback (no network traffic)."""
-    found = []
-    try:
-        for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
-            address = info[4][0]
-            if not address.startswith("127.") and address not in found:
-                found.append(address)
-    except OSError:
-        pass
-    return found
-
-
 def check_port(host: str, port: int) -> None:
     """Say in French when another program listens there. On POSIX, bound like the servers
     bind (SO_REUSEADDR), so that a server just stopped can be started again at once; on
@@ -120,16 +108,68 @@ def check_port(host: str, port: int) -> None:
         probe.close()
 
 
-def print_qr(url: str) -> None:
+def print_qr(text: str) -> None:
     import qrcode
     code = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
-    code.add_data(url)
+    code.add_data(text)
     code.print_ascii(out=sys.stdout, invert=True)
+
+
+def announce(app, host: str, port: int, scheme: str) -> tuple[str, list[str]]:
+    """Say where phones open the app, save that address for the posters (unless the coordinator
+    chose one), and show the QR codes: the team's Wi-Fi first when there is one. Returns the
+    address and the host names the HTTPS certificate must cover."""
+    from . import network, site_settings
+    records = app.extensions["survey"].records
+    everywhere = host in ("0.0.0.0", "::")
+    view = network.read_machine() if everywhere else None
+    lan = network.lan_addresses(view) if everywhere else ([] if network.is_loopback(host) else [host])
+    if lan:
+        site_settings.record_server(records, scheme, port, host)
+    public, remark = site_settings.serve_address(records, scheme, port, lan)
+    configured = app.config.get("PUBLIC_BASE_URL")
+    if configured:
+        try:
+            public = site_settings.clean_address(configured)
+        except site_settings.AddressError as exc:
+            raise click.ClickException(f"SURVEY_PUBLIC_URL : {exc}") from None
+    local = f"{scheme}://127.0.0.1:{port}/"
+    click.echo(f"Données : {app.config['DATA_DIR']}")
+    if public:
+        where = ""
+        if view is not None and lan and public.endswith(f"//{lan[0]}:{port}"):
+            name = network.interface_of(view, lan[0])
+            on_route = name in view.default_interfaces
+            where = f" (réseau {name}{', celui de la route par défaut' if on_route else ''})" if name else ""
+        click.echo(f"Adresse à imprimer sur les affiches : {public}{where}")
+        click.echo("  (à changer dans Coordination, « Adresse à imprimer sur les affiches »)")
+    if remark:
+        click.echo(remark, err=True)
+    others = [site_settings.address_on(ip, scheme, port) for ip in lan]
+    others = [url + "/" for url in others if not public or url != public]
+    if others:
+        click.echo("Autres adresses de cet ordinateur : " + "  ".join(others))
+    if not lan and everywhere:
+        click.echo("Attention : aucun réseau trouvé (ni Wi-Fi ni câble). Les téléphones ne pourront pas joindre "
+                   "cet ordinateur ; branchez-le au réseau ou ouvrez son point d'accès Wi-Fi, puis relancez.", err=True)
+    opened = (public + "/") if public else local
+    click.echo("Ouvrez sur une tablette ou un téléphone du même réseau :")
+    click.echo(f"  {opened}")
+    if everywhere:
+        click.echo(f"  (sur cet ordinateur : {local})")
+    wifi = site_settings.team_wifi(records)
+    if wifi:
+        password = f", mot de passe : {wifi.password}" if wifi.password else ", sans mot de passe"
+        click.echo(f"1. Rejoindre le Wi-Fi « {wifi.name} »{password}")
+        print_qr(wifi.payload)
+        click.echo(f"2. Ouvrir le questionnaire : {opened}")
+    print_qr(opened)
+    return opened, list(dict.fromkeys((lan or [host]) + [urlsplit(opened).hostname or ""]))
 
 
 @main.command(help="Démarre le serveur sur le réseau local.")
 @click.option("--host", default="0.0.0.0", show_default=True, help="Adresse d'écoute.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port.")
+@click.option("--port", default=DEFAULTS["PORT"], show_default=True, type=click.IntRange(1, 65535), help="Port.")
 @data_option
 @click.option("--demo", "with_demo", is_flag=True, help="Crée d'abord les campagnes de démonstration.")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
@@ -145,19 +185,11 @@ def serve(host, port, data_dir, with_demo, threads, use_https):
     for problem in svc.library.problems:
         click.echo(f"Questionnaire ignoré : {problem}", err=True)
     check_port(host, port)
-    hosts = lan_addresses() if host in ("0.0.0.0", "::") else [host]
     scheme = "https" if use_https else "http"
-    urls = [f"{scheme}://{h}:{port}/" for h in hosts] or [f"{scheme}://127.0.0.1:{port}/"]
-    click.echo(f"Données : {app.config['DATA_DIR']}")
-    click.echo("Ouvrez sur une tablette ou un téléphone du même réseau :")
-    for url in urls:
-        click.echo(f"  {url}")
-    if host in ("0.0.0.0", "::"):
-        click.echo(f"  (sur cet ordinateur : {scheme}://127.0.0.1:{port}/)")
-    print_qr(urls[0])
+    opened, hosts = announce(app, host, port, scheme)
     from .auth import has_coordinator
     if not has_coordinator(svc):
-        click.echo(f"Première utilisation : créez le compte de coordination sur {urls[0]}premier-demarrage")
+        click.echo(f"Première utilisation : créez le compte de coordination sur {opened}premier-demarrage")
     if use_https:
         from . import tls
         files, remade = tls.ensure(app.config["DATA_DIR"], hosts)
@@ -165,7 +197,7 @@ def serve(host, port, data_dir, with_demo, threads, use_https):
         if remade:
             click.echo("Certificat du serveur (re)fait pour ces adresses. Les tablettes qui font déjà confiance "
                        "à l'autorité locale n'ont rien à refaire.")
-        click.echo(f"Faire confiance au certificat sur une tablette : {urls[0]}aide/certificat")
+        click.echo(f"Faire confiance au certificat sur une tablette : {opened}aide/certificat")
         click.echo("Arrêt : Ctrl+C.")
         sys.stdout.flush()
         tls.serve_https(app, host, port, threads, files)

@@ -13,6 +13,12 @@ DEFAULTS = {
     "QUESTIONNAIRES_DIR": str(PROJECT_ROOT / "questionnaires"),
     # Public base URL printed in QR codes; None = the address the request came in on.
     "PUBLIC_BASE_URL": None,
+    # Port of « survey serve » when none is given; « survey print » assumes it only when the
+    # server never ran with this data folder (it records the port it really runs on).
+    "PORT": 8000,
+    # A print of more sheets than this is counted first and made only once confirmed
+    # (page « Imprimer »: a second button; « survey print »: --oui).
+    "PRINT_CONFIRM_SHEETS": 50,
     "MAX_TEXT_LENGTH": 5000,           # characters in one free-text answer
     "MAX_CONTENT_LENGTH": 512 * 1024,  # bytes in one request (answers are small)
     # The web server's own ceiling: routes that take files (board photos, XLSForm
@@ -30,6 +36,19 @@ DEFAULTS = {
     "HTTPS": False,
     "PUBLIC_RATE_LIMIT": "30 per minute",         # answer-form sends per client address
     "VOLUNTEER_CODE_RATE_LIMIT": "10 per minute",  # volunteer code tries per client address
+    # A coordinator's sign-in lasts this long on a device, whatever its cookie says.
+    "COORDINATOR_SESSION_HOURS": 12,
+    # Wrong passwords: free tries per (address, name), then a delay that doubles up to the
+    # maximum (seconds); an address failing this many times within the window waits too.
+    "LOGIN_FREE_TRIES": 5,
+    "LOGIN_MAX_DELAY": 15 * 60,
+    "LOGIN_ADDRESS_TRIES": 30,
+    "LOGIN_WINDOW": 60 * 60,
+    # Wrong codes typed to leave kiosk mode, counted the same way, on the server.
+    "KIOSK_FREE_TRIES": 5,
+    "KIOSK_MAX_DELAY": 15 * 60,
+    "KIOSK_ADDRESS_TRIES": 30,
+    "KIOSK_WINDOW": 60 * 60,
 }
 
 # Environment variables that may set a value (the name, then the key).
@@ -52,18 +71,36 @@ def build(test_config: dict | None = None) -> dict:
     return config
 
 
+MIN_SECRET_KEY_LENGTH = 32  # characters; a shorter (or empty) file is a failed first write
+
+
 def secret_key(data_dir: Path) -> str:
-    """A random key made on first run and kept in the data folder (mode 600)."""
+    """A random key made on first run and kept in the data folder (mode 600).
+
+    The key is written whole to a temporary file, fsynced, then linked into place, so a
+    full disk or a crash never leaves an empty ``secret_key`` behind (an empty key made every
+    page with a session fail until someone deleted the file). A file that is nevertheless
+    empty or too short is treated as absent and replaced.
+    """
+    from .storage.atomic import atomic_write_bytes  # storage needs no configuration
+    from .storage.locks import file_lock
+
     path = Path(data_dir) / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    key = secrets.token_hex(32)
+    key = _read_key(path)
+    if key:
+        return key
+    with file_lock(Path(data_dir) / ".secret_key.lock"):
+        key = _read_key(path)  # another process may have made it meanwhile
+        if key:
+            return key
+        key = secrets.token_hex(32)
+        atomic_write_bytes(path, key.encode("ascii"))  # mkstemp: mode 600
+        return key
+
+
+def _read_key(path: Path) -> str | None:
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process made it first
-        return path.read_text().strip()
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key)
-        handle.flush()
-        os.fsync(handle.fileno())
-    return key
+        key = path.read_text(encoding="ascii", errors="replace").strip()
+    except FileNotFoundError:
+        return None
+    return key if len(key) >= MIN_SECRET_KEY_LENGTH else None

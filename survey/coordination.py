@@ -29,3 +29,4 @@ def init_app(app) -> None:
 # The rest of the coordinator space lives in its own modules, as routes of this
 # blueprint: imported here so that they exist before the blueprint is registered.
 from . import campaign_admin, privacy_views, reading_views, results_views, volunteer_views  # noqa: E402,F401
+from . import settings_views  # noqa: E402,F401

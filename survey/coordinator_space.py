@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 
 from flask import request
 
-from . import privacy_views, ratelimit, volunteer_views
+from . import french_time, privacy_views, ratelimit, volunteer_views
 from .charts import count_text
-from .results import parse_time, percent_text
+from .results import percent_text
 
 LINKS = [
     ("coordination.campaign", "Gérer la campagne"),
@@ -37,20 +37,8 @@ def init_app(app) -> None:
 
     zone = ZoneInfo(app.config.get("TIMEZONE", "Europe/Paris"))
 
-    @app.template_filter("heure")
-    def local_time(value) -> str:
-        """A stored UTC time as « 21/11/2026 à 11 h 03 » in the app's time zone."""
-        moment = parse_time(value)
-        if moment is None:
-            return "date inconnue"
-        local = moment.astimezone(zone)
-        return f"{local:%d/%m/%Y} à {local:%H} h {local:%M}"
-
-    @app.template_filter("jour")
-    def local_date(value) -> str:
-        moment = parse_time(value)
-        return f"{moment.astimezone(zone):%d/%m/%Y}" if moment else ""
-
+    # « 31 décembre 2026 » (jour), « 31 décembre 2026 à 9 h 30 » (heure), « 9 h 30 » (horaire).
+    french_time.register_filters(app, zone)
     app.add_template_filter(percent_text, "pourcent")
     app.add_template_filter(count_text, "nombre")
 

@@ -130,7 +130,9 @@ def _door_to_door(services, campaign, rng) -> None:
             if not q.is_shown(answers) or rng.random() < 0.15:
                 continue
             if q.type == "multiple_choice":
-                answers[q.id] = sorted({rng.choice(q.choices).value for _ in range(rng.randint(1, 3))})
+                values = sorted({rng.choice(q.choices).value for _ in range(rng.randint(1, 3))})
+                alone = [v for v in values if v in q.exclusive_values]  # « Aucun de ces appareils » goes alone
+                answers[q.id] = alone[:1] or values
             elif q.type in ("single_choice", "yes_no"):
                 answers[q.id] = rng.choice(q.options).value
             elif q.type == "scale":

@@ -14,8 +14,10 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
+from dataclasses import replace
 
 from .clock import utc_now
+from .editor_messages import plain
 from .questionnaires import (CHOICE_TYPES, DEFAULT_SCALE_LABELS, OTHER_LABEL, OTHER_VALUE, TYPES,
                              YES_NO_CHOICES, Problem, Questionnaire, QuestionnaireError, from_dict)
 
@@ -62,9 +64,30 @@ def get(svc, draft_id: str) -> dict | None:
     return svc.records.get(COLLECTION, draft_id)
 
 
+class DraftChanged(Exception):
+    """The draft was saved by someone else (another tab) after this request read it."""
+
+    def __init__(self, draft_id: str, gone: bool = False):
+        super().__init__(draft_id)
+        self.draft_id, self.gone = draft_id, gone
+
+
 def put(svc, draft: dict) -> None:
-    draft["updated_at"] = utc_now()
-    svc.records.put(COLLECTION, draft)
+    """Write back a draft this request read and changed, unless it was written meanwhile.
+
+    Each write counts a ``revision``; the check and the write are one atomic change, so a
+    second tab never silently overwrites the first one's edit (DraftChanged instead)."""
+    seen = draft.get("revision", 0)
+
+    def write_if_unchanged(stored: dict) -> dict:
+        if stored.get("revision", 0) != seen:
+            raise DraftChanged(draft["id"])
+        return dict(draft, revision=seen + 1, updated_at=utc_now())
+
+    saved = svc.records.change(COLLECTION, draft["id"], write_if_unchanged)
+    if saved is None:
+        raise DraftChanged(draft["id"], gone=True)
+    draft.update(saved)
 
 
 def delete(svc, draft_id: str) -> bool:
@@ -102,11 +125,13 @@ def check(data: dict) -> tuple[Questionnaire | None, list[str], dict[int, list[s
 
 
 def placed(problems: list[Problem], data: dict) -> tuple[list[str], dict[int, list[str]]]:
-    """Attach each problem to the question it names (by id, or « n° 3 »), else to the whole form."""
+    """Attach each problem to the question it names (by id, or « n° 3 »), else to the whole form;
+    said with the editor's words (« choix », « code »), never the file's keys."""
     general: list[str] = []
     per_question: dict[int, list[str]] = {}
     questions = data.get("questions") or []
     for problem in problems:
+        problem = replace(problem, message=plain(problem.message))
         indexes = []
         if problem.question.startswith("n° ") and problem.question[3:].isdigit():
             indexes = [int(problem.question[3:]) - 1]
@@ -204,8 +229,17 @@ def question_from_form(form, old: dict) -> dict:
                 if not value:
                     value = unique(slug(choice_label), {c["value"] for c in choices}, f"choix_{len(choices) + 1}")
                 choices.append({"value": value, "label": choice_label})
+            # The editor has no box for « exclusive » yet: a choice keeps it while its code stays.
+            exclusive = {c.get("value") for c in old.get("choices") or []
+                         if isinstance(c, dict) and c.get("exclusive")}
+            for choice in choices:
+                if choice["value"] in exclusive and qtype == "multiple_choice":
+                    choice["exclusive"] = True
         else:   # the type just became a choice: keep what there was
             choices = list(old.get("choices") or [])
+            if qtype != "multiple_choice":
+                choices = [{k: v for k, v in c.items() if k != "exclusive"} if isinstance(c, dict) else c
+                           for c in choices]
         question["choices"] = choices
         if form.get("other"):
             question["other"] = True

@@ -21,6 +21,7 @@ from . import drafts
 from . import questionnaire_files as files
 from . import versioning
 from .auth import audit, coordinator_required
+from .editor_messages import NO_QUESTION, plain_problem
 from .forms import build_form_class, field_name, other_name
 from .questionnaires import CHOICE_TYPES, DEFAULT_SCALE_LABELS, TYPES, QuestionnaireError, parse_text
 from .services import services
@@ -47,6 +48,18 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     # The upload checks its own token once the bigger size limit is set (see import_file).
     app.extensions["csrf"].exempt(import_file)
+
+
+@bp.errorhandler(drafts.DraftChanged)
+def draft_changed(error):
+    """Two tabs on one draft: the later edit is refused, said plainly, never lost in silence."""
+    if error.gone:
+        flash("Ce brouillon n'existe plus (il a été enregistré ou abandonné entre-temps) : "
+              "votre dernière modification n'a pas été gardée.")
+        return redirect(url_for("editor.index"), code=303)
+    flash("Ce brouillon a été modifié entre-temps (dans un autre onglet ?) : votre dernière "
+          "modification n'a pas été enregistrée. Voici le brouillon à jour : refaites-la si besoin.")
+    return redirect(url_for("editor.draft", draft_id=error.draft_id), code=303)
 
 
 def _draft_or_404(draft_id: str) -> dict:
@@ -92,7 +105,8 @@ def index():
         rows.append({"q": q, "origin": files.origin(svc, q), "campaigns": users,
                      "answers": sum(svc.answers.count(c.id) for c in users)})
     return render_template("editor/index.html", rows=rows, drafts=drafts.all_drafts(svc),
-                           problems=svc.library.problems, max_upload=MAX_UPLOAD // (1024 * 1024))
+                           problems=[plain_problem(p, with_file=True) for p in svc.library.problems],
+                           max_upload=MAX_UPLOAD // (1024 * 1024))
 
 
 @bp.route("/nouveau", methods=["POST"])
@@ -144,18 +158,18 @@ def import_file():
             questionnaire = parse_text(text, name)
         except QuestionnaireError as exc:
             return _import_error("Ce questionnaire a des problèmes : corrigez le fichier puis réessayez.", 422,
-                                 [str(p) for p in exc.problems])
+                                 [plain_problem(p, with_file=True) for p in exc.problems])
         data = questionnaire.to_dict()
         origin = f"fichier {name}"
     elif lowered.endswith((".xlsx", ".xlsm")) or content.startswith(b"PK"):
         try:
             result = import_xlsform(content, name)
         except XLSFormError as exc:
-            return _import_error(str(exc), 422)
+            return _import_error(str(exc), 422, notes=exc.notes)
         questionnaire, problems = result.validate(name)
         if questionnaire is None:
-            return _import_error("Le formulaire converti a encore des problèmes :", 422, [str(p) for p in problems],
-                                 result.notes)
+            return _import_error("Le formulaire converti a encore des problèmes :", 422,
+                                 [plain_problem(p, with_file=True) for p in problems], result.notes)
         data, notes = questionnaire.to_dict(), result.notes
         origin = f"XLSForm {name}"
     else:
@@ -272,15 +286,18 @@ def _render_draft(draft: dict, status: int = 200, save_problems=None):
     svc = services()
     data = draft["data"]
     questionnaire, general, per_question = drafts.check(data)
+    if save_problems is None:
+        general, per_question = _not_yet_touched(draft, general, per_question)
     if questionnaire is not None and draft.get("base_id") and not save_problems:
         # Said before saving: an answered question that would change meaning.
         save_problems = versioning.meaning_problems(
             versioning.answered_definitions(svc, draft["base_id"]), questionnaire, "brouillon") or None
     if save_problems:
         extra_general, extra = drafts.placed(save_problems, data)
-        general = general + extra_general
+        general = general + [m for m in extra_general if m not in general]
         for index, messages in extra.items():
-            per_question.setdefault(index, []).extend(messages)
+            known = per_question.setdefault(index, [])
+            known.extend(m for m in messages if m not in known)
     if not draft.get("base_id") and data.get("id") in svc.library.questionnaires:
         general = general + [f"un questionnaire « {data['id']} » existe déjà : changez l'identifiant, "
                              f"par exemple « {files.free_id(svc, str(data['id']))} »."]
@@ -292,6 +309,19 @@ def _render_draft(draft: dict, status: int = 200, save_problems=None):
         base=svc.library.get(draft["base_id"]) if draft.get("base_id") else None,
         answers=versioning.answer_total(svc, draft["base_id"]) if draft.get("base_id") else 0,
     ), status
+
+
+def _not_yet_touched(draft: dict, general: list[str], per_question: dict) -> tuple[list[str], dict]:
+    """No reproach before the coordinator has done anything: a new draft without questions, or a
+    question just added and not yet filled in, shows its problems only once saving is tried."""
+    questions = draft["data"].get("questions") or []
+    if not questions:
+        general = [m for m in general if m != NO_QUESTION]
+    fresh = draft.get("fresh")
+    if fresh:
+        per_question = {i: m for i, m in per_question.items()
+                        if not (i < len(questions) and isinstance(questions[i], dict) and questions[i].get("id") == fresh)}
+    return general, per_question
 
 
 def _labels(questions: list[dict]) -> dict:
@@ -317,7 +347,8 @@ def _conditions(questions: list[dict]) -> dict:
 @bp.route("/brouillons/<draft_id>/")
 @coordinator_required
 def draft(draft_id: str):
-    return _render_draft(_draft_or_404(draft_id))
+    # ``?verifier=1`` (after a refused preview): every problem, even of a question not filled in yet.
+    return _render_draft(_draft_or_404(draft_id), save_problems=[] if request.args.get("verifier") else None)
 
 
 @bp.route("/brouillons/<draft_id>/presentation", methods=["POST"])
@@ -329,8 +360,8 @@ def presentation(draft_id: str):
     data["title"] = request.form.get("title", "").strip()[:200]
     for key in ("intro", "purpose", "consent"):
         data[key] = request.form.get(key, "").strip()[:5000]
-    if not draft.get("base_id") and "id" in request.form:
-        data["id"] = request.form.get("id", "").strip().lower()
+    if not draft.get("base_id") and request.form.get("id", "").strip():
+        data["id"] = request.form["id"].strip().lower()   # left empty: it keeps the one made from the title
     drafts.put(svc, draft)
     flash("Présentation enregistrée dans le brouillon.")
     return redirect(url_for("editor.draft", draft_id=draft_id) + "#presentation", code=303)
@@ -344,6 +375,7 @@ def add_question(draft_id: str):
     questions = draft["data"].setdefault("questions", [])
     taken = {q.get("id") for q in questions if isinstance(q, dict)}
     questions.append(drafts.new_question(request.form.get("type", ""), request.form.get("label", "")[:1000], taken))
+    draft["fresh"] = questions[-1]["id"]    # its problems wait until it is filled in
     drafts.put(svc, draft)
     return redirect(url_for("editor.question", draft_id=draft_id, number=len(questions)), code=303)
 
@@ -369,6 +401,8 @@ def question(draft_id: str, number: int):
             drafts.move_choice(updated, action)
         drafts.rename_references(questions, old.get("id", ""), updated["id"])
         questions[number - 1] = updated
+        if draft.get("fresh") == old.get("id"):
+            draft["fresh"] = None
         drafts.put(svc, draft)
         if action == "enregistrer":
             return redirect(url_for("editor.draft", draft_id=draft_id) + f"#question-{number}", code=303)
@@ -382,6 +416,7 @@ def _render_question(draft: dict, number: int):
     questions = data["questions"]
     q = questions[number - 1]
     _, general, per_question = drafts.check(data)
+    general, per_question = _not_yet_touched(draft, general, per_question)
     preview = _question_preview(q, number)
     return render_template(
         "editor/question.html", draft=draft, data=data, q=q, number=number, total=len(questions),
@@ -454,7 +489,7 @@ def preview(draft_id: str):
     back = url_for("editor.draft", draft_id=draft_id)
     if questionnaire is None:
         flash("L'aperçu sera possible quand les problèmes signalés seront corrigés.")
-        return redirect(back + "#problemes", code=303)
+        return redirect(url_for("editor.draft", draft_id=draft_id, verifier=1) + "#problemes", code=303)
     return _preview(questionnaire, back=back, action=url_for("editor.preview", draft_id=draft_id))
 
 

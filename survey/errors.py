@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 from flask import render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -16,7 +18,17 @@ MESSAGES = {
     413: ("Envoi trop gros", "Ce que vous avez envoyé est trop gros. Raccourcissez vos réponses puis réessayez."),
     429: ("Trop d'envois", "Trop d'envois en peu de temps. Attendez une minute puis réessayez."),
     500: ("Erreur de l'application", "Un problème est survenu de notre côté. Réessayez dans un instant."),
+    503: ("Disque plein", "L'ordinateur qui fait tourner l'application n'a plus de place pour enregistrer. "
+                          "Rien n'a été enregistré pour cette action. Prévenez la personne qui coordonne : "
+                          "il faut libérer de la place sur le disque, puis réessayer."),
 }
+
+# Errors that mean « no room left »: a full disk, or a quota reached.
+DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
+
+
+def is_disk_full(error: BaseException) -> bool:
+    return isinstance(error, OSError) and error.errno in DISK_FULL
 
 
 def render_error(code: int, description: str | None = None):
@@ -37,6 +49,9 @@ def init_app(app) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(error):
+        if is_disk_full(error):
+            app.logger.error("disk full: %s", error)
+            return render_error(503)
         app.logger.exception("unexpected error")
         return render_error(500)
 

@@ -15,11 +15,13 @@ from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
+from .answer_record import distinct_values
 from .questionnaires import OTHER_VALUE, Question, Questionnaire
 
 REQUIRED_MESSAGE = "Cette question demande une réponse."
 CHOICE_MESSAGE = "Choisissez une des réponses proposées."
 OTHER_MESSAGE = "Précisez votre réponse « Autre »."
+EMPTY_MESSAGE = "Répondez à au moins une question avant d'envoyer."
 _INTEGER = re.compile(r"^-?\d{1,9}$")
 
 
@@ -39,10 +41,10 @@ class ValuesField(Field):
         self.data = []
 
     def process_formdata(self, valuelist):
-        self.data = [v for v in valuelist if v]
+        self.data = distinct_values(valuelist)
 
     def process_data(self, value):
-        self.data = list(value or [])
+        self.data = distinct_values(value or [])
 
 
 def _max_length(limit: int):
@@ -60,6 +62,19 @@ def _one_of(question: Question):
         values = field.data if isinstance(field.data, list) else [field.data]
         if any(v and v not in allowed for v in values):
             raise ValidationError(CHOICE_MESSAGE)
+    return check
+
+
+def _exclusive(question: Question):
+    """« Aucun de ces appareils » goes alone: ticked with another answer, the answer says two things."""
+    alone = question.exclusive_values
+
+    def check(form, field):
+        chosen = field.data or []
+        for value in chosen:
+            if value in alone and len(chosen) > 1:
+                raise ValidationError(f"« {question.label_of(value)} » ne va pas avec une autre réponse : "
+                                      "décochez l'un ou l'autre.")
     return check
 
 
@@ -84,6 +99,7 @@ class QuestionnaireForm(FlaskForm):
     answer_id = HiddenField()
     started_at = HiddenField()
     questionnaire: Questionnaire
+    empty_error: str | None = None   # the whole answer is empty (not one question's error)
 
     def question_field(self, question: Question):
         return self[field_name(question)]
@@ -128,9 +144,12 @@ class QuestionnaireForm(FlaskForm):
                 visible.append(q)
         return visible
 
-    def validate_questions(self, only: set[str] | None = None) -> bool:
-        """Validate the questions in ``only`` (all if None) that are shown."""
+    def validate_questions(self, only: set[str] | None = None, final: bool = True) -> bool:
+        """Validate the questions in ``only`` (all if None) that are shown. ``final``: the answer is
+        being sent (not one step of it), so an answer with nothing in it is refused unless the
+        questionnaire allows it."""
         super().validate()
+        self.empty_error = None
         visible = {q.id for q in self.visible_questions(only)}
         ok = not self.csrf_errors
         for q in self.questionnaire.answerable:
@@ -151,6 +170,9 @@ class QuestionnaireForm(FlaskForm):
                     errors = list(other.errors)
             field.errors = errors
             ok = ok and not errors
+        if ok and final and not self.questionnaire.allow_empty and not self.answers(only):
+            self.empty_error = EMPTY_MESSAGE
+            ok = False
         if not is_uuid(self.answer_id.data):
             ok = False
         return ok
@@ -183,7 +205,7 @@ def build_form_class(questionnaire: Questionnaire, max_text_length: int) -> type
         elif q.type == "long_text":
             field = TextAreaField(q.label, validators=[limit])
         elif q.type == "multiple_choice":
-            field = ValuesField(q.label, validators=[_one_of(q)])
+            field = ValuesField(q.label, validators=[_one_of(q), _exclusive(q)])
         elif q.type == "number":
             field = StringField(q.label, validators=[_integer(q)])
         else:  # single_choice, yes_no, scale

@@ -27,7 +27,8 @@ def download():
     from . import tls
     path = tls.Certificate(tls.tls_folder(current_app.config["DATA_DIR"])).ca
     if not path.exists():
-        abort(404, description="Aucun certificat n'a encore été créé : lancez « survey serve --https ».")
+        abort(404, description="Aucun certificat n'a encore été créé : l'outil le crée la première fois qu'il "
+                               "démarre en mode sécurisé (HTTPS).")
     return send_file(path, mimetype="application/x-x509-ca-cert", as_attachment=True,
                      download_name="porteur-de-parole.crt", max_age=0)
 

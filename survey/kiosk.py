@@ -13,13 +13,12 @@ The countdown to the next person and the reset of the form are in ``static/kiosk
 
 from __future__ import annotations
 
-import time
-
 from flask import (Blueprint, abort, current_app, redirect, render_template, request, session,
                    url_for)
 from werkzeug.exceptions import HTTPException
 
 from .services import services
+from .throttle import app_throttle, wait_words
 
 bp = Blueprint("kiosk", __name__)
 
@@ -27,7 +26,6 @@ SESSION_KEY = "kiosk"
 COLLECTION = "kiosk_codes"
 KIOSK_ARG = "kiosque"
 DEFAULT_DELAY = 8  # seconds on the thank-you screen before a blank form
-MAX_TRIES = 5      # wrong codes in a row before a one-minute wait
 # Reachable while locked: the campaign's form and thank-you page, files, the answer door.
 OPEN_ENDPOINTS = {"static", "offline.service_worker", "offline.submit", "offline.token", "kiosk.leave"}
 CAMPAIGN_ENDPOINTS = {"public.answer_form", "public.thanks"}
@@ -47,6 +45,21 @@ def set_kiosk_code(svc, campaign_id: str, code: str | None = None) -> str:
         raise ValueError("Un code fait 8 caractères, lettres et chiffres (sans I, L, O, 0 ni 1).")
     svc.records.put(COLLECTION, {"id": campaign_id, "code": code})
     return code
+
+
+def kiosk_code_or_new(svc, campaign_id: str) -> tuple[str, bool]:
+    """The campaign's kiosk code, made now if it has none; (code, made now). One atomic
+    change: the CLI and the web page at the same moment end with the same code."""
+    from .volunteers import new_code
+    made = []
+
+    def ensure(record: dict) -> None:
+        if not record.get("code"):
+            record["code"] = new_code()
+            made.append(True)
+
+    record = svc.records.change(COLLECTION, campaign_id, ensure, create=True)
+    return record["code"], bool(made)
 
 
 def code_opens(svc, campaign_id: str, typed: str) -> bool:
@@ -133,15 +146,17 @@ def leave(campaign_id: str):
     needs_code = has_any_code(svc, campaign.id) and not is_coordinator()
     error = None
     if request.method == "POST":
-        tries = [t for t in session.get("kiosk_tries", []) if t > time.time() - 60]
-        if needs_code and len(tries) >= MAX_TRIES:
-            error = "Trop d'essais. Attendez une minute avant de réessayer."
+        # Counted on the server: a replayed cookie gives no fresh tries.
+        throttle, address = app_throttle("kiosk", "KIOSK"), request.remote_addr or ""
+        wait = throttle.blocked_for(address, campaign.id) if needs_code else 0
+        if wait:
+            error = f"Trop d'essais. Attendez {wait_words(wait)} avant de réessayer."
         elif needs_code and not code_opens(svc, campaign.id, request.form.get("code")):
-            session["kiosk_tries"] = tries + [time.time()]
+            throttle.fail(address, campaign.id)
             error = "Ce code n'ouvre pas le mode kiosque de cette campagne. Vérifiez-le et réessayez."
         else:
+            throttle.forget(address, campaign.id)
             session.pop(SESSION_KEY, None)
-            session.pop("kiosk_tries", None)
             return redirect(url_for("public.answer_form", campaign_id=campaign.id), code=303)
     back = kiosk_url(session[SESSION_KEY]) if isinstance(session.get(SESSION_KEY), dict) else \
         url_for("public.answer_form", campaign_id=campaign.id)

@@ -19,6 +19,7 @@ from flask_wtf.csrf import CSRFError, generate_csrf
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.datastructures import MultiDict
 
+from .answer_channel import ChannelRefused
 from .campaigns import Campaign
 from .forms import field_name, form_class_for, is_uuid
 from .questionnaires import Questionnaire
@@ -67,28 +68,59 @@ def _signer(secret_key) -> URLSafeSerializer:
     return URLSafeSerializer(secret_key, salt="porteur-de-parole/collecteur")
 
 
-def collector_token(secret_key, campaign_id: str, pseudonym: str) -> str:
-    """The volunteer who signs answers, sealed: a queued answer keeps it after a browser
-    restart (new session), and nobody can put another name in its place."""
-    return _signer(secret_key).dumps([campaign_id, pseudonym]) if pseudonym else ""
+def collector_token(secret_key, campaign_id: str, pseudonym: str, channel: str | None = None) -> str:
+    """Who sends the answers, sealed: the volunteer who signs them and the channel the server
+    gave the page (``answer_channel``). A queued answer keeps both after a browser restart
+    (new session), and nobody can put another name or channel in their place."""
+    if not pseudonym and not channel:
+        return ""
+    return _signer(secret_key).dumps([campaign_id, pseudonym or "", channel or ""])
+
+
+def _sealed(secret_key, campaign_id: str, token) -> list | None:
+    """[pseudonym, channel] of a token of this campaign (older tokens have no channel)."""
+    try:
+        sealed = _signer(secret_key).loads(token)
+    except (BadSignature, TypeError, ValueError):
+        return None
+    if not isinstance(sealed, list) or len(sealed) not in (2, 3) or sealed[0] != campaign_id:
+        return None
+    values = sealed[1:] + [""] * (3 - len(sealed))
+    return values if all(isinstance(v, str) for v in values) else None
 
 
 def collector_of(secret_key, campaign_id: str, token) -> str | None:
-    try:
-        sealed_campaign, pseudonym = _signer(secret_key).loads(token)
-    except (BadSignature, TypeError, ValueError):
-        return None
-    return pseudonym if sealed_campaign == campaign_id and isinstance(pseudonym, str) else None
+    sealed = _sealed(secret_key, campaign_id, token)
+    return sealed[0] if sealed and sealed[0] else None
+
+
+def channel_of(secret_key, campaign_id: str, token) -> str | None:
+    sealed = _sealed(secret_key, campaign_id, token)
+    return sealed[1] if sealed and sealed[1] else None
 
 
 def receive(svc, config, campaign: Campaign, questionnaire: Questionnaire, payload,
-            collector: str = "") -> tuple[int, dict]:
+            collector: str = "", channel=None) -> tuple[int, dict]:
     """Validate and store one answer sent as JSON; (HTTP status, JSON body in French).
 
-    ``collector`` is the session's signer; a sealed ``collector`` in the payload (made when the
-    page was served, see ``collector_token``) wins, since the session may be gone by then."""
+    ``collector`` is the session's signer and ``channel`` a function giving the channel of
+    this sender (``answer_channel``; it may raise ``ChannelRefused``). The sealed
+    ``collector`` of the payload (made when the page was served, see ``collector_token``)
+    wins for both, since the session may be gone by then. Without ``channel`` (a queue file
+    imported by the coordinator), the payload's channel is kept when the campaign has it."""
     if not isinstance(payload, dict) or not isinstance(payload.get("answers", {}), dict):
         return 400, {"message": "Cette réponse n'est pas lisible (format inattendu)."}
+    sealed_channel = channel_of(config["SECRET_KEY"], campaign.id, payload.get("collector"))
+    if sealed_channel in campaign.channels:
+        answer_channel = sealed_channel
+    elif channel is not None:
+        try:
+            answer_channel = channel()
+        except ChannelRefused as refused:
+            return 410, {"message": str(refused)}
+    else:
+        sent = payload.get("channel")
+        answer_channel = sent if sent in campaign.channels else campaign.default_channel()
     answer_id = payload.get("answer_id")
     if not is_uuid(answer_id):
         return 422, {"message": "Cette réponse n'a pas d'identifiant valable.", "errors": {}}
@@ -107,14 +139,14 @@ def receive(svc, config, campaign: Campaign, questionnaire: Questionnaire, paylo
     if not form.validate_questions(only):
         errors = {q.id: form.question_field(q).errors[0]
                   for q in form.visible_questions(only) if form.question_field(q).errors}
+        if form.empty_error:
+            return 422, {"message": form.empty_error, "errors": {}, "fields": {}}
         count = len(errors)
         return 422, {"message": f"{count} réponse{'s' if count > 1 else ''} à corriger.", "errors": errors,
                      "fields": {q_id: field_name(questionnaire.question(q_id)) for q_id in errors}}
 
-    channel = payload.get("channel")
     answer = new_answer(
-        campaign, questionnaire, answer_id=answer_id, answers=form.answers(only),
-        channel=channel if channel in campaign.channels else campaign.default_channel(),
+        campaign, questionnaire, answer_id=answer_id, answers=form.answers(only), channel=answer_channel,
         collector=collector_of(config["SECRET_KEY"], campaign.id, payload.get("collector")) or collector,
         session=_text(payload.get("session")), poster=_text(payload.get("poster")),
         started_at=_time_or_now(payload.get("started_at")), submitted_at=_time_or_now(payload.get("submitted_at")))
@@ -126,6 +158,22 @@ def receive(svc, config, campaign: Campaign, questionnaire: Questionnaire, paylo
     if new:
         return 201, {"message": "Réponse enregistrée.", "id": answer_id}
     return 200, {"message": "Cette réponse était déjà enregistrée.", "id": answer_id}
+
+
+class UnreadableJSON(ValueError):
+    """A body or file that is not JSON, or nested deeper than any answer could be."""
+
+
+def parse_json(raw: bytes | str):
+    """The parsed JSON, or ``UnreadableJSON``: 2 KB of brackets makes ``json`` recurse until
+    Python gives up (RecursionError), which must be a refusal, never a crash."""
+    try:
+        data = json.loads(raw)
+        # A lone surrogate (``"\\ud800"``) is valid JSON but no text: it could never be stored.
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except (ValueError, RecursionError):  # UnicodeError is a ValueError
+        raise UnreadableJSON("Cette réponse n'est pas lisible (format inattendu).") from None
+    return data
 
 
 def _json(status: int, body: dict) -> Response:
@@ -148,9 +196,14 @@ def submit(campaign_id: str):
     if not campaign.accepts_answers():
         return _json(410, {"message": "Ce questionnaire est fermé : il ne reçoit plus de réponses."})
     collector = (session.get("collector") or {}).get(campaign.id, "")
+    from .public import channel_for
     try:
-        status, body = receive(svc, current_app.config, campaign, questionnaire,
-                               request.get_json(silent=True), collector)
+        payload = parse_json(request.get_data(cache=False))
+    except UnreadableJSON as exc:
+        return _json(400, {"message": str(exc)})
+    try:
+        status, body = receive(svc, current_app.config, campaign, questionnaire, payload, collector,
+                               channel=lambda: channel_for(campaign))
     except OSError:
         current_app.logger.exception("answer not saved")
         status, body = 503, {"message": "La réponse n'a pas pu être enregistrée. Elle reste sur la tablette."}
@@ -198,9 +251,9 @@ def init_app(app) -> None:
 
     @app.context_processor
     def sealed_collector():
-        def sealed(campaign_id: str) -> str:
+        def sealed(campaign_id: str, channel: str | None = None) -> str:
             pseudonym = (session.get("collector") or {}).get(campaign_id, "")
-            return collector_token(current_app.config["SECRET_KEY"], campaign_id, pseudonym)
+            return collector_token(current_app.config["SECRET_KEY"], campaign_id, pseudonym, channel)
         return {"sealed_collector": sealed}
 
     limiter = app.extensions.get("survey_limiter")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 data_option = click.option("--data", "data_dir", type=click.Path(file_okay=False), envvar="SURVEY_DATA",
@@ -16,12 +14,13 @@ def _plural(n: int, one: str, many: str) -> str:
 
 def read_queue(path) -> list[dict]:
     """The answers of an exported queue file, or a French error."""
+    from .offline import UnreadableJSON, parse_json
     try:
         with open(path, encoding="utf-8") as handle:
-            content = json.load(handle)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            content = parse_json(handle.read())
+    except (OSError, UnicodeDecodeError, UnreadableJSON):
         raise click.ClickException(f"Impossible de lire « {path} » : ce n'est pas un fichier de file d'attente "
-                                   f"exporté d'une tablette ({exc.__class__.__name__}).") from None
+                                   "exporté d'une tablette.") from None
     items = content.get("answers") if isinstance(content, dict) else content
     if not isinstance(items, list):
         raise click.ClickException(f"« {path} » ne contient pas de réponses à importer.")
@@ -77,7 +76,7 @@ def import_queue(file, data_dir):
 @data_option
 def kiosk_code_command(campaign_id, nouveau, data_dir):
     from .cli import make_app
-    from .kiosk import kiosk_code, set_kiosk_code
+    from .kiosk import kiosk_code_or_new, set_kiosk_code
     from .volunteers import display_code
     app = make_app(data_dir)
     svc = app.extensions["survey"]
@@ -87,9 +86,8 @@ def kiosk_code_command(campaign_id, nouveau, data_dir):
         campaign = None
     if campaign is None:
         raise click.ClickException(f"La campagne « {campaign_id} » n'existe pas. Voir : survey campaigns")
-    code = kiosk_code(svc, campaign.id)
-    if nouveau or not code:
-        code = set_kiosk_code(svc, campaign.id)
+    code, made = (set_kiosk_code(svc, campaign.id), True) if nouveau else kiosk_code_or_new(svc, campaign.id)
+    if made:
         click.echo(f"Nouveau code kiosque pour « {campaign.title} » : {display_code(code)}")
     else:
         click.echo(f"Code kiosque de « {campaign.title} » : {display_code(code)}")

@@ -8,11 +8,14 @@ from datetime import datetime
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 
+from . import kiosk
+from .answer_channel import PUBLIC, TEAM_FORM_CHANNELS, ChannelRefused, form_channel
 from .answer_record import new_answer
 from .auth import is_coordinator
 from .campaigns import CHANNELS, Campaign
+from .fieldwork.access import team_member
 from .forms import QuestionnaireForm, field_name, form_class_for, is_uuid, other_name
-from .questionnaires import Question, Questionnaire
+from .questionnaires import AUDIENCES, Question, Questionnaire
 from .services import services
 from .storage import AnswerConflict
 from .volunteers import pseudonym_for
@@ -22,7 +25,7 @@ bp = Blueprint("public", __name__)
 
 STEP_MODE = "pas-a-pas"
 # Query arguments a form keeps from one screen to the next and into "personne suivante".
-CARRIED_ARGS = ("mode", "canal", "question", "affiche", "session", "kiosque")
+CARRIED_ARGS = ("mode", "canal", "question", "affiche", "session", "kiosque", "secteur")
 
 
 def load_campaign(campaign_id: str) -> tuple[Campaign, Questionnaire]:
@@ -43,8 +46,13 @@ def load_campaign(campaign_id: str) -> tuple[Campaign, Questionnaire]:
 @bp.route("/")
 def index():
     svc = services()
-    campaigns = [c for c in svc.campaigns.all() if c.accepts_answers() and svc.questionnaire_for(c)]
-    return render_template("public/index.html", campaigns=campaigns)
+    # Only what the public can answer alone: a campaign without the public channel is the team's.
+    open_ones = [(c, svc.questionnaire_for(c)) for c in svc.campaigns.all()
+                 if c.accepts_answers() and PUBLIC in c.channels]
+    # Inhabitants' questionnaires apart from professionals' (the questionnaire's ``audience``).
+    groups = [(audience, title, [(c, q) for c, q in open_ones if q and q.audience == audience])
+              for audience, title in AUDIENCES.items()]
+    return render_template("public/index.html", groups=[g for g in groups if g[2]])
 
 
 def carried_args() -> dict:
@@ -53,8 +61,24 @@ def carried_args() -> dict:
 
 
 def channel_for(campaign: Campaign) -> str:
-    asked = request.values.get("canal") or session.get("channel", {}).get(campaign.id)
-    return asked if asked in campaign.channels else campaign.default_channel()
+    """The channel of an answer sent from here, decided by who sends it (``answer_channel``);
+    raises ``ChannelRefused`` when the campaign takes none for this sender."""
+    in_kiosk = kiosk.kiosk_requested() or kiosk.locked_campaign() == campaign.id
+    return form_channel(campaign, team=team_member(campaign.id) is not None, kiosk=in_kiosk,
+                        coordinator=is_coordinator(), asked=request.values.get("canal"),
+                        chosen=(session.get("channel") or {}).get(campaign.id))
+
+
+def channel_refused(campaign: Campaign, error: ChannelRefused):
+    return render_template("public/channel_refused.html", campaign=campaign, message=str(error)), 403
+
+
+def door_round_url(campaign: Campaign, channel: str) -> str | None:
+    """« Porte suivante »: back to the volunteer's door-to-door round, same sector and session."""
+    if channel != "porte-a-porte" or team_member(campaign.id) is None:
+        return None
+    args = {k: request.values[k] for k in ("secteur", "session") if request.values.get(k)}
+    return url_for("terrain.doors", campaign_id=campaign.id, **args)
 
 
 def single_question(questionnaire: Questionnaire) -> Question | None:
@@ -73,6 +97,10 @@ def answer_form(campaign_id: str):
     campaign, questionnaire = load_campaign(campaign_id)
     if not campaign.accepts_answers():
         return render_template("public/closed.html", campaign=campaign), 410
+    try:
+        channel_for(campaign)
+    except ChannelRefused as error:
+        return channel_refused(campaign, error)
     svc = services()
     form_class = form_class_for(svc, questionnaire, current_app.config["MAX_TEXT_LENGTH"])
     form: QuestionnaireForm = form_class()
@@ -100,6 +128,7 @@ def answer_form(campaign_id: str):
         if form.csrf_errors:
             notice = ("La page était ouverte depuis longtemps. Vos réponses sont gardées : "
                       "vérifiez-les puis envoyez à nouveau.")
+        notice = notice or form.empty_error
         current = first_error(form) if step_mode else None
         return render_form(campaign, questionnaire, form, single, step_mode, current, notice), 422
 
@@ -132,7 +161,7 @@ def move_step(campaign, questionnaire, form: QuestionnaireForm, action: str):
     if action == "precedent":
         index = max(index - 1, 0)
         return render_form(campaign, questionnaire, form, None, True, visible[index])
-    if not form.validate_questions({ids[index]}):
+    if not form.validate_questions({ids[index]}, final=False):
         return render_form(campaign, questionnaire, form, None, True, visible[index]), 422
     # The answer just given may show or hide later questions: recompute.
     visible = form.visible_questions()
@@ -153,22 +182,39 @@ def render_form(campaign, questionnaire, form, single, step_mode, current, notic
     if step_mode:
         current = current or (visible[0] if visible else None)
         position = [q.id for q in visible].index(current.id) + 1 if current else 0
+        # Numbers follow the questions this person gets: a hidden one leaves no gap.
+        numbers = {q.id: n for n, q in enumerate(visible, 1)}
     else:
         position = 0
+        numbers = {q.id: questionnaire.number_of(q.id) for q in questionnaire.answerable}
+    channel = channel_for(campaign)
     return render_template(
         "public/form.html", campaign=campaign, questionnaire=questionnaire, form=form,
         single=single, step_mode=step_mode, current=current, position=position, total=len(visible),
-        notice=notice, args=carried_args(), channel=channel_for(campaign),
-        field_name=field_name, other_name=other_name,
+        notice=notice, args=carried_args(), channel=channel,
+        door_round=door_round_url(campaign, channel),
+        field_name=field_name, other_name=other_name, numbers=numbers,
+        with_volunteer=with_volunteer(channel),
         errors=[(q, form.question_field(q).errors) for q in visible if form.question_field(q).errors],
     )
+
+
+def with_volunteer(channel: str) -> bool:
+    """Someone of the team is with the person and writes with them: the volunteer's intro and
+    consent texts. A kiosk tablet is passed from hand to hand: people read alone there."""
+    in_kiosk = kiosk.kiosk_requested() or kiosk.locked_campaign() is not None
+    return channel in TEAM_FORM_CHANNELS and not in_kiosk
 
 
 @bp.route("/c/<campaign_id>/merci")
 def thanks(campaign_id: str):
     campaign, questionnaire = load_campaign(campaign_id)
+    try:
+        door_round = door_round_url(campaign, channel_for(campaign))
+    except ChannelRefused:
+        door_round = None
     return render_template("public/thanks.html", campaign=campaign, questionnaire=questionnaire,
-                           args=carried_args())
+                           args=carried_args(), door_round=door_round)
 
 
 @bp.route("/c/<campaign_id>/equipe", methods=["GET", "POST"])
@@ -181,21 +227,32 @@ def team(campaign_id: str):
     # otherwise swell a volunteer's counts).
     volunteer = pseudonym_for(session, campaign.id)
     may_sign = volunteer is None and is_coordinator()
+    # Only the team picks a channel: anyone else answers on the public one (answer_channel.py).
+    in_team = team_member(campaign.id) is not None
+    choices = [c for c in TEAM_FORM_CHANNELS if c in campaign.channels] if in_team else []
     if request.method == "POST":
         typed = (request.form.get("collecteur") or "").strip()[:40] if may_sign else ""
         pseudonym = volunteer or typed
         channel = request.form.get("canal")
-        if channel not in campaign.channels:
+        if not in_team:
+            return redirect(url_for("volunteer.home"), code=303)
+        if channel not in choices:
             error = "Choisissez un canal de collecte."
         else:
             session.setdefault("collector", {})[campaign.id] = pseudonym
             session.setdefault("channel", {})[campaign.id] = channel
             session.modified = True
+            if channel == "porte-a-porte":  # the door's outcome comes first, then the questionnaire
+                return redirect(url_for("terrain.doors", campaign_id=campaign.id), code=303)
             return redirect(url_for("public.answer_form", campaign_id=campaign.id, canal=channel), code=303)
+    try:
+        current = channel_for(campaign)
+    except ChannelRefused:
+        current = None
     return render_template("public/team.html", campaign=campaign, channels=CHANNELS, error=error,
                            collector=session.get("collector", {}).get(campaign.id, ""), volunteer=volunteer,
-                           may_sign=may_sign,
-                           channel=channel_for(campaign)), (422 if error else 200)
+                           may_sign=may_sign, choices=choices, in_team=in_team,
+                           channel=current), (422 if error else 200)
 
 
 def _is_iso(value) -> bool:

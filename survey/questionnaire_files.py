@@ -18,7 +18,8 @@ from .questionnaires import Questionnaire
 from .storage.atomic import atomic_write_bytes
 from .storage.locks import file_lock
 
-TOP_ORDER = ("id", "title", "version", "language", "intro", "purpose", "consent", "source", "questions")
+TOP_ORDER = ("id", "title", "version", "language", "audience", "allow_empty", "intro", "intro_with_volunteer",
+             "purpose", "consent", "consent_with_volunteer", "source", "questions")
 QUESTION_ORDER = ("id", "type", "label", "help", "required", "choices", "other", "min", "max", "scale_labels",
                   "show_if", "source")
 
@@ -29,7 +30,11 @@ class _Dumper(yaml.SafeDumper):
 
 def _represent_str(dumper, value: str):
     style = None
-    if "\n" in value:
+    if any(ch in value for ch in "\x85\u2028\u2029"):
+        # Line breaks for YAML that PyYAML writes raw outside double quotes: they would read back as
+        # a space or a new line. Double quotes escape them (\N, \L, \P).
+        style = '"'
+    elif "\n" in value:
         style = "|"
     elif len(value) > 80 and value == value.strip() and "  " not in value:
         style = ">"
@@ -42,7 +47,7 @@ _Dumper.add_representer(str, _represent_str)
 def ordered(data: dict) -> dict:
     """A questionnaire dict with keys in the documented order and no empty optional field."""
     top = {key: data[key] for key in TOP_ORDER if key in data}
-    for key in ("intro", "purpose", "consent"):
+    for key in ("intro", "purpose", "consent", "intro_with_volunteer", "consent_with_volunteer", "allow_empty"):
         if not top.get(key):
             top.pop(key, None)
     if not top.get("source"):

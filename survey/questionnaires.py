@@ -32,7 +32,16 @@ OTHER_LABEL = "Autre : précisez"
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 _QUESTIONNAIRE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-_TOP_KEYS = {"id", "title", "version", "language", "intro", "purpose", "consent", "source", "questions"}
+_TOP_KEYS = {"id", "title", "version", "language", "intro", "purpose", "consent", "source", "questions",
+             "intro_with_volunteer", "consent_with_volunteer", "audience", "allow_empty"}
+# Who a questionnaire is for: the home page lists inhabitants' questionnaires apart from professionals'.
+AUDIENCES = {"habitants": "Pour les habitants", "professionnels": "Pour les professionnels"}
+DEFAULT_AUDIENCE = "habitants"
+# Words of a question id or label that ask how to reach someone (see ``Question.asks_contact``).
+_CONTACT_ID_WORDS = {"contact", "email", "mail", "courriel", "telephone", "tel", "phone", "portable",
+                     "prenom", "adresse"}
+_CONTACT_LABEL = re.compile(r"\b(contact|e-?mail|courriel|t[ée]l[ée]phone|num[ée]ro de t[ée]l|pr[ée]nom|"
+                            r"votre nom|adresse)\b", re.IGNORECASE)
 _QUESTION_KEYS = {
     "id", "type", "label", "help", "required", "choices", "other",
     "min", "max", "scale_labels", "show_if", "source",
@@ -46,6 +55,8 @@ _META = {_LINE, _KEY_LINES}
 class Choice:
     value: str
     label: str
+    # « Aucun de ces appareils »: a choice of a multiple choice that excludes every other one.
+    exclusive: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,6 +116,20 @@ class Question:
     def is_shown(self, answers: dict) -> bool:
         return self.show_if is None or self.show_if.matches(answers.get(self.show_if.question))
 
+    @property
+    def exclusive_values(self) -> frozenset[str]:
+        return frozenset(c.value for c in self.choices if c.exclusive)
+
+    @property
+    def asks_contact(self) -> bool:
+        """A question that asks how to reach someone (contact, e-mail, phone, first name, address):
+        the answers to such a questionnaire are not anonymous."""
+        if not self.answerable:
+            return False
+        if set(re.split(r"[_-]", self.id)) & _CONTACT_ID_WORDS:
+            return True
+        return bool(_CONTACT_LABEL.search(self.label))
+
 
 @dataclass(frozen=True)
 class Questionnaire:
@@ -118,6 +143,12 @@ class Questionnaire:
     source: dict
     questions: tuple[Question, ...]
     path: str = field(default="", compare=False)
+    # Said by a volunteer or scribe who writes with the person (tablette, porte-à-porte, porteur
+    # de parole); ``intro`` and ``consent`` are what a person reading alone sees (QR, kiosk, paper).
+    intro_with_volunteer: str = ""
+    consent_with_volunteer: str = ""
+    audience: str = DEFAULT_AUDIENCE
+    allow_empty: bool = False   # an answer with nothing in it is refused unless this is true
 
     def question(self, question_id: str) -> Question | None:
         for q in self.questions:
@@ -128,6 +159,17 @@ class Questionnaire:
     @property
     def answerable(self) -> tuple[Question, ...]:
         return tuple(q for q in self.questions if q.answerable)
+
+    @property
+    def asks_for_contact(self) -> bool:
+        """True when an answer may say who the person is: never promise anonymity then."""
+        return any(q.asks_contact for q in self.questions)
+
+    def intro_for(self, with_volunteer: bool) -> str:
+        return (self.intro_with_volunteer if with_volunteer else "") or self.intro
+
+    def consent_for(self, with_volunteer: bool) -> str:
+        return (self.consent_with_volunteer if with_volunteer else "") or self.consent
 
     def number_of(self, question_id: str) -> int:
         """The 1-based number printed before a question (notes are not numbered)."""
@@ -146,7 +188,8 @@ class Questionnaire:
             if q.required:
                 item["required"] = True
             if q.choices:
-                item["choices"] = [{"value": c.value, "label": c.label} for c in q.choices]
+                item["choices"] = [{"value": c.value, "label": c.label, **({"exclusive": True} if c.exclusive else {})}
+                                   for c in q.choices]
             if q.other:
                 item["other"] = True
             if q.min is not None:
@@ -162,11 +205,19 @@ class Questionnaire:
             if q.source:
                 item["source"] = dict(q.source)
             questions.append(item)
-        return {
+        data = {
             "id": self.id, "title": self.title, "version": self.version,
             "language": self.language, "intro": self.intro, "purpose": self.purpose,
             "consent": self.consent, "source": dict(self.source), "questions": questions,
         }
+        for key in ("intro_with_volunteer", "consent_with_volunteer"):
+            if getattr(self, key):
+                data[key] = getattr(self, key)
+        if self.audience != DEFAULT_AUDIENCE:
+            data["audience"] = self.audience
+        if self.allow_empty:
+            data["allow_empty"] = True
+        return data
 
 
 @dataclass(frozen=True)
@@ -193,7 +244,49 @@ class QuestionnaireError(ValueError):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-class _LineLoader(yaml.SafeLoader):
+# Deeper than any questionnaire; a file of brackets nested thousands deep would exhaust the stack.
+MAX_YAML_DEPTH = 40
+ALIAS_REFUSED = ("les renvois YAML (« &nom » et « *nom ») ne sont pas acceptés dans un questionnaire : "
+                 "écrivez chaque texte en entier")
+DEPTH_REFUSED = f"le fichier a plus de {MAX_YAML_DEPTH} niveaux d'imbrication : ce n'est pas un questionnaire"
+
+
+class RefusedYAML(yaml.YAMLError):
+    """A YAML construct refused before anything is built from it; ``message`` is French."""
+
+    def __init__(self, message: str, line: int):
+        super().__init__(message)
+        self.message, self.line = message, line
+
+
+class PlainLoader(yaml.SafeLoader):
+    """Safe YAML without anchors or aliases, and not nested deeper than MAX_YAML_DEPTH.
+
+    An alias repeats a node without copying it: 600 bytes of nested aliases load in an
+    instant, then become gigabytes as soon as they are saved or shown. Refusing every
+    anchor and alias, before the node is composed, keeps a file as big as it looks."""
+
+    _depth = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise RefusedYAML(ALIAS_REFUSED, event.start_mark.line + 1)
+        if self._depth >= MAX_YAML_DEPTH:
+            raise RefusedYAML(DEPTH_REFUSED, event.start_mark.line + 1)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def load_plain_yaml(text: str):
+    """``yaml.safe_load`` without aliases nor deep nesting (RefusedYAML, a YAMLError, says why)."""
+    return yaml.load(text, Loader=PlainLoader)
+
+
+class _LineLoader(PlainLoader):
     """A YAML loader that remembers the line of every mapping."""
 
     def construct_mapping(self, node, deep=False):
@@ -208,13 +301,50 @@ def parse_text(text: str, filename: str = "questionnaire") -> Questionnaire:
     """Parse and validate the YAML text of one questionnaire."""
     try:
         data = yaml.load(text, Loader=_LineLoader)
+    except RefusedYAML as exc:
+        raise QuestionnaireError([Problem(filename, exc.line, "", exc.message)]) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 0
-        raise QuestionnaireError([Problem(filename, line, "",
-                                          "le fichier n'est pas un YAML valide "
-                                          f"({getattr(exc, 'problem', None) or 'erreur de syntaxe'})")]) from None
+        line, reason = yaml_problem(exc, text)
+        raise QuestionnaireError([Problem(filename, line, "", f"le fichier n'est pas un YAML valide : {reason}")]) \
+            from None
+    except (ValueError, OverflowError):   # a date that does not exist (2024-02-30)
+        raise QuestionnaireError([Problem(filename, 0, "", "le fichier n'est pas un YAML valide : une date "
+                                                           "impossible (mettez-la entre guillemets)")]) from None
     return from_dict(data, filename)
+
+
+# PyYAML's reasons, said in French (the first fragment that matches wins).
+_YAML_REASONS = (
+    ("mapping values are not allowed", "un « : » est mal placé (un texte qui contient « : » s'écrit entre "
+                                       "guillemets)"),
+    ("could not find expected ':'", "il manque un « : » après un nom de clé"),
+    ("cannot start any token", "un caractère ne peut pas commencer une valeur (une tabulation ? indentez "
+                               "avec des espaces ; sinon mettez le texte entre guillemets)"),
+    ("expected <block end>", "les retraits en début de ligne ne sont pas réguliers"),
+    ("expected ',' or ']'", "un crochet « [ » n'est pas refermé"),
+    ("expected ',' or '}'", "une accolade « { » n'est pas refermée"),
+    ("unexpected end of stream", "un guillemet n'est pas refermé"),
+    ("unknown escape character", "un « \\ » entre guillemets doubles est suivi d'un caractère inattendu"),
+    ("unhashable key", "une clé doit être un simple mot, pas une liste"),
+    ("could not determine a constructor", "une étiquette « ! » inconnue est utilisée"),
+    ("special characters are not allowed", "le texte contient un caractère de contrôle invisible"),
+    ("expected a single document", "le fichier contient plusieurs documents (« --- ») : un seul est attendu"),
+    ("tab", "une tabulation est utilisée : indentez avec des espaces"),
+)
+
+
+def yaml_problem(exc: yaml.YAMLError, text: str = "") -> tuple[int, str]:
+    """(line, reason in French) for a PyYAML error, whose own words are English."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = mark.line + 1 if mark else 0
+    if not line and isinstance(getattr(exc, "position", None), int):   # ReaderError: a bad character
+        line = text.count("\n", 0, exc.position) + 1
+    english = " ".join(str(part) for part in (getattr(exc, "problem", None), getattr(exc, "context", None),
+                                              getattr(exc, "reason", None)) if part)
+    for fragment, french in _YAML_REASONS:
+        if fragment in english:
+            return line, french
+    return line, "erreur d'écriture (deux-points, tiret, retrait ou guillemet mal placé)"
 
 
 def load_file(path: str | Path) -> Questionnaire:
@@ -236,7 +366,7 @@ def _replace_path(q: Questionnaire, path: str) -> Questionnaire:
 
 
 def _text(value) -> str:
-    return "" if value is None else str(value).strip()
+    return "" if value is None else str(_plain(value)).strip()
 
 
 def from_dict(data, filename: str = "questionnaire") -> Questionnaire:
@@ -250,8 +380,11 @@ def from_dict(data, filename: str = "questionnaire") -> Questionnaire:
         raise QuestionnaireError([Problem(filename, 1, "", "le fichier doit décrire un questionnaire "
                                                            "(des clés comme id, title, questions)")])
     top_line = data.get(_LINE, 1)
-    for key in sorted(set(data) - _TOP_KEYS - _META):
+    for key in sorted(set(data) - _TOP_KEYS - _META, key=str):
         problem(top_line, "", f"la clé « {key} » est inconnue")
+    for key in ("id", "title", "language", "intro", "purpose", "consent"):
+        if isinstance(data.get(key), (dict, list)):
+            problem(top_line, "", f"« {key} » doit être un texte, pas une liste")
     for key in ("id", "title", "version", "questions"):
         if key not in data:
             problem(top_line, "", f"la clé obligatoire « {key} » manque")
@@ -268,6 +401,15 @@ def from_dict(data, filename: str = "questionnaire") -> Questionnaire:
     if not isinstance(source, dict):
         problem(top_line, "", "la source doit indiquer « document » et « lines »")
         source = {}
+
+    key_lines = data.get(_KEY_LINES, {})
+    audience = _text(data.get("audience")) or DEFAULT_AUDIENCE
+    if audience not in AUDIENCES:
+        problem(key_lines.get("audience", top_line), "",
+                f"« audience » doit valoir {' ou '.join(AUDIENCES)} (pas « {audience} »)")
+    allow_empty = data.get("allow_empty", False)
+    if not isinstance(allow_empty, bool):
+        problem(key_lines.get("allow_empty", top_line), "", "« allow_empty » doit valoir true ou false")
 
     raw_questions = data.get("questions") or []
     if "questions" in data and (not isinstance(raw_questions, list) or not raw_questions):
@@ -289,11 +431,32 @@ def from_dict(data, filename: str = "questionnaire") -> Questionnaire:
         language=_text(data.get("language")) or "fr", intro=_text(data.get("intro")),
         purpose=_text(data.get("purpose")), consent=_text(data.get("consent")),
         source=_clean(source), questions=tuple(questions),
+        intro_with_volunteer=_text(data.get("intro_with_volunteer")),
+        consent_with_volunteer=_text(data.get("consent_with_volunteer")),
+        audience=audience, allow_empty=allow_empty,
     )
 
 
 def _clean(mapping: dict) -> dict:
-    return {k: v for k, v in mapping.items() if k not in _META}
+    return _plain(mapping)
+
+
+def _plain(value):
+    """The value without the loader's line numbers, at every depth (they must never be saved),
+    and made of what a JSON record can hold (a YAML date or set would fail the draft's write)."""
+    if isinstance(value, dict):
+        return {k if isinstance(k, str) else str(_plain(k)): _plain(v) for k, v in value.items() if k not in _META}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (set, frozenset)):   # a YAML !!set is built from a mapping: it had line keys
+        return sorted((_plain(v) for v in value if v not in _META), key=str)
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return str(value)
 
 
 def _question(raw, index, seen, problem) -> Question | None:
@@ -310,8 +473,11 @@ def _question(raw, index, seen, problem) -> Question | None:
         errors.append(message)
         problem(key_lines.get(key, line), name, message)
 
-    for key in sorted(set(raw) - _QUESTION_KEYS - _META):
+    for key in sorted(set(raw) - _QUESTION_KEYS - _META, key=str):
         bad(f"la clé « {key} » est inconnue", key)
+    for key in ("id", "type", "label", "help"):
+        if isinstance(raw.get(key), (dict, list)):
+            bad(f"« {key} » doit être un texte, pas une liste", key)
     if not qid:
         bad("l'identifiant (id) manque")
     elif not _ID.match(qid):
@@ -349,7 +515,14 @@ def _question(raw, index, seen, problem) -> Question | None:
                     bad("la valeur « autre » est réservée : utilisez « other: true »")
                 elif any(ch.value == value for ch in choices):
                     bad(f"la valeur de choix « {value} » apparaît deux fois")
-                choices.append(Choice(value, _text(c["label"])))
+                exclusive = c.get("exclusive", False)
+                if not isinstance(exclusive, bool):
+                    bad(f"« exclusive » du choix « {value} » doit valoir true ou false", "choices")
+                    exclusive = False
+                elif exclusive and qtype != "multiple_choice":
+                    bad(f"le choix « {value} » ne peut être « exclusive » que dans une question "
+                        "à choix multiple (multiple_choice)", "choices")
+                choices.append(Choice(value, _text(c["label"]), exclusive))
     elif raw_choices is not None:
         bad("seules les questions à choix (single_choice, multiple_choice) ont des « choices »")
     other = raw.get("other", False)

@@ -11,7 +11,9 @@ from flask import flash, g, redirect, render_template, request, url_for
 
 from .auth import coordinator_required
 from .campaigns import CHANNELS
+from .consent import consent_words, from_scribe_card, may_display, may_quote
 from .coordination import bp
+from .corrections import history as correction_history
 from .privacy import delete_answer
 from .reading import HIDDEN_CHOICES, Filters, free_texts, newest_first, page_number, select
 from .results import NO_PLACE, TEXT_TYPES, answer_rows, place_of
@@ -38,6 +40,19 @@ def answers(campaign_id: str):
         hidden_choices=HIDDEN_CHOICES, free_texts=free_texts, channels=CHANNELS, here=request.full_path)
 
 
+NOT_QUOTABLE = ("Ce texte ne peut pas être cité : la personne n'a pas donné son accord pour que ses mots "
+                "soient réutilisés dans le compte rendu.")
+
+
+def session_label(svc, campaign_id: str, session_id) -> str:
+    """The field session an answer was captured in, in words (« 21 novembre 2026 … – Marché »)."""
+    if not session_id:
+        return ""
+    from .fieldwork.sessions import SessionRepository
+    found = SessionRepository(svc.records).get(campaign_id, str(session_id))
+    return found.label if found else str(session_id)
+
+
 def _back(campaign, answer) -> str:
     default = url_for("coordination.answer", campaign_id=campaign.id, answer_id=answer["id"])
     return local_target(request.form.get("suite"), default)
@@ -55,7 +70,12 @@ def answer(campaign_id: str, answer_id: str):
     return render_template("coordination/answer.html", campaign=campaign, questionnaire=asked,
                            answer=item, rows=answer_rows(item, asked), tags=campaign_tags(svc, campaign.id),
                            channels=CHANNELS, place=place_of(item, session_places(svc, campaign.id), campaign.place or NO_PLACE), text_types=TEXT_TYPES,
-                           quotes=set(item.get("quotes") or []), here=request.full_path)
+                           quotes=set(item.get("quotes") or []), here=request.full_path,
+                           may_quote=may_quote(item), may_display=may_display(item),
+                           from_card=from_scribe_card(item), consent_words=consent_words,
+                           session_label=session_label(svc, campaign.id, item.get("session")),
+                           not_quotable=NOT_QUOTABLE, correctable=bool(free_texts(item, asked)),
+                           corrections=correction_history(item, asked))
 
 
 @bp.route("/campagnes/<campaign_id>/reponses/<answer_id>/etiquettes", methods=["POST"])
@@ -63,7 +83,8 @@ def answer(campaign_id: str, answer_id: str):
 def tag_answer(campaign_id: str, answer_id: str):
     campaign = campaign_or_404(campaign_id)
     item = answer_or_404(campaign, answer_id)
-    set_answer_tags(services(), campaign.id, item["id"], request.form.getlist("etiquette"))
+    shown = request.form.getlist("etiquette_affichee") if "etiquettes_affichees" in request.form else None
+    set_answer_tags(services(), campaign.id, item["id"], request.form.getlist("etiquette"), shown)
     flash("Étiquettes enregistrées.")
     return redirect(_back(campaign, item), code=303)
 
@@ -87,6 +108,9 @@ def quote_answer(campaign_id: str, answer_id: str):
     item = answer_or_404(campaign, answer_id)
     question_id = request.form.get("question", "")
     quoted = request.form.get("citer") == "1"
+    if quoted and not may_quote(item):
+        flash(NOT_QUOTABLE)
+        return redirect(_back(campaign, item), code=303)
     set_quoted(services(), campaign.id, item["id"], question_id, quoted)
     flash("Texte ajouté aux citations de la synthèse." if quoted else "Texte retiré des citations.")
     return redirect(_back(campaign, item), code=303)

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from .campaigns import CHANNELS
 from .questionnaires import OTHER_VALUE, Question, Questionnaire
 from .clock import parse_time
+from .consent import may_quote
 
 CLOSED_TYPES = ("single_choice", "multiple_choice", "yes_no", "scale")
 TEXT_TYPES = ("short_text", "long_text")
@@ -249,7 +250,8 @@ def summarise(answers: Iterable[dict], questionnaire: Questionnaire, *, tz: str 
         for tag in dict.fromkeys(answer.get("tags") or []):
             tag_counts[tag] += 1
         values = answer.get("answers") or {}
-        quoted = set(answer.get("quotes") or [])
+        # Only words the person agreed to see reused reach « Paroles d'habitants ».
+        quoted = set(answer.get("quotes") or []) if may_quote(answer) else set()
         for key, value in values.items():   # only the questions answered: fewer than all of them
             item = by_id.get(key)
             if item is not None:

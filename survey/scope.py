@@ -8,6 +8,8 @@ shows nothing.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import abort, url_for
 
 from .campaigns import Campaign
@@ -17,8 +19,8 @@ from .services import services
 
 NO_CAMPAIGN = "Cette campagne n'existe pas. Vérifiez l'adresse."
 NO_ANSWER = "Cette réponse n'existe pas dans cette campagne (ou elle a été effacée)."
-NO_QUESTIONNAIRE = ("Le questionnaire de cette campagne n'est pas disponible : vérifiez le dossier "
-                    "des questionnaires (commande « survey check »).")
+NO_QUESTIONNAIRE = ("Le questionnaire de cette campagne n'est pas disponible : ouvrez la page « Questionnaires » "
+                    "de la coordination, qui dit quel fichier est à corriger.")
 
 
 def campaign_or_404(campaign_id: str) -> Campaign:
@@ -49,10 +51,21 @@ def answer_or_404(campaign: Campaign, answer_id: str) -> dict:
 
 
 def local_target(target: str | None, default: str) -> str:
-    """A path of this site to go back to; anything else (another site) becomes ``default``."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
+    """A path of this site to go back to; anything else (another site) becomes ``default``.
+
+    Every ``suite`` / ``retour`` value goes through here. Browsers drop tabs and line breaks
+    from a URL and read a backslash as ``/``, so ``/<tab>/evil.example`` would become
+    ``//evil.example``: any control character, space or backslash refuses the target, and
+    so does anything with a scheme or a host.
+    """
+    if not target or len(target) > 2000 or not target.startswith("/") or target.startswith("//"):
+        return default
+    if any(ord(ch) < 0x21 or ord(ch) == 0x7F or ch == "\\" for ch in target):
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return default
+    return target
 
 
 def campaign_url(campaign: Campaign) -> str:

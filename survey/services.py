@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,6 +11,9 @@ from flask import current_app
 from .campaigns import CampaignRepository
 from .questionnaires import Library, Questionnaire, load_library
 from .storage import ChunkedAnswerStore, RecordStore
+
+# What a printed code (``affiche``) or a session id may look like: short, no markup, no spaces.
+POSTER_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
 
 # Questionnaires created or edited in the browser, under the data folder.
 EDITED_QUESTIONNAIRES = "questionnaires"
@@ -75,10 +79,26 @@ class Services:
         """Store an answer durably (True if new), keeping its questionnaire version's definition."""
         from .versions import remember_version
         remember_version(self, questionnaire)
+        answer["session"] = self.known_session(answer["campaign"], answer.get("session"))
+        answer["poster"] = poster_code(answer.get("poster"))
         return self.answers.add(answer)
+
+    def known_session(self, campaign_id: str, session_id) -> str | None:
+        """A field session of this campaign, or None: whatever a link or a tablet sends, a
+        stranger cannot add answers to the counts of a session (nor store 100 KB of id)."""
+        from .fieldwork.sessions import COLLECTION
+        if not isinstance(session_id, str) or not POSTER_CODE.fullmatch(session_id):
+            return None
+        record = self.records.get(COLLECTION, session_id)
+        return session_id if record and record.get("campaign") == campaign_id else None
 
     def questionnaire_for(self, campaign) -> Questionnaire | None:
         return self.library.get(campaign.questionnaire)
+
+
+def poster_code(value) -> str | None:
+    """The printed code an answer came from (``A-q1``, ``P-campagne-v2``…), or None."""
+    return value if isinstance(value, str) and POSTER_CODE.fullmatch(value) else None
 
 
 def services() -> Services:

@@ -29,37 +29,61 @@ def add_tag(svc, campaign_id: str, name: str) -> str:
         raise TagError("Écrivez le nom de l'étiquette.")
     if len(name) > MAX_TAG:
         raise TagError(f"Le nom d'une étiquette fait au plus {MAX_TAG} caractères.")
-    tags = campaign_tags(svc, campaign_id)
-    if any(fold(t) == fold(name) for t in tags):
-        raise TagError(f"L'étiquette « {name} » existe déjà.")
-    if len(tags) >= MAX_TAGS:
-        raise TagError(f"Une campagne a au plus {MAX_TAGS} étiquettes.")
-    svc.records.put(COLLECTION, {"id": campaign_id, "tags": tags + [name]})
+
+    def append(record: dict) -> None:  # checked and written under one lock: two tabs add both
+        tags = list(record.get("tags") or [])
+        if any(fold(t) == fold(name) for t in tags):
+            raise TagError(f"L'étiquette « {name} » existe déjà.")
+        if len(tags) >= MAX_TAGS:
+            raise TagError(f"Une campagne a au plus {MAX_TAGS} étiquettes.")
+        record["tags"] = tags + [name]
+
+    svc.records.change(COLLECTION, campaign_id, append, create=True)
     return name
 
 
 def remove_tag(svc, campaign_id: str, name: str) -> int:
     """Take a tag off the list and off every answer; how many answers lost it."""
-    tags = campaign_tags(svc, campaign_id)
-    if name not in tags:
+    removed = []
+
+    def drop(record: dict) -> None:
+        tags = list(record.get("tags") or [])
+        if name in tags:
+            removed.append(name)
+        record["tags"] = [t for t in tags if t != name]
+
+    svc.records.change(COLLECTION, campaign_id, drop)
+    if not removed:
         return 0
-    svc.records.put(COLLECTION, {"id": campaign_id, "tags": [t for t in tags if t != name]})
     tagged = [a["id"] for a in svc.answers.iter_answers(campaign_id) if name in (a.get("tags") or [])]
     for answer_id in tagged:
-        svc.answers.update(campaign_id, answer_id,
+        svc.answers.change(campaign_id, answer_id,
                            lambda a: a.__setitem__("tags", [t for t in a.get("tags") or [] if t != name]))
     return len(tagged)
 
 
-def set_answer_tags(svc, campaign_id: str, answer_id: str, chosen) -> dict | None:
-    """Give an answer exactly the ``chosen`` tags among the campaign's (others are ignored)."""
+def set_answer_tags(svc, campaign_id: str, answer_id: str, chosen, shown=None) -> dict | None:
+    """Tag an answer with the ``chosen`` tags among the campaign's (others are ignored).
+
+    With ``shown`` (the tags the form was showing as ticked), only what this person
+    changed is applied, to the answer as stored: a tag that someone else added or
+    removed meanwhile stays so. Without it, the answer gets exactly ``chosen``."""
     allowed = campaign_tags(svc, campaign_id)
-    wanted = [t for t in allowed if t in set(chosen)]
-    return svc.answers.update(campaign_id, answer_id, lambda a: a.__setitem__("tags", wanted))
+    chosen = set(chosen)
+    shown = None if shown is None else set(shown)
+
+    def retag(answer: dict) -> None:
+        if shown is None:
+            wanted = chosen
+        else:  # the stored tags, minus those this person unticked, plus those they ticked
+            wanted = (set(answer.get("tags") or []) - (shown - chosen)) | (chosen - shown)
+        answer["tags"] = [t for t in allowed if t in wanted]
+
+    return svc.answers.change(campaign_id, answer_id, retag)
 
 
 def set_hidden(svc, campaign_id: str, answer_id: str, hidden: bool) -> dict | None:
-    return svc.answers.update(campaign_id, answer_id, lambda a: a.__setitem__("hidden", bool(hidden)))
+    return svc.answers.change(campaign_id, answer_id, lambda a: a.__setitem__("hidden", bool(hidden)))
 
 
 def set_quoted(svc, campaign_id: str, answer_id: str, question_id: str, quoted: bool) -> dict | None:
@@ -72,4 +96,4 @@ def set_quoted(svc, campaign_id: str, answer_id: str, question_id: str, quoted: 
             quotes.append(question_id)
         answer["quotes"] = quotes
 
-    return svc.answers.update(campaign_id, answer_id, change)
+    return svc.answers.change(campaign_id, answer_id, change)

@@ -69,13 +69,25 @@ def ca_fingerprint(data_dir) -> str | None:
     return fingerprint(path) if path.exists() else None
 
 
+# The authority may sign only for the local network: a leaked ``ca-key.pem`` cannot be used
+# to impersonate any public site on the tablets that trust it (X.509 name constraints).
+PERMITTED_NETWORKS = ("127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16",
+                      "100.64.0.0/10", "::1/128", "fc00::/7", "fe80::/10")
+PERMITTED_DOMAINS = ("localhost", "local", "home.arpa", "lan")
+
+
 def ensure(data_dir, hosts: list[str]) -> tuple[Certificate, bool]:
-    """The certificate files for these host names and addresses; True if the server one was (re)made."""
+    """The certificate files for these host names and addresses; True if the server one was (re)made.
+
+    An authority made before name constraints existed is replaced (the tablets trust the new
+    one once, as the first time)."""
     files = Certificate(tls_folder(data_dir))
     files.folder.mkdir(parents=True, exist_ok=True)
-    names = _names(hosts)
-    if not (files.ca.exists() and files.ca_key.exists()):
+    os.chmod(files.folder, 0o700)
+    names = [n for n in _names(hosts) if is_local_name(n)]
+    if not (files.ca.exists() and files.ca_key.exists()) or not _ca_is_constrained(files):
         _make_ca(files)
+    os.chmod(files.ca_key, 0o600)
     if _server_is_fine(files, names):
         return files, False
     _make_server(files, names)
@@ -89,6 +101,30 @@ def _names(hosts: list[str]) -> list[str]:
         if h not in seen:
             seen.append(h)
     return seen
+
+
+def is_local_name(name: str) -> bool:
+    """Within the authority's name constraints: a LAN or loopback address, or a local name."""
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        name = name.lower().rstrip(".")
+        return any(name == d or name.endswith("." + d) for d in PERMITTED_DOMAINS)
+    return any(address in ipaddress.ip_network(net) for net in PERMITTED_NETWORKS)
+
+
+def _name_constraints() -> x509.NameConstraints:
+    permitted = [x509.IPAddress(ipaddress.ip_network(net)) for net in PERMITTED_NETWORKS]
+    permitted += [x509.DNSName(domain) for domain in PERMITTED_DOMAINS]
+    return x509.NameConstraints(permitted_subtrees=permitted, excluded_subtrees=None)
+
+
+def _ca_is_constrained(files: Certificate) -> bool:
+    try:
+        ca = x509.load_pem_x509_certificate(files.ca.read_bytes())
+        return ca.extensions.get_extension_for_class(x509.NameConstraints).value == _name_constraints()
+    except (ValueError, x509.ExtensionNotFound):
+        return False
 
 
 def _san(names: list[str]) -> x509.SubjectAlternativeName:
@@ -152,6 +188,7 @@ def _make_ca(files: Certificate) -> None:
                                          data_encipherment=False, key_agreement=False,
                                          encipher_only=False, decipher_only=False), critical=True)
             .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+            .add_extension(_name_constraints(), critical=True)
             .sign(key, hashes.SHA256()))
     _write_key(files.ca_key, key)
     _write_cert(files.ca, cert)

@@ -78,11 +78,17 @@ def find(svc, code: str) -> dict | None:
 
 def revoke(svc, campaign_id: str, code: str, by: str = "") -> dict | None:
     """Revoke a code of this campaign (a code of another campaign is not found)."""
-    record = svc.records.get(COLLECTION, code) if normalise_code(code) == code else None
-    if not record or record.get("campaign") != campaign_id or not is_active(record):
+    if normalise_code(code) != code:
         return None
-    svc.records.update(COLLECTION, code, {"revoked_at": utc_now(), "revoked_by": by})
-    return record
+    revoked = []
+
+    def revoke_if_active(record: dict) -> None:  # checked and written under one lock
+        if record.get("campaign") == campaign_id and is_active(record):
+            revoked.append(dict(record))
+            record.update(revoked_at=utc_now(), revoked_by=by)
+
+    svc.records.change(COLLECTION, code, revoke_if_active)
+    return revoked[0] if revoked else None
 
 
 # -- the volunteer in the session -----------------------------------------

@@ -26,31 +26,50 @@ from pathlib import Path
 
 import yaml
 
-from .questionnaires import (CHOICE_TYPES, DEFAULT_SCALE_LABELS, OTHER_LABEL, OTHER_VALUE, Problem,
-                             Questionnaire, QuestionnaireError, from_dict)
+from .questionnaires import (CHOICE_TYPES, DEFAULT_SCALE_LABELS, MAX_YAML_DEPTH, OTHER_LABEL, OTHER_VALUE,
+                             Problem, Questionnaire, QuestionnaireError, RefusedYAML, from_dict, load_plain_yaml)
 
 log = logging.getLogger(__name__)
 
 MAX_UPLOAD = 2 * 1024 * 1024          # bytes of an uploaded workbook
 MAX_UNZIPPED = 50 * 1024 * 1024       # bytes once decompressed (a small file can hide a huge one)
 MAX_ROWS = 5000                       # rows read per sheet
+MAX_COLUMNS = 300                     # cells of one row (a form has a few dozen columns, even in 10 languages)
+MAX_CELLS = 250_000                   # cells of the whole workbook, and texts in its shared table
 MAX_BLANK_ROWS = 20                   # XLSForm ignores what follows 20 adjacent blank rows
 MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Columns of our own that ODK and Kobo ignore: where a question comes from.
 SOURCE_COLUMN = "source_porteur_de_parole"
+# « Aucun de ces appareils »: a choice that goes alone (choices sheet, « yes »).
+EXCLUSIVE_COLUMN = "exclusive_porteur_de_parole"
+# Questionnaire settings of our format that XLSForm has no word for (settings sheet).
+SETTINGS_COLUMNS = {"audience": "audience_porteur_de_parole", "allow_empty": "allow_empty_porteur_de_parole",
+                    "intro_with_volunteer": "intro_with_volunteer_porteur_de_parole",
+                    "consent_with_volunteer": "consent_with_volunteer_porteur_de_parole"}
 # Notes that carry our presentation texts, so that a Kobo respondent reads them too.
 INTRO_NOTES = {"_intro": ("intro", ""),
                "_purpose": ("purpose", "À quoi servira votre réponse : "),
                "_consent": ("consent", "Vos données et vos droits : ")}
-LANGUAGE_NAMES = {"fr": "Français", "en": "English", "es": "Español", "de": "Deutsch", "it": "Italiano",
-                  "pt": "Português", "ar": "العربية"}
+LANGUAGE_NAMES = {"und": "Langue non précisée", "fr": "Français", "en": "English", "es": "Español",
+                  "de": "Deutsch", "it": "Italiano", "pt": "Português", "ar": "العربية"}
+# What a form that names no language is tagged with (ISO 639 « undetermined »): not French by default.
+UNKNOWN_LANGUAGE = "und"
+_LANGUAGE_WORDS = {**{name.lower(): code for code, name in LANGUAGE_NAMES.items()},
+                   "francais": "fr", "french": "fr", "english": "en", "anglais": "en", "spanish": "es",
+                   "espagnol": "es", "german": "de", "allemand": "de", "italian": "it", "italien": "it",
+                   "portuguese": "pt", "portugais": "pt", "arabic": "ar", "arabe": "ar"}
 YES_NO_LIST = "oui_non"
 OTHER_TEXT_LABEL = "Si « Autre », précisez :"
 
 
 class XLSFormError(ValueError):
-    """The file cannot be read as an XLSForm; the message is for a person, in French."""
+    """The file cannot be read as an XLSForm; the message is for a person, in French, and
+    ``notes`` say what was found and left out on the way (to be listed under it)."""
+
+    def __init__(self, message: str, notes=()):
+        super().__init__(message)
+        self.notes = list(notes)
 
 
 @dataclass
@@ -75,6 +94,20 @@ def language_label(code: str) -> str:
     return f"{LANGUAGE_NAMES.get(code, code)} ({code})"
 
 
+# pyxform reads every ``${…}`` as a reference to a question and refuses the whole file when the
+# name is unknown; an invisible word joiner after ``$`` keeps such a text as it is written.
+_WORD_JOINER = "\u2060"
+_DOLLAR_BRACE = re.compile(r"\$\{(?:([A-Za-z_][\w.-]*)\})?")
+
+
+def xlsform_text(text: str, names: set[str]) -> str:
+    """A text for an XLSForm cell: ``${name}`` of a question of the form stays a reference
+    (ODK shows the answer there), any other ``${`` is kept as plain text; reading undoes it."""
+    def keep_or_break(match):
+        return match.group(0) if match.group(1) in names else "$" + _WORD_JOINER + match.group(0)[1:]
+    return _DOLLAR_BRACE.sub(keep_or_break, text) if text and "${" in text else text
+
+
 def xml_name(identifier: str) -> str:
     """XLSForm names start with a letter or ``_``; ours may start with a digit."""
     return identifier if identifier[:1].isalpha() else f"_{identifier}"
@@ -91,9 +124,11 @@ def export_xlsform(questionnaire: Questionnaire) -> bytes:
     survey_rows: list[list] = []
     choice_rows: list[list] = []
     used_lists: set[str] = set()
+    names = {xml_name(q.id) for q in questionnaire.questions}
 
     def row(type_, name, label, hint="", required="", relevant="", appearance="", constraint="",
             message="", source=""):
+        label, hint, message, source = (xlsform_text(t, names) for t in (label, hint, message, source))
         survey_rows.append([type_, name, label, hint, required, relevant, appearance, "", constraint, message,
                             source])
 
@@ -141,7 +176,7 @@ def export_xlsform(questionnaire: Questionnaire) -> bytes:
                 source=source)
         elif q.type in CHOICE_TYPES:
             list_name = new_list(xml_name(q.id))
-            choice_rows += [[list_name, c.value, c.label] for c in q.choices]
+            choice_rows += [[list_name, c.value, c.label, "yes" if c.exclusive else ""] for c in q.choices]
             if q.other:
                 choice_rows.append([list_name, OTHER_VALUE, OTHER_LABEL])
             command = "select_one" if q.type == "single_choice" else "select_multiple"
@@ -152,18 +187,25 @@ def export_xlsform(questionnaire: Questionnaire) -> bytes:
         else:  # note
             row("note", name, q.label, q.help, relevant=relevant, source=source)
 
+    choice_rows = [[list_name, value, xlsform_text(label, names), *rest]
+                   for list_name, value, label, *rest in choice_rows]
     book = Workbook()
     survey = book.active
     survey.title = "survey"
     _fill(survey, survey_header, survey_rows, widths={"type": 28, "name": 24, f"label::{lang}": 60,
                                                       f"hint::{lang}": 40, "relevant": 36})
     choices = book.create_sheet("choices")
-    _fill(choices, ["list_name", "name", f"label::{lang}"], choice_rows,
+    _fill(choices, ["list_name", "name", f"label::{lang}", EXCLUSIVE_COLUMN], choice_rows,
           widths={"list_name": 24, "name": 20, f"label::{lang}": 50})
     settings = book.create_sheet("settings")
-    _fill(settings, ["form_title", "form_id", "version", "default_language", SOURCE_COLUMN],
-          [[questionnaire.title, questionnaire.id, str(questionnaire.version), lang,
-            json.dumps(questionnaire.source, ensure_ascii=False) if questionnaire.source else ""]],
+    ours = questionnaire.to_dict()
+    _fill(settings, ["form_title", "form_id", "version", "default_language", SOURCE_COLUMN,
+                     *SETTINGS_COLUMNS.values()],
+          [[xlsform_text(questionnaire.title, names), questionnaire.id, str(questionnaire.version), lang,
+            xlsform_text(json.dumps(questionnaire.source, ensure_ascii=False) if questionnaire.source else "",
+                         names),
+            *[("yes" if ours[key] is True else xlsform_text(ours[key], names)) if key in ours else ""
+              for key in SETTINGS_COLUMNS]]],
           widths={"form_title": 40, "form_id": 30})
     for sheet in book.worksheets:
         for cell in sheet[1]:
@@ -175,10 +217,13 @@ def export_xlsform(questionnaire: Questionnaire) -> bytes:
 
 
 def _fill(sheet, header, rows, widths):
+    """Header and rows, every text a text cell (a label « =… » is no formula) without control characters."""
     from openpyxl.utils import get_column_letter
-    sheet.append(header)
+
+    from .spreadsheet import safe_row
+    sheet.append(safe_row(sheet, header))
     for values in rows:
-        sheet.append(values)
+        sheet.append(safe_row(sheet, values))
     for index, name in enumerate(header, 1):
         sheet.column_dimensions[get_column_letter(index)].width = widths.get(name, 16)
 
@@ -233,6 +278,7 @@ def read_workbook(content: bytes) -> dict[str, Sheet]:
     if "xl/workbook.xml" not in names:
         raise XLSFormError("Ce fichier n'est pas un classeur de tableur (.xlsx) : c'est peut-être un document "
                            "texte ou une présentation.")
+    _check_cell_counts(content)
     from openpyxl import load_workbook
     try:
         with warnings.catch_warnings():
@@ -251,6 +297,46 @@ def read_workbook(content: bytes) -> dict[str, Sheet]:
                            "Enregistrez-le à nouveau au format .xlsx puis réessayez.") from None
 
 
+# A cell, a row or a shared text in the XML of a workbook, with or without a namespace prefix.
+_CELL_ROW_TEXT = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,15}:)?(c|row|si)[\s/>]")
+_TOKEN_TAIL = 40      # bytes kept between two chunks, longer than any token above
+
+
+def _check_cell_counts(content: bytes) -> None:
+    """Count cells in the raw XML before openpyxl reads anything: openpyxl builds a whole row
+    at once, so one row of a million cells (150 ko compressed) would take gigabytes."""
+    cells = texts = 0
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for info in archive.infolist():
+            if not info.filename.lower().endswith(".xml"):
+                continue
+            in_row = 0
+            with archive.open(info) as stream:
+                tail = b""
+                while chunk := stream.read(1 << 20):
+                    buffer = tail + chunk
+                    end = 0
+                    for match in _CELL_ROW_TEXT.finditer(buffer):
+                        end = match.end()
+                        tag = match.group(1)
+                        if tag == b"row":
+                            in_row = 0
+                        elif tag == b"si":
+                            texts += 1
+                        else:
+                            in_row += 1
+                            cells += 1
+                            if in_row > MAX_COLUMNS:
+                                raise XLSFormError(f"Une ligne du classeur a plus de {MAX_COLUMNS} cellules : ce "
+                                                   "n'est pas un XLSForm ordinaire (un formulaire a d'habitude "
+                                                   "une vingtaine de colonnes).")
+                        if cells > MAX_CELLS or texts > MAX_CELLS:
+                            limit = f"{MAX_CELLS:,}".replace(",", "\u202f")
+                            raise XLSFormError(f"Le classeur a plus de {limit} cellules remplies : ce n'est pas "
+                                               "un XLSForm ordinaire.")
+                    tail = buffer[max(end, len(buffer) - _TOKEN_TAIL):]
+
+
 def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} Mo".replace(".", ",")
 
@@ -262,7 +348,7 @@ def _cell_text(value) -> str:
         return "yes" if value else "no"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return str(value).strip().replace("$" + _WORD_JOINER + "{", "${")
 
 
 def _column_key(text: str):
@@ -278,7 +364,9 @@ def _read_sheet(sheet) -> Sheet:
     header = None
     rows = []
     blank = 0
-    for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
+    # Never wider than MAX_COLUMNS, whatever the sheet's dimension says: openpyxl pads every row to it.
+    width = min(sheet.max_column or MAX_COLUMNS, MAX_COLUMNS)
+    for number, values in enumerate(sheet.iter_rows(max_col=width, values_only=True), 1):
         texts = [_cell_text(v) for v in values]
         if not any(texts):
             blank += 1
@@ -321,6 +409,17 @@ _UNSUPPORTED = {
     "xml-external": "les données externes ne sont pas reprises",
     "csv-external": "les données externes ne sont pas reprises",
 }
+# The older spellings of XLSForm types, longest first (« select one from LIST » is « select_one LIST »).
+_TYPE_PHRASES = (("begin group", "begin_group"), ("begin repeat", "begin_repeat"),
+                 ("end group", "end_group"), ("end repeat", "end_repeat"),
+                 ("select one from file", "select_one_from_file"),
+                 ("select multiple from file", "select_multiple_from_file"),
+                 ("select all that apply from", "select_multiple"), ("select one from", "select_one"),
+                 ("add select one prompt using", "select_one"),
+                 ("add select multiple prompt using", "select_multiple"),
+                 ("select one external", "select_one_external"),
+                 ("select one", "select_one"), ("select multiple", "select_multiple"),
+                 ("select all that apply", "select_multiple"))
 _METADATA = {"start", "end", "today", "deviceid", "imei", "subscriberid", "simserial", "phonenumber", "username",
              "email", "audit", "instanceid", "background-geopoint"}
 _DATE_TYPES = {"date": "une date", "time": "une heure", "datetime": "une date et une heure"}
@@ -332,6 +431,25 @@ _EQUALS = re.compile(r"^\$\{\s*([^}\s]+)\s*\}\s*=\s*(?:" + _ANY_QUOTED + r"|(-?\
 _SELECTED = re.compile(r"^selected\(\s*\$\{\s*([^}\s]+)\s*\}\s*,\s*" + _ANY_QUOTED + r"\s*\)$")
 _BOUND = re.compile(r"^\.\s*(>=|<=|>|<)\s*(-?\d+(?:\.\d+)?)$")
 _REFERENCE = re.compile(r"\$\{[^}]+\}")
+
+
+_NEVER_SHOWN = object()   # a condition that can never be true
+
+
+def _bare(expression: str) -> str:
+    text = (expression or "").strip().lower()
+    while text.startswith("(") and text.endswith(")") and _balanced(text[1:-1]):
+        text = text[1:-1].strip()
+    return text
+
+
+def _never(relevant: str) -> bool:
+    """``0``, ``false()``, ``no``…: the question is never shown (pyxform reads no/false as false())."""
+    return _bare(relevant) in ("0", "false", "false()", "no")
+
+
+def _always(relevant: str) -> bool:
+    return _bare(relevant) in ("1", "true", "true()", "yes")
 
 
 def normalise_id(text: str, dashes: bool = False) -> str:
@@ -419,6 +537,7 @@ class _Importer:
         self.flattened: list[str] = []
         self.once: set[str] = set()
         self.renamed: list[str] = []
+        self.never: set[str] = set()                # XLSForm names of questions never shown
 
     def note(self, text: str) -> None:
         self.notes.append(text)
@@ -433,7 +552,7 @@ class _Importer:
         labels = [key[1] for key in self.sheets["survey"].header if isinstance(key, tuple) and key[0] == "label"]
         plain = "label" in self.sheets["survey"].header
         self.language_column = None
-        self.language = "fr"
+        self.language = UNKNOWN_LANGUAGE
         default = settings.get("default_language", "")
         french = [lang for lang in labels if _language_code(lang) == "fr"]
         if french:
@@ -448,11 +567,18 @@ class _Importer:
         code = _language_code(chosen or default)
         if code:
             self.language = code
-        languages = labels + (["label"] if plain and labels else [])
-        if len(languages) > 1:
-            kept = chosen or "label"
-            self.note(f"Le formulaire existe en plusieurs langues ({', '.join(languages)}) : seule la langue "
-                      f"« {kept} » est reprise (notre questionnaire a une seule langue).")
+        if len(labels) > 1 and chosen is not None:
+            self.note(f"Le formulaire existe en plusieurs langues ({', '.join(labels)}) : seule la langue "
+                      f"« {chosen} » est reprise (notre questionnaire a une seule langue).")
+        elif plain and chosen is not None:
+            self.note(f"Le formulaire a des libellés en « {chosen} » et d'autres sans langue précisée "
+                      f"(colonne « label ») : seuls ceux en « {chosen} » sont repris.")
+        elif labels and chosen is None:
+            self.note(f"Le formulaire a des libellés sans langue précisée (colonne « label ») et d'autres en "
+                      f"{', '.join(labels)} : seuls ceux de la colonne « label » sont repris.")
+        if not code:
+            self.note("Le formulaire ne dit pas dans quelle langue il est écrit : le questionnaire est noté "
+                      "« langue non précisée » plutôt que français.")
 
     def text(self, row: dict, column: str) -> str:
         """A text in the chosen language, else the plain column, else any language."""
@@ -471,6 +597,7 @@ class _Importer:
     def choice_lists(self) -> dict[str, list[tuple[str, str]]]:
         sheet = self.sheets.get("choices")
         lists: dict[str, list[tuple[str, str]]] = {}
+        self.exclusive: dict[str, set[str]] = {}
         if sheet is None:
             return lists
         for number, row in sheet.rows:
@@ -479,6 +606,8 @@ class _Importer:
             if not list_name or not name:
                 continue
             lists.setdefault(list_name, []).append((name, self.text(row, "label") or name))
+            if str(row.get(EXCLUSIVE_COLUMN, "")).strip().lower() in ("yes", "true", "1", "oui"):
+                self.exclusive.setdefault(list_name, set()).add(name)
         return lists
 
     # -- the whole form
@@ -519,14 +648,9 @@ class _Importer:
         kind = tokens[0].lower()
         rest = tokens[1:]
         if kind in ("begin", "end", "select", "add") and rest:
-            joined = " ".join(t.lower() for t in tokens)
-            for prefix, value in (("begin group", "begin_group"), ("begin repeat", "begin_repeat"),
-                                  ("end group", "end_group"), ("end repeat", "end_repeat"),
-                                  ("select one from file", "select_one_from_file"),
-                                  ("select multiple from file", "select_multiple_from_file"),
-                                  ("select one", "select_one"), ("select multiple", "select_multiple"),
-                                  ("select all that apply", "select_multiple")):
-                if joined.startswith(prefix):
+            joined = " ".join(t.lower() for t in tokens) + " "
+            for prefix, value in _TYPE_PHRASES:
+                if joined.startswith(prefix + " "):
                     kind = value
                     rest = tokens[len(prefix.split()):]
                     break
@@ -536,7 +660,15 @@ class _Importer:
 
         if kind in ("begin_group", "begin_repeat"):
             relevant = row.get("relevant", "")
-            self.groups.append({"relevant": relevant, "kind": kind, "number": number})
+            inside_hidden = any(g["never"] for g in self.groups)
+            never = inside_hidden or _never(relevant)
+            self.groups.append({"relevant": "" if _always(relevant) else relevant, "kind": kind,
+                                "number": number, "never": never})
+            if never:
+                if not inside_hidden:
+                    self.note(f"{what} : la condition « {relevant} » ne montre jamais ce groupe ; ni lui ni ses "
+                              "questions ne sont repris.")
+                return 1
             if kind == "begin_repeat":
                 self.note(f"{what} : c'est une répétition ; ses questions sont posées une seule fois "
                           "(pour plusieurs personnes, faites plusieurs réponses).")
@@ -657,6 +789,8 @@ class _Importer:
                 renamed.append(f"{choice_name} → {value}")
             value_map[choice_name] = value
             question["choices"].append({"value": value, "label": choice_label})
+            if kind == "select_multiple" and choice_name in self.exclusive.get(list_name, ()):
+                question["choices"][-1]["exclusive"] = True
         if renamed:
             self.note_once(f"list-{list_name}", f"Liste « {list_name} » : codes adaptés à notre format "
                                                 f"({', '.join(renamed[:6])}{'…' if len(renamed) > 6 else ''}).")
@@ -673,6 +807,23 @@ class _Importer:
             key, prefix = INTRO_NOTES[name]
             text = question["label"]
             self.top[key] = text[len(prefix):] if prefix and text.startswith(prefix) else text
+            return
+        if any(g["never"] for g in self.groups):
+            self.never.add(name)    # said once, for its group
+            return
+        own = row.get("relevant", "")
+        if _never(own):
+            self.note(f"{what} : la condition « {own} » ne l'affiche jamais ; question non reprise.")
+            self.never.add(name)
+            return
+        relevant = "" if _always(own) else own
+        if not relevant and relevant_of_group:
+            relevant = next((g["relevant"] for g in reversed(self.groups) if g["relevant"]), "")
+        show_if = self.show_if(relevant, what) if relevant else None
+        if show_if is _NEVER_SHOWN:
+            self.note(f"{what} : la condition « {relevant} » dépend d'une question jamais posée ; question "
+                      "non reprise.")
+            self.never.add(name)
             return
         qid = normalise_id(name) or f"question-{len(self.questions) + 1}"
         base, n = qid, 2
@@ -695,13 +846,8 @@ class _Importer:
             if key in question:
                 item[key] = question[key]
         self.constraint(row, item, what)
-        relevant = row.get("relevant", "")
-        if not relevant and relevant_of_group:
-            relevant = next((g["relevant"] for g in reversed(self.groups) if g["relevant"]), "")
-        if relevant:
-            show_if = self.show_if(relevant, what)
-            if show_if:
-                item["show_if"] = show_if
+        if show_if:
+            item["show_if"] = show_if
         if _REFERENCE.search(item["label"]):
             self.note(f"{what} : le libellé cite une autre réponse ({_REFERENCE.search(item['label']).group(0)}) ; "
                       "notre outil l'affiche tel quel, à reformuler.")
@@ -711,11 +857,9 @@ class _Importer:
             self._messages_note()
         if any((k[0] if isinstance(k, tuple) else k) in ("image", "audio", "video", "media::image") for k in row):
             self.note_once("media", "Les images, sons et vidéos joints aux questions ne sont pas repris.")
-        source = row.get(SOURCE_COLUMN)
-        if source:
-            parsed = _mapping(source)
-            if parsed:
-                item["source"] = parsed
+        parsed = self.source(row.get(SOURCE_COLUMN, ""), what)
+        if parsed:
+            item["source"] = parsed
         self.questions.append(item)
         self.by_name[name] = item
 
@@ -752,6 +896,8 @@ class _Importer:
                       "la question sera toujours posée.")
             return None
         name, values = parsed
+        if name in self.never and all(values):
+            return _NEVER_SHOWN
         target = self.by_name.get(name)
         if target is None:
             self.note(f"{what} : la condition « {relevant} » renvoie à « {name} », qui n'est pas une question reprise "
@@ -804,12 +950,46 @@ class _Importer:
                           "commence ici à la version 1.")
         data = {"id": qid, "title": title, "version": version, "language": self.language,
                 "intro": self.top.get("intro", ""), "purpose": self.top.get("purpose", ""),
-                "consent": self.top.get("consent", ""), "source": _mapping(settings.get(SOURCE_COLUMN, "")) or {},
+                "consent": self.top.get("consent", ""),
+                "source": self.source(settings.get(SOURCE_COLUMN, ""), "Feuille « settings »") or {},
                 "questions": self.questions}
-        if not self.questions:
-            raise XLSFormError("Aucune question n'a pu être reprise de ce formulaire."
-                               + (" " + " ".join(self.notes) if self.notes else ""))
+        for key, column in SETTINGS_COLUMNS.items():
+            value = str(settings.get(column, "") or "").strip()
+            if value:
+                data[key] = value.lower() in ("yes", "true", "1", "oui") if key == "allow_empty" else value
+        if not any(q["type"] != "note" for q in self.questions):
+            # Only texts to read, or nothing at all: the same refusal, whatever was left out.
+            raise XLSFormError("Aucune question n'a pu être reprise de ce formulaire : il n'y reste aucune "
+                               "question à laquelle répondre, rien n'a été importé.", self.notes)
         return data
+
+    def source(self, text: str, what: str) -> dict | None:
+        """Our ``source`` column (where a question comes from): the JSON we write, else YAML
+        written by hand, without aliases, never nested deeper than a questionnaire file."""
+        if not text:
+            return None
+        try:
+            value = json.loads(text)     # first: JSON keeps characters that YAML refuses (\x7f)
+        except (ValueError, RecursionError):
+            try:
+                value = load_plain_yaml(text)
+            except RefusedYAML as exc:
+                self.note(f"{what} : la colonne « {SOURCE_COLUMN} » n'est pas reprise : {exc.message}.")
+                return None
+            except (yaml.YAMLError, ValueError, OverflowError):
+                return None
+        if _deeper_than(value, MAX_YAML_DEPTH):
+            self.note(f"{what} : la colonne « {SOURCE_COLUMN} » n'est pas reprise : elle est imbriquée sur plus "
+                      f"de {MAX_YAML_DEPTH} niveaux.")
+            return None
+        return value if isinstance(value, dict) else None
+
+
+def _deeper_than(value, limit: int) -> bool:
+    if limit < 0:
+        return True
+    children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    return any(_deeper_than(child, limit - 1) for child in children)
 
 
 def _has_column(row: dict, column: str) -> bool:
@@ -829,19 +1009,11 @@ def _language_code(label: str | None) -> str:
     if match:
         return match.group(1).lower().split("-")[0]
     lowered = label.strip().lower()
-    if lowered in ("fr", "français", "francais", "french"):
-        return "fr"
+    if lowered in _LANGUAGE_WORDS:
+        return _LANGUAGE_WORDS[lowered]
     if len(lowered) in (2, 3) and lowered.isalpha():
         return lowered
     return ""
-
-
-def _mapping(text: str) -> dict | None:
-    try:
-        value = yaml.safe_load(text)
-    except yaml.YAMLError:
-        return None
-    return value if isinstance(value, dict) else None
 
 
 def import_xlsform(content: bytes, filename: str = "formulaire.xlsx") -> ImportResult:

@@ -33,6 +33,8 @@ def import_command(file, data_dir, new_id):
     try:
         result = import_xlsform(path.read_bytes(), path.name)
     except XLSFormError as exc:
+        if exc.notes:
+            _notes(exc.notes)
         raise click.ClickException(str(exc)) from None
     if new_id:
         result.data["id"] = new_id.strip().lower()

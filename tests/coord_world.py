@@ -3,13 +3,15 @@ coordinator account, a volunteer code per campaign, and clients in each role."""
 
 from __future__ import annotations
 
+import time
+import uuid
 from dataclasses import dataclass, field
 
 from werkzeug.security import generate_password_hash
 
 from tests.factories import make_answer
 from survey import create_app, volunteers
-from survey.auth import ACCOUNTS
+from survey.auth import ACCOUNTS, SESSIONS
 from survey.demo import load_demo
 
 CAMPAIGN_A = "porteur-de-parole-numerique"      # free text only
@@ -41,8 +43,11 @@ class World:
         """A test client in ``role``: coordinator through the session, volunteers through their link."""
         client = self.app.test_client()
         if role == "coordination":
+            sid = f"session-de-test-{uuid.uuid4().hex}"
+            self.svc.records.add(SESSIONS, {"id": sid, "account": COORDINATOR, "expires": time.time() + 3600})
             with client.session_transaction() as session:
                 session["coordinator"] = COORDINATOR
+                session["coordinator_session"] = sid
         elif role in ("benevole_a", "benevole_b"):
             code = self.code_a if role == "benevole_a" else self.code_b
             response = client.get(f"/benevole/{code}")

@@ -102,14 +102,17 @@ EXPECTED_HEADER = [
     "Usages/Démarches", "Usages/Autre", "Usages (autre, précisez)", "Internet ?", "Aisance", "Âge",
     "Identifiant de la réponse", "Date et heure (heure de Paris)", "Date et heure (UTC)", "Canal", "Lieu",
     "Collecté par", "Session", "Version du questionnaire", "Thèmes", "Masquée",
+    "Accord : affiché aujourd'hui", "Accord : réutilisé dans le compte rendu", "Citation possible (sans nom)",
+    "Prénom", "Tranche d'âge", "Quartier",
 ]
 EXPECTED_ROWS = [
     ["Très bien, merci ; vraiment", "Autre", "En trottinette", "Mails | Autre", "1", "0", "1", "Jeux", "Oui",
      "4 – Beaucoup", "34", "a1", "2026-03-01 10:30:00", "2026-03-01 09:30:00",
-     "Tablette (avec un ou une bénévole)", "Tunnel – Centre social", "Zoé", "", "1", "accès | coût", "non"],
+     "Tablette (avec un ou une bénévole)", "Tunnel – Centre social", "Zoé", "", "1", "accès | coût", "non",
+     "", "", "oui", "", "", ""],
     ["'=HYPERLINK(\"http://x\";\"clic\")", "En bus", "", "", "", "", "", "", "Non", "", "-3", "a2",
      "2026-07-14 23:15:00", "2026-07-14 21:15:00", "QR code (la personne répond seule)", "Tunnel – Centre social",
-     "", "", "1", "", "non"],
+     "", "", "1", "", "non", "", "", "oui", "", "", ""],
 ]
 
 

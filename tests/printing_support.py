@@ -36,9 +36,11 @@ def make_printing_app(folder: Path, **config):
     svc = app.extensions["survey"]
     load_demo(svc)
     campaign = "porteur-de-parole-numerique"
+    # A scribe's card stores both consents; quote cards need both (survey/consent.py).
     rows = [
-        ({"simplifie": CONSENTED}, {"consent_display": True, "collector": "Mireille"}),
-        ({"complique": CONSENTED_NAMED}, {"consent_display": True, "first_name": "Karim", "age_band": "30 à 44 ans"}),
+        ({"simplifie": CONSENTED}, {"consent_display": True, "consent_report": True, "collector": "Mireille"}),
+        ({"complique": CONSENTED_NAMED}, {"consent_display": True, "consent_report": True, "first_name": "Karim",
+                                          "age_band": "30 à 44 ans"}),
         ({"partout": REFUSED}, {"consent_display": False, "first_name": "Josiane"}),
         ({"plaisir": HIDDEN}, {"consent_display": True, "hidden": True}),
         ({"rapport": WITHDRAWN}, {"consent_display": True, "wall_hidden": True}),

@@ -63,8 +63,8 @@ def test_problems_are_said_in_french(world):
     assert response.status_code == 422
     page = text(response)
     for message in ("Donnez un titre", "seulement des minuscules", "« inconnu » n'existe pas",
-                    "Choisissez au moins un canal", "La date de début doit être au format AAAA-MM-JJ",
-                    "La date de fin doit être au format", "en chiffres"):
+                    "Choisissez au moins un canal", "La date de début « 2026-13-01 » n'est pas une date",
+                    "La date de fin « hier » n'est pas une date", "en chiffres"):
         assert message in page, message
     assert "Pas Bon!" in page or 'value="Pas Bon!"' in html.unescape(response.get_data(as_text=True))
     assert world.svc.campaigns.get("pas-bon") is None
@@ -104,7 +104,7 @@ def test_close_and_reopen(world):
     client = world.client("coordination")
     public = world.app.test_client()
     assert public.get(f"/c/{CAMPAIGN_A}/").status_code == 200
-    client.post(f"/coordination/campagnes/{CAMPAIGN_A}/fermer")
+    client.post(f"/coordination/campagnes/{CAMPAIGN_A}/fermer", data={"confirmer": "oui"})
     assert world.svc.campaigns.get(CAMPAIGN_A).closed
     assert public.get(f"/c/{CAMPAIGN_A}/").status_code == 410
     page = text(client.get(f"/coordination/campagnes/{CAMPAIGN_A}/"))

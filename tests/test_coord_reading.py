@@ -124,7 +124,7 @@ def test_one_answer_with_its_metadata(world):
     raw = page.get_data(as_text=True)
     body = html.unescape(raw)
     assert "&lt;b&gt;pas du HTML&lt;/b&gt;" in raw and "<b>pas du HTML</b>" not in raw
-    assert "09/03/2026 à 14 h 05" in body              # Paris time
+    assert "9 mars 2026 à 14 h 05" in body              # Paris time
     assert "Tablette (avec un ou une bénévole)" in body and "Alice" in body and answer["id"] in body
     assert "Oui, souvent" in body and "Est-ce que le numérique est un plaisir ?" in body
 

@@ -163,7 +163,7 @@ def test_dashboard_page(world):
     assert 'role="img"' in body and "3 (75\u00a0%)" in body
     assert "Par canal de collecte" in body and "Tablette (avec un ou une bénévole)" in body
     assert "marché du Tunnel" in body                               # a field session, by its place
-    assert "Alice" in body and "Par jour" in body and "03/03/2026" in body
+    assert "Alice" in body and "Par jour" in body and "3 mars 2026" in body
     assert "Pas de réseau <chez moi>" in body                       # the « Autre » text, as typed
     assert "&lt;chez moi&gt;" in page.get_data(as_text=True)          # …escaped in the HTML
     assert "SPAM" not in body                                        # hidden answers are not shown

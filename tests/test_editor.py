@@ -90,10 +90,10 @@ def test_build_a_questionnaire_in_the_browser_and_answer_it(coordinator, service
         assert response.status_code == 303 and response.headers["Location"].endswith(f"/questions/{number}")
         page = text(coordinator.get(response.headers["Location"]))
         assert f"Question {number} sur {number}" in page
-    # A choice question without choices is pointed out, next to it, in the loader's words.
+    # A choice question without choices is pointed out, next to it, in the editor's words.
     page = text(coordinator.get(url))
-    assert "une question à choix doit avoir une liste « choices »" in page
-    assert re.search(r'id="question-4".*?une question à choix doit avoir', page, re.S)
+    assert "ajoutez au moins un choix à cette question" in page
+    assert re.search(r'id="question-4".*?ajoutez au moins un choix', page, re.S)
 
     edit_question(coordinator, url, 4, type="single_choice", label="Vous venez souvent ?", id="souvent",
                   required="1", choix_libelle=["Chaque semaine", "Parfois", ""], choix_valeur=["", "", ""])
@@ -191,14 +191,14 @@ def test_problems_are_shown_next_to_the_question_and_block_the_save(coordinator,
     page = text(response)
     block = page[page.index('id="question-2"'):]
     assert "l'identifiant doit contenir seulement des minuscules" in block
-    assert "« min » doit être un nombre entier" in block
+    assert "« Au moins » doit être un nombre entier" in block
     assert services.library.get("essai") is None
-    # A question moved above the one it depends on is refused with the loader's words.
+    # A question moved above the one it depends on is refused, in the editor's words.
     edit_question(coordinator, url, 2, type="number", label="Combien ?", id="combien",
                   condition="avez_vous_un_ordinateur=oui")
     coordinator.post(f"{url}questions/2/monter")
     page = text(coordinator.get(url))
-    assert "n'est pas une question placée avant celle-ci" in page
+    assert "qui n'est pas placée avant celle-ci" in page
 
 
 def test_renaming_a_question_updates_the_conditions_that_name_it(coordinator, services):
@@ -402,7 +402,7 @@ def test_share_a_questionnaire_as_yaml_with_another_structure(coordinator, servi
     broken = shared.decode("utf-8").replace("type: yes_no", "type: oui_non", 1).encode("utf-8")
     response = upload(coordinator, broken, "partage.yaml")
     assert response.status_code == 422
-    assert re.search(r"partage\.yaml, ligne \d+, question « internet » : le type « oui_non » est inconnu",
+    assert re.search(r"partage\.yaml, ligne \d+, question « internet » : le type de réponse « oui_non » est inconnu",
                      text(response))
     response = upload(coordinator, "é".encode("latin-1"), "partage.yaml")
     assert response.status_code == 422 and "pas en texte UTF-8" in text(response)
@@ -481,7 +481,7 @@ def test_the_upload_checks_its_csrf_token_itself(app, client):
     boundary, body = encode_multipart({"csrf_token": token, "fichier": FileStorage(io.BytesIO(b"id: x"),
                                                                                    filename="x.yaml")})
     response = client.post(f"{BASE}/importer", data=body, content_type=f"multipart/form-data; boundary={boundary}")
-    assert response.status_code == 422 and "la clé obligatoire « title » manque" in text(response)
+    assert response.status_code == 422 and "le titre du questionnaire manque" in text(response)
 
 
 def test_pages_have_no_inline_script_or_style(coordinator):

@@ -34,13 +34,15 @@ def test_the_default_file_is_exactly_what_french_excel_expects(app):
         '\ufeff"Votre avis";"Comment venez-vous ?";"Comment venez-vous ? (autre, précisez)";"Usages";'
         '"Usages/Mails";"Usages/Démarches";"Usages/Autre";"Usages (autre, précisez)";"Internet ?";"Aisance";'
         '"Âge";"Identifiant de la réponse";"Date et heure (heure de Paris)";"Date et heure (UTC)";"Canal";'
-        '"Lieu";"Collecté par";"Session";"Version du questionnaire";"Thèmes";"Masquée"\r\n'
+        '"Lieu";"Collecté par";"Session";"Version du questionnaire";"Thèmes";"Masquée";'
+        '"Accord : affiché aujourd\'hui";"Accord : réutilisé dans le compte rendu";"Citation possible (sans nom)";'
+        '"Prénom";"Tranche d\'âge";"Quartier"\r\n'
         '"Très bien, merci ; vraiment";"Autre";"En trottinette";"Mails | Autre";"1";"0";"1";"Jeux";"Oui";'
         '"4 – Beaucoup";"34";"a1";"2026-03-01 10:30:00";"2026-03-01 09:30:00";'
-        '"Tablette (avec un ou une bénévole)";"Tunnel – Centre social";"Zoé";"";"1";"accès | coût";"non"\r\n'
+        '"Tablette (avec un ou une bénévole)";"Tunnel – Centre social";"Zoé";"";"1";"accès | coût";"non";"";"";"oui";"";"";""\r\n'
         '"\'=HYPERLINK(""http://x"";""clic"")";"En bus";"";"";"";"";"";"";"Non";"";"-3";"a2";'
         '"2026-07-14 23:15:00";"2026-07-14 21:15:00";"QR code (la personne répond seule)";'
-        '"Tunnel – Centre social";"";"";"1";"";"non"\r\n'
+        '"Tunnel – Centre social";"";"";"1";"";"non";"";"";"oui";"";"";""\r\n'
     )
     data = export_bytes(app)
     assert data[:3] == b"\xef\xbb\xbf"
@@ -94,7 +96,9 @@ def test_codes_instead_of_labels(app):
     rows = french_rows(export_bytes(app, codes=True))
     assert rows[0] == ["avis", "transport", "transport__autre", "usages", "usages/mails", "usages/demarches",
                        "usages/autre", "usages__autre", "internet", "aisance", "age", "id", "submitted_at_local",
-                       "submitted_at_utc", "channel", "place", "collector", "session", "version", "tags", "hidden"]
+                       "submitted_at_utc", "channel", "place", "collector", "session", "version", "tags", "hidden",
+                       "consent_display", "consent_report", "may_quote", "person_first_name", "person_age_band",
+                       "person_quartier"]
     first = dict(zip(rows[0], rows[1]))
     assert (first["transport"], first["usages"], first["internet"], first["aisance"], first["channel"],
             first["hidden"]) == ("autre", "mails | autre", "oui", "4", "tablette", "0")
@@ -105,7 +109,7 @@ def test_hidden_answers_are_left_out_unless_asked(app):
     assert ids == ["a1", "a2"]
     ids = [r[11] for r in french_rows(export_bytes(app, filters=Filters(include_hidden=True)))[1:]]
     assert ids == ["a1", "a2", "a3"]
-    assert french_rows(export_bytes(app, filters=Filters(include_hidden=True)))[3][-1] == "oui"
+    assert french_rows(export_bytes(app, filters=Filters(include_hidden=True)))[3][20] == "oui"
 
 
 @pytest.mark.parametrize("filters, ids", [
@@ -160,6 +164,6 @@ def test_an_answer_of_a_field_session_shows_the_session_and_its_place(tmp_path):
                               answers={"avis": "Des paroles"}), ANSWERS[1]])
     rows = french_rows(export_bytes(app, filters=Filters(place="marché du sanitas")))
     assert [(r[11], r[15], r[17]) for r in rows[1:]] == [("s1", "Marché du Sanitas",
-                                                          "1 mars 2026 10:00–12:00 – Marché du Sanitas")]
+                                                          "1er mars 2026, 10 h–12 h – Marché du Sanitas")]
     rows = french_rows(export_bytes(app, codes=True))
     assert rows[1][17] == "s20260301-ab12" and rows[2][17] == ""

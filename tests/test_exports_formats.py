@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import datetime
 
 import openpyxl
 import pytest
@@ -38,7 +39,7 @@ def test_xlsx_answers_sheet_has_the_csv_columns_and_real_cells(workbook):
     assert (first["Usages/Mails"], first["Usages/Démarches"], first["Usages/Autre"]) == (1, 0, 1)
     assert first["Âge"] == 34 and second["Âge"] == -3   # numbers, negative included
     assert first["Collecté par"] == "Zoé"
-    assert first["Date et heure (heure de Paris)"] == "2026-03-01 10:30:00"
+    assert first["Date et heure (heure de Paris)"] == datetime(2026, 3, 1, 10, 30)   # a date cell, Paris time
     assert second["Usages"] is None
 
 

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from survey.cli import main
 from survey.fieldwork import doors as door_rounds
+from survey.fieldwork.paper import sheet_code
 from tests.factories import login_coordinator
 
 CAMPAIGN = "porteur-de-parole-numerique"
@@ -51,10 +52,11 @@ def stored(app, campaign=CAMPAIGN):
 
 def test_a_session_needs_place_date_and_valid_times(coordinator):
     response = coordinator.post(f"/terrain/{CAMPAIGN}/sessions/nouvelle", data={
-        "lieu": "", "jour": "21/11/2026", "debut": "14h", "equipe": "Inès : chef"})
+        "lieu": "", "jour": "31/02/2026", "debut": "14h7", "equipe": "Inès : chef"})
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    for message in ("Indiquez le lieu", "AAAA-MM-JJ", "HH:MM", "le rôle « chef » est inconnu"):
+    for message in ("Indiquez le lieu", "« 31/02/2026 » n&#39;est pas une date", "« 14h7 » n&#39;est pas une heure",
+                    "le rôle « chef » est inconnu"):
         assert message in html
 
 
@@ -82,7 +84,7 @@ def test_scribe_post_it_and_paper_land_in_results_and_exports(coordinator, app, 
     assert card["answers"] == {"complique": "Trop de mots de passe !"}
     assert (card["consent_display"], card["consent_report"], card["first_name"], card["age_band"],
             card["quartier"]) == (True, True, "Fatima", "45 à 59 ans", "Europe")
-    assert by_channel["papier"]["poster"] == f"P-{CAMPAIGN}-v1"
+    assert by_channel["papier"]["poster"] == sheet_code(app.extensions["survey"].campaigns.get(CAMPAIGN), 1)
 
     out = tmp_path / "export.csv"
     result = CliRunner().invoke(main, ["export", CAMPAIGN, "--format", "csv", "--out", str(out),
@@ -91,7 +93,7 @@ def test_scribe_post_it_and_paper_land_in_results_and_exports(coordinator, app, 
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig")), delimiter=";"))
     session_column = next(k for k in rows[0] if "ession" in k)
     channel_column = next(k for k in rows[0] if k.lower().startswith("canal"))
-    assert {r[session_column] for r in rows} == {"21 novembre 2026 10:00–12:00 – Marché Europe"}
+    assert {r[session_column] for r in rows} == {"21 novembre 2026, 10 h–12 h – Marché Europe"}
     assert len(rows) == 3 and {r[channel_column] for r in rows} >= {"Post-it", "Questionnaire papier"}
 
     report = coordinator.get(f"/coordination/campagnes/{CAMPAIGN}/terrain").get_data(as_text=True)
@@ -102,7 +104,8 @@ def test_scribe_post_it_and_paper_land_in_results_and_exports(coordinator, app, 
 
 def test_no_display_consent_never_reaches_the_wall_nor_the_quote_cards(coordinator, app, tmp_path):
     session_id = new_session(coordinator)
-    scribe_card(coordinator, session_id, "Affichez-moi volontiers", affiche="oui")
+    # Quote cards are printed and outlive the day: they need both consents (survey/consent.py).
+    scribe_card(coordinator, session_id, "Affichez-moi volontiers", affiche="oui", compte_rendu="oui")
     scribe_card(coordinator, session_id, "Secret de Mireille", compte_rendu="oui")  # report only, not display
     wall = coordinator.get(f"/mur/{CAMPAIGN}/cartes.json?session={session_id}").get_json()["cards"]
     assert [c["text"] for c in wall] == ["Affichez-moi volontiers"]
@@ -134,7 +137,7 @@ def test_the_wall_updates_and_drops_a_withdrawn_card(coordinator, app):
 
 def test_the_wall_is_for_the_team_unless_the_coordination_opens_it(coordinator, app):
     anonymous = app.test_client()
-    assert anonymous.get(f"/mur/{CAMPAIGN}/").status_code == 404
+    assert anonymous.get(f"/mur/{CAMPAIGN}/").status_code == 403  # with how to open it
     coordinator.post(f"/terrain/{CAMPAIGN}/mur", data={"public": "oui"})
     page = anonymous.get(f"/mur/{CAMPAIGN}/")
     assert page.status_code == 200 and "Paroles recueillies" in page.get_data(as_text=True)
@@ -182,13 +185,20 @@ def test_door_outcomes_add_up_to_the_right_rates(coordinator, app):
     assert bad.status_code == 422 and "Jamais le numéro" in bad.get_data(as_text=True)
 
 
+def small_png(width: int = 40, height: int = 30) -> bytes:
+    from PIL import Image
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), "white").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
 def test_board_photo_type_and_size_are_checked(coordinator, app):
     session_id = new_session(coordinator)
     url = f"/terrain/{CAMPAIGN}/sessions/{session_id}/photos"
     fake = coordinator.post(url, data={"photo": (io.BytesIO(b"MZ\x90 not an image"), "panneau.jpg")},
                             content_type="multipart/form-data", follow_redirects=True)
     assert "n&#39;est pas une photo" in fake.get_data(as_text=True)
-    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 2000
+    png = small_png()
     coordinator.post(url, data={"photo": (io.BytesIO(png), "panneau.png")}, content_type="multipart/form-data")
     [record] = [r for r in app.extensions["survey"].records.all("sessions") if r["id"] == session_id]
     assert [p["type"] for p in record["photos"]] == ["image/png"]

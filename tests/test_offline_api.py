@@ -41,7 +41,8 @@ def test_an_answer_is_stored_once_then_a_changed_one_is_refused(client, services
     changed = client.post(API, json={**sent, "answers": {"internet": "non"}})
     assert changed.status_code == 409 and "même identifiant" in changed.json["message"]
     [answer] = stored(services)
-    assert answer["id"] == sent["answer_id"] and answer["channel"] == "porte-a-porte"
+    # Sent by a public visitor: the server labels it « qr », whatever the payload says.
+    assert answer["id"] == sent["answer_id"] and answer["channel"] == "qr"
     assert answer["answers"] == {"internet": "oui", "aisance": 4, "equipement": ["smartphone", "ordinateur"],
                                  "autre": "Plus d'ateliers le samedi"}
     # Finished offline at 9:03, synced later: the time it was finished is kept.
@@ -118,11 +119,12 @@ def test_a_volunteer_signs_queued_answers_even_after_the_session_is_gone(app, cl
     assert restarted.post(API, json=body(collector=sealed)).status_code == 201
     forged = sealed[:-2] + ("AA" if not sealed.endswith("AA") else "BB")
     assert restarted.post(API, json=body(collector=forged)).status_code == 201
-    other_campaign = restarted.post("/api/c/atelier-citoyennete/reponses",
-                                    json={"answer_id": str(uuid.uuid4()), "answers": {}, "collector": sealed})
+    other_campaign = restarted.post("/api/c/questionnaire-structures/reponses",
+                                    json={"answer_id": str(uuid.uuid4()), "answers": {"limites": "Le temps"},
+                                          "collector": sealed})
     assert other_campaign.status_code == 201
     assert [a["collector"] for a in stored(services)] == ["Samia", ""]
-    assert next(services.answers.iter_answers("atelier-citoyennete"))["collector"] == ""
+    assert next(services.answers.iter_answers("questionnaire-structures"))["collector"] == ""
 
 
 @pytest.fixture
@@ -150,7 +152,7 @@ def test_csrf_comes_from_the_meta_tag_or_a_fresh_token(csrf_app):
 def test_the_form_page_carries_what_the_scripts_need(client):
     html = client.get(f"/c/{CAMPAIGN}/?canal=tablette").get_data(as_text=True)
     assert '<meta name="csrf-token"' in html
-    assert f'data-api="/api/c/{CAMPAIGN}/reponses"' in html and 'data-channel="tablette"' in html
+    assert f'data-api="/api/c/{CAMPAIGN}/reponses"' in html and 'data-channel="qr"' in html  # a public visitor
     assert html.count('class="button listen" data-listen hidden') == 10
     assert 'id="merci-local"' in html and "Personne suivante" in html
     assert "<script>" not in html and " style=" not in html  # strict CSP
@@ -254,5 +256,5 @@ def test_import_queue_says_in_french_what_it_did(tmp_path):
 
 def test_certificate_help_without_a_certificate_says_how_to_make_one(client):
     page = client.get("/aide/certificat").get_data(as_text=True)
-    assert "survey serve --https" in page and "Aucun certificat" in page
+    assert "mode sécurisé (HTTPS)" in page and "Aucun certificat" in page and "survey serve" not in page
     assert client.get("/aide/certificat.crt").status_code == 404

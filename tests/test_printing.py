@@ -10,6 +10,7 @@ import pytest
 
 from survey.printing import KINDS, PrintError, make_pdf, prepare_job
 from survey.printing.kinds import WHOLE, board_questions, show_if_instruction
+from survey.printing.links import paper_code
 from survey.printing.render import PAGE_SIZES, Renderer
 from tests.printing_support import (BASE, CONSENTED, CONSENTED_NAMED, HIDDEN, NO_CONSENT_KEY, REFUSED,
                                     WITHDRAWN, decode_qr, flat, make_printing_app, needs_tools,
@@ -18,6 +19,7 @@ from tests.printing_support import (BASE, CONSENTED, CONSENTED_NAMED, HIDDEN, NO
 PDP = "porteur-de-parole-numerique"
 ORDI = "ordi-panneau-quotidien"
 BESOINS = "besoins-numeriques-habitants"
+PAPER_CODE = "{code du questionnaire papier}"  # the campaign's short code is drawn at random
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +86,7 @@ def test_poster_says_everything_a_passer_by_needs(printed, svc):
     campaign = svc.campaigns.get(PDP)
     questionnaire = svc.questionnaire_for(campaign)
     assert "Est-ce que le numérique ça simplifie la vie ?" in text
-    assert f"{BASE}/c/{PDP}/" in text  # the short address, to type
+    assert f"{BASE}/{campaign.short_code}" in text  # the short address, to type
     assert "ou laissez un post-it" in text
     assert "À quoi servira votre réponse ?" in text
     assert flat(questionnaire.purpose) in text
@@ -106,14 +108,14 @@ def test_poster_offers_only_the_channels_of_its_campaign(printed):
     ("cartes-reponse", PDP, "simplifie", ["Est-ce que le numérique ça simplifie la vie ?", "Prénom",
                                           "affichés aujourd'hui", "réutilisés dans le compte rendu",
                                           "moins de 18", "75 et plus"]),
-    ("questionnaire-papier", BESOINS, None, ["Vos besoins en numérique", "P-besoins-numeriques-habitants-v1",
+    ("questionnaire-papier", BESOINS, None, ["Vos besoins en numérique", PAPER_CODE,
                                              "Quels appareils avez-vous à la maison ?", "Un smartphone",
                                              "Réservé à l'équipe", "Page 1 sur"]),
 ])
-def test_text_with_accents_is_in_the_pdf(printed, kind, campaign, question, words):
+def test_text_with_accents_is_in_the_pdf(printed, svc, kind, campaign, question, words):
     text = pdf_text(printed(kind, campaign, question))
     for word in words:
-        assert word in text
+        assert word.replace(PAPER_CODE, paper_code(svc.campaigns.get(campaign), 1)) in text
 
 
 def test_fonts_are_embedded(printed, tmp_path):
@@ -139,12 +141,12 @@ def test_fonts_are_embedded(printed, tmp_path):
     ("cartes-paroles", PDP, "simplifie", "A4",
      {f"{BASE}/c/{PDP}/?canal=qr&question=simplifie&affiche=CP-simplifie"}),
     ("questionnaire-papier", BESOINS, None, "A4",
-     {f"{BASE}/c/{BESOINS}/?canal=qr&affiche=P-besoins-numeriques-habitants-v1"}),
+     {f"{BASE}/c/{BESOINS}/?canal=qr&affiche={PAPER_CODE}"}),
 ])
-def test_qr_code_read_from_the_printed_page_opens_the_form(printed, tmp_path, kind, campaign, question, size,
+def test_qr_code_read_from_the_printed_page_opens_the_form(printed, svc, tmp_path, kind, campaign, question, size,
                                                           expected):
     found = decode_qr(printed(kind, campaign, question, size), tmp_path)
-    assert set(found) == expected
+    assert set(found) == {url.replace(PAPER_CODE, paper_code(svc.campaigns.get(campaign), 1)) for url in expected}
     if kind == "cartes-reponse":
         assert len(found) == 2  # two cards per sheet, each with its code
 
@@ -194,7 +196,7 @@ def test_a_very_long_quote_is_cut_not_overflowing(svc, renderer):
     from tests.factories import make_answer
     long = "Le numérique, " + "c'est parfois compliqué et parfois génial, " * 80 + "voilà."
     answer = make_answer(ORDI, ORDI, answers={"seniors": long})
-    answer["consent_display"] = True
+    answer.update(consent_display=True, consent_report=True)
     svc.answers.add(answer)
     pdf = make_pdf(renderer, prepare_job(svc, "cartes-paroles", ORDI, BASE, question="seniors"))
     assert len(reader(pdf).pages) == 1

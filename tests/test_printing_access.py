@@ -6,7 +6,9 @@ import pytest
 from click.testing import CliRunner
 
 from survey.cli import main
-from survey.printing.links import base_url_for_cli, base_url_for_request, clean_base_url
+from survey.printing.links import clean_base_url
+from survey.site_settings import for_command, for_request
+from survey.storage import RecordStore
 from survey.printing import PrintError
 from tests.factories import login_coordinator
 from tests.printing_support import BASE, make_printing_app, page_sizes_mm, pdf_text, reader
@@ -54,7 +56,7 @@ def test_cli_tiles_a_panel(data_dir, tmp_path):
                  "--base-url", BASE, "--out", str(out))
     assert result.exit_code == 0, result.output
     sizes = page_sizes_mm(out.read_bytes())
-    assert len(sizes) == 15 and all(sorted(map(round, s)) == [210, 297] for s in sizes)
+    assert len(sizes) == 15 + 1 and all(sorted(map(round, s)) == [210, 297] for s in sizes)  # + the QR code
 
 
 def test_cli_uses_the_configured_public_address(data_dir, tmp_path, monkeypatch):
@@ -62,7 +64,8 @@ def test_cli_uses_the_configured_public_address(data_dir, tmp_path, monkeypatch)
     out = tmp_path / "carte.pdf"
     result = run(data_dir, "questionnaire-papier", "besoins-numeriques-habitants", "--out", str(out))
     assert result.exit_code == 0, result.output
-    assert "https://enquete.exemple.fr/c/besoins-numeriques-habitants/" in pdf_text(out.read_bytes())
+    code = make_printing_app(data_dir).extensions["survey"].campaigns.get("besoins-numeriques-habitants").short_code
+    assert f"https://enquete.exemple.fr/{code}" in pdf_text(out.read_bytes())
 
 
 @pytest.mark.parametrize("args, message", [
@@ -125,7 +128,7 @@ def test_web_sends_the_pdf(client):
 
 def test_web_tiles_on_a4(client):
     response = client.get(f"{PAGE}/panneau.pdf?question=citoyen&size=A1&tile=A4")
-    assert response.status_code == 200 and len(reader(response.get_data()).pages) == 15
+    assert response.status_code == 200 and len(reader(response.get_data()).pages) == 15 + 1  # + the QR code
 
 
 @pytest.mark.parametrize("query, message", [
@@ -147,15 +150,16 @@ def test_unknown_campaign_is_a_french_404(client):
 
 
 # --- public address --------------------------------------------------------------------------------
-def test_base_url_rules():
-    assert base_url_for_request(None, "http://192.168.1.20:8000/", ["10.0.0.5"]) == "http://192.168.1.20:8000"
+def test_base_url_rules(tmp_path):
+    records = RecordStore(tmp_path)  # nothing saved: the page's address, else the LAN's
+    assert for_request(records, None, "http://192.168.1.20:8000/", lambda: ["10.0.0.5"]).url == "http://192.168.1.20:8000"
     # Opened on the laptop itself: a phone cannot reach 127.0.0.1, so the LAN address is used.
-    assert base_url_for_request(None, "http://127.0.0.1:8000/", ["10.0.0.5"]) == "http://10.0.0.5:8000"
-    assert base_url_for_request(None, "http://localhost:5000/", ["10.0.0.5"]) == "http://10.0.0.5:5000"
-    assert base_url_for_request("https://enquete.fr/", "http://127.0.0.1:8000/", []) == "https://enquete.fr"
-    assert base_url_for_cli(None, ["10.0.0.5", "172.17.0.1"]) == ("http://10.0.0.5:8000", "")
-    url, warning = base_url_for_cli(None, [])
-    assert url == "http://127.0.0.1:8000" and "--base-url" in warning
+    assert for_request(records, None, "http://127.0.0.1:8000/", lambda: ["10.0.0.5"]).url == "http://10.0.0.5:8000"
+    assert for_request(records, None, "http://localhost:5000/", lambda: ["10.0.0.5"]).url == "http://10.0.0.5:5000"
+    assert for_request(records, "https://enquete.fr/", "http://127.0.0.1:8000/", lambda: []).url == "https://enquete.fr"
+    assert for_command(records, None, 8000, lambda: ["10.0.0.5", "172.17.0.1"]).url == "http://10.0.0.5:8000"
+    address = for_command(records, None, 8000, lambda: [])
+    assert address.url == "http://127.0.0.1:8000" and "--base-url" in address.warning
     with pytest.raises(PrintError):
         clean_base_url("ftp://x")
 

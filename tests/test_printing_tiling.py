@@ -58,7 +58,7 @@ def test_plan_covers_the_page_with_the_overlap(size, sheets):
 def test_tiled_sheets_are_a4_and_counted(a0):
     whole, tiled = a0
     sizes = page_sizes_mm(tiled)
-    assert len(sizes) == 25
+    assert len(sizes) == 25 + 1  # and the sheet with the QR code to stick on
     for w, h in sizes:
         assert sorted((round(w, 1), round(h, 1))) == [210.0, 297.0]
     assert page_sizes_mm(whole) == [pytest.approx((1189, 841), abs=0.5)]
@@ -82,7 +82,7 @@ def test_tiles_reassemble_into_the_big_page(a0, tmp_path):
     whole, tiled = a0
     dpi = 25.4  # one pixel per millimetre
     big = Image.open(render_png(whole, tmp_path, dpi, "whole")[0])
-    sheets = [Image.open(p) for p in render_png(tiled, tmp_path, dpi, "tile")]
+    sheets = [Image.open(p) for p in render_png(tiled, tmp_path, dpi, "tile", last=25)]  # not the QR code
     plan = plan_tiles(1189, 841, "A4")
     assert abs(big.size[0] - 1189) <= 1 and abs(big.size[1] - 841) <= 1 and len(sheets) == 25
     inked = 0
@@ -113,5 +113,5 @@ def test_nothing_is_printed_in_the_margins_but_marks(a0, tmp_path):
 def test_a_batch_is_tiled_page_by_page(svc, renderer):
     pdf = make_pdf(renderer, prepare_job(svc, "panneau", "porteur-de-parole-numerique", BASE, size="A2", tile="A4"))
     pages = reader(pdf).pages
-    assert len(pages) == 8 * 8  # 8 questions, 8 sheets each
+    assert len(pages) == 8 * (8 + 1)  # 8 questions, 8 sheets each and their QR code to stick on
     assert "page 8 sur 8" in pdf_text(pdf, len(pages) - 1)

@@ -18,6 +18,7 @@ from typing import Callable
 from zoneinfo import ZoneInfo
 
 from ..campaigns import CHANNELS
+from ..consent import may_quote
 from ..questionnaires import CHOICE_TYPES, OTHER_VALUE, TYPES, Choice, Question, Questionnaire
 from ..results import place_of
 from .filters import DEFAULT_TIMEZONE, parse_time
@@ -41,7 +42,19 @@ META = (
     ("version", "Version du questionnaire"),
     ("tags", "Thèmes"),
     ("hidden", "Masquée"),
+    # What the person agreed to on a scribe's card (empty: not asked, the person answered alone),
+    # and the rule that follows from it (survey/consent.py): may a partner quote these words?
+    ("consent_display", "Accord : affiché aujourd'hui"),
+    ("consent_report", "Accord : réutilisé dans le compte rendu"),
+    ("may_quote", "Citation possible (sans nom)"),
+    ("person_first_name", "Prénom"),      # codes that no question id takes (« quartier » may be one)
+    ("person_age_band", "Tranche d'âge"),
+    ("person_quartier", "Quartier"),
 )
+# Metadata columns of dates ("2026-03-01 10:30:00" text; date cells in an XLSX).
+DATE_COLUMNS = ("submitted_at_local", "submitted_at_utc")
+# Metadata columns that hold 1/0 with --codes.
+FLAG_COLUMNS = ("hidden", "consent_display", "consent_report", "may_quote")
 
 
 def neutralise(text: str) -> str:
@@ -77,7 +90,7 @@ class MergedQuestion:
 class Column:
     key: str       # the code name: question id, "question/choix", "question__autre" or a metadata name
     header: str    # what the file shows
-    kind: str      # "text" or "number"
+    kind: str      # "text", "number" or "datetime"
 
 
 def merge_versions(definitions: list[Questionnaire]) -> list[MergedQuestion]:
@@ -294,7 +307,8 @@ class Plan:
         default_place = text(self.default_place) if self.default_place else None
         yes, no = (1, 0) if codes else ("oui", "non")
         for key, label in META:
-            self._column(key, label, "number" if key == "version" or (key == "hidden" and codes) else "text")
+            kind = "datetime" if key in DATE_COLUMNS else "number" if key == "version" or (key in FLAG_COLUMNS and codes) else "text"
+            self._column(key, label, kind)
         times = _time_formatter(self.tz)
 
         sessions = {key: (text(key if codes else label), text(where) if where else default_place)
@@ -302,6 +316,9 @@ class Plan:
 
         def as_text(value):
             return None if not value else text(value if value.__class__ is str else str(value))
+
+        def flag(value):
+            return yes if value is True else (no if value is False else None)
 
         def meta(answer, values, out):
             get = answer.get
@@ -322,6 +339,12 @@ class Plan:
                 get("version"),
                 text(JOIN.join(str(t) for t in tags)) if isinstance(tags, list) and tags else as_text(tags),
                 yes if get("hidden") else no,
+                flag(get("consent_display")),
+                flag(get("consent_report")),
+                yes if may_quote(answer) else no,
+                as_text(get("first_name")),
+                as_text(get("age_band")),
+                as_text(get("quartier")),
             )
         self._producers.append(meta)
 

@@ -34,8 +34,8 @@ def csv_chunks(plan: Plan, answers: Iterable[dict], *, separator: str = ";", bom
         write(row(answer))
         pending += 1
         if pending == ROWS_PER_CHUNK:
-            yield buffer.getvalue().encode("utf-8")
+            yield buffer.getvalue().encode("utf-8", "replace")
             buffer.seek(0)
             buffer.truncate()
             pending = 0
-    yield buffer.getvalue().encode("utf-8")
+    yield buffer.getvalue().encode("utf-8", "replace")

@@ -6,31 +6,14 @@ a coordinator says them ("du 1er au 15 mars"); stored times are UTC.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Callable, Iterable, Iterator
 from zoneinfo import ZoneInfo
 from ..clock import parse_time
+from ..french_time import parse_date  # noqa: F401  (typed days: one reader for every page)
 
 DEFAULT_TIMEZONE = "Europe/Paris"
-_FRENCH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-
-
-def parse_date(text: str | None, what: str = "date") -> date | None:
-    """A day typed as AAAA-MM-JJ or JJ/MM/AAAA; ValueError with a French message otherwise."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    match = _FRENCH_DATE.match(text)
-    try:
-        if match:
-            day, month, year = (int(g) for g in match.groups())
-            return date(year, month, day)
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"La {what} « {text} » n'est pas une date valide : écrivez-la comme 2026-03-31 "
-                         "ou 31/03/2026.") from None
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,27 @@ from __future__ import annotations
 import json
 from typing import Iterable, Iterator
 
+from ..consent import may_quote
 from ..questionnaires import Questionnaire
 
 ANSWERS_PER_CHUNK = 200
 # Internal bookkeeping of the store, meaningless outside it.
 PRIVATE_KEYS = ("fingerprint",)
+# Always present, null when not asked, so that a partner can tell which words may be reused.
+RESPONDENT_KEYS = ("session", "consent_display", "consent_report", "first_name", "age_band", "quartier")
+
+
+def exported_answer(answer: dict) -> dict:
+    """One answer as a partner gets it: as stored, with the consent keys and the reuse rule
+    (``may_quote``), and corrections without the words they replaced."""
+    clean = {k: v for k, v in answer.items() if k not in PRIVATE_KEYS}
+    for key in RESPONDENT_KEYS:
+        clean.setdefault(key, None)
+    clean["may_quote"] = may_quote(answer)
+    if isinstance(clean.get("corrections"), list):
+        clean["corrections"] = [{"at": c.get("at"), "by": c.get("by")} for c in clean["corrections"]
+                                if isinstance(c, dict)]
+    return clean
 
 
 def _dumps(value) -> str:
@@ -33,11 +49,10 @@ def json_chunks(definitions: list[Questionnaire], answers: Iterable[dict], *,
     parts = [head]
     separator = "\n"
     for answer in answers:
-        clean = {k: v for k, v in answer.items() if k not in PRIVATE_KEYS}
-        parts.append(separator + _dumps(clean))
+        parts.append(separator + _dumps(exported_answer(answer)))
         separator = ",\n"
         if len(parts) >= ANSWERS_PER_CHUNK:
-            yield "".join(parts).encode("utf-8")
+            yield "".join(parts).encode("utf-8", "replace")
             parts = []
     parts.append("\n]}\n")
-    yield "".join(parts).encode("utf-8")
+    yield "".join(parts).encode("utf-8", "replace")

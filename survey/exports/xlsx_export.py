@@ -12,35 +12,47 @@ of 55 columns, 95 % of it inside openpyxl), writing the same XML directly takes
 a fraction of that. Memory stays flat either way: rows go to disk as they come.
 
 Formula injection: every text is an inline string, which a spreadsheet never
-runs as a formula, so no quote prefix is needed. Characters XML cannot hold
-(control characters pasted into a free-text answer) are dropped.
+runs as a formula, so no quote prefix is needed; sheets 2 and 3 go through
+``survey.spreadsheet.safe_cell`` for the same reason. Characters XML cannot hold
+(control characters pasted into a free-text answer or a title) are dropped.
+
+Dates are real date cells (Excel serial numbers in Paris time, and in UTC),
+every sheet has its header row frozen and an autofilter, columns are as wide as
+their header needs, within bounds.
 """
 
 from __future__ import annotations
 
 import io
 import math
+from datetime import date
 import shutil
 import tempfile
 import zipfile
 from typing import BinaryIO, Iterable, Iterator, TextIO
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from ..spreadsheet import has_unsafe, safe_cell, safe_row, xml_safe
 from . import XLSX_MIMETYPE
-from .columns import Plan, type_label
+from .columns import CACHE_LIMIT, Plan, type_label
 
 MIMETYPE = XLSX_MIMETYPE
 SHEETS = ("Réponses", "Questionnaire", "Comptes")
 NO_ANSWER = "Sans réponse"
 _BOLD = Font(bold=True)
 _WRAP = Alignment(wrap_text=True, vertical="top")
-_ILLEGAL = ILLEGAL_CHARACTERS_RE.search
 ANSWERS_PART = "xl/worksheets/sheet1.xml"  # where openpyxl puts the first sheet
+DATE_FORMAT = "dd/mm/yyyy hh:mm:ss"
+# Column widths of sheet 1, in characters: from the header's length, within these bounds.
+WIDTH_BOUNDS = {"text": (14, 45), "number": (10, 24), "datetime": (20, 30)}
+_EXCEL_EPOCH = date(1899, 12, 30).toordinal()  # day 0 of Excel's (Windows) calendar
+
+
+class _Serial(float):
+    """An Excel date serial, told apart from a plain number by its class when rows are written."""
 
 
 class Counts:
@@ -84,36 +96,58 @@ class Counts:
 
 
 def _bold_row(ws, values) -> list:
-    cells = []
-    for value in values:
-        cell = WriteOnlyCell(ws, value=value)
-        if cell.data_type == "f":   # a label starting with "=" is text
-            cell.data_type = "s"
-        cell.font = _BOLD
-        cells.append(cell)
-    return cells
+    return safe_row(ws, values, font=_BOLD)
+
+
+def _serials():
+    """``"2026-03-01 10:30:00" -> _Serial`` (the plan's date text as an Excel serial), or the
+    text when it is not one; days are worked out once per date."""
+    days: dict[str, int] = {}
+
+    def serial(text):
+        if text.__class__ is not str or len(text) != 19:
+            return text
+        try:
+            day = days.get(text[:10])
+            if day is None:
+                if len(days) >= CACHE_LIMIT:
+                    days.clear()
+                day = days[text[:10]] = date.fromisoformat(text[:10]).toordinal() - _EXCEL_EPOCH
+            seconds = int(text[11:13]) * 3600 + int(text[14:16]) * 60 + int(text[17:19])
+        except ValueError:
+            return text
+        return _Serial(day + seconds / 86400)
+    return serial
 
 
 def _xml_text(value: str) -> str:
-    if _ILLEGAL(value):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if has_unsafe(value):
+        value = xml_safe(value)
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
     if value[:1].isspace() or value[-1:].isspace():
         return f'<t xml:space="preserve">{value}</t>'
     return f"<t>{value}</t>"
 
 
-def write_rows(handle: TextIO, plan: Plan, answers: Iterable[dict], counts: Counts, first_row: int = 2) -> int:
-    """The answer rows of sheet 1 as SpreadsheetML ``<row>`` elements; returns the next row number."""
+def write_rows(handle: TextIO, plan: Plan, answers: Iterable[dict], counts: Counts, first_row: int = 2,
+               date_style: int = 0) -> int:
+    """The answer rows of sheet 1 as SpreadsheetML ``<row>`` elements; returns the next row number.
+
+    ``date_style``: the workbook's style index of date cells (``DATE_FORMAT``)."""
     letters = [get_column_letter(i) for i in range(1, len(plan.columns) + 1)]
+    date_columns = [i for i, c in enumerate(plan.columns) if c.kind == "datetime"]
+    serial = _serials()
     row_of = plan.row
     add = counts.add
     write = handle.write
     number = first_row
     for answer in answers:
         add(answer)
+        cells = row_of(answer)
+        for i in date_columns:
+            cells[i] = serial(cells[i])
         parts = [f'<row r="{number}">']
-        for letter, value in zip(letters, row_of(answer)):
+        for letter, value in zip(letters, cells):
             if value is None:
                 continue
             kind = value.__class__
@@ -122,6 +156,8 @@ def write_rows(handle: TextIO, plan: Plan, answers: Iterable[dict], counts: Coun
                     parts.append(f'<c r="{letter}{number}" t="inlineStr"><is>{_xml_text(value)}</is></c>')
             elif kind is int or (kind is float and math.isfinite(value)):
                 parts.append(f'<c r="{letter}{number}"><v>{value!r}</v></c>')
+            elif kind is _Serial:
+                parts.append(f'<c r="{letter}{number}" s="{date_style}"><v>{float(value)!r}</v></c>')
             else:
                 parts.append(f'<c r="{letter}{number}" t="inlineStr"><is>{_xml_text(str(value))}</is></c>')
         parts.append("</row>")
@@ -133,18 +169,23 @@ def write_rows(handle: TextIO, plan: Plan, answers: Iterable[dict], counts: Coun
 def write_xlsx(plan: Plan, answers: Iterable[dict], target: str | BinaryIO) -> Counts:
     """Write the workbook to a path or a seekable binary file; returns the counts."""
     counts = Counts(plan)
+    wb = Workbook(write_only=True)
+    sheet, about, counted = (wb.create_sheet(title) for title in SHEETS)
+    # The style of date cells, registered in the workbook before the rows that use it are written.
+    date_style = safe_cell(sheet, None, number_format=DATE_FORMAT).style_id
     with tempfile.TemporaryFile() as rows_file:
-        text = io.TextIOWrapper(rows_file, encoding="utf-8", newline="", write_through=False)
-        write_rows(text, plan, answers, counts)
+        text = io.TextIOWrapper(rows_file, encoding="utf-8", errors="replace", newline="", write_through=False)
+        next_row = write_rows(text, plan, answers, counts, date_style=date_style)
         text.flush()
         text.detach()
 
-        wb = Workbook(write_only=True)
-        sheet, about, counted = (wb.create_sheet(title) for title in SHEETS)
+        last = get_column_letter(max(1, len(plan.columns)))
         sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = f"A1:{last}{max(1, next_row - 1)}"
         for index, column in enumerate(plan.columns, 1):
-            sheet.column_dimensions[get_column_letter(index)].width = 14 if column.kind == "number" else 28
-        sheet.append(_bold_row(sheet, [c.header for c in plan.columns]))
+            low, high = WIDTH_BOUNDS.get(column.kind, WIDTH_BOUNDS["text"])
+            sheet.column_dimensions[get_column_letter(index)].width = min(high, max(low, len(column.header) + 2))
+        sheet.append(safe_row(sheet, [c.header for c in plan.columns], font=_BOLD, alignment=_WRAP))
         _describe(about, plan)
         _count(counted, plan, counts)
         with tempfile.TemporaryFile() as container:
@@ -176,35 +217,38 @@ def _splice(container: BinaryIO, rows_file: BinaryIO, target: str | BinaryIO) ->
 def _describe(ws, plan: Plan) -> None:
     for letter, width in zip("ABCDEFG", (22, 50, 18, 50, 40, 12, 40)):
         ws.column_dimensions[letter].width = width
-    title = WriteOnlyCell(ws, value=plan.questionnaire.title)
-    title.font = Font(bold=True, size=14)
-    ws.append([title])
+    ws.freeze_panes = "A5"   # under the header row of the question table
+    ws.append([safe_cell(ws, plan.questionnaire.title, font=Font(bold=True, size=14))])
     versions = ", ".join(str(v) for v in sorted({d.version for d in plan.definitions}))
-    ws.append([f"Identifiant : {plan.questionnaire.id} – version(s) : {versions}"])
+    ws.append(safe_row(ws, [f"Identifiant : {plan.questionnaire.id} – version(s) : {versions}"]))
     ws.append([])
     ws.append(_bold_row(ws, ["Identifiant", "Question", "Type", "Choix (code : libellé)",
                              "Condition d'affichage", "Versions", "Aide"]))
     for q in plan.questions:
-        choices = WriteOnlyCell(ws, value="\n".join(f"{c.value} : {c.label}" for c in q.options) or None)
-        choices.alignment = _WRAP
-        ws.append([q.id, q.label, type_label(q.type), choices, q.show_if or None,
-                   ", ".join(str(v) for v in q.versions), q.help or None])
+        choices = safe_cell(ws, "\n".join(f"{c.value} : {c.label}" for c in q.options) or None, alignment=_WRAP)
+        ws.append([*safe_row(ws, [q.id, q.label, type_label(q.type)]), choices,
+                   *safe_row(ws, [q.show_if or None, ", ".join(str(v) for v in q.versions), q.help or None])])
+    ws.auto_filter.ref = f"A4:G{4 + len(plan.questions)}"
 
 
 def _count(ws, plan: Plan, counts: Counts) -> None:
     for letter, width in zip("ABCDEF", (50, 22, 40, 16, 12, 20)):
         ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A2"
     ws.append(_bold_row(ws, ["Question", "Identifiant", "Réponse", "Code", "Nombre",
                              "Part des personnes qui ont répondu"]))
+    rows = 1
     for q in counts.questions:
         tally, answered = counts.tally(q.id)
         known = [c.value for c in q.options]
         for value in known + sorted(set(tally) - set(known)):
             number = tally.get(value, 0)
-            share = WriteOnlyCell(ws, value=round(number / answered, 4) if answered else None)
-            share.number_format = "0%"
-            ws.append([q.label, q.id, q.label_of(value), value, number, share])
-        ws.append([q.label, q.id, NO_ANSWER, None, counts.total - answered, None])
+            share = safe_cell(ws, round(number / answered, 4) if answered else None, number_format="0%")
+            ws.append([*safe_row(ws, [q.label, q.id, q.label_of(value), value, number]), share])
+            rows += 1
+        ws.append(safe_row(ws, [q.label, q.id, NO_ANSWER, None, counts.total - answered, None]))
+        rows += 1
+    ws.auto_filter.ref = f"A1:F{rows}"
 
 
 def xlsx_chunks(plan: Plan, answers: Iterable[dict], chunk_size: int = 64 * 1024) -> Iterator[bytes]:

@@ -3,13 +3,19 @@ and accepted only when its bytes really are an image."""
 
 from __future__ import annotations
 
+import io
 import uuid
+import warnings
 from pathlib import Path
 
 from ..storage.atomic import atomic_write_bytes
 
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
 MAX_PHOTOS_PER_SESSION = 20
+# Pixels, read from the file's header: a small file can claim 60000×60000 and make every
+# tablet that shows it decode gigabytes. A 50-megapixel phone photo passes.
+MAX_PHOTO_SIDE = 12_000
+MAX_PHOTO_PIXELS = 60_000_000
 _SIGNATURES = (
     (b"\xff\xd8\xff", "jpg", "image/jpeg"),
     (b"\x89PNG\r\n\x1a\n", "png", "image/png"),
@@ -30,6 +36,25 @@ def image_type(data: bytes) -> tuple[str, str] | None:
     return None
 
 
+def check_dimensions(data: bytes) -> None:
+    """Refuse an image whose header announces too many pixels, without decoding it."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                width, height = image.size
+    except Image.DecompressionBombError:  # Pillow's own ceiling, far above ours
+        raise PhotoError(f"Cette image est trop grande. Maximum : {MAX_PHOTO_SIDE} pixels de côté.") from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        raise PhotoError("Cette photo ne peut pas être lue (fichier abîmé ou trop grand). "
+                         "Reprenez la photo puis envoyez-la.") from None
+    if max(width, height) > MAX_PHOTO_SIDE or width * height > MAX_PHOTO_PIXELS:
+        raise PhotoError(f"Cette image est trop grande ({width} × {height} pixels). "
+                         f"Maximum : {MAX_PHOTO_SIDE} pixels de côté.")
+
+
 def save_photo(data_dir: Path, campaign_id: str, session_id: str, data: bytes, already: int) -> dict:
     if not data:
         raise PhotoError("Aucune photo reçue. Choisissez une photo puis envoyez-la.")
@@ -43,6 +68,7 @@ def save_photo(data_dir: Path, campaign_id: str, session_id: str, data: bytes, a
     if kind is None:
         raise PhotoError("Ce fichier n'est pas une photo (formats acceptés : JPEG, PNG, WebP).")
     ext, mime = kind
+    check_dimensions(data)
     folder = photo_dir(data_dir, campaign_id, session_id)
     folder.mkdir(parents=True, exist_ok=True)
     name = f"{uuid.uuid4().hex}.{ext}"

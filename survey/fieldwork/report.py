@@ -7,6 +7,7 @@ import io
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ..consent import may_display
 from .sessions import SessionRepository
 
 NO_SESSION = "(hors session)"
@@ -30,7 +31,7 @@ def session_counts(svc, campaign_id: str) -> list[SessionCount]:
         row = rows.get(answer.get("session")) or loose
         row.answered += 1
         row.by_channel[answer.get("channel", "")] += 1
-        if answer.get("consent_display") is True and not answer.get("hidden") and not answer.get("wall_hidden"):
+        if may_display(answer) and not answer.get("hidden") and not answer.get("wall_hidden"):
             row.displayed += 1
     return list(rows.values()) + ([loose] if loose.answered else [])
 

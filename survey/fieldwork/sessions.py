@@ -8,10 +8,13 @@ import secrets
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+from ..french_time import TIME_EXAMPLES, clock_text, long_date
+
 COLLECTION = "sessions"
 ROLES = {"accroche": "Accroche (inviter les passants)", "discussion": "Discussion",
          "scribe": "Scribe (écrit les paroles)", "porte-a-porte": "Porte-à-porte"}
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+TEAM_COUNTED = ("stopped", "photos")  # changed during the session, never by its form
 
 
 @dataclass
@@ -30,25 +33,19 @@ class Session:
     @classmethod
     def from_record(cls, record: dict) -> "Session":
         known = set(cls.__dataclass_fields__)
-        return cls(**{k: v for k, v in record.items() if k in known})
+        session = cls(**{k: v for k, v in record.items() if k in known})
+        session.team = read_team(session.team)
+        return session
 
     def to_record(self) -> dict:
         return asdict(self)
 
     @property
     def label(self) -> str:
-        slot = f" {self.starts}–{self.ends}" if self.starts and self.ends else (f" {self.starts}" if self.starts else "")
-        return f"{_french_date(self.day)}{slot} – {self.place}"
-
-
-def _french_date(iso: str) -> str:
-    months = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-              "octobre", "novembre", "décembre"]
-    try:
-        d = date.fromisoformat(iso)
-    except ValueError:
-        return iso
-    return f"{d.day} {months[d.month - 1]} {d.year}"
+        """« 21 novembre 2026, 9 h 30–12 h – Marché Europe »."""
+        starts, ends = clock_text(self.starts), clock_text(self.ends)
+        slot = f", {starts}–{ends}" if starts and ends else (f", {starts}" if starts else "")
+        return f"{long_date(self.day) or self.day}{slot} – {self.place}"
 
 
 def new_id(day: str) -> str:
@@ -56,7 +53,7 @@ def new_id(day: str) -> str:
 
 
 def parse_team(text: str) -> tuple[list[dict], list[str]]:
-    """One member per line: « pseudonyme : rôle » (the role may be left out)."""
+    """The former team field, one member per line: « pseudonyme : rôle » (a page opened before the update)."""
     team, problems = [], []
     for number, line in enumerate((text or "").splitlines(), 1):
         if not line.strip():
@@ -74,6 +71,34 @@ def parse_team(text: str) -> tuple[list[dict], list[str]]:
     return team, problems
 
 
+def read_team(stored) -> list[dict]:
+    """The team as stored: a list of {pseudonym, role}; older sessions kept « pseudonyme : rôle » lines."""
+    if isinstance(stored, str):
+        stored = [dict(zip(("pseudonym", "role"), (part.strip() for part in line.partition(":")[::2])))
+                  for line in stored.splitlines()]
+    team = []
+    for member in stored or []:
+        if isinstance(member, dict) and str(member.get("pseudonym") or "").strip():
+            team.append({"pseudonym": str(member["pseudonym"]).strip(), "role": str(member.get("role") or "").strip()})
+    return team
+
+
+def team_from_rows(names: list[str], roles: list[str]) -> tuple[list[dict], list[str]]:
+    """One row per person of the form: a pseudonym and a role from ROLES (or none); empty rows are skipped."""
+    team, problems = [], []
+    for number, (name, role) in enumerate(zip(names, list(roles) + [""] * len(names)), 1):
+        name, role = " ".join((name or "").split())[:40], (role or "").strip()
+        if not name and not role:
+            continue
+        if not name:
+            problems.append(f"Personne {number} de l'équipe : écrivez son pseudonyme, ou laissez la ligne vide.")
+        elif role and role not in ROLES:
+            problems.append(f"Personne {number} de l'équipe : choisissez son rôle dans la liste.")
+        else:
+            team.append({"pseudonym": name, "role": role})
+    return team, problems
+
+
 def validate(session: Session, questionnaire) -> list[str]:
     problems = []
     if not session.place.strip():
@@ -81,10 +106,12 @@ def validate(session: Session, questionnaire) -> list[str]:
     try:
         date.fromisoformat(session.day)
     except ValueError:
-        problems.append("La date doit être au format AAAA-MM-JJ.")
+        problems.append(f"La date « {session.day} » n'est pas une date : écrivez-la comme 21/11/2026."
+                        if session.day else "Indiquez la date de la session (par exemple 21/11/2026).")
     for label, value in (("début", session.starts), ("fin", session.ends)):
         if value and not _TIME.match(value):
-            problems.append(f"L'heure de {label} doit être au format HH:MM (par exemple 14:30).")
+            problems.append(f"L'heure de {label} « {value} » n'est pas une heure : écrivez-la comme "
+                            f"{TIME_EXAMPLES}.")
     if session.starts and session.ends and session.starts >= session.ends:
         problems.append("L'heure de fin doit venir après l'heure de début.")
     known = {q.id for q in questionnaire.answerable} if questionnaire else set()
@@ -110,10 +137,30 @@ class SessionRepository:
         return Session.from_record(record)
 
     def save(self, session: Session) -> None:
-        self.records.put(COLLECTION, session.to_record())
+        """Create a session, or write what its form edits (place, day, times, team, questions).
+
+        What the team adds while the session runs (people stopped, photos) is kept as stored,
+        in the same locked write: the form was opened before the last taps."""
+
+        def details(record: dict) -> dict:
+            fresh = session.to_record()
+            if "campaign" in record:  # already stored
+                fresh.update({key: record[key] for key in TEAM_COUNTED if key in record})
+            return fresh
+
+        self.records.change(COLLECTION, session.id, details, create=True)
 
     def count_stopped(self, session: Session, delta: int = 1) -> int:
-        current = self.get(session.campaign, session.id)
-        value = max(0, (current.stopped if current else 0) + delta)
-        self.records.update(COLLECTION, session.id, {"stopped": value})
-        return value
+        """One more (or one less) person stopped; the new count. One atomic change, so taps
+        from several phones at once are all counted."""
+
+        def bump(record: dict) -> None:
+            record["stopped"] = max(0, int(record.get("stopped") or 0) + delta)
+
+        stored = self.records.change(COLLECTION, session.id, bump)
+        return stored["stopped"] if stored else 0
+
+    def add_photo(self, session: Session, photo: dict) -> None:
+        """Attach a stored photo file to the session (one atomic change)."""
+        self.records.change(COLLECTION, session.id,
+                            lambda record: record.update(photos=list(record.get("photos") or []) + [photo]))

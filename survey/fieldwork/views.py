@@ -13,16 +13,21 @@ from flask import (Blueprint, abort, current_app, flash, g, jsonify, redirect, r
 from ..answer_record import new_answer
 from ..auth import audit, coordinator_required, is_coordinator
 from ..campaigns import CHANNELS
-from ..forms import is_uuid
+from ..clock import parse_time
+from ..forms import field_name, form_class_for, is_uuid, other_name
+from ..french_time import typed_clock, typed_day
 from ..public import load_campaign, utc_now
+from ..scope import local_target
 from ..services import services
 from ..storage import AnswerConflict
+from ..versions import known_versions
 from . import doors as door_rounds
+from .paper import sheet_code, sheet_version, validate_sheet
 from .access import team_member, team_required
 from .photos import TYPES, PhotoError, photo_dir, save_photo
 from .respondent import AGE_BANDS, clean_age_band, clean_first_name, clean_quartier
-from .sessions import ROLES, Session, SessionRepository, new_id, parse_team, validate
-from .wall import wall_cards, wall_is_public, set_wall_public
+from .sessions import ROLES, Session, SessionRepository, new_id, parse_team, team_from_rows, validate
+from .wall import postits_on_wall, set_postits_on_wall, set_wall_public, wall_cards, wall_is_public
 
 bp = Blueprint("terrain", __name__)
 
@@ -100,7 +105,7 @@ def home(campaign_id):
     campaign, questionnaire = load_campaign(campaign_id)
     return render_template("terrain/home.html", campaign=campaign, questionnaire=questionnaire,
                            sessions=sessions().for_campaign(campaign.id), coordinator=is_coordinator(),
-                           wall_public=wall_is_public(services(), campaign.id))
+                           wall_public=wall_is_public(services(), campaign.id), roles=ROLES)
 
 
 @bp.route("/terrain/<campaign_id>/sessions/nouvelle", methods=["GET", "POST"])
@@ -113,28 +118,36 @@ def edit_session(campaign_id, session_id=None):
     existing = load_session(campaign.id, session_id) if session_id else None
     problems: list[str] = []
     form = request.form
+    adding = request.method == "POST" and form.get("action") == "ajouter-personne"
     if request.method == "POST":
-        team, problems = parse_team(form.get("equipe", ""))
-        day = form.get("jour", "").strip()
+        if "membre" in form:
+            rows = [{"pseudonym": name, "role": role}
+                    for name, role in zip(form.getlist("membre"), form.getlist("role"))]
+            team, problems = team_from_rows(form.getlist("membre"), form.getlist("role"))
+        else:   # a page opened before the team became one row per person
+            team, problems = parse_team(form.get("equipe", ""))
+            rows = team + [{}] * 2
+        day = typed_day(form.get("jour", ""))
         item = Session(
             id=existing.id if existing else new_id(day if re.match(r"^\d{4}-\d{2}-\d{2}$", day) else "sans-date"),
             campaign=campaign.id, place=" ".join(form.get("lieu", "").split())[:80], day=day,
-            starts=form.get("debut", "").strip(), ends=form.get("fin", "").strip(), team=team,
+            starts=typed_clock(form.get("debut", "")), ends=typed_clock(form.get("fin", "")), team=team,
             questions=form.getlist("questions"), stopped=existing.stopped if existing else 0,
             photos=existing.photos if existing else [])
-        problems += validate(item, questionnaire)
-        if not problems:
+        # « Ajouter une personne » only shows one more row: nothing is checked or saved yet.
+        problems = [] if adding else problems + validate(item, questionnaire)
+        if not problems and not adding:
             sessions().save(item)
             audit("session", f"session {item.id} enregistrée ({campaign.id})")
             flash("Session enregistrée.")
             return redirect(url_for("terrain.home", campaign_id=campaign.id), code=303)
         current = item
+        rows = rows + [{}] if adding else rows
     else:
         current = existing or Session(id="", campaign=campaign.id, place=campaign.quartier, day=date.today().isoformat())
-    team_text = "\n".join(f"{m['pseudonym']} : {m['role']}" if m.get("role") else m["pseudonym"]
-                          for m in current.team)
+        rows = current.team + [{}] * 2
     return render_template("terrain/session_form.html", campaign=campaign, questionnaire=questionnaire,
-                           item=current, team_text=form.get("equipe", team_text), roles=ROLES,
+                           item=current, rows=rows, roles=ROLES, added=adding,
                            problems=problems, editing=bool(existing)), (422 if problems else 200)
 
 
@@ -145,7 +158,8 @@ def count_stopped(campaign_id, session_id):
     item = load_session(campaign_id, session_id)
     delta = -1 if request.form.get("action") == "moins" else 1
     sessions().count_stopped(item, delta)
-    return redirect(request.form.get("retour") or url_for("terrain.home", campaign_id=campaign_id), code=303)
+    back = local_target(request.form.get("retour"), url_for("terrain.home", campaign_id=campaign_id))
+    return redirect(back, code=303)
 
 
 # -- the porteur de parole scribe -------------------------------------------
@@ -201,48 +215,146 @@ def transcription(campaign_id):
         abort(404, description="Ce questionnaire n'a pas de question à réponse libre pour des post-it.")
     error = None
     status = 200
+    # static/postit.js sends each post-it in the background (Accept: JSON) so that typing
+    # never stops; without JavaScript the form posts and the page comes back.
+    wants_json = request.accept_mimetypes.best == "application/json"
     if request.method == "POST":
         words = (request.form.get("texte") or "").strip()
         error = words_error(words)
+        status = 422
         if not error:
             try:
-                store_words(campaign, questionnaire, question, words, "post-it", item.id if item else None, {})
+                created = store_words(campaign, questionnaire, question, words, "post-it",
+                                      item.id if item else None, {})
             except AnswerConflict:
-                error = "Ce post-it a déjà été enregistré avec un autre texte."
+                error, status = "Ce post-it a déjà été enregistré avec un autre texte.", 409
+            except OSError:
+                current_app.logger.exception("post-it not saved")
+                error, status = "Le post-it n'a pas pu être enregistré. Réessayez dans un instant.", 503
             else:
+                answer_id = request.form.get("answer_id", "")
+                if wants_json:
+                    return jsonify(id=answer_id, text=words, new=created, message=saved_message(words)), (
+                        201 if created else 200)
                 return redirect(url_for("terrain.transcription", campaign_id=campaign.id, question=question.id,
-                                        session=item.id if item else None, ok=1), code=303)
-        status = 422
+                                        session=item.id if item else None,
+                                        enregistre=answer_id if is_uuid(answer_id) else None), code=303)
+        if wants_json:
+            return jsonify(message=error), status
     count = count_for(campaign.id, item.id if item else None, "post-it")
     return render_template("terrain/transcription.html", campaign=campaign, questionnaire=questionnaire,
                            item=item, question=question, candidates=candidates, error=error, count=count,
                            sessions=sessions().for_campaign(campaign.id), answer_id=str(uuid.uuid4()),
                            started_at=utc_now(), text=request.form.get("texte", "") if error else "",
-                           saved=request.args.get("ok") == "1"), status
+                           saved=saved_postit(campaign.id, request.args.get("enregistre")),
+                           max_length=current_app.config["MAX_TEXT_LENGTH"]), status
+
+
+def saved_message(words: str) -> str:
+    return f"Post-it enregistré : “{words}”"
+
+
+def saved_postit(campaign_id: str, answer_id) -> str | None:
+    """The confirmation after a post-it saved without JavaScript: its text as stored."""
+    if not is_uuid(answer_id):
+        return None
+    answer = services().answers.get(campaign_id, str(answer_id))
+    if not answer or answer.get("channel") != "post-it":
+        return None
+    texts = [v for v in (answer.get("answers") or {}).values() if isinstance(v, str)]
+    return saved_message(texts[0]) if texts else None
+
+
+NO_PAPER = ("Cette campagne n'accepte pas de questionnaires papier : la coordination peut ajouter "
+            "le canal « papier » dans les réglages de la campagne.")
+
+
+def sheet_questionnaire(campaign, typed: str):
+    """(the sheet's code as printed, its questionnaire version), or (None, a French error)."""
+    version = sheet_version(campaign, typed)
+    versions = {q.version: q for q in known_versions(services(), campaign.questionnaire)}
+    if version is None or version not in versions:
+        current = services().questionnaire_for(campaign)
+        example = sheet_code(campaign, current.version if current else 1)
+        return None, (f"Le code « {typed[:40]} » n'est pas celui d'une feuille de cette campagne. "
+                      f"Il est imprimé en haut de la feuille, par exemple {example} "
+                      "(majuscules ou minuscules, avec ou sans tirets).")
+    return sheet_code(campaign, version), versions[version]
 
 
 @bp.route("/terrain/<campaign_id>/papier")
 @team_required
 def paper(campaign_id):
-    """Type a paper questionnaire in: the sheet's code opens the form as channel « papier »."""
+    """Type paper questionnaires in: the sheet's code opens the facilitator's entry screen."""
     campaign, questionnaire = load_campaign(campaign_id)
     code = (request.args.get("feuille") or "").strip()
     error = None
     if "papier" not in campaign.channels:
-        error = ("Cette campagne n'accepte pas de questionnaires papier : la coordination peut ajouter "
-                 "le canal « papier » dans les réglages de la campagne.")
+        error = NO_PAPER
     elif code:
-        expected = f"P-{campaign.id}-v"
-        if not code.startswith(expected) or not code[len(expected):].isdigit():
-            error = (f"Le code « {code} » n'est pas celui d'une feuille de cette campagne "
-                     f"(il commence par {expected}).")
+        code, found = sheet_questionnaire(campaign, code)
+        if code is None:
+            error, code = found, request.args.get("feuille", "").strip()[:40]
         else:
-            args = {"canal": "papier", "affiche": code}
-            if request.args.get("session"):
-                args["session"] = load_session(campaign.id, request.args["session"]).id
-            return redirect(url_for("public.answer_form", campaign_id=campaign.id, **args), code=303)
+            item = optional_session(campaign.id)
+            return redirect(url_for("terrain.paper_entry", campaign_id=campaign.id, feuille=code,
+                                    session=item.id if item else None), code=303)
     return render_template("terrain/paper.html", campaign=campaign, questionnaire=questionnaire, error=error,
-                           code=code, sessions=sessions().for_campaign(campaign.id)), (422 if error else 200)
+                           code=code, example=sheet_code(campaign, questionnaire.version),
+                           sessions=sessions().for_campaign(campaign.id)), (422 if error else 200)
+
+
+@bp.route("/terrain/<campaign_id>/papier/saisie", methods=["GET", "POST"])
+@team_required
+def paper_entry(campaign_id):
+    """The facilitator's screen for one paper sheet: the questions, no greeting, no « merci »;
+    saved, it opens the next sheet with the running count. The channel is « papier » because
+    the answer comes from here, never from an address anyone can type."""
+    campaign, _ = load_campaign(campaign_id)
+    if "papier" not in campaign.channels:
+        abort(403, description=NO_PAPER)
+    code, questionnaire = sheet_questionnaire(campaign, request.values.get("feuille", ""))
+    if code is None:
+        return redirect(url_for("terrain.paper", campaign_id=campaign.id, feuille=request.values.get("feuille")),
+                        code=303)
+    item = optional_session(campaign.id)
+    svc = services()
+    form = form_class_for(svc, questionnaire, current_app.config["MAX_TEXT_LENGTH"])()
+    notice, status = None, 200
+    if request.method == "POST":
+        if not is_uuid(form.answer_id.data):
+            form.answer_id.data = str(uuid.uuid4())
+        valid, notice = validate_sheet(form)
+        status = 422
+        if valid:
+            started = form.started_at.data if parse_time(form.started_at.data) else None
+            answer = new_answer(campaign, questionnaire, answer_id=form.answer_id.data, answers=form.answers(),
+                                channel="papier", collector=g.team_member, session=item.id if item else None,
+                                poster=code, started_at=started)
+            try:
+                svc.save_answer(questionnaire, answer)
+            except AnswerConflict:
+                flash("Cette feuille était déjà enregistrée avec d'autres réponses : elle n'a pas été "
+                      "enregistrée une deuxième fois.")
+            except OSError:  # the page comes back with what was typed
+                current_app.logger.exception("paper sheet not saved")
+                notice, status = ("La feuille n'a pas pu être enregistrée (problème sur l'ordinateur qui reçoit "
+                                  "les réponses). Rien n'est perdu sur cette page : réessayez dans un instant."), 503
+            else:
+                flash("Feuille enregistrée. Feuille suivante :")
+            if status != 503:
+                return redirect(url_for("terrain.paper_entry", campaign_id=campaign.id, feuille=code,
+                                        session=item.id if item else None), code=303)
+    else:
+        form.answer_id.data = str(uuid.uuid4())
+        form.started_at.data = utc_now()
+    visible = form.visible_questions()
+    return render_template(
+        "terrain/paper_entry.html", campaign=campaign, questionnaire=questionnaire, form=form, code=code,
+        item=item, count=count_for(campaign.id, item.id if item else None, "papier"), notice=notice,
+        field_name=field_name, other_name=other_name,
+        numbers={q.id: questionnaire.number_of(q.id) for q in questionnaire.answerable},
+        errors=[(q, form.question_field(q).errors) for q in visible if form.question_field(q).errors]), status
 
 
 @bp.route("/terrain/<campaign_id>/sessions/<session_id>/photos", methods=["POST"])
@@ -257,8 +369,7 @@ def add_photo(campaign_id, session_id):
     except PhotoError as exc:
         flash(str(exc))
     else:
-        item.photos.append(photo)
-        sessions().save(item)
+        sessions().add_photo(item, photo)
         flash("Photo du panneau ajoutée à la session.")
     return redirect(url_for("terrain.home", campaign_id=campaign_id), code=303)
 
@@ -290,9 +401,9 @@ def doors(campaign_id):
         except ValueError as exc:
             error = str(exc)
         else:
-            if door["outcome"] == "repondu":
+            if door["outcome"] == "repondu":  # the questionnaire, then « Porte suivante » back here
                 args = {"canal": "porte-a-porte" if "porte-a-porte" in campaign.channels else None,
-                        "session": item.id if item else None}
+                        "session": item.id if item else None, "secteur": door["sector"]}
                 return redirect(url_for("public.answer_form", campaign_id=campaign.id,
                                         **{k: v for k, v in args.items() if v}), code=303)
             flash(f"Porte notée : {door_rounds.OUTCOMES[door['outcome']].lower()}.")
@@ -305,26 +416,63 @@ def doors(campaign_id):
 
 # -- the wall of words ---------------------------------------------------------
 
-def visible_wall(campaign_id: str):
-    """The campaign, the session asked for, and its wall cards; 404 unless the wall is public
-    or the viewer is in the team."""
-    campaign, _ = load_campaign(campaign_id)
-    if not (wall_is_public(services(), campaign.id) or team_member(campaign.id) is not None):
-        abort(404)
+WALL_CLOSED = ("Ce mur de paroles n'est pas ouvert sur cet écran. Pour l'ouvrir : tapez ici un code "
+               "bénévole de la campagne, ou demandez à la coordination de rendre le mur public "
+               "(Terrain, « Gérer le mur de paroles »).")
+
+
+def may_see_wall(campaign) -> bool:
+    """The wall shows without login only when the coordination made it public."""
+    return wall_is_public(services(), campaign.id) or team_member(campaign.id) is not None
+
+
+def visible_wall(campaign):
+    """The session asked for and its wall cards."""
     item = optional_session(campaign.id)
-    return campaign, item, wall_cards(services(), campaign.id, item.id if item else None)
+    cards = wall_cards(services(), campaign.id, item.id if item else None,
+                       postits=postits_on_wall(services(), campaign))
+    return item, cards
+
+
+def wall_invitation(campaign, questionnaire, item) -> dict:
+    """The question(s) the wall asks, and the QR code to answer from a phone (when the
+    campaign takes answers from the public)."""
+    asked = board_questions(questionnaire, item)
+    questions = asked[:3] if item and item.questions else asked[:1]
+    if "qr" not in campaign.channels or not campaign.accepts_answers():
+        return {"questions": questions, "qr": None, "address": None}
+    from ..printing import PrintError
+    from ..printing.links import form_url, short_url
+    from ..printing.qr import qr_svg
+    from ..printing.views import base_url
+    try:
+        base = base_url()
+    except PrintError:
+        base = request.host_url.rstrip("/")
+    one = questions[0].id if len(questions) == 1 else None
+    url = form_url(base, campaign.id, "qr", poster="MUR", question=one)
+    return {"questions": questions, "qr": qr_svg(url, "qr-mur", "wall-qr"), "address": short_url(base, campaign)}
 
 
 @bp.route("/mur/<campaign_id>/")
 def wall(campaign_id):
-    campaign, item, cards = visible_wall(campaign_id)
-    return render_template("terrain/wall.html", campaign=campaign, item=item, cards=cards)
+    campaign, questionnaire = load_campaign(campaign_id)
+    if not may_see_wall(campaign):
+        return render_template("terrain/wall_closed.html", campaign=campaign, message=WALL_CLOSED,
+                               here=request.full_path.rstrip("?")), 403
+    item, cards = visible_wall(campaign)
+    return render_template("terrain/wall.html", campaign=campaign, item=item, cards=cards,
+                           invitation=wall_invitation(campaign, questionnaire, item))
 
 
 @bp.route("/mur/<campaign_id>/cartes.json")
 def wall_data(campaign_id):
-    _, _, cards = visible_wall(campaign_id)
-    response = jsonify(cards=cards)
+    campaign, _ = load_campaign(campaign_id)
+    if not may_see_wall(campaign):
+        response = jsonify(message=WALL_CLOSED)
+        response.status_code = 403
+    else:
+        response = jsonify(cards=visible_wall(campaign)[1])
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -341,18 +489,21 @@ def wall_admin(campaign_id):
         if "public" in request.form:
             set_wall_public(svc, campaign.id, request.form["public"] == "oui")
             flash("Réglage du mur enregistré.")
+        if "postits" in request.form:
+            set_postits_on_wall(svc, campaign.id, request.form["postits"] == "oui")
         answer_id = request.form.get("carte", "")
         if is_uuid(answer_id):
             hide = request.form.get("action") != "remettre"
-            changed = svc.answers.update(campaign.id, answer_id, lambda a: a.update(wall_hidden=hide))
+            changed = svc.answers.change(campaign.id, answer_id, lambda a: a.update(wall_hidden=hide))
             if changed is None:
                 abort(404)
             audit("mur", f"carte {answer_id} {'retirée du' if hide else 'remise sur le'} mur ({campaign.id})")
             flash("Carte retirée du mur." if hide else "Carte remise sur le mur.")
         return redirect(url_for("terrain.wall_admin", campaign_id=campaign.id), code=303)
-    cards = wall_cards(svc, campaign.id, None, include_withdrawn=True)
+    postits = postits_on_wall(svc, campaign)
+    cards = wall_cards(svc, campaign.id, None, include_withdrawn=True, postits=postits)
     return render_template("terrain/wall_admin.html", campaign=campaign, cards=cards,
-                           public=wall_is_public(svc, campaign.id))
+                           public=wall_is_public(svc, campaign.id), postits=postits)
 
 
 # -- counts for the coordinator -----------------------------------------------

@@ -1,11 +1,18 @@
 """The wall of words: only words whose author agreed to display them, nothing else.
 
+Typed post-its count as agreed when the campaign says so: a post-it stuck on a public
+panel is already public words. The setting (``postits`` in the campaign's wall record)
+is on by default for a campaign with the ``post-it`` channel, off otherwise, and the
+coordination changes it on « Gérer le mur de paroles ».
+
 A card never carries metadata: its words, and the first name only when the
 person gave one. A coordinator can withdraw any card at once (``wall_hidden``);
 hidden answers (spam, out of scope) never show.
 """
 
 from __future__ import annotations
+
+from ..consent import may_display
 
 WALLS = "walls"
 MAX_CARDS = 60
@@ -18,7 +25,22 @@ def wall_is_public(svc, campaign_id: str) -> bool:
 
 
 def set_wall_public(svc, campaign_id: str, public: bool) -> None:
-    svc.records.put(WALLS, {"id": campaign_id, "public": bool(public)})
+    svc.records.change(WALLS, campaign_id, lambda record: record.update(public=bool(public)), create=True)
+
+
+def postits_on_wall(svc, campaign) -> bool:
+    """Do typed post-its go on the wall? The coordination's choice, else the campaign's channels."""
+    chosen = (svc.records.get(WALLS, campaign.id) or {}).get("postits")
+    return chosen if isinstance(chosen, bool) else "post-it" in campaign.channels
+
+
+def set_postits_on_wall(svc, campaign_id: str, on: bool) -> None:
+    svc.records.change(WALLS, campaign_id, lambda record: record.update(postits=bool(on)), create=True)
+
+
+def on_the_wall(answer: dict, postits: bool) -> bool:
+    """Agreed to be shown: a scribe's card with « affiché aujourd'hui », or a post-it when allowed."""
+    return may_display(answer) or (postits and answer.get("channel") == "post-it")
 
 
 def card_text(answer: dict) -> str:
@@ -26,11 +48,13 @@ def card_text(answer: dict) -> str:
     return "\n".join(t for t in texts if t.strip())
 
 
-def wall_cards(svc, campaign_id: str, session_id: str | None, include_withdrawn: bool = False) -> list[dict]:
-    """The newest consented cards first (at most MAX_CARDS for the wall itself)."""
+def wall_cards(svc, campaign_id: str, session_id: str | None, include_withdrawn: bool = False,
+               postits: bool = False) -> list[dict]:
+    """The newest consented cards first (at most MAX_CARDS for the wall itself); typed
+    post-its too with ``postits`` (see ``postits_on_wall``)."""
     cards = []
     for answer in svc.answers.iter_answers(campaign_id):
-        if answer.get("consent_display") is not True or answer.get("hidden"):
+        if not on_the_wall(answer, postits) or answer.get("hidden"):
             continue
         if session_id and answer.get("session") != session_id:
             continue

@@ -13,12 +13,13 @@ from .errors import PrintError
 from .kinds import KINDS, WHOLE, PrintJob, check_question, check_size, check_tile
 from .render import PageFormat
 
-__all__ = ["KINDS", "WHOLE", "PrintError", "PrintJob", "prepare_job", "make_pdf"]
+__all__ = ["KINDS", "WHOLE", "PrintError", "PrintJob", "prepare_job", "make_pdf", "sheet_count", "sheet_count_text"]
 
 
 def prepare_job(svc, kind_id: str, campaign_id: str, base_url: str, question: str | None = None,
-                size: str | None = None, tile: str | None = None) -> PrintJob:
-    """Check every choice against the campaign; a ``PrintError`` in French otherwise."""
+                size: str | None = None, tile: str | None = None, wifi=None) -> PrintJob:
+    """Check every choice against the campaign; a ``PrintError`` in French otherwise.
+    ``wifi`` (``survey.wifi.Wifi``): the team's network, whose QR code posters show too."""
     kind = KINDS.get((kind_id or "").strip())
     if kind is None:
         raise PrintError(f"Type d'imprimé « {kind_id} » inconnu. Types possibles : {', '.join(KINDS)}.")
@@ -36,15 +37,44 @@ def prepare_job(svc, kind_id: str, campaign_id: str, base_url: str, question: st
     tile = check_tile(size, tile)
     answers = list(svc.answers.iter_answers(campaign.id)) if kind.id == "cartes-paroles" else []
     return PrintJob(kind=kind, campaign=campaign, questionnaire=questionnaire, question=question,
-                    fmt=PageFormat(size, kind.orientation), base_url=base_url, tile=tile, answers=answers)
+                    fmt=PageFormat(size, kind.orientation), base_url=base_url, tile=tile, answers=answers,
+                    wifi=wifi)
+
+
+def sheet_count(job: PrintJob) -> int | None:
+    """Sheets of paper a job will make, counted before rendering (None: the paper
+    questionnaire, whose pages flow): a tiled page is its tiles and its QR code to stick on."""
+    from .kinds import planned_pages
+    from .tiling import sheets_per_page
+
+    pages = planned_pages(job)
+    if pages is None:
+        return None
+    return pages * (sheets_per_page(job.fmt, job.tile) if job.tile else 1)
+
+
+def sheet_count_text(job: PrintJob, sheets: int) -> str:
+    """« 208 feuilles A4 : 8 pages A0, chacune en 25 feuilles et 1 feuille avec son QR code à coller »."""
+    from .kinds import planned_pages
+
+    if not job.tile:
+        return f"{sheets} feuille{'s' if sheets > 1 else ''} {job.fmt.size}"
+    pages = planned_pages(job) or 1
+    tiles = sheets // pages - 1
+    if pages == 1:
+        return (f"{sheets} feuilles {job.tile} : la page {job.fmt.size} en {tiles} feuilles "
+                f"et 1 feuille avec son QR code à coller")
+    return (f"{sheets} feuilles {job.tile} : {pages} pages {job.fmt.size}, chacune en {tiles} feuilles "
+            f"et 1 feuille avec son QR code à coller")
 
 
 def make_pdf(renderer, job: PrintJob) -> bytes:
     """The PDF bytes of a job (tiled onto smaller sheets when asked)."""
     with renderer.lock:
         context = job.kind.build(job, renderer.fitter)
-        pdf = renderer.render(job.kind.template, context, job.fmt, ("common", job.kind.stylesheet))
-        if job.tile:
-            from .tiling import tile_pdf
-            pdf = tile_pdf(renderer, pdf, job.fmt, PageFormat(job.tile))
-    return pdf
+        stylesheets = ("common", job.kind.stylesheet)
+        if not job.tile:
+            return renderer.render(job.kind.template, context, job.fmt, stylesheets)
+        from .tiling import tile_pdf
+        pdf, codes = renderer.render_with_codes(job.kind.template, context, job.fmt, stylesheets)
+        return tile_pdf(renderer, pdf, job.fmt, PageFormat(job.tile), codes)

@@ -14,6 +14,7 @@ HELP = """Imprime en PDF une affiche, un panneau, des cartes ou le questionnaire
 \b
 TYPE : affiche, ordi-panneau, panneau, cartes-reponse, cartes-paroles, questionnaire-papier.
 CAMPAGNE : l'identifiant de la campagne (voir « survey campaigns »).
+Au-delà de 50 feuilles, l'impression est seulement comptée : ajoutez --oui pour la faire.
 
 \b
 Exemples :
@@ -39,13 +40,18 @@ def fail(message: str) -> None:
 @click.option("--data", "data_dir", type=click.Path(file_okay=False), envvar="SURVEY_DATA", default="data",
               show_default=True, help="Dossier des données.")
 @click.option("--base-url", help="Adresse publique écrite dans les QR codes, par exemple "
-                                 "http://192.168.1.20:8000 (par défaut : SURVEY_PUBLIC_URL, sinon "
-                                 "l'adresse de cet ordinateur sur le réseau local, port 8000).")
+                                 "http://192.168.1.20:8000 (par défaut : l'adresse enregistrée, celle de la "
+                                 "page « Adresse à imprimer sur les affiches » ou trouvée par « survey serve », "
+                                 "avec le port où le serveur tourne).")
 @click.option("--out", "out", type=click.Path(dir_okay=False), help="Fichier PDF à écrire.")
-def print_command(kind, campaign_id, question, every, size, tile, data_dir, base_url, out):
-    from ..cli import lan_addresses, make_app
-    from . import KINDS, make_pdf, prepare_job
-    from .links import base_url_for_cli
+@click.option("--oui", "agreed", is_flag=True, help="Imprime même au-delà de 50 feuilles (sans cette option, "
+                                                   "une impression plus grosse est seulement comptée).")
+def print_command(kind, campaign_id, question, every, size, tile, data_dir, base_url, out, agreed):
+    from .. import site_settings
+    from ..cli import make_app
+    from . import KINDS, make_pdf, prepare_job, sheet_count, sheet_count_text
+    from .kinds import ordi_plan_text
+    from .links import clean_base_url
     from .render import Renderer
 
     if not kind:
@@ -64,11 +70,23 @@ def print_command(kind, campaign_id, question, every, size, tile, data_dir, base
 
     app = make_app(data_dir)
     try:
-        base, warning = base_url_for_cli(base_url or app.config.get("PUBLIC_BASE_URL"), lan_addresses())
+        records = app.extensions["survey"].records
+        address = site_settings.for_command(records, clean_base_url(base_url) if base_url else
+                                            app.config.get("PUBLIC_BASE_URL"), app.config["PORT"])
+        base, warning = address.url, address.warning
         job = prepare_job(app.extensions["survey"], kind, campaign_id, base, question=question, size=size,
-                          tile=tile)
+                          tile=tile, wifi=site_settings.team_wifi(records))
+        if job.kind.id == "ordi-panneau" and not job.question:
+            click.echo(ordi_plan_text(job.questionnaire))
+        sheets = sheet_count(job)
+        limit = app.config["PRINT_CONFIRM_SHEETS"]
+        if sheets and sheets > limit and not agreed:
+            click.echo(f"Attention : cette impression ferait {sheet_count_text(job, sheets)}, plus de {limit}. "
+                       "Rien n'a été imprimé. Pour la faire quand même, relancez la commande avec --oui.",
+                       err=True)
+            sys.exit(1)
         pdf = make_pdf(Renderer(), job)
-    except PrintError as exc:
+    except (PrintError, site_settings.AddressError) as exc:
         fail(str(exc))
     if warning:
         click.echo(warning, err=True)

@@ -9,18 +9,20 @@ Sizes are in "A4 millimetres" (rem): see ``render.py``.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
 from zoneinfo import ZoneInfo
 
 from ..campaigns import Campaign
+from ..consent import QUOTE_NOTICE, may_display, may_quote
 from ..fieldwork.respondent import AGE_BANDS
 from ..questionnaires import Question, Questionnaire
 from .errors import PrintError
 from .links import form_url, paper_code, poster_code, short_url, team_url
 from .render import PAGE_SIZES, PageFormat
-from .typography import TextFitter, french
+from .typography import TextFitter, french, of_name
 
 WHOLE = "*"  # the question value that means "the whole questionnaire" (one poster for all)
 OPEN_TYPES = {"long_text", "short_text"}
@@ -101,6 +103,12 @@ def mono_size(text: str, width: float, largest: float, smallest: float = 1.8) ->
     return round(max(smallest, min(largest, width * 0.97 / (max(len(text), 1) * MONO_ADVANCE))), 2)
 
 
+def address_size(text: str, width: float, largest: float) -> float:
+    """Type size of the address to type: as large as allowed, always within its box (a long
+    host name gets smaller type, never a line running off the sheet). Rounded down."""
+    return math.floor(min(largest, width * 0.97 / (max(len(text), 1) * MONO_ADVANCE)) * 100) / 100
+
+
 @dataclass
 class PrintJob:
     """Everything one PDF needs, already checked."""
@@ -113,13 +121,14 @@ class PrintJob:
     base_url: str
     tile: str | None = None
     answers: list = field(default_factory=list)
+    wifi: object = None  # survey.wifi.Wifi: the team's own network, joined before the form
 
     def url(self, channel: str = "qr", poster: str | None = None, question: str | None = None) -> str:
         return form_url(self.base_url, self.campaign.id, channel, poster, question)
 
     @property
     def short_url(self) -> str:
-        return short_url(self.base_url, self.campaign.id)
+        return short_url(self.base_url, self.campaign)
 
     @property
     def filename(self) -> str:
@@ -157,12 +166,19 @@ def open_questions(questionnaire: Questionnaire) -> list[Question]:
     return [q for q in questionnaire.answerable if q.type in OPEN_TYPES and q.show_if is None]
 
 
+def team_of(campaign: Campaign) -> str:
+    """« l'équipe du Centre social », with the article the name needs (« de la Médiathèque »)."""
+    if not campaign.structure.strip():
+        return "l'équipe qui mène l'enquête"
+    return f"l'équipe {of_name(campaign.structure)}"
+
+
 def rgpd_line(campaign: Campaign) -> str:
-    who = campaign.structure or "l'équipe qui mène l'enquête"
+    who = team_of(campaign)
     months = campaign.retention_months
     return french(f"Nous ne demandons pas votre nom. Vos réponses servent seulement à cette enquête, "
                   f"sont lues par {who} et gardées {months} mois au plus. "
-                  f"Pour les consulter ou les effacer : {who}.")
+                  f"Pour les consulter ou les effacer, adressez-vous à {who}.")
 
 
 def _common(job: PrintJob, fitter: TextFitter) -> dict:
@@ -198,6 +214,20 @@ POSTER_KICKER = 9.5
 POSTER_INTRO_GAP = 4
 
 
+JOIN_TEXT_WIDTH = 32  # beside each of the two codes of a poster with the team's Wi-Fi
+
+
+def wifi_join(job: PrintJob, fitter: TextFitter) -> dict | None:
+    """The team's Wi-Fi on a poster (street, market): its QR code, name and password,
+    step 1 before the form's code. None when the coordinator gave no network."""
+    wifi = job.wifi
+    if wifi is None:
+        return None
+    return {"payload": wifi.payload, "name": wifi.name, "password": wifi.password,
+            "name_size": address_size(wifi.name, JOIN_TEXT_WIDTH, 4.4),
+            "password_size": address_size(wifi.password or "aucun", JOIN_TEXT_WIDTH, 4.4)}
+
+
 def build_affiche(job: PrintJob, fitter: TextFitter) -> dict:
     q = job.questionnaire
     pages = []
@@ -229,7 +259,8 @@ def build_affiche(job: PrintJob, fitter: TextFitter) -> dict:
             "band_who": fit(fitter, job.campaign.structure or job.campaign.title, Box(96, 8, 6.5, 3.7, 1.1)),
             "band_where": fit(fitter, job.campaign.quartier, Box(86, 6, 4.4, 2.8, 1.2, bold=False)),
             "purpose": fit(fitter, q.purpose, POSTER_PURPOSE) if q.purpose else None,
-            "url_size": mono_size(job.short_url, POSTER_URL_WIDTH, 5.5)}
+            "url_size": address_size(job.short_url, POSTER_URL_WIDTH, 5.5),
+            "wifi": wifi_join(job, fitter)}
 
 
 # --- ordi-panneau ----------------------------------------------------------------------------
@@ -237,30 +268,71 @@ ORDI_SCREEN = (189, 118)  # the screen of printables/art/ordinateur.svg, in rem
 ORDI_SIDE_WIDTH = 62
 
 
+def ordi_panels(questionnaire: Questionnaire) -> list[list[Question]]:
+    """The board questions, three per panel: none is left out for want of room."""
+    pool = board_questions(questionnaire)
+    return [pool[i:i + ORDI_MAX_QUESTIONS] for i in range(0, len(pool), ORDI_MAX_QUESTIONS)]
+
+
+def numbers_text(questionnaire: Questionnaire, questions: list[Question]) -> str:
+    """« questions 1, 2 et 3 », « question 4 »."""
+    numbers = [str(questionnaire.number_of(q.id)) for q in questions]
+    if len(numbers) == 1:
+        return f"question {numbers[0]}"
+    return f"questions {', '.join(numbers[:-1])} et {numbers[-1]}"
+
+
+def ordi_plan_text(questionnaire: Questionnaire) -> str:
+    """What an ordi-panneau of every question will print, and which questions no panel shows
+    (those asked only after some answer), for the coordinator before printing."""
+    panels = ordi_panels(questionnaire)
+    if not panels:
+        return ""
+    if len(panels) == 1:
+        text = f"Un panneau : {numbers_text(questionnaire, panels[0])}."
+    else:
+        parts = " ; ".join(f"panneau {i} : {numbers_text(questionnaire, group)}" for i, group in enumerate(panels, 1))
+        text = f"{len(panels)} panneaux, trois questions au plus par écran ({parts})."
+    left_out = [q for q in questionnaire.answerable if q.show_if is not None]
+    if left_out:
+        which = numbers_text(questionnaire, left_out)
+        the, verb, why = ("La", "n'est", "elle dépend") if len(left_out) == 1 else ("Les", "ne sont", "elles dépendent")
+        text += f" {the} {which} {verb} sur aucun panneau : {why} d'une réponse précédente."
+    return french(text)
+
+
 def build_ordi(job: PrintJob, fitter: TextFitter) -> dict:
-    questions = _selected(job, board_questions(job.questionnaire)[:ORDI_MAX_QUESTIONS])
+    # One question asked for; else every board question, three per panel (none: a French error).
+    groups = [_selected(job, [])] if job.question else (ordi_panels(job.questionnaire) or [_selected(job, [])])
+    single = groups[0][0].id if job.question else None
+    code = poster_code("ordi-panneau", single)
+    return {**_common(job, fitter),
+            "panels": [_ordi_screen(fitter, questions) for questions in groups],
+            "title": french(job.questionnaire.title),
+            "url": job.url("qr", code, single), "code": code,
+            "purpose": fit(fitter, job.questionnaire.purpose, Box(ORDI_SIDE_WIDTH, 30, 3.6, 2.6, 1.3, False)),
+            "url_size": address_size(job.short_url, ORDI_SIDE_WIDTH, 3.2)}
+
+
+def _ordi_screen(fitter: TextFitter, questions: list[Question]) -> dict:
+    """One to three questions side by side on the drawn screen, at one type size."""
     n = len(questions)
     column = (ORDI_SCREEN[0] - 12 - 6 * (n - 1)) / n
     box = Box(round(column - 4, 2), 44, 9 if n > 1 else 16, 4, 1.15)
-    single = questions[0].id if n == 1 else None
-    code = poster_code("ordi-panneau", single)
     fitted = [fit(fitter, question.label, box) for question in questions]
     # One size for every question on the screen, and post-it areas that line up.
     size = min(f.size for f in fitted)
     height = max(fitter.lines(f.text, size, box.width, True) or 1 for f in fitted) * size * box.line_height
     box = Box(box.width, round(height + 0.5, 2), size, size, box.line_height)
-    return {**_common(job, fitter),
-            "questions": [Fitted(f.text, size, box, fitter.lines(f.text, size, box.width, True) or 1)
+    return {"questions": [Fitted(f.text, size, box, fitter.lines(f.text, size, box.width, True) or 1)
                           for f in fitted],
-            "column": column, "title": french(job.questionnaire.title),
-            "url": job.url("qr", code, single), "code": code,
-            "purpose": fit(fitter, job.questionnaire.purpose, Box(ORDI_SIDE_WIDTH, 30, 3.6, 2.6, 1.3, False)),
-            "url_size": mono_size(job.short_url, ORDI_SIDE_WIDTH, 3.2)}
+            "column": column}
 
 
 # --- panneau (porteur de parole) --------------------------------------------------------------
 PANEL_QUESTION = Box(262, 128, 30, 12, 1.1)
 PANEL_ASK_HEIGHT = 136
+PANEL_URL_WIDTH = 72  # under the code, bottom right
 
 
 def build_panneau(job: PrintJob, fitter: TextFitter) -> dict:
@@ -272,7 +344,8 @@ def build_panneau(job: PrintJob, fitter: TextFitter) -> dict:
                       "offset": round(max(0.0, (PANEL_ASK_HEIGHT - headline.height) / 2), 2),
                       "url": job.url("qr", code, question.id), "code": code})
     return {**_common(job, fitter), "pages": pages,
-            "purpose": fit(fitter, job.questionnaire.purpose, Box(196, 14, 3.6, 2.6, 1.3, False))}
+            "purpose": fit(fitter, job.questionnaire.purpose, Box(196, 14, 3.6, 2.6, 1.3, False)),
+            "url_size": address_size(job.short_url, PANEL_URL_WIDTH, 3.6)}
 
 
 # --- cartes-reponse (for the scribe) ----------------------------------------------------------
@@ -297,16 +370,18 @@ def short_age(band: str) -> str:
 # --- cartes-paroles (quotes to hang) ----------------------------------------------------------
 QUOTE = Box(166, 78, 13, 5, 1.25, bold=False)
 QUOTE_QUESTION = Box(146, 10, 3.6, 2.4, 1.2, bold=False)
+QUOTE_URL_WIDTH = 90  # in the margin under the card's code
 
 
 def consented_quotes(questionnaire: Questionnaire, answers, question_id: str | None = None) -> list[dict]:
-    """Written answers whose author agreed to display them (``consent_display`` is True)
+    """Written answers whose author agreed to display them and to their reuse beyond the
+    day (``consent.may_display`` and ``may_quote``: a printed card outlives the session),
     and that no coordinator hid (``hidden``) or took off the wall (``wall_hidden``)."""
     questions = [q for q in questionnaire.answerable if q.type == "long_text"
                  and (question_id in (None, WHOLE) or q.id == question_id)]
     quotes = []
     for answer in answers:
-        if answer.get("consent_display") is not True or answer.get("hidden") or answer.get("wall_hidden"):
+        if not (may_display(answer) and may_quote(answer)) or answer.get("hidden") or answer.get("wall_hidden"):
             continue
         for question in questions:
             text = (answer.get("answers") or {}).get(question.id)
@@ -333,7 +408,7 @@ def build_cartes_paroles(job: PrintJob, fitter: TextFitter) -> dict:
     quotes = consented_quotes(job.questionnaire, job.answers, job.question)
     if not quotes:
         raise PrintError("Aucune parole à imprimer : aucune réponse écrite de cette campagne n'a l'accord "
-                         "de la personne pour être affichée.")
+                         "de la personne pour être affichée et réutilisée.")
     cards = []
     for index, quote in enumerate(quotes):
         question = quote["question"]
@@ -345,7 +420,7 @@ def build_cartes_paroles(job: PrintJob, fitter: TextFitter) -> dict:
                       "date": _local_date(quote["answer"].get("submitted_at")),
                       "url": job.url("qr", code, question.id), "code": code, "colour": index % 4})
     pages = [cards[i:i + 2] for i in range(0, len(cards), 2)]
-    return {**_common(job, fitter), "pages": pages}
+    return {**_common(job, fitter), "pages": pages, "url_size": address_size(job.short_url, QUOTE_URL_WIDTH, 2.6)}
 
 
 # --- questionnaire-papier ---------------------------------------------------------------------
@@ -373,20 +448,21 @@ def show_if_instruction(questionnaire: Questionnaire, question: Question) -> str
                   f"répondez à cette question ; {otherwise}.")
 
 
+# The help line of a paper question without its own ``help``: one plain instruction.
 HOW_TO = {
-    "short_text": "Écrivez votre réponse.",
-    "long_text": "Écrivez votre réponse.",
+    "short_text": "Écrivez en quelques mots.",
+    "long_text": "Écrivez votre réponse sur les lignes.",
     "single_choice": "Cochez une seule case.",
-    "multiple_choice": "Cochez toutes les cases qui vous correspondent.",
-    "yes_no": "Cochez une case.",
-    "scale": "Cochez une case, de 1 (pas du tout) à 5 (tout à fait).",
+    "multiple_choice": "Cochez toutes les cases qui conviennent.",
+    "yes_no": "Cochez une seule case.",
+    "scale": "Cochez une seule case, sous le visage qui vous ressemble.",
     "number": "Écrivez un nombre.",
 }
 
 
 def build_questionnaire_papier(job: PrintJob, fitter: TextFitter) -> dict:
     q = job.questionnaire
-    code = paper_code(job.campaign.id, q.version)
+    code = paper_code(job.campaign, q.version)
     items = []
     for question in q.questions:
         item = {"q": question, "label": french(question.label), "help": french(question.help),
@@ -398,11 +474,16 @@ def build_questionnaire_papier(job: PrintJob, fitter: TextFitter) -> dict:
             low = question.min if question.min is not None else "…"
             high = question.max if question.max is not None else "…"
             item["how"] = f"Écrivez un nombre (de {low} à {high})."
+        # One help line: the question's own help, else how to answer (for people who read little).
+        item["help_line"] = item["help"] or french(item["how"])
+        if question.type == "scale":  # the faces of the web form, from sad (1) to happy (5)
+            item["scale"] = [(n, french(label)) for n, label in enumerate(question.scale_labels, 1)]
         items.append(item)
     return {**_common(job, fitter), "items": items, "code": code, "title": french(q.title),
-            "intro": french(q.intro), "purpose": french(q.purpose), "consent": french(q.consent),
+            "team": french(team_of(job.campaign)),
+            "intro": french(q.intro), "purpose": french(q.purpose), "consent": french(f"{q.consent} {QUOTE_NOTICE}".strip()),
             "url": job.url("qr", code), "code_size": mono_size(code, 168, 7),
-            "url_size": mono_size(job.short_url, 170, 4.4)}
+            "url_size": address_size(job.short_url, 170, 4.4)}
 
 
 KINDS: dict[str, Kind] = {kind.id: kind for kind in (
@@ -429,6 +510,23 @@ KINDS: dict[str, Kind] = {kind.id: kind for kind in (
          "portrait", ("A4", "A3"), "A4", "questionnaire-papier.html", "questionnaire-papier", False,
          build_questionnaire_papier),
 )}
+
+
+def planned_pages(job: PrintJob) -> int | None:
+    """How many pages a job makes, counted before anything is laid out (the same choice of
+    questions as the builders); None for the paper questionnaire, whose pages flow."""
+    q, kind = job.questionnaire, job.kind.id
+    if kind == "questionnaire-papier":
+        return None
+    if kind == "cartes-paroles":
+        return -(-len(consented_quotes(q, job.answers, job.question)) // 2)
+    if job.question:
+        return 1
+    if kind == "affiche":
+        return len(board_questions(q)) + 1
+    if kind == "ordi-panneau":
+        return len(ordi_panels(q))
+    return len(open_questions(q) or board_questions(q))
 
 
 def check_question(kind: Kind, questionnaire: Questionnaire, question: str | None) -> str | None:

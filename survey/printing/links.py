@@ -1,4 +1,5 @@
-"""Where printed QR codes lead: the public base URL, the form URL, the poster codes.
+"""Where printed QR codes lead: the form URL, the short address to type, the poster codes.
+The base URL itself is chosen by ``survey.site_settings`` (saved, configured or found).
 
 Every printed sheet brings its answers back into the campaign's data: the QR
 opens the public form (``/c/<campaign>/``) with ``canal`` (the channel) and
@@ -8,12 +9,11 @@ opens the public form (``/c/<campaign>/``) with ``canal`` (the channel) and
 
 from __future__ import annotations
 
-import ipaddress
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
+from ..site_settings import AddressError, clean_address
 from .errors import PrintError
 
-DEFAULT_PORT = 8000
 # Prefix of the code of each printed thing (the answer's "poster" field).
 POSTER_PREFIXES = {
     "affiche": "A",
@@ -26,46 +26,11 @@ POSTER_PREFIXES = {
 
 
 def clean_base_url(url: str) -> str:
-    """``http(s)://host[:port][/path]`` without a trailing slash, or a French error."""
-    url = (url or "").strip()
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise PrintError(f"L'adresse publique « {url} » doit ressembler à http://192.168.1.20:8000 "
-                         "ou https://enquete.exemple.fr.")
-    return url.rstrip("/")
-
-
-def base_url_for_cli(configured: str | None, lan: list[str], port: int = DEFAULT_PORT) -> tuple[str, str]:
-    """The base URL for the command line, and a French warning when it is only local."""
-    if configured:
-        return clean_base_url(configured), ""
-    if lan:
-        return f"http://{lan[0]}:{port}", ""
-    return (f"http://127.0.0.1:{port}",
-            "Attention : aucune adresse réseau trouvée, les QR codes mènent à 127.0.0.1 "
-            "(cet ordinateur seulement). Donnez l'adresse avec --base-url.")
-
-
-def base_url_for_request(configured: str | None, host_url: str, lan: list[str]) -> str:
-    """The base URL for a web request: the configured one, else the address the page was
-    opened with, except loopback (a phone cannot reach 127.0.0.1): then the LAN address."""
-    if configured:
-        return clean_base_url(configured)
-    parts = urlsplit(host_url)
-    host = parts.hostname or ""
-    if is_loopback(host) and lan:
-        port = f":{parts.port}" if parts.port else ""
-        return f"{parts.scheme}://{lan[0]}{port}"
-    return host_url.rstrip("/")
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
+    """``http(s)://host[:port][/path]`` without a trailing slash, or a French ``PrintError``."""
     try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+        return clean_address(url)
+    except AddressError as exc:
+        raise PrintError(str(exc)) from None
 
 
 def poster_code(kind: str, question_id: str | None = None) -> str:
@@ -74,9 +39,11 @@ def poster_code(kind: str, question_id: str | None = None) -> str:
     return f"{prefix}-{question_id}" if question_id else prefix
 
 
-def paper_code(campaign_id: str, version: int) -> str:
-    """Printed big on paper questionnaires: which campaign and version to type the sheet into."""
-    return f"P-{campaign_id}-v{version}"
+def paper_code(campaign, version: int) -> str:
+    """Printed big on paper questionnaires: which campaign and version to type the sheet into
+    (``P-K7PX-1``, short enough to type; ``fieldwork/paper.py`` reads it back in any case)."""
+    short = getattr(campaign, "short_code", "")
+    return f"P-{short}-{version}" if short else f"P-{campaign.id}-v{version}"
 
 
 def form_url(base_url: str, campaign_id: str, channel: str = "qr", poster: str | None = None,
@@ -90,10 +57,12 @@ def form_url(base_url: str, campaign_id: str, channel: str = "qr", poster: str |
     return f"{base_url}/c/{campaign_id}/?{urlencode(args)}"
 
 
-def short_url(base_url: str, campaign_id: str) -> str:
-    """What a person can type: the form's address without arguments. The scheme stays
-    (a browser may try https:// first on a bare address, which a laptop does not serve)."""
-    return f"{base_url}/c/{campaign_id}/"
+def short_url(base_url: str, campaign) -> str:
+    """What a person can type: ``<base>/<short code>`` (``/c/<campaign>/`` for a campaign
+    without one). The scheme stays (a browser may try https:// first on a bare address,
+    which a laptop does not serve)."""
+    code = getattr(campaign, "short_code", "")
+    return f"{base_url}/{code}" if code else f"{base_url}/c/{campaign.id}/"
 
 
 def team_url(base_url: str, campaign_id: str) -> str:

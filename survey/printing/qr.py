@@ -62,8 +62,14 @@ def qr_matrix_size(url: str) -> int:
     return code.modules_count + 2 * QUIET_ZONE
 
 
-def qr_svg(url: str, uid: str, css_class: str = "qr") -> str:
-    """Inline ``<svg>`` markup for ``url``; sized by CSS (no width/height)."""
+def svg_id(uid: str) -> str:
+    """``uid`` made a valid id (letters, digits, - and _)."""
+    return _ID.sub("-", uid)
+
+
+def qr_svg(url: str, uid: str, css_class: str = "qr", label: str | None = None) -> str:
+    """Inline ``<svg>`` markup for ``url``; sized by CSS (no width/height). ``label`` is what a
+    screen reader says (the URL by default; a Wi-Fi code says its network, not its payload)."""
     code = qrcode.QRCode(error_correction=ERROR_CORRECTION, border=QUIET_ZONE, image_factory=RunPathImage)
     code.add_data(url)
     code.make(fit=True)
@@ -72,8 +78,8 @@ def qr_svg(url: str, uid: str, css_class: str = "qr") -> str:
     for attribute in ("width", "height"):
         svg.attrib.pop(attribute, None)
     svg.set("class", css_class)
-    svg.set("id", _ID.sub("-", uid))
+    svg.set("id", svg_id(uid))
     svg.set("role", "img")
-    svg.set("aria-label", url)
+    svg.set("aria-label", label or url)
     svg.set("shape-rendering", "crispEdges")
     return ET.tostring(svg, encoding="unicode")

@@ -11,6 +11,7 @@ design prints at A4 and at A0, while page sizes stay exact.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,10 +22,11 @@ from markupsafe import Markup
 
 from ..config import PROJECT_ROOT
 from .errors import PrintError
-from .qr import qr_svg
+from .qr import qr_svg, svg_id
 from .typography import TextFitter, french
 
 PRINTABLES_DIR = PROJECT_ROOT / "printables"
+WEB_TEMPLATES = PROJECT_ROOT / "survey" / "templates"
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FILES = {  # CSS family, weight -> file (fonts-dejavu-core)
     ("Affiche", "normal"): "DejaVuSans.ttf",
@@ -37,6 +39,8 @@ PAGE_SIZES = {"A4": (210, 297), "A3": (297, 420), "A2": (420, 594), "A1": (594, 
 ORIENTATIONS = {"portrait": "portrait", "landscape": "paysage"}
 MM_PER_PT = 25.4 / 72
 QR_CACHE_SIZE = 512
+QR_ANCHOR = "code-qr-"  # the id of every printed QR code starts so: tiling finds the codes by it
+MM_PER_PX = 25.4 / 96
 
 
 @dataclass(frozen=True)
@@ -126,21 +130,29 @@ class Renderer:
         self._stylesheets: dict[str, object] = {}
         self._art: dict[str, Markup] = {}
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(self.printables_dir / "templates")),
+            # "web/…": the app's templates, for a macro both share (the faces of scale questions).
+            loader=jinja2.ChoiceLoader([
+                jinja2.FileSystemLoader(str(self.printables_dir / "templates")),
+                jinja2.PrefixLoader({"web": jinja2.FileSystemLoader(str(WEB_TEMPLATES))})]),
             autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         self.env.filters["fr"] = french
         self.env.globals.update(art=self.art, qr=self.qr)
-        self._qr: dict[tuple[str, str], Markup] = {}
+        self._qr: dict[tuple[str, str | None], str] = {}
+        self._qr_serial = itertools.count(1)
 
-    def qr(self, url: str, uid: str) -> Markup:
+    def qr(self, url: str, uid: str, label: str | None = None) -> Markup:
         """A QR code's SVG, kept for the next print of the same sheet (making one costs ~12 ms:
-        qrcode tries its eight masks in pure Python)."""
-        key = (url, uid)
+        qrcode tries its eight masks in pure Python). Its id is ``QR_ANCHOR``, a number never
+        given twice and ``uid``: WeasyPrint reports where each id is laid out, which is how
+        ``render_with_codes`` finds every code, even one repeated on several pages. ``label``:
+        what a screen reader says (see ``qr_svg``)."""
+        key = (url, label)
         if key not in self._qr:
             if len(self._qr) >= QR_CACHE_SIZE:
                 self._qr.clear()
-            self._qr[key] = Markup(qr_svg(url, uid))
-        return self._qr[key]
+            self._qr[key] = qr_svg(url, "QRID", label=label)
+        unique = f"{QR_ANCHOR}{next(self._qr_serial)}-{uid}"
+        return Markup(self._qr[key].replace('id="QRID"', f'id="{svg_id(unique)}"', 1))
 
     def art(self, name: str) -> Markup:
         """An SVG drawing of ``printables/art``, inlined (our own files only)."""
@@ -168,10 +180,40 @@ class Renderer:
         return self.render_html(markup, stylesheets)
 
     def render_html(self, markup: str, stylesheets=("common",)) -> bytes:
+        with self.lock:
+            return self._document(markup, stylesheets).write_pdf()
+
+    def render_with_codes(self, template: str, context: dict, fmt: PageFormat,
+                          stylesheets=("common",)) -> tuple[bytes, list[list["CodeBox"]]]:
+        """The PDF, and for each page where its QR codes are laid out (tiling keeps them whole)."""
+        markup = self.html(template, fmt=fmt, **context)
+        with self.lock:
+            document = self._document(markup, stylesheets)
+            codes = [[CodeBox.from_anchor(rect) for name, rect in page.anchors.items()
+                      if name.startswith(QR_ANCHOR)] for page in document.pages]
+            return document.write_pdf(), codes
+
+    def _document(self, markup: str, stylesheets):
         from weasyprint import HTML
 
         with self.lock:
             sheets = [self._fonts_css] + [self.stylesheet(name) for name in stylesheets]
             document = HTML(string=markup, base_url=str(self.printables_dir / "templates") + "/",
                             url_fetcher=self.fetcher)
-            return document.write_pdf(stylesheets=sheets, font_config=self.font_config)
+            return document.render(stylesheets=sheets, font_config=self.font_config)
+
+
+@dataclass(frozen=True)
+class CodeBox:
+    """Where a QR code (its quiet zone included) is on a page, in mm from the top-left corner."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+
+    @classmethod
+    def from_anchor(cls, rect) -> "CodeBox":
+        """WeasyPrint gives an anchor as (x1, y1, x2, y2), the element's border box in CSS px."""
+        x1, y1, x2, y2 = rect
+        return cls(x1 * MM_PER_PX, y1 * MM_PER_PX, (x2 - x1) * MM_PER_PX, (y2 - y1) * MM_PER_PX)

@@ -35,6 +35,40 @@ def french(text: str) -> str:
     return re.sub(r"(\w)[\u202f\u00a0]:(?=//)", r"\1:", text)
 
 
+# First words of structure names, for « l'équipe du Centre social », « de la Médiathèque ».
+_MASCULINE = {"centre", "service", "pôle", "pole", "collectif", "comité", "comite", "conseil", "foyer", "club",
+              "réseau", "reseau", "département", "departement", "quartier", "secours", "point", "relais", "local",
+              "bureau", "groupe", "syndicat", "cabinet", "tiers-lieu", "fablab", "ccas", "cias"}
+_FEMININE = {"maison", "mairie", "ville", "médiathèque", "mediatheque", "bibliothèque", "bibliotheque", "mission",
+             "régie", "regie", "fédération", "federation", "métropole", "metropole", "communauté", "communaute",
+             "direction", "plateforme", "ludothèque", "ludotheque", "caf", "caisse", "commune", "préfecture",
+             "prefecture", "maison-des-services", "journée", "journee", "équipe", "equipe", "coopérative",
+             "cooperative", "compagnie", "agence", "permanence"}
+_ARTICLES = (("le ", "du "), ("la ", "de la "), ("les ", "des "), ("l'", "de l'"), ("l\u2019", "de l\u2019"))
+
+
+def of_name(name: str) -> str:
+    """« de » and the right article before a structure's name: « du Centre social »,
+    « de la Médiathèque », « de l'AJCV », « des Structures partenaires », « de Vilogia »."""
+    name = " ".join(str(name or "").split())
+    if not name:
+        return ""
+    lower = name.lower()
+    for article, contracted in _ARTICLES:
+        if lower.startswith(article):
+            return contracted + name[len(article):]
+    first = re.split(r"[\s']", lower, maxsplit=1)[0]
+    if first in _MASCULINE:
+        return f"du {name}"
+    if first in _FEMININE:
+        return f"de la {name}"
+    if first[:1] in "aeiouyhàâéèêëîïôöûüœ":
+        return f"de l'{name}"
+    if first.endswith(("s", "x")) and not name.split()[0].isupper() and len(first) > 3:
+        return f"des {name}"
+    return f"de {name}"
+
+
 class TextFitter:
     """Measures words with the embedded fonts (em units) and fits texts to boxes."""
 

@@ -10,17 +10,21 @@ with the reason in French. WeasyPrint is imported on the first print only.
 from __future__ import annotations
 
 import threading
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, render_template, request
 
+from .. import site_settings
 from ..auth import coordinator_required
 from ..services import services
-from . import KINDS, WHOLE, PrintError, make_pdf, prepare_job
-from .kinds import board_questions, consented_quotes, open_questions
-from .links import base_url_for_request, is_loopback
+from ..site_settings import AddressError
+from . import KINDS, WHOLE, PrintError, make_pdf, prepare_job, sheet_count, sheet_count_text
+from .kinds import board_questions, consented_quotes, open_questions, ordi_plan_text
+from .render import PageFormat
+from .tiling import sheets_per_page
 from .render import PAGE_SIZES
 from ..public import load_campaign
+from .links import short_url
 
 bp = Blueprint("printing", __name__, url_prefix="/coordination/campagnes")
 EXTENSION = "printing"
@@ -48,11 +52,17 @@ def init_app(app) -> None:
 
 
 def base_url() -> str:
-    """Where the QR codes lead (see ``links.base_url_for_request``); a bad setting is said in French."""
-    from ..cli import lan_addresses
-    configured = current_app.config.get("PUBLIC_BASE_URL")
-    lan = [] if configured or not is_loopback(urlsplit(request.host_url).hostname or "") else lan_addresses()
-    return base_url_for_request(configured, request.host_url, lan)
+    """Where the QR codes lead: the address of the page « Adresse à imprimer sur les affiches »
+    (``site_settings.for_request``); a bad setting is said in French."""
+    from ..settings_views import public_address
+    try:
+        return public_address().url
+    except AddressError as exc:
+        raise PrintError(str(exc)) from None
+
+
+def team_wifi():
+    return site_settings.team_wifi(services().records)
 
 
 def question_choices(kind, questionnaire) -> list[tuple[str, str]]:
@@ -64,7 +74,7 @@ def question_choices(kind, questionnaire) -> list[tuple[str, str]]:
         first = [("", "Toutes les questions à réponse écrite")]
     elif kind.id == "ordi-panneau":
         pool = board_questions(questionnaire)
-        first = [("", "Les trois premières questions sur l'écran")]
+        first = [("", "Toutes les questions, trois par panneau")]
     elif kind.id in ("panneau", "cartes-reponse"):
         pool = open_questions(questionnaire) or board_questions(questionnaire)
         first = [("", "Toutes les questions (une page chacune)")]
@@ -75,17 +85,29 @@ def question_choices(kind, questionnaire) -> list[tuple[str, str]]:
     return first + [(q.id, f"{questionnaire.number_of(q.id)}. {q.label}") for q in pool]
 
 
-def render_page(campaign, questionnaire, error: str | None = None, chosen: dict | None = None, status: int = 200):
+def tile_sheets_text(kind) -> str:
+    """« A1 : 16 feuilles par page, A0 : 26 » (the QR code to stick on included)."""
+    counts = [(size, sheets_per_page(PageFormat(size, kind.orientation), "A4")) for size in kind.sizes
+              if PAGE_SIZES[size][0] > PAGE_SIZES["A4"][0]]
+    return ", ".join(f"{size} : {n} feuilles" for size, n in counts) + " par page, QR code à coller compris."
+
+
+def render_page(campaign, questionnaire, error: str | None = None, chosen: dict | None = None, status: int = 200,
+                confirm: dict | None = None):
+    """``confirm``: a print too big to make without asking (its sheets, and the choices to send again)."""
     quotes = len(consented_quotes_for(campaign, questionnaire))
     kinds = [{"kind": kind, "questions": question_choices(kind, questionnaire),
               "sizes": [(size, f"{size} ({PAGE_SIZES[size][0] / 10:g} × {PAGE_SIZES[size][1] / 10:g} cm)".replace(".", ","))
                         for size in kind.sizes],
-              "tiles": PAGE_SIZES[kind.sizes[-1]][0] >= PAGE_SIZES["A2"][0]}
+              "tiles": PAGE_SIZES[kind.sizes[-1]][0] >= PAGE_SIZES["A2"][0],
+              "tile_sheets": tile_sheets_text(kind),
+              "plan": ordi_plan_text(questionnaire) if kind.id == "ordi-panneau" else ""}
              for kind in KINDS.values()]
     base = base_url()
     return render_template("printing/index.html", campaign=campaign, questionnaire=questionnaire, kinds=kinds,
-                           base_url=base, local_only=is_loopback(urlsplit(base).hostname or ""),
-                           error=error, chosen=chosen or {}, quotes=quotes), status
+                           base_url=base, local_only=site_settings.is_local_only(base), wifi=team_wifi(),
+                           short_address=short_url(base, campaign),
+                           error=error, chosen=chosen or {}, quotes=quotes, confirm=confirm), status
 
 
 def consented_quotes_for(campaign, questionnaire) -> list:
@@ -108,7 +130,13 @@ def pdf(campaign_id: str, kind: str):
               "tile": args.get("tile", "")}
     try:
         job = prepare_job(services(), kind, campaign.id, base_url(), question=args.get("question"),
-                          size=args.get("size"), tile=args.get("tile"))
+                          size=args.get("size"), tile=args.get("tile"), wifi=team_wifi())
+        sheets = sheet_count(job)
+        if sheets and sheets > current_app.config["PRINT_CONFIRM_SHEETS"] and args.get("confirmer") != "oui":
+            # Counted before anything is laid out: nothing is made until the coordinator agrees.
+            return render_page(campaign, questionnaire, chosen=chosen, confirm={
+                "sheets": sheets, "text": sheet_count_text(job, sheets), "kind": job.kind,
+                "fields": [(name, value) for name, value in chosen.items() if name != "kind" and value]})
         data = make_pdf(current_app.extensions[EXTENSION].renderer(), job)
     except PrintError as exc:
         return render_page(campaign, questionnaire, str(exc), chosen, 400)

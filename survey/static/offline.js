@@ -92,7 +92,8 @@
     });
     return {
       answer_id: extra.answer_id, started_at: extra.started_at, submitted_at: now(),
-      channel: extra.canal || data("channel"), session: extra.session || null, poster: extra.affiche || null,
+      // The channel the server gave this page (who sends it), not a ?canal= anyone can type.
+      channel: data("channel") || extra.canal, session: extra.session || null, poster: extra.affiche || null,
       question: extra.question || null, collector: data("collector"), answers: answers,
     };
   }

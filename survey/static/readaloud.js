@@ -1,11 +1,20 @@
 // Read-aloud: each question's « Écouter la question » reads it and its choices with the
 // browser's own French voice (speechSynthesis). Nothing is sent anywhere. Without speech
-// synthesis the buttons stay hidden.
+// synthesis the buttons stay hidden. A device that has speech synthesis but no French voice
+// gets a button that says so, instead of a button that does nothing.
+// getVoices() may be empty at first and fill later (``voiceschanged``): an empty list is
+// "not known yet", so the button then tries to speak and says so if nothing starts.
 (function () {
   "use strict";
   const speech = window.speechSynthesis;
   if (!speech || !window.SpeechSynthesisUtterance) { return; }
+  const LISTEN = "Écouter la question";
+  const STOP = "Arrêter la lecture";
+  const NO_VOICE = "Pas de voix française sur cet appareil : lecture impossible";
+  const START_WAIT_MS = 4000;  // no start, no end, no error after this: nothing will be heard
+  const buttons = Array.from(document.querySelectorAll("[data-listen]"));
   let speaking = null;
+  let watchdog = null;
 
   function textOf(el) {
     if (!el) { return ""; }
@@ -23,37 +32,82 @@
     return parts.filter(Boolean).join(". ");
   }
 
+  // "yes" (a French voice), "no" (voices, none French), "unknown" (no list yet, or none given).
   function frenchVoice() {
-    const voices = speech.getVoices();
-    return voices.find((v) => v.lang === "fr-FR") || voices.find((v) => /^fr/i.test(v.lang)) || null;
+    const voices = speech.getVoices() || [];
+    const voice = voices.find((v) => v.lang === "fr-FR") || voices.find((v) => /^fr/i.test(v.lang || ""));
+    return {state: voice ? "yes" : (voices.length ? "no" : "unknown"), voice: voice || null};
   }
 
-  function label(button, playing) {
-    button.querySelector("[data-label]").textContent = playing ? "Arrêter la lecture" : "Écouter la question";
+  function label(button, text) {
+    button.querySelector("[data-label]").textContent = text;
+    button.classList.toggle("no-voice", text === NO_VOICE);
+  }
+
+  function noVoice(button) {
+    label(button, NO_VOICE);  // still a button: a tap looks again (a voice may have been installed)
+  }
+
+  function showVoices() {
+    const state = frenchVoice().state;
+    buttons.forEach((button) => {
+      if (button === speaking) { return; }
+      if (state === "no") { noVoice(button); return; }
+      if (state === "yes" || !button.classList.contains("no-voice")) { label(button, LISTEN); }
+    });
   }
 
   function stop() {
+    window.clearTimeout(watchdog);
     speech.cancel();
-    if (speaking) { label(speaking, false); speaking = null; }
+    if (speaking) { label(speaking, LISTEN); speaking = null; }
   }
 
-  document.querySelectorAll("[data-listen]").forEach((button) => {
+  function play(button) {
+    const found = frenchVoice();
+    if (found.state === "no") { noVoice(button); return; }
+    const utterance = new SpeechSynthesisUtterance(words(button.closest(".question")));
+    utterance.lang = "fr-FR";
+    if (found.voice) { utterance.voice = found.voice; }
+    utterance.rate = 0.9;
+    let heard = false;
+    utterance.onstart = () => { heard = true; window.clearTimeout(watchdog); };
+    utterance.onend = () => {
+      heard = true;
+      window.clearTimeout(watchdog);
+      if (speaking === button) { label(button, LISTEN); speaking = null; }
+    };
+    utterance.onerror = (event) => {
+      window.clearTimeout(watchdog);
+      if (speaking !== button) { return; }
+      speaking = null;
+      // "interrupted"/"canceled": stopped by the person; anything else: no voice to speak with.
+      if (event && (event.error === "interrupted" || event.error === "canceled")) { label(button, LISTEN); }
+      else { speech.cancel(); noVoice(button); }
+    };
+    speaking = button;
+    label(button, STOP);
+    speech.speak(utterance);
+    if (found.state === "unknown") {
+      watchdog = window.setTimeout(() => {
+        if (heard || speaking !== button) { return; }
+        speaking = null;
+        speech.cancel();
+        noVoice(button);
+      }, START_WAIT_MS);
+    }
+  }
+
+  buttons.forEach((button) => {
     button.hidden = false;
-    label(button, false);
+    label(button, LISTEN);
     button.addEventListener("click", () => {
       const again = speaking === button;
       stop();
-      if (again) { return; }
-      const utterance = new SpeechSynthesisUtterance(words(button.closest(".question")));
-      utterance.lang = "fr-FR";
-      const voice = frenchVoice();
-      if (voice) { utterance.voice = voice; }
-      utterance.rate = 0.9;
-      utterance.onend = utterance.onerror = () => { if (speaking === button) { label(button, false); speaking = null; } };
-      speaking = button;
-      label(button, true);
-      speech.speak(utterance);
+      if (!again) { play(button); }
     });
   });
+  showVoices();
+  speech.addEventListener("voiceschanged", showVoices);
   window.addEventListener("pagehide", stop);
 })();

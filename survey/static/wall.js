@@ -6,7 +6,8 @@
   if (!main) { return; }
   var list = main.querySelector(".wall-cards");
   var source = main.getAttribute("data-source");
-  var PER_SCREEN = 9, REFRESH_MS = 5000, TURN_MS = 12000;
+  // Cards shown at once: fewer when the question and its QR code take a column of the screen.
+  var PER_SCREEN = parseInt(main.getAttribute("data-per-screen"), 10) || 9, REFRESH_MS = 5000, TURN_MS = 12000;
   var cards = [], turn = 0;
 
   function render() {

@@ -2,18 +2,35 @@
 
 They stay small, so each operation opens the file afresh under a file lock:
 no cache can go stale when the CLI writes while the server runs.
+
+A change that depends on what is stored (a counter, a list, a flag set only
+once) goes through ``change``, which reads, changes and writes under one lock:
+a ``get`` then ``put`` would let two writers both start from the same record
+and keep only the second one's change.
 """
 
 from __future__ import annotations
 
+import copy
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Callable
 
 from tinydb import Query
 from tinydb import TinyDB
 
 from .atomic import AtomicJSONStorage
 from .locks import file_lock
+
+
+def replaced_by(record: dict):
+    """A TinyDB update that makes the document exactly ``record`` (keys removed too)."""
+
+    def replace(doc) -> None:
+        doc.clear()
+        doc.update(record)
+
+    return replace
 
 
 class RecordStore:
@@ -61,10 +78,37 @@ class RecordStore:
         with self._table(name) as table:
             table.insert(record)
 
-    def update(self, name: str, key: str, changes: dict) -> bool:
+    def change(self, name: str, key: str, fn: Callable[[dict], dict | None],
+               create: bool = False) -> dict | None:
+        """Read, change and write one record as one operation (threads and processes).
+
+        ``fn`` gets a copy of the stored record (``{"id": key}`` when there is none and
+        ``create`` is true) and changes it in place or returns the new record. Returns the
+        record as stored, or None when there is none (and ``create`` is false). An
+        exception raised by ``fn`` leaves the record as it was and reaches the caller.
+        ``fn`` runs under the collection's lock: it must not use the same collection
+        (it would wait for its own lock), and should be quick.
+        """
         with self._table(name) as table:
-            return bool(table.update(changes, Query().id == key))
+            doc = table.get(Query().id == key)
+            if doc is None and not create:
+                return None
+            working = copy.deepcopy(dict(doc)) if doc is not None else {"id": key}
+            result = fn(working)
+            record = dict(working if result is None else result, id=key)
+            if doc is None:
+                table.insert(record)
+            elif record != dict(doc):
+                table.update(replaced_by(record), doc_ids=[doc.doc_id])  # one atomic write
+            return record
 
     def delete(self, name: str, key: str) -> bool:
         with self._table(name) as table:
             return bool(table.remove(Query().id == key))
+
+    def delete_where(self, name: str, field: str, value) -> int:
+        """Delete every record whose ``field`` equals ``value``; how many were deleted."""
+        if not (self.folder / f"{name}.json").exists():
+            return 0
+        with self._table(name) as table:
+            return len(table.remove(Query()[field] == value))

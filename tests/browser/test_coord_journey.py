@@ -80,9 +80,8 @@ def test_from_first_account_to_printed_summary(fresh_server, browser):
     volunteer.goto(base + "/benevole/")
     volunteer.fill("#code", code.lower())
     volunteer.get_by_role("button", name="Entrer").click()
-    expect(volunteer.locator("main")).to_contain_text("sous le nom « Léa »")
-    volunteer.get_by_text("Tablette (avec un ou une bénévole)").click()
-    volunteer.get_by_role("button", name="Commencer").click()
+    expect(volunteer.locator("main")).to_contain_text("Bonjour Léa")  # the volunteer's home
+    volunteer.get_by_role("link", name="Recueillir une réponse").click()
     volunteer.locator("input[name=q_internet][value=oui]").check()
     volunteer.fill("#q_autre", QUOTE)
     volunteer.get_by_role("button", name="Envoyer mes réponses").click()

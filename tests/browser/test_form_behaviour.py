@@ -28,17 +28,17 @@ def test_a_conditional_question_appears_at_once(context, server):
 
 def test_a_double_tap_on_send_stores_one_answer(context, server):
     page = context.new_page()
-    page.goto(f"{server.url}/c/atelier-education/")
+    page.goto(f"{server.url}/c/{CAMPAIGN}/")
     answer_id = page.locator("#answer_id").input_value()
     page.locator("textarea").first.fill("Les parents doivent en parler avec les jeunes.")
     button = page.get_by_role("button", name="Envoyer mes réponses")
     button.dblclick()
     page.get_by_text("Votre réponse est bien enregistrée").first.wait_for()
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and answer_id not in [a["id"] for a in stored(server, "atelier-education")]:
+    while time.monotonic() < deadline and answer_id not in [a["id"] for a in stored(server, CAMPAIGN)]:
         time.sleep(0.2)
     time.sleep(1)  # a second send, if any, would have arrived by now
-    assert [a["id"] for a in stored(server, "atelier-education")].count(answer_id) == 1
+    assert [a["id"] for a in stored(server, CAMPAIGN)].count(answer_id) == 1
 
 
 def test_the_wall_shows_a_new_card_without_reloading(context, server):

@@ -8,13 +8,15 @@ import hashlib
 import re
 import ssl
 import urllib.request
+from types import SimpleNamespace
 
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from playwright.sync_api import expect
 
-from survey import tls
+from survey import tls, volunteers
+from survey.storage import RecordStore
 from tests.browser.conftest import (ARGS, CHROMIUM, LAN_NAME, back_in_wifi, leave_wifi, stored,
                                     wait_until_kept)
 from tests.conftest import LiveServer
@@ -63,10 +65,10 @@ def test_the_certificate_is_made_once_and_trusted_through_the_local_authority(ht
     (copy / "tls").mkdir(parents=True)
     for name in ("ca.pem", "ca-key.pem", "server.pem", "server-key.pem"):
         (copy / "tls" / name).write_bytes((folder / name).read_bytes())
-    files, remade = tls.ensure(copy, ["192.0.2.7"])
+    files, remade = tls.ensure(copy, ["10.20.30.40"])
     assert remade and files.ca.read_bytes() == before[0]
     renewed = x509.load_pem_x509_certificate(files.server.read_bytes())
-    assert "192.0.2.7" in {str(a) for a in renewed.extensions.get_extension_for_class(
+    assert "10.20.30.40" in {str(a) for a in renewed.extensions.get_extension_for_class(
         x509.SubjectAlternativeName).value.get_values_for_type(x509.IPAddress)}
 
 
@@ -83,7 +85,7 @@ def test_the_help_page_shows_the_fingerprint_and_serves_the_certificate(https_se
 
 
 def test_session_cookies_are_secure_over_https(https_server):
-    response = https_server.get(f"/c/{CAMPAIGN}/")
+    response = https_server.get("/c/besoins-numeriques-habitants/")  # a form open to the public
     cookie = response.headers["Set-Cookie"]
     assert "Secure" in cookie and "HttpOnly" in cookie
 
@@ -101,6 +103,9 @@ def test_a_tablet_on_a_lan_name_gets_offline_forms_over_https(playwright, https_
                                          args=ARGS + [f"--ignore-certificate-errors-spki-list={trusted}"])
     context = outside.watch(browser.new_context(locale="fr-FR"))
     page = context.new_page()
+    records = SimpleNamespace(records=RecordStore(https_server.data_dir / "records"))
+    code = volunteers.create(records, CAMPAIGN, "Tablette")["id"]
+    page.goto(f"https://{LAN_NAME}:{https_server.port}/benevole/{code}")  # a volunteer's tablet
     url = f"https://{LAN_NAME}:{https_server.port}/c/{CAMPAIGN}/"
     page.goto(url)
     assert page.evaluate("() => window.isSecureContext") is True

@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
+from types import SimpleNamespace
+from uuid import uuid4
 
 import pytest
 from click.testing import CliRunner
 from playwright.sync_api import expect
 
+from survey import volunteers
 from survey.cli import main
+from survey.storage import RecordStore
 from tests.browser.conftest import (ARGS, CHROMIUM, LAN_NAME, back_in_wifi, leave_wifi, stored,
                                     wait_until_kept)
 from tests.conftest import LiveServer
@@ -21,6 +26,14 @@ from tests.conftest import LiveServer
 CAMPAIGN = "atelier-citoyennete"
 SENT = "Votre réponse est bien enregistrée."
 QUEUED = "Votre réponse est gardée sur cette tablette."
+
+
+def sign_in(page, base_url: str, data_dir) -> None:
+    """The tablet is a volunteer's: its code entered once. (The campaign has no public
+    channel: a browser nobody signed in is told to ask the team.)"""
+    svc = SimpleNamespace(records=RecordStore(Path(data_dir) / "records"))
+    code = volunteers.create(svc, CAMPAIGN, f"Tablette {uuid4().hex[:6]}")["id"]
+    page.goto(f"{base_url}/benevole/{code}")
 
 
 def fill_and_send(page, text: str) -> None:
@@ -54,6 +67,7 @@ def test_four_answers_survive_offline_and_a_browser_restart(playwright, laptop, 
     url = f"{laptop.url}/c/{CAMPAIGN}/?canal=tablette"
     context = launch(playwright, profile, outside)
     page = context.pages[0] if context.pages else context.new_page()
+    sign_in(page, laptop.url, laptop.data_dir)
     page.goto(url)
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     wait_until_kept(page)  # the form page is kept by the service worker (asked by offline.js)
@@ -98,6 +112,7 @@ def test_a_server_error_keeps_the_answer_queued(browser, server, outside):
     page = context.new_page()
     page.route("**/api/c/*/reponses", lambda route: route.fulfill(status=503, body="{}",
                                                                   content_type="application/json"))
+    sign_in(page, server.url, server.data_dir)
     page.goto(f"{server.url}/c/{CAMPAIGN}/")
     before = len(stored(server, CAMPAIGN))
     fill_and_send(page, "Gardée malgré l'erreur du serveur")
@@ -118,6 +133,7 @@ def test_plain_http_on_the_lan_queues_while_the_page_stays_open(browser, server,
     """By a LAN name over HTTP there is no service worker: say so, and still keep the answers."""
     context = outside.watch(browser.new_context(locale="fr-FR"))
     page = context.new_page()
+    sign_in(page, f"http://{LAN_NAME}:{server.port}", server.data_dir)
     page.goto(f"http://{LAN_NAME}:{server.port}/c/{CAMPAIGN}/")
     assert page.evaluate("() => window.isSecureContext") is False
     context.set_offline(True)
@@ -150,6 +166,7 @@ def test_exported_queue_imports_once_with_the_cli(browser, server, tmp_path, out
     context = outside.watch(browser.new_context(locale="fr-FR", service_workers="block", accept_downloads=True))
     page = context.new_page()
     page.route("**/api/c/*/reponses", lambda route: route.abort())  # the server is never reached again
+    sign_in(page, server.url, server.data_dir)
     page.goto(f"{server.url}/c/{CAMPAIGN}/?canal=papier")
     fill_and_send(page, "Exportée 1")
     next_person(page)
@@ -174,7 +191,8 @@ def test_exported_queue_imports_once_with_the_cli(browser, server, tmp_path, out
     from survey.storage import ChunkedAnswerStore
     imported = list(ChunkedAnswerStore(tmp_path / "autre-ordinateur" / "answers").iter_answers(CAMPAIGN))
     assert sorted(a["answers"]["faciliter"] for a in imported) == ["Exportée 1", "Exportée 2"]
-    assert {a["channel"] for a in imported} == {"papier"}
+    # « canal=papier » in an address never makes a paper answer: the tablet's channel is kept.
+    assert {a["channel"] for a in imported} == {"tablette"}
     # Changed content under the same id is refused, never overwrites.
     content["answers"][0]["answers"]["faciliter"] = "Modifiée"
     path.write_text(json.dumps(content), encoding="utf-8")
@@ -184,6 +202,7 @@ def test_exported_queue_imports_once_with_the_cli(browser, server, tmp_path, out
 
 def test_step_by_step_without_connection_falls_back_to_one_page_keeping_answers(context, laptop):
     page = context.new_page()
+    sign_in(page, laptop.url, laptop.data_dir)
     page.goto(f"{laptop.url}/c/{CAMPAIGN}/?mode=pas-a-pas")
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     wait_until_kept(page, page.url, f"{laptop.url}/c/{CAMPAIGN}/")  # and the one-page form, the way back

@@ -1,0 +1,99 @@
+"""Short addresses people can type: ``http://192.168.1.20:8000/K7PX`` opens a campaign's form.
+
+Each campaign gets a code of 4 characters (5 or 6 if ever crowded) from an alphabet
+without vowels (so no code spells a word, nor any of the app's own paths such as
+``/aide`` or ``/mur``) and without the characters people confuse (0 O, 1 I L). Codes
+are case-insensitive. Uniqueness is the record store's: a code is claimed by inserting
+it into ``records/short_codes`` under its file lock, which refuses an id already taken.
+The campaign record keeps its code (``short_code``); ``/c/<campaign>/`` keeps working.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Blueprint, abort, redirect, request, url_for
+from werkzeug.routing import BaseConverter
+
+from .storage import RecordStore
+
+ALPHABET = "23456789BCDFGHJKMNPQRSTVWXZ"
+LENGTHS = (4, 5, 6)
+TRIES_PER_LENGTH = 20
+COLLECTION = "short_codes"
+CAMPAIGNS = "campaigns"  # the campaigns' collection (campaigns.COLLECTION; no import cycle)
+
+bp = Blueprint("short_codes", __name__)
+
+
+class ShortCodeConverter(BaseConverter):
+    """Matches only what a short code can be: static paths (``/connexion``…) never match."""
+
+    regex = f"[{ALPHABET}{ALPHABET.lower()}]{{{LENGTHS[0]},{LENGTHS[-1]}}}"
+
+
+def normalise(code: str) -> str:
+    return "".join((code or "").split()).replace("-", "").upper()
+
+
+def is_code(code: str) -> bool:
+    code = normalise(code)
+    return LENGTHS[0] <= len(code) <= LENGTHS[-1] and all(c in ALPHABET for c in code)
+
+
+def claim(records: RecordStore, campaign_id: str) -> str:
+    """A new code for this campaign, unique among all codes ever given."""
+    for length in LENGTHS:
+        for _ in range(TRIES_PER_LENGTH):
+            code = "".join(secrets.choice(ALPHABET) for _ in range(length))
+            if records.add(COLLECTION, {"id": code, "campaign": campaign_id}):
+                return code
+    raise RuntimeError("no short code left")  # 27^6 codes: never in practice
+
+
+def campaign_for(records: RecordStore, code: str) -> str | None:
+    """The campaign id a typed code leads to (any case), or None."""
+    if not is_code(code):
+        return None
+    record = records.get(COLLECTION, normalise(code))
+    return record.get("campaign") if record else None
+
+
+def code_for(records: RecordStore, campaign_id: str, stored: dict | None) -> str:
+    """The code a campaign keeps: the stored one, else a new one."""
+    return (stored or {}).get("short_code") or claim(records, campaign_id)
+
+
+def give_codes(records: RecordStore) -> int:
+    """Campaigns saved before short codes existed get theirs (once, under the record lock)."""
+    given = 0
+    for record in records.all(CAMPAIGNS):
+        if record.get("short_code"):
+            continue
+
+        def add_code(stored: dict) -> None:
+            if not stored.get("short_code"):  # another process may have given one meanwhile
+                stored["short_code"] = claim(records, stored["id"])
+
+        records.change(CAMPAIGNS, record["id"], add_code)
+        given += 1
+    return given
+
+
+@bp.route("/<short:code>")
+@bp.route("/<short:code>/")
+def open_form(code: str):
+    """A typed short address: the campaign's form (its query arguments carried)."""
+    from .services import services
+    records = services().records
+    campaign_id = campaign_for(records, code)
+    if campaign_id is None or records.get(CAMPAIGNS, campaign_id) is None:
+        abort(404, description=("Cette adresse courte ne correspond à aucune campagne. Vérifiez les lettres et "
+                                "les chiffres (il n'y a ni voyelle, ni 0, ni 1), ou demandez le bon lien à l'équipe."))
+    return redirect(url_for("public.answer_form", campaign_id=campaign_id, **request.args.to_dict()), code=302)
+
+
+def init_app(app) -> None:
+    app.url_map.converters["short"] = ShortCodeConverter
+    app.register_blueprint(bp)
+    give_codes(app.extensions["survey"].records)
