@@ -1,7 +1,10 @@
 """Durable submissions over real HTTP: 20 concurrent clients against `survey serve`.
 
 For 0, 10 000 and 50 000 answers already in the campaign, measures throughput,
-p50/p95 latency of the POST that stores an answer, and the server's peak memory;
+p50/p95 latency of the POST that stores an answer, the server's CPU time per answer
+(steadier than wall times on a shared machine) and its peak memory; once more at
+10 000 with every answer carrying a field session (checked against the stored ones)
+and a poster code;
 beside a floor measured in the same run: a bare Flask app on waitress whose
 handler appends a JSON line and fsyncs.
 
@@ -36,6 +39,7 @@ from survey.storage.answers import TABLE, fingerprint  # noqa: E402
 
 CAMPAIGN = "besoins-numeriques-habitants"
 CLIENTS = 20
+SESSIONS = 300  # field sessions stored: about a year of outings, checked on every answer that names one
 TEXT = ("Je voudrais un atelier le samedi matin pour apprendre à faire mes démarches CAF et Ameli "
         "sans demander à mes enfants ; l'écran du téléphone est trop petit pour moi. ") * 4
 
@@ -88,6 +92,23 @@ def preload(data_dir: Path, count: int, chunk_size: int = 100) -> None:
             json.dumps({TABLE: docs}, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
+def add_sessions(data_dir: Path, count: int) -> str:
+    """``count`` stored field sessions of the campaign (a busy year); the id of the last one."""
+    from survey.fieldwork.sessions import COLLECTION, Session
+    records = create_app({"DATA_DIR": str(data_dir)}).extensions["survey"].records
+    for i in range(count):
+        session = Session(id=f"s2026{i:04d}-bench", campaign=CAMPAIGN, place=f"Marché {i}", day="2026-11-21")
+        records.put(COLLECTION, session.to_record())
+    return session.id
+
+
+def server_cpu_s(pid: int) -> float:
+    """User + system CPU time of a process so far (/proc/<pid>/stat)."""
+    import os
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     import socket
     with socket.socket() as s:
@@ -118,7 +139,7 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def load(port: int, per_client: int) -> dict:
+def load(port: int, per_client: int, extra: dict | None = None) -> dict:
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -134,7 +155,7 @@ def load(port: int, per_client: int) -> dict:
         mine = []
         barrier.wait()
         for _ in range(per_client):
-            fields = form_fields(str(uuid.uuid4()))
+            fields = {**form_fields(str(uuid.uuid4())), **(extra or {})}
             if token:
                 fields["csrf_token"] = token.group(1)
             body = urllib.parse.urlencode(fields, doseq=True)
@@ -163,15 +184,19 @@ def load(port: int, per_client: int) -> dict:
             "p95": latencies[int(len(latencies) * 0.95) - 1] * 1000, "errors": errors, "n": len(latencies)}
 
 
-def run_survey(preloaded: int, per_client: int) -> dict:
+def run_survey(preloaded: int, per_client: int, sessions: int = 0) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
         load_demo(create_app({"DATA_DIR": str(data)}).extensions["survey"])  # the campaigns, no example answers
         preload(data, preloaded)
+        extra = {"session": add_sessions(data, sessions), "affiche": "A-q1"} if sessions else None
         result = measure(lambda port: [sys.executable, "-m", "survey", "serve", "--host", "127.0.0.1",
-                                       "--port", str(port), "--data", str(data)], per_client)
-        stored = sum(len(json.loads(p.read_text())[TABLE]) for p in (data / "answers" / CAMPAIGN).glob("*.json"))
-        result["stored_ok"] = stored == preloaded + result["n"] - len(result["errors"])
+                                       "--port", str(port), "--data", str(data)], per_client, extra)
+        stored = [a for p in (data / "answers" / CAMPAIGN).glob("*.json") for a in json.loads(p.read_text())[TABLE].values()]
+        result["stored_ok"] = len(stored) == preloaded + result["n"] - len(result["errors"])
+        if extra:  # the session and poster were kept, not dropped as unknown
+            result["stored_ok"] &= sum(a["session"] == extra["session"] and a["poster"] == "A-q1"
+                                       for a in stored) == result["n"] - len(result["errors"])
         return result
 
 
@@ -181,13 +206,15 @@ def run_floor(per_client: int) -> dict:
                        per_client)
 
 
-def measure(command, per_client: int) -> dict:
-    """Start the server ``command(port)`` makes, load it, and read its peak memory."""
+def measure(command, per_client: int, extra: dict | None = None) -> dict:
+    """Start the server ``command(port)`` makes, load it, and read its CPU time and peak memory."""
     port = free_port()
     server = subprocess.Popen(command(port), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         wait_ready(port, server)
-        result = load(port, per_client)
+        cpu = server_cpu_s(server.pid)
+        result = load(port, per_client, extra)
+        result["cpu_ms"] = (server_cpu_s(server.pid) - cpu) * 1000 / max(result["n"], 1)
         result["rss"] = peak_rss_mb(server.pid)
     finally:
         server.terminate()
@@ -206,11 +233,15 @@ def main() -> None:
     for preloaded in (0, 10_000, 50_000):
         results[preloaded] = run_survey(preloaded, per_client)
         rows.append(("survey serve", f"{preloaded:,}".replace(",", " "), results[preloaded]))
-    table = ["| server | answers already stored | submissions/s | p50 | p95 | server peak RSS | errors |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
+    results["session"] = run_survey(10_000, per_client, sessions=SESSIONS)
+    rows.append((f"survey serve, each answer with a field session (of {SESSIONS} stored) and a poster code",
+                 "10 000", results["session"]))
+    table = ["| server | answers already stored | submissions/s | p50 | p95 | server CPU per answer "
+             "| server peak RSS | errors |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for name, pre, r in rows:
         table.append(f"| {name} | {pre} | {r['rate']:.0f} | {r['p50']:.0f} ms | {r['p95']:.0f} ms | "
-                     f"{r['rss']:.0f} MB | {len(r['errors'])} |")
+                     f"{r['cpu_ms']:.1f} ms | {r['rss']:.0f} MB | {len(r['errors'])} |")
     at10, at50 = results[10_000], results[50_000]
     checks = [
         ("≥ 300 durable submissions/s with 10 000 stored", at10["rate"] >= 300, f"{at10['rate']:.0f}/s"),

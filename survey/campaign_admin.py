@@ -148,7 +148,14 @@ def edit_campaign(campaign_id: str):
             problems.append("Cette campagne a déjà des réponses : son questionnaire ne peut plus changer. "
                             "Créez plutôt une nouvelle campagne.")
         if not problems:
-            svc.campaigns.save(campaign)
+            edited = {k: v for k, v in campaign.to_record().items() if k not in KEPT_ON_EDIT}
+
+            def apply(stored: Campaign) -> None:
+                for key, value in edited.items():
+                    setattr(stored, key, value)
+
+            # One atomic change: a close made while this form was open is not undone by saving it.
+            svc.campaigns.change(campaign.id, apply)
             audit("campagne modifiée", f"campagne {campaign.id}")
             flash("Les changements sont enregistrés.")
             return redirect(campaign_url(campaign), code=303)
@@ -156,6 +163,10 @@ def edit_campaign(campaign_id: str):
         problems = ["La page a expiré. Vérifiez les informations puis enregistrez à nouveau."]
     return render_template("coordination/campaign_form.html", form=form, problems=problems, campaign=current,
                            channels=CHANNELS, has_answers=has_answers), (422 if problems else 200)
+
+
+# What the edit form never changes: the id, whether it is closed (its own button), its short code.
+KEPT_ON_EDIT = ("id", "closed", "short_code")
 
 
 def _set_closed(campaign_id: str, closed: bool):

@@ -14,6 +14,7 @@ from flask import request
 
 from . import french_time, privacy_views, ratelimit, volunteer_views
 from .charts import count_text
+from .questionnaires import language_words
 from .results import percent_text
 
 LINKS = [
@@ -41,6 +42,7 @@ def init_app(app) -> None:
     french_time.register_filters(app, zone)
     app.add_template_filter(percent_text, "pourcent")
     app.add_template_filter(count_text, "nombre")
+    app.add_template_filter(language_words, "langue")
 
     @app.after_request
     def no_store(response):

@@ -221,20 +221,21 @@ def question_from_form(form, old: dict) -> dict:
         if "choix_libelle" in form or "choix_valeur" in form:
             values = form.getlist("choix_valeur")
             labels = form.getlist("choix_libelle")
+            # « Réponse seule » boxes, by row: a row's code may change in the same save.
+            ticked = {n for n in form.getlist("choix_seul") if n.isdigit()} if form.get("choix_seul_montre") else None
+            kept = {c.get("value") for c in old.get("choices") or [] if isinstance(c, dict) and c.get("exclusive")}
             choices = []
-            for value, choice_label in zip(values, labels):
+            for row, (value, choice_label) in enumerate(zip(values, labels), 1):
                 value, choice_label = value.strip().lower(), choice_label.strip()
                 if not value and not choice_label:
                     continue
                 if not value:
                     value = unique(slug(choice_label), {c["value"] for c in choices}, f"choix_{len(choices) + 1}")
-                choices.append({"value": value, "label": choice_label})
-            # The editor has no box for « exclusive » yet: a choice keeps it while its code stays.
-            exclusive = {c.get("value") for c in old.get("choices") or []
-                         if isinstance(c, dict) and c.get("exclusive")}
-            for choice in choices:
-                if choice["value"] in exclusive and qtype == "multiple_choice":
+                choice = {"value": value, "label": choice_label}
+                # Without the boxes (a form of before), a choice keeps the flag while its code stays.
+                if qtype == "multiple_choice" and (str(row) in ticked if ticked is not None else value in kept):
                     choice["exclusive"] = True
+                choices.append(choice)
         else:   # the type just became a choice: keep what there was
             choices = list(old.get("choices") or [])
             if qtype != "multiple_choice":

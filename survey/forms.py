@@ -100,6 +100,7 @@ class QuestionnaireForm(FlaskForm):
     started_at = HiddenField()
     questionnaire: Questionnaire
     empty_error: str | None = None   # the whole answer is empty (not one question's error)
+    empty_message = EMPTY_MESSAGE    # also said by offline.js before it queues an empty answer
 
     def question_field(self, question: Question):
         return self[field_name(question)]

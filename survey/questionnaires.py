@@ -51,6 +51,17 @@ _KEY_LINES = "__key_lines__"
 _META = {_LINE, _KEY_LINES}
 
 
+# Language codes (ISO 639) as a French page names them; « und »: a form that named none.
+LANGUAGE_WORDS = {"fr": "français", "en": "anglais", "ar": "arabe", "es": "espagnol", "pt": "portugais",
+                  "it": "italien", "de": "allemand", "tr": "turc", "ro": "roumain", "ru": "russe",
+                  "uk": "ukrainien", "zh": "chinois", "und": "non précisée"}
+
+
+def language_words(code: str | None) -> str:
+    """« français », « non précisée »…: a stored language code in words (else the code itself)."""
+    return LANGUAGE_WORDS.get((code or "und").lower(), code or "non précisée")
+
+
 @dataclass(frozen=True)
 class Choice:
     value: str

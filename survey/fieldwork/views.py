@@ -251,7 +251,7 @@ def transcription(campaign_id):
 
 
 def saved_message(words: str) -> str:
-    return f"Post-it enregistré : “{words}”"
+    return f"Post-it enregistré : «\u00a0{words}\u00a0»"
 
 
 def saved_postit(campaign_id: str, answer_id) -> str | None:

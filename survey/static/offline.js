@@ -98,6 +98,20 @@
     };
   }
 
+  function sayEmpty() {
+    let notice = document.getElementById("reponse-vide");
+    if (!notice) {
+      notice = document.createElement("div");
+      notice.id = "reponse-vide";
+      notice.className = "error-summary";
+      notice.setAttribute("role", "alert");
+      notice.setAttribute("tabindex", "-1");
+      notice.appendChild(document.createElement("p")).textContent = data("empty");
+      form.parentNode.insertBefore(notice, form);
+    }
+    notice.focus();
+  }
+
   // --- sending ---
   async function refreshToken() {
     const response = await fetch(data("token"), { credentials: "same-origin", cache: "no-store" });
@@ -283,6 +297,13 @@
     }
     event.preventDefault();
     const body = payload();
+    if (data("empty") && Object.keys(body.answers).length === 0) {
+      sayEmpty();  // as the server would say it: never queue an answer it will refuse
+      form.removeAttribute("data-sending");  // form.js: nothing was sent, the next tap counts
+      return;
+    }
+    const said = document.getElementById("reponse-vide");
+    if (said) { said.remove(); }
     let item;
     try {
       if (!body.answer_id || await read("used", body.answer_id)) {  // a kept page: its id is taken

@@ -102,7 +102,7 @@ def test_fifty_postits_typed_without_a_pause_are_all_stored_whole(context, serve
         for text in POSTITS:
             page.keyboard.type(text)
             page.keyboard.press("Enter")  # and the next post-it is typed at once
-    expect(page.locator("#postit-confirmation")).to_have_text(f"Post-it enregistré : “{POSTITS[-1]}”", timeout=60_000)
+    expect(page.locator("#postit-confirmation")).to_have_text(f"Post-it enregistré : «\u00a0{POSTITS[-1]}\u00a0»", timeout=60_000)
     found = wait_for_postits(server, before + len(POSTITS))
     typed = [a for a in found if a["collector"] == "Inès"]
     assert [next(iter(a["answers"].values())) for a in typed] == POSTITS  # every letter, in order
@@ -138,7 +138,7 @@ def test_a_postit_that_cannot_be_sent_is_shown_kept_and_sent_once(context, serve
 
     page.unroute(url)  # back in the Wi-Fi
     page.click("#postit-reessayer")
-    expect(page.locator("#postit-confirmation")).to_have_text("Post-it enregistré : “Deuxième, toujours sans réseau”")
+    expect(page.locator("#postit-confirmation")).to_have_text("Post-it enregistré : «\u00a0Deuxième, toujours sans réseau\u00a0»")
     expect(waiting).to_be_hidden()
     texts = [next(iter(a["answers"].values())) for a in postits(server) if a["collector"] == "Yanis"]
     assert texts == ["Pas de réseau au marché", "Deuxième, toujours sans réseau"]
@@ -151,7 +151,7 @@ def test_without_javascript_the_confirmation_shows_the_text_saved(browser, serve
     page.goto(f"{server.url}/terrain/{CAMPAIGN}/transcription")
     page.fill("#texte", "Sans JavaScript, ça marche aussi")
     page.click("form.postit button[type=submit]")
-    expect(page.locator("#postit-confirmation")).to_have_text("Post-it enregistré : “Sans JavaScript, ça marche aussi”")
+    expect(page.locator("#postit-confirmation")).to_have_text("Post-it enregistré : «\u00a0Sans JavaScript, ça marche aussi\u00a0»")
     assert [next(iter(a["answers"].values())) for a in postits(server) if a["collector"] == "Awa"] == [
         "Sans JavaScript, ça marche aussi"]
     context.close()
