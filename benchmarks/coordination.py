@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from survey import create_app  # noqa: E402
+from survey.auth import SESSIONS  # noqa: E402
 from survey.demo import load_demo  # noqa: E402
 from survey.privacy import purge_campaign  # noqa: E402
 from survey.results import summarise  # noqa: E402
@@ -87,8 +88,11 @@ def run(data: Path, n: int) -> None:
     write_chunks(data / "answers" / CAMPAIGN, n)
     questionnaire = svc.library.get(CAMPAIGN)
     client = app.test_client()
+    # Signed in as the app does it: a session record on the server, its id in the cookie.
+    svc.records.add(SESSIONS, {"id": "bench-session", "account": "bench", "expires": time.time() + 3600})
     with client.session_transaction() as session:
         session["coordinator"] = "bench"
+        session["coordinator_session"] = "bench-session"
     svc.records.add("accounts", {"id": "bench", "name": "bench", "password_hash": "x"})
     code = create_code(svc, CAMPAIGN, "Alice")["id"]
     volunteer = app.test_client()

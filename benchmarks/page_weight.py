@@ -5,6 +5,8 @@ questionnaire: bytes transferred (first load with an empty cache, then a second 
 the service worker's cache) and time to interactive under throttled 3G profiles applied with
 CDP ``Network.emulateNetworkConditions``; every request is recorded to check that nothing
 leaves the origin. Floor, same run and profile: one tiny request (``/api/jeton``, ~100 B).
+The volunteers' post-it page (``/terrain/<campaign>/transcription``, with ``postit.js``) is
+measured the same way, its first load after the volunteer code was typed.
 
 "Interactive" = ``domContentLoadedEventEnd``: the deferred scripts have run and bound their
 handlers (the form itself works before that, with no JavaScript at all).
@@ -32,6 +34,7 @@ from tests.browser.conftest import ARGS, CHROMIUM, back_in_wifi, leave_wifi, wai
 from tests.conftest import LiveServer  # noqa: E402
 
 CAMPAIGN = "besoins-numeriques-habitants"
+POSTIT_CAMPAIGN = "porteur-de-parole-numerique"
 # (name, download and upload bytes/s, added latency ms per request)
 PROFILES = [
     ("3G lent (WebPageTest « 3G Slow » : 400 kbit/s, 400 ms)", 400_000 / 8, 400_000 / 8, 400),
@@ -136,6 +139,42 @@ def measure(playwright, server, profile, runs: int) -> dict:
             "outside": list(recorder.outside)}
 
 
+def volunteer_code(server) -> str:
+    """A volunteer code of the post-it campaign, as the coordination makes it."""
+    from types import SimpleNamespace
+
+    from survey import volunteers
+    from survey.storage import RecordStore
+    records = SimpleNamespace(records=RecordStore(Path(server.data_dir) / "records"))
+    return volunteers.create(records, POSTIT_CAMPAIGN, "Inès")["id"]
+
+
+def measure_postit(playwright, server, profile, runs: int, code: str) -> dict:
+    """First load of the post-it page in a fresh browser, the volunteer code entered beforehand."""
+    firsts, weights, details = [], [], None
+    recorder = Recorder(server.url)
+    for _ in range(runs):
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(locale="fr-FR")
+        page = context.new_page()
+        page.goto(server.url + "/benevole/")
+        page.fill("#code", code)
+        page.click("button[type=submit]")
+        page.wait_for_load_state("load")
+        recorder.attach(context)
+        throttle(page, context, profile)
+        page.goto(f"{server.url}/terrain/{POSTIT_CAMPAIGN}/transcription", wait_until="load")
+        assert page.locator("#postit").count() == 1, page.url
+        firsts.append(timing(page)["dcl"] / 1000)
+        page.wait_for_timeout(300)
+        total, rows = transferred([r for r in recorder.take() if r.service_worker is None])
+        weights.append(total)
+        details = details or rows
+        browser.close()
+    return {"first_s": statistics.median(firsts), "first_b": statistics.median(weights), "rows": details,
+            "outside": list(recorder.outside)}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
@@ -145,6 +184,8 @@ def main():
         try:
             with sync_playwright() as playwright:
                 results = [(p[0], measure(playwright, server, p, args.runs)) for p in PROFILES]
+                code = volunteer_code(server)
+                postit = [(p[0], measure_postit(playwright, server, p, args.runs, code)) for p in PROFILES]
         finally:
             server.stop()
 
@@ -173,7 +214,14 @@ def main():
               "worker's own fetches. « Reopened offline » is the page opened again with no connection at all "
               "(browser offline and the server stopped), everything from the worker's cache.", ""]
     lines += [f"- `{path}`: {size / 1024:.1f} KB" for path, size, _ in r["second_rows"]]
-    outside = sorted({u for _, res in results for u in res["outside"]})
+    lines += ["", f"The volunteers' post-it page (`/terrain/{POSTIT_CAMPAIGN}/transcription`, with `postit.js`), "
+              "first load in a fresh browser after the volunteer code was typed (same profiles, median of "
+              f"{args.runs}):", "",
+              "| profile | first load, transferred | interactive, first load |", "|---|---|---|"]
+    lines += [f"| {name} | {r['first_b'] / 1024:.1f} KB | {r['first_s']:.2f} s |" for name, r in postit]
+    lines += ["", "Post-it page, first load, request by request:", ""]
+    lines += [f"- `{path}`: {size / 1024:.1f} KB" for path, size, _ in postit[0][1]["rows"]]
+    outside = sorted({u for _, res in results + postit for u in res["outside"]})
     lines += ["", "Requests outside the origin: " + ("none." if not outside else ", ".join(outside))]
     body = "\n".join(lines)
     print(body)

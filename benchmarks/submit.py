@@ -4,7 +4,7 @@ For 0, 10 000 and 50 000 answers already in the campaign, measures throughput,
 p50/p95 latency of the POST that stores an answer, the server's CPU time per answer
 (steadier than wall times on a shared machine) and its peak memory; once more at
 10 000 with every answer carrying a field session (checked against the stored ones)
-and a poster code;
+and a poster code, and once through the JSON API the tablets' offline queue uses;
 beside a floor measured in the same run: a bare Flask app on waitress whose
 handler appends a JSON line and fsyncs.
 
@@ -64,6 +64,14 @@ def form(campaign):
     return '<input name="csrf_token" type="hidden" value="x">'
 serve(app, host="127.0.0.1", port=int(sys.argv[1]), threads=8, _quiet=True)
 """
+
+
+def api_body(fields: dict) -> str:
+    """The same answer as the tablets' queue sends it (offline.js): JSON keyed by question id."""
+    answers = {key[2:]: value for key, value in fields.items() if key.startswith("q_")}
+    extra = {key: fields[key] for key in ("session", "affiche") if key in fields}
+    return json.dumps({"answer_id": fields["answer_id"], "started_at": fields["started_at"], "answers": answers,
+                       "session": extra.get("session"), "poster": extra.get("affiche")}, ensure_ascii=False)
 
 
 def form_fields(answer_id: str) -> dict:
@@ -139,7 +147,7 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def load(port: int, per_client: int, extra: dict | None = None) -> dict:
+def load(port: int, per_client: int, extra: dict | None = None, api: bool = False) -> dict:
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -158,14 +166,20 @@ def load(port: int, per_client: int, extra: dict | None = None) -> dict:
             fields = {**form_fields(str(uuid.uuid4())), **(extra or {})}
             if token:
                 fields["csrf_token"] = token.group(1)
-            body = urllib.parse.urlencode(fields, doseq=True)
+            if api:
+                url, expected = f"/api/c/{CAMPAIGN}/reponses", 201
+                body = api_body(fields).encode()
+                headers = {"Content-Type": "application/json", "X-CSRFToken": fields.get("csrf_token", "")}
+            else:
+                url, expected = f"/c/{CAMPAIGN}/", 303
+                body = urllib.parse.urlencode(fields, doseq=True)
+                headers = {"Content-Type": "application/x-www-form-urlencoded"}
             started = time.perf_counter()
-            conn.request("POST", f"/c/{CAMPAIGN}/", body=body,
-                         headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
+            conn.request("POST", url, body=body, headers={**headers, "Cookie": cookie})
             response = conn.getresponse()
             response.read()
             mine.append(time.perf_counter() - started)
-            if response.status != 303:
+            if response.status != expected:
                 with lock:
                     errors.append(str(response.status))
         with lock:
@@ -184,14 +198,14 @@ def load(port: int, per_client: int, extra: dict | None = None) -> dict:
             "p95": latencies[int(len(latencies) * 0.95) - 1] * 1000, "errors": errors, "n": len(latencies)}
 
 
-def run_survey(preloaded: int, per_client: int, sessions: int = 0) -> dict:
+def run_survey(preloaded: int, per_client: int, sessions: int = 0, api: bool = False) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
         load_demo(create_app({"DATA_DIR": str(data)}).extensions["survey"])  # the campaigns, no example answers
         preload(data, preloaded)
         extra = {"session": add_sessions(data, sessions), "affiche": "A-q1"} if sessions else None
         result = measure(lambda port: [sys.executable, "-m", "survey", "serve", "--host", "127.0.0.1",
-                                       "--port", str(port), "--data", str(data)], per_client, extra)
+                                       "--port", str(port), "--data", str(data)], per_client, extra, api)
         stored = [a for p in (data / "answers" / CAMPAIGN).glob("*.json") for a in json.loads(p.read_text())[TABLE].values()]
         result["stored_ok"] = len(stored) == preloaded + result["n"] - len(result["errors"])
         if extra:  # the session and poster were kept, not dropped as unknown
@@ -206,14 +220,14 @@ def run_floor(per_client: int) -> dict:
                        per_client)
 
 
-def measure(command, per_client: int, extra: dict | None = None) -> dict:
+def measure(command, per_client: int, extra: dict | None = None, api: bool = False) -> dict:
     """Start the server ``command(port)`` makes, load it, and read its CPU time and peak memory."""
     port = free_port()
     server = subprocess.Popen(command(port), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         wait_ready(port, server)
         cpu = server_cpu_s(server.pid)
-        result = load(port, per_client, extra)
+        result = load(port, per_client, extra, api)
         result["cpu_ms"] = (server_cpu_s(server.pid) - cpu) * 1000 / max(result["n"], 1)
         result["rss"] = peak_rss_mb(server.pid)
     finally:
@@ -236,8 +250,10 @@ def main() -> None:
     results["session"] = run_survey(10_000, per_client, sessions=SESSIONS)
     rows.append((f"survey serve, each answer with a field session (of {SESSIONS} stored) and a poster code",
                  "10 000", results["session"]))
-    table = ["| server | answers already stored | submissions/s | p50 | p95 | server CPU per answer "
-             "| server peak RSS | errors |",
+    results["api"] = run_survey(10_000, per_client, api=True)
+    rows.append(("survey serve, JSON API (`/api/c/…/reponses`, the tablets' queue)", "10 000", results["api"]))
+    table = [("| server | answers already stored | submissions/s | p50 | p95 | server CPU per answer "
+              "| server peak RSS | errors |"),
              "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for name, pre, r in rows:
         table.append(f"| {name} | {pre} | {r['rate']:.0f} | {r['p50']:.0f} ms | {r['p95']:.0f} ms | "
@@ -256,7 +272,7 @@ def main() -> None:
     lines = ["| target | met | measured |", "|---|---|---|"]
     lines += [f"| {name} | {'yes' if ok else '**no**'} | {figure} |" for name, ok, figure in checks]
     body = (f"`benchmarks/submit.py`: {CLIENTS} client threads, each {per_client} form POSTs (CSRF token, "
-            "~1.3 KB of answers, keep-alive) to a real `survey serve` (waitress, 8 threads), client and server "
+            "~1.3 KB of answers, keep-alive; the JSON API row: the same answers as JSON) to a real `survey serve` (waitress, 8 threads), client and server "
             "on the same machine. Latency is the POST that stores the answer (fsync included).\n\n"
             + "\n".join(table) + "\n\n" + "\n".join(lines))
     print(body)

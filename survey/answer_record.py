@@ -3,6 +3,8 @@ queue, a scribe's card, a post-it, the demo. See docs/DESIGN.md."""
 
 from __future__ import annotations
 
+import uuid
+
 from .clock import utc_now
 
 
@@ -29,3 +31,14 @@ def new_answer(campaign, questionnaire, *, answer_id: str, answers: dict, channe
         "submitted_at": submitted_at or now, "language": questionnaire.language,
         "answers": answers, "tags": [], "hidden": False, **respondent,
     }
+
+
+def is_answer_id(value) -> bool:
+    """An answer id as forms and tablets make it when they open: a UUID in its canonical form
+    (lowercase, with hyphens). Anything else is refused, and never looked up."""
+    if not isinstance(value, str):
+        return False
+    try:
+        return str(uuid.UUID(value)) == value
+    except ValueError:
+        return False

@@ -66,9 +66,10 @@ def start_coordinator_session(name: str) -> None:
     ``COORDINATOR_SESSION_HOURS`` whatever the cookie says.
     """
     hours = current_app.config["COORDINATOR_SESSION_HOURS"]
-    sid = secrets.token_urlsafe(24)
-    services().records.add(SESSIONS, {"id": sid, "account": name, "started_at": utc_now(),
-                                      "expires": time.time() + hours * 3600})
+    sid, now = secrets.token_urlsafe(24), time.time()
+    records = services().records
+    records.delete_where(SESSIONS, lambda r: r.get("expires", 0) < now)  # the list stays short
+    records.add(SESSIONS, {"id": sid, "account": name, "started_at": utc_now(), "expires": now + hours * 3600})
     session.clear()
     session["coordinator"] = name
     session["coordinator_session"] = sid
@@ -86,7 +87,7 @@ def end_coordinator_session() -> None:
 
 def end_every_session(name: str) -> int:
     """« Se déconnecter de tous les appareils »: every device of this account signs in again."""
-    return services().records.delete_where(SESSIONS, "account", name)
+    return services().records.delete_where(SESSIONS, lambda r: r.get("account") == name)
 
 
 def current_coordinator() -> str | None:

@@ -36,6 +36,8 @@ DEFAULTS = {
     "HTTPS": False,
     "PUBLIC_RATE_LIMIT": "30 per minute",         # answer-form sends per client address
     "VOLUNTEER_CODE_RATE_LIMIT": "10 per minute",  # volunteer code tries per client address
+    "OFFLINE_RATE_LIMIT": "120 per minute",       # queued answers a tablet sends at once, per address
+    "KIOSK_DELAY_SECONDS": 8,                     # on the kiosk's thank-you screen, before a blank form
     # A coordinator's sign-in lasts this long on a device, whatever its cookie says.
     "COORDINATOR_SESSION_HOURS": 12,
     # Wrong passwords: free tries per (address, name), then a delay that doubles up to the
@@ -67,6 +69,8 @@ def build(test_config: dict | None = None) -> dict:
         if os.environ.get(env_name):
             config[key] = os.environ[env_name]
     config.update(test_config or {})
+    # Rate limits count for real, except while testing (a test turns them on when it checks them).
+    config.setdefault("RATELIMIT_ENABLED", not config.get("TESTING", False))
     config["DATA_DIR"] = str(Path(config["DATA_DIR"]).resolve())
     return config
 

@@ -36,7 +36,7 @@ def init_app(app) -> None:
         app.config["PREFERRED_URL_SCHEME"] = "https"
     ratelimit.init_app(app)
 
-    zone = ZoneInfo(app.config.get("TIMEZONE", "Europe/Paris"))
+    zone = ZoneInfo(app.config["TIMEZONE"])
 
     # « 31 décembre 2026 » (jour), « 31 décembre 2026 à 9 h 30 » (heure), « 9 h 30 » (horaire).
     french_time.register_filters(app, zone)

@@ -82,7 +82,7 @@ def coordinator_correct(campaign_id: str, answer_id: str):
 def my_entries(campaign_id: str):
     """What this team member captured today, newest first, each with « Corriger »."""
     campaign, questionnaire = load_campaign(campaign_id)
-    zone = current_app.config.get("TIMEZONE", "Europe/Paris")
+    zone = current_app.config["TIMEZONE"]
     mine = [a for a in services().answers.iter_answers(campaign.id)
             if member_may_correct(a, g.team_member, zone) and correctable_texts(a, questionnaire)]
     mine.reverse()
@@ -95,7 +95,7 @@ def my_entries(campaign_id: str):
 def member_correct(campaign_id: str, answer_id: str):
     campaign, questionnaire = load_campaign(campaign_id)
     item = answer_or_404(campaign, answer_id)
-    zone = current_app.config.get("TIMEZONE", "Europe/Paris")
+    zone = current_app.config["TIMEZONE"]
     if not (is_coordinator() or member_may_correct(item, g.team_member, zone)):
         abort(403, description="Vous pouvez corriger seulement ce que vous avez saisi vous-même, le jour même. "
                                "Pour une autre réponse, demandez à la coordination.")

@@ -21,6 +21,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from .clock import parse_time, utc_now
+from .config import DEFAULTS
 from .reading import free_texts
 
 
@@ -79,7 +80,7 @@ def correct_answer(svc, campaign_id: str, answer_id: str, changes: dict[str, str
     return corrected
 
 
-def saved_today(answer: dict, zone: str = "Europe/Paris", now: datetime | None = None) -> bool:
+def saved_today(answer: dict, zone: str = DEFAULTS["TIMEZONE"], now: datetime | None = None) -> bool:
     """True when the answer was saved on today's date, in the app's zone."""
     sent = parse_time(answer.get("submitted_at"))
     if sent is None:
@@ -89,7 +90,7 @@ def saved_today(answer: dict, zone: str = "Europe/Paris", now: datetime | None =
     return sent.astimezone(tz).date() == today
 
 
-def member_may_correct(answer: dict, member: str | None, zone: str = "Europe/Paris",
+def member_may_correct(answer: dict, member: str | None, zone: str = DEFAULTS["TIMEZONE"],
                        now: datetime | None = None) -> bool:
     """A team member corrects what they captured themself, on the day they captured it."""
     return bool(member) and answer.get("collector") == member and saved_today(answer, zone, now)

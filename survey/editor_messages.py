@@ -38,7 +38,7 @@ def _type_names(match: re.Match) -> str:
 # (loader's message, editor's message): the first that matches wins.
 _PLAIN = [
     (r"la clé obligatoire « (\w+) » manque", lambda m: _MISSING.get(m.group(1), m.group(0))),
-    (r"la clé « ([^»]+) » est inconnue", r"« \1 » n'est pas une information connue d'un questionnaire"),
+    (r"la clé « ([^»]+) » est inconnue", r"« \1 » n'est pas une information connue (vérifiez son orthographe)"),
     (r"la liste « questions » doit contenir au moins une question", NO_QUESTION),
     (r"le fichier doit décrire un questionnaire.*", "ce fichier ne décrit pas un questionnaire"),
     (r"le fichier n'est pas un YAML valide : (.*)", r"ce fichier est mal écrit : \1"),
@@ -65,8 +65,10 @@ _PLAIN = [
      r"deux choix ont le même code « \1 » : changez l'un des deux"),
     (r"seules les questions à choix .* ont des « choices »", "seules les questions à choix ont une liste de choix"),
     (r"« other » ne s'applique qu'aux questions à choix", "« Autre : précisez » n'existe que pour les questions à choix"),
-    (r"« min » doit être un nombre entier.*", "« Au moins » doit être un nombre entier, pour une question de type nombre"),
-    (r"« max » doit être un nombre entier.*", "« Au plus » doit être un nombre entier, pour une question de type nombre"),
+    (r"« min » doit être un nombre entier.*",
+     "« Au moins » doit être un nombre entier, et seulement pour une question de type nombre"),
+    (r"« max » doit être un nombre entier.*",
+     "« Au plus » doit être un nombre entier, et seulement pour une question de type nombre"),
     (r"« min » doit être plus petit que « max »", "« Au moins » doit être plus petit que « Au plus »"),
     (r"« scale_labels » doit donner exactement 5 mots.*", "l'échelle doit avoir ses 5 mots, tous remplis"),
     (r"« show_if » doit indiquer « question » et « equals »",

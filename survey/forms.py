@@ -9,13 +9,12 @@ machinery (see docs/DESIGN.md: WTForms 3.3 choice pitfalls).
 from __future__ import annotations
 
 import re
-import uuid
 
 from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
-from .answer_record import distinct_values
+from .answer_record import distinct_values, is_answer_id
 from .questionnaires import OTHER_VALUE, Question, Questionnaire
 
 REQUIRED_MESSAGE = "Cette question demande une réponse."
@@ -174,7 +173,7 @@ class QuestionnaireForm(FlaskForm):
         if ok and final and not self.questionnaire.allow_empty and not self.answers(only):
             self.empty_error = EMPTY_MESSAGE
             ok = False
-        if not is_uuid(self.answer_id.data):
+        if not is_answer_id(self.answer_id.data):
             ok = False
         return ok
 
@@ -184,12 +183,6 @@ class QuestionnaireForm(FlaskForm):
         return list(token.errors) if token is not None and token.errors else []
 
 
-def is_uuid(value) -> bool:
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
 
 
 def build_form_class(questionnaire: Questionnaire, max_text_length: int) -> type[QuestionnaireForm]:

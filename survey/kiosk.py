@@ -25,7 +25,6 @@ bp = Blueprint("kiosk", __name__)
 SESSION_KEY = "kiosk"
 COLLECTION = "kiosk_codes"
 KIOSK_ARG = "kiosque"
-DEFAULT_DELAY = 8  # seconds on the thank-you screen before a blank form
 # Reachable while locked: the campaign's form and thank-you page, files, the answer door.
 OPEN_ENDPOINTS = {"static", "offline.service_worker", "offline.submit", "offline.token", "kiosk.leave"}
 CAMPAIGN_ENDPOINTS = {"public.answer_form", "public.thanks"}
@@ -133,7 +132,7 @@ def _no_store(response):
 def _context() -> dict:
     in_kiosk = kiosk_requested() or locked_campaign() is not None
     return {"kiosk_mode": in_kiosk,
-            "kiosk_delay": current_app.config.get("KIOSK_DELAY_SECONDS", DEFAULT_DELAY)}
+            "kiosk_delay": current_app.config["KIOSK_DELAY_SECONDS"]}
 
 
 @bp.route("/c/<campaign_id>/kiosque/quitter", methods=["GET", "POST"])
@@ -166,7 +165,6 @@ def leave(campaign_id: str):
 
 def init_app(app) -> None:
     app.register_blueprint(bp)
-    app.config.setdefault("KIOSK_DELAY_SECONDS", DEFAULT_DELAY)
     app.before_request(_lock)
     app.after_request(_no_store)
     app.context_processor(_context)

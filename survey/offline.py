@@ -21,7 +21,8 @@ from werkzeug.datastructures import MultiDict
 
 from .answer_channel import ChannelRefused
 from .campaigns import Campaign
-from .forms import field_name, form_class_for, is_uuid
+from .answer_record import is_answer_id
+from .forms import field_name, form_class_for
 from .questionnaires import Questionnaire
 from .services import services
 from .storage import AnswerConflict
@@ -122,7 +123,7 @@ def receive(svc, config, campaign: Campaign, questionnaire: Questionnaire, paylo
         sent = payload.get("channel")
         answer_channel = sent if sent in campaign.channels else campaign.default_channel()
     answer_id = payload.get("answer_id")
-    if not is_uuid(answer_id):
+    if not is_answer_id(answer_id):
         return 422, {"message": "Cette réponse n'a pas d'identifiant valable.", "errors": {}}
     answer_id = str(answer_id)
     only = None
@@ -186,10 +187,7 @@ def _json(status: int, body: dict) -> Response:
 @bp.post("/api/c/<campaign_id>/reponses")
 def submit(campaign_id: str):
     svc = services()
-    try:
-        campaign = svc.campaigns.get(campaign_id)
-    except ValueError:
-        campaign = None
+    campaign = svc.campaigns.get(campaign_id)
     questionnaire = svc.questionnaire_for(campaign) if campaign else None
     if campaign is None or questionnaire is None:
         return _json(404, {"message": NOT_FOUND})
@@ -247,7 +245,6 @@ def service_worker():
 
 def init_app(app) -> None:
     app.register_blueprint(bp)
-    app.config.setdefault("OFFLINE_RATE_LIMIT", "120 per minute")
 
     @app.context_processor
     def sealed_collector():

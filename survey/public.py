@@ -4,7 +4,6 @@ screen), and the thank-you page. No account needed; nobody sees others' answers.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 
@@ -14,12 +13,13 @@ from .answer_record import new_answer
 from .auth import is_coordinator
 from .campaigns import CHANNELS, Campaign
 from .fieldwork.access import team_member
-from .forms import QuestionnaireForm, field_name, form_class_for, is_uuid, other_name
+from .answer_record import is_answer_id
+from .forms import QuestionnaireForm, field_name, form_class_for, other_name
 from .questionnaires import AUDIENCES, Question, Questionnaire
 from .services import services
 from .storage import AnswerConflict
 from .volunteers import pseudonym_for
-from .clock import utc_now
+from .clock import parse_time, utc_now
 
 bp = Blueprint("public", __name__)
 
@@ -31,10 +31,7 @@ CARRIED_ARGS = ("mode", "canal", "question", "affiche", "session", "kiosque", "s
 def load_campaign(campaign_id: str) -> tuple[Campaign, Questionnaire]:
     """The campaign and its questionnaire, or a French 404."""
     svc = services()
-    try:
-        campaign = svc.campaigns.get(campaign_id)
-    except ValueError:
-        campaign = None
+    campaign = svc.campaigns.get(campaign_id)
     if campaign is None:
         abort(404, description="Cette campagne n'existe pas, ou plus. Vérifiez l'adresse, ou demandez le bon lien à l'équipe.")
     questionnaire = svc.questionnaire_for(campaign)
@@ -114,10 +111,10 @@ def answer_form(campaign_id: str):
         form.started_at.data = utc_now()
         return render_form(campaign, questionnaire, form, single, step_mode, current=None)
 
-    if not is_uuid(form.answer_id.data):
+    if not is_answer_id(form.answer_id.data):
         form.answer_id.data = str(uuid.uuid4())
         notice = "Le formulaire a été rechargé. Vérifiez vos réponses puis envoyez-les."
-    if not _is_iso(form.started_at.data):
+    if parse_time(form.started_at.data) is None:
         form.started_at.data = utc_now()
 
     action = request.form.get("action", "envoyer")
@@ -253,14 +250,6 @@ def team(campaign_id: str):
                            collector=session.get("collector", {}).get(campaign.id, ""), volunteer=volunteer,
                            may_sign=may_sign, choices=choices, in_team=in_team,
                            channel=current), (422 if error else 200)
-
-
-def _is_iso(value) -> bool:
-    try:
-        datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return False
-    return True
 
 
 def init_app(app) -> None:

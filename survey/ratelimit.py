@@ -30,9 +30,6 @@ def from_this_machine() -> bool:
 
 
 def init_app(app) -> Limiter:
-    app.config.setdefault("PUBLIC_RATE_LIMIT", "30 per minute")
-    app.config.setdefault("VOLUNTEER_CODE_RATE_LIMIT", "10 per minute")
-    app.config.setdefault("RATELIMIT_ENABLED", not app.config.get("TESTING", False))
     limiter = Limiter(get_remote_address, app=app, storage_uri="memory://", default_limits=[],
                       strategy="moving-window")
     app.extensions["survey_limiter"] = limiter

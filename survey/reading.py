@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-import uuid
 from collections import deque
 from dataclasses import dataclass, field
 from itertools import islice
@@ -174,9 +173,3 @@ def newest_first(source: Callable[[], Iterable], number: int = 1, per_page: int 
     return Page(list(reversed(kept)), number, per_page, total)
 
 
-def is_answer_id(value) -> bool:
-    """Answer ids are UUIDs: anything else cannot be an answer (and is not looked up)."""
-    try:
-        return str(uuid.UUID(str(value))) == str(value).lower()
-    except (ValueError, AttributeError):
-        return False

@@ -15,6 +15,7 @@ from typing import Iterable
 from zoneinfo import ZoneInfo
 
 from .campaigns import CHANNELS
+from .config import DEFAULTS
 from .questionnaires import OTHER_VALUE, Question, Questionnaire
 from .clock import parse_time
 from .consent import may_quote
@@ -23,7 +24,7 @@ CLOSED_TYPES = ("single_choice", "multiple_choice", "yes_no", "scale")
 TEXT_TYPES = ("short_text", "long_text")
 NO_PLACE = "Lieu non précisé"
 NO_COLLECTOR = "Sans bénévole (réponse seule)"
-DEFAULT_TZ = "Europe/Paris"
+DEFAULT_TZ = DEFAULTS["TIMEZONE"]
 
 
 def local_day(value, tz: str | ZoneInfo = DEFAULT_TZ) -> date | None:

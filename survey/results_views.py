@@ -34,7 +34,7 @@ def campaign_results(campaign, questionnaire, max_texts: int | None = DASHBOARD_
     """``results.summarise`` over the campaign's stored answers, with its tags and session names."""
     svc = services()
     return summarise(svc.answers.iter_answers(campaign.id), questionnaire,
-                     tz=current_app.config.get("TIMEZONE", "Europe/Paris"), max_texts=max_texts,
+                     tz=current_app.config["TIMEZONE"], max_texts=max_texts,
                      tags=campaign_tags(svc, campaign.id), session_places=session_places(svc, campaign.id),
                      default_place=campaign.place or NO_PLACE)
 
@@ -79,15 +79,8 @@ def summary(campaign_id: str):
 
 
 def _renderer():
-    """The app's WeasyPrint renderer, shared with the printables (fonts are loaded once)."""
-    service = current_app.extensions.get("printing")
-    if service is not None:
-        return service.renderer()
-    from .printing.render import Renderer
-    renderer = current_app.extensions.get("summary_renderer")
-    if renderer is None:
-        renderer = current_app.extensions["summary_renderer"] = Renderer()
-    return renderer
+    """The app's one WeasyPrint renderer, shared with the printables (fonts are loaded once)."""
+    return current_app.extensions["printing"].renderer()
 
 
 @bp.route("/campagnes/<campaign_id>/synthese.pdf")

@@ -14,7 +14,7 @@ from flask import abort, url_for
 
 from .campaigns import Campaign
 from .questionnaires import Questionnaire
-from .reading import is_answer_id
+from .answer_record import is_answer_id
 from .services import services
 
 NO_CAMPAIGN = "Cette campagne n'existe pas. Vérifiez l'adresse."
@@ -24,10 +24,7 @@ NO_QUESTIONNAIRE = ("Le questionnaire de cette campagne n'est pas disponible : o
 
 
 def campaign_or_404(campaign_id: str) -> Campaign:
-    try:
-        campaign = services().campaigns.get(campaign_id)
-    except ValueError:
-        campaign = None
+    campaign = services().campaigns.get(campaign_id)
     if campaign is None:
         abort(404, description=NO_CAMPAIGN)
     return campaign

@@ -172,6 +172,10 @@ def for_command(records: RecordStore, configured: str | None, default_port: int,
     if found:
         warning = "" if server else (f"Attention : le serveur n'a pas encore été lancé avec ce dossier de données ; "
                                      f"les QR codes supposent le port {port}.")
+        if is_loopback(server.get("host", "")):
+            warning = ("Attention : le serveur a été lancé pour cet ordinateur seulement (--host "
+                       f"{server['host']}) : les téléphones ne le joindront pas. Relancez « survey serve » sans "
+                       "--host, ou avec --host 0.0.0.0.")
         return PublicAddress(address_on(found[0], scheme, port), "reseau", warning)
     return PublicAddress(address_on("127.0.0.1", scheme, port), "local",
                          "Attention : aucune adresse réseau trouvée, les QR codes mènent à 127.0.0.1 "

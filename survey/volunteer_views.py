@@ -56,7 +56,7 @@ def home():
     if campaign is None:
         volunteers.leave(session)
         return render_template("volunteer/enter.html", error=BAD_CODE), 422
-    zone = ZoneInfo(current_app.config.get("TIMEZONE", "Europe/Paris"))
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
     today, overall = collector_counts(svc.answers.iter_answers(campaign.id), record["pseudonym"],
                                       datetime.now(zone).date(), zone)
     return render_template("volunteer/home.html", campaign=campaign, record=record, today=today,

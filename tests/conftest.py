@@ -12,6 +12,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from survey import create_app
 from survey.demo import load_demo
@@ -40,6 +41,14 @@ def client(app):
 @pytest.fixture
 def services(app):
     return app.extensions["survey"]
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """Runs the ``survey`` command (``survey.cli.main``) in the test's process. A plain click
+    runner: the command is a click group, not Flask's ``app.cli``, so ``app.test_cli_runner()``
+    does not apply."""
+    return CliRunner()
 
 
 def free_port() -> int:

@@ -10,7 +10,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from survey import network, site_settings
 from survey.cli import main
@@ -101,7 +100,7 @@ def test_this_machine_gives_a_reachable_address_not_loopback():
         assert network.interface_of(on_route, found[0]) == on_route.default_interfaces[0]
 
 
-def test_a_laptop_on_a_lan_prints_its_lan_address_and_real_port(lan_laptop, tmp_path):  # noqa: F811
+def test_a_laptop_on_a_lan_prints_its_lan_address_and_real_port(lan_laptop, runner, tmp_path):  # noqa: F811
     """``survey serve`` in a network namespace (host name → 127.x): it says and saves its LAN
     address with the port it runs on, and ``survey print`` (another process) prints that."""
     laptop = lan_laptop
@@ -115,8 +114,8 @@ def test_a_laptop_on_a_lan_prints_its_lan_address_and_real_port(lan_laptop, tmp_
     assert urllib.request.urlopen(laptop.url + "/", timeout=10).status == 200
 
     pdf = tmp_path / "affiche.pdf"
-    result = CliRunner().invoke(main, ["print", "affiche", PDP, "--question", "simplifie", "--data",
-                                       str(laptop.data_dir), "--out", str(pdf)], catch_exceptions=False)
+    result = runner.invoke(main, ["print", "affiche", PDP, "--question", "simplifie", "--data",
+                                  str(laptop.data_dir), "--out", str(pdf)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert f"QR codes vers {laptop.url}" in result.output
     if shutil.which("zbarimg") and shutil.which("pdftoppm"):
@@ -258,14 +257,14 @@ KIND_CASES = [(kind.id, ORDI if kind.id == "ordi-panneau" else PDP) for kind in 
 
 @needs_tools
 @pytest.mark.parametrize("kind, campaign", KIND_CASES)
-def test_every_printed_kind_leads_to_the_saved_address(app, tmp_path, kind, campaign):
+def test_every_printed_kind_leads_to_the_saved_address(app, runner, tmp_path, kind, campaign):
     """``survey print`` with no --base-url: the QR codes and the address to type are the saved one."""
     records = app.extensions["survey"].records
     site_settings.save_address(records, SAVED)
     data = app.config["DATA_DIR"]
     out = tmp_path / "sheet.pdf"
-    result = CliRunner().invoke(main, ["print", kind, campaign, "--data", data, "--out", str(out)],
-                                catch_exceptions=False)
+    result = runner.invoke(main, ["print", kind, campaign, "--data", data, "--out", str(out)],
+                           catch_exceptions=False)
     assert result.exit_code == 0, result.output
     pdf = out.read_bytes()
     found = decode_qr(pdf, tmp_path, dpi=100)

@@ -10,7 +10,6 @@ import re
 import uuid
 
 import pytest
-from click.testing import CliRunner
 from werkzeug.datastructures import MultiDict
 
 from survey import create_app
@@ -177,8 +176,7 @@ def test_a_value_repeated_in_the_tablets_json_is_stored_once(client, services):
     assert stored(services)[0]["answers"]["souhaits"] == ["formations"]
 
 
-def test_a_value_repeated_in_an_imported_queue_is_stored_once(tmp_path):
-    runner = CliRunner()
+def test_a_value_repeated_in_an_imported_queue_is_stored_once(runner, tmp_path):
     data = str(tmp_path / "d")
     runner.invoke(main, ["demo", "--data", data])
     item = {"campaign": CAMPAIGN, **api_body({"aide_besoins": ["cv"] * 500 + ["impression"] * 500})}

@@ -8,7 +8,6 @@ import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from click.testing import CliRunner
 
 from survey.cli import main
 from survey.privacy import cutoff_for, months_before, purge_campaign
@@ -66,13 +65,12 @@ def test_purge_removes_exactly_the_expired_answers(world):
     assert entry["action"] == "purge" and entry["who"] == "test" and "2 réponses supprimées" in entry["detail"]
 
 
-def test_purge_command(world, tmp_path):
+def test_purge_command(world, runner, tmp_path):
     svc = world.svc
     now = datetime.now(timezone.utc)
     expired = world.add(CAMPAIGN_A, submitted_at=iso(now - timedelta(days=400)))["id"]        # 12 months kept
     recent = world.add(CAMPAIGN_A, submitted_at=iso(now - timedelta(days=300)))["id"]
     data_dir = world.app.config["DATA_DIR"]
-    runner = CliRunner()
     dry = runner.invoke(main, ["purge", "--data", data_dir, "--dry-run"])
     assert dry.exit_code == 0, dry.output
     assert f"{CAMPAIGN_A} : 1 réponse(s) à effacer" in dry.output

@@ -12,7 +12,6 @@ import sys
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
 from survey.cli import main
 from tests.conftest import ROOT
@@ -128,10 +127,10 @@ def test_the_cli_writes_to_exports_by_default(app, tmp_path):
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "json"])
-def test_the_cli_writes_each_format_where_asked(app, tmp_path, fmt, monkeypatch):
+def test_the_cli_writes_each_format_where_asked(app, runner, tmp_path, fmt, monkeypatch):
     monkeypatch.chdir(tmp_path)
     out = tmp_path / "sorties" / f"fichier.{fmt}"
-    result = CliRunner(env=cli_env(tmp_path)).invoke(main, ["export", "essai", "--format", fmt, "--out", str(out)])
+    result = runner.invoke(main, ["export", "essai", "--format", fmt, "--out", str(out)], env=cli_env(tmp_path))
     assert result.exit_code == 0, result.output
     if fmt == "xlsx":
         assert openpyxl.load_workbook(out).sheetnames == ["Réponses", "Questionnaire", "Comptes"]
@@ -139,9 +138,9 @@ def test_the_cli_writes_each_format_where_asked(app, tmp_path, fmt, monkeypatch)
         assert [a["id"] for a in json.loads(out.read_text("utf-8"))["answers"]] == ["a1", "a2"]
 
 
-def test_the_cli_options(app, tmp_path, monkeypatch):
+def test_the_cli_options(app, runner, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    runner = CliRunner(env=cli_env(tmp_path))
+    runner.env.update(cli_env(tmp_path))
     result = runner.invoke(main, ["export", "essai", "--out", "-", "--separator", ",", "--no-bom", "--codes",
                                   "--from", "14/07/2026", "--to", "2026-07-15", "--channel", "qr",
                                   "--include-hidden"])
@@ -160,9 +159,9 @@ def test_the_cli_options(app, tmp_path, monkeypatch):
     (["export", "essai", "--channel", "pigeon"], "Le canal « pigeon » n'existe pas"),
     (["export", "essai", "--format", "xlsx", "--out", "-"], "ne s'écrit pas sur la sortie standard"),
 ])
-def test_the_cli_says_what_is_wrong_in_french(app, tmp_path, monkeypatch, args, message):
+def test_the_cli_says_what_is_wrong_in_french(app, runner, tmp_path, monkeypatch, args, message):
     monkeypatch.chdir(tmp_path)
-    result = CliRunner(env=cli_env(tmp_path)).invoke(main, args)
+    result = runner.invoke(main, args, env=cli_env(tmp_path))
     assert result.exit_code == 1
     assert message in result.output
     assert not (tmp_path / "exports").exists()

@@ -129,14 +129,12 @@ def test_the_safe_cell_helper():
     assert xml_safe("a\tb\nc\rd") == "a\tb\nc\rd"     # tab and line breaks are kept
 
 
-def test_the_command_line_export_of_a_hostile_questionnaire_succeeds(tmp_path):
-    from click.testing import CliRunner
-
+def test_the_command_line_export_of_a_hostile_questionnaire_succeeds(runner, tmp_path):
     from survey.cli import main
     app = make_app(tmp_path, HOSTILE)
     load_answers(app, [answer("c1", "2026-03-01T09:30:00Z", answers={"avis": CONTROL, "transport": "bus"})])
     out = tmp_path / "hostile.xlsx"
     env = {"SURVEY_QUESTIONNAIRES": str(tmp_path / "questionnaires"), "SURVEY_DATA": str(tmp_path / "data")}
-    result = CliRunner(env=env).invoke(main, ["export", "essai", "--format", "xlsx", "--out", str(out)])
+    result = runner.invoke(main, ["export", "essai", "--format", "xlsx", "--out", str(out)], env=env)
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output and formulas(out.read_bytes()) == []

@@ -79,3 +79,41 @@ def test_the_editor_marks_a_choice_that_goes_alone(tmp_path):
     client.post(question_url, data=form)
     [draft] = drafts.all_drafts(world.svc)
     assert not any(c.get("exclusive") for c in draft["data"]["questions"][0]["choices"])
+
+
+def test_survey_print_uses_the_port_the_server_really_ran_on_even_on_loopback(tmp_path):
+    from survey import site_settings
+    from survey.cli.serve import announce
+    world = make_world(tmp_path / "data")
+    records = world.svc.records
+    announce(world.app, "127.0.0.1", 8124, "http")                  # a server for this laptop only
+    assert site_settings.running_server(records)["port"] == 8124
+    address = site_settings.for_command(records, None, 8000, lan=lambda: ["10.1.2.3"])
+    assert address.url == "http://10.1.2.3:8124"                     # never an assumed 8000
+    assert "--host" in address.warning and "téléphones" in address.warning
+
+
+def test_a_server_for_this_laptop_only_says_phones_cannot_open_it(tmp_path, runner):
+    import click
+
+    from survey.cli.serve import announce
+    world = make_world(tmp_path / "data")
+
+    @click.command()
+    def run():
+        announce(world.app, "127.0.0.1", 8125, "http")
+
+    result = runner.invoke(run, [])
+    assert "Ouvrez sur une tablette" not in result.output
+    assert "ne peuvent pas l'ouvrir" in result.output
+    assert "Ouvrez sur cet ordinateur : http://127.0.0.1:8125/" in result.output
+
+
+def test_a_volunteers_thank_you_leads_back_to_the_volunteer_space(tmp_path):
+    world = make_world(tmp_path / "data")
+    volunteer = world.client("benevole_a")
+    thanks = text(volunteer.get(f"/c/{CAMPAIGN_A}/merci"))
+    assert "← Espace bénévole" in thanks
+    form = text(volunteer.get(f"/c/{CAMPAIGN_A}/?canal=tablette"))
+    assert "← Espace bénévole" in form          # the in-page thank-you screen of the offline queue
+    assert "← Espace bénévole" not in text(world.app.test_client().get(f"/c/{CAMPAIGN_A}/merci"))

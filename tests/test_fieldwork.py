@@ -9,7 +9,6 @@ import io
 import re
 
 import pytest
-from click.testing import CliRunner
 
 from survey.cli import main
 from survey.fieldwork import doors as door_rounds
@@ -60,7 +59,7 @@ def test_a_session_needs_place_date_and_valid_times(coordinator):
         assert message in html
 
 
-def test_scribe_post_it_and_paper_land_in_results_and_exports(coordinator, app, tmp_path):
+def test_scribe_post_it_and_paper_land_in_results_and_exports(coordinator, app, runner, tmp_path):
     session_id = new_session(coordinator)
     assert scribe_card(coordinator, session_id, "Trop de mots de passe !", affiche="oui", compte_rendu="oui",
                        prenom="Fatima", age="45 à 59 ans", quartier="Europe").status_code == 303
@@ -87,8 +86,8 @@ def test_scribe_post_it_and_paper_land_in_results_and_exports(coordinator, app, 
     assert by_channel["papier"]["poster"] == sheet_code(app.extensions["survey"].campaigns.get(CAMPAIGN), 1)
 
     out = tmp_path / "export.csv"
-    result = CliRunner().invoke(main, ["export", CAMPAIGN, "--format", "csv", "--out", str(out),
-                                       "--data", app.config["DATA_DIR"]])
+    result = runner.invoke(main, ["export", CAMPAIGN, "--format", "csv", "--out", str(out),
+                                  "--data", app.config["DATA_DIR"]])
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig")), delimiter=";"))
     session_column = next(k for k in rows[0] if "ession" in k)
@@ -102,7 +101,7 @@ def test_scribe_post_it_and_paper_land_in_results_and_exports(coordinator, app, 
     assert '"3";"1"' in counts  # 3 answers, 1 displayable word
 
 
-def test_no_display_consent_never_reaches_the_wall_nor_the_quote_cards(coordinator, app, tmp_path):
+def test_no_display_consent_never_reaches_the_wall_nor_the_quote_cards(coordinator, app, runner, tmp_path):
     session_id = new_session(coordinator)
     # Quote cards are printed and outlive the day: they need both consents (survey/consent.py).
     scribe_card(coordinator, session_id, "Affichez-moi volontiers", affiche="oui", compte_rendu="oui")
@@ -111,8 +110,8 @@ def test_no_display_consent_never_reaches_the_wall_nor_the_quote_cards(coordinat
     assert [c["text"] for c in wall] == ["Affichez-moi volontiers"]
     assert "Secret de Mireille" not in coordinator.get(f"/mur/{CAMPAIGN}/").get_data(as_text=True)
     out = tmp_path / "paroles.pdf"
-    result = CliRunner().invoke(main, ["print", "cartes-paroles", CAMPAIGN, "--out", str(out),
-                                       "--data", app.config["DATA_DIR"], "--base-url", "http://192.168.1.20:8000"])
+    result = runner.invoke(main, ["print", "cartes-paroles", CAMPAIGN, "--out", str(out),
+                                  "--data", app.config["DATA_DIR"], "--base-url", "http://192.168.1.20:8000"])
     assert result.exit_code == 0, result.output
     from pypdf import PdfReader
     text = " ".join(page.extract_text() for page in PdfReader(out).pages)

@@ -11,13 +11,12 @@ import uuid
 import zlib
 
 import pytest
-from click.testing import CliRunner
 
 from survey import create_app, kiosk
 from survey.auth import SESSIONS
 from survey.config import secret_key
 from survey.fieldwork.photos import PhotoError, save_photo
-from survey.offline_cli import import_queue
+from survey.cli.tablets import import_queue
 from survey.scope import local_target
 from survey.throttle import Throttle
 from tests.factories import COORDINATOR, login_coordinator
@@ -162,10 +161,10 @@ def test_a_lone_surrogate_in_json_is_refused_not_a_crash(client):
     assert response.status_code == 400 and "pas lisible" in response.get_json()["message"]
 
 
-def test_deeply_nested_json_is_refused_in_french_by_import_queue(tmp_path):
+def test_deeply_nested_json_is_refused_in_french_by_import_queue(runner, tmp_path):
     queue = tmp_path / "file.json"
     queue.write_text(DEEP_JSON)
-    result = CliRunner().invoke(import_queue, [str(queue), "--data", str(tmp_path / "data")])
+    result = runner.invoke(import_queue, [str(queue), "--data", str(tmp_path / "data")])
     assert result.exit_code != 0
     assert "n'est pas un fichier de file d'attente" in result.output
     assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
@@ -341,3 +340,13 @@ def test_json_module_is_not_needed_for_the_api_content_type(client):
     # A tablet sends JSON; any other body is refused in French, never a 500.
     response = client.post(f"/api/c/{CAMPAIGN}/reponses", data=b"\xff\xfe not json", content_type="text/plain")
     assert response.status_code == 400 and json.loads(response.data)["message"]
+
+
+def test_expired_coordinator_sessions_are_cleared_at_the_next_sign_in(client, app):
+    login_coordinator(client, app)
+    svc = app.extensions["survey"]
+    [old] = svc.records.all(SESSIONS)
+    svc.records.change(SESSIONS, old["id"], lambda r: r.update(expires=1.0))
+    login_coordinator(app.test_client(), app)
+    assert [r["id"] for r in svc.records.all(SESSIONS)] != [old["id"]]
+    assert len(svc.records.all(SESSIONS)) == 1

@@ -10,7 +10,6 @@ import re
 import uuid
 
 import pytest
-from click.testing import CliRunner
 
 from survey import create_app
 from survey.cli import main
@@ -218,8 +217,7 @@ def test_kiosk_exit_is_throttled(client, services):
     assert blocked.status_code == 422 and "Trop d&#39;essais" in blocked.get_data(as_text=True)
 
 
-def test_kiosk_code_command(tmp_path):
-    runner = CliRunner()
+def test_kiosk_code_command(runner, tmp_path):
     data = str(tmp_path / "d")
     runner.invoke(main, ["demo", "--data", data])
     made = runner.invoke(main, ["code-kiosque", CAMPAIGN, "--data", data])
@@ -232,8 +230,7 @@ def test_kiosk_code_command(tmp_path):
     assert missing.exit_code == 1 and "n'existe pas" in missing.output
 
 
-def test_import_queue_says_in_french_what_it_did(tmp_path):
-    runner = CliRunner()
+def test_import_queue_says_in_french_what_it_did(runner, tmp_path):
     data = str(tmp_path / "d")
     runner.invoke(main, ["demo", "--data", data])
     good = {"campaign": CAMPAIGN, **body()}

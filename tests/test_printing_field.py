@@ -9,7 +9,6 @@ import re
 import subprocess
 
 import pytest
-from click.testing import CliRunner
 
 from survey.cli import main
 from survey.printing import make_pdf, prepare_job, sheet_count
@@ -216,17 +215,17 @@ def test_a_small_print_is_not_asked_twice(client):
     assert response.status_code == 200 and response.mimetype == "application/pdf"
 
 
-def test_the_command_line_warns_and_needs_oui(printing_app, tmp_path):
+def test_the_command_line_warns_and_needs_oui(printing_app, runner, tmp_path):
     data = printing_app.config["DATA_DIR"]
     out = tmp_path / "ordi.pdf"
     args = ["print", "ordi-panneau", BESOINS, "--size", "A0", "--tile", "A4", "--base-url", BASE,
             "--data", data, "--out", str(out)]
-    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    result = runner.invoke(main, args, catch_exceptions=False)
     assert result.exit_code == 1 and not out.exists()
     assert "Attention : cette impression ferait 78 feuilles A4" in result.output
     assert "relancez la commande avec --oui" in result.output
     assert "3 panneaux, trois questions au plus par écran" in flat(result.output)
-    result = CliRunner().invoke(main, args + ["--oui"], catch_exceptions=False)
+    result = runner.invoke(main, args + ["--oui"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert len(reader(out.read_bytes()).pages) == 78
 

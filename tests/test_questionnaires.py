@@ -8,7 +8,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from survey.cli import main
 from survey.config import DEFAULTS
@@ -77,8 +76,8 @@ def test_verbatim_questions_are_in_their_document(library):
     assert checked >= 25
 
 
-def test_check_command_passes_on_the_shipped_files():
-    result = CliRunner().invoke(main, ["check"])
+def test_check_command_passes_on_the_shipped_files(runner):
+    result = runner.invoke(main, ["check"])
     assert result.exit_code == 0, result.output
     assert "porteur-de-parole-numerique" in result.output
 
@@ -119,13 +118,13 @@ def test_problems_are_reported_in_french_with_line_and_question(broken, line, qu
     assert str(problems[0]).startswith("essai.yaml, ligne ")
 
 
-def test_check_fails_on_a_bad_file_but_keeps_the_good_ones(tmp_path):
+def test_check_fails_on_a_bad_file_but_keeps_the_good_ones(runner, tmp_path):
     (tmp_path / "essai.yaml").write_text(GOOD, encoding="utf-8")
     (tmp_path / "casse.yaml").write_text(GOOD.replace("id: essai", "id: casse").replace("yes_no", "oui_non"),
                                          encoding="utf-8")
     library = load_library(tmp_path)
     assert list(library.questionnaires) == ["essai"]
-    result = CliRunner().invoke(main, ["check", "--questionnaires", str(tmp_path)])
+    result = runner.invoke(main, ["check", "--questionnaires", str(tmp_path)])
     assert result.exit_code == 1
     assert "casse.yaml, ligne 6, question « equipe » : le type « oui_non » est inconnu" in result.output
 

@@ -11,7 +11,6 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from click.testing import CliRunner
 
 from survey.cli import main
 from tests.conftest import ROOT, LiveServer, free_port
@@ -42,12 +41,28 @@ def test_a_phone_opens_the_home_page_and_answers(live_server):
     assert mine == [{question[2:]: "Écrit sur un post-it : « trop de mots de passe »"}]
 
 
-def test_serve_prints_the_address_and_a_qr_code(tmp_path):
-    server = LiveServer(tmp_path / "data")
+def test_serve_for_this_laptop_only_prints_its_address_and_no_qr_code(tmp_path):
+    server = LiveServer(tmp_path / "data")   # --host 127.0.0.1: no phone can reach it
     output = server.stop()
-    assert f"http://127.0.0.1:{server.port}/" in output
-    assert "█" in output or "▀" in output  # the QR code drawn in the terminal
+    assert f"Ouvrez sur cet ordinateur : http://127.0.0.1:{server.port}/" in output
+    assert "█" not in output and "▀" not in output  # a QR code a phone could not open
     assert f"créez le compte de coordination sur http://127.0.0.1:{server.port}/premier-demarrage" in output
+
+
+def test_serve_on_the_network_prints_a_qr_code(tmp_path, runner):
+    import click
+
+    from survey import create_app
+    from survey.cli.serve import announce
+    app = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "data"), "SECRET_KEY": "t"})
+
+    @click.command()
+    def run():
+        announce(app, "10.42.0.1", 8000, "http")
+
+    output = runner.invoke(run, []).output
+    assert "http://10.42.0.1:8000/" in output
+    assert "█" in output or "▀" in output  # the QR code drawn in the terminal
 
 
 def test_a_port_already_taken_gets_a_french_message(tmp_path):
@@ -75,16 +90,15 @@ def test_a_server_just_stopped_starts_again_on_the_same_port(tmp_path):
         server.stop()
 
 
-def test_a_data_folder_that_cannot_be_written_gets_a_french_message(tmp_path):
+def test_a_data_folder_that_cannot_be_written_gets_a_french_message(runner, tmp_path):
     blocker = tmp_path / "fichier"
     blocker.write_text("pas un dossier")
-    result = CliRunner().invoke(main, ["campaigns", "--data", str(blocker / "data")])
+    result = runner.invoke(main, ["campaigns", "--data", str(blocker / "data")])
     assert result.exit_code == 1
     assert "Impossible de créer le dossier de données" in result.output
 
 
-def test_demo_then_campaigns_lists_every_shipped_questionnaire(tmp_path):
-    runner = CliRunner()
+def test_demo_then_campaigns_lists_every_shipped_questionnaire(runner, tmp_path):
     data = str(tmp_path / "d")
     assert "9 campagne(s) de démonstration" in runner.invoke(main, ["demo", "--data", data]).output
     assert "0 campagne(s)" in runner.invoke(main, ["demo", "--data", data]).output  # never twice
@@ -93,8 +107,8 @@ def test_demo_then_campaigns_lists_every_shipped_questionnaire(tmp_path):
     assert len(listing.strip().splitlines()) == 9
 
 
-def test_data_folder_from_the_environment(tmp_path):
-    result = CliRunner().invoke(main, ["demo"], env={"SURVEY_DATA": str(tmp_path / "env")})
+def test_data_folder_from_the_environment(runner, tmp_path):
+    result = runner.invoke(main, ["demo"], env={"SURVEY_DATA": str(tmp_path / "env")})
     assert result.exit_code == 0
     assert (Path(tmp_path) / "env" / "records" / "campaigns.json").exists()
 

@@ -44,7 +44,7 @@ def test_a_campaign_made_in_the_web_gets_a_code_and_keeps_it_when_edited(world):
     assert edited.status_code == 303
     again = world.svc.campaigns.get("parole-au-marche-du-sanitas")
     assert again.title == "Parole au marché (samedi)" and again.short_code == code
-    assert code in client.get(f"/coordination/campagnes/parole-au-marche-du-sanitas/imprimer").get_data(as_text=True)
+    assert code in client.get("/coordination/campagnes/parole-au-marche-du-sanitas/imprimer").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("case", [str.upper, str.lower, str.title])

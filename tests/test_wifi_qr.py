@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
 
 from survey import site_settings
-from survey.cli import announce
+from survey.cli.serve import announce
 from survey.printing import make_pdf, prepare_job
 from survey.printing.render import Renderer
 from survey.wifi import Wifi, WifiError, check, wifi_payload
@@ -138,10 +137,10 @@ def test_wifi_pages_need_a_coordinator(app):
     assert site_settings.team_wifi(app.extensions["survey"].records) is None
 
 
-def test_the_terminal_numbers_the_wifi_then_the_questionnaire(app):
+def test_the_terminal_numbers_the_wifi_then_the_questionnaire(app, runner):
     site_settings.save_wifi(app.extensions["survey"].records, Wifi("Equipe-PdP", "marche2026"))
     site_settings.save_address(app.extensions["survey"].records, "http://10.42.0.1:8000")
-    result = CliRunner().invoke(_announce_command(app), [])
+    result = runner.invoke(_announce_command(app), [])
     assert result.exit_code == 0, result.output
     out = result.output
     assert "1. Rejoindre le Wi-Fi « Equipe-PdP », mot de passe : marche2026" in out
@@ -154,5 +153,5 @@ def _announce_command(app):
 
     @click.command()
     def run():
-        announce(app, "127.0.0.1", 8000, "http")
+        announce(app, "10.42.0.1", 8000, "http")  # bound to its LAN address
     return run

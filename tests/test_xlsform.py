@@ -8,7 +8,6 @@ import zipfile
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 from pyxform.xls2xform import convert
 
 from survey.cli import main
@@ -308,8 +307,7 @@ def test_missing_sheets_are_named():
 
 # --------------------------------------------------------------------------- command line
 
-def test_cli_export_then_import(tmp_path):
-    runner = CliRunner()
+def test_cli_export_then_import(runner, tmp_path):
     out = tmp_path / "besoins.xlsx"
     data = tmp_path / "data"
     result = runner.invoke(main, ["xlsform", "export", "besoins-numeriques-habitants", "--out", str(out),
@@ -326,12 +324,12 @@ def test_cli_export_then_import(tmp_path):
     assert saved is not None and len(saved.questions) == len(SHIPPED.get("besoins-numeriques-habitants").questions)
 
 
-def test_a_running_server_offers_what_the_cli_imported_without_a_restart(app, client, data_dir, tmp_path):
+def test_a_running_server_offers_what_the_cli_imported_without_a_restart(app, client, data_dir, runner, tmp_path):
     login_coordinator(client, app)
     assert "besoins-bis" not in client.get("/coordination/questionnaires/").get_data(as_text=True)
     out = tmp_path / "besoins.xlsx"
     out.write_bytes(export_xlsform(SHIPPED.get("besoins-numeriques-habitants")))
-    result = CliRunner().invoke(main, ["xlsform", "import", str(out), "--data", str(data_dir), "--id", "besoins-bis"])
+    result = runner.invoke(main, ["xlsform", "import", str(out), "--data", str(data_dir), "--id", "besoins-bis"])
     assert "sans redémarrage" in result.output
     listing = client.get("/coordination/questionnaires/").get_data(as_text=True)
     assert "besoins-bis" in listing
@@ -342,8 +340,7 @@ def test_a_running_server_offers_what_the_cli_imported_without_a_restart(app, cl
     assert client.get("/c/besoins-copie/").status_code == 200
 
 
-def test_cli_import_prints_the_report_and_refuses_a_bad_file(tmp_path):
-    runner = CliRunner()
+def test_cli_import_prints_the_report_and_refuses_a_bad_file(runner, tmp_path):
     form = tmp_path / "menages.xlsx"
     form.write_bytes(workbook(KOBO_SURVEY, KOBO_CHOICES, KOBO_SETTINGS))
     result = runner.invoke(main, ["xlsform", "import", str(form), "--data", str(tmp_path / "d")])

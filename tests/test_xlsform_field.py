@@ -9,7 +9,6 @@ import io
 import re
 
 import pytest
-from click.testing import CliRunner
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
@@ -145,7 +144,8 @@ def _upload(client, content: bytes, filename: str):
                        content_type=f"multipart/form-data; boundary={boundary}")
 
 
-def test_the_editor_and_the_command_line_refuse_it_with_what_was_left_out(app, client, services, tmp_path):
+def test_the_editor_and_the_command_line_refuse_it_with_what_was_left_out(app, client, services, runner,
+                                                                          tmp_path):
     form = workbook(NOTHING_TO_ANSWER["unsupported only"], YES_NO)
     login_coordinator(client, app)
     response = _upload(client, form, "gps.xlsx")
@@ -157,7 +157,7 @@ def test_the_editor_and_the_command_line_refuse_it_with_what_was_left_out(app, c
     assert drafts.all_drafts(services) == []
     path = tmp_path / "gps.xlsx"
     path.write_bytes(form)
-    result = CliRunner().invoke(main, ["xlsform", "import", str(path), "--data", str(tmp_path / "d")])
+    result = runner.invoke(main, ["xlsform", "import", str(path), "--data", str(tmp_path / "d")])
     assert result.exit_code != 0
     assert "Aucune question n'a pu être reprise" in result.output
     listed = result.output.partition("Ce qui n'a pas été repris, et pourquoi :")[2]

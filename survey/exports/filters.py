@@ -11,9 +11,10 @@ from datetime import date, datetime, time, timedelta
 from typing import Callable, Iterable, Iterator
 from zoneinfo import ZoneInfo
 from ..clock import parse_time
+from ..config import DEFAULTS
 from ..french_time import parse_date  # noqa: F401  (typed days: one reader for every page)
 
-DEFAULT_TIMEZONE = "Europe/Paris"
+DEFAULT_TIMEZONE = DEFAULTS["TIMEZONE"]
 
 
 @dataclass(frozen=True)

@@ -57,10 +57,7 @@ def options_from_args(args, fmt: str, timezone_name: str) -> tuple[ExportOptions
 
 
 def load_campaign(campaign_id: str):
-    try:
-        campaign = services().campaigns.get(campaign_id)
-    except ValueError:
-        campaign = None
+    campaign = services().campaigns.get(campaign_id)
     if campaign is None:
         abort(404, description="Cette campagne n'existe pas. Revenez à la liste des campagnes.")
     return campaign

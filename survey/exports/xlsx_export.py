@@ -90,7 +90,8 @@ class Counts:
             if key == "" or key == ():
                 continue
             answered += n
-            for v in (key if isinstance(key, tuple) else (key,)):
+            # A value repeated in an answer stored before repeats were refused counts once.
+            for v in dict.fromkeys(key if isinstance(key, tuple) else (key,)):
                 counts[str(v)] = counts.get(str(v), 0) + n
         return counts, answered
 

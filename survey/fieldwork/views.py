@@ -10,11 +10,11 @@ from datetime import date
 from flask import (Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request,
                    send_file, url_for)
 
-from ..answer_record import new_answer
+from ..answer_record import is_answer_id, new_answer
 from ..auth import audit, coordinator_required, is_coordinator
 from ..campaigns import CHANNELS
 from ..clock import parse_time
-from ..forms import field_name, form_class_for, is_uuid, other_name
+from ..forms import field_name, form_class_for, other_name
 from ..french_time import typed_clock, typed_day
 from ..public import load_campaign, utc_now
 from ..scope import local_target
@@ -75,7 +75,7 @@ def pick_question(questionnaire, candidates):
 def store_words(campaign, questionnaire, question, words: str, channel: str, session_id, extra: dict) -> bool:
     """Store one card or post-it as an answer of the campaign; True if new."""
     answer_id = request.form.get("answer_id", "")
-    if not is_uuid(answer_id):
+    if not is_answer_id(answer_id):
         answer_id = str(uuid.uuid4())
     answer = new_answer(campaign, questionnaire, answer_id=answer_id, answers={question.id: words}, channel=channel,
                         collector=g.team_member, session=session_id, started_at=request.form.get("started_at"),
@@ -238,7 +238,7 @@ def transcription(campaign_id):
                         201 if created else 200)
                 return redirect(url_for("terrain.transcription", campaign_id=campaign.id, question=question.id,
                                         session=item.id if item else None,
-                                        enregistre=answer_id if is_uuid(answer_id) else None), code=303)
+                                        enregistre=answer_id if is_answer_id(answer_id) else None), code=303)
         if wants_json:
             return jsonify(message=error), status
     count = count_for(campaign.id, item.id if item else None, "post-it")
@@ -256,7 +256,7 @@ def saved_message(words: str) -> str:
 
 def saved_postit(campaign_id: str, answer_id) -> str | None:
     """The confirmation after a post-it saved without JavaScript: its text as stored."""
-    if not is_uuid(answer_id):
+    if not is_answer_id(answer_id):
         return None
     answer = services().answers.get(campaign_id, str(answer_id))
     if not answer or answer.get("channel") != "post-it":
@@ -322,7 +322,7 @@ def paper_entry(campaign_id):
     form = form_class_for(svc, questionnaire, current_app.config["MAX_TEXT_LENGTH"])()
     notice, status = None, 200
     if request.method == "POST":
-        if not is_uuid(form.answer_id.data):
+        if not is_answer_id(form.answer_id.data):
             form.answer_id.data = str(uuid.uuid4())
         valid, notice = validate_sheet(form)
         status = 422
@@ -387,6 +387,10 @@ def photo(campaign_id, session_id, name):
 
 # -- door to door -------------------------------------------------------------
 
+NO_DOORS = ("Cette campagne ne prévoit pas de porte-à-porte : la coordination peut ajouter le canal "
+            "« Porte-à-porte » dans les réglages de la campagne.")
+
+
 @bp.route("/terrain/<campaign_id>/porte-a-porte", methods=["GET", "POST"])
 @team_required
 def doors(campaign_id):
@@ -394,7 +398,11 @@ def doors(campaign_id):
     item = optional_session(campaign.id)
     error = None
     sector = request.values.get("secteur", "")
-    if request.method == "POST":
+    # Without the channel, « A répondu » would store a door's answer under another channel.
+    no_doors = "porte-a-porte" not in campaign.channels
+    if no_doors:
+        error = NO_DOORS
+    elif request.method == "POST":
         try:
             door = door_rounds.record_door(services(), campaign.id, item.id if item else None, sector,
                                            request.form.get("issue", ""), g.team_member)
@@ -402,8 +410,7 @@ def doors(campaign_id):
             error = str(exc)
         else:
             if door["outcome"] == "repondu":  # the questionnaire, then « Porte suivante » back here
-                args = {"canal": "porte-a-porte" if "porte-a-porte" in campaign.channels else None,
-                        "session": item.id if item else None, "secteur": door["sector"]}
+                args = {"canal": "porte-a-porte", "session": item.id if item else None, "secteur": door["sector"]}
                 return redirect(url_for("public.answer_form", campaign_id=campaign.id,
                                         **{k: v for k, v in args.items() if v}), code=303)
             flash(f"Porte notée : {door_rounds.OUTCOMES[door['outcome']].lower()}.")
@@ -411,7 +418,8 @@ def doors(campaign_id):
                                     session=item.id if item else None), code=303)
     mine = [d for d in door_rounds.doors_of(services(), campaign.id) if d.get("collector") == g.team_member]
     return render_template("terrain/doors.html", campaign=campaign, item=item, error=error, sector=sector,
-                           outcomes=door_rounds.OUTCOMES, mine=door_rounds.total(mine)), (422 if error else 200)
+                           outcomes=door_rounds.OUTCOMES, mine=door_rounds.total(mine), no_doors=no_doors), (
+        422 if error and request.method == "POST" else 200)
 
 
 # -- the wall of words ---------------------------------------------------------
@@ -492,7 +500,7 @@ def wall_admin(campaign_id):
         if "postits" in request.form:
             set_postits_on_wall(svc, campaign.id, request.form["postits"] == "oui")
         answer_id = request.form.get("carte", "")
-        if is_uuid(answer_id):
+        if is_answer_id(answer_id):
             hide = request.form.get("action") != "remettre"
             changed = svc.answers.change(campaign.id, answer_id, lambda a: a.update(wall_hidden=hide))
             if changed is None:

@@ -4,7 +4,7 @@ Every printed sheet leads back into the campaign's data (a QR code to the form w
 the sheet's code, or a code to type the paper in). Templates, stylesheets and
 drawings live in the top-level ``printables/`` folder; this package fills them
 (``kinds``), renders them with WeasyPrint (``render``) and cuts big pages into
-A4 sheets (``tiling``). ``views`` and ``cli`` are the two ways in.
+A4 sheets (``tiling``). ``views`` and ``survey.cli.printables`` are the two ways in.
 """
 
 from __future__ import annotations
@@ -23,10 +23,7 @@ def prepare_job(svc, kind_id: str, campaign_id: str, base_url: str, question: st
     kind = KINDS.get((kind_id or "").strip())
     if kind is None:
         raise PrintError(f"Type d'imprimé « {kind_id} » inconnu. Types possibles : {', '.join(KINDS)}.")
-    try:
-        campaign = svc.campaigns.get(campaign_id)
-    except ValueError:
-        campaign = None
+    campaign = svc.campaigns.get(campaign_id)
     if campaign is None:
         raise PrintError(f"La campagne « {campaign_id} » n'existe pas.")
     questionnaire = svc.questionnaire_for(campaign)

@@ -16,6 +16,7 @@ from typing import Callable
 from zoneinfo import ZoneInfo
 
 from ..campaigns import Campaign
+from ..config import DEFAULTS
 from ..consent import QUOTE_NOTICE, may_display, may_quote
 from ..fieldwork.respondent import AGE_BANDS
 from ..questionnaires import Question, Questionnaire
@@ -174,9 +175,11 @@ def team_of(campaign: Campaign) -> str:
 
 
 def rgpd_line(campaign: Campaign) -> str:
+    """The privacy line of a sheet people answer from alone (QR code or post-it): it carries
+    ``QUOTE_NOTICE``, which is what lets their anonymous words be quoted (``consent.may_quote``)."""
     who = team_of(campaign)
     months = campaign.retention_months
-    return french(f"Nous ne demandons pas votre nom. Vos réponses servent seulement à cette enquête, "
+    return french(f"Nous ne demandons pas votre nom. {QUOTE_NOTICE} Vos réponses servent seulement à cette enquête, "
                   f"sont lues par {who} et gardées {months} mois au plus. "
                   f"Pour les consulter ou les effacer, adressez-vous à {who}.")
 
@@ -401,7 +404,7 @@ def _local_date(stamp) -> str:
         moment = datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
     except ValueError:
         return ""
-    return moment.astimezone(ZoneInfo("Europe/Paris")).strftime("%d/%m/%Y")
+    return moment.astimezone(ZoneInfo(DEFAULTS["TIMEZONE"])).strftime("%d/%m/%Y")
 
 
 def build_cartes_paroles(job: PrintJob, fitter: TextFitter) -> dict:

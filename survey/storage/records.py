@@ -106,9 +106,9 @@ class RecordStore:
         with self._table(name) as table:
             return bool(table.remove(Query().id == key))
 
-    def delete_where(self, name: str, field: str, value) -> int:
-        """Delete every record whose ``field`` equals ``value``; how many were deleted."""
+    def delete_where(self, name: str, test: Callable[[dict], bool]) -> int:
+        """Delete every record for which ``test`` is true, in one write; how many were deleted."""
         if not (self.folder / f"{name}.json").exists():
             return 0
         with self._table(name) as table:
-            return len(table.remove(Query()[field] == value))
+            return len(table.remove(doc_ids=[doc.doc_id for doc in table.all() if test(dict(doc))]))

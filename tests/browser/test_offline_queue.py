@@ -13,7 +13,6 @@ from types import SimpleNamespace
 from uuid import uuid4
 
 import pytest
-from click.testing import CliRunner
 from playwright.sync_api import expect
 
 from survey import volunteers
@@ -162,7 +161,7 @@ def test_invalid_answer_online_shows_the_french_errors_and_keeps_it(browser, ser
     context.close()
 
 
-def test_exported_queue_imports_once_with_the_cli(browser, server, tmp_path, outside):
+def test_exported_queue_imports_once_with_the_cli(browser, server, tmp_path, outside, runner):
     context = outside.watch(browser.new_context(locale="fr-FR", service_workers="block", accept_downloads=True))
     page = context.new_page()
     page.route("**/api/c/*/reponses", lambda route: route.abort())  # the server is never reached again
@@ -181,7 +180,6 @@ def test_exported_queue_imports_once_with_the_cli(browser, server, tmp_path, out
     context.close()
 
     data = str(tmp_path / "autre-ordinateur")
-    runner = CliRunner()
     runner.invoke(main, ["demo", "--data", data])
     first = runner.invoke(main, ["import-queue", str(path), "--data", data])
     assert first.exit_code == 0, first.output

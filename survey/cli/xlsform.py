@@ -6,13 +6,11 @@ from pathlib import Path
 
 import click
 
-from .xlsform import MAX_UPLOAD, XLSFormError, export_filename, export_xlsform, import_xlsform
-
-data_option = click.option("--data", "data_dir", type=click.Path(file_okay=False), envvar="SURVEY_DATA",
-                           default="data", show_default=True, help="Dossier des données.")
+from ..xlsform import MAX_UPLOAD, XLSFormError, export_filename, export_xlsform, import_xlsform
+from .root import CommandError, data_option, main, make_app
 
 
-@click.group("xlsform", help="Échange des questionnaires au format XLSForm (KoboToolbox, ODK).")
+@main.group("xlsform", help="Échange des questionnaires au format XLSForm (KoboToolbox, ODK).")
 def xlsform():
     pass
 
@@ -23,37 +21,36 @@ def xlsform():
 @data_option
 @click.option("--id", "new_id", default=None, help="Identifiant à donner au questionnaire (s'il est déjà pris).")
 def import_command(file, data_dir, new_id):
-    from .cli import make_app
-    from .questionnaire_files import edited_path, free_id
-    from .versioning import SaveRefused, save
+    from ..questionnaire_files import edited_path, free_id
+    from ..versioning import SaveRefused, save
 
     path = Path(file)
     if path.stat().st_size > MAX_UPLOAD:
-        raise click.ClickException(f"Le fichier est trop gros : la limite est de {MAX_UPLOAD // (1024 * 1024)} Mo.")
+        raise CommandError(f"Le fichier est trop gros : la limite est de {MAX_UPLOAD // (1024 * 1024)} Mo.")
     try:
         result = import_xlsform(path.read_bytes(), path.name)
     except XLSFormError as exc:
         if exc.notes:
             _notes(exc.notes)
-        raise click.ClickException(str(exc)) from None
+        raise CommandError(str(exc)) from None
     if new_id:
         result.data["id"] = new_id.strip().lower()
     questionnaire, problems = result.validate(path.name)
     if questionnaire is None:
         _notes(result.notes)
-        raise click.ClickException("le questionnaire converti a des problèmes :\n"
-                                   + "\n".join(f"  - {p}" for p in problems))
+        raise CommandError("le questionnaire converti a des problèmes :\n"
+                           + "\n".join(f"  - {p}" for p in problems))
     app = make_app(data_dir)
     svc = app.extensions["survey"]
     if svc.library.get(questionnaire.id) is not None:
         _notes(result.notes)
-        raise click.ClickException(
+        raise CommandError(
             f"un questionnaire « {questionnaire.id} » existe déjà. Choisissez un autre identifiant, par exemple : "
             f"survey xlsform import {file} --id {free_id(svc, questionnaire.id)}")
     try:
         saved = save(svc, {**questionnaire.to_dict(), "version": 1}, base_id=None, base_version=None)
     except SaveRefused as exc:
-        raise click.ClickException("\n".join(p.message for p in exc.problems)) from None
+        raise CommandError("\n".join(p.message for p in exc.problems)) from None
     click.echo(f"Questionnaire « {saved.questionnaire.title} » ({saved.questionnaire.id}, "
                f"{len(saved.questionnaire.answerable)} questions) enregistré dans "
                f"{edited_path(svc, saved.questionnaire.id)}.")
@@ -77,22 +74,21 @@ def _notes(notes: list[str]) -> None:
 @click.option("--version", "version", type=int, default=None, help="Une version précédente (par défaut : en cours).")
 @data_option
 def export_command(questionnaire_id, out, version, data_dir):
-    from .cli import make_app
-    from .storage.atomic import atomic_write_bytes
-    from .versioning import definition_for
+    from ..storage.atomic import atomic_write_bytes
+    from ..versioning import definition_for
 
     app = make_app(data_dir)
     svc = app.extensions["survey"]
     if svc.library.get(questionnaire_id) is None and version is None:
         known = ", ".join(q.id for q in svc.library) or "aucun"
-        raise click.ClickException(f"le questionnaire « {questionnaire_id} » n'existe pas. Questionnaires : {known}.")
+        raise CommandError(f"le questionnaire « {questionnaire_id} » n'existe pas. Questionnaires : {known}.")
     questionnaire = definition_for(svc, questionnaire_id, version) if version else svc.library.get(questionnaire_id)
     if questionnaire is None or (version and questionnaire.version != version):
-        raise click.ClickException(f"la version {version} du questionnaire « {questionnaire_id} » n'existe pas.")
+        raise CommandError(f"la version {version} du questionnaire « {questionnaire_id} » n'existe pas.")
     target = Path(out) if out else Path(export_filename(questionnaire))
     if target.is_dir():
         target = target / export_filename(questionnaire)
     if not target.parent.exists():
-        raise click.ClickException(f"le dossier « {target.parent} » n'existe pas.")
+        raise CommandError(f"le dossier « {target.parent} » n'existe pas.")
     atomic_write_bytes(target, export_xlsform(questionnaire))
     click.echo(f"XLSForm écrit : {target} (version {questionnaire.version}).")

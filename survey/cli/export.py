@@ -12,8 +12,9 @@ from typing import Iterable, Iterator
 import click
 
 from ..campaigns import CHANNELS
-from . import FORMATS, Export, ExportError, ExportOptions
-from .filters import Filters, parse_date
+from ..exports import FORMATS, Export, ExportError, ExportOptions
+from ..exports.filters import Filters, parse_date
+from .root import CommandError, data_option, main, make_app
 
 DEFAULT_FOLDER = "exports"
 PROGRESS_STEP = 100
@@ -40,8 +41,8 @@ def _target(out: str | None, filename: str) -> Path:
     return path
 
 
-@click.command(help="Exporte les réponses d'une campagne en CSV, XLSX ou JSON "
-                    "(par défaut dans le dossier exports/).")
+@main.command(help="Exporte les réponses d'une campagne en CSV, XLSX ou JSON "
+                   "(par défaut dans le dossier exports/).")
 @click.argument("campaign_id", metavar="CAMPAGNE")
 @click.option("--format", "fmt", default="csv", show_default=True, metavar="csv|xlsx|json",
               help="Format du fichier.")
@@ -57,38 +58,35 @@ def _target(out: str | None, filename: str) -> Path:
 @click.option("--channel", default=None, metavar="CANAL", help="Un seul canal : " + ", ".join(CHANNELS) + ".")
 @click.option("--place", default=None, metavar="LIEU", help="Un seul lieu (écrit comme dans les réponses).")
 @click.option("--include-hidden", is_flag=True, help="Inclut les réponses masquées (exclues par défaut).")
-@click.option("--data", "data_dir", type=click.Path(file_okay=False), envvar="SURVEY_DATA", default="data",
-              show_default=True, help="Dossier des données.")
+@data_option
 def export(campaign_id, fmt, out, separator, no_bom, codes, date_from, date_to, channel, place,
            include_hidden, data_dir):
-    from ..cli import make_app
-
     if fmt not in FORMATS:
-        raise click.ClickException(f"Le format « {fmt} » n'existe pas : choisissez csv, xlsx ou json.")
+        raise CommandError(f"Le format « {fmt} » n'existe pas : choisissez csv, xlsx ou json.")
     if channel and channel not in CHANNELS:
-        raise click.ClickException(f"Le canal « {channel} » n'existe pas. Canaux : {', '.join(CHANNELS)}.")
+        raise CommandError(f"Le canal « {channel} » n'existe pas. Canaux : {', '.join(CHANNELS)}.")
     try:
         first, last = parse_date(date_from, "date de début"), parse_date(date_to, "date de fin")
     except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise CommandError(str(exc)) from None
 
     app = make_app(data_dir)
     svc = app.extensions["survey"]
     campaign = svc.campaigns.get(campaign_id)
     if campaign is None:
-        raise click.ClickException(f"La campagne « {campaign_id} » n'existe pas dans {app.config['DATA_DIR']}. "
-                                   "La liste : survey campaigns")
+        raise CommandError(f"La campagne « {campaign_id} » n'existe pas dans {app.config['DATA_DIR']}. "
+                           "La liste : survey campaigns")
     filters = Filters(date_from=first, date_to=last, channel=channel or "", place=place or "",
                       include_hidden=include_hidden, timezone=app.config["TIMEZONE"])
     options = ExportOptions(format=fmt, separator=separator, bom=not no_bom, codes=codes, filters=filters)
     try:
         job = Export(svc, campaign, options)
     except ExportError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise CommandError(str(exc)) from None
 
     if out == "-":
         if fmt == "xlsx":
-            raise click.ClickException("Un fichier XLSX ne s'écrit pas sur la sortie standard : donnez --out FICHIER.")
+            raise CommandError("Un fichier XLSX ne s'écrit pas sur la sortie standard : donnez --out FICHIER.")
         job.write(sys.stdout.buffer)
         sys.stdout.buffer.flush()
         return
@@ -99,7 +97,7 @@ def export(campaign_id, fmt, out, separator, no_bom, codes, date_from, date_to, 
         # Written beside the target, then renamed: a failed export never leaves half a file.
         fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     except OSError as exc:
-        raise click.ClickException(f"Impossible d'écrire dans « {target.parent} » ({exc.strerror}).") from None
+        raise CommandError(f"Impossible d'écrire dans « {target.parent} » ({exc.strerror}).") from None
     total = svc.answers.count(campaign.id)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -109,7 +107,7 @@ def export(campaign_id, fmt, out, separator, no_bom, codes, date_from, date_to, 
         os.replace(temporary, target)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
-        raise click.ClickException(f"L'export n'a pas pu être écrit dans « {target} » ({exc.strerror}).") from None
+        raise CommandError(f"L'export n'a pas pu être écrit dans « {target} » ({exc.strerror}).") from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

@@ -6,14 +6,14 @@ import getpass
 
 import click
 
+from .root import data_option, main, make_app
 
-@click.command("purge", help="Efface les réponses plus anciennes que la durée de conservation de leur campagne.")
-@click.option("--data", "data_dir", type=click.Path(file_okay=False), envvar="SURVEY_DATA", default="data",
-              show_default=True, help="Dossier des données.")
+
+@main.command("purge", help="Efface les réponses plus anciennes que la durée de conservation de leur campagne.")
+@data_option
 @click.option("--dry-run", is_flag=True, help="Compte seulement : n'efface rien.")
 def purge(data_dir, dry_run):
-    from .cli import make_app
-    from .privacy import orphan_campaigns, purge_all
+    from ..privacy import orphan_campaigns, purge_all
 
     app = make_app(data_dir)
     svc = app.extensions["survey"]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import click
 
-data_option = click.option("--data", "data_dir", type=click.Path(file_okay=False), envvar="SURVEY_DATA",
-                           default="data", show_default=True, help="Dossier des données.")
+from .root import CommandError, data_option, main, make_app
 
 
 def _plural(n: int, one: str, many: str) -> str:
@@ -14,32 +13,31 @@ def _plural(n: int, one: str, many: str) -> str:
 
 def read_queue(path) -> list[dict]:
     """The answers of an exported queue file, or a French error."""
-    from .offline import UnreadableJSON, parse_json
+    from ..offline import UnreadableJSON, parse_json
     try:
         with open(path, encoding="utf-8") as handle:
             content = parse_json(handle.read())
     except (OSError, UnicodeDecodeError, UnreadableJSON):
-        raise click.ClickException(f"Impossible de lire « {path} » : ce n'est pas un fichier de file d'attente "
-                                   "exporté d'une tablette.") from None
+        raise CommandError(f"Impossible de lire « {path} » : ce n'est pas un fichier de file d'attente "
+                           "exporté d'une tablette.") from None
     items = content.get("answers") if isinstance(content, dict) else content
     if not isinstance(items, list):
-        raise click.ClickException(f"« {path} » ne contient pas de réponses à importer.")
+        raise CommandError(f"« {path} » ne contient pas de réponses à importer.")
     return items
 
 
-@click.command("import-queue", help="Importe la file d'attente exportée d'une tablette (fichier JSON). "
-                                    "Sans risque de doublon : une réponse déjà là n'est pas ajoutée deux fois.")
+@main.command("import-queue", help="Importe la file d'attente exportée d'une tablette (fichier JSON). "
+                                   "Sans risque de doublon : une réponse déjà là n'est pas ajoutée deux fois.")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @data_option
 def import_queue(file, data_dir):
-    from .cli import make_app
-    from .offline import receive
+    from ..offline import receive
     items = read_queue(file)
     app = make_app(data_dir)
     svc = app.extensions["survey"]
     counts = {201: 0, 200: 0, 409: 0, "refused": 0}
     details = []
-    with app.test_request_context():
+    with app.app_context():  # the answer form reads the app's settings; it needs no request
         for n, item in enumerate(items, 1):
             campaign_id = item.get("campaign") if isinstance(item, dict) else None
             try:
@@ -70,14 +68,13 @@ def import_queue(file, data_dir):
         click.echo(f"  - {line}")
 
 
-@click.command("code-kiosque", help="Affiche (ou crée) le code qui fait quitter le mode kiosque d'une campagne.")
+@main.command("code-kiosque", help="Affiche (ou crée) le code qui fait quitter le mode kiosque d'une campagne.")
 @click.argument("campaign_id")
 @click.option("--nouveau", is_flag=True, help="Remplace le code par un nouveau.")
 @data_option
 def kiosk_code_command(campaign_id, nouveau, data_dir):
-    from .cli import make_app
-    from .kiosk import kiosk_code_or_new, set_kiosk_code
-    from .volunteers import display_code
+    from ..kiosk import kiosk_code_or_new, set_kiosk_code
+    from ..volunteers import display_code
     app = make_app(data_dir)
     svc = app.extensions["survey"]
     try:
@@ -85,7 +82,7 @@ def kiosk_code_command(campaign_id, nouveau, data_dir):
     except ValueError:
         campaign = None
     if campaign is None:
-        raise click.ClickException(f"La campagne « {campaign_id} » n'existe pas. Voir : survey campaigns")
+        raise CommandError(f"La campagne « {campaign_id} » n'existe pas. Voir : survey campaigns")
     code, made = (set_kiosk_code(svc, campaign.id), True) if nouveau else kiosk_code_or_new(svc, campaign.id)
     if made:
         click.echo(f"Nouveau code kiosque pour « {campaign.title} » : {display_code(code)}")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from .errors import PrintError
+from ..printing.errors import PrintError
+from .root import CommandError, data_option, main, make_app
 
 HELP = """Imprime en PDF une affiche, un panneau, des cartes ou le questionnaire papier d'une campagne.
 
@@ -23,12 +23,7 @@ Exemples :
 """
 
 
-def fail(message: str) -> None:
-    click.echo(f"Erreur : {message}", err=True)
-    sys.exit(2)
-
-
-@click.command("print", help=HELP, short_help="Imprime affiches, panneaux, cartes et questionnaires (PDF).")
+@main.command("print", help=HELP, short_help="Imprime affiches, panneaux, cartes et questionnaires (PDF).")
 @click.argument("kind", metavar="TYPE", required=False)
 @click.argument("campaign_id", metavar="CAMPAGNE", required=False)
 @click.option("--question", help="Une seule question (son identifiant). « * » : tout le questionnaire "
@@ -37,8 +32,7 @@ def fail(message: str) -> None:
                                                    "(c'est le choix par défaut sans --question).")
 @click.option("--size", help="Format : A4, A3, A2, A1 ou A0 (par défaut : selon le type).")
 @click.option("--tile", help="Découpe la page en feuilles A4 (ou A3) à assembler : --tile A4.")
-@click.option("--data", "data_dir", type=click.Path(file_okay=False), envvar="SURVEY_DATA", default="data",
-              show_default=True, help="Dossier des données.")
+@data_option
 @click.option("--base-url", help="Adresse publique écrite dans les QR codes, par exemple "
                                  "http://192.168.1.20:8000 (par défaut : l'adresse enregistrée, celle de la "
                                  "page « Adresse à imprimer sur les affiches » ou trouvée par « survey serve », "
@@ -48,25 +42,24 @@ def fail(message: str) -> None:
                                                    "une impression plus grosse est seulement comptée).")
 def print_command(kind, campaign_id, question, every, size, tile, data_dir, base_url, out, agreed):
     from .. import site_settings
-    from ..cli import make_app
-    from . import KINDS, make_pdf, prepare_job, sheet_count, sheet_count_text
-    from .kinds import ordi_plan_text
-    from .links import clean_base_url
-    from .render import Renderer
+    from ..printing import KINDS, make_pdf, prepare_job, sheet_count, sheet_count_text
+    from ..printing.kinds import ordi_plan_text
+    from ..printing.links import clean_base_url
+    from ..printing.render import Renderer
 
     if not kind:
-        fail(f"Indiquez le type d'imprimé : {', '.join(KINDS)}.")
+        raise CommandError(f"Indiquez le type d'imprimé : {', '.join(KINDS)}.")
     if not campaign_id:
-        fail("Indiquez la campagne (son identifiant, voir « survey campaigns »).")
+        raise CommandError("Indiquez la campagne (son identifiant, voir « survey campaigns »).")
     if not out:
-        fail("Indiquez le fichier à écrire avec --out, par exemple --out affiche.pdf.")
+        raise CommandError("Indiquez le fichier à écrire avec --out, par exemple --out affiche.pdf.")
     if every and question:
-        fail("Choisissez --all ou --question, pas les deux.")
+        raise CommandError("Choisissez --all ou --question, pas les deux.")
     target = Path(out)
     if target.suffix.lower() != ".pdf":
-        fail(f"Le fichier « {out} » doit finir par .pdf.")
+        raise CommandError(f"Le fichier « {out} » doit finir par .pdf.")
     if not target.parent.is_dir():
-        fail(f"Le dossier « {target.parent} » n'existe pas.")
+        raise CommandError(f"Le dossier « {target.parent} » n'existe pas.")
 
     app = make_app(data_dir)
     try:
@@ -81,19 +74,18 @@ def print_command(kind, campaign_id, question, every, size, tile, data_dir, base
         sheets = sheet_count(job)
         limit = app.config["PRINT_CONFIRM_SHEETS"]
         if sheets and sheets > limit and not agreed:
-            click.echo(f"Attention : cette impression ferait {sheet_count_text(job, sheets)}, plus de {limit}. "
-                       "Rien n'a été imprimé. Pour la faire quand même, relancez la commande avec --oui.",
-                       err=True)
-            sys.exit(1)
+            raise CommandError(f"cette impression ferait {sheet_count_text(job, sheets)}, plus de {limit}. "
+                               "Rien n'a été imprimé. Pour la faire quand même, relancez la commande avec --oui.",
+                               label="Attention")
         pdf = make_pdf(Renderer(), job)
     except (PrintError, site_settings.AddressError) as exc:
-        fail(str(exc))
+        raise CommandError(str(exc)) from None
     if warning:
         click.echo(warning, err=True)
     try:
         target.write_bytes(pdf)
     except OSError as exc:
-        fail(f"Impossible d'écrire « {out} » ({exc.strerror}).")
+        raise CommandError(f"Impossible d'écrire « {out} » ({exc.strerror}).") from None
     what = f"{job.fmt.size}" + (f", découpé en feuilles {job.tile}" if job.tile else "")
     click.echo(f"{job.kind.title} ({what}) : {target} — {_pages(pdf)} page(s). QR codes vers {base}")
 

@@ -1,0 +1,10 @@
+"""The ``survey`` command (entry point ``survey.cli:main``, also ``python -m survey``).
+
+``root.py`` holds the group and ``make_app`` and imports no command; each module below imports
+the group and registers its commands on it, so importing them here is what makes them exist.
+A command reports a mistake one way only: ``root.CommandError`` (French message, exit 1)."""
+
+from . import campaigns, check, coordinators, demo, export, printables, privacy, serve, tablets, xlsform  # noqa: F401
+from .root import main
+
+__all__ = ["main"]
