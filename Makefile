@@ -13,6 +13,8 @@ demo: setup
 	$(BIN)/survey serve --demo --port $(PORT)
 
 test: setup
+	$(BIN)/ruff check survey tests benchmarks
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
 bench: setup

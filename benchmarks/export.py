@@ -202,7 +202,7 @@ def peak_mb() -> float:
 
 def child_floor(base: Path, campaign: str, out: Path) -> dict:
     """Python's csv writer over the stored records: read each chunk, one value per stored field."""
-    from survey.questionnaires import load_file
+    from survey.formats.yaml_files import load_file
     questionnaire = load_file(base / "questionnaires" / f"{QUESTIONNAIRE}.yaml")
     keys = []
     for q in questionnaire.answerable:

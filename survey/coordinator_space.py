@@ -14,7 +14,7 @@ from flask import request
 
 from . import french_time, privacy_views, ratelimit, volunteer_views
 from .charts import count_text
-from .questionnaires import language_words
+from .model.questionnaire import language_words
 from .results import percent_text
 
 LINKS = [

@@ -18,8 +18,9 @@ from dataclasses import replace
 
 from .clock import utc_now
 from .editor_messages import plain
-from .questionnaires import (CHOICE_TYPES, DEFAULT_SCALE_LABELS, OTHER_LABEL, OTHER_VALUE, TYPES,
-                             YES_NO_CHOICES, Problem, Questionnaire, QuestionnaireError, from_dict)
+from .formats.yaml_files import from_dict
+from .model.questionnaire import (CHOICE_TYPES, DEFAULT_SCALE_LABELS, OTHER_LABEL, OTHER_VALUE, TYPES,
+                                  YES_NO_CHOICES, Problem, Questionnaire, QuestionnaireError)
 
 COLLECTION = "drafts"
 _DRAFT_ID = re.compile(r"^[0-9a-f]{32}$")

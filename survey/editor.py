@@ -22,11 +22,13 @@ from . import questionnaire_files as files
 from . import versioning
 from .auth import audit, coordinator_required
 from .editor_messages import NO_QUESTION, plain_problem
+from .formats.xlsform import MAX_UPLOAD, MIMETYPE, XLSFormError, export_filename, export_xlsform, import_xlsform
+from .formats.yaml_files import parse_text
+from .formats.yaml_writer import questionnaire_yaml
 from .forms import build_form_class, field_name, other_name
-from .questionnaires import CHOICE_TYPES, DEFAULT_SCALE_LABELS, TYPES, QuestionnaireError, parse_text
+from .model.questionnaire import CHOICE_TYPES, DEFAULT_SCALE_LABELS, TYPES, QuestionnaireError
 from .services import services
 from .versions import snapshots
-from .xlsform import MAX_UPLOAD, MIMETYPE, XLSFormError, export_filename, export_xlsform, import_xlsform
 
 bp = Blueprint("editor", __name__, url_prefix="/coordination/questionnaires")
 
@@ -250,7 +252,7 @@ def library_preview(questionnaire_id: str):
 @coordinator_required
 def download_yaml(questionnaire_id: str):
     q = _version_or_404(questionnaire_id, request.args.get("version", type=int))
-    return Response(files.questionnaire_yaml(q).encode("utf-8"), mimetype="application/yaml; charset=utf-8",
+    return Response(questionnaire_yaml(q).encode("utf-8"), mimetype="application/yaml; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{q.id}-v{q.version}.yaml"'})
 
 

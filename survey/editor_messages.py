@@ -1,16 +1,17 @@
 """The loader's problems in the editor's words: questions, choices, codes, conditions.
 
-``questionnaires.py`` speaks of the file (« la liste "choices" », « label »), which is
-right for ``survey check`` and for someone who edits YAML. The editor's users never see
-the file: its pages show the same problems with the words of its own fields. A message
-this module does not know yet (a new check) still loses its file keys (``_KEYS``).
+The loader (``formats/yaml_files.py``) speaks of the file (« la liste "choices" »,
+« label »), which is right for ``survey check`` and for someone who edits YAML. The
+editor's users never see the file: its pages show the same problems with the words of
+its own fields. A message this module does not know yet (a new check) still loses its
+file keys (``_KEYS``).
 """
 
 from __future__ import annotations
 
 import re
 
-from .questionnaires import TYPES, Problem
+from .model.questionnaire import TYPES, Problem
 
 NO_QUESTION = "ajoutez au moins une question"
 

@@ -15,7 +15,7 @@ from wtforms import Field, HiddenField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
 from .answer_record import distinct_values, is_answer_id
-from .questionnaires import OTHER_VALUE, Question, Questionnaire
+from .model.questionnaire import OTHER_VALUE, Question, Questionnaire
 
 REQUIRED_MESSAGE = "Cette question demande une réponse."
 CHOICE_MESSAGE = "Choisissez une des réponses proposées."

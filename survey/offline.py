@@ -23,7 +23,7 @@ from .answer_channel import ChannelRefused
 from .campaigns import Campaign
 from .answer_record import is_answer_id
 from .forms import field_name, form_class_for
-from .questionnaires import Questionnaire
+from .model.questionnaire import Questionnaire
 from .services import services
 from .storage import AnswerConflict
 from .answer_record import new_answer

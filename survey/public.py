@@ -15,7 +15,7 @@ from .campaigns import CHANNELS, Campaign
 from .fieldwork.access import team_member
 from .answer_record import is_answer_id
 from .forms import QuestionnaireForm, field_name, form_class_for, other_name
-from .questionnaires import AUDIENCES, Question, Questionnaire
+from .model.questionnaire import AUDIENCES, Question, Questionnaire
 from .services import services
 from .storage import AnswerConflict
 from .volunteers import pseudonym_for

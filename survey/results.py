@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from .campaigns import CHANNELS
 from .config import DEFAULTS
-from .questionnaires import OTHER_VALUE, Question, Questionnaire
+from .model.questionnaire import OTHER_VALUE, Question, Questionnaire
 from .clock import parse_time
 from .consent import may_quote
 

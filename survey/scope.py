@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from flask import abort, url_for
 
 from .campaigns import Campaign
-from .questionnaires import Questionnaire
+from .model.questionnaire import Questionnaire
 from .answer_record import is_answer_id
 from .services import services
 

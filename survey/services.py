@@ -9,7 +9,8 @@ from pathlib import Path
 from flask import current_app
 
 from .campaigns import CampaignRepository
-from .questionnaires import Library, Questionnaire, load_library
+from .formats.yaml_files import load_library
+from .model.questionnaire import Library, Questionnaire
 from .storage import ChunkedAnswerStore, RecordStore
 
 # What a printed code (``affiche``) or a session id may look like: short, no markup, no spaces.

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from . import questionnaire_files as files
-from .questionnaires import CHOICE_TYPES, TYPES, Problem, Questionnaire, QuestionnaireError, from_dict
+from .formats.yaml_files import from_dict
+from .model.questionnaire import CHOICE_TYPES, TYPES, Problem, Questionnaire, QuestionnaireError
 from .versions import COLLECTION, snapshot_id, snapshots
 from .clock import utc_now
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import logging
 
-from .questionnaires import Questionnaire, QuestionnaireError, from_dict
+from .formats.yaml_files import from_dict
+from .model.questionnaire import Questionnaire, QuestionnaireError
 from .clock import utc_now
 
 COLLECTION = "questionnaire_versions"

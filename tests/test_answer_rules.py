@@ -18,8 +18,9 @@ from survey.campaigns import Campaign
 from survey.cli import main
 from survey.drafts import question_from_form
 from survey.forms import EMPTY_MESSAGE
-from survey.questionnaires import QuestionnaireError, load_library, parse_text
-from survey.questionnaire_files import dump_yaml
+from survey.formats.yaml_files import load_library, parse_text
+from survey.formats.yaml_writer import dump_yaml
+from survey.model.questionnaire import QuestionnaireError
 from survey.config import DEFAULTS
 
 CAMPAIGN = "besoins-numeriques-habitants"

@@ -10,7 +10,8 @@ import re
 import pytest
 
 from survey.config import DEFAULTS
-from survey.questionnaires import QuestionnaireError, load_library, parse_text
+from survey.formats.yaml_files import load_library, parse_text
+from survey.model.questionnaire import QuestionnaireError
 from tests.coord_world import CAMPAIGN_A, make_world
 
 TOGETHER = "Nous écrivons votre réponse ensemble"

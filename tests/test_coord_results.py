@@ -96,7 +96,7 @@ def test_question_counts_and_percentages(summary):
 
 
 def test_unknown_values_and_numbers_still_count():
-    from survey.questionnaires import from_dict
+    from survey.formats.yaml_files import from_dict
     q = from_dict({"id": "t", "title": "T", "version": 2, "questions": [
         {"id": "choix", "type": "single_choice", "label": "Choix", "choices": [{"value": "a", "label": "A"}]},
         {"id": "age", "type": "number", "label": "Âge"}]})

@@ -17,9 +17,9 @@ from werkzeug.test import encode_multipart
 
 from survey.campaigns import Campaign
 from survey.exports import Export, ExportOptions
-from survey.questionnaires import load_file, parse_text
+from survey.formats.yaml_files import load_file, parse_text
 from survey.versions import COLLECTION, snapshots
-from survey.xlsform import MAX_UPLOAD, import_xlsform
+from survey.formats.xlsform import MAX_UPLOAD, import_xlsform
 from tests.factories import login_coordinator
 
 BASE = "/coordination/questionnaires"
@@ -440,7 +440,7 @@ def test_exchange_with_kobo_as_xlsform_from_the_editor(coordinator, services):
 
 
 def from_dict_of(data):
-    from survey.questionnaires import from_dict
+    from survey.formats.yaml_files import from_dict
     return from_dict(data).to_dict()
 
 

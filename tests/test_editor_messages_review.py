@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from survey.editor_messages import plain_problem
-from survey.questionnaires import QuestionnaireError, parse_text
+from survey.formats.yaml_files import parse_text
+from survey.model.questionnaire import QuestionnaireError
 
 
 def problems_of(text: str) -> list[str]:

@@ -17,8 +17,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from survey.exports.columns import FORMULA_STARTS
-from survey.questionnaire_files import dump_yaml
-from survey.questionnaires import QuestionnaireError, parse_text
+from survey.formats.yaml_files import parse_text
+from survey.formats.yaml_writer import dump_yaml
+from survey.model.questionnaire import QuestionnaireError
 from survey.spreadsheet import xml_safe
 from tests.exports_support import CAMPAIGN, QUESTIONNAIRE, answer, export_bytes, load_answers, make_app
 

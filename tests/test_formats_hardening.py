@@ -13,10 +13,12 @@ import pytest
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from survey import drafts, xlsform
-from survey.questionnaire_files import questionnaire_yaml
-from survey.questionnaires import QuestionnaireError, parse_text
-from survey.xlsform import MAX_COLUMNS, SOURCE_COLUMN, XLSFormError, import_xlsform
+from survey import drafts
+from survey.formats.xlsform import SOURCE_COLUMN, XLSFormError, import_xlsform, sheets
+from survey.formats.xlsform.sheets import MAX_COLUMNS
+from survey.formats.yaml_files import parse_text
+from survey.formats.yaml_writer import questionnaire_yaml
+from survey.model.questionnaire import QuestionnaireError
 from tests.factories import login_coordinator
 from tests.test_xlsform import workbook
 
@@ -131,7 +133,7 @@ def test_one_row_of_a_hundred_thousand_cells_is_refused_before_openpyxl_reads_it
 
 
 def test_too_many_cells_or_shared_texts_are_refused_before_openpyxl_reads_them(openpyxl_never_called, monkeypatch):
-    monkeypatch.setattr(xlsform, "MAX_CELLS", 500)
+    monkeypatch.setattr(sheets, "MAX_CELLS", 500)
     many_rows = b"".join(b'<row r="%d">' % n + b"<c><v>1</v></c>" * 10 + b"</row>" for n in range(1, 60))
     with pytest.raises(XLSFormError, match="Le classeur a plus de 500 cellules remplies"):
         import_xlsform(sheet_xml_workbook(many_rows), "lignes.xlsx")
@@ -149,11 +151,11 @@ def test_a_sheet_that_claims_the_widest_dimension_is_read_only_as_wide_as_the_bo
             b'<row r="2"><c r="A2" t="inlineStr"><is><t>text</t></is></c><c r="B2" t="inlineStr"><is><t>ville</t>'
             b'</is></c><c r="C2" t="inlineStr"><is><t>Votre ville ?</t></is></c></row>')
     read = []
-    original = xlsform._cell_text
-    monkeypatch.setattr(xlsform, "_cell_text", lambda value: read.append(value) or original(value))
+    original = sheets._cell_text
+    monkeypatch.setattr(sheets, "_cell_text", lambda value: read.append(value) or original(value))
     result = import_xlsform(sheet_xml_workbook(rows, dimension="A1:XFD1048576"), "large.xlsx")
     assert [q["id"] for q in result.data["questions"]] == ["ville"]
-    assert len(read) <= (2 + xlsform.MAX_BLANK_ROWS + 1) * MAX_COLUMNS    # not 16 384 cells per row
+    assert len(read) <= (2 + sheets.MAX_BLANK_ROWS + 1) * MAX_COLUMNS    # not 16 384 cells per row
 
 
 def test_an_ordinary_form_still_passes_the_cell_count():

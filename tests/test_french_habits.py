@@ -16,7 +16,8 @@ from survey import drafts
 from survey.editor_messages import plain
 from survey.fieldwork.sessions import COLLECTION as SESSIONS, Session
 from survey.french_time import MONTHS, long_date, long_datetime, parse_clock
-from survey.questionnaires import QuestionnaireError, from_dict
+from survey.formats.yaml_files import from_dict
+from survey.model.questionnaire import QuestionnaireError
 from tests.coord_world import CAMPAIGN_A, CAMPAIGN_B, make_world
 
 PARIS = ZoneInfo("Europe/Paris")

@@ -272,7 +272,7 @@ def test_paper_questionnaire_has_every_question_and_choice(printed, svc):
 
 
 def test_show_if_skips_a_whole_conditional_block():
-    from survey.questionnaires import from_dict
+    from survey.formats.yaml_files import from_dict
     questionnaire = from_dict({"id": "t", "title": "T", "version": 1, "questions": [
         {"id": "a", "type": "yes_no", "label": "A ?"},
         {"id": "b", "type": "short_text", "label": "B", "show_if": {"question": "a", "equals": "oui"}},
@@ -327,7 +327,7 @@ def test_unknown_resources_are_not_fetched(renderer, caplog):
 def test_a_questionnaire_without_a_fitting_question_is_a_french_error(svc, renderer):
     from survey.printing.kinds import PrintJob
     from survey.printing.render import PageFormat
-    from survey.questionnaires import from_dict
+    from survey.formats.yaml_files import from_dict
     notes = from_dict({"id": "notes", "title": "Seulement des notes", "version": 1,
                        "questions": [{"id": "info", "type": "note", "label": "Bienvenue."}]})
     campaign = svc.campaigns.get(PDP)

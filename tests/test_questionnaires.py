@@ -11,7 +11,8 @@ import pytest
 
 from survey.cli import main
 from survey.config import DEFAULTS
-from survey.questionnaires import QuestionnaireError, load_library, parse_text
+from survey.formats.yaml_files import load_library, parse_text
+from survey.model.questionnaire import QuestionnaireError
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 SHIPPED = {
@@ -137,7 +138,7 @@ def test_file_name_must_match_the_id(tmp_path):
 
 
 def test_to_dict_round_trips(library):
-    from survey.questionnaires import from_dict
+    from survey.formats.yaml_files import from_dict
     for questionnaire in library:
         again = from_dict(questionnaire.to_dict())
         assert again == questionnaire

@@ -16,7 +16,7 @@ from survey import volunteers
 from survey.fieldwork.paper import sheet_code, sheet_version, validate_sheet
 from survey.fieldwork.sessions import Session, SessionRepository
 from survey.forms import build_form_class
-from survey.questionnaires import from_dict
+from survey.formats.yaml_files import from_dict
 from tests.coord_world import make_world
 
 DOORS = "besoins-numeriques-habitants"      # porte-a-porte, tablette, qr, papier

@@ -12,9 +12,9 @@ from pyxform.xls2xform import convert
 
 from survey.cli import main
 from survey.config import DEFAULTS
-from survey.questionnaires import from_dict, load_library
-from survey.xlsform import (MAX_UPLOAD, XLSFormError, export_xlsform, import_xlsform, parse_bounds,
-                            parse_relevant)
+from survey.formats.xlsform import MAX_UPLOAD, XLSFormError, export_xlsform, import_xlsform
+from survey.formats.xlsform.importer import parse_bounds, parse_relevant
+from survey.formats.yaml_files import from_dict, load_library
 from tests.factories import login_coordinator
 
 SHIPPED = load_library(DEFAULTS["QUESTIONNAIRES_DIR"])

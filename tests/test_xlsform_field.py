@@ -14,8 +14,8 @@ from werkzeug.test import encode_multipart
 
 from survey import drafts
 from survey.cli import main
-from survey.questionnaires import from_dict
-from survey.xlsform import XLSFormError, export_xlsform, import_xlsform
+from survey.formats.xlsform import XLSFormError, export_xlsform, import_xlsform
+from survey.formats.yaml_files import from_dict
 from tests.factories import login_coordinator
 from tests.test_xlsform import pyxform_convert, workbook
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..config import DEFAULTS
-from ..questionnaires import load_library
+from ..formats.yaml_files import load_library
 from .root import CommandError, main
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..xlsform import MAX_UPLOAD, XLSFormError, export_filename, export_xlsform, import_xlsform
+from ..formats.xlsform import MAX_UPLOAD, XLSFormError, export_filename, export_xlsform, import_xlsform
 from .root import CommandError, data_option, main, make_app
 
 

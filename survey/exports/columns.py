@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from ..campaigns import CHANNELS
 from ..consent import may_quote
-from ..questionnaires import CHOICE_TYPES, OTHER_VALUE, TYPES, Choice, Question, Questionnaire
+from ..model.questionnaire import CHOICE_TYPES, OTHER_VALUE, TYPES, Choice, Question, Questionnaire
 from ..results import place_of
 from .filters import DEFAULT_TIMEZONE, parse_time
 

@@ -7,7 +7,7 @@ import json
 from typing import Iterable, Iterator
 
 from ..consent import may_quote
-from ..questionnaires import Questionnaire
+from ..model.questionnaire import Questionnaire
 
 ANSWERS_PER_CHUNK = 200
 # Internal bookkeeping of the store, meaningless outside it.

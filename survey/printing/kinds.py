@@ -10,7 +10,7 @@ Sizes are in "A4 millimetres" (rem): see ``render.py``.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Callable
 from zoneinfo import ZoneInfo
@@ -19,7 +19,7 @@ from ..campaigns import Campaign
 from ..config import DEFAULTS
 from ..consent import QUOTE_NOTICE, may_display, may_quote
 from ..fieldwork.respondent import AGE_BANDS
-from ..questionnaires import Question, Questionnaire
+from ..model.questionnaire import Question, Questionnaire
 from .errors import PrintError
 from .links import form_url, paper_code, poster_code, short_url, team_url
 from .render import PAGE_SIZES, PageFormat
@@ -220,15 +220,16 @@ POSTER_INTRO_GAP = 4
 JOIN_TEXT_WIDTH = 32  # beside each of the two codes of a poster with the team's Wi-Fi
 
 
-def wifi_join(job: PrintJob, fitter: TextFitter) -> dict | None:
-    """The team's Wi-Fi on a poster (street, market): its QR code, name and password,
-    step 1 before the form's code. None when the coordinator gave no network."""
+def wifi_join(job: PrintJob, fitter: TextFitter, width: float = JOIN_TEXT_WIDTH,
+              largest: float = 4.4) -> dict | None:
+    """The team's Wi-Fi on a poster or panel (street, market): its QR code, name and password
+    (sized to fit ``width``), step 1 before the form's code. None when the coordinator gave no network."""
     wifi = job.wifi
     if wifi is None:
         return None
     return {"payload": wifi.payload, "name": wifi.name, "password": wifi.password,
-            "name_size": address_size(wifi.name, JOIN_TEXT_WIDTH, 4.4),
-            "password_size": address_size(wifi.password or "aucun", JOIN_TEXT_WIDTH, 4.4)}
+            "name_size": address_size(wifi.name, width, largest),
+            "password_size": address_size(wifi.password or "aucun", width, largest)}
 
 
 def build_affiche(job: PrintJob, fitter: TextFitter) -> dict:
@@ -269,6 +270,9 @@ def build_affiche(job: PrintJob, fitter: TextFitter) -> dict:
 # --- ordi-panneau ----------------------------------------------------------------------------
 ORDI_SCREEN = (189, 118)  # the screen of printables/art/ordinateur.svg, in rem
 ORDI_SIDE_WIDTH = 62
+# With the team's Wi-Fi, the side column stacks two smaller codes (30 rem), each with its text
+# on its right; the purpose box gets shorter to make room.
+ORDI_JOIN_TEXT_WIDTH = 31
 
 
 def ordi_panels(questionnaire: Questionnaire) -> list[list[Question]]:
@@ -309,12 +313,15 @@ def build_ordi(job: PrintJob, fitter: TextFitter) -> dict:
     groups = [_selected(job, [])] if job.question else (ordi_panels(job.questionnaire) or [_selected(job, [])])
     single = groups[0][0].id if job.question else None
     code = poster_code("ordi-panneau", single)
+    wifi = wifi_join(job, fitter, ORDI_JOIN_TEXT_WIDTH, 3.4)
     return {**_common(job, fitter),
             "panels": [_ordi_screen(fitter, questions) for questions in groups],
             "title": french(job.questionnaire.title),
             "url": job.url("qr", code, single), "code": code,
-            "purpose": fit(fitter, job.questionnaire.purpose, Box(ORDI_SIDE_WIDTH, 30, 3.6, 2.6, 1.3, False)),
-            "url_size": address_size(job.short_url, ORDI_SIDE_WIDTH, 3.2)}
+            "purpose": fit(fitter, job.questionnaire.purpose,
+                           Box(ORDI_SIDE_WIDTH, 30 if wifi is None else 17, 3.6, 2.6, 1.3, False)),
+            "url_size": address_size(job.short_url, ORDI_SIDE_WIDTH, 3.2),
+            "wifi": wifi}
 
 
 def _ordi_screen(fitter: TextFitter, questions: list[Question]) -> dict:
@@ -338,17 +345,34 @@ PANEL_ASK_HEIGHT = 136
 PANEL_URL_WIDTH = 72  # under the code, bottom right
 
 
+# With the team's Wi-Fi the bottom band grows (two numbered codes beside a narrower invitation)
+# and the question gets the rest; see panneau.css (.with-wifi).
+PANEL_WIFI_QUESTION = Box(262, 110, 30, 12, 1.1)
+PANEL_WIFI_ASK_HEIGHT = 118
+PANEL_WIFI_INVITE_WIDTH = 128
+PANEL_WIFI_STEP_WIDTH = 66  # each of the two steps: its code (35 rem), its text on the right
+PANEL_WIFI_TEXT_WIDTH = 28
+PANEL_PURPOSE_LEAD = french("À quoi servira votre réponse ?")
+
+
 def build_panneau(job: PrintJob, fitter: TextFitter) -> dict:
+    wifi = wifi_join(job, fitter, PANEL_WIFI_TEXT_WIDTH, 3.4)
+    box, ask = (PANEL_QUESTION, PANEL_ASK_HEIGHT) if wifi is None else (PANEL_WIFI_QUESTION, PANEL_WIFI_ASK_HEIGHT)
     pages = []
     for question in _selected(job, open_questions(job.questionnaire) or board_questions(job.questionnaire)):
         code = poster_code("panneau", question.id)
-        headline = fit(fitter, question.label, PANEL_QUESTION)
+        headline = fit(fitter, question.label, box)
         pages.append({"uid": f"qr-{question.id}", "headline": headline,
-                      "offset": round(max(0.0, (PANEL_ASK_HEIGHT - headline.height) / 2), 2),
+                      "offset": round(max(0.0, (ask - headline.height) / 2), 2),
                       "url": job.url("qr", code, question.id), "code": code})
+    invite = 196 if wifi is None else PANEL_WIFI_INVITE_WIDTH
+    # The purpose follows « À quoi servira votre réponse ? » in the same paragraph: fit both.
+    purpose = fit(fitter, f"{PANEL_PURPOSE_LEAD} {job.questionnaire.purpose}",
+                  Box(invite, 14 if wifi is None else 18, 3.6, 2.6, 1.3, False))
     return {**_common(job, fitter), "pages": pages,
-            "purpose": fit(fitter, job.questionnaire.purpose, Box(196, 14, 3.6, 2.6, 1.3, False)),
-            "url_size": address_size(job.short_url, PANEL_URL_WIDTH, 3.6)}
+            "purpose": replace(purpose, text=french(job.questionnaire.purpose)), "purpose_lead": PANEL_PURPOSE_LEAD,
+            "url_size": address_size(job.short_url, PANEL_URL_WIDTH if wifi is None else PANEL_WIFI_STEP_WIDTH, 3.6),
+            "wifi": wifi}
 
 
 # --- cartes-reponse (for the scribe) ----------------------------------------------------------

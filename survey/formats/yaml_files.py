@@ -1,258 +1,39 @@
-"""The questionnaire model and its loader.
+"""Questionnaire files in YAML: reading them, with every problem said in French.
 
 A questionnaire is data: a YAML file in ``questionnaires/`` (format in
-``docs/QUESTIONNAIRE_FORMAT.md``). This module turns a file into immutable
-objects and reports every problem in French, with file, line and question id,
-so that a facilitator can fix a file without reading code.
+``docs/QUESTIONNAIRE_FORMAT.md``). This module turns a file into the immutable objects
+of ``survey.model.questionnaire`` and reports every problem in French, with file, line
+and question id, so that a facilitator can fix a file without reading code. It refuses
+YAML anchors and aliases (and deep nesting) before anything is built from them.
+``from_dict`` is here rather than in the model: it checks the file format (its keys, the
+line numbers the loader noted), and ``survey.formats.yaml_writer`` writes the same keys.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 import yaml
 
-TYPES = {
-    "short_text": "texte court",
-    "long_text": "texte long",
-    "single_choice": "choix unique",
-    "multiple_choice": "choix multiple",
-    "yes_no": "oui / non",
-    "scale": "échelle de 1 à 5",
-    "number": "nombre",
-    "note": "texte d'information",
-}
-CHOICE_TYPES = {"single_choice", "multiple_choice"}
-YES_NO_CHOICES = (("oui", "Oui"), ("non", "Non"))
-DEFAULT_SCALE_LABELS = ("Pas du tout", "Un peu", "Moyennement", "Beaucoup", "Tout à fait")
-OTHER_VALUE = "autre"
-OTHER_LABEL = "Autre : précisez"
+from ..model.questionnaire import (AUDIENCES, CHOICE_TYPES, DEFAULT_AUDIENCE, DEFAULT_SCALE_LABELS, OTHER_VALUE,
+                                   TYPES, Choice, Library, Problem, Question, Questionnaire, QuestionnaireError,
+                                   ShowIf)
+
+# The keys of a questionnaire file, in the order the writer lays them out (``docs/QUESTIONNAIRE_FORMAT.md``).
+TOP_ORDER = ("id", "title", "version", "language", "audience", "allow_empty", "intro", "intro_with_volunteer",
+             "purpose", "consent", "consent_with_volunteer", "source", "questions")
+QUESTION_ORDER = ("id", "type", "label", "help", "required", "choices", "other", "min", "max", "scale_labels",
+                  "show_if", "source")
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 _QUESTIONNAIRE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-_TOP_KEYS = {"id", "title", "version", "language", "intro", "purpose", "consent", "source", "questions",
-             "intro_with_volunteer", "consent_with_volunteer", "audience", "allow_empty"}
-# Who a questionnaire is for: the home page lists inhabitants' questionnaires apart from professionals'.
-AUDIENCES = {"habitants": "Pour les habitants", "professionnels": "Pour les professionnels"}
-DEFAULT_AUDIENCE = "habitants"
-# Words of a question id or label that ask how to reach someone (see ``Question.asks_contact``).
-_CONTACT_ID_WORDS = {"contact", "email", "mail", "courriel", "telephone", "tel", "phone", "portable",
-                     "prenom", "adresse"}
-_CONTACT_LABEL = re.compile(r"\b(contact|e-?mail|courriel|t[ée]l[ée]phone|num[ée]ro de t[ée]l|pr[ée]nom|"
-                            r"votre nom|adresse)\b", re.IGNORECASE)
-_QUESTION_KEYS = {
-    "id", "type", "label", "help", "required", "choices", "other",
-    "min", "max", "scale_labels", "show_if", "source",
-}
+_TOP_KEYS = set(TOP_ORDER)
+_QUESTION_KEYS = set(QUESTION_ORDER)
 _LINE = "__line__"
 _KEY_LINES = "__key_lines__"
 _META = {_LINE, _KEY_LINES}
-
-
-# Language codes (ISO 639) as a French page names them; « und »: a form that named none.
-LANGUAGE_WORDS = {"fr": "français", "en": "anglais", "ar": "arabe", "es": "espagnol", "pt": "portugais",
-                  "it": "italien", "de": "allemand", "tr": "turc", "ro": "roumain", "ru": "russe",
-                  "uk": "ukrainien", "zh": "chinois", "und": "non précisée"}
-
-
-def language_words(code: str | None) -> str:
-    """« français », « non précisée »…: a stored language code in words (else the code itself)."""
-    return LANGUAGE_WORDS.get((code or "und").lower(), code or "non précisée")
-
-
-@dataclass(frozen=True)
-class Choice:
-    value: str
-    label: str
-    # « Aucun de ces appareils »: a choice of a multiple choice that excludes every other one.
-    exclusive: bool = False
-
-
-@dataclass(frozen=True)
-class ShowIf:
-    """Show a question only when an earlier answer has one of ``values``."""
-
-    question: str
-    values: tuple[str, ...]
-
-    def matches(self, answer) -> bool:
-        if answer is None or answer == "" or answer == []:
-            return False
-        if isinstance(answer, (list, tuple)):
-            return any(str(a) in self.values for a in answer)
-        return str(answer) in self.values
-
-
-@dataclass(frozen=True)
-class Question:
-    id: str
-    type: str
-    label: str
-    help: str = ""
-    required: bool = False
-    choices: tuple[Choice, ...] = ()
-    other: bool = False
-    min: int | None = None
-    max: int | None = None
-    scale_labels: tuple[str, ...] = DEFAULT_SCALE_LABELS
-    show_if: ShowIf | None = None
-    source: dict = field(default_factory=dict, compare=False)
-    line: int = field(default=0, compare=False)
-
-    @property
-    def answerable(self) -> bool:
-        return self.type != "note"
-
-    @property
-    def options(self) -> tuple[Choice, ...]:
-        """Every value a person can pick, as shown: choices, oui/non, or 1..5."""
-        if self.type in CHOICE_TYPES:
-            extra = (Choice(OTHER_VALUE, OTHER_LABEL),) if self.other else ()
-            return self.choices + extra
-        if self.type == "yes_no":
-            return tuple(Choice(v, lab) for v, lab in YES_NO_CHOICES)
-        if self.type == "scale":
-            return tuple(Choice(str(i), f"{i} – {lab}") for i, lab in enumerate(self.scale_labels, 1))
-        return ()
-
-    def label_of(self, value) -> str:
-        """The words shown for a stored value (codes stay codes when unknown)."""
-        for choice in self.options:
-            if choice.value == str(value):
-                return choice.label
-        return "" if value is None else str(value)
-
-    def is_shown(self, answers: dict) -> bool:
-        return self.show_if is None or self.show_if.matches(answers.get(self.show_if.question))
-
-    @property
-    def exclusive_values(self) -> frozenset[str]:
-        return frozenset(c.value for c in self.choices if c.exclusive)
-
-    @property
-    def asks_contact(self) -> bool:
-        """A question that asks how to reach someone (contact, e-mail, phone, first name, address):
-        the answers to such a questionnaire are not anonymous."""
-        if not self.answerable:
-            return False
-        if set(re.split(r"[_-]", self.id)) & _CONTACT_ID_WORDS:
-            return True
-        return bool(_CONTACT_LABEL.search(self.label))
-
-
-@dataclass(frozen=True)
-class Questionnaire:
-    id: str
-    title: str
-    version: int
-    language: str
-    intro: str
-    purpose: str
-    consent: str
-    source: dict
-    questions: tuple[Question, ...]
-    path: str = field(default="", compare=False)
-    # Said by a volunteer or scribe who writes with the person (tablette, porte-à-porte, porteur
-    # de parole); ``intro`` and ``consent`` are what a person reading alone sees (QR, kiosk, paper).
-    intro_with_volunteer: str = ""
-    consent_with_volunteer: str = ""
-    audience: str = DEFAULT_AUDIENCE
-    allow_empty: bool = False   # an answer with nothing in it is refused unless this is true
-
-    def question(self, question_id: str) -> Question | None:
-        for q in self.questions:
-            if q.id == question_id:
-                return q
-        return None
-
-    @property
-    def answerable(self) -> tuple[Question, ...]:
-        return tuple(q for q in self.questions if q.answerable)
-
-    @property
-    def asks_for_contact(self) -> bool:
-        """True when an answer may say who the person is: never promise anonymity then."""
-        return any(q.asks_contact for q in self.questions)
-
-    def intro_for(self, with_volunteer: bool) -> str:
-        return (self.intro_with_volunteer if with_volunteer else "") or self.intro
-
-    def consent_for(self, with_volunteer: bool) -> str:
-        return (self.consent_with_volunteer if with_volunteer else "") or self.consent
-
-    def number_of(self, question_id: str) -> int:
-        """The 1-based number printed before a question (notes are not numbered)."""
-        for number, q in enumerate(self.answerable, 1):
-            if q.id == question_id:
-                return number
-        return 0
-
-    def to_dict(self) -> dict:
-        """A plain dict in the file format, for snapshots and exchange."""
-        questions = []
-        for q in self.questions:
-            item = {"id": q.id, "type": q.type, "label": q.label}
-            if q.help:
-                item["help"] = q.help
-            if q.required:
-                item["required"] = True
-            if q.choices:
-                item["choices"] = [{"value": c.value, "label": c.label, **({"exclusive": True} if c.exclusive else {})}
-                                   for c in q.choices]
-            if q.other:
-                item["other"] = True
-            if q.min is not None:
-                item["min"] = q.min
-            if q.max is not None:
-                item["max"] = q.max
-            if q.type == "scale" and q.scale_labels != DEFAULT_SCALE_LABELS:
-                item["scale_labels"] = list(q.scale_labels)
-            if q.show_if:
-                values = list(q.show_if.values)
-                item["show_if"] = {"question": q.show_if.question,
-                                   "equals": values[0] if len(values) == 1 else values}
-            if q.source:
-                item["source"] = dict(q.source)
-            questions.append(item)
-        data = {
-            "id": self.id, "title": self.title, "version": self.version,
-            "language": self.language, "intro": self.intro, "purpose": self.purpose,
-            "consent": self.consent, "source": dict(self.source), "questions": questions,
-        }
-        for key in ("intro_with_volunteer", "consent_with_volunteer"):
-            if getattr(self, key):
-                data[key] = getattr(self, key)
-        if self.audience != DEFAULT_AUDIENCE:
-            data["audience"] = self.audience
-        if self.allow_empty:
-            data["allow_empty"] = True
-        return data
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong in a questionnaire file, said in French."""
-
-    file: str
-    line: int
-    question: str
-    message: str
-
-    def __str__(self) -> str:
-        where = [self.file]
-        if self.line:
-            where.append(f"ligne {self.line}")
-        if self.question:
-            where.append(f"question « {self.question} »")
-        return f"{', '.join(where)} : {self.message}"
-
-
-class QuestionnaireError(ValueError):
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
 
 
 # Deeper than any questionnaire; a file of brackets nested thousands deep would exhaust the stack.
@@ -599,20 +380,6 @@ def _show_if(raw, seen: dict[str, Question], bad) -> ShowIf | None:
                 f"({', '.join(sorted(allowed))})")
             return None
     return ShowIf(target_id, values)
-
-
-@dataclass
-class Library:
-    """Every questionnaire of a folder; the invalid ones are reported, not fatal."""
-
-    questionnaires: dict[str, Questionnaire]
-    problems: list[Problem]
-
-    def get(self, questionnaire_id: str) -> Questionnaire | None:
-        return self.questionnaires.get(questionnaire_id)
-
-    def __iter__(self):
-        return iter(sorted(self.questionnaires.values(), key=lambda q: q.title.lower()))
 
 
 def load_library(*folders: str | Path) -> Library:

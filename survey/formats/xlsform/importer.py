@@ -1,75 +1,26 @@
-"""XLSForm exchange with ODK and KoboToolbox.
+"""Reading an XLSForm as one of our questionnaires, and saying what was left out.
 
-XLSForm is the spreadsheet format of ODK, KoboToolbox and their cousins: a
-``survey`` sheet (one row per question), a ``choices`` sheet (the answer lists)
-and an optional ``settings`` sheet. Partners build their forms there, so we
-read it, and we write ours in it so that they can reuse them.
-
-Reading keeps what our format can say and reports, in French, every thing it
-leaves out and why (groups flattened, photos and GPS dropped, conditions too
-complex…): a coordinator should never discover later that a question vanished.
-Writing produces a file pyxform (the reference converter) accepts: the tests
-check every shipped questionnaire with it.
+The import keeps what our format can say and reports, in French, every thing it leaves
+out and why (groups flattened, photos and GPS dropped, conditions too complex…): a
+coordinator should never discover later that a question vanished. The result is a dict
+in our file format, validated by ``survey.formats.yaml_files.from_dict``.
 """
 
 from __future__ import annotations
 
-import io
 import json
-import logging
 import re
 import unicodedata
-import warnings
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from .questionnaires import (CHOICE_TYPES, DEFAULT_SCALE_LABELS, MAX_YAML_DEPTH, OTHER_LABEL, OTHER_VALUE,
-                             Problem, Questionnaire, QuestionnaireError, RefusedYAML, from_dict, load_plain_yaml)
-
-log = logging.getLogger(__name__)
-
-MAX_UPLOAD = 2 * 1024 * 1024          # bytes of an uploaded workbook
-MAX_UNZIPPED = 50 * 1024 * 1024       # bytes once decompressed (a small file can hide a huge one)
-MAX_ROWS = 5000                       # rows read per sheet
-MAX_COLUMNS = 300                     # cells of one row (a form has a few dozen columns, even in 10 languages)
-MAX_CELLS = 250_000                   # cells of the whole workbook, and texts in its shared table
-MAX_BLANK_ROWS = 20                   # XLSForm ignores what follows 20 adjacent blank rows
-MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-# Columns of our own that ODK and Kobo ignore: where a question comes from.
-SOURCE_COLUMN = "source_porteur_de_parole"
-# « Aucun de ces appareils »: a choice that goes alone (choices sheet, « yes »).
-EXCLUSIVE_COLUMN = "exclusive_porteur_de_parole"
-# Questionnaire settings of our format that XLSForm has no word for (settings sheet).
-SETTINGS_COLUMNS = {"audience": "audience_porteur_de_parole", "allow_empty": "allow_empty_porteur_de_parole",
-                    "intro_with_volunteer": "intro_with_volunteer_porteur_de_parole",
-                    "consent_with_volunteer": "consent_with_volunteer_porteur_de_parole"}
-# Notes that carry our presentation texts, so that a Kobo respondent reads them too.
-INTRO_NOTES = {"_intro": ("intro", ""),
-               "_purpose": ("purpose", "À quoi servira votre réponse : "),
-               "_consent": ("consent", "Vos données et vos droits : ")}
-LANGUAGE_NAMES = {"und": "Langue non précisée", "fr": "Français", "en": "English", "es": "Español",
-                  "de": "Deutsch", "it": "Italiano", "pt": "Português", "ar": "العربية"}
-# What a form that names no language is tagged with (ISO 639 « undetermined »): not French by default.
-UNKNOWN_LANGUAGE = "und"
-_LANGUAGE_WORDS = {**{name.lower(): code for code, name in LANGUAGE_NAMES.items()},
-                   "francais": "fr", "french": "fr", "english": "en", "anglais": "en", "spanish": "es",
-                   "espagnol": "es", "german": "de", "allemand": "de", "italian": "it", "italien": "it",
-                   "portuguese": "pt", "portugais": "pt", "arabic": "ar", "arabe": "ar"}
-YES_NO_LIST = "oui_non"
-OTHER_TEXT_LABEL = "Si « Autre », précisez :"
-
-
-class XLSFormError(ValueError):
-    """The file cannot be read as an XLSForm; the message is for a person, in French, and
-    ``notes`` say what was found and left out on the way (to be listed under it)."""
-
-    def __init__(self, message: str, notes=()):
-        super().__init__(message)
-        self.notes = list(notes)
+from ...model.questionnaire import DEFAULT_SCALE_LABELS, OTHER_VALUE, Problem, Questionnaire, QuestionnaireError
+from ..yaml_files import MAX_YAML_DEPTH, RefusedYAML, from_dict, load_plain_yaml
+from .sheets import Sheet, read_workbook
+from .spec import (DATE_TYPES, EXCLUSIVE_COLUMN, INTRO_NOTES, METADATA_TYPES, SETTINGS_COLUMNS, SOURCE_COLUMN,
+                   TYPE_PHRASES, UNKNOWN_LANGUAGE, UNSUPPORTED_TYPES, XLSFormError, language_code)
 
 
 @dataclass
@@ -86,343 +37,6 @@ class ImportResult:
             return None, exc.problems
 
 
-# --------------------------------------------------------------------------- export
-
-def language_label(code: str) -> str:
-    """``fr`` -> ``Français (fr)``: the column suffix XLSForm recommends."""
-    code = (code or "fr").strip() or "fr"
-    return f"{LANGUAGE_NAMES.get(code, code)} ({code})"
-
-
-# pyxform reads every ``${…}`` as a reference to a question and refuses the whole file when the
-# name is unknown; an invisible word joiner after ``$`` keeps such a text as it is written.
-_WORD_JOINER = "\u2060"
-_DOLLAR_BRACE = re.compile(r"\$\{(?:([A-Za-z_][\w.-]*)\})?")
-
-
-def xlsform_text(text: str, names: set[str]) -> str:
-    """A text for an XLSForm cell: ``${name}`` of a question of the form stays a reference
-    (ODK shows the answer there), any other ``${`` is kept as plain text; reading undoes it."""
-    def keep_or_break(match):
-        return match.group(0) if match.group(1) in names else "$" + _WORD_JOINER + match.group(0)[1:]
-    return _DOLLAR_BRACE.sub(keep_or_break, text) if text and "${" in text else text
-
-
-def xml_name(identifier: str) -> str:
-    """XLSForm names start with a letter or ``_``; ours may start with a digit."""
-    return identifier if identifier[:1].isalpha() else f"_{identifier}"
-
-
-def export_xlsform(questionnaire: Questionnaire) -> bytes:
-    """The questionnaire as an XLSForm workbook (bytes of an .xlsx file)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    lang = language_label(questionnaire.language)
-    survey_header = ["type", "name", f"label::{lang}", f"hint::{lang}", "required", "relevant", "appearance",
-                     "parameters", "constraint", f"constraint_message::{lang}", SOURCE_COLUMN]
-    survey_rows: list[list] = []
-    choice_rows: list[list] = []
-    used_lists: set[str] = set()
-    names = {xml_name(q.id) for q in questionnaire.questions}
-
-    def row(type_, name, label, hint="", required="", relevant="", appearance="", constraint="",
-            message="", source=""):
-        label, hint, message, source = (xlsform_text(t, names) for t in (label, hint, message, source))
-        survey_rows.append([type_, name, label, hint, required, relevant, appearance, "", constraint, message,
-                            source])
-
-    def new_list(base: str) -> str:
-        name, n = base, 2
-        while name in used_lists:
-            name, n = f"{base}_{n}", n + 1
-        used_lists.add(name)
-        return name
-
-    for name, (key, prefix) in INTRO_NOTES.items():
-        text = getattr(questionnaire, key)
-        if text:
-            row("note", name, prefix + text)
-
-    yes_no_list = None
-    for q in questionnaire.questions:
-        name = xml_name(q.id)
-        relevant = _relevant(questionnaire, q)
-        required = "yes" if q.required else ""
-        source = json.dumps(q.source, ensure_ascii=False) if q.source else ""
-        if q.type in ("short_text", "long_text"):
-            row("text", name, q.label, q.help, required, relevant,
-                "multiline" if q.type == "long_text" else "", source=source)
-        elif q.type == "number":
-            parts, words = [], []
-            if q.min is not None:
-                parts.append(f". >= {q.min}")
-                words.append(f"au moins {q.min}")
-            if q.max is not None:
-                parts.append(f". <= {q.max}")
-                words.append(f"au plus {q.max}")
-            message = f"Le nombre doit être {' et '.join(words)}." if words else ""
-            row("integer", name, q.label, q.help, required, relevant, constraint=" and ".join(parts),
-                message=message, source=source)
-        elif q.type == "yes_no":
-            if yes_no_list is None:
-                yes_no_list = new_list(YES_NO_LIST)
-                choice_rows += [[yes_no_list, "oui", "Oui"], [yes_no_list, "non", "Non"]]
-            row(f"select_one {yes_no_list}", name, q.label, q.help, required, relevant, source=source)
-        elif q.type == "scale":
-            list_name = new_list(f"echelle_{q.id}")
-            choice_rows += [[list_name, str(i), label] for i, label in enumerate(q.scale_labels, 1)]
-            row(f"select_one {list_name}", name, q.label, q.help, required, relevant, appearance="likert",
-                source=source)
-        elif q.type in CHOICE_TYPES:
-            list_name = new_list(xml_name(q.id))
-            choice_rows += [[list_name, c.value, c.label, "yes" if c.exclusive else ""] for c in q.choices]
-            if q.other:
-                choice_rows.append([list_name, OTHER_VALUE, OTHER_LABEL])
-            command = "select_one" if q.type == "single_choice" else "select_multiple"
-            row(f"{command} {list_name}", name, q.label, q.help, required, relevant, source=source)
-            if q.other:
-                row("text", f"{name}__autre", OTHER_TEXT_LABEL, required="yes",
-                    relevant=f"selected(${{{name}}}, '{OTHER_VALUE}')")
-        else:  # note
-            row("note", name, q.label, q.help, relevant=relevant, source=source)
-
-    choice_rows = [[list_name, value, xlsform_text(label, names), *rest]
-                   for list_name, value, label, *rest in choice_rows]
-    book = Workbook()
-    survey = book.active
-    survey.title = "survey"
-    _fill(survey, survey_header, survey_rows, widths={"type": 28, "name": 24, f"label::{lang}": 60,
-                                                      f"hint::{lang}": 40, "relevant": 36})
-    choices = book.create_sheet("choices")
-    _fill(choices, ["list_name", "name", f"label::{lang}", EXCLUSIVE_COLUMN], choice_rows,
-          widths={"list_name": 24, "name": 20, f"label::{lang}": 50})
-    settings = book.create_sheet("settings")
-    ours = questionnaire.to_dict()
-    _fill(settings, ["form_title", "form_id", "version", "default_language", SOURCE_COLUMN,
-                     *SETTINGS_COLUMNS.values()],
-          [[xlsform_text(questionnaire.title, names), questionnaire.id, str(questionnaire.version), lang,
-            xlsform_text(json.dumps(questionnaire.source, ensure_ascii=False) if questionnaire.source else "",
-                         names),
-            *[("yes" if ours[key] is True else xlsform_text(ours[key], names)) if key in ours else ""
-              for key in SETTINGS_COLUMNS]]],
-          widths={"form_title": 40, "form_id": 30})
-    for sheet in book.worksheets:
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _fill(sheet, header, rows, widths):
-    """Header and rows, every text a text cell (a label « =… » is no formula) without control characters."""
-    from openpyxl.utils import get_column_letter
-
-    from .spreadsheet import safe_row
-    sheet.append(safe_row(sheet, header))
-    for values in rows:
-        sheet.append(safe_row(sheet, values))
-    for index, name in enumerate(header, 1):
-        sheet.column_dimensions[get_column_letter(index)].width = widths.get(name, 16)
-
-
-def _relevant(questionnaire: Questionnaire, q) -> str:
-    if q.show_if is None:
-        return ""
-    target = questionnaire.question(q.show_if.question)
-    ref = xml_name(q.show_if.question)
-    if target is not None and target.type == "multiple_choice":
-        terms = [f"selected(${{{ref}}}, '{v}')" for v in q.show_if.values]
-    else:
-        terms = [f"${{{ref}}} = '{v}'" for v in q.show_if.values]
-    return " or ".join(terms)
-
-
-def export_filename(questionnaire: Questionnaire) -> str:
-    return f"{questionnaire.id}-v{questionnaire.version}-xlsform.xlsx"
-
-
-# --------------------------------------------------------------------------- reading the workbook
-
-@dataclass
-class Sheet:
-    name: str
-    header: list            # normalised column keys: "type", ("label", "Français (fr)")…
-    rows: list              # (row number, {key: text})
-
-
-def read_workbook(content: bytes) -> dict[str, Sheet]:
-    """The sheets of an .xlsx file as text rows; every way it can fail is a French XLSFormError."""
-    if not content:
-        raise XLSFormError("Le fichier est vide.")
-    if len(content) > MAX_UPLOAD:
-        raise XLSFormError(f"Le fichier fait {_megabytes(len(content))} : la limite est de "
-                           f"{_megabytes(MAX_UPLOAD)}. Un XLSForm pèse d'habitude moins de 100 ko.")
-    if content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise XLSFormError("Ce fichier est au vieux format Excel (.xls). Ouvrez-le dans un tableur "
-                           "(LibreOffice, Excel) et enregistrez-le au format .xlsx, puis réessayez.")
-    if not content.startswith(b"PK"):
-        raise XLSFormError("Ce fichier n'est pas un classeur .xlsx (XLSForm). Choisissez le fichier "
-                           "téléchargé depuis KoboToolbox ou ODK, ou enregistré en .xlsx par votre tableur.")
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            names = archive.namelist()
-            unzipped = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise XLSFormError("Le fichier est abîmé : ce n'est pas un classeur .xlsx lisible "
-                           "(il a peut-être été coupé pendant le téléchargement).") from None
-    if unzipped > MAX_UNZIPPED:
-        raise XLSFormError("Le classeur est beaucoup trop gros une fois ouvert : ce n'est pas un XLSForm ordinaire.")
-    if "xl/workbook.xml" not in names:
-        raise XLSFormError("Ce fichier n'est pas un classeur de tableur (.xlsx) : c'est peut-être un document "
-                           "texte ou une présentation.")
-    _check_cell_counts(content)
-    from openpyxl import load_workbook
-    try:
-        with warnings.catch_warnings():
-            # openpyxl warns about styles and extensions it drops; they do not matter here.
-            warnings.simplefilter("ignore")
-            book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-            try:
-                return {sheet.title.strip().lower(): _read_sheet(sheet) for sheet in book.worksheets}
-            finally:
-                book.close()
-    except XLSFormError:
-        raise
-    except Exception:  # openpyxl raises many kinds of errors on a damaged file
-        log.warning("unreadable workbook", exc_info=True)
-        raise XLSFormError("Le classeur n'a pas pu être lu : il est abîmé ou d'un format inattendu. "
-                           "Enregistrez-le à nouveau au format .xlsx puis réessayez.") from None
-
-
-# A cell, a row or a shared text in the XML of a workbook, with or without a namespace prefix.
-_CELL_ROW_TEXT = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,15}:)?(c|row|si)[\s/>]")
-_TOKEN_TAIL = 40      # bytes kept between two chunks, longer than any token above
-
-
-def _check_cell_counts(content: bytes) -> None:
-    """Count cells in the raw XML before openpyxl reads anything: openpyxl builds a whole row
-    at once, so one row of a million cells (150 ko compressed) would take gigabytes."""
-    cells = texts = 0
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        for info in archive.infolist():
-            if not info.filename.lower().endswith(".xml"):
-                continue
-            in_row = 0
-            with archive.open(info) as stream:
-                tail = b""
-                while chunk := stream.read(1 << 20):
-                    buffer = tail + chunk
-                    end = 0
-                    for match in _CELL_ROW_TEXT.finditer(buffer):
-                        end = match.end()
-                        tag = match.group(1)
-                        if tag == b"row":
-                            in_row = 0
-                        elif tag == b"si":
-                            texts += 1
-                        else:
-                            in_row += 1
-                            cells += 1
-                            if in_row > MAX_COLUMNS:
-                                raise XLSFormError(f"Une ligne du classeur a plus de {MAX_COLUMNS} cellules : ce "
-                                                   "n'est pas un XLSForm ordinaire (un formulaire a d'habitude "
-                                                   "une vingtaine de colonnes).")
-                        if cells > MAX_CELLS or texts > MAX_CELLS:
-                            limit = f"{MAX_CELLS:,}".replace(",", "\u202f")
-                            raise XLSFormError(f"Le classeur a plus de {limit} cellules remplies : ce n'est pas "
-                                               "un XLSForm ordinaire.")
-                    tail = buffer[max(end, len(buffer) - _TOKEN_TAIL):]
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} Mo".replace(".", ",")
-
-
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip().replace("$" + _WORD_JOINER + "{", "${")
-
-
-def _column_key(text: str):
-    """``label::Français (fr)`` -> ("label", "Français (fr)"); ``list name`` -> "list_name"."""
-    text = (text or "").strip()
-    if "::" in text:
-        base, _, lang = text.partition("::")
-        return (base.strip().lower().replace(" ", "_"), lang.strip())
-    return text.lower().replace(" ", "_")
-
-
-def _read_sheet(sheet) -> Sheet:
-    header = None
-    rows = []
-    blank = 0
-    # Never wider than MAX_COLUMNS, whatever the sheet's dimension says: openpyxl pads every row to it.
-    width = min(sheet.max_column or MAX_COLUMNS, MAX_COLUMNS)
-    for number, values in enumerate(sheet.iter_rows(max_col=width, values_only=True), 1):
-        texts = [_cell_text(v) for v in values]
-        if not any(texts):
-            blank += 1
-            if blank > MAX_BLANK_ROWS:   # as pyxform: what follows 20 blank rows is not read
-                break
-            continue
-        blank = 0
-        if header is None:
-            header = [_column_key(t) for t in texts]
-            continue
-        if len(rows) >= MAX_ROWS:
-            raise XLSFormError(f"La feuille « {sheet.title} » a plus de {MAX_ROWS} lignes : "
-                               "ce n'est pas un questionnaire ordinaire.")
-        rows.append((number, {key: text for key, text in zip(header, texts) if key and text}))
-    return Sheet(sheet.title, header or [], rows)
-
-
-# --------------------------------------------------------------------------- import
-
-_UNSUPPORTED = {
-    "geopoint": "notre outil ne relève pas la position GPS des personnes",
-    "geotrace": "notre outil ne relève pas de tracé GPS",
-    "geoshape": "notre outil ne relève pas de zone GPS",
-    "start-geopoint": "notre outil ne relève pas la position GPS des personnes",
-    "photo": "notre outil ne reçoit pas de photos",
-    "image": "notre outil ne reçoit pas de photos",
-    "audio": "notre outil ne reçoit pas d'enregistrements sonores",
-    "background-audio": "notre outil ne reçoit pas d'enregistrements sonores",
-    "video": "notre outil ne reçoit pas de vidéos",
-    "file": "notre outil ne reçoit pas de fichiers",
-    "barcode": "notre outil ne lit pas les codes-barres",
-    "calculate": "notre outil ne fait pas de calculs dans le formulaire",
-    "hidden": "notre outil n'a pas de champ caché",
-    "acknowledge": "notre outil n'a pas de case « J'ai compris » ; mettez le texte dans la présentation",
-    "trigger": "notre outil n'a pas de case « J'ai compris » ; mettez le texte dans la présentation",
-    "rank": "notre outil ne propose pas de classement ; un choix multiple peut le remplacer",
-    "select_one_from_file": "la liste est dans un fichier à part, qui n'est pas dans le classeur",
-    "select_multiple_from_file": "la liste est dans un fichier à part, qui n'est pas dans le classeur",
-    "select_one_external": "la liste est dans un fichier à part, qui n'est pas dans le classeur",
-    "xml-external": "les données externes ne sont pas reprises",
-    "csv-external": "les données externes ne sont pas reprises",
-}
-# The older spellings of XLSForm types, longest first (« select one from LIST » is « select_one LIST »).
-_TYPE_PHRASES = (("begin group", "begin_group"), ("begin repeat", "begin_repeat"),
-                 ("end group", "end_group"), ("end repeat", "end_repeat"),
-                 ("select one from file", "select_one_from_file"),
-                 ("select multiple from file", "select_multiple_from_file"),
-                 ("select all that apply from", "select_multiple"), ("select one from", "select_one"),
-                 ("add select one prompt using", "select_one"),
-                 ("add select multiple prompt using", "select_multiple"),
-                 ("select one external", "select_one_external"),
-                 ("select one", "select_one"), ("select multiple", "select_multiple"),
-                 ("select all that apply", "select_multiple"))
-_METADATA = {"start", "end", "today", "deviceid", "imei", "subscriberid", "simserial", "phonenumber", "username",
-             "email", "audit", "instanceid", "background-geopoint"}
-_DATE_TYPES = {"date": "une date", "time": "une heure", "datetime": "une date et une heure"}
 _YES = {"yes", "true", "true()", "1", "oui", "y", "vrai"}
 _NO = {"", "no", "false", "false()", "0", "non", "n", "faux"}
 
@@ -554,7 +168,7 @@ class _Importer:
         self.language_column = None
         self.language = UNKNOWN_LANGUAGE
         default = settings.get("default_language", "")
-        french = [lang for lang in labels if _language_code(lang) == "fr"]
+        french = [lang for lang in labels if language_code(lang) == "fr"]
         if french:
             chosen = french[0]
         elif default and default in labels:
@@ -564,7 +178,7 @@ class _Importer:
         else:
             chosen = labels[0]
         self.language_column = chosen
-        code = _language_code(chosen or default)
+        code = language_code(chosen or default)
         if code:
             self.language = code
         if len(labels) > 1 and chosen is not None:
@@ -649,7 +263,7 @@ class _Importer:
         rest = tokens[1:]
         if kind in ("begin", "end", "select", "add") and rest:
             joined = " ".join(t.lower() for t in tokens) + " "
-            for prefix, value in _TYPE_PHRASES:
+            for prefix, value in TYPE_PHRASES:
                 if joined.startswith(prefix + " "):
                     kind = value
                     rest = tokens[len(prefix.split()):]
@@ -681,11 +295,11 @@ class _Importer:
             if self.groups:
                 self.groups.pop()
             return 1
-        if kind in _METADATA:
+        if kind in METADATA_TYPES:
             self.dropped_meta.append(kind)
             return 1
-        if kind in _UNSUPPORTED:
-            self.note(f"{what} ({raw_type}) : non reprise, car {_UNSUPPORTED[kind]}.")
+        if kind in UNSUPPORTED_TYPES:
+            self.note(f"{what} ({raw_type}) : non reprise, car {UNSUPPORTED_TYPES[kind]}.")
             return 1
         question: dict = {}
         used = 1
@@ -697,9 +311,9 @@ class _Importer:
             if kind == "decimal":
                 self.note(f"{what} : nombre à virgule devenu nombre entier (notre outil ne prend que des "
                           "nombres entiers).")
-        elif kind in _DATE_TYPES:
+        elif kind in DATE_TYPES:
             question = {"type": "short_text"}
-            self.note(f"{what} : {_DATE_TYPES[kind]} à écrire en texte libre (notre outil n'a pas de "
+            self.note(f"{what} : {DATE_TYPES[kind]} à écrire en texte libre (notre outil n'a pas de "
                       "calendrier).")
         elif kind == "range":
             question = self.range(row, what)
@@ -999,21 +613,6 @@ def _has_column(row: dict, column: str) -> bool:
 
 def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value).replace(".", ",")
-
-
-def _language_code(label: str | None) -> str:
-    """``Français (fr)`` -> ``fr``; ``French`` -> ``fr``; unknown -> ""."""
-    if not label:
-        return ""
-    match = re.search(r"\(([A-Za-z]{2,3}(?:-[A-Za-z0-9]+)?)\)\s*$", label)
-    if match:
-        return match.group(1).lower().split("-")[0]
-    lowered = label.strip().lower()
-    if lowered in _LANGUAGE_WORDS:
-        return _LANGUAGE_WORDS[lowered]
-    if len(lowered) in (2, 3) and lowered.isalpha():
-        return lowered
-    return ""
 
 
 def import_xlsform(content: bytes, filename: str = "formulaire.xlsx") -> ImportResult:
