@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from survey import create_app  # noqa: E402
-from survey.auth import SESSIONS  # noqa: E402
+from survey.accounts import SESSIONS  # noqa: E402
 from survey.demo import load_demo  # noqa: E402
 from survey.privacy import purge_campaign  # noqa: E402
 from survey.results import summarise  # noqa: E402

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from importlib import import_module
 from pathlib import Path
 
 from flask import Flask
@@ -28,15 +27,6 @@ def _check_data_dir(path: Path) -> None:
         raise DataFolderError(f"Le dossier de données « {path} » n'est pas accessible en écriture.")
 
 
-# Each feature module registers its blueprint, hooks and coordinator links with
-# ``init_app(app)``; the order is the order of the links on the coordinator home.
-FEATURES = (
-    "errors", "security", "public", "auth", "coordination", "coordinator_space",
-    "exports.views", "fieldwork.views", "consent", "correction_views", "printing.views",
-    "compress", "offline", "kiosk", "https_help", "editor", "short_codes", "settings_views",
-)
-
-
 def create_app(test_config: dict | None = None) -> Flask:
     """The application factory (as in the Flask tutorial)."""
     app = Flask(__name__)
@@ -55,6 +45,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.before_request(app.extensions["survey"].refresh_library)
     CSRFProtect(app)
 
-    for feature in FEATURES:
-        import_module(f".{feature}", __name__).init_app(app)
+    from .web import register  # loaded with the first app: a command that makes none does not load it
+    register(app)
     return app

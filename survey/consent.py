@@ -53,8 +53,3 @@ def consent_words(value) -> str:
     if value is False:
         return "non"
     return "non demandé"
-
-
-def init_app(app) -> None:
-    """Pages where a person answers alone show ``QUOTE_NOTICE`` (``{{ quote_notice }}``)."""
-    app.jinja_env.globals["quote_notice"] = QUOTE_NOTICE

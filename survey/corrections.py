@@ -20,6 +20,7 @@ import copy
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from .accounts import record_audit
 from .clock import parse_time, utc_now
 from .config import DEFAULTS
 from .reading import free_texts
@@ -74,9 +75,8 @@ def correct_answer(svc, campaign_id: str, answer_id: str, changes: dict[str, str
 
     corrected = svc.answers.change(campaign_id, answer_id, change)
     if corrected is not None:
-        from .auth import audit
-        audit("correction", f"réponse {answer_id} de la campagne {campaign_id} corrigée "
-                            f"({', '.join(sorted(changes))}) ; le texte d'avant est gardé avec la réponse", who=who)
+        record_audit(svc.records, "correction", f"réponse {answer_id} de la campagne {campaign_id} corrigée "
+                     f"({', '.join(sorted(changes))}) ; le texte d'avant est gardé avec la réponse", who)
     return corrected
 
 

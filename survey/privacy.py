@@ -12,6 +12,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from .accounts import record_audit
 from .campaigns import Campaign
 from .results import parse_time
 from .clock import stamp
@@ -82,8 +83,7 @@ def purge_campaign(svc, campaign: Campaign, now: datetime | None = None, dry_run
         return result
     result.deleted = svc.answers.delete_many(campaign.id, ids)
     if audit_as is not None:
-        from .auth import audit
-        audit("purge", f"campagne {campaign.id} : {result.summary}", who=audit_as)
+        record_audit(svc.records, "purge", f"campagne {campaign.id} : {result.summary}", audit_as)
     return result
 
 
@@ -102,8 +102,8 @@ def delete_answer(svc, campaign_id: str, answer_id: str, who: str) -> bool:
     """Erase one answer on request (the RGPD right to erasure), and log it without its content."""
     deleted = svc.answers.delete(campaign_id, answer_id)
     if deleted:
-        from .auth import audit
-        audit("suppression", f"réponse {answer_id} de la campagne {campaign_id} effacée à la demande", who=who)
+        record_audit(svc.records, "suppression",
+                     f"réponse {answer_id} de la campagne {campaign_id} effacée à la demande", who)
     return deleted
 
 

@@ -33,6 +33,9 @@ class Services:
     questionnaires_dir: str = ""
     # The questionnaire folders' modification times when the library was read.
     library_stamp: tuple = ()
+    # Field sessions by id, with the stamp of the file they were read from (session_campaigns).
+    sessions_index: dict = field(default_factory=dict)
+    sessions_stamp: tuple = ()
 
     @classmethod
     def open(cls, config: dict) -> "Services":
@@ -87,11 +90,24 @@ class Services:
     def known_session(self, campaign_id: str, session_id) -> str | None:
         """A field session of this campaign, or None: whatever a link or a tablet sends, a
         stranger cannot add answers to the counts of a session (nor store 100 KB of id)."""
-        from .fieldwork.sessions import COLLECTION
         if not isinstance(session_id, str) or not POSTER_CODE.fullmatch(session_id):
             return None
-        record = self.records.get(COLLECTION, session_id)
-        return session_id if record and record.get("campaign") == campaign_id else None
+        return session_id if self.session_campaigns().get(session_id) == campaign_id else None
+
+    def session_campaigns(self) -> dict[str, str]:
+        """Field session id → its campaign, read again only when the sessions file changed
+        (every write renames a new file into place): parsing every session on every answer
+        cost 0.7 ms at 300 sessions, 2.5 ms at 1 000."""
+        from .fieldwork.sessions import COLLECTION
+        try:
+            info = (self.records.folder / f"{COLLECTION}.json").stat()
+        except FileNotFoundError:
+            return {}
+        stamp = (info.st_ino, info.st_size, info.st_mtime_ns)
+        if stamp != self.sessions_stamp:
+            self.sessions_index = {r["id"]: r.get("campaign") for r in self.records.all(COLLECTION)}
+            self.sessions_stamp = stamp  # after reading: a write meanwhile is read next time
+        return self.sessions_index
 
     def questionnaire_for(self, campaign) -> Questionnaire | None:
         return self.library.get(campaign.questionnaire)

@@ -6,14 +6,12 @@ without vowels (so no code spells a word, nor any of the app's own paths such as
 are case-insensitive. Uniqueness is the record store's: a code is claimed by inserting
 it into ``records/short_codes`` under its file lock, which refuses an id already taken.
 The campaign record keeps its code (``short_code``); ``/c/<campaign>/`` keeps working.
+The page that opens a typed code is ``web/short_codes.py``.
 """
 
 from __future__ import annotations
 
 import secrets
-
-from flask import Blueprint, abort, redirect, request, url_for
-from werkzeug.routing import BaseConverter
 
 from .storage import RecordStore
 
@@ -22,14 +20,6 @@ LENGTHS = (4, 5, 6)
 TRIES_PER_LENGTH = 20
 COLLECTION = "short_codes"
 CAMPAIGNS = "campaigns"  # the campaigns' collection (campaigns.COLLECTION; no import cycle)
-
-bp = Blueprint("short_codes", __name__)
-
-
-class ShortCodeConverter(BaseConverter):
-    """Matches only what a short code can be: static paths (``/connexion``…) never match."""
-
-    regex = f"[{ALPHABET}{ALPHABET.lower()}]{{{LENGTHS[0]},{LENGTHS[-1]}}}"
 
 
 def normalise(code: str) -> str:
@@ -78,22 +68,3 @@ def give_codes(records: RecordStore) -> int:
         records.change(CAMPAIGNS, record["id"], add_code)
         given += 1
     return given
-
-
-@bp.route("/<short:code>")
-@bp.route("/<short:code>/")
-def open_form(code: str):
-    """A typed short address: the campaign's form (its query arguments carried)."""
-    from .services import services
-    records = services().records
-    campaign_id = campaign_for(records, code)
-    if campaign_id is None or records.get(CAMPAIGNS, campaign_id) is None:
-        abort(404, description=("Cette adresse courte ne correspond à aucune campagne. Vérifiez les lettres et "
-                                "les chiffres (il n'y a ni voyelle, ni 0, ni 1), ou demandez le bon lien à l'équipe."))
-    return redirect(url_for("public.answer_form", campaign_id=campaign_id, **request.args.to_dict()), code=302)
-
-
-def init_app(app) -> None:
-    app.url_map.converters["short"] = ShortCodeConverter
-    app.register_blueprint(bp)
-    give_codes(app.extensions["survey"].records)

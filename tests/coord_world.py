@@ -11,7 +11,7 @@ from werkzeug.security import generate_password_hash
 
 from tests.factories import make_answer
 from survey import create_app, volunteers
-from survey.auth import ACCOUNTS, SESSIONS
+from survey.accounts import ACCOUNTS, SESSIONS
 from survey.demo import load_demo
 
 CAMPAIGN_A = "porteur-de-parole-numerique"      # free text only

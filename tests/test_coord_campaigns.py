@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from survey.campaign_admin import slugify
+from survey.web.coordination.campaigns import slugify
 from tests.coord_world import CAMPAIGN_A, make_world
 
 NEW = "/coordination/campagnes/nouvelle"

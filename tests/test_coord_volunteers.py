@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 from survey import volunteers
-from survey.kiosk import code_opens, kiosk_code
+from survey.web.kiosk import code_opens, kiosk_code
 from tests.coord_world import CAMPAIGN_A, CAMPAIGN_B, make_world
 
 

@@ -4,7 +4,7 @@ an edit form that must not undo a close made meanwhile."""
 
 from __future__ import annotations
 
-from survey import campaign_admin
+from survey.web.coordination import campaigns as campaign_admin
 from tests.coord_world import CAMPAIGN_A, make_world
 from tests.factories import make_answer
 

@@ -12,12 +12,13 @@ import zlib
 
 import pytest
 
-from survey import create_app, kiosk
-from survey.auth import SESSIONS
+from survey import create_app
+from survey.web import kiosk
+from survey.accounts import SESSIONS
 from survey.config import secret_key
 from survey.fieldwork.photos import PhotoError, save_photo
 from survey.cli.tablets import import_queue
-from survey.scope import local_target
+from survey.web.access import local_target
 from survey.throttle import Throttle
 from tests.factories import COORDINATOR, login_coordinator
 
@@ -48,7 +49,7 @@ def test_a_path_of_this_site_is_kept():
 @pytest.mark.parametrize("suite", ["/%09/evil.example", "/%0A/evil.example", "/%0D/evil.example",
                                    "%2F%2Fevil.example", "/%5Cevil.example"])
 def test_login_never_sends_a_coordinator_to_another_site(client, app, suite):
-    from survey.auth import create_coordinator
+    from survey.accounts import create_coordinator
     create_coordinator(app.extensions["survey"], *COORDINATOR)
     response = client.post(f"/connexion?suite={suite}", data={"nom": COORDINATOR[0], "mot_de_passe": COORDINATOR[1]})
     assert response.status_code == 303
@@ -350,3 +351,14 @@ def test_expired_coordinator_sessions_are_cleared_at_the_next_sign_in(client, ap
     login_coordinator(app.test_client(), app)
     assert [r["id"] for r in svc.records.all(SESSIONS)] != [old["id"]]
     assert len(svc.records.all(SESSIONS)) == 1
+
+
+def test_a_session_made_after_the_first_answers_is_known_at_once(client, app):
+    login_coordinator(client, app)
+    svc = app.extensions["survey"]
+    assert svc.known_session(CAMPAIGN, "s20261201-abcd") is None          # read once, remembered
+    client.post(f"/terrain/{CAMPAIGN}/sessions/nouvelle", data={"lieu": "Marché", "jour": "2026-12-01",
+                                                                "equipe": "camille"})
+    [session_id] = [r["id"] for r in svc.records.all("sessions")]
+    assert svc.known_session(CAMPAIGN, session_id) == session_id           # the file changed: read again
+    assert svc.known_session("besoins-numeriques-habitants", session_id) is None

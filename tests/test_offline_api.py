@@ -187,7 +187,7 @@ def test_static_files_are_gzipped_but_pages_are_not(client):
 
 
 def test_kiosk_mode_locks_the_session_to_its_campaign(client, services):
-    from survey.kiosk import set_kiosk_code
+    from survey.web.kiosk import set_kiosk_code
     code = set_kiosk_code(services, CAMPAIGN)
     form = client.get(f"/c/{CAMPAIGN}/?kiosque=1&canal=tablette")
     html = form.get_data(as_text=True)
@@ -208,7 +208,7 @@ def test_kiosk_mode_locks_the_session_to_its_campaign(client, services):
 
 
 def test_kiosk_exit_is_throttled(client, services):
-    from survey.kiosk import set_kiosk_code
+    from survey.web.kiosk import set_kiosk_code
     code = set_kiosk_code(services, CAMPAIGN)
     client.get(f"/c/{CAMPAIGN}/?kiosque=1")
     for _ in range(5):

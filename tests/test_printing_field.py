@@ -191,7 +191,7 @@ def test_the_print_page_asks_before_making_more_than_50_sheets(client, monkeypat
     def never(*args):
         raise AssertionError("rendered before the coordinator agreed")
 
-    monkeypatch.setattr("survey.printing.views.make_pdf", never)
+    monkeypatch.setattr("survey.web.printing.make_pdf", never)
     url = f"{PAGE.format(PDP)}/panneau.pdf?question=&size=A0&tile=A4"
     response = client.get(url)
     page = response.get_data(as_text=True).replace("&#39;", "'")

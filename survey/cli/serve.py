@@ -117,7 +117,7 @@ def serve(host, port, data_dir, with_demo, threads, use_https):
     check_port(host, port)
     scheme = "https" if use_https else "http"
     opened, hosts = announce(app, host, port, scheme)
-    from ..auth import has_coordinator
+    from ..accounts import has_coordinator
     if not has_coordinator(svc):
         click.echo(f"Première utilisation : créez le compte de coordination sur {opened}premier-demarrage")
     if use_https:

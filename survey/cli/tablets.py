@@ -13,7 +13,7 @@ def _plural(n: int, one: str, many: str) -> str:
 
 def read_queue(path) -> list[dict]:
     """The answers of an exported queue file, or a French error."""
-    from ..offline import UnreadableJSON, parse_json
+    from ..web.offline import UnreadableJSON, parse_json
     try:
         with open(path, encoding="utf-8") as handle:
             content = parse_json(handle.read())
@@ -31,7 +31,7 @@ def read_queue(path) -> list[dict]:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @data_option
 def import_queue(file, data_dir):
-    from ..offline import receive
+    from ..web.offline import receive
     items = read_queue(file)
     app = make_app(data_dir)
     svc = app.extensions["survey"]
@@ -73,7 +73,7 @@ def import_queue(file, data_dir):
 @click.option("--nouveau", is_flag=True, help="Remplace le code par un nouveau.")
 @data_option
 def kiosk_code_command(campaign_id, nouveau, data_dir):
-    from ..kiosk import kiosk_code_or_new, set_kiosk_code
+    from ..web.kiosk import kiosk_code_or_new, set_kiosk_code
     from ..volunteers import display_code
     app = make_app(data_dir)
     svc = app.extensions["survey"]

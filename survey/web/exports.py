@@ -10,23 +10,19 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 
-from ..auth import audit, coordinator_required
 from ..campaigns import CHANNELS
-from ..errors import render_error
+from ..exports import FORMATS, Export, ExportError, ExportOptions
+from ..exports.filters import Filters, parse_date
 from ..services import services
-from . import FORMATS, Export, ExportError, ExportOptions
-from .filters import Filters, parse_date
+from .access import coordinator_required
+from .auth import audit
+from .errors import render_error
 
 bp = Blueprint("exports", __name__, url_prefix="/coordination/campagnes")
 
 # Query values of the form (ASCII, readable in a kept link).
 SEPARATOR_ARGS = {"point-virgule": ";", "virgule": ","}
 VALUE_ARGS = ("libelles", "codes")
-
-
-def init_app(app) -> None:
-    app.register_blueprint(bp)
-    app.config.setdefault("COORDINATION_LINKS", []).append(("exports.form", "Exporter les réponses"))
 
 
 def options_from_args(args, fmt: str, timezone_name: str) -> tuple[ExportOptions | None, list[str]]:

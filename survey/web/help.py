@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request, send_file
 
-
 bp = Blueprint("https_help", __name__)
 
 
 @bp.get("/aide/certificat")
 def certificate():
     data_dir = current_app.config["DATA_DIR"]
-    from . import tls  # cryptography is loaded only for this page
+    from .. import tls  # cryptography is loaded only for this page
     fingerprint = tls.ca_fingerprint(data_dir)
     return render_template("help/certificate.html", fingerprint=fingerprint,
                            secure=request.is_secure, host=request.host, name=tls.CA_NAME)
@@ -24,7 +23,7 @@ def certificate():
 
 @bp.get("/aide/certificat.crt")
 def download():
-    from . import tls
+    from .. import tls
     path = tls.Certificate(tls.tls_folder(current_app.config["DATA_DIR"])).ca
     if not path.exists():
         abort(404, description="Aucun certificat n'a encore été créé : l'outil le crée la première fois qu'il "
@@ -32,6 +31,3 @@ def download():
     return send_file(path, mimetype="application/x-x509-ca-cert", as_attachment=True,
                      download_name="porteur-de-parole.crt", max_age=0)
 
-
-def init_app(app) -> None:
-    app.register_blueprint(bp)

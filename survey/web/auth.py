@@ -1,6 +1,7 @@
-"""Coordinator accounts, login, and the audit log.
+"""Signing coordinators in and out, and the audit log of what the signed-in person does.
 
-Coordinators log in with a name and a password (scrypt hash from Werkzeug).
+Coordinators log in with a name and a password (scrypt hash from Werkzeug); the accounts
+and the log as stored are ``accounts.py``.
 Failed logins are throttled per name and per client address. Sensitive actions
 (logins, exports, deletions, purges) are written to an audit log that
 coordinators can read.
@@ -8,54 +9,20 @@ coordinators can read.
 
 from __future__ import annotations
 
-import functools
-import re
 import secrets
 import time
-import uuid
 
-from flask import (Blueprint, abort, current_app, flash, g, redirect, render_template, request, session,
-                   url_for)
-from werkzeug.security import check_password_hash, generate_password_hash
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from werkzeug.security import check_password_hash
 
-from .clock import utc_now
-from .scope import local_target
-from .services import services
-from .throttle import Throttle, app_throttle, wait_words
+from ..accounts import (ACCOUNTS, SESSIONS, AccountError, create_coordinator, has_coordinator, normalise_name,
+                        record_audit)
+from ..clock import utc_now
+from ..services import services
+from ..throttle import Throttle, app_throttle, wait_words
+from .access import current_coordinator, local_target
 
 bp = Blueprint("auth", __name__)
-
-ACCOUNTS = "accounts"
-AUDIT = "audit"
-MIN_PASSWORD = 10
-SESSIONS = "coordinator_sessions"  # one record per signed-in device: signing out deletes it
-_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
-
-
-class AccountError(ValueError):
-    """A French message about an account that cannot be created."""
-
-
-def normalise_name(name: str) -> str:
-    return (name or "").strip().lower()
-
-
-def create_coordinator(svc, name: str, password: str) -> dict:
-    name = normalise_name(name)
-    if not _NAME.match(name):
-        raise AccountError("Le nom doit faire 2 à 40 caractères : lettres minuscules sans accent, chiffres, "
-                           "point, tiret ou « _ ».")
-    if len(password or "") < MIN_PASSWORD:
-        raise AccountError(f"Le mot de passe doit faire au moins {MIN_PASSWORD} caractères.")
-    record = {"id": name, "name": name, "role": "coordinator",
-              "password_hash": generate_password_hash(password), "created_at": utc_now()}
-    if not svc.records.add(ACCOUNTS, record):
-        raise AccountError(f"Le nom « {name} » est déjà pris.")
-    return record
-
-
-def has_coordinator(svc) -> bool:
-    return bool(svc.records.all(ACCOUNTS))
 
 
 def start_coordinator_session(name: str) -> None:
@@ -90,53 +57,10 @@ def end_every_session(name: str) -> int:
     return services().records.delete_where(SESSIONS, lambda r: r.get("account") == name)
 
 
-def current_coordinator() -> str | None:
-    """The coordinator signed in on this device, checked against the server's records."""
-    if "signed_in" in g:
-        return g.signed_in
-    name, sid = session.get("coordinator"), session.get("coordinator_session")
-    g.signed_in = None
-    if isinstance(name, str) and isinstance(sid, str):
-        records = services().records
-        record = records.get(SESSIONS, sid)
-        if (record and record.get("account") == name and record.get("expires", 0) > time.time()
-                and records.get(ACCOUNTS, name) is not None):
-            g.signed_in = name
-    return g.signed_in
-
-
-def is_coordinator() -> bool:
-    """A logged-in coordinator whose account still exists (or tests without login)."""
-    if current_app.config.get("LOGIN_DISABLED"):
-        return True
-    return current_coordinator() is not None
-
-
-def coordinator_required(view):
-    """Only a logged-in coordinator reaches this view."""
-
-    @functools.wraps(view)
-    def wrapped(*args, **kwargs):
-        if current_app.config.get("LOGIN_DISABLED"):
-            g.coordinator = "test"
-            return view(*args, **kwargs)
-        name = current_coordinator()
-        if not name:
-            session.pop("coordinator", None)
-            session.pop("coordinator_session", None)
-            return redirect(url_for("auth.login", suite=request.full_path))
-        g.coordinator = name
-        return view(*args, **kwargs)
-
-    return wrapped
-
-
 def audit(action: str, detail: str = "", who: str | None = None) -> None:
-    """Record who did what, when (read by coordinators in the audit page)."""
-    services().records.append(AUDIT, {
-        "id": str(uuid.uuid4()), "at": utc_now(), "action": action, "detail": detail,
-        "who": who or getattr(g, "coordinator", None) or current_coordinator() or "",
-    })
+    """Record who did what, when: by default the coordinator of this request."""
+    record_audit(services().records, action, detail,
+                 who or getattr(g, "coordinator", None) or current_coordinator() or "")
 
 
 def _throttle() -> Throttle:
@@ -216,6 +140,3 @@ def first_run():
                 return redirect(url_for("coordination.home"), code=303)
     return render_template("auth/first_run.html", error=error, name=name), (422 if error else 200)
 
-
-def init_app(app) -> None:
-    app.register_blueprint(bp)

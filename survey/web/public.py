@@ -7,37 +7,23 @@ import uuid
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 
+from ..answer_channel import PUBLIC, TEAM_FORM_CHANNELS, ChannelRefused, form_channel
+from ..answer_record import is_answer_id, new_answer
+from ..campaigns import CHANNELS, Campaign
+from ..clock import parse_time, utc_now
+from ..forms import QuestionnaireForm, field_name, form_class_for, other_name
+from ..model.questionnaire import AUDIENCES, Question, Questionnaire
+from ..services import services
+from ..storage import AnswerConflict
+from ..volunteers import pseudonym_for
 from . import kiosk
-from .answer_channel import PUBLIC, TEAM_FORM_CHANNELS, ChannelRefused, form_channel
-from .answer_record import new_answer
-from .auth import is_coordinator
-from .campaigns import CHANNELS, Campaign
-from .fieldwork.access import team_member
-from .answer_record import is_answer_id
-from .forms import QuestionnaireForm, field_name, form_class_for, other_name
-from .model.questionnaire import AUDIENCES, Question, Questionnaire
-from .services import services
-from .storage import AnswerConflict
-from .volunteers import pseudonym_for
-from .clock import parse_time, utc_now
+from .access import is_coordinator, load_campaign, team_member
 
 bp = Blueprint("public", __name__)
 
 STEP_MODE = "pas-a-pas"
 # Query arguments a form keeps from one screen to the next and into "personne suivante".
 CARRIED_ARGS = ("mode", "canal", "question", "affiche", "session", "kiosque", "secteur")
-
-
-def load_campaign(campaign_id: str) -> tuple[Campaign, Questionnaire]:
-    """The campaign and its questionnaire, or a French 404."""
-    svc = services()
-    campaign = svc.campaigns.get(campaign_id)
-    if campaign is None:
-        abort(404, description="Cette campagne n'existe pas, ou plus. Vérifiez l'adresse, ou demandez le bon lien à l'équipe.")
-    questionnaire = svc.questionnaire_for(campaign)
-    if questionnaire is None:
-        abort(404, description="Le questionnaire de cette campagne n'est pas disponible pour le moment.")
-    return campaign, questionnaire
 
 
 @bp.route("/")
@@ -252,8 +238,7 @@ def team(campaign_id: str):
                            channel=current), (422 if error else 200)
 
 
-def init_app(app) -> None:
-    app.register_blueprint(bp)
+def add_hooks(app) -> None:
     # The answer form checks its own token so that an expired one re-shows the
     # person's answers instead of an error page that would lose them.
     app.extensions["csrf"].exempt(answer_form)

@@ -29,23 +29,11 @@ def from_this_machine() -> bool:
     return request.remote_addr in LOOPBACK
 
 
-def init_app(app) -> Limiter:
+def add_limiter(app) -> Limiter:
+    """The limiter and its hooks (it counts before each request), and the French 429 page."""
     limiter = Limiter(get_remote_address, app=app, storage_uri="memory://", default_limits=[],
                       strategy="moving-window")
     app.extensions["survey_limiter"] = limiter
-
-    def wrap(endpoint: str, decorator) -> None:
-        app.view_functions[endpoint] = decorator(app.view_functions[endpoint])
-
-    wrap("public.answer_form", limiter.limit(lambda: current_app.config["PUBLIC_RATE_LIMIT"], methods=["POST"],
-                                             exempt_when=from_this_machine))
-    # Guessing volunteer codes, typed or as links: one count per client for both.
-    code_limit = lambda: current_app.config["VOLUNTEER_CODE_RATE_LIMIT"]  # noqa: E731
-    if "volunteer.home" in app.view_functions:
-        wrap("volunteer.home", limiter.shared_limit(code_limit, scope="volunteer-code", methods=["POST"],
-                                                    exempt_when=from_this_machine))
-        wrap("volunteer.link", limiter.shared_limit(code_limit, scope="volunteer-code",
-                                                    exempt_when=from_this_machine))
 
     @app.errorhandler(RateLimitExceeded)
     def too_many(error):
@@ -55,3 +43,23 @@ def init_app(app) -> Limiter:
         return response, status, {"Retry-After": "60"}
 
     return limiter
+
+
+def limit_views(app, limiter: Limiter) -> None:
+    """Wrap the limited views: they must all be registered already (``web.register`` calls
+    this last), since a view missing here would simply not be limited."""
+
+    def wrap(endpoint: str, decorator) -> None:
+        app.view_functions[endpoint] = decorator(app.view_functions[endpoint])
+
+    wrap("public.answer_form", limiter.limit(lambda: current_app.config["PUBLIC_RATE_LIMIT"], methods=["POST"],
+                                             exempt_when=from_this_machine))
+    # Guessing volunteer codes, typed or as links: one count per client for both.
+    code_limit = lambda: current_app.config["VOLUNTEER_CODE_RATE_LIMIT"]  # noqa: E731
+    wrap("volunteer.home", limiter.shared_limit(code_limit, scope="volunteer-code", methods=["POST"],
+                                                exempt_when=from_this_machine))
+    wrap("volunteer.link", limiter.shared_limit(code_limit, scope="volunteer-code",
+                                                exempt_when=from_this_machine))
+    # A tablet's queue sends one answer after another: more room than the form.
+    wrap("offline.submit", limiter.limit(lambda: current_app.config["OFFLINE_RATE_LIMIT"],
+                                         exempt_when=from_this_machine))

@@ -15,16 +15,14 @@ from urllib.parse import quote
 from flask import Blueprint, Response, current_app, render_template, request
 
 from .. import site_settings
-from ..auth import coordinator_required
+from ..printing import KINDS, WHOLE, PrintError, make_pdf, prepare_job, sheet_count, sheet_count_text
+from ..printing.kinds import board_questions, consented_quotes, open_questions, ordi_plan_text
+from ..printing.links import short_url
+from ..printing.render import PAGE_SIZES, PageFormat
+from ..printing.tiling import sheets_per_page
 from ..services import services
 from ..site_settings import AddressError
-from . import KINDS, WHOLE, PrintError, make_pdf, prepare_job, sheet_count, sheet_count_text
-from .kinds import board_questions, consented_quotes, open_questions, ordi_plan_text
-from .render import PageFormat
-from .tiling import sheets_per_page
-from .render import PAGE_SIZES
-from ..public import load_campaign
-from .links import short_url
+from .access import coordinator_required, load_campaign
 
 bp = Blueprint("printing", __name__, url_prefix="/coordination/campagnes")
 EXTENSION = "printing"
@@ -40,21 +38,19 @@ class PrintService:
     def renderer(self):
         with self._lock:
             if self._renderer is None:
-                from .render import Renderer
+                from ..printing.render import Renderer
                 self._renderer = Renderer()
             return self._renderer
 
 
-def init_app(app) -> None:
-    app.register_blueprint(bp)
+def add_hooks(app) -> None:
     app.extensions[EXTENSION] = PrintService()
-    app.config.setdefault("COORDINATION_LINKS", []).append(("printing.index", "Imprimer"))
 
 
 def base_url() -> str:
     """Where the QR codes lead: the address of the page « Adresse à imprimer sur les affiches »
     (``site_settings.for_request``); a bad setting is said in French."""
-    from ..settings_views import public_address
+    from .addresses import public_address
     try:
         return public_address().url
     except AddressError as exc:

@@ -13,12 +13,11 @@ The countdown to the next person and the reset of the form are in ``static/kiosk
 
 from __future__ import annotations
 
-from flask import (Blueprint, abort, current_app, redirect, render_template, request, session,
-                   url_for)
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from werkzeug.exceptions import HTTPException
 
-from .services import services
-from .throttle import app_throttle, wait_words
+from ..services import services
+from ..throttle import app_throttle, wait_words
 
 bp = Blueprint("kiosk", __name__)
 
@@ -38,7 +37,7 @@ def kiosk_code(svc, campaign_id: str) -> str:
 
 def set_kiosk_code(svc, campaign_id: str, code: str | None = None) -> str:
     """Give the campaign a kiosk code (a new random one if none is given)."""
-    from .volunteers import new_code, normalise_code
+    from ..volunteers import new_code, normalise_code
     code = normalise_code(code) if code else new_code()
     if not code:
         raise ValueError("Un code fait 8 caractères, lettres et chiffres (sans I, L, O, 0 ni 1).")
@@ -49,7 +48,7 @@ def set_kiosk_code(svc, campaign_id: str, code: str | None = None) -> str:
 def kiosk_code_or_new(svc, campaign_id: str) -> tuple[str, bool]:
     """The campaign's kiosk code, made now if it has none; (code, made now). One atomic
     change: the CLI and the web page at the same moment end with the same code."""
-    from .volunteers import new_code
+    from ..volunteers import new_code
     made = []
 
     def ensure(record: dict) -> None:
@@ -62,7 +61,7 @@ def kiosk_code_or_new(svc, campaign_id: str) -> tuple[str, bool]:
 
 
 def code_opens(svc, campaign_id: str, typed: str) -> bool:
-    from .volunteers import find, normalise_code
+    from ..volunteers import find, normalise_code
     code = normalise_code(typed)
     if not code:
         return False
@@ -73,7 +72,7 @@ def code_opens(svc, campaign_id: str, typed: str) -> bool:
 
 
 def has_any_code(svc, campaign_id: str) -> bool:
-    from .volunteers import for_campaign, is_active
+    from ..volunteers import for_campaign, is_active
     return bool(kiosk_code(svc, campaign_id)) or any(is_active(r) for r in for_campaign(svc, campaign_id))
 
 
@@ -141,7 +140,7 @@ def leave(campaign_id: str):
     campaign = svc.campaigns.get(campaign_id) if locked_campaign() == campaign_id or not locked_campaign() else None
     if campaign is None:
         abort(404, description="Cette page n'existe pas. Vérifiez l'adresse.")
-    from .auth import is_coordinator
+    from .access import is_coordinator
     needs_code = has_any_code(svc, campaign.id) and not is_coordinator()
     error = None
     if request.method == "POST":
@@ -163,8 +162,7 @@ def leave(campaign_id: str):
                            error=error, back=back), (422 if error else 200)
 
 
-def init_app(app) -> None:
-    app.register_blueprint(bp)
+def add_hooks(app) -> None:
     app.before_request(_lock)
     app.after_request(_no_store)
     app.context_processor(_context)

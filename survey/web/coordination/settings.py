@@ -1,46 +1,24 @@
 """The coordinator's page « Adresse à imprimer sur les affiches »: the address phones open
 (posters, volunteer links, the kiosk link), and the team's own Wi-Fi for the street.
 
-``public_address()`` and the template global ``public_url()`` give every page the address
-to show to phones: the saved one, never the ``127.0.0.1`` the laptop's browser uses.
+The address every page shows to phones is ``web/addresses.py``'s.
 """
 
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from markupsafe import Markup
 
-from . import site_settings
-from .auth import audit, coordinator_required
-from .coordination import bp
-from .network import lan_addresses
-from .printing.qr import qr_svg
-from .services import services
-from .wifi import Wifi, WifiError, check
+from ... import site_settings
+from ...network import lan_addresses
+from ...services import services
+from ...wifi import WifiError, check
+from ..access import coordinator_required
+from ..addresses import public_address, wifi_qr
+from ..auth import audit
+from .blueprint import bp
 
 LOOPBACK_WARNING = ("Cette adresse ne marche que sur cet ordinateur : un téléphone ou une tablette ne peut pas "
                     "l'ouvrir. Choisissez une adresse de l'ordinateur sur le réseau, ci-dessous.")
-
-
-def public_address() -> site_settings.PublicAddress:
-    """The address phones open, for the page being made (see ``site_settings.for_request``)."""
-    return site_settings.for_request(services().records, current_app.config.get("PUBLIC_BASE_URL"),
-                                     request.host_url)
-
-
-def public_url(endpoint: str, **values) -> str:
-    """``url_for`` on the public address: what a volunteer's or a kiosk's link must say."""
-    path = url_for(endpoint, **values)
-    root = request.script_root or ""
-    return public_address().url + (path[len(root):] if root and path.startswith(root) else path)
-
-
-def wifi_qr(wifi: Wifi, uid: str = "qr-wifi") -> Markup:
-    return Markup(qr_svg(wifi.payload, uid, "qr wifi-qr", label=f"QR code du Wi-Fi {wifi.name}"))
-
-
-def link_qr(url: str, uid: str) -> Markup:
-    return Markup(qr_svg(url, uid, "qr", label=f"QR code de l'adresse {url}"))
 
 
 def _real_port() -> tuple[str, int]:
@@ -119,6 +97,3 @@ def forget_wifi():
     flash("Le Wi-Fi de l'équipe est retiré : les affiches n'en montrent plus.")
     return redirect(url_for("coordination.settings", _anchor="wifi"), code=303)
 
-
-def init_app(app) -> None:
-    app.jinja_env.globals["public_url"] = public_url

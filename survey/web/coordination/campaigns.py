@@ -14,16 +14,16 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
-from .auth import audit, coordinator_required
-from .campaigns import CHANNELS, Campaign, validate
-from .coordination import bp
-from .forms import ValuesField
-from .french_time import long_date, typed_day
-from .printing.links import short_url
-from .reading import fold
-from .scope import campaign_or_404, campaign_url
-from .services import services
-from .settings_views import public_address
+from ...campaigns import CHANNELS, Campaign, validate
+from ...forms import ValuesField
+from ...french_time import long_date, typed_day
+from ...printing.links import short_url
+from ...reading import fold
+from ...services import services
+from ..access import campaign_or_404, campaign_url, coordinator_required
+from ..addresses import public_address
+from ..auth import audit
+from .blueprint import bp
 
 RESERVED_IDS = {"nouvelle"}
 LIMITS = {"title": 120, "quartier": 120, "structure": 120, "description": 3000, "help_text": 3000}

@@ -7,34 +7,27 @@ import re
 import uuid
 from datetime import date
 
-from flask import (Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request,
-                   send_file, url_for)
+from flask import (Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, send_file,
+                   url_for)
 
 from ..answer_record import is_answer_id, new_answer
-from ..auth import audit, coordinator_required, is_coordinator
 from ..campaigns import CHANNELS
-from ..clock import parse_time
+from ..clock import parse_time, utc_now
+from ..fieldwork import doors as door_rounds
+from ..fieldwork.paper import sheet_code, sheet_version, validate_sheet
+from ..fieldwork.photos import TYPES, PhotoError, photo_dir, save_photo
+from ..fieldwork.respondent import AGE_BANDS, clean_age_band, clean_first_name, clean_quartier
+from ..fieldwork.sessions import ROLES, Session, SessionRepository, new_id, parse_team, team_from_rows, validate
+from ..fieldwork.wall import postits_on_wall, set_postits_on_wall, set_wall_public, wall_cards, wall_is_public
 from ..forms import field_name, form_class_for, other_name
 from ..french_time import typed_clock, typed_day
-from ..public import load_campaign, utc_now
-from ..scope import local_target
 from ..services import services
 from ..storage import AnswerConflict
 from ..versions import known_versions
-from . import doors as door_rounds
-from .paper import sheet_code, sheet_version, validate_sheet
-from .access import team_member, team_required
-from .photos import TYPES, PhotoError, photo_dir, save_photo
-from .respondent import AGE_BANDS, clean_age_band, clean_first_name, clean_quartier
-from .sessions import ROLES, Session, SessionRepository, new_id, parse_team, team_from_rows, validate
-from .wall import postits_on_wall, set_postits_on_wall, set_wall_public, wall_cards, wall_is_public
+from .access import coordinator_required, is_coordinator, load_campaign, local_target, team_member, team_required
+from .auth import audit
 
 bp = Blueprint("terrain", __name__)
-
-
-def init_app(app) -> None:
-    app.register_blueprint(bp)
-    app.config.setdefault("COORDINATION_LINKS", []).append(("terrain.report", "Terrain"))
 
 
 def sessions() -> SessionRepository:
@@ -452,7 +445,7 @@ def wall_invitation(campaign, questionnaire, item) -> dict:
     from ..printing import PrintError
     from ..printing.links import form_url, short_url
     from ..printing.qr import qr_svg
-    from ..printing.views import base_url
+    from .printing import base_url
     try:
         base = base_url()
     except PrintError:
@@ -520,7 +513,7 @@ def wall_admin(campaign_id):
 @coordinator_required
 def report(campaign_id):
     campaign, questionnaire = load_campaign(campaign_id)
-    from .report import session_counts
+    from ..fieldwork.report import session_counts
     svc = services()
     all_doors = door_rounds.doors_of(svc, campaign.id)
     return render_template("terrain/report.html", campaign=campaign, counts=session_counts(svc, campaign.id),
@@ -534,7 +527,7 @@ def report(campaign_id):
 @coordinator_required
 def report_csv(campaign_id):
     campaign, _ = load_campaign(campaign_id)
-    from .report import session_counts_csv
+    from ..fieldwork.report import session_counts_csv
     audit("export", f"comptes des sessions ({campaign.id}, CSV)")
     return current_app.response_class(
         session_counts_csv(services(), campaign.id), mimetype="text/csv; charset=utf-8",

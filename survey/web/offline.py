@@ -19,19 +19,18 @@ from flask_wtf.csrf import CSRFError, generate_csrf
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.datastructures import MultiDict
 
-from .answer_channel import ChannelRefused
-from .campaigns import Campaign
-from .answer_record import is_answer_id
-from .forms import field_name, form_class_for
-from .model.questionnaire import Questionnaire
-from .services import services
-from .storage import AnswerConflict
-from .answer_record import new_answer
-from .clock import parse_time, stamp, utc_now
+from ..answer_channel import ChannelRefused
+from ..answer_record import is_answer_id, new_answer
+from ..campaigns import Campaign
+from ..clock import parse_time, stamp, utc_now
+from ..forms import field_name, form_class_for
+from ..model.questionnaire import Questionnaire
+from ..services import services
+from ..storage import AnswerConflict
 
 bp = Blueprint("offline", __name__)
 
-STATIC = Path(__file__).resolve().parent / "static"
+STATIC = Path(__file__).resolve().parent.parent / "static"  # survey/static, the app's static folder
 # What the service worker keeps so that a form opens with no connection.
 PRECACHED = ("style.css", "form.js", "offline.js", "kiosk.js", "readaloud.js")
 MAX_META = 80  # characters kept of channel, collector, session and poster
@@ -243,19 +242,10 @@ def service_worker():
     return response
 
 
-def init_app(app) -> None:
-    app.register_blueprint(bp)
-
+def add_hooks(app) -> None:
     @app.context_processor
     def sealed_collector():
         def sealed(campaign_id: str, channel: str | None = None) -> str:
             pseudonym = (session.get("collector") or {}).get(campaign_id, "")
             return collector_token(current_app.config["SECRET_KEY"], campaign_id, pseudonym, channel)
         return {"sealed_collector": sealed}
-
-    limiter = app.extensions.get("survey_limiter")
-    if limiter is not None:  # a queue sends one answer after another: more room than the form
-        from .ratelimit import from_this_machine
-        endpoint = "offline.submit"
-        app.view_functions[endpoint] = limiter.limit(lambda: current_app.config["OFFLINE_RATE_LIMIT"],
-                                                     exempt_when=from_this_machine)(app.view_functions[endpoint])

@@ -18,7 +18,7 @@ COMPRESSED_ENDPOINTS = {"static", "offline.service_worker"}
 MIN_SIZE = 1024
 
 
-def init_app(app) -> None:
+def add_hooks(app) -> None:
     done: dict = app.extensions.setdefault("compressed_files", {})
 
     @app.after_request

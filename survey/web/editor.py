@@ -11,24 +11,23 @@ from __future__ import annotations
 
 import uuid
 
-from flask import (Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_wtf.csrf import validate_csrf
 from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms.validators import ValidationError
 
-from . import drafts
-from . import questionnaire_files as files
-from . import versioning
-from .auth import audit, coordinator_required
-from .editor_messages import NO_QUESTION, plain_problem
-from .formats.xlsform import MAX_UPLOAD, MIMETYPE, XLSFormError, export_filename, export_xlsform, import_xlsform
-from .formats.yaml_files import parse_text
-from .formats.yaml_writer import questionnaire_yaml
-from .forms import build_form_class, field_name, other_name
-from .model.questionnaire import CHOICE_TYPES, DEFAULT_SCALE_LABELS, TYPES, QuestionnaireError
-from .services import services
-from .versions import snapshots
+from .. import drafts, versioning
+from .. import questionnaire_files as files
+from ..editor_messages import NO_QUESTION, plain_problem
+from ..formats.xlsform import MAX_UPLOAD, MIMETYPE, XLSFormError, export_filename, export_xlsform, import_xlsform
+from ..formats.yaml_files import parse_text
+from ..formats.yaml_writer import questionnaire_yaml
+from ..forms import build_form_class, field_name, other_name
+from ..model.questionnaire import CHOICE_TYPES, DEFAULT_SCALE_LABELS, TYPES, QuestionnaireError
+from ..services import services
+from ..versions import snapshots
+from .access import coordinator_required
+from .auth import audit
 
 bp = Blueprint("editor", __name__, url_prefix="/coordination/questionnaires")
 
@@ -46,8 +45,7 @@ TYPE_HELP = {
 }
 
 
-def init_app(app) -> None:
-    app.register_blueprint(bp)
+def add_hooks(app) -> None:
     # The upload checks its own token once the bigger size limit is set (see import_file).
     app.extensions["csrf"].exempt(import_file)
 

@@ -6,7 +6,7 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
 
 
-def init_app(app) -> None:
+def add_hooks(app) -> None:
     @app.after_request
     def headers(response):
         response.headers.setdefault("Content-Security-Policy", CSP)

@@ -2,26 +2,25 @@
 quotes for the restitution, and erasure on request.
 
 Routes of the ``coordination`` blueprint. Every answer is looked up inside the
-campaign of the URL (``scope.answer_or_404``).
+campaign of the URL (``access.answer_or_404``).
 """
 
 from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
 
-from .auth import coordinator_required
-from .campaigns import CHANNELS
-from .consent import consent_words, from_scribe_card, may_display, may_quote
-from .coordination import bp
-from .corrections import history as correction_history
-from .privacy import delete_answer
-from .reading import HIDDEN_CHOICES, Filters, free_texts, newest_first, page_number, select
-from .results import NO_PLACE, TEXT_TYPES, answer_rows, place_of
-from .results_views import session_places
-from .scope import answer_or_404, campaign_or_404, local_target, questionnaire_or_404
-from .services import services
-from .versioning import definition_for
-from .tags import TagError, add_tag, campaign_tags, remove_tag, set_answer_tags, set_hidden, set_quoted
+from ...campaigns import CHANNELS
+from ...consent import consent_words, from_scribe_card, may_display, may_quote
+from ...corrections import history as correction_history
+from ...privacy import delete_answer
+from ...reading import HIDDEN_CHOICES, Filters, free_texts, newest_first, page_number, select
+from ...results import NO_PLACE, TEXT_TYPES, answer_rows, place_of
+from ...services import services
+from ...tags import TagError, add_tag, campaign_tags, remove_tag, set_answer_tags, set_hidden, set_quoted
+from ...versioning import definition_for
+from ..access import answer_or_404, campaign_or_404, coordinator_required, local_target, questionnaire_or_404
+from .blueprint import bp
+from .results import session_places
 
 
 @bp.route("/campagnes/<campaign_id>/reponses")
@@ -48,7 +47,7 @@ def session_label(svc, campaign_id: str, session_id) -> str:
     """The field session an answer was captured in, in words (« 21 novembre 2026 … – Marché »)."""
     if not session_id:
         return ""
-    from .fieldwork.sessions import SessionRepository
+    from ...fieldwork.sessions import SessionRepository
     found = SessionRepository(svc.records).get(campaign_id, str(session_id))
     return found.label if found else str(session_id)
 

@@ -6,21 +6,15 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 
-from .auth import coordinator_required, is_coordinator
-from .corrections import CorrectionError, changed_texts, correct_answer, correctable_texts, member_may_correct
-from .fieldwork.access import team_required
-from .public import load_campaign
-from .scope import answer_or_404, campaign_or_404, questionnaire_or_404
-from .services import services
-from .versioning import definition_for
+from ..corrections import CorrectionError, changed_texts, correct_answer, correctable_texts, member_may_correct
+from ..services import services
+from ..versioning import definition_for
+from .access import (answer_or_404, campaign_or_404, coordinator_required, is_coordinator, load_campaign,
+                     questionnaire_or_404, team_required)
 
 bp = Blueprint("corrections", __name__)
 FIELD = "texte__"       # form field of the text stored under key k: "texte__k"
 MY_ENTRIES_SHOWN = 50   # « Mes saisies du jour »: the newest this many
-
-
-def init_app(app) -> None:
-    app.register_blueprint(bp)
 
 
 def asked_definition(answer: dict, questionnaire):

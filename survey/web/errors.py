@@ -36,7 +36,7 @@ def render_error(code: int, description: str | None = None):
     return render_template("error.html", title=title, message=description or default, code=code), code
 
 
-def init_app(app) -> None:
+def add_hooks(app) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_error(400, "La page a expiré. Revenez en arrière, rechargez la page et réessayez.")

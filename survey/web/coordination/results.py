@@ -11,22 +11,21 @@ from datetime import datetime, timezone
 
 from flask import Response, current_app, render_template
 
-from .auth import audit, coordinator_required
-from .charts import bar_chart, bars, question_chart
-from .coordination import bp
-from .errors import render_error
-from .results import summarise
-from .scope import campaign_or_404, questionnaire_or_404
-from .services import services
-from .results import NO_PLACE
-from .tags import campaign_tags
+from ...charts import bar_chart, bars, question_chart
+from ...results import NO_PLACE, summarise
+from ...services import services
+from ...tags import campaign_tags
+from ..access import campaign_or_404, coordinator_required, questionnaire_or_404
+from ..auth import audit
+from ..errors import render_error
+from .blueprint import bp
 
 DASHBOARD_TEXTS = 10     # latest free-text answers shown per question on the dashboard
 
 
 def session_places(svc, campaign_id: str) -> dict[str, str]:
     """Field-session id → where it took place (« marché Europe »)."""
-    from .fieldwork.sessions import SessionRepository
+    from ...fieldwork.sessions import SessionRepository
     return {s.id: s.place for s in SessionRepository(svc.records).for_campaign(campaign_id)}
 
 
@@ -90,7 +89,7 @@ def summary_pdf(campaign_id: str):
     if not context["pdf"]:
         return render_error(404, "Le PDF n'est pas disponible sur cette installation : "
                                  "imprimez la page de synthèse depuis le navigateur.")
-    from .printing import PrintError
+    from ...printing import PrintError
     html = render_template("coordination/summary_pdf.html", **context)
     try:
         pdf = _renderer().render_html(html, ("synthese",))

@@ -1,28 +1,18 @@
-"""Privacy pages: the public processing notice of each campaign, the coordinator's
-« Données personnelles » page with the purge button, and the audit log."""
+"""The coordinator's privacy pages: « Données personnelles » with the purge button, and the
+audit log (the public notice is ``web/privacy.py``)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 
-from .auth import AUDIT, coordinator_required
-from .coordination import bp
-from .privacy import expired_ids, purge_campaign, retention_sentence
-from .public import load_campaign
-from .reading import newest_first, page_number
-from .scope import campaign_or_404
-from .services import services
+from ...accounts import AUDIT
+from ...privacy import expired_ids, purge_campaign, retention_sentence
+from ...reading import newest_first, page_number
+from ...services import services
+from ..access import campaign_or_404, coordinator_required
+from .blueprint import bp
 
-public_bp = Blueprint("privacy", __name__)
 JOURNAL_PAGE = 50
-
-
-@public_bp.route("/c/<campaign_id>/confidentialite")
-def notice(campaign_id: str):
-    """What is collected, what for, by whom, for how long, and the person's rights."""
-    campaign, questionnaire = load_campaign(campaign_id)
-    return render_template("public/privacy.html", campaign=campaign, questionnaire=questionnaire,
-                           retention=retention_sentence(campaign.retention_months))
 
 
 @bp.route("/campagnes/<campaign_id>/donnees")

@@ -1,0 +1,161 @@
+"""What a request may reach, for every view: who is signed in (a coordinator, the team of a
+campaign), a campaign that exists and only the answers inside it, and where to go back.
+
+One module because each helper answers the same question (may this request get there?) and
+every view needs several of them. Every coordinator view that takes ids from the URL goes through these helpers:
+an answer is always looked up inside the campaign of the URL, so an id copied
+from another campaign, a made-up id or a path-like id gives the same 404 and
+shows nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, g, redirect, request, session, url_for
+
+from .. import volunteers
+from ..accounts import ACCOUNTS, SESSIONS
+from ..answer_record import is_answer_id
+from ..campaigns import Campaign
+from ..model.questionnaire import Questionnaire
+from ..services import services
+
+NO_CAMPAIGN = "Cette campagne n'existe pas. Vérifiez l'adresse."
+NO_ANSWER = "Cette réponse n'existe pas dans cette campagne (ou elle a été effacée)."
+NO_QUESTIONNAIRE = ("Le questionnaire de cette campagne n'est pas disponible : ouvrez la page « Questionnaires » "
+                    "de la coordination, qui dit quel fichier est à corriger.")
+
+
+# -- who is signed in --------------------------------------------------------
+
+def current_coordinator() -> str | None:
+    """The coordinator signed in on this device, checked against the server's records."""
+    if "signed_in" in g:
+        return g.signed_in
+    name, sid = session.get("coordinator"), session.get("coordinator_session")
+    g.signed_in = None
+    if isinstance(name, str) and isinstance(sid, str):
+        records = services().records
+        record = records.get(SESSIONS, sid)
+        if (record and record.get("account") == name and record.get("expires", 0) > time.time()
+                and records.get(ACCOUNTS, name) is not None):
+            g.signed_in = name
+    return g.signed_in
+
+
+def is_coordinator() -> bool:
+    """A logged-in coordinator whose account still exists (or tests without login)."""
+    if current_app.config.get("LOGIN_DISABLED"):
+        return True
+    return current_coordinator() is not None
+
+
+def coordinator_required(view):
+    """Only a logged-in coordinator reaches this view."""
+
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        if current_app.config.get("LOGIN_DISABLED"):
+            g.coordinator = "test"
+            return view(*args, **kwargs)
+        name = current_coordinator()
+        if not name:
+            session.pop("coordinator", None)
+            session.pop("coordinator_session", None)
+            return redirect(url_for("auth.login", suite=request.full_path))
+        g.coordinator = name
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def team_member(campaign_id: str) -> str | None:
+    """The name that signs what this person captures, or None if not in the team."""
+    if current_app.config.get("LOGIN_DISABLED"):
+        return "test"
+    if is_coordinator():
+        return current_coordinator()
+    record = volunteers.check_session(services(), session)
+    if record and record.get("campaign") == campaign_id:
+        return record["pseudonym"]
+    return None
+
+
+def team_required(view):
+    """The view takes ``campaign_id``; only its team gets in (403 in French otherwise)."""
+
+    @functools.wraps(view)
+    def wrapped(campaign_id, *args, **kwargs):
+        member = team_member(campaign_id)
+        if member is None:
+            abort(403, description="Cette page est réservée à l'équipe de la campagne. Connectez-vous, "
+                                   "ou entrez le code bénévole que la coordination vous a donné.")
+        g.team_member = member
+        return view(campaign_id, *args, **kwargs)
+
+    return wrapped
+
+
+# -- what the URL names -------------------------------------------------------
+
+def load_campaign(campaign_id: str) -> tuple[Campaign, Questionnaire]:
+    """The campaign and its questionnaire, or a French 404."""
+    svc = services()
+    campaign = svc.campaigns.get(campaign_id)
+    if campaign is None:
+        abort(404, description="Cette campagne n'existe pas, ou plus. Vérifiez l'adresse, ou demandez le bon lien à l'équipe.")
+    questionnaire = svc.questionnaire_for(campaign)
+    if questionnaire is None:
+        abort(404, description="Le questionnaire de cette campagne n'est pas disponible pour le moment.")
+    return campaign, questionnaire
+
+
+def campaign_or_404(campaign_id: str) -> Campaign:
+    campaign = services().campaigns.get(campaign_id)
+    if campaign is None:
+        abort(404, description=NO_CAMPAIGN)
+    return campaign
+
+
+def questionnaire_or_404(campaign: Campaign) -> Questionnaire:
+    questionnaire = services().questionnaire_for(campaign)
+    if questionnaire is None:
+        abort(404, description=NO_QUESTIONNAIRE)
+    return questionnaire
+
+
+def answer_or_404(campaign: Campaign, answer_id: str) -> dict:
+    """The answer ``answer_id`` of this campaign, never of another one."""
+    if not is_answer_id(answer_id):
+        abort(404, description=NO_ANSWER)
+    answer = services().answers.get(campaign.id, answer_id)
+    if answer is None or answer.get("campaign", campaign.id) != campaign.id:
+        abort(404, description=NO_ANSWER)
+    return answer
+
+
+# -- where to go back ---------------------------------------------------------
+
+def local_target(target: str | None, default: str) -> str:
+    """A path of this site to go back to; anything else (another site) becomes ``default``.
+
+    Every ``suite`` / ``retour`` value goes through here. Browsers drop tabs and line breaks
+    from a URL and read a backslash as ``/``, so ``/<tab>/evil.example`` would become
+    ``//evil.example``: any control character, space or backslash refuses the target, and
+    so does anything with a scheme or a host.
+    """
+    if not target or len(target) > 2000 or not target.startswith("/") or target.startswith("//"):
+        return default
+    if any(ord(ch) < 0x21 or ord(ch) == 0x7F or ch == "\\" for ch in target):
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return default
+    return target
+
+
+def campaign_url(campaign: Campaign) -> str:
+    return url_for("coordination.campaign", campaign_id=campaign.id)

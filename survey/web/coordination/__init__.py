@@ -1,0 +1,12 @@
+"""The coordinator space (``/coordination``): one blueprint, its routes in a module per job.
+
+``blueprint.py`` holds the blueprint; importing this package imports every module that adds
+routes to it, so that they all exist before ``web.register`` registers it.
+"""
+
+from __future__ import annotations
+
+from . import campaigns, home, privacy, reading, results, settings, volunteers  # noqa: F401  (their routes)
+from .blueprint import bp
+
+__all__ = ["bp"]
