@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from survey import create_app
-from survey.demo import load_demo
+from survey.services.demo import load_demo
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -70,13 +70,15 @@ class LiveServer:
         self.extra = extra
         self.start()
 
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "survey", "serve", *self.serve_flags, "--host", "127.0.0.1",
+                "--port", str(self.port), "--data", str(self.data_dir), *self.extra]
+
     def start(self) -> None:
         """Start (or start again, same port and data) and wait until it answers."""
         env = dict(os.environ, PYTHONUNBUFFERED="1")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "survey", "serve", *self.serve_flags, "--host", "127.0.0.1",
-             "--port", str(self.port), "--data", str(self.data_dir), *self.extra],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd=ROOT, text=True)
+        self.process = subprocess.Popen(self.command(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                        env=env, cwd=ROOT, text=True)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -13,13 +13,11 @@ import os
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import LiveServer
 
 
 def _ip(*args: str, namespace: str | None = None) -> None:
@@ -36,7 +34,7 @@ def lan_available() -> str | None:
     return None
 
 
-class LanLaptop:
+class LanLaptop(LiveServer):
     """``survey serve`` on 10.77.<n>.1, in its own network namespace."""
 
     def __init__(self, data_dir: Path, *extra: str, port: int = 8000):
@@ -68,33 +66,15 @@ class LanLaptop:
         subprocess.run(["ip", "netns", "del", self.namespace], capture_output=True)
         subprocess.run(["ip", "link", "del", self.host_side], capture_output=True)
 
-    def start(self) -> None:
-        env = dict(os.environ, PYTHONUNBUFFERED="1")
-        self.process = subprocess.Popen(
-            ["ip", "netns", "exec", self.namespace, sys.executable, "-m", "survey", "serve",
-             "--host", "0.0.0.0", "--port", str(self.port), "--data", str(self.data_dir), *self.extra],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd=ROOT, text=True)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError("server stopped: " + self.process.stdout.read())
-            try:
-                urllib.request.urlopen(self.url + "/", timeout=5).read()
-                return
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("server did not start")
+    def command(self) -> list[str]:
+        """Inside the namespace, listening on every address as a laptop does by default."""
+        return ["ip", "netns", "exec", self.namespace, sys.executable, "-m", "survey", "serve",
+                "--host", "0.0.0.0", "--port", str(self.port), "--data", str(self.data_dir), *self.extra]
 
     def stop(self) -> str:
-        self.process.terminate()
-        try:
-            out, _ = self.process.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            out, _ = self.process.communicate()
-        self.output += out or ""
-        return out or ""
+        out = super().stop()
+        self.output += out
+        return out
 
     def close(self) -> None:
         self.stop()
