@@ -23,8 +23,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from survey import create_app  # noqa: E402
-from survey import drafts, versioning  # noqa: E402
-from survey.demo import load_demo  # noqa: E402
+from survey.services import drafts, versioning  # noqa: E402
+from survey.services.demo import load_demo  # noqa: E402
 from survey.formats.xlsform import export_xlsform, import_xlsform  # noqa: E402
 
 CAMPAIGN = "besoins-numeriques-habitants"

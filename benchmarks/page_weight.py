@@ -143,7 +143,7 @@ def volunteer_code(server) -> str:
     """A volunteer code of the post-it campaign, as the coordination makes it."""
     from types import SimpleNamespace
 
-    from survey import volunteers
+    from survey.services import volunteers
     from survey.storage import RecordStore
     records = SimpleNamespace(records=RecordStore(Path(server.data_dir) / "records"))
     return volunteers.create(records, POSTIT_CAMPAIGN, "Inès")["id"]

@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from report import write_section  # noqa: E402
 
 from survey import create_app  # noqa: E402
-from survey.demo import load_demo  # noqa: E402
+from survey.services.demo import load_demo  # noqa: E402
 from survey.storage.answers import TABLE, fingerprint  # noqa: E402
 
 CAMPAIGN = "besoins-numeriques-habitants"
@@ -102,7 +102,7 @@ def preload(data_dir: Path, count: int, chunk_size: int = 100) -> None:
 
 def add_sessions(data_dir: Path, count: int) -> str:
     """``count`` stored field sessions of the campaign (a busy year); the id of the last one."""
-    from survey.fieldwork.sessions import COLLECTION, Session
+    from survey.services.fieldwork.sessions import COLLECTION, Session
     records = create_app({"DATA_DIR": str(data_dir)}).extensions["survey"].records
     for i in range(count):
         session = Session(id=f"s2026{i:04d}-bench", campaign=CAMPAIGN, place=f"Marché {i}", day="2026-11-21")

@@ -14,7 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
-from .answer_record import distinct_values, is_answer_id
+from .model.answer_record import distinct_values, is_answer_id
 from .model.questionnaire import OTHER_VALUE, Question, Questionnaire
 
 REQUIRED_MESSAGE = "Cette question demande une réponse."
@@ -216,3 +216,21 @@ def form_class_for(services, questionnaire: Questionnaire, max_text_length: int)
     if cls is None:
         cls = services.form_classes[key] = build_form_class(questionnaire, max_text_length)
     return cls
+
+
+EMPTY_SHEET = "Rien n'est tapé : recopiez au moins une réponse de la feuille avant d'enregistrer."
+
+
+def validate_sheet(form) -> tuple[bool, str | None]:
+    """The form's rules, except that a question left blank on the sheet stays blank: the
+    person may have skipped a required one, and the facilitator must not invent an answer.
+    (valid, a message about the whole sheet or None)."""
+    form.validate_questions()
+    ok = not form.csrf_errors
+    for question in form.visible_questions():
+        field = form.question_field(question)
+        field.errors = [e for e in field.errors if e != REQUIRED_MESSAGE]
+        ok = ok and not field.errors
+    if ok and not form.answers():
+        return False, EMPTY_SHEET
+    return ok, None

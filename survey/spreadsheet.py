@@ -19,6 +19,15 @@ import re
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+# A cell starting with one of these is run as a formula by spreadsheets (OWASP, CWE-1236).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """Prefix a CSV cell a spreadsheet would run as a formula with a quote (text cells only)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 # For hot loops: a cheap test before calling ``xml_safe``.
 has_unsafe = _NOT_XML.search
 

@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from werkzeug.security import generate_password_hash
 
 from tests.factories import make_answer
-from survey import create_app, volunteers
-from survey.accounts import ACCOUNTS, SESSIONS
-from survey.demo import load_demo
+from survey import create_app
+from survey.services import volunteers
+from survey.services.accounts import ACCOUNTS, SESSIONS
+from survey.services.demo import load_demo
 
 CAMPAIGN_A = "porteur-de-parole-numerique"      # free text only
 CAMPAIGN_B = "besoins-numeriques-habitants"     # choices, yes/no, scale, text

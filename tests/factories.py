@@ -34,7 +34,7 @@ def add_answers(app, campaign_id: str, n: int, **overrides) -> list[dict]:
 
 def login_coordinator(client, app=None, name: str = COORDINATOR[0], password: str = COORDINATOR[1]):
     """Create the coordinator if needed, then log in through the real login page."""
-    from survey.accounts import ACCOUNTS, create_coordinator
+    from survey.services.accounts import ACCOUNTS, create_coordinator
     app = app or client.application
     svc = app.extensions["survey"]
     if svc.records.get(ACCOUNTS, name) is None:

@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from survey import create_app
-from survey.demo import load_demo
+from survey.services.demo import load_demo
 from tests.factories import make_answer
 
 BASE = "http://imprimerie.test:8000"
@@ -36,7 +36,7 @@ def make_printing_app(folder: Path, **config):
     svc = app.extensions["survey"]
     load_demo(svc)
     campaign = "porteur-de-parole-numerique"
-    # A scribe's card stores both consents; quote cards need both (survey/consent.py).
+    # A scribe's card stores both consents; quote cards need both (survey/model/consent.py).
     rows = [
         ({"simplifie": CONSENTED}, {"consent_display": True, "consent_report": True, "collector": "Mireille"}),
         ({"complique": CONSENTED_NAMED}, {"consent_display": True, "consent_report": True, "first_name": "Karim",

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from survey import network, site_settings
+from survey import network
+from survey.services import site_settings
 from survey.cli import main
 from survey.network import Interface, NetworkView, choose_addresses, default_route_interfaces, is_loopback
 from survey.printing import KINDS, make_pdf, prepare_job

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from survey.corrections import CorrectionError, changed_texts
+from survey.services.corrections import CorrectionError, changed_texts
 from survey.exports import Export, ExportOptions
 from survey.storage import AnswerConflict, ChunkedAnswerStore
 from tests.coord_world import CAMPAIGN_A, COORDINATOR, make_world

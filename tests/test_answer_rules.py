@@ -13,10 +13,10 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from survey import create_app
-from survey.answer_record import distinct_values
-from survey.campaigns import Campaign
+from survey.model.answer_record import distinct_values
+from survey.services.campaigns import Campaign
 from survey.cli import main
-from survey.drafts import question_from_form
+from survey.services.drafts import question_from_form
 from survey.forms import EMPTY_MESSAGE
 from survey.formats.yaml_files import load_library, parse_text
 from survey.formats.yaml_writer import dump_yaml

@@ -15,11 +15,11 @@ import pytest
 from PIL import Image
 
 from survey import create_app
-from survey import drafts
-from survey.demo import load_demo
-from survey.fieldwork.sessions import Session, SessionRepository
+from survey.services import drafts
+from survey.services.demo import load_demo
+from survey.services.fieldwork.sessions import Session, SessionRepository
 from survey.storage import ChunkedAnswerStore, RecordStore
-from survey.tags import TagError, add_tag, campaign_tags
+from survey.services.tags import TagError, add_tag, campaign_tags
 from tests.factories import add_answers, make_answer
 
 CAMPAIGN = "porteur-de-parole-numerique"

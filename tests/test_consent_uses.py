@@ -1,6 +1,6 @@
 """The two consents of a scribe's card are honoured by every later use of the words:
 the answer page, « à citer », the summary (web and PDF), the quote cards, the wall,
-and the CSV, XLSX and JSON exports. The rule itself lives in ``survey/consent.py``."""
+and the CSV, XLSX and JSON exports. The rule itself lives in ``survey/model/consent.py``."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ import uuid
 import openpyxl
 import pytest
 
-from survey.consent import QUOTE_NOTICE, may_display, may_quote
+from survey.model.consent import QUOTE_NOTICE, may_display, may_quote
 from survey.exports import Export, ExportOptions
-from survey.fieldwork.sessions import Session, SessionRepository
-from survey.fieldwork.wall import wall_cards
+from survey.services.fieldwork.sessions import Session, SessionRepository
+from survey.services.fieldwork.wall import wall_cards
 from survey.printing.kinds import consented_quotes
 from tests.coord_world import CAMPAIGN_A, make_world
 

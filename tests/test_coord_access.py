@@ -11,7 +11,7 @@ import pytest
 from werkzeug.routing import Rule
 
 from survey import create_app
-from survey.volunteers import new_code
+from survey.services.volunteers import new_code
 from tests.coord_world import CAMPAIGN_A, CAMPAIGN_B, ROLES, SECRET_A, SECRET_B, make_world
 
 ANON, VOL_A, VOL_B, COORD = ROLES
@@ -64,7 +64,7 @@ POST_TABLE = [
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
     world = make_world(tmp_path_factory.mktemp("coord-access") / "data")
-    from survey.tags import add_tag
+    from survey.services.tags import add_tag
     add_tag(world.svc, CAMPAIGN_A, "thème")
     return world
 
@@ -121,7 +121,7 @@ def test_post_table_denied(world, path, data, check, role):
 @pytest.mark.parametrize("path, data, check", POST_TABLE, ids=[row[0] for row in POST_TABLE])
 def test_post_table_allowed_for_coordinator(tmp_path, path, data, check):
     fresh = make_world(tmp_path / "data")
-    from survey.tags import add_tag
+    from survey.services.tags import add_tag
     add_tag(fresh.svc, CAMPAIGN_A, "thème")
     if path.endswith("/rouvrir"):
         campaign = fresh.svc.campaigns.get(CAMPAIGN_A)

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from survey.cli import main
-from survey.privacy import cutoff_for, months_before, purge_campaign
+from survey.services.privacy import cutoff_for, months_before, purge_campaign
 from tests.coord_world import CAMPAIGN_A, CAMPAIGN_B, SECRET_A, make_world
 
 NOW = datetime(2026, 3, 31, 12, 0, tzinfo=timezone.utc)

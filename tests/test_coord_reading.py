@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from survey.reading import Filters, fold, newest_first, select
+from survey.services.reading import Filters, fold, newest_first, select
 from tests.coord_world import CAMPAIGN_A, make_world
 
 TEXTS = ["L'École du quartier aide beaucoup", "ÉCOLE fermée le mercredi", "une ecole numérique",
@@ -161,7 +161,7 @@ def test_fast_fold_matches_the_plain_unicode_definition():
     import random
     import unicodedata
 
-    from survey.reading import _LIGATURES
+    from survey.services.reading import _LIGATURES
 
     def reference(text):
         decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))

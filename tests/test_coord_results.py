@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from survey.charts import WIDTH, VALUE_SPACE, bar_chart, bars, question_chart
-from survey.results import NO_COLLECTOR, collector_counts, percent_text, summarise
-from survey.tags import add_tag
+from survey.services.charts import WIDTH, VALUE_SPACE, bar_chart, bars, question_chart
+from survey.services.results import NO_COLLECTOR, collector_counts, percent_text, summarise
+from survey.services.tags import add_tag
 from tests.coord_world import CAMPAIGN_B, make_world
 from tests.factories import make_answer
 
@@ -26,7 +26,7 @@ def world(tmp_path_factory):
     world = make_world(tmp_path_factory.mktemp("coord-results") / "data")
     svc = world.svc
     svc.answers.delete(CAMPAIGN_B, world.answer_b)
-    from survey.fieldwork.sessions import Session, SessionRepository
+    from survey.services.fieldwork.sessions import Session, SessionRepository
     SessionRepository(svc.records).save(Session(id="s1", campaign=CAMPAIGN_B, place="marché du Tunnel",
                                                 day="2026-03-04"))
     add_tag(svc, CAMPAIGN_B, "Accès aux droits")

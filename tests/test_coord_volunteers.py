@@ -8,8 +8,8 @@ import uuid
 
 import pytest
 
-from survey import volunteers
-from survey.web.kiosk import code_opens, kiosk_code
+from survey.services import volunteers
+from survey.services.kiosk_codes import code_opens, kiosk_code
 from tests.coord_world import CAMPAIGN_A, CAMPAIGN_B, make_world
 
 

@@ -15,10 +15,10 @@ import yaml
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from survey.campaigns import Campaign
+from survey.services.campaigns import Campaign
 from survey.exports import Export, ExportOptions
 from survey.formats.yaml_files import load_file, parse_text
-from survey.versions import COLLECTION, snapshots
+from survey.services.versions import COLLECTION, snapshots
 from survey.formats.xlsform import MAX_UPLOAD, import_xlsform
 from tests.factories import login_coordinator
 
@@ -351,7 +351,7 @@ def test_a_stale_draft_cannot_overwrite_a_newer_version(coordinator, app, servic
     _answers_for_besoins(app, services, n=1)
     first = draft_url(coordinator.post(f"{BASE}/q/{BESOINS}/modifier"))
     # A second coordinator copy of the same base (made directly: the page reuses the open draft).
-    from survey import drafts
+    from survey.services import drafts
     second = drafts.create(services, services.library.get(BESOINS).to_dict(), base=services.library.get(BESOINS))
     coordinator.post(f"{first}presentation", data={"title": "Première"})
     assert coordinator.post(f"{first}enregistrer").status_code == 303

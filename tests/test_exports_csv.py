@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from survey.exports.columns import neutralise
+from survey.spreadsheet import neutralise
 from survey.exports.filters import Filters, parse_date
 from tests.exports_support import (ANSWERS, EXPECTED_HEADER, EXPECTED_ROWS, answer, export_bytes, load_answers,
                                    make_app)
@@ -155,7 +155,7 @@ def test_a_large_export_streams_in_chunks(tmp_path):
 
 
 def test_an_answer_of_a_field_session_shows_the_session_and_its_place(tmp_path):
-    from survey.fieldwork.sessions import Session, SessionRepository
+    from survey.services.fieldwork.sessions import Session, SessionRepository
     app = make_app(tmp_path)
     svc = app.extensions["survey"]
     SessionRepository(svc.records).save(Session(id="s20260301-ab12", campaign="essai", place="Marché du Sanitas",

@@ -16,7 +16,7 @@ import openpyxl
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from survey.exports.columns import FORMULA_STARTS
+from survey.spreadsheet import FORMULA_STARTS
 from survey.formats.yaml_files import parse_text
 from survey.formats.yaml_writer import dump_yaml
 from survey.model.questionnaire import QuestionnaireError

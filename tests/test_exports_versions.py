@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from survey.versions import COLLECTION, known_versions, remember_version
+from survey.services.versions import COLLECTION, known_versions, remember_version
 from tests.exports_support import QUESTIONNAIRE, V1, V2, answer, export_bytes, make_app, write_questionnaire
 
 

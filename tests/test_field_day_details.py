@@ -57,7 +57,7 @@ def test_saving_the_edit_form_does_not_reopen_a_campaign_closed_meanwhile(tmp_pa
 
 
 def test_the_editor_marks_a_choice_that_goes_alone(tmp_path):
-    from survey import drafts
+    from survey.services import drafts
     world = make_world(tmp_path / "data")
     client = world.client("coordination")
     draft_url = client.post("/coordination/questionnaires/nouveau", data={"titre": "Essai"}).headers["Location"]
@@ -82,7 +82,7 @@ def test_the_editor_marks_a_choice_that_goes_alone(tmp_path):
 
 
 def test_survey_print_uses_the_port_the_server_really_ran_on_even_on_loopback(tmp_path):
-    from survey import site_settings
+    from survey.services import site_settings
     from survey.cli.serve import announce
     world = make_world(tmp_path / "data")
     records = world.svc.records

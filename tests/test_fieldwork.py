@@ -11,8 +11,8 @@ import re
 import pytest
 
 from survey.cli import main
-from survey.fieldwork import doors as door_rounds
-from survey.fieldwork.paper import sheet_code
+from survey.services.fieldwork import doors as door_rounds
+from survey.services.fieldwork.paper import sheet_code
 from tests.factories import login_coordinator
 
 CAMPAIGN = "porteur-de-parole-numerique"
@@ -103,7 +103,7 @@ def test_scribe_post_it_and_paper_land_in_results_and_exports(coordinator, app, 
 
 def test_no_display_consent_never_reaches_the_wall_nor_the_quote_cards(coordinator, app, runner, tmp_path):
     session_id = new_session(coordinator)
-    # Quote cards are printed and outlive the day: they need both consents (survey/consent.py).
+    # Quote cards are printed and outlive the day: they need both consents (survey/model/consent.py).
     scribe_card(coordinator, session_id, "Affichez-moi volontiers", affiche="oui", compte_rendu="oui")
     scribe_card(coordinator, session_id, "Secret de Mireille", compte_rendu="oui")  # report only, not display
     wall = coordinator.get(f"/mur/{CAMPAIGN}/cartes.json?session={session_id}").get_json()["cards"]
@@ -209,7 +209,7 @@ def test_board_photo_type_and_size_are_checked(coordinator, app):
 
 
 def test_only_the_campaign_team_reaches_field_pages(app, coordinator):
-    from survey import volunteers
+    from survey.services import volunteers
     svc = app.extensions["survey"]
     session_id = new_session(coordinator)
     other = volunteers.create(svc, "besoins-numeriques-habitants", "Yanis")

@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 from survey import create_app
-from survey.demo import load_demo
+from survey.services.demo import load_demo
 from tests.factories import login_coordinator
 
 CAMPAIGN = "besoins-numeriques-habitants"
@@ -45,7 +45,7 @@ def test_every_shipped_questionnaire_renders_with_visible_labels(client, service
 
 
 def test_a_valid_answer_is_stored_with_its_metadata(client, services):
-    from survey.volunteers import create
+    from survey.services.volunteers import create
     client.get(f"/benevole/{create(services, CAMPAIGN, 'Inès')['id']}")  # door to door is a volunteer's
     html, fields = open_form(client, canal="porte-a-porte")
     data = {**fields, "canal": "porte-a-porte", "q_internet": "oui", "q_aisance": "4",
@@ -101,7 +101,7 @@ def test_number_and_required_questions(tmp_path):
         "  - {id: avis, type: long_text, label: Votre avis}\n", encoding="utf-8")
     app = create_app({"DATA_DIR": str(tmp_path / "d"), "QUESTIONNAIRES_DIR": str(folder), "SECRET_KEY": "t",
                       "WTF_CSRF_ENABLED": False})
-    from survey.campaigns import Campaign
+    from survey.services.campaigns import Campaign
     app.extensions["survey"].campaigns.save(Campaign(id="essai", title="Essai", questionnaire="essai"))
     client = app.test_client()
     _, fields = open_form(client, "essai")

@@ -13,7 +13,7 @@ import pytest
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from survey import drafts
+from survey.services import drafts
 from survey.formats.xlsform import SOURCE_COLUMN, XLSFormError, import_xlsform, sheets
 from survey.formats.xlsform.sheets import MAX_COLUMNS
 from survey.formats.yaml_files import parse_text

@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from flask import render_template_string
 
-from survey import drafts
+from survey.services import drafts
 from survey.editor_messages import plain
-from survey.fieldwork.sessions import COLLECTION as SESSIONS, Session
-from survey.french_time import MONTHS, long_date, long_datetime, parse_clock
+from survey.services.fieldwork.sessions import COLLECTION as SESSIONS, Session
+from survey.model.french_time import MONTHS, long_date, long_datetime, parse_clock
 from survey.formats.yaml_files import from_dict
 from survey.model.questionnaire import QuestionnaireError
 from tests.coord_world import CAMPAIGN_A, CAMPAIGN_B, make_world

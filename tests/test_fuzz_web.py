@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
 from survey import create_app
-from survey.demo import load_demo
+from survey.services.demo import load_demo
 
 CAMPAIGN = "besoins-numeriques-habitants"   # choices, yes/no, scale, text, show_if
 FUZZ = settings(max_examples=60, deadline=None, derandomize=True, database=None,

@@ -13,10 +13,10 @@ import zlib
 import pytest
 
 from survey import create_app
-from survey.web import kiosk
-from survey.accounts import SESSIONS
+from survey.services import kiosk_codes
+from survey.services.accounts import SESSIONS
 from survey.config import secret_key
-from survey.fieldwork.photos import PhotoError, save_photo
+from survey.services.fieldwork.photos import PhotoError, save_photo
 from survey.cli.tablets import import_queue
 from survey.web.access import local_target
 from survey.throttle import Throttle
@@ -49,7 +49,7 @@ def test_a_path_of_this_site_is_kept():
 @pytest.mark.parametrize("suite", ["/%09/evil.example", "/%0A/evil.example", "/%0D/evil.example",
                                    "%2F%2Fevil.example", "/%5Cevil.example"])
 def test_login_never_sends_a_coordinator_to_another_site(client, app, suite):
-    from survey.accounts import create_coordinator
+    from survey.services.accounts import create_coordinator
     create_coordinator(app.extensions["survey"], *COORDINATOR)
     response = client.post(f"/connexion?suite={suite}", data={"nom": COORDINATOR[0], "mot_de_passe": COORDINATOR[1]})
     assert response.status_code == 303
@@ -102,7 +102,7 @@ def test_a_full_disk_at_first_start_leaves_no_empty_key(tmp_path, monkeypatch):
 def test_a_full_disk_gives_a_french_503_and_stores_nothing(tmp_path, monkeypatch):
     app = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "data"), "SECRET_KEY": "s" * 40,
                       "WTF_CSRF_ENABLED": False})
-    from survey.demo import load_demo
+    from survey.services.demo import load_demo
     load_demo(app.extensions["survey"])
     from survey.storage import atomic
 
@@ -174,7 +174,7 @@ def test_deeply_nested_json_is_refused_in_french_by_import_queue(runner, tmp_pat
 # -- 8. kiosk exit tries are counted on the server ----------------------------------------------
 
 def test_replaying_the_kiosk_cookie_gives_no_fresh_tries(client, app):
-    kiosk.set_kiosk_code(app.extensions["survey"], CAMPAIGN, "ABCD2345")
+    kiosk_codes.set_kiosk_code(app.extensions["survey"], CAMPAIGN, "ABCD2345")
     assert client.get(f"/c/{CAMPAIGN}/?kiosque=1").status_code == 200
     cookie = client.get_cookie("session").value
     url = f"/c/{CAMPAIGN}/kiosque/quitter"

@@ -13,7 +13,7 @@ import pytest
 
 from survey import create_app
 from survey.cli import main
-from survey.demo import load_demo
+from survey.services.demo import load_demo
 
 CAMPAIGN = "besoins-numeriques-habitants"
 API = f"/api/c/{CAMPAIGN}/reponses"
@@ -108,7 +108,7 @@ def test_an_unknown_channel_falls_back_and_a_typed_collector_is_ignored(client, 
 
 
 def test_a_volunteer_signs_queued_answers_even_after_the_session_is_gone(app, client, services):
-    from survey.volunteers import create
+    from survey.services.volunteers import create
     code = create(services, CAMPAIGN, "Samia")["id"]
     client.get(f"/benevole/{code}")
     page = client.get(f"/c/{CAMPAIGN}/").get_data(as_text=True)
@@ -187,7 +187,7 @@ def test_static_files_are_gzipped_but_pages_are_not(client):
 
 
 def test_kiosk_mode_locks_the_session_to_its_campaign(client, services):
-    from survey.web.kiosk import set_kiosk_code
+    from survey.services.kiosk_codes import set_kiosk_code
     code = set_kiosk_code(services, CAMPAIGN)
     form = client.get(f"/c/{CAMPAIGN}/?kiosque=1&canal=tablette")
     html = form.get_data(as_text=True)
@@ -208,7 +208,7 @@ def test_kiosk_mode_locks_the_session_to_its_campaign(client, services):
 
 
 def test_kiosk_exit_is_throttled(client, services):
-    from survey.web.kiosk import set_kiosk_code
+    from survey.services.kiosk_codes import set_kiosk_code
     code = set_kiosk_code(services, CAMPAIGN)
     client.get(f"/c/{CAMPAIGN}/?kiosque=1")
     for _ in range(5):

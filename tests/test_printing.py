@@ -10,7 +10,7 @@ import pytest
 
 from survey.printing import KINDS, PrintError, make_pdf, prepare_job
 from survey.printing.kinds import WHOLE, board_questions, show_if_instruction
-from survey.printing.links import paper_code
+from survey.services.fieldwork.paper import paper_code
 from survey.printing.render import PAGE_SIZES, Renderer
 from tests.printing_support import (BASE, CONSENTED, CONSENTED_NAMED, HIDDEN, NO_CONSENT_KEY, REFUSED,
                                     WITHDRAWN, decode_qr, flat, make_printing_app, needs_tools,

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from survey.cli import main
 from survey.printing.links import clean_base_url
-from survey.site_settings import for_command, for_request
+from survey.services.site_settings import for_command, for_request
 from survey.storage import RecordStore
 from survey.printing import PrintError
 from tests.factories import login_coordinator

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from survey.consent import QUOTE_NOTICE, may_quote
+from survey.model.consent import QUOTE_NOTICE, may_quote
 from survey.printing import make_pdf, prepare_job
 from survey.printing.render import Renderer
 from tests.printing_support import BASE, flat, make_printing_app, pdf_text

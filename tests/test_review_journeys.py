@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
-from survey import volunteers
-from survey.fieldwork.sessions import Session, SessionRepository
+from survey.services import volunteers
+from survey.services.fieldwork.sessions import Session, SessionRepository
 from tests.coord_world import make_world
 from tests.factories import login_coordinator
 

@@ -7,8 +7,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from survey import create_app, short_codes
-from survey.campaigns import Campaign
+from survey import create_app
+from survey.services import short_codes
+from survey.services.campaigns import Campaign
 from tests.coord_world import CAMPAIGN_A, make_world
 
 AMBIGUOUS = set("0O1IL") | set("AEIOUY")

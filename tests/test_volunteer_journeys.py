@@ -12,9 +12,10 @@ from datetime import date
 
 import pytest
 
-from survey import volunteers
-from survey.fieldwork.paper import sheet_code, sheet_version, validate_sheet
-from survey.fieldwork.sessions import Session, SessionRepository
+from survey.services import volunteers
+from survey.forms import validate_sheet
+from survey.services.fieldwork.paper import sheet_code, sheet_version
+from survey.services.fieldwork.sessions import Session, SessionRepository
 from survey.forms import build_form_class
 from survey.formats.yaml_files import from_dict
 from tests.coord_world import make_world

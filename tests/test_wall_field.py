@@ -10,9 +10,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from survey import volunteers
-from survey.fieldwork.sessions import Session, SessionRepository
-from survey.fieldwork.wall import postits_on_wall, set_postits_on_wall
+from survey.services import volunteers
+from survey.services.fieldwork.sessions import Session, SessionRepository
+from survey.services.fieldwork.wall import postits_on_wall, set_postits_on_wall
 from tests.coord_world import make_world
 
 WORDS = "porteur-de-parole-numerique"     # porteur-de-parole, qr, post-it, papier

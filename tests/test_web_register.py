@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from survey import create_app
-from survey.demo import load_demo
+from survey.services.demo import load_demo
 
 CAMPAIGN = "besoins-numeriques-habitants"
 API = f"/api/c/{CAMPAIGN}/reponses"

@@ -12,7 +12,7 @@ import pytest
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from survey import drafts
+from survey.services import drafts
 from survey.cli import main
 from survey.formats.xlsform import XLSFormError, export_xlsform, import_xlsform
 from survey.formats.yaml_files import from_dict

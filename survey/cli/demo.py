@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..demo import load_demo
+from ..services.demo import load_demo
 from .root import data_option, main, make_app
 
 

@@ -11,7 +11,7 @@ from typing import Iterable, Iterator
 
 import click
 
-from ..campaigns import CHANNELS
+from ..services.campaigns import CHANNELS
 from ..exports import FORMATS, Export, ExportError, ExportOptions
 from ..exports.filters import Filters, parse_date
 from .root import CommandError, data_option, main, make_app

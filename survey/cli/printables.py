@@ -41,7 +41,7 @@ Exemples :
 @click.option("--oui", "agreed", is_flag=True, help="Imprime même au-delà de 50 feuilles (sans cette option, "
                                                    "une impression plus grosse est seulement comptée).")
 def print_command(kind, campaign_id, question, every, size, tile, data_dir, base_url, out, agreed):
-    from .. import site_settings
+    from ..services import site_settings
     from ..printing import KINDS, make_pdf, prepare_job, sheet_count, sheet_count_text
     from ..printing.kinds import ordi_plan_text
     from ..printing.links import clean_base_url

@@ -13,7 +13,7 @@ from .root import data_option, main, make_app
 @data_option
 @click.option("--dry-run", is_flag=True, help="Compte seulement : n'efface rien.")
 def purge(data_dir, dry_run):
-    from ..privacy import orphan_campaigns, purge_all
+    from ..services.privacy import orphan_campaigns, purge_all
 
     app = make_app(data_dir)
     svc = app.extensions["survey"]

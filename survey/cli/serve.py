@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import click
 
 from ..config import DEFAULTS
-from ..demo import load_demo
+from ..services.demo import load_demo
 from .root import CommandError, data_option, main, make_app
 
 
@@ -45,7 +45,8 @@ def announce(app, host: str, port: int, scheme: str) -> tuple[str, list[str]]:
     """Say where phones open the app, save that address for the posters (unless the coordinator
     chose one), and show the QR codes: the team's Wi-Fi first when there is one. Returns the
     address and the host names the HTTPS certificate must cover."""
-    from .. import network, site_settings
+    from .. import network
+    from ..services import site_settings
     records = app.extensions["survey"].records
     everywhere = host in ("0.0.0.0", "::")
     view = network.read_machine() if everywhere else None
@@ -117,7 +118,7 @@ def serve(host, port, data_dir, with_demo, threads, use_https):
     check_port(host, port)
     scheme = "https" if use_https else "http"
     opened, hosts = announce(app, host, port, scheme)
-    from ..accounts import has_coordinator
+    from ..services.accounts import has_coordinator
     if not has_coordinator(svc):
         click.echo(f"Première utilisation : créez le compte de coordination sur {opened}premier-demarrage")
     if use_https:

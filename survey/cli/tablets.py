@@ -73,8 +73,8 @@ def import_queue(file, data_dir):
 @click.option("--nouveau", is_flag=True, help="Remplace le code par un nouveau.")
 @data_option
 def kiosk_code_command(campaign_id, nouveau, data_dir):
-    from ..web.kiosk import kiosk_code_or_new, set_kiosk_code
-    from ..volunteers import display_code
+    from ..services.kiosk_codes import kiosk_code_or_new, set_kiosk_code
+    from ..services.volunteers import display_code
     app = make_app(data_dir)
     svc = app.extensions["survey"]
     try:

@@ -21,8 +21,8 @@ def xlsform():
 @data_option
 @click.option("--id", "new_id", default=None, help="Identifiant à donner au questionnaire (s'il est déjà pris).")
 def import_command(file, data_dir, new_id):
-    from ..questionnaire_files import edited_path, free_id
-    from ..versioning import SaveRefused, save
+    from ..services.questionnaire_files import edited_path, free_id
+    from ..services.versioning import SaveRefused, save
 
     path = Path(file)
     if path.stat().st_size > MAX_UPLOAD:
@@ -75,7 +75,7 @@ def _notes(notes: list[str]) -> None:
 @data_option
 def export_command(questionnaire_id, out, version, data_dir):
     from ..storage.atomic import atomic_write_bytes
-    from ..versioning import definition_for
+    from ..services.versioning import definition_for
 
     app = make_app(data_dir)
     svc = app.extensions["survey"]

@@ -12,9 +12,9 @@ from datetime import datetime
 from typing import BinaryIO, Iterable, Iterator
 from zoneinfo import ZoneInfo
 
-from ..campaigns import Campaign
-from ..fieldwork.sessions import SessionRepository
-from ..versions import known_versions
+from ..services.campaigns import Campaign
+from ..services.fieldwork.sessions import SessionRepository
+from ..services.versions import known_versions
 from .columns import Plan
 from .csv_export import csv_chunks
 from .filters import DEFAULT_TIMEZONE, Filters

@@ -17,18 +17,17 @@ from datetime import timedelta, timezone
 from typing import Callable
 from zoneinfo import ZoneInfo
 
-from ..campaigns import CHANNELS
-from ..consent import may_quote
+from ..services.campaigns import CHANNELS
+from ..model.consent import may_quote
 from ..model.questionnaire import CHOICE_TYPES, OTHER_VALUE, TYPES, Choice, Question, Questionnaire
-from ..results import place_of
+from ..services.results import place_of
+from ..spreadsheet import neutralise
 from .filters import DEFAULT_TIMEZONE, parse_time
 
 JOIN = " | "
 OTHER_EXPORT_LABEL = "Autre"
 CLOSED_TYPES = CHOICE_TYPES | {"yes_no", "scale"}
 CACHE_LIMIT = 10_000  # entries of a per-export cache (bounded: memory stays flat)
-# A cell starting with one of these is run as a formula by spreadsheets (OWASP, CWE-1236).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 # (code header, label header) of the metadata columns, in order.
 META = (
@@ -43,7 +42,7 @@ META = (
     ("tags", "Thèmes"),
     ("hidden", "Masquée"),
     # What the person agreed to on a scribe's card (empty: not asked, the person answered alone),
-    # and the rule that follows from it (survey/consent.py): may a partner quote these words?
+    # and the rule that follows from it (survey/model/consent.py): may a partner quote these words?
     ("consent_display", "Accord : affiché aujourd'hui"),
     ("consent_report", "Accord : réutilisé dans le compte rendu"),
     ("may_quote", "Citation possible (sans nom)"),
@@ -55,11 +54,6 @@ META = (
 DATE_COLUMNS = ("submitted_at_local", "submitted_at_utc")
 # Metadata columns that hold 1/0 with --codes.
 FLAG_COLUMNS = ("hidden", "consent_display", "consent_report", "may_quote")
-
-
-def neutralise(text: str) -> str:
-    """Prefix a cell a spreadsheet would run as a formula with a quote (text cells only)."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 @dataclass(frozen=True)

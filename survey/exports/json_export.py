@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Iterable, Iterator
 
-from ..consent import may_quote
+from ..model.consent import may_quote
 from ..model.questionnaire import Questionnaire
 
 ANSWERS_PER_CHUNK = 200

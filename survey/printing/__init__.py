@@ -19,7 +19,7 @@ __all__ = ["KINDS", "WHOLE", "PrintError", "PrintJob", "prepare_job", "make_pdf"
 def prepare_job(svc, kind_id: str, campaign_id: str, base_url: str, question: str | None = None,
                 size: str | None = None, tile: str | None = None, wifi=None) -> PrintJob:
     """Check every choice against the campaign; a ``PrintError`` in French otherwise.
-    ``wifi`` (``survey.wifi.Wifi``): the team's network, whose QR code posters show too."""
+    ``wifi`` (``survey.model.wifi.Wifi``): the team's network, whose QR code posters show too."""
     kind = KINDS.get((kind_id or "").strip())
     if kind is None:
         raise PrintError(f"Type d'imprimé « {kind_id} » inconnu. Types possibles : {', '.join(KINDS)}.")

@@ -15,13 +15,14 @@ from datetime import datetime
 from typing import Callable
 from zoneinfo import ZoneInfo
 
-from ..campaigns import Campaign
+from ..services.campaigns import Campaign
 from ..config import DEFAULTS
-from ..consent import QUOTE_NOTICE, may_display, may_quote
-from ..fieldwork.respondent import AGE_BANDS
+from ..model.consent import QUOTE_NOTICE, may_display, may_quote
+from ..model.respondent import AGE_BANDS
 from ..model.questionnaire import Question, Questionnaire
 from .errors import PrintError
-from .links import form_url, paper_code, poster_code, short_url, team_url
+from ..services.fieldwork.paper import paper_code
+from .links import form_url, poster_code, short_url, team_url
 from .render import PAGE_SIZES, PageFormat
 from .typography import TextFitter, french, of_name
 
@@ -122,7 +123,7 @@ class PrintJob:
     base_url: str
     tile: str | None = None
     answers: list = field(default_factory=list)
-    wifi: object = None  # survey.wifi.Wifi: the team's own network, joined before the form
+    wifi: object = None  # survey.model.wifi.Wifi: the team's own network, joined before the form
 
     def url(self, channel: str = "qr", poster: str | None = None, question: str | None = None) -> str:
         return form_url(self.base_url, self.campaign.id, channel, poster, question)

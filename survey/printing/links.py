@@ -1,5 +1,5 @@
 """Where printed QR codes lead: the form URL, the short address to type, the poster codes.
-The base URL itself is chosen by ``survey.site_settings`` (saved, configured or found).
+The base URL itself is chosen by ``survey.services.site_settings`` (saved, configured or found).
 
 Every printed sheet brings its answers back into the campaign's data: the QR
 opens the public form (``/c/<campaign>/``) with ``canal`` (the channel) and
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from ..site_settings import AddressError, clean_address
+from ..services.site_settings import AddressError, clean_address
 from .errors import PrintError
 
 # Prefix of the code of each printed thing (the answer's "poster" field).
@@ -37,13 +37,6 @@ def poster_code(kind: str, question_id: str | None = None) -> str:
     """A short, stable code for one printed thing: ``A-<question>``, ``A`` for a whole questionnaire."""
     prefix = POSTER_PREFIXES[kind]
     return f"{prefix}-{question_id}" if question_id else prefix
-
-
-def paper_code(campaign, version: int) -> str:
-    """Printed big on paper questionnaires: which campaign and version to type the sheet into
-    (``P-K7PX-1``, short enough to type; ``fieldwork/paper.py`` reads it back in any case)."""
-    short = getattr(campaign, "short_code", "")
-    return f"P-{short}-{version}" if short else f"P-{campaign.id}-v{version}"
 
 
 def form_url(base_url: str, campaign_id: str, channel: str = "qr", poster: str | None = None,

@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 
 from flask import request
 
-from .. import french_time
-from ..charts import count_text
-from ..consent import QUOTE_NOTICE
+from ..model import french_time
+from ..services.charts import count_text
+from ..model.consent import QUOTE_NOTICE
 from ..model.questionnaire import language_words
-from ..results import percent_text
-from ..short_codes import give_codes
+from ..services.results import percent_text
+from ..services.short_codes import give_codes
 from . import (addresses, auth, compress, coordination, corrections, editor, errors, exports, fieldwork, help, kiosk,
                offline, printing, privacy, public, ratelimit, security, short_codes, volunteer)
 

@@ -16,17 +16,22 @@ from urllib.parse import urlsplit
 
 from flask import abort, current_app, g, redirect, request, session, url_for
 
-from .. import volunteers
-from ..accounts import ACCOUNTS, SESSIONS
-from ..answer_record import is_answer_id
-from ..campaigns import Campaign
+from ..model.answer_record import is_answer_id
 from ..model.questionnaire import Questionnaire
-from ..services import services
+from ..services import Services, volunteers
+from ..services.accounts import ACCOUNTS, SESSIONS
+from ..services.campaigns import Campaign
 
 NO_CAMPAIGN = "Cette campagne n'existe pas. Vérifiez l'adresse."
 NO_ANSWER = "Cette réponse n'existe pas dans cette campagne (ou elle a été effacée)."
 NO_QUESTIONNAIRE = ("Le questionnaire de cette campagne n'est pas disponible : ouvrez la page « Questionnaires » "
                     "de la coordination, qui dit quel fichier est à corriger.")
+
+
+def services() -> Services:
+    """The app's ``Services`` (opened by ``create_app``): a view passes what it needs from them
+    to the use cases, which never reach for the app themselves."""
+    return current_app.extensions["survey"]
 
 
 # -- who is signed in --------------------------------------------------------

@@ -15,12 +15,10 @@ import time
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from werkzeug.security import check_password_hash
 
-from ..accounts import (ACCOUNTS, SESSIONS, AccountError, create_coordinator, has_coordinator, normalise_name,
-                        record_audit)
-from ..clock import utc_now
-from ..services import services
+from ..services.accounts import ACCOUNTS, SESSIONS, AccountError, create_coordinator, has_coordinator, normalise_name, record_audit
+from ..model.clock import utc_now
 from ..throttle import Throttle, app_throttle, wait_words
-from .access import current_coordinator, local_target
+from .access import current_coordinator, local_target, services
 
 bp = Blueprint("auth", __name__)
 

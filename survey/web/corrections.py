@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 
-from ..corrections import CorrectionError, changed_texts, correct_answer, correctable_texts, member_may_correct
-from ..services import services
-from ..versioning import definition_for
+from ..services.corrections import CorrectionError, changed_texts, correct_answer, correctable_texts, member_may_correct
+from ..services.versioning import definition_for
 from .access import (answer_or_404, campaign_or_404, coordinator_required, is_coordinator, load_campaign,
-                     questionnaire_or_404, team_required)
+                     questionnaire_or_404, services, team_required)
 
 bp = Blueprint("corrections", __name__)
 FIELD = "texte__"       # form field of the text stored under key k: "texte__k"

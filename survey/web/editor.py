@@ -3,7 +3,7 @@
 Server-rendered pages that work on a tablet without JavaScript: every button
 is a form submit, the draft lives in the record collection ``drafts`` between
 requests, and the loader's own French problems are shown next to the question
-they concern. Saving goes through ``survey.versioning`` (a new version when the
+they concern. Saving goes through ``survey.services.versioning`` (a new version when the
 current one has answers); files go to ``<data>/questionnaires/``.
 """
 
@@ -16,17 +16,16 @@ from flask_wtf.csrf import validate_csrf
 from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms.validators import ValidationError
 
-from .. import drafts, versioning
-from .. import questionnaire_files as files
+from ..services import drafts, versioning
+from ..services import questionnaire_files as files
 from ..editor_messages import NO_QUESTION, plain_problem
 from ..formats.xlsform import MAX_UPLOAD, MIMETYPE, XLSFormError, export_filename, export_xlsform, import_xlsform
 from ..formats.yaml_files import parse_text
 from ..formats.yaml_writer import questionnaire_yaml
 from ..forms import build_form_class, field_name, other_name
 from ..model.questionnaire import CHOICE_TYPES, DEFAULT_SCALE_LABELS, TYPES, QuestionnaireError
-from ..services import services
-from ..versions import snapshots
-from .access import coordinator_required
+from ..services.versions import snapshots
+from .access import coordinator_required, services
 from .auth import audit
 
 bp = Blueprint("editor", __name__, url_prefix="/coordination/questionnaires")

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 
-from ..campaigns import CHANNELS
+from ..services.campaigns import CHANNELS
 from ..exports import FORMATS, Export, ExportError, ExportOptions
 from ..exports.filters import Filters, parse_date
-from ..services import services
-from .access import coordinator_required
+from .access import coordinator_required, services
 from .auth import audit
 from .errors import render_error
 

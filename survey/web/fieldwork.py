@@ -10,21 +10,21 @@ from datetime import date
 from flask import (Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, send_file,
                    url_for)
 
-from ..answer_record import is_answer_id, new_answer
-from ..campaigns import CHANNELS
-from ..clock import parse_time, utc_now
-from ..fieldwork import doors as door_rounds
-from ..fieldwork.paper import sheet_code, sheet_version, validate_sheet
-from ..fieldwork.photos import TYPES, PhotoError, photo_dir, save_photo
-from ..fieldwork.respondent import AGE_BANDS, clean_age_band, clean_first_name, clean_quartier
-from ..fieldwork.sessions import ROLES, Session, SessionRepository, new_id, parse_team, team_from_rows, validate
-from ..fieldwork.wall import postits_on_wall, set_postits_on_wall, set_wall_public, wall_cards, wall_is_public
-from ..forms import field_name, form_class_for, other_name
-from ..french_time import typed_clock, typed_day
-from ..services import services
+from ..model.answer_record import is_answer_id, new_answer
+from ..services.campaigns import CHANNELS
+from ..model.clock import parse_time, utc_now
+from ..services.fieldwork import doors as door_rounds
+from ..services.fieldwork.paper import sheet_code, sheet_version
+from ..services.fieldwork.photos import TYPES, PhotoError, photo_dir, save_photo
+from ..model.respondent import AGE_BANDS, clean_age_band, clean_first_name, clean_quartier
+from ..services.fieldwork.sessions import ROLES, Session, SessionRepository, new_id, parse_team, team_from_rows, validate
+from ..services.fieldwork.wall import postits_on_wall, set_postits_on_wall, set_wall_public, wall_cards, wall_is_public
+from ..forms import field_name, form_class_for, other_name, validate_sheet
+from ..model.french_time import typed_clock, typed_day
 from ..storage import AnswerConflict
-from ..versions import known_versions
-from .access import coordinator_required, is_coordinator, load_campaign, local_target, team_member, team_required
+from ..services.versions import known_versions
+from .access import (coordinator_required, is_coordinator, load_campaign, local_target, services, team_member,
+                     team_required)
 from .auth import audit
 
 bp = Blueprint("terrain", __name__)
@@ -513,7 +513,7 @@ def wall_admin(campaign_id):
 @coordinator_required
 def report(campaign_id):
     campaign, questionnaire = load_campaign(campaign_id)
-    from ..fieldwork.report import session_counts
+    from ..services.fieldwork.report import session_counts
     svc = services()
     all_doors = door_rounds.doors_of(svc, campaign.id)
     return render_template("terrain/report.html", campaign=campaign, counts=session_counts(svc, campaign.id),
@@ -527,7 +527,7 @@ def report(campaign_id):
 @coordinator_required
 def report_csv(campaign_id):
     campaign, _ = load_campaign(campaign_id)
-    from ..fieldwork.report import session_counts_csv
+    from ..services.fieldwork.report import session_counts_csv
     audit("export", f"comptes des sessions ({campaign.id}, CSV)")
     return current_app.response_class(
         session_counts_csv(services(), campaign.id), mimetype="text/csv; charset=utf-8",

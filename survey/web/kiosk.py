@@ -4,7 +4,7 @@ Opening a form with ``kiosque=1`` locks this browser's session to that campaign:
 page of the site sends it back to the form, until a volunteer types a code on
 « Quitter le mode kiosque ». Accepted codes: the campaign's kiosk code (made on the
 team codes page or by ``survey code-kiosque``, kept in the ``kiosk_codes`` collection, so
-editing the campaign does not lose it) or an active volunteer code of that campaign
+editing the campaign does not lose it: ``services/kiosk_codes.py``) or an active volunteer code of that campaign
 (``volunteers.py``); a coordinator already logged in leaves without one. Kiosk pages are
 sent ``no-store``: the back button cannot bring the previous person's page out of the cache.
 The countdown to the next person and the reset of the form are in ``static/kiosk.js`` and
@@ -16,64 +16,18 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from werkzeug.exceptions import HTTPException
 
-from ..services import services
+from ..services.kiosk_codes import code_opens, has_any_code
+from .access import services
 from ..throttle import app_throttle, wait_words
 
 bp = Blueprint("kiosk", __name__)
 
 SESSION_KEY = "kiosk"
-COLLECTION = "kiosk_codes"
 KIOSK_ARG = "kiosque"
 # Reachable while locked: the campaign's form and thank-you page, files, the answer door.
 OPEN_ENDPOINTS = {"static", "offline.service_worker", "offline.submit", "offline.token", "kiosk.leave"}
 CAMPAIGN_ENDPOINTS = {"public.answer_form", "public.thanks"}
 CAMPAIGN_PAGES = {"privacy.notice"}  # about the campaign, reachable from its form
-
-
-def kiosk_code(svc, campaign_id: str) -> str:
-    record = svc.records.get(COLLECTION, campaign_id)
-    return (record or {}).get("code", "")
-
-
-def set_kiosk_code(svc, campaign_id: str, code: str | None = None) -> str:
-    """Give the campaign a kiosk code (a new random one if none is given)."""
-    from ..volunteers import new_code, normalise_code
-    code = normalise_code(code) if code else new_code()
-    if not code:
-        raise ValueError("Un code fait 8 caractères, lettres et chiffres (sans I, L, O, 0 ni 1).")
-    svc.records.put(COLLECTION, {"id": campaign_id, "code": code})
-    return code
-
-
-def kiosk_code_or_new(svc, campaign_id: str) -> tuple[str, bool]:
-    """The campaign's kiosk code, made now if it has none; (code, made now). One atomic
-    change: the CLI and the web page at the same moment end with the same code."""
-    from ..volunteers import new_code
-    made = []
-
-    def ensure(record: dict) -> None:
-        if not record.get("code"):
-            record["code"] = new_code()
-            made.append(True)
-
-    record = svc.records.change(COLLECTION, campaign_id, ensure, create=True)
-    return record["code"], bool(made)
-
-
-def code_opens(svc, campaign_id: str, typed: str) -> bool:
-    from ..volunteers import find, normalise_code
-    code = normalise_code(typed)
-    if not code:
-        return False
-    if code == kiosk_code(svc, campaign_id):
-        return True
-    record = find(svc, code)
-    return bool(record) and record.get("campaign") == campaign_id
-
-
-def has_any_code(svc, campaign_id: str) -> bool:
-    from ..volunteers import for_campaign, is_active
-    return bool(kiosk_code(svc, campaign_id)) or any(is_active(r) for r in for_campaign(svc, campaign_id))
 
 
 def locked_campaign() -> str | None:

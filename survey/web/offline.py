@@ -19,13 +19,13 @@ from flask_wtf.csrf import CSRFError, generate_csrf
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.datastructures import MultiDict
 
-from ..answer_channel import ChannelRefused
-from ..answer_record import is_answer_id, new_answer
-from ..campaigns import Campaign
-from ..clock import parse_time, stamp, utc_now
+from ..services.answer_channel import ChannelRefused
+from ..model.answer_record import is_answer_id, new_answer
+from ..services.campaigns import Campaign
+from ..model.clock import parse_time, stamp, utc_now
 from ..forms import field_name, form_class_for
 from ..model.questionnaire import Questionnaire
-from ..services import services
+from .access import services
 from ..storage import AnswerConflict
 
 bp = Blueprint("offline", __name__)

@@ -14,15 +14,14 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, render_template, request
 
-from .. import site_settings
+from ..services import site_settings
 from ..printing import KINDS, WHOLE, PrintError, make_pdf, prepare_job, sheet_count, sheet_count_text
 from ..printing.kinds import board_questions, consented_quotes, open_questions, ordi_plan_text
 from ..printing.links import short_url
 from ..printing.render import PAGE_SIZES, PageFormat
 from ..printing.tiling import sheets_per_page
-from ..services import services
-from ..site_settings import AddressError
-from .access import coordinator_required, load_campaign
+from ..services.site_settings import AddressError
+from .access import coordinator_required, load_campaign, services
 
 bp = Blueprint("printing", __name__, url_prefix="/coordination/campagnes")
 EXTENSION = "printing"

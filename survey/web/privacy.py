@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from ..privacy import retention_sentence
+from ..services.privacy import retention_sentence
 from .access import load_campaign
 
 bp = Blueprint("privacy", __name__)

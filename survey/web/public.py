@@ -7,17 +7,16 @@ import uuid
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 
-from ..answer_channel import PUBLIC, TEAM_FORM_CHANNELS, ChannelRefused, form_channel
-from ..answer_record import is_answer_id, new_answer
-from ..campaigns import CHANNELS, Campaign
-from ..clock import parse_time, utc_now
+from ..services.answer_channel import PUBLIC, TEAM_FORM_CHANNELS, ChannelRefused, form_channel
+from ..model.answer_record import is_answer_id, new_answer
+from ..services.campaigns import CHANNELS, Campaign
+from ..model.clock import parse_time, utc_now
 from ..forms import QuestionnaireForm, field_name, form_class_for, other_name
 from ..model.questionnaire import AUDIENCES, Question, Questionnaire
-from ..services import services
 from ..storage import AnswerConflict
-from ..volunteers import pseudonym_for
+from ..services.volunteers import pseudonym_for
 from . import kiosk
-from .access import is_coordinator, load_campaign, team_member
+from .access import is_coordinator, load_campaign, services, team_member
 
 bp = Blueprint("public", __name__)
 

@@ -8,11 +8,10 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 
-from .. import volunteers
-from ..campaigns import CHANNELS
-from ..results import collector_counts
-from ..services import services
-from .access import local_target
+from ..services import volunteers
+from ..services.campaigns import CHANNELS
+from ..services.results import collector_counts
+from .access import local_target, services
 
 bp = Blueprint("volunteer", __name__, url_prefix="/benevole")
 BAD_CODE = ("Ce code n'est pas valable. Vérifiez-le (8 lettres et chiffres), ou demandez-en un "
@@ -72,7 +71,7 @@ def ways_to_collect(campaign) -> list[str]:
 
 def upcoming_sessions(svc, campaign_id: str, today) -> list:
     """Today's and later sessions, soonest first: where a scribe takes cards."""
-    from ..fieldwork.sessions import SessionRepository
+    from ..services.fieldwork.sessions import SessionRepository
     found = [s for s in SessionRepository(svc.records).for_campaign(campaign_id) if s.day >= today.isoformat()]
     return sorted(found, key=lambda s: (s.day, s.starts))[:5]
 

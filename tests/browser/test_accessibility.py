@@ -25,7 +25,7 @@ def prepared(server):
     campaign.closed = True
     svc.campaigns.save(campaign)
     try:
-        from survey.fieldwork.wall import set_wall_public
+        from survey.services.fieldwork.wall import set_wall_public
     except ImportError:
         return {"wall": False}
     set_wall_public(svc, WALL, True)

@@ -44,7 +44,7 @@ def test_a_double_tap_on_send_stores_one_answer(context, server):
 def test_the_wall_shows_a_new_card_without_reloading(context, server):
     # The coordination opens the wall to everyone (as for a TV at the event).
     subprocess.run([sys.executable, "-c", (
-        "import sys; from survey import create_app; from survey.fieldwork.wall import set_wall_public; "
+        "import sys; from survey import create_app; from survey.services.fieldwork.wall import set_wall_public; "
         "set_wall_public(create_app({'DATA_DIR': sys.argv[1]}).extensions['survey'], 'porteur-de-parole-numerique', True)"),
         str(server.data_dir)], check=True)
     page = context.new_page()

@@ -15,7 +15,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from playwright.sync_api import expect
 
-from survey import tls, volunteers
+from survey import tls
+from survey.services import volunteers
 from survey.storage import RecordStore
 from tests.browser.conftest import (ARGS, CHROMIUM, LAN_NAME, back_in_wifi, leave_wifi, stored,
                                     wait_until_kept)

@@ -15,7 +15,7 @@ from uuid import uuid4
 import pytest
 from playwright.sync_api import expect
 
-from survey import volunteers
+from survey.services import volunteers
 from survey.cli import main
 from survey.storage import RecordStore
 from tests.browser.conftest import (ARGS, CHROMIUM, LAN_NAME, back_in_wifi, leave_wifi, stored,

@@ -17,7 +17,7 @@ from types import SimpleNamespace
 
 from playwright.sync_api import expect
 
-from survey import volunteers
+from survey.services import volunteers
 from survey.storage import RecordStore
 from tests.browser.conftest import axe_violations, stored
 

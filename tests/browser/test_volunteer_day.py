@@ -12,7 +12,7 @@ from types import SimpleNamespace
 
 from playwright.sync_api import expect
 
-from survey import volunteers
+from survey.services import volunteers
 from survey.storage import ChunkedAnswerStore, RecordStore
 from tests.browser.conftest import AXE, axe_violations, no_horizontal_scroll, stored
 from tests.factories import make_answer

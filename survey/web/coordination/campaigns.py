@@ -14,13 +14,12 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
-from ...campaigns import CHANNELS, Campaign, validate
+from ...services.campaigns import CHANNELS, Campaign, validate
 from ...forms import ValuesField
-from ...french_time import long_date, typed_day
+from ...model.french_time import long_date, typed_day
 from ...printing.links import short_url
-from ...reading import fold
-from ...services import services
-from ..access import campaign_or_404, campaign_url, coordinator_required
+from ...services.reading import fold
+from ..access import campaign_or_404, campaign_url, coordinator_required, services
 from ..addresses import public_address
 from ..auth import audit
 from .blueprint import bp

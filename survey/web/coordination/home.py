@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from flask import render_template
 
-from ...services import services
-from ..access import coordinator_required
+from ..access import coordinator_required, services
 from .blueprint import bp
 
 

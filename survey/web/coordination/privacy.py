@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
 
-from ...accounts import AUDIT
-from ...privacy import expired_ids, purge_campaign, retention_sentence
-from ...reading import newest_first, page_number
-from ...services import services
-from ..access import campaign_or_404, coordinator_required
+from ...services.accounts import AUDIT
+from ...services.privacy import expired_ids, purge_campaign, retention_sentence
+from ...services.reading import newest_first, page_number
+from ..access import campaign_or_404, coordinator_required, services
 from .blueprint import bp
 
 JOURNAL_PAGE = 50

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
 
-from ...campaigns import CHANNELS
-from ...consent import consent_words, from_scribe_card, may_display, may_quote
-from ...corrections import history as correction_history
-from ...privacy import delete_answer
-from ...reading import HIDDEN_CHOICES, Filters, free_texts, newest_first, page_number, select
-from ...results import NO_PLACE, TEXT_TYPES, answer_rows, place_of
-from ...services import services
-from ...tags import TagError, add_tag, campaign_tags, remove_tag, set_answer_tags, set_hidden, set_quoted
-from ...versioning import definition_for
-from ..access import answer_or_404, campaign_or_404, coordinator_required, local_target, questionnaire_or_404
+from ...services.campaigns import CHANNELS
+from ...model.consent import consent_words, from_scribe_card, may_display, may_quote
+from ...services.corrections import history as correction_history
+from ...services.privacy import delete_answer
+from ...services.reading import HIDDEN_CHOICES, Filters, free_texts, newest_first, page_number, select
+from ...services.results import NO_PLACE, TEXT_TYPES, answer_rows, place_of
+from ...services.tags import TagError, add_tag, campaign_tags, remove_tag, set_answer_tags, set_hidden, set_quoted
+from ...services.versioning import definition_for
+from ..access import answer_or_404, campaign_or_404, coordinator_required, local_target, questionnaire_or_404, services
 from .blueprint import bp
 from .results import session_places
 
@@ -47,7 +46,7 @@ def session_label(svc, campaign_id: str, session_id) -> str:
     """The field session an answer was captured in, in words (« 21 novembre 2026 … – Marché »)."""
     if not session_id:
         return ""
-    from ...fieldwork.sessions import SessionRepository
+    from ...services.fieldwork.sessions import SessionRepository
     found = SessionRepository(svc.records).get(campaign_id, str(session_id))
     return found.label if found else str(session_id)
 

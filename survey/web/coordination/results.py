@@ -11,11 +11,10 @@ from datetime import datetime, timezone
 
 from flask import Response, current_app, render_template
 
-from ...charts import bar_chart, bars, question_chart
-from ...results import NO_PLACE, summarise
-from ...services import services
-from ...tags import campaign_tags
-from ..access import campaign_or_404, coordinator_required, questionnaire_or_404
+from ...services.charts import bar_chart, bars, question_chart
+from ...services.results import NO_PLACE, summarise
+from ...services.tags import campaign_tags
+from ..access import campaign_or_404, coordinator_required, questionnaire_or_404, services
 from ..auth import audit
 from ..errors import render_error
 from .blueprint import bp
@@ -25,7 +24,7 @@ DASHBOARD_TEXTS = 10     # latest free-text answers shown per question on the da
 
 def session_places(svc, campaign_id: str) -> dict[str, str]:
     """Field-session id → where it took place (« marché Europe »)."""
-    from ...fieldwork.sessions import SessionRepository
+    from ...services.fieldwork.sessions import SessionRepository
     return {s.id: s.place for s in SessionRepository(svc.records).for_campaign(campaign_id)}
 
 

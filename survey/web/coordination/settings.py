@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 
-from ... import site_settings
+from ...services import site_settings
 from ...network import lan_addresses
-from ...services import services
-from ...wifi import WifiError, check
-from ..access import coordinator_required
+from ...model.wifi import WifiError, check
+from ..access import coordinator_required, services
 from ..addresses import public_address, wifi_qr
 from ..auth import audit
 from .blueprint import bp

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
 
-from ... import site_settings, volunteers
-from ...services import services
+from ...services import kiosk_codes, site_settings, volunteers
 from .. import kiosk
-from ..access import campaign_or_404, coordinator_required
+from ..access import campaign_or_404, coordinator_required, services
 from ..addresses import link_qr, public_address, public_url, wifi_qr
 from ..auth import audit
 from .blueprint import bp
@@ -37,7 +36,7 @@ def volunteer_codes(campaign_id: str):
     wifi = site_settings.team_wifi(svc.records)
     return render_template("coordination/volunteers.html", campaign=campaign, records=records, error=error,
                            pseudonym=pseudonym, display_code=volunteers.display_code,
-                           is_active=volunteers.is_active, kiosk_code=kiosk.kiosk_code(svc, campaign.id),
+                           is_active=volunteers.is_active, kiosk_code=kiosk_codes.kiosk_code(svc, campaign.id),
                            kiosk_link=kiosk_link, address=public_address(), wifi=wifi,
                            wifi_code=wifi_qr(wifi) if wifi else None,
                            team_code=link_qr(public_url("volunteer.home"), "qr-equipe") if wifi else None), (422 if error else 200)
@@ -49,8 +48,8 @@ def new_kiosk_code(campaign_id: str):
     """A new code to leave kiosk mode; the previous one stops working at once."""
     campaign = campaign_or_404(campaign_id)
     svc = services()
-    had_one = bool(kiosk.kiosk_code(svc, campaign.id))
-    code = kiosk.set_kiosk_code(svc, campaign.id)
+    had_one = bool(kiosk_codes.kiosk_code(svc, campaign.id))
+    code = kiosk_codes.set_kiosk_code(svc, campaign.id)
     audit("code kiosque " + ("changé" if had_one else "créé"), f"campagne {campaign.id}")
     flash(f"Code kiosque : {volunteers.display_code(code)}."
           + (" L'ancien ne fonctionne plus." if had_one else ""))

@@ -14,11 +14,11 @@ from datetime import date
 from typing import Iterable
 from zoneinfo import ZoneInfo
 
+from ..config import DEFAULTS
+from ..model.clock import parse_time
+from ..model.consent import may_quote
+from ..model.questionnaire import OTHER_VALUE, Question, Questionnaire
 from .campaigns import CHANNELS
-from .config import DEFAULTS
-from .model.questionnaire import OTHER_VALUE, Question, Questionnaire
-from .clock import parse_time
-from .consent import may_quote
 
 CLOSED_TYPES = ("single_choice", "multiple_choice", "yes_no", "scale")
 TEXT_TYPES = ("short_text", "long_text")

@@ -16,11 +16,20 @@ import unicodedata
 import uuid
 from dataclasses import replace
 
-from .clock import utc_now
-from .editor_messages import plain
-from .formats.yaml_files import from_dict
-from .model.questionnaire import (CHOICE_TYPES, DEFAULT_SCALE_LABELS, OTHER_LABEL, OTHER_VALUE, TYPES,
-                                  YES_NO_CHOICES, Problem, Questionnaire, QuestionnaireError)
+from ..editor_messages import plain
+from ..formats.yaml_files import from_dict
+from ..model.clock import utc_now
+from ..model.questionnaire import (
+    CHOICE_TYPES,
+    DEFAULT_SCALE_LABELS,
+    OTHER_LABEL,
+    OTHER_VALUE,
+    TYPES,
+    YES_NO_CHOICES,
+    Problem,
+    Questionnaire,
+    QuestionnaireError,
+)
 
 COLLECTION = "drafts"
 _DRAFT_ID = re.compile(r"^[0-9a-f]{32}$")

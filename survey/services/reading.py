@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Callable, Iterable, Iterator
 
-from .model.questionnaire import Questionnaire
+from ..model.questionnaire import Questionnaire
 from .results import TEXT_TYPES
 
 PER_PAGE = 20

@@ -6,8 +6,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+from ..storage import RecordStore
 from . import short_codes
-from .storage import RecordStore
 
 # Every answer records how it was collected.
 CHANNELS = {
@@ -36,7 +36,7 @@ class Campaign:
     description: str = ""        # who commissions it, what for, who gets the results
     help_text: str = ""          # « où trouver de l'aide », on the thank-you page
     retention_months: int = 12
-    short_code: str = ""         # what people type: /<short_code> (survey.short_codes)
+    short_code: str = ""         # what people type: /<short_code> (survey.services.short_codes)
 
     @classmethod
     def from_record(cls, record: dict) -> "Campaign":

@@ -8,11 +8,11 @@ import random
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from .answer_record import new_answer
+from ..model.answer_record import new_answer
+from ..model.clock import stamp
 from .campaigns import Campaign
 from .fieldwork.doors import record_door
 from .fieldwork.sessions import Session, SessionRepository
-from .clock import stamp
 
 HELP = ("Pour être aidé dans vos démarches en ligne : France Services, l'espace public numérique "
         "ou le centre social de votre quartier. L'accueil y est gratuit.")

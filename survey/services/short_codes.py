@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import secrets
 
-from .storage import RecordStore
+from ..storage import RecordStore
 
 ALPHABET = "23456789BCDFGHJKMNPQRSTVWXZ"
 LENGTHS = (4, 5, 6)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import secrets
 
-from .clock import utc_now
+from ..model.clock import utc_now
 
 COLLECTION = "volunteers"
 # No I, L, O, 0, 1: nothing to confuse when the code is read aloud or copied from paper.

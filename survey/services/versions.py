@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import logging
 
-from .formats.yaml_files import from_dict
-from .model.questionnaire import Questionnaire, QuestionnaireError
-from .clock import utc_now
+from ..formats.yaml_files import from_dict
+from ..model.clock import utc_now
+from ..model.questionnaire import Questionnaire, QuestionnaireError
 
 COLLECTION = "questionnaire_versions"
 

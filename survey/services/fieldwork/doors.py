@@ -6,7 +6,8 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from ..clock import utc_now
+
+from ...model.clock import utc_now
 
 COLLECTION = "doors"
 OUTCOMES = {"repondu": "A répondu", "absent": "Absent", "refus": "Refus", "repasser": "Repasser plus tard"}

@@ -6,12 +6,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import current_app
-
+from ..formats.yaml_files import load_library
+from ..model.questionnaire import Library, Questionnaire
+from ..storage import ChunkedAnswerStore, RecordStore
 from .campaigns import CampaignRepository
-from .formats.yaml_files import load_library
-from .model.questionnaire import Library, Questionnaire
-from .storage import ChunkedAnswerStore, RecordStore
 
 # What a printed code (``affiche``) or a session id may look like: short, no markup, no spaces.
 POSTER_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
@@ -28,7 +26,7 @@ class Services:
     answers: ChunkedAnswerStore
     campaigns: CampaignRepository
     form_classes: dict = field(default_factory=dict)
-    # (questionnaire id, version) pairs already snapshotted by this process (survey.versions).
+    # (questionnaire id, version) pairs already snapshotted by this process (survey.services.versions).
     remembered_versions: set = field(default_factory=set)
     questionnaires_dir: str = ""
     # The questionnaire folders' modification times when the library was read.
@@ -116,7 +114,3 @@ class Services:
 def poster_code(value) -> str | None:
     """The printed code an answer came from (``A-q1``, ``P-campagne-v2``…), or None."""
     return value if isinstance(value, str) and POSTER_CODE.fullmatch(value) else None
-
-
-def services() -> Services:
-    return current_app.extensions["survey"]

@@ -1,5 +1,5 @@
-"""Paper questionnaires typed in by a facilitator: the sheet code, and what a typed sheet may
-leave empty.
+"""Paper questionnaires typed in by a facilitator: the sheet code, printed and read back (what a
+typed sheet may leave empty is a form rule: ``forms.validate_sheet``).
 
 The code printed big on a sheet says which campaign and questionnaire version it belongs to.
 It is short (``P-K7PX-1``: the campaign's short code and the version) and read in any case,
@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import re
 
-from ..forms import REQUIRED_MESSAGE
-from ..printing.links import paper_code
-
 _IGNORED = re.compile(r"[\s\-._]")
+
+
+def paper_code(campaign, version: int) -> str:
+    """Printed big on paper questionnaires: which campaign and version to type the sheet into
+    (``P-K7PX-1``, short enough to type; ``read_sheet_code`` below reads it back in any case)."""
+    short = getattr(campaign, "short_code", "")
+    return f"P-{short}-{version}" if short else f"P-{campaign.id}-v{version}"
 
 
 def sheet_code(campaign, version: int) -> str:
@@ -40,21 +44,3 @@ def sheet_version(campaign, typed: str) -> int | None:
     if text.startswith(long_prefix) and text[len(long_prefix):].isdigit():
         return int(text[len(long_prefix):])
     return None
-
-
-EMPTY_SHEET = "Rien n'est tapé : recopiez au moins une réponse de la feuille avant d'enregistrer."
-
-
-def validate_sheet(form) -> tuple[bool, str | None]:
-    """The form's rules, except that a question left blank on the sheet stays blank: the
-    person may have skipped a required one, and the facilitator must not invent an answer.
-    (valid, a message about the whole sheet or None)."""
-    form.validate_questions()
-    ok = not form.csrf_errors
-    for question in form.visible_questions():
-        field = form.question_field(question)
-        field.errors = [e for e in field.errors if e != REQUIRED_MESSAGE]
-        ok = ok and not field.errors
-    if ok and not form.answers():
-        return False, EMPTY_SHEET
-    return ok, None

@@ -12,7 +12,7 @@ hidden answers (spam, out of scope) never show.
 
 from __future__ import annotations
 
-from ..consent import may_display
+from ...model.consent import may_display
 
 WALLS = "walls"
 MAX_CARDS = 60

@@ -8,7 +8,7 @@ import secrets
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-from ..french_time import TIME_EXAMPLES, clock_text, long_date
+from ...model.french_time import TIME_EXAMPLES, clock_text, long_date
 
 COLLECTION = "sessions"
 ROLES = {"accroche": "Accroche (inviter les passants)", "discussion": "Discussion",

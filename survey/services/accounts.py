@@ -11,7 +11,7 @@ import uuid
 
 from werkzeug.security import generate_password_hash
 
-from .clock import utc_now
+from ..model.clock import utc_now
 
 ACCOUNTS = "accounts"
 AUDIT = "audit"

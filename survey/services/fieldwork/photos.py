@@ -8,7 +8,7 @@ import uuid
 import warnings
 from pathlib import Path
 
-from ..storage.atomic import atomic_write_bytes
+from ...storage.atomic import atomic_write_bytes
 
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
 MAX_PHOTOS_PER_SESSION = 20

@@ -14,10 +14,10 @@ from __future__ import annotations
 from contextlib import contextmanager
 from pathlib import Path
 
-from .formats.yaml_writer import dump_yaml
-from .model.questionnaire import Questionnaire
-from .storage.atomic import atomic_write_bytes
-from .storage.locks import file_lock
+from ..formats.yaml_writer import dump_yaml
+from ..model.questionnaire import Questionnaire
+from ..storage.atomic import atomic_write_bytes
+from ..storage.locks import file_lock
 
 
 def edited_folder(svc) -> Path:

@@ -3,7 +3,7 @@
 Rules (issue 8):
 - saving a questionnaire whose current version already has answers makes a new
   version (number + 1); the old definition is kept as a snapshot
-  (``survey.versions``, collection ``questionnaire_versions``) so old answers
+  (``survey.services.versions``, collection ``questionnaire_versions``) so old answers
   still display and export;
 - a question id keeps its meaning: once answered, its type cannot change to an
   incompatible one and a choice value cannot take another meaning; the editor
@@ -19,11 +19,11 @@ from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from ..formats.yaml_files import from_dict
+from ..model.clock import utc_now
+from ..model.questionnaire import CHOICE_TYPES, TYPES, Problem, Questionnaire, QuestionnaireError
 from . import questionnaire_files as files
-from .formats.yaml_files import from_dict
-from .model.questionnaire import CHOICE_TYPES, TYPES, Problem, Questionnaire, QuestionnaireError
 from .versions import COLLECTION, snapshot_id, snapshots
-from .clock import utc_now
 
 # Type changes that keep the stored value meaningful (a text stays a text).
 COMPATIBLE_TYPES = {("short_text", "long_text"), ("long_text", "short_text")}

@@ -7,7 +7,8 @@ import io
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..consent import may_display
+from ...model.consent import may_display
+from ...spreadsheet import neutralise
 from .sessions import SessionRepository
 
 NO_SESSION = "(hors session)"
@@ -38,7 +39,6 @@ def session_counts(svc, campaign_id: str) -> list[SessionCount]:
 
 def session_counts_csv(svc, campaign_id: str) -> bytes:
     """The same table as a CSV for French Excel (`;`, UTF-8 with BOM, CRLF)."""
-    from ..exports.columns import neutralise
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\r\n")

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from typing import Callable
 from urllib.parse import urlsplit
 
-from .clock import utc_now
-from .network import is_loopback, lan_addresses
-from .storage import RecordStore
-from .wifi import Wifi
+from ..model.clock import utc_now
+from ..model.wifi import Wifi
+from ..network import is_loopback, lan_addresses
+from ..storage import RecordStore
 
 COLLECTION = "settings"
 ADDRESS = "adresse-publique"

@@ -12,10 +12,10 @@ import calendar
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from ..model.clock import stamp
 from .accounts import record_audit
 from .campaigns import Campaign
 from .results import parse_time
-from .clock import stamp
 
 
 def months_before(moment: datetime, months: int) -> datetime:

@@ -20,9 +20,9 @@ import copy
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from ..config import DEFAULTS
+from ..model.clock import parse_time, utc_now
 from .accounts import record_audit
-from .clock import parse_time, utc_now
-from .config import DEFAULTS
 from .reading import free_texts
 
 
