@@ -123,6 +123,9 @@ def test_a_postit_that_cannot_be_sent_is_shown_kept_and_sent_once(context, serve
 
     page.route(url, wifi_down)
     page.goto(url)
+    # The field takes the focus as the page is shown (autofocus), a moment after « load »:
+    # a person starts typing then, as the full-speed test does too.
+    expect(page.locator("#texte")).to_be_focused()
     page.keyboard.type("Pas de réseau au marché")
     page.keyboard.press("Enter")
     page.keyboard.type("Deuxième, toujours sans réseau")
