@@ -15,6 +15,7 @@ demo: setup
 test: setup
 	$(BIN)/ruff check survey tests benchmarks
 	$(BIN)/lint-imports
+	$(BIN)/mypy survey/model survey/storage survey/services
 	$(BIN)/python -m pytest -q
 
 bench: setup

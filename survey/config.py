@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-DEFAULTS = {
+DEFAULTS: dict[str, Any] = {
     "DATA_DIR": "data",
     "QUESTIONNAIRES_DIR": str(PROJECT_ROOT / "questionnaires"),
     # Public base URL printed in QR codes; None = the address the request came in on.

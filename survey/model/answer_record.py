@@ -4,11 +4,15 @@ queue, a scribe's card, a post-it, the demo. See docs/DESIGN.md."""
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING, Any, Iterable
 
 from .clock import utc_now
 
+if TYPE_CHECKING:
+    from .questionnaire import Questionnaire
 
-def distinct_values(values) -> list[str]:
+
+def distinct_values(values: Iterable[Any]) -> list[str]:
     """The values of a multiple choice, each once, in the order first given, empty ones dropped.
 
     A box is ticked or not: a request that repeats a value (2,000 copies once made a count of
@@ -17,9 +21,9 @@ def distinct_values(values) -> list[str]:
     return list(dict.fromkeys(str(v) for v in values if v not in (None, "")))
 
 
-def new_answer(campaign, questionnaire, *, answer_id: str, answers: dict, channel: str, collector: str = "",
-               session: str | None = None, poster: str | None = None, started_at: str | None = None,
-               submitted_at: str | None = None, **respondent) -> dict:
+def new_answer(campaign: Any, questionnaire: Questionnaire, *, answer_id: str, answers: dict, channel: str,
+               collector: str = "", session: str | None = None, poster: str | None = None, started_at: str | None = None,
+               submitted_at: str | None = None, **respondent: Any) -> dict:
     """An answer ready for ``Services.save_answer``. ``respondent`` holds what a passer-by
     chose to give on a scribe's card (first_name, age_band, quartier, the two consents)."""
     now = utc_now()
@@ -33,7 +37,7 @@ def new_answer(campaign, questionnaire, *, answer_id: str, answers: dict, channe
     }
 
 
-def is_answer_id(value) -> bool:
+def is_answer_id(value: Any) -> bool:
     """An answer id as forms and tablets make it when they open: a UUID in its canonical form
     (lowercase, with hyphens). Anything else is refused, and never looked up."""
     if not isinstance(value, str):

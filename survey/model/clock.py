@@ -6,6 +6,7 @@ Stored times are always UTC; pages and exports show Europe/Paris.
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Any
 
 
 def stamp(moment: datetime) -> str:
@@ -17,7 +18,7 @@ def utc_now() -> str:
     return stamp(datetime.now(timezone.utc))
 
 
-def parse_time(value) -> datetime | None:
+def parse_time(value: Any) -> datetime | None:
     """A stored timestamp as an aware datetime (naive ones are UTC); None when missing or unreadable."""
     if not value or not isinstance(value, (str, datetime)):
         return None

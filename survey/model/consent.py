@@ -19,6 +19,7 @@ from __future__ import annotations
 # ``may_quote`` true for answers that did not come through a scribe's card.
 QUOTE_NOTICE = ("Une phrase de votre réponse peut être citée, sans votre nom, "
                 "dans le compte rendu de la campagne.")
+from typing import Any
 
 # The keys only a scribe's card writes: their presence means the consents were asked.
 CARD_KEYS = ("consent_display", "consent_report")
@@ -46,7 +47,7 @@ def may_quote(answer: dict) -> bool:
     return not answer.get("first_name")
 
 
-def consent_words(value) -> str:
+def consent_words(value: Any) -> str:
     """« oui », « non », or « non demandé » when the answer did not come through a card."""
     if value is True:
         return "oui"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
+from typing import Any
 
 from .clock import parse_time
 
@@ -34,7 +35,7 @@ def clock_words(hours: int, minutes: int) -> str:
     return f"{hours} h {minutes:02d}" if minutes else f"{hours} h"
 
 
-def long_date(value, zone: ZoneInfo | None = None) -> str:
+def long_date(value: Any, zone: ZoneInfo | None = None) -> str:
     """A stored date or time as the day it was in ``zone``: « 31 décembre 2026 » ("" when unreadable).
 
     A calendar day (« 2026-12-31 », a ``date``) needs no zone; a time without one is counted in UTC.
@@ -50,7 +51,7 @@ def long_date(value, zone: ZoneInfo | None = None) -> str:
     return day_words(moment.astimezone(zone or timezone.utc).date()) if moment else ""
 
 
-def long_datetime(value, zone: ZoneInfo, unknown: str = "date inconnue") -> str:
+def long_datetime(value: Any, zone: ZoneInfo, unknown: str = "date inconnue") -> str:
     """A stored UTC time as « 31 décembre 2026 à 9 h 30 » in ``zone``."""
     moment = parse_time(value)
     if moment is None:
@@ -99,7 +100,7 @@ def parse_date(text: str | None, what: str = "date") -> date | None:
 
 
 
-def typed_day(text) -> str:
+def typed_day(text: Any) -> str:
     """What a date field stores: ISO when the text is a day (« 31/12/2026 » too), else the text, for the
     page's own check to refuse in French (WTForms filter and form readers)."""
     try:
@@ -109,12 +110,12 @@ def typed_day(text) -> str:
     return day.isoformat() if day else ""
 
 
-def typed_clock(text) -> str:
+def typed_clock(text: Any) -> str:
     """What a time field stores: « HH:MM » when the text is a time (« 9h30 »), else the text itself."""
     return parse_clock(text or "") or (text or "").strip()
 
 
-def register_filters(app, zone: ZoneInfo) -> None:
+def register_filters(app: Any, zone: ZoneInfo) -> None:
     """``jour`` (« 31 décembre 2026 ») and ``heure`` (« 31 décembre 2026 à 9 h 30 ») for every page."""
     app.add_template_filter(lambda value: long_date(value, zone), "jour")
     app.add_template_filter(lambda value: long_datetime(value, zone), "heure")

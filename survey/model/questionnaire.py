@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any, Iterator
 
 TYPES = {
     "short_text": "texte court",
@@ -65,7 +66,7 @@ class ShowIf:
     question: str
     values: tuple[str, ...]
 
-    def matches(self, answer) -> bool:
+    def matches(self, answer: Any) -> bool:
         if answer is None or answer == "" or answer == []:
             return False
         if isinstance(answer, (list, tuple)):
@@ -133,7 +134,7 @@ class Question:
             return tuple(Choice(str(i), f"{i} – {lab}") for i, lab in enumerate(self.scale_labels, 1))
         return ()
 
-    def label_of(self, value) -> str:
+    def label_of(self, value: Any) -> str:
         """The words shown for a stored value (codes stay codes when unknown)."""
         for choice in self.options:
             if choice.value == str(value):
@@ -209,7 +210,7 @@ class Questionnaire:
         """A plain dict in the file format, for snapshots and exchange."""
         questions = []
         for q in self.questions:
-            item = {"id": q.id, "type": q.type, "label": q.label}
+            item: dict[str, object] = {"id": q.id, "type": q.type, "label": q.label}
             if q.help:
                 item["help"] = q.help
             if q.required:
@@ -283,6 +284,6 @@ class Library:
     def get(self, questionnaire_id: str) -> Questionnaire | None:
         return self.questionnaires.get(questionnaire_id)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Questionnaire]:
         return iter(sorted(self.questionnaires.values(), key=lambda q: q.title.lower()))
 

@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import re
 import uuid
+from typing import TYPE_CHECKING
 
 from werkzeug.security import generate_password_hash
 
 from ..model.clock import utc_now
+from ..storage import RecordCollections
+
+if TYPE_CHECKING:
+    from . import Services
 
 ACCOUNTS = "accounts"
 AUDIT = "audit"
@@ -28,7 +33,7 @@ def normalise_name(name: str) -> str:
     return (name or "").strip().lower()
 
 
-def create_coordinator(svc, name: str, password: str) -> dict:
+def create_coordinator(svc: Services, name: str, password: str) -> dict:
     name = normalise_name(name)
     if not _NAME.match(name):
         raise AccountError("Le nom doit faire 2 à 40 caractères : lettres minuscules sans accent, chiffres, "
@@ -42,11 +47,11 @@ def create_coordinator(svc, name: str, password: str) -> dict:
     return record
 
 
-def has_coordinator(svc) -> bool:
+def has_coordinator(svc: Services) -> bool:
     return bool(svc.records.all(ACCOUNTS))
 
 
-def record_audit(records, action: str, detail: str, who: str) -> None:
+def record_audit(records: RecordCollections, action: str, detail: str, who: str) -> None:
     """Write who did what, when, to the audit log (read by coordinators in the audit page)."""
     records.append(AUDIT, {"id": str(uuid.uuid4()), "at": utc_now(), "action": action, "detail": detail,
                            "who": who})

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from typing import Callable, Iterable
 
-from ..storage import RecordStore
+from ..storage import RecordCollections
 from . import short_codes
 
 # Every answer records how it was collected.
@@ -51,12 +52,12 @@ class Campaign:
         return " – ".join(p for p in (self.quartier, self.structure) if p)
 
     def accepts_answers(self, today: date | None = None) -> bool:
-        today = (today or date.today()).isoformat()
+        day = (today or date.today()).isoformat()
         if self.closed:
             return False
-        if self.starts_on and today < self.starts_on:
+        if self.starts_on and day < self.starts_on:
             return False
-        if self.ends_on and today > self.ends_on:
+        if self.ends_on and day > self.ends_on:
             return False
         return True
 
@@ -64,7 +65,7 @@ class Campaign:
         return "qr" if "qr" in self.channels else (self.channels[0] if self.channels else "qr")
 
 
-def validate(campaign: Campaign, questionnaire_ids) -> list[str]:
+def validate(campaign: Campaign, questionnaire_ids: Iterable[str]) -> list[str]:
     """Problems with a campaign, in French (empty when it is fine)."""
     problems = []
     if not _ID.match(campaign.id or ""):
@@ -90,7 +91,7 @@ def validate(campaign: Campaign, questionnaire_ids) -> list[str]:
 
 
 class CampaignRepository:
-    def __init__(self, records: RecordStore):
+    def __init__(self, records: RecordCollections):
         self.records = records
 
     def all(self) -> list[Campaign]:
@@ -108,7 +109,7 @@ class CampaignRepository:
                                                        self.records.get(COLLECTION, campaign.id))
         self.records.put(COLLECTION, campaign.to_record())
 
-    def change(self, campaign_id: str, fn) -> Campaign | None:
+    def change(self, campaign_id: str, fn: Callable[[Campaign], Campaign | None]) -> Campaign | None:
         """Change a stored campaign in one atomic operation (``fn`` changes the Campaign given):
         for a toggle such as closing, which must not start from a campaign read earlier."""
 

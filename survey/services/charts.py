@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from markupsafe import Markup, escape
 
 from .results import percent, percent_text
+
+if TYPE_CHECKING:
+    from .results import QuestionResult
 
 WIDTH = 640
 LABEL_CHARS = 62          # characters per label line before wrapping
@@ -99,6 +102,6 @@ def bar_chart(items: list[Bar], title: str, *, unit: str = "réponses", chart_id
     return Markup(svg)
 
 
-def question_chart(result, *, chart_id: str = "") -> Markup:
+def question_chart(result: QuestionResult, *, chart_id: str = "") -> Markup:
     """The chart of one closed question from ``results.QuestionResult``."""
     return bar_chart(bars(result.options), result.question.label, unit="personnes", chart_id=chart_id)

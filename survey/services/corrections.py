@@ -16,6 +16,8 @@ stored », never a conflict (``storage/answers.py``).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import copy
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -25,21 +27,26 @@ from ..model.clock import parse_time, utc_now
 from .accounts import record_audit
 from .reading import free_texts
 
+if TYPE_CHECKING:
+    from ..model.questionnaire import Questionnaire
+    from . import Services
+
 
 class CorrectionError(ValueError):
     """A French message about a correction that cannot be saved."""
 
 
-def correctable_texts(answer: dict, questionnaire=None) -> dict[str, str]:
+def correctable_texts(answer: dict, questionnaire: Questionnaire | None = None) -> dict[str, str]:
     """The answer's written texts, by key (question id or ``question__autre``)."""
     return free_texts(answer, questionnaire)
 
 
-def normalise(text) -> str:
+def normalise(text: Any) -> str:
     return str(text or "").replace("\r\n", "\n").strip()
 
 
-def changed_texts(answer: dict, submitted: dict, questionnaire, limit: int) -> dict[str, str]:
+def changed_texts(answer: dict, submitted: dict, questionnaire: Questionnaire | None,
+                  limit: int) -> dict[str, str]:
     """The texts of ``submitted`` that differ from the stored ones; CorrectionError if one is
     empty, too long, or not a written text of this answer."""
     current = correctable_texts(answer, questionnaire)
@@ -58,7 +65,7 @@ def changed_texts(answer: dict, submitted: dict, questionnaire, limit: int) -> d
     return changes
 
 
-def correct_answer(svc, campaign_id: str, answer_id: str, changes: dict[str, str], who: str) -> dict | None:
+def correct_answer(svc: Services, campaign_id: str, answer_id: str, changes: dict[str, str], who: str) -> dict | None:
     """Write ``changes`` into the stored answer in one locked write, keeping the texts before.
 
     Returns the corrected answer (None if it no longer exists). Logged in the audit log."""
@@ -96,7 +103,7 @@ def member_may_correct(answer: dict, member: str | None, zone: str = DEFAULTS["T
     return bool(member) and answer.get("collector") == member and saved_today(answer, zone, now)
 
 
-def history(answer: dict, questionnaire=None) -> list[dict]:
+def history(answer: dict, questionnaire: Questionnaire | None = None) -> list[dict]:
     """Each correction, newest first: when, who, and each text it changed (before → after)."""
     entries = answer.get("corrections")
     if not isinstance(entries, list):

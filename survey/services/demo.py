@@ -7,12 +7,17 @@ from __future__ import annotations
 import random
 import uuid
 from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any
 
 from ..model.answer_record import new_answer
 from ..model.clock import stamp
+from ..model.questionnaire import Library, Questionnaire
 from .campaigns import Campaign
 from .fieldwork.doors import record_door
 from .fieldwork.sessions import Session, SessionRepository
+
+if TYPE_CHECKING:
+    from . import Services
 
 HELP = ("Pour être aidé dans vos démarches en ligne : France Services, l'espace public numérique "
         "ou le centre social de votre quartier. L'accueil y est gratuit.")
@@ -39,7 +44,7 @@ DEMO = {
 }
 
 
-def demo_campaigns(library) -> list[Campaign]:
+def demo_campaigns(library: Library) -> list[Campaign]:
     campaigns = []
     for questionnaire_id, (title, quartier, structure, channels) in DEMO.items():
         if library.get(questionnaire_id) is None:
@@ -52,7 +57,7 @@ def demo_campaigns(library) -> list[Campaign]:
     return campaigns
 
 
-def load_demo(services, with_answers: bool = False) -> list[Campaign]:
+def load_demo(services: Services, with_answers: bool = False) -> list[Campaign]:
     """Create the demo campaigns that do not exist yet (never overwrites a real one);
     with ``with_answers``, give the new ones a few example answers."""
     created = []
@@ -64,8 +69,9 @@ def load_demo(services, with_answers: bool = False) -> list[Campaign]:
         rng = random.Random(2012)
         for campaign in created:
             filler = DEMO_ANSWERS.get(campaign.id)
-            if filler:
-                filler(services, campaign, rng)
+            questionnaire = services.questionnaire_for(campaign)
+            if filler and questionnaire is not None:
+                filler(services, campaign, questionnaire, rng)
     return created
 
 
@@ -83,13 +89,14 @@ QUOTES = [
 ]
 
 
-def _answer(campaign, questionnaire, answers: dict, channel: str, when: datetime, **extra) -> dict:
+def _answer(campaign: Campaign, questionnaire: Questionnaire, answers: dict, channel: str, when: datetime,
+            **extra: Any) -> dict:
     return new_answer(campaign, questionnaire, answer_id=str(uuid.uuid4()), answers=answers, channel=channel,
                       started_at=stamp(when), submitted_at=stamp(when), **extra)
 
 
-def _porteur_de_parole(services, campaign, rng) -> None:
-    questionnaire = services.questionnaire_for(campaign)
+def _porteur_de_parole(services: Services, campaign: Campaign, questionnaire: Questionnaire,
+                       rng: random.Random) -> None:
     day = datetime.now(timezone.utc).replace(hour=9, minute=30, second=0, microsecond=0) - timedelta(days=3)
     session = Session(id="s-demo-marche", campaign=campaign.id, place="Marché Europe", day=day.date().isoformat(),
                       starts="09:30", ends="12:00", team=[{"pseudonym": "Inès", "role": "scribe"},
@@ -103,8 +110,7 @@ def _porteur_de_parole(services, campaign, rng) -> None:
             first_name=None, age_band=None, quartier="Europe"))
 
 
-def _ordi_panneau(services, campaign, rng) -> None:
-    questionnaire = services.questionnaire_for(campaign)
+def _ordi_panneau(services: Services, campaign: Campaign, questionnaire: Questionnaire, rng: random.Random) -> None:
     words = ["Ma petite-fille m'envoie les photos", "Les recettes sur YouTube", "Je demande à ma voisine",
              "Trop de mots de passe", "Au centre social le mardi"]
     start = datetime.now(timezone.utc) - timedelta(days=2)
@@ -114,9 +120,8 @@ def _ordi_panneau(services, campaign, rng) -> None:
                                                     "post-it", start + timedelta(minutes=n)))
 
 
-def _door_to_door(services, campaign, rng) -> None:
+def _door_to_door(services: Services, campaign: Campaign, questionnaire: Questionnaire, rng: random.Random) -> None:
     """Thirty doors knocked by two volunteers; invented answers behind the doors that answered."""
-    questionnaire = services.questionnaire_for(campaign)
     start = datetime.now(timezone.utc) - timedelta(days=6)
     for n in range(30):
         collector = ("Inès", "Yanis")[n % 2]
@@ -125,7 +130,7 @@ def _door_to_door(services, campaign, rng) -> None:
         record_door(services, campaign.id, None, sector, outcome, collector)
         if outcome != "repondu":
             continue
-        answers = {}
+        answers: dict = {}
         for q in questionnaire.answerable:
             if not q.is_shown(answers) or rng.random() < 0.15:
                 continue

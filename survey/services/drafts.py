@@ -11,6 +11,8 @@ This module also turns the fields of the editor's HTML forms into that dict.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, Collection, Iterable
+
 import re
 import unicodedata
 import uuid
@@ -31,12 +33,15 @@ from ..model.questionnaire import (
     QuestionnaireError,
 )
 
+if TYPE_CHECKING:
+    from . import Services
+
 COLLECTION = "drafts"
 _DRAFT_ID = re.compile(r"^[0-9a-f]{32}$")
 NEW_TITLE = "Nouveau questionnaire"
 
 
-def is_draft_id(value) -> bool:
+def is_draft_id(value: Any) -> bool:
     return bool(_DRAFT_ID.match(str(value or "")))
 
 
@@ -48,7 +53,7 @@ def slug(text: str, dashes: bool = False, limit: int = 40) -> str:
     return out
 
 
-def unique(base: str, taken, fallback: str) -> str:
+def unique(base: str, taken: Collection[str], fallback: str) -> str:
     base = base or fallback
     candidate, n = base, 2
     while candidate in taken:
@@ -58,7 +63,8 @@ def unique(base: str, taken, fallback: str) -> str:
 
 # --------------------------------------------------------------------------- records
 
-def create(svc, data: dict, *, base: Questionnaire | None = None, origin: str = "", notes=(), by: str = "") -> dict:
+def create(svc: Services, data: dict, *, base: Questionnaire | None = None, origin: str = "", notes: Iterable[str] = (),
+           by: str = "") -> dict:
     draft = {
         "id": uuid.uuid4().hex, "base_id": base.id if base else None,
         "base_version": base.version if base else None, "data": data, "origin": origin,
@@ -68,7 +74,7 @@ def create(svc, data: dict, *, base: Questionnaire | None = None, origin: str = 
     return draft
 
 
-def get(svc, draft_id: str) -> dict | None:
+def get(svc: Services, draft_id: str) -> dict | None:
     if not is_draft_id(draft_id):
         return None
     return svc.records.get(COLLECTION, draft_id)
@@ -82,7 +88,7 @@ class DraftChanged(Exception):
         self.draft_id, self.gone = draft_id, gone
 
 
-def put(svc, draft: dict) -> None:
+def put(svc: Services, draft: dict) -> None:
     """Write back a draft this request read and changed, unless it was written meanwhile.
 
     Each write counts a ``revision``; the check and the write are one atomic change, so a
@@ -100,15 +106,15 @@ def put(svc, draft: dict) -> None:
     draft.update(saved)
 
 
-def delete(svc, draft_id: str) -> bool:
+def delete(svc: Services, draft_id: str) -> bool:
     return is_draft_id(draft_id) and svc.records.delete(COLLECTION, draft_id)
 
 
-def all_drafts(svc) -> list[dict]:
+def all_drafts(svc: Services) -> list[dict]:
     return sorted(svc.records.all(COLLECTION), key=lambda d: d.get("updated_at", ""), reverse=True)
 
 
-def for_base(svc, questionnaire_id: str) -> dict | None:
+def for_base(svc: Services, questionnaire_id: str) -> dict | None:
     """The draft already editing this questionnaire, if any (one at a time is clearer)."""
     for draft in all_drafts(svc):
         if draft.get("base_id") == questionnaire_id:
@@ -160,7 +166,7 @@ def placed(problems: list[Problem], data: dict) -> tuple[list[str], dict[int, li
 def new_question(qtype: str, label: str, taken: set[str]) -> dict:
     qtype = qtype if qtype in TYPES else "short_text"
     label = (label or "").strip()
-    question = {"id": unique(slug(label), taken, "question"), "type": qtype, "label": label}
+    question: dict = {"id": unique(slug(label), taken, "question"), "type": qtype, "label": label}
     if qtype in CHOICE_TYPES:
         question["choices"] = []
     return question
@@ -203,7 +209,7 @@ def condition_code(question: dict) -> str:
     return f"{show.get('question', '')}={'|'.join(str(v) for v in values)}"
 
 
-def _int_or_text(text: str):
+def _int_or_text(text: str) -> int | str | None:
     text = (text or "").strip().replace(" ", "")
     if not text:
         return None
@@ -213,7 +219,7 @@ def _int_or_text(text: str):
         return text    # the loader says it must be a whole number
 
 
-def question_from_form(form, old: dict) -> dict:
+def question_from_form(form: Any, old: dict) -> dict:
     """The question as the editor's fields describe it (``form`` is request.form)."""
     qtype = form.get("type", old.get("type", "short_text"))
     if qtype not in TYPES:
@@ -234,7 +240,7 @@ def question_from_form(form, old: dict) -> dict:
             # « Réponse seule » boxes, by row: a row's code may change in the same save.
             ticked = {n for n in form.getlist("choix_seul") if n.isdigit()} if form.get("choix_seul_montre") else None
             kept = {c.get("value") for c in old.get("choices") or [] if isinstance(c, dict) and c.get("exclusive")}
-            choices = []
+            choices: list[dict] = []
             for row, (value, choice_label) in enumerate(zip(values, labels), 1):
                 value, choice_label = value.strip().lower(), choice_label.strip()
                 if not value and not choice_label:

@@ -5,17 +5,22 @@ opens the kiosk too."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .volunteers import find, for_campaign, is_active, new_code, normalise_code
+
+if TYPE_CHECKING:
+    from . import Services
 
 COLLECTION = "kiosk_codes"
 
 
-def kiosk_code(svc, campaign_id: str) -> str:
+def kiosk_code(svc: Services, campaign_id: str) -> str:
     record = svc.records.get(COLLECTION, campaign_id)
     return (record or {}).get("code", "")
 
 
-def set_kiosk_code(svc, campaign_id: str, code: str | None = None) -> str:
+def set_kiosk_code(svc: Services, campaign_id: str, code: str | None = None) -> str:
     """Give the campaign a kiosk code (a new random one if none is given)."""
     code = normalise_code(code) if code else new_code()
     if not code:
@@ -24,7 +29,7 @@ def set_kiosk_code(svc, campaign_id: str, code: str | None = None) -> str:
     return code
 
 
-def kiosk_code_or_new(svc, campaign_id: str) -> tuple[str, bool]:
+def kiosk_code_or_new(svc: Services, campaign_id: str) -> tuple[str, bool]:
     """The campaign's kiosk code, made now if it has none; (code, made now). One atomic
     change: the CLI and the web page at the same moment end with the same code."""
     made = []
@@ -35,18 +40,19 @@ def kiosk_code_or_new(svc, campaign_id: str) -> tuple[str, bool]:
             made.append(True)
 
     record = svc.records.change(COLLECTION, campaign_id, ensure, create=True)
+    assert record is not None  # with create=True there is always a record
     return record["code"], bool(made)
 
 
-def code_opens(svc, campaign_id: str, typed: str) -> bool:
+def code_opens(svc: Services, campaign_id: str, typed: str) -> bool:
     code = normalise_code(typed)
     if not code:
         return False
     if code == kiosk_code(svc, campaign_id):
         return True
     record = find(svc, code)
-    return bool(record) and record.get("campaign") == campaign_id
+    return bool(record and record.get("campaign") == campaign_id)
 
 
-def has_any_code(svc, campaign_id: str) -> bool:
+def has_any_code(svc: Services, campaign_id: str) -> bool:
     return bool(kiosk_code(svc, campaign_id)) or any(is_active(r) for r in for_campaign(svc, campaign_id))

@@ -11,11 +11,15 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 from ..model.clock import stamp
 from .accounts import record_audit
 from .campaigns import Campaign
 from .results import parse_time
+
+if TYPE_CHECKING:
+    from . import Services
 
 
 def months_before(moment: datetime, months: int) -> datetime:
@@ -55,7 +59,7 @@ class PurgeResult:
                 f"(envoyées avant le {self.cutoff[:10]}, conservation {self.retention_months} mois)")
 
 
-def expired_ids(svc, campaign: Campaign, now: datetime | None = None) -> tuple[list[str], int, datetime]:
+def expired_ids(svc: Services, campaign: Campaign, now: datetime | None = None) -> tuple[list[str], int, datetime]:
     cutoff = cutoff_for(campaign, now)
     ids, undated = [], 0
     for answer in svc.answers.iter_answers(campaign.id):
@@ -67,7 +71,7 @@ def expired_ids(svc, campaign: Campaign, now: datetime | None = None) -> tuple[l
     return ids, undated, cutoff
 
 
-def purge_campaign(svc, campaign: Campaign, now: datetime | None = None, dry_run: bool = False,
+def purge_campaign(svc: Services, campaign: Campaign, now: datetime | None = None, dry_run: bool = False,
                    audit_as: str | None = None) -> PurgeResult:
     """Delete the campaign's answers older than its retention period; say how many.
 
@@ -87,18 +91,18 @@ def purge_campaign(svc, campaign: Campaign, now: datetime | None = None, dry_run
     return result
 
 
-def purge_all(svc, now: datetime | None = None, dry_run: bool = False,
+def purge_all(svc: Services, now: datetime | None = None, dry_run: bool = False,
               audit_as: str | None = None) -> list[PurgeResult]:
     return [purge_campaign(svc, c, now, dry_run, audit_as) for c in svc.campaigns.all()]
 
 
-def orphan_campaigns(svc) -> list[str]:
+def orphan_campaigns(svc: Services) -> list[str]:
     """Answer folders whose campaign no longer exists: no retention period is known for them."""
     known = {c.id for c in svc.campaigns.all()}
     return [cid for cid in svc.answers.campaigns() if cid not in known]
 
 
-def delete_answer(svc, campaign_id: str, answer_id: str, who: str) -> bool:
+def delete_answer(svc: Services, campaign_id: str, answer_id: str, who: str) -> bool:
     """Erase one answer on request (the RGPD right to erasure), and log it without its content."""
     deleted = svc.answers.delete(campaign_id, answer_id)
     if deleted:

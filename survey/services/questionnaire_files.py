@@ -11,6 +11,8 @@ the app's ``Services``: it is not plain file storage).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Iterator
+
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -19,14 +21,17 @@ from ..model.questionnaire import Questionnaire
 from ..storage.atomic import atomic_write_bytes
 from ..storage.locks import file_lock
 
+if TYPE_CHECKING:
+    from . import Services
 
-def edited_folder(svc) -> Path:
+
+def edited_folder(svc: Services) -> Path:
     folder = svc.questionnaire_folders[1]
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 
-def shipped_path(svc, questionnaire_id: str) -> Path | None:
+def shipped_path(svc: Services, questionnaire_id: str) -> Path | None:
     for suffix in (".yaml", ".yml"):
         path = svc.questionnaire_folders[0] / f"{questionnaire_id}{suffix}"
         if path.exists():
@@ -34,11 +39,11 @@ def shipped_path(svc, questionnaire_id: str) -> Path | None:
     return None
 
 
-def edited_path(svc, questionnaire_id: str) -> Path:
+def edited_path(svc: Services, questionnaire_id: str) -> Path:
     return edited_folder(svc) / f"{questionnaire_id}.yaml"
 
 
-def origin(svc, questionnaire: Questionnaire) -> str:
+def origin(svc: Services, questionnaire: Questionnaire) -> str:
     """« fourni avec l'outil », « modifié ici » or « créé ici », for the list of questionnaires."""
     edited = Path(questionnaire.path).parent == edited_folder(svc) if questionnaire.path else False
     if not edited:
@@ -47,13 +52,13 @@ def origin(svc, questionnaire: Questionnaire) -> str:
 
 
 @contextmanager
-def writing(svc):
+def writing(svc: Services) -> Iterator[None]:
     """One writer of questionnaire files at a time (threads, the CLI, a second worker)."""
     with file_lock(edited_folder(svc) / ".lock"):
         yield
 
 
-def write_file(svc, data: dict) -> Path:
+def write_file(svc: Services, data: dict) -> Path:
     """Write one questionnaire file atomically, then reload the library of the running app."""
     path = edited_path(svc, data["id"])
     atomic_write_bytes(path, dump_yaml(data).encode("utf-8"))
@@ -61,7 +66,7 @@ def write_file(svc, data: dict) -> Path:
     return path
 
 
-def remove_file(svc, questionnaire_id: str) -> bool:
+def remove_file(svc: Services, questionnaire_id: str) -> bool:
     path = edited_path(svc, questionnaire_id)
     try:
         path.unlink()
@@ -71,7 +76,7 @@ def remove_file(svc, questionnaire_id: str) -> bool:
     return True
 
 
-def free_id(svc, base: str, taken: set[str] | None = None) -> str:
+def free_id(svc: Services, base: str, taken: set[str] | None = None) -> str:
     """``base`` if no questionnaire has it, else ``base-2``, ``base-3``…"""
     taken = set(taken or ()) | set(svc.library.questionnaires)
     base = base[:56].rstrip("-") or "questionnaire"

@@ -12,7 +12,7 @@ import unicodedata
 from collections import deque
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from ..model.questionnaire import Questionnaire
 from .results import TEXT_TYPES
@@ -36,7 +36,7 @@ _FAST_TABLE = {c: _fold_slow(chr(c)) for start, end in _TABLE_RANGES for c in ra
 _OUTSIDE_TABLE = re.compile("[^\x00-\u024f\u2000-\u206f\u20ac]")
 
 
-def fold(text) -> str:
+def fold(text: Any) -> str:
     """Lower case without accents, for comparisons: « Œuvre ÉCOLE » → « oeuvre ecole »."""
     text = str(text or "")
     if text.isascii():
@@ -70,7 +70,7 @@ class Filters:
     quoted: bool = False         # only answers with a text marked « à citer »
 
     @classmethod
-    def from_args(cls, args) -> "Filters":
+    def from_args(cls, args: Mapping[str, str]) -> "Filters":
         hidden = args.get("masquees", "non")
         return cls(query=(args.get("q") or "").strip()[:200], tag=(args.get("etiquette") or "").strip()[:40],
                    hidden=hidden if hidden in HIDDEN_CHOICES else "non",
@@ -135,7 +135,7 @@ class Page:
         return (self.number - 1) * self.per_page + 1 if self.items else 0
 
 
-def page_number(value) -> int:
+def page_number(value: Any) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError):

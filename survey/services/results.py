@@ -11,7 +11,7 @@ import statistics
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Iterable
+from typing import Any, Iterable, Mapping
 from zoneinfo import ZoneInfo
 
 from ..config import DEFAULTS
@@ -27,7 +27,7 @@ NO_COLLECTOR = "Sans bénévole (réponse seule)"
 DEFAULT_TZ = DEFAULTS["TIMEZONE"]
 
 
-def local_day(value, tz: str | ZoneInfo = DEFAULT_TZ) -> date | None:
+def local_day(value: Any, tz: str | ZoneInfo = DEFAULT_TZ) -> date | None:
     """The day (in the campaign's time zone) an answer was submitted."""
     moment = parse_time(value)
     if moment is None:
@@ -35,7 +35,7 @@ def local_day(value, tz: str | ZoneInfo = DEFAULT_TZ) -> date | None:
     return moment.astimezone(_zone(tz)).date()
 
 
-def _zone(tz) -> ZoneInfo:
+def _zone(tz: str | ZoneInfo) -> ZoneInfo:
     return tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
 
 
@@ -57,12 +57,13 @@ def place_of(answer: dict, session_places: dict | None = None, default: str = NO
     if answer.get("place"):
         return str(answer["place"])
     session = answer.get("session")
-    if isinstance(session, str) and (session_places or {}).get(session):
-        return session_places[session]
+    places = session_places or {}
+    if isinstance(session, str) and places.get(session):
+        return places[session]
     return default
 
 
-def is_empty(value) -> bool:
+def is_empty(value: Any) -> bool:
     return value is None or value == "" or value == []
 
 
@@ -144,7 +145,8 @@ class Results:
         return None
 
 
-def _counts(counter: Counter, total: int, labels=None, order=None) -> list[Count]:
+def _counts(counter: Counter, total: int, labels: Mapping | None = None,
+            order: Iterable | None = None) -> list[Count]:
     keys = order if order is not None else [k for k, _ in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))]
     return [Count(k, (labels or {}).get(k, k), counter[k], percent(counter[k], total)) for k in keys]
 
@@ -161,7 +163,7 @@ class _Question:
         self.text_count = 0
         self.numbers: list[float] = []
 
-    def add(self, answer: dict, value, values: dict, quoted: set) -> list[TextAnswer]:
+    def add(self, answer: dict, value: Any, values: dict, quoted: set) -> list[TextAnswer]:
         """Count ``value``, this question's answer in ``answer``; the free texts found."""
         q = self.question
         if is_empty(value):
@@ -185,7 +187,7 @@ class _Question:
             found.append(self._text(answer, str(other), False, other=True))
         return found
 
-    def _text(self, answer, text, quoted, other) -> TextAnswer:
+    def _text(self, answer: dict, text: str, quoted: bool, other: bool) -> TextAnswer:
         item = TextAnswer(answer.get("id", ""), text, answer.get("submitted_at", ""), self.question.id,
                           quoted=quoted, other=other)
         self.text_count += 1

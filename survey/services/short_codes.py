@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import secrets
 
-from ..storage import RecordStore
+from ..storage import RecordCollections
 
 ALPHABET = "23456789BCDFGHJKMNPQRSTVWXZ"
 LENGTHS = (4, 5, 6)
@@ -31,7 +31,7 @@ def is_code(code: str) -> bool:
     return LENGTHS[0] <= len(code) <= LENGTHS[-1] and all(c in ALPHABET for c in code)
 
 
-def claim(records: RecordStore, campaign_id: str) -> str:
+def claim(records: RecordCollections, campaign_id: str) -> str:
     """A new code for this campaign, unique among all codes ever given."""
     for length in LENGTHS:
         for _ in range(TRIES_PER_LENGTH):
@@ -41,7 +41,7 @@ def claim(records: RecordStore, campaign_id: str) -> str:
     raise RuntimeError("no short code left")  # 27^6 codes: never in practice
 
 
-def campaign_for(records: RecordStore, code: str) -> str | None:
+def campaign_for(records: RecordCollections, code: str) -> str | None:
     """The campaign id a typed code leads to (any case), or None."""
     if not is_code(code):
         return None
@@ -49,12 +49,12 @@ def campaign_for(records: RecordStore, code: str) -> str | None:
     return record.get("campaign") if record else None
 
 
-def code_for(records: RecordStore, campaign_id: str, stored: dict | None) -> str:
+def code_for(records: RecordCollections, campaign_id: str, stored: dict | None) -> str:
     """The code a campaign keeps: the stored one, else a new one."""
     return (stored or {}).get("short_code") or claim(records, campaign_id)
 
 
-def give_codes(records: RecordStore) -> int:
+def give_codes(records: RecordCollections) -> int:
     """Campaigns saved before short codes existed get theirs (once, under the record lock)."""
     given = 0
     for record in records.all(CAMPAIGNS):

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from ..model.clock import utc_now
 from ..model.wifi import Wifi
 from ..network import is_loopback, lan_addresses
-from ..storage import RecordStore
+from ..storage import RecordCollections
 
 COLLECTION = "settings"
 ADDRESS = "adresse-publique"
@@ -52,41 +52,41 @@ def is_local_only(url: str) -> bool:
 
 
 # --- saved settings -----------------------------------------------------------------------------
-def saved_address(records: RecordStore) -> dict | None:
+def saved_address(records: RecordCollections) -> dict | None:
     """``{"url", "chosen_by", "updated_at"}``, or None when nothing was saved yet."""
     record = records.get(COLLECTION, ADDRESS)
     return record if record and record.get("url") else None
 
 
-def save_address(records: RecordStore, url: str, chosen_by: str = BY_COORDINATION) -> str:
+def save_address(records: RecordCollections, url: str, chosen_by: str = BY_COORDINATION) -> str:
     url = clean_address(url)
     records.put(COLLECTION, {"id": ADDRESS, "url": url, "chosen_by": chosen_by, "updated_at": utc_now()})
     return url
 
 
-def forget_address(records: RecordStore) -> None:
+def forget_address(records: RecordCollections) -> None:
     records.delete(COLLECTION, ADDRESS)
 
 
-def team_wifi(records: RecordStore) -> Wifi | None:
+def team_wifi(records: RecordCollections) -> Wifi | None:
     record = records.get(COLLECTION, WIFI)
     return Wifi(record["name"], record.get("password", "")) if record and record.get("name") else None
 
 
-def save_wifi(records: RecordStore, wifi: Wifi) -> None:
+def save_wifi(records: RecordCollections, wifi: Wifi) -> None:
     records.put(COLLECTION, {"id": WIFI, "name": wifi.name, "password": wifi.password, "updated_at": utc_now()})
 
 
-def forget_wifi(records: RecordStore) -> None:
+def forget_wifi(records: RecordCollections) -> None:
     records.delete(COLLECTION, WIFI)
 
 
-def record_server(records: RecordStore, scheme: str, port: int, host: str) -> None:
+def record_server(records: RecordCollections, scheme: str, port: int, host: str) -> None:
     """What ``survey serve`` really listens on, for ``survey print`` and the settings page."""
     records.put(COLLECTION, {"id": SERVER, "scheme": scheme, "port": port, "host": host, "started_at": utc_now()})
 
 
-def running_server(records: RecordStore) -> dict | None:
+def running_server(records: RecordCollections) -> dict | None:
     return records.get(COLLECTION, SERVER)
 
 
@@ -95,7 +95,7 @@ def address_on(host: str, scheme: str, port: int) -> str:
     return f"{scheme}://{host}" + ("" if port == default else f":{port}")
 
 
-def serve_address(records: RecordStore, scheme: str, port: int, lan: list[str]) -> tuple[str | None, str]:
+def serve_address(records: RecordCollections, scheme: str, port: int, lan: list[str]) -> tuple[str | None, str]:
     """At ``survey serve``: the address to print, saved when the server chose it, and a French
     remark when the coordinator's choice does not look like this server."""
     saved = saved_address(records)
@@ -138,7 +138,7 @@ class PublicAddress:
         return is_local_only(self.url)
 
 
-def for_request(records: RecordStore, configured: str | None, host_url: str,
+def for_request(records: RecordCollections, configured: str | None, host_url: str,
                 lan: Callable[[], list[str]] = lan_addresses) -> PublicAddress:
     """For a web page: the configured address, else the saved one, else the address the page
     was opened with, except loopback (a phone cannot reach 127.0.0.1): then the LAN address."""
@@ -157,7 +157,7 @@ def for_request(records: RecordStore, configured: str | None, host_url: str,
     return PublicAddress(host_url.rstrip("/"), "local")
 
 
-def for_command(records: RecordStore, configured: str | None, default_port: int,
+def for_command(records: RecordCollections, configured: str | None, default_port: int,
                 lan: Callable[[], list[str]] = lan_addresses) -> PublicAddress:
     """For ``survey print``: ``--base-url`` or the configured address, else the saved one, else
     the LAN address with the port the server last ran on (the default port if it never ran)."""

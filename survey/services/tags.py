@@ -7,7 +7,12 @@ the « hidden » flag and the texts marked « à citer » (``quotes``: question 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Iterable
+
 from .reading import fold
+
+if TYPE_CHECKING:
+    from . import Services
 
 COLLECTION = "campaign_tags"
 MAX_TAG = 40
@@ -18,12 +23,12 @@ class TagError(ValueError):
     """A French message about a tag that cannot be added."""
 
 
-def campaign_tags(svc, campaign_id: str) -> list[str]:
+def campaign_tags(svc: Services, campaign_id: str) -> list[str]:
     record = svc.records.get(COLLECTION, campaign_id)
     return list(record.get("tags", [])) if record else []
 
 
-def add_tag(svc, campaign_id: str, name: str) -> str:
+def add_tag(svc: Services, campaign_id: str, name: str) -> str:
     name = " ".join((name or "").split())
     if not name:
         raise TagError("Écrivez le nom de l'étiquette.")
@@ -42,7 +47,7 @@ def add_tag(svc, campaign_id: str, name: str) -> str:
     return name
 
 
-def remove_tag(svc, campaign_id: str, name: str) -> int:
+def remove_tag(svc: Services, campaign_id: str, name: str) -> int:
     """Take a tag off the list and off every answer; how many answers lost it."""
     removed = []
 
@@ -62,7 +67,8 @@ def remove_tag(svc, campaign_id: str, name: str) -> int:
     return len(tagged)
 
 
-def set_answer_tags(svc, campaign_id: str, answer_id: str, chosen, shown=None) -> dict | None:
+def set_answer_tags(svc: Services, campaign_id: str, answer_id: str, chosen: Iterable[str],
+                    shown: Iterable[str] | None = None) -> dict | None:
     """Tag an answer with the ``chosen`` tags among the campaign's (others are ignored).
 
     With ``shown`` (the tags the form was showing as ticked), only what this person
@@ -82,14 +88,14 @@ def set_answer_tags(svc, campaign_id: str, answer_id: str, chosen, shown=None) -
     return svc.answers.change(campaign_id, answer_id, retag)
 
 
-def set_hidden(svc, campaign_id: str, answer_id: str, hidden: bool) -> dict | None:
+def set_hidden(svc: Services, campaign_id: str, answer_id: str, hidden: bool) -> dict | None:
     return svc.answers.change(campaign_id, answer_id, lambda a: a.__setitem__("hidden", bool(hidden)))
 
 
-def set_quoted(svc, campaign_id: str, answer_id: str, question_id: str, quoted: bool) -> dict | None:
+def set_quoted(svc: Services, campaign_id: str, answer_id: str, question_id: str, quoted: bool) -> dict | None:
     """Mark (or unmark) the text of one question of one answer as « à citer »."""
 
-    def change(answer):
+    def change(answer: dict) -> None:
         values = answer.get("answers") or {}
         quotes = [q for q in answer.get("quotes") or [] if q != question_id]
         if quoted and isinstance(values.get(question_id), str) and values[question_id]:

@@ -13,6 +13,8 @@ Rules (issue 8):
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import re
 import unicodedata
 from collections import Counter
@@ -24,6 +26,9 @@ from ..model.clock import utc_now
 from ..model.questionnaire import CHOICE_TYPES, TYPES, Problem, Questionnaire, QuestionnaireError
 from . import questionnaire_files as files
 from .versions import COLLECTION, snapshot_id, snapshots
+
+if TYPE_CHECKING:
+    from . import Services
 
 # Type changes that keep the stored value meaningful (a text stays a text).
 COMPATIBLE_TYPES = {("short_text", "long_text"), ("long_text", "short_text")}
@@ -46,16 +51,16 @@ class Saved:
     message: str               # what happened, for the coordinator
 
 
-def campaigns_using(svc, questionnaire_id: str) -> list:
+def campaigns_using(svc: Services, questionnaire_id: str) -> list:
     return [c for c in svc.campaigns.all() if c.questionnaire == questionnaire_id]
 
 
-def answer_total(svc, questionnaire_id: str) -> int:
+def answer_total(svc: Services, questionnaire_id: str) -> int:
     """Answers of every campaign that uses this questionnaire (cheap: counts only)."""
     return sum(svc.answers.count(c.id) for c in campaigns_using(svc, questionnaire_id))
 
 
-def version_counts(svc, questionnaire_id: str) -> Counter:
+def version_counts(svc: Services, questionnaire_id: str) -> Counter:
     """How many answers each version has (reads the answers: only when it matters)."""
     counts: Counter = Counter()
     if not answer_total(svc, questionnaire_id):
@@ -67,7 +72,7 @@ def version_counts(svc, questionnaire_id: str) -> Counter:
     return counts
 
 
-def definition_for(svc, questionnaire_id: str, version) -> Questionnaire | None:
+def definition_for(svc: Services, questionnaire_id: str, version: Any) -> Questionnaire | None:
     """The definition an answer was given under: its snapshot, else the current one."""
     current = svc.library.get(questionnaire_id)
     if current is not None and current.version == version:
@@ -78,7 +83,7 @@ def definition_for(svc, questionnaire_id: str, version) -> Questionnaire | None:
     return current
 
 
-def answered_definitions(svc, questionnaire_id: str) -> list[Questionnaire]:
+def answered_definitions(svc: Services, questionnaire_id: str) -> list[Questionnaire]:
     """Definitions that answers were given under: the kept versions, and the current one
     when its questionnaire has answers."""
     if not answer_total(svc, questionnaire_id):
@@ -131,7 +136,7 @@ def meaning_problems(old_versions: list[Questionnaire], new: Questionnaire, file
     return problems
 
 
-def keep_snapshot(svc, questionnaire: Questionnaire) -> None:
+def keep_snapshot(svc: Services, questionnaire: Questionnaire) -> None:
     """Keep this version's definition for its answers (the first snapshot of a version wins)."""
     svc.records.add(COLLECTION, {
         "id": snapshot_id(questionnaire.id, questionnaire.version), "questionnaire": questionnaire.id,
@@ -140,7 +145,7 @@ def keep_snapshot(svc, questionnaire: Questionnaire) -> None:
     svc.remembered_versions.add((questionnaire.id, questionnaire.version))
 
 
-def forget_snapshot(svc, questionnaire_id: str, version: int) -> None:
+def forget_snapshot(svc: Services, questionnaire_id: str, version: int) -> None:
     svc.records.delete(COLLECTION, snapshot_id(questionnaire_id, version))
     svc.remembered_versions.discard((questionnaire_id, version))
 
@@ -149,7 +154,7 @@ def _same_content(a: dict, b: dict) -> bool:
     return {**a, "version": 0} == {**b, "version": 0}
 
 
-def save(svc, data: dict, *, base_id: str | None, base_version: int | None) -> Saved:
+def save(svc: Services, data: dict, *, base_id: str | None, base_version: int | None) -> Saved:
     """Validate and write a questionnaire from the editor or an import.
 
     ``base_id``/``base_version``: the questionnaire version the edit started from
@@ -199,7 +204,7 @@ def save(svc, data: dict, *, base_id: str | None, base_version: int | None) -> S
     saved = svc.library.get(candidate.id)
     if saved is None:   # the file could not be read back: say it rather than pretend
         raise SaveRefused(svc.library.problems or [Problem(filename, 0, "", "le fichier enregistré est illisible")])
-    if new_version:
+    if new_version and current is not None:
         message = (f"Enregistré en version {version}. Les {counts[current.version]} réponse(s) déjà reçues "
                    f"gardent la version {current.version}.")
     elif current is None:
@@ -213,7 +218,7 @@ class DeleteRefused(ValueError):
     """A French reason why a version cannot be deleted."""
 
 
-def delete_version(svc, questionnaire_id: str, version: int) -> str:
+def delete_version(svc: Services, questionnaire_id: str, version: int) -> str:
     """Delete a version no answer uses; returns what happened, in French."""
     with files.writing(svc):
         svc.reload_library()

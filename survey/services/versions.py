@@ -10,10 +10,14 @@ definition of each version is kept in the record collection
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from ..formats.yaml_files import from_dict
 from ..model.clock import utc_now
 from ..model.questionnaire import Questionnaire, QuestionnaireError
+
+if TYPE_CHECKING:
+    from . import Services
 
 COLLECTION = "questionnaire_versions"
 
@@ -24,7 +28,7 @@ def snapshot_id(questionnaire_id: str, version: int) -> str:
     return f"{questionnaire_id}@{version}"
 
 
-def remember_version(services, questionnaire: Questionnaire) -> None:
+def remember_version(services: Services, questionnaire: Questionnaire) -> None:
     """Keep this version's definition, once per process and version (cheap to call per answer).
 
     The first snapshot of a version wins: if the file was edited without a new
@@ -49,7 +53,7 @@ def remember_version(services, questionnaire: Questionnaire) -> None:
     services.remembered_versions.add(key)
 
 
-def snapshots(services, questionnaire_id: str) -> list[Questionnaire]:
+def snapshots(services: Services, questionnaire_id: str) -> list[Questionnaire]:
     """The stored versions of a questionnaire, oldest first (unreadable ones are skipped)."""
     found = []
     for record in services.records.all(COLLECTION):
@@ -62,7 +66,7 @@ def snapshots(services, questionnaire_id: str) -> list[Questionnaire]:
     return sorted(found, key=lambda q: q.version)
 
 
-def known_versions(services, questionnaire_id: str) -> list[Questionnaire]:
+def known_versions(services: Services, questionnaire_id: str) -> list[Questionnaire]:
     """Every definition answers may use: the snapshots, then the current file last.
 
     The current file comes last even when a snapshot has the same number, so

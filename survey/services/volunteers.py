@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import re
 import secrets
+from typing import TYPE_CHECKING, Any, Mapping
 
 from ..model.clock import utc_now
+
+if TYPE_CHECKING:
+    from . import Services
 
 COLLECTION = "volunteers"
 # No I, L, O, 0, 1: nothing to confuse when the code is read aloud or copied from paper.
@@ -31,7 +35,7 @@ def new_code() -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def normalise_code(text) -> str:
+def normalise_code(text: Any) -> str:
     """What a person typed (« abcd-efgh », « ABCD EFGH ») as a stored code, or ""."""
     code = re.sub(r"[\s\-.]", "", str(text or "")).upper()
     return code if _CODE.match(code) else ""
@@ -43,16 +47,18 @@ def display_code(code: str) -> str:
 
 
 def is_active(record: dict | None) -> bool:
-    return bool(record) and not record.get("revoked_at")
+    if not record:
+        return False
+    return not record.get("revoked_at")
 
 
-def for_campaign(svc, campaign_id: str) -> list[dict]:
+def for_campaign(svc: Services, campaign_id: str) -> list[dict]:
     """The campaign's codes, active ones first, then by pseudonym."""
     found = [r for r in svc.records.all(COLLECTION) if r.get("campaign") == campaign_id]
     return sorted(found, key=lambda r: (not is_active(r), r.get("pseudonym", "").lower()))
 
 
-def create(svc, campaign_id: str, pseudonym: str, by: str = "") -> dict:
+def create(svc: Services, campaign_id: str, pseudonym: str, by: str = "") -> dict:
     pseudonym = " ".join((pseudonym or "").split())
     if not pseudonym:
         raise VolunteerError("Écrivez le prénom ou le pseudonyme du ou de la bénévole.")
@@ -69,14 +75,14 @@ def create(svc, campaign_id: str, pseudonym: str, by: str = "") -> dict:
             return record
 
 
-def find(svc, code: str) -> dict | None:
+def find(svc: Services, code: str) -> dict | None:
     """The active record of a typed code, or None."""
     code = normalise_code(code)
     record = svc.records.get(COLLECTION, code) if code else None
     return record if is_active(record) else None
 
 
-def revoke(svc, campaign_id: str, code: str, by: str = "") -> dict | None:
+def revoke(svc: Services, campaign_id: str, code: str, by: str = "") -> dict | None:
     """Revoke a code of this campaign (a code of another campaign is not found)."""
     if normalise_code(code) != code:
         return None
@@ -93,7 +99,7 @@ def revoke(svc, campaign_id: str, code: str, by: str = "") -> dict | None:
 
 # -- the volunteer in the session -----------------------------------------
 
-def enter(session, record: dict) -> None:
+def enter(session: Any, record: dict) -> None:
     """Put the volunteer of ``record`` in the session, for its campaign only."""
     leave(session)
     campaign = record["campaign"]
@@ -104,7 +110,7 @@ def enter(session, record: dict) -> None:
     session.modified = True
 
 
-def leave(session) -> None:
+def leave(session: Any) -> None:
     """End the volunteer access: their pseudonym no longer signs answers."""
     current = session.pop(SESSION_KEY, None)
     if current:
@@ -115,13 +121,13 @@ def leave(session) -> None:
         session.modified = True
 
 
-def check_session(svc, session) -> dict | None:
+def check_session(svc: Services, session: Any) -> dict | None:
     """The volunteer record behind the session if still valid; otherwise end the access."""
     current = session.get(SESSION_KEY)
     if not current:
         return None
     record = svc.records.get(COLLECTION, current.get("code", "")) if isinstance(current, dict) else None
-    if not is_active(record) or record.get("campaign") != current.get("campaign"):
+    if record is None or not is_active(record) or record.get("campaign") != current.get("campaign"):
         if isinstance(current, dict):
             leave(session)
         else:
@@ -130,7 +136,7 @@ def check_session(svc, session) -> dict | None:
     return record
 
 
-def pseudonym_for(session, campaign_id: str) -> str | None:
+def pseudonym_for(session: Mapping, campaign_id: str) -> str | None:
     """The pseudonym of the volunteer of this campaign in the session, if any."""
     current = session.get(SESSION_KEY)
     if isinstance(current, dict) and current.get("campaign") == campaign_id:

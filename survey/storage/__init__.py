@@ -2,6 +2,7 @@
 
 from .answers import AnswerConflict
 from .answers import ChunkedAnswerStore
+from .interfaces import AnswerStore, RecordCollections
 from .records import RecordStore
 
-__all__ = ["AnswerConflict", "ChunkedAnswerStore", "RecordStore"]
+__all__ = ["AnswerConflict", "AnswerStore", "ChunkedAnswerStore", "RecordCollections", "RecordStore"]

@@ -25,9 +25,10 @@ import json
 import os
 import re
 import threading
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from tinydb import Query
 from tinydb import TinyDB
@@ -78,8 +79,8 @@ class _Campaign:
 
 
 class ChunkedAnswerStore:
-    """The local answer store. The interface (add/get/iter/count/change/delete)
-    is what a PostgreSQL backend will implement for a hosted instance."""
+    """The local answer store: implements ``interfaces.AnswerStore``, the interface a
+    PostgreSQL backend implements for a hosted instance."""
 
     def __init__(self, folder: Path, chunk_size: int = 100):
         self.folder = Path(folder)
@@ -177,7 +178,7 @@ class ChunkedAnswerStore:
     def delete(self, campaign_id: str, answer_id: str) -> bool:
         return self.delete_many(campaign_id, [answer_id]) == 1
 
-    def delete_many(self, campaign_id: str, answer_ids) -> int:
+    def delete_many(self, campaign_id: str, answer_ids: Iterable[str]) -> int:
         """Delete answers (a purge, a request); one rewrite per chunk touched. Returns how many."""
         wanted = set(answer_ids)
         if not wanted:
@@ -213,7 +214,7 @@ class ChunkedAnswerStore:
             raise ValueError(f"identifiant de campagne invalide : {campaign_id!r}")
         return self.folder / campaign_id
 
-    def _lock(self, campaign_id: str, shared: bool = False):
+    def _lock(self, campaign_id: str, shared: bool = False) -> AbstractContextManager[None]:
         folder = self._dir(campaign_id)
         folder.mkdir(exist_ok=True)
         return file_lock(folder / ".lock", shared=shared)
@@ -262,7 +263,7 @@ class ChunkedAnswerStore:
                 del state.where[answer_id]
         state.stats.pop(name, None)
 
-    def _index(self, state: _Campaign, name: str, data: dict, key) -> None:
+    def _index(self, state: _Campaign, name: str, data: dict, key: tuple[int, int, int]) -> None:
         self._forget(state, name)
         ids = {doc["id"]: doc.get("fingerprint") for doc in data.get(TABLE, {}).values()}
         state.chunk_ids[name] = ids
@@ -270,7 +271,7 @@ class ChunkedAnswerStore:
             state.where[answer_id] = name
         state.stats[name] = key
 
-    def _stat_key(self, path: Path):
+    def _stat_key(self, path: Path) -> tuple[int, int, int]:
         st = os.stat(path)
         return (st.st_ino, st.st_size, st.st_mtime_ns)
 
@@ -287,7 +288,7 @@ class ChunkedAnswerStore:
                     twin = batch_ids.get(answer["id"])
                     if known is not None or twin is not None:
                         stored = (state.chunk_ids[known][answer["id"]] if known is not None
-                                  else twin.answer["fingerprint"])
+                                  else twin.answer["fingerprint"] if twin is not None else None)
                         if stored != answer["fingerprint"]:
                             request.error = AnswerConflict(answer["id"])
                         continue

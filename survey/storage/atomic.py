@@ -11,6 +11,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from tinydb.storages import Storage
 
@@ -43,13 +44,13 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     fsync_dir(path.parent)
 
 
-def dumps(data) -> bytes:
+def dumps(data: Any) -> bytes:
     # json.dumps (the C encoder) then one write: json.dump would use the slow
     # pure-Python encoder, and a failure to serialise leaves the file untouched.
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def read_json(path: Path):
+def read_json(path: Path) -> Any:
     """The parsed content of a JSON file, or None when it does not exist or is empty."""
     try:
         raw = Path(path).read_bytes()
@@ -77,17 +78,17 @@ class AtomicJSONStorage(Storage):
     leave unreadable; this one replaces the file atomically on every write.
     """
 
-    def __init__(self, path, initial=None):
+    def __init__(self, path: str | Path, initial: dict | None = None) -> None:
         self.path = Path(path)
         self._initial = initial
 
-    def read(self):
+    def read(self) -> dict | None:
         if self._initial is not None:
             data, self._initial = self._initial, None
             return data
         return read_json(self.path)
 
-    def write(self, data) -> None:
+    def write(self, data: dict) -> None:
         atomic_write_bytes(self.path, dumps(data))
 
     def close(self) -> None:

@@ -14,19 +14,20 @@ from __future__ import annotations
 import copy
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Hashable, Iterator, MutableMapping
 
 from tinydb import Query
 from tinydb import TinyDB
+from tinydb.table import Table
 
 from .atomic import AtomicJSONStorage
 from .locks import file_lock
 
 
-def replaced_by(record: dict):
+def replaced_by(record: dict) -> Callable[[MutableMapping], None]:
     """A TinyDB update that makes the document exactly ``record`` (keys removed too)."""
 
-    def replace(doc) -> None:
+    def replace(doc: MutableMapping) -> None:
         doc.clear()
         doc.update(record)
 
@@ -34,12 +35,14 @@ def replaced_by(record: dict):
 
 
 class RecordStore:
+    """Each collection in ``<folder>/<name>.json``; implements ``interfaces.RecordCollections``."""
+
     def __init__(self, folder: Path):
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
 
     @contextmanager
-    def _table(self, name: str, shared: bool = False):
+    def _table(self, name: str, shared: bool = False) -> Iterator[Table]:
         with file_lock(self.folder / f".{name}.lock", shared=shared):
             db = TinyDB(self.folder / f"{name}.json", storage=AtomicJSONStorage)
             try:
@@ -101,6 +104,14 @@ class RecordStore:
             elif record != dict(doc):
                 table.update(replaced_by(record), doc_ids=[doc.doc_id])  # one atomic write
             return record
+
+    def stamp(self, name: str) -> Hashable | None:
+        """The collection file's (inode, size, mtime): every write renames a new file into place."""
+        try:
+            info = (self.folder / f"{name}.json").stat()
+        except FileNotFoundError:
+            return None
+        return (info.st_ino, info.st_size, info.st_mtime_ns)
 
     def delete(self, name: str, key: str) -> bool:
         with self._table(name) as table:

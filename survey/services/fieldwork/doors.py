@@ -6,14 +6,18 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ...model.clock import utc_now
+
+if TYPE_CHECKING:
+    from .. import Services
 
 COLLECTION = "doors"
 OUTCOMES = {"repondu": "A répondu", "absent": "Absent", "refus": "Refus", "repasser": "Repasser plus tard"}
 
 
-def record_door(svc, campaign_id: str, session_id: str | None, sector: str, outcome: str, collector: str) -> dict:
+def record_door(svc: Services, campaign_id: str, session_id: str | None, sector: str, outcome: str, collector: str) -> dict:
     if outcome not in OUTCOMES:
         raise ValueError("Choisissez ce qui s'est passé à la porte.")
     sector = " ".join((sector or "").split())[:40]
@@ -27,7 +31,7 @@ def record_door(svc, campaign_id: str, session_id: str | None, sector: str, outc
     return door
 
 
-def doors_of(svc, campaign_id: str) -> list[dict]:
+def doors_of(svc: Services, campaign_id: str) -> list[dict]:
     return [d for d in svc.records.all(COLLECTION) if d.get("campaign") == campaign_id]
 
 

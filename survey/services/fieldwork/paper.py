@@ -10,18 +10,22 @@ with or without dashes and spaces. The long code of sheets printed before
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..campaigns import Campaign
 
 _IGNORED = re.compile(r"[\s\-._]")
 
 
-def paper_code(campaign, version: int) -> str:
+def paper_code(campaign: Campaign, version: int) -> str:
     """Printed big on paper questionnaires: which campaign and version to type the sheet into
     (``P-K7PX-1``, short enough to type; ``read_sheet_code`` below reads it back in any case)."""
     short = getattr(campaign, "short_code", "")
     return f"P-{short}-{version}" if short else f"P-{campaign.id}-v{version}"
 
 
-def sheet_code(campaign, version: int) -> str:
+def sheet_code(campaign: Campaign, version: int) -> str:
     """What a paper questionnaire of this campaign and version prints (and the answer's ``poster``)."""
     return paper_code(campaign, version)
 
@@ -30,7 +34,7 @@ def _squeezed(text: str) -> str:
     return _IGNORED.sub("", str(text or "")).upper()
 
 
-def sheet_version(campaign, typed: str) -> int | None:
+def sheet_version(campaign: Campaign, typed: str) -> int | None:
     """The questionnaire version a typed sheet code names for this campaign, or None."""
     text = _squeezed(typed)
     prefixes = []

@@ -6,10 +6,14 @@ import csv
 import io
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ...model.consent import may_display
 from ...spreadsheet import neutralise
 from .sessions import SessionRepository
+
+if TYPE_CHECKING:
+    from .. import Services
 
 NO_SESSION = "(hors session)"
 
@@ -24,9 +28,9 @@ class SessionCount:
     by_channel: Counter = field(default_factory=Counter)
 
 
-def session_counts(svc, campaign_id: str) -> list[SessionCount]:
+def session_counts(svc: Services, campaign_id: str) -> list[SessionCount]:
     known = SessionRepository(svc.records).for_campaign(campaign_id)
-    rows = {s.id: SessionCount(s.label, s.id, stopped=s.stopped) for s in known}
+    rows: dict[str | None, SessionCount] = {s.id: SessionCount(s.label, s.id, stopped=s.stopped) for s in known}
     loose = SessionCount(NO_SESSION, None)
     for answer in svc.answers.iter_answers(campaign_id):
         row = rows.get(answer.get("session")) or loose
@@ -37,7 +41,7 @@ def session_counts(svc, campaign_id: str) -> list[SessionCount]:
     return list(rows.values()) + ([loose] if loose.answered else [])
 
 
-def session_counts_csv(svc, campaign_id: str) -> bytes:
+def session_counts_csv(svc: Services, campaign_id: str) -> bytes:
     """The same table as a CSV for French Excel (`;`, UTF-8 with BOM, CRLF)."""
     buffer = io.StringIO()
     buffer.write("\ufeff")

@@ -7,8 +7,13 @@ import re
 import secrets
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from ...model.french_time import TIME_EXAMPLES, clock_text, long_date
+
+if TYPE_CHECKING:
+    from ...model.questionnaire import Questionnaire
+    from ...storage import RecordCollections
 
 COLLECTION = "sessions"
 ROLES = {"accroche": "Accroche (inviter les passants)", "discussion": "Discussion",
@@ -71,7 +76,7 @@ def parse_team(text: str) -> tuple[list[dict], list[str]]:
     return team, problems
 
 
-def read_team(stored) -> list[dict]:
+def read_team(stored: Any) -> list[dict]:
     """The team as stored: a list of {pseudonym, role}; older sessions kept « pseudonyme : rôle » lines."""
     if isinstance(stored, str):
         stored = [dict(zip(("pseudonym", "role"), (part.strip() for part in line.partition(":")[::2])))
@@ -99,7 +104,7 @@ def team_from_rows(names: list[str], roles: list[str]) -> tuple[list[dict], list
     return team, problems
 
 
-def validate(session: Session, questionnaire) -> list[str]:
+def validate(session: Session, questionnaire: Questionnaire | None) -> list[str]:
     problems = []
     if not session.place.strip():
         problems.append("Indiquez le lieu de la session (par exemple : marché du Sanitas).")
@@ -122,7 +127,7 @@ def validate(session: Session, questionnaire) -> list[str]:
 
 
 class SessionRepository:
-    def __init__(self, records):
+    def __init__(self, records: RecordCollections) -> None:
         self.records = records
 
     def for_campaign(self, campaign_id: str) -> list[Session]:

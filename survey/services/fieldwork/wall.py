@@ -12,29 +12,35 @@ hidden answers (spam, out of scope) never show.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ...model.consent import may_display
+
+if TYPE_CHECKING:
+    from ..campaigns import Campaign
+    from .. import Services
 
 WALLS = "walls"
 MAX_CARDS = 60
 
 
-def wall_is_public(svc, campaign_id: str) -> bool:
+def wall_is_public(svc: Services, campaign_id: str) -> bool:
     """Shown without login only when the coordination chose so (e.g. for a TV at the event)."""
     record = svc.records.get(WALLS, campaign_id)
     return bool(record and record.get("public"))
 
 
-def set_wall_public(svc, campaign_id: str, public: bool) -> None:
+def set_wall_public(svc: Services, campaign_id: str, public: bool) -> None:
     svc.records.change(WALLS, campaign_id, lambda record: record.update(public=bool(public)), create=True)
 
 
-def postits_on_wall(svc, campaign) -> bool:
+def postits_on_wall(svc: Services, campaign: Campaign) -> bool:
     """Do typed post-its go on the wall? The coordination's choice, else the campaign's channels."""
     chosen = (svc.records.get(WALLS, campaign.id) or {}).get("postits")
     return chosen if isinstance(chosen, bool) else "post-it" in campaign.channels
 
 
-def set_postits_on_wall(svc, campaign_id: str, on: bool) -> None:
+def set_postits_on_wall(svc: Services, campaign_id: str, on: bool) -> None:
     svc.records.change(WALLS, campaign_id, lambda record: record.update(postits=bool(on)), create=True)
 
 
@@ -48,7 +54,7 @@ def card_text(answer: dict) -> str:
     return "\n".join(t for t in texts if t.strip())
 
 
-def wall_cards(svc, campaign_id: str, session_id: str | None, include_withdrawn: bool = False,
+def wall_cards(svc: Services, campaign_id: str, session_id: str | None, include_withdrawn: bool = False,
                postits: bool = False) -> list[dict]:
     """The newest consented cards first (at most MAX_CARDS for the wall itself); typed
     post-its too with ``postits`` (see ``postits_on_wall``)."""

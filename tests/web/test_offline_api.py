@@ -174,7 +174,7 @@ def test_static_files_are_gzipped_but_pages_are_not(client):
     response = client.get("/static/offline.js", headers={"Accept-Encoding": "gzip, deflate"})
     assert response.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in response.headers["Vary"]
     from pathlib import Path
-    source = (Path(__file__).resolve().parent.parent / "survey" / "static" / "offline.js").read_bytes()
+    source = (Path(__file__).resolve().parents[2] / "survey" / "static" / "offline.js").read_bytes()
     assert gzip.decompress(response.get_data()) == source
     assert response.headers["ETag"].startswith('W/"')
     with client.get("/static/offline.js", headers={"Accept-Encoding": "gzip",

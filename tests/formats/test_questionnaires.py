@@ -14,7 +14,7 @@ from survey.config import DEFAULTS
 from survey.formats.yaml_files import load_library, parse_text
 from survey.model.questionnaire import QuestionnaireError
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 SHIPPED = {
     "porteur-de-parole-numerique": 8, "questionnaire-structures": None, "besoins-numeriques-habitants": None,
     "ordi-panneau-quotidien": None, "ordi-panneau-citoyennete": None, "atelier-education": None,

@@ -10,7 +10,7 @@ import pytest
 
 from survey.cli import main
 
-SURVEY = Path(__file__).resolve().parent.parent / "survey"
+SURVEY = Path(__file__).resolve().parents[2] / "survey"
 COMMANDS = {"campaigns", "check", "code-kiosque", "coordinator", "demo", "export", "import-queue", "print",
             "purge", "serve", "xlsform"}
 

@@ -17,7 +17,7 @@ from survey.cli import main
 from survey.formats.xlsform import XLSFormError, export_xlsform, import_xlsform
 from survey.formats.yaml_files import from_dict
 from tests.factories import login_coordinator
-from tests.test_xlsform import pyxform_convert, workbook
+from tests.formats.test_xlsform import pyxform_convert, workbook
 
 YES_NO = [["list_name", "name", "label"], ["yn", "oui", "Oui"], ["yn", "non", "Non"],
           ["usages", "mails", "Les courriels"], ["usages", "caf", "La CAF"],

@@ -20,7 +20,7 @@ from survey.formats.yaml_files import parse_text
 from survey.formats.yaml_writer import questionnaire_yaml
 from survey.model.questionnaire import QuestionnaireError
 from tests.factories import login_coordinator
-from tests.test_xlsform import workbook
+from tests.formats.test_xlsform import workbook
 
 BASE = "/coordination/questionnaires"
 

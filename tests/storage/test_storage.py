@@ -20,7 +20,7 @@ import pytest
 from survey.storage import AnswerConflict, ChunkedAnswerStore, RecordStore
 from tests.factories import make_answer
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def answer(campaign="c1", **overrides):

@@ -1,0 +1,112 @@
+"""What the services ask of storage, written down as ``typing.Protocol`` classes.
+
+The TinyDB files of ``survey.storage`` implement them today (``ChunkedAnswerStore``,
+``RecordStore``); a PostgreSQL storage (issue 15) implements the same methods with the
+same promises, and ``Services`` (survey.services) only ever sees these types. The
+promises that matter for a second implementation are in the docstrings: read-modify-write
+is one operation that takes a function, an acknowledged write is durable, and the same
+answer id with other content is refused.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Hashable, Iterable, Iterator, Protocol
+
+
+class AnswerStore(Protocol):
+    """Every campaign's answers, each a dict with an ``id`` unique in its ``campaign``."""
+
+    def add(self, answer: dict) -> bool:
+        """Store ``answer`` durably before returning. True if new, False if the same id was
+        already stored with the same content; raises ``AnswerConflict`` (survey.storage)
+        when it was stored with other content."""
+        ...
+
+    def get(self, campaign_id: str, answer_id: str) -> dict | None:
+        """The stored answer, or None."""
+        ...
+
+    def count(self, campaign_id: str) -> int:
+        """How many answers the campaign holds."""
+        ...
+
+    def iter_answers(self, campaign_id: str) -> Iterator[dict]:
+        """Every answer of the campaign, oldest first, without holding them all in memory."""
+        ...
+
+    def change(self, campaign_id: str, answer_id: str, fn: Callable[[dict], dict | None]) -> dict | None:
+        """Read, change and write one answer as one operation (no other writer in between).
+
+        ``fn`` gets a copy, changes it in place or returns the new answer; the id (and what
+        a resent copy is compared with) stays. Returns the answer as stored, None if absent.
+        An exception raised by ``fn`` leaves the answer as it was and reaches the caller."""
+        ...
+
+    def delete(self, campaign_id: str, answer_id: str) -> bool:
+        """Delete one answer; False if there was none."""
+        ...
+
+    def delete_many(self, campaign_id: str, answer_ids: Iterable[str]) -> int:
+        """Delete these answers in one operation; how many were deleted."""
+        ...
+
+    def campaigns(self) -> list[str]:
+        """The ids of the campaigns that hold (or held) answers, sorted."""
+        ...
+
+    def warm(self) -> None:
+        """Get ready before the first request (indexes, connections): may do nothing."""
+        ...
+
+
+class RecordCollections(Protocol):
+    """Small collections of records (dicts) by name, each record keyed by its ``id``.
+
+    Campaigns, field sessions, doors, volunteer and kiosk codes, short codes, tags,
+    settings, drafts, questionnaire versions, accounts and the journal live here
+    (docs/DESIGN.md « Storage » lists them). Every method is one operation: two
+    processes (the server, the command line) may write at the same time."""
+
+    def all(self, name: str) -> list[dict]:
+        """Every record of the collection (an empty list if it was never written)."""
+        ...
+
+    def get(self, name: str, key: str) -> dict | None:
+        """The record with this ``id``, or None."""
+        ...
+
+    def put(self, name: str, record: dict) -> None:
+        """Insert or replace the record with this ``id``."""
+        ...
+
+    def add(self, name: str, record: dict) -> bool:
+        """Insert a record whose ``id`` is new; False (and nothing written) if it is taken."""
+        ...
+
+    def append(self, name: str, record: dict) -> None:
+        """Insert a record without an id check (the journal)."""
+        ...
+
+    def change(self, name: str, key: str, fn: Callable[[dict], dict | None],
+               create: bool = False) -> dict | None:
+        """Read, change and write one record as one operation.
+
+        ``fn`` gets a copy of the record (``{"id": key}`` when there is none and ``create``
+        is true), changes it in place or returns the new record. Returns the record as
+        stored, or None when there is none and ``create`` is false. An exception raised by
+        ``fn`` leaves the record as it was. ``fn`` must be quick and must not use the same
+        collection."""
+        ...
+
+    def delete(self, name: str, key: str) -> bool:
+        """Delete the record with this ``id``; False if there was none."""
+        ...
+
+    def delete_where(self, name: str, test: Callable[[dict], bool]) -> int:
+        """Delete every record for which ``test`` is true, in one operation; how many."""
+        ...
+
+    def stamp(self, name: str) -> Hashable | None:
+        """A value that changes whenever the collection is written (None if it was never
+        written): lets a process keep a map read from a collection until it changes."""
+        ...
