@@ -14,6 +14,7 @@ demo: setup
 
 test: setup
 	$(BIN)/ruff check survey tests benchmarks
+	$(BIN)/ruff format --check survey tests benchmarks
 	$(BIN)/lint-imports
 	$(BIN)/mypy survey/model survey/storage survey/services
 	$(BIN)/python -m pytest -q

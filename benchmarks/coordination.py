@@ -34,23 +34,35 @@ from survey.storage.answers import fingerprint  # noqa: E402
 from survey.services.volunteers import create as create_code  # noqa: E402
 
 CAMPAIGN = "besoins-numeriques-habitants"
-WORDS = ("école démarches CAF internet téléphone aide quartier médiathèque ordinateur enfants "
-         "impôts santé mairie emploi formation voisin").split()
+WORDS = (
+    "école démarches CAF internet téléphone aide quartier médiathèque ordinateur enfants "
+    "impôts santé mairie emploi formation voisin"
+).split()
 
 
 def make_answer(i: int, rng: random.Random) -> dict:
     day = 1 + i % 28
     answer = {
-        "id": str(uuid.UUID(int=rng.getrandbits(128))), "campaign": CAMPAIGN, "questionnaire": CAMPAIGN,
-        "version": 1, "channel": rng.choice(["qr", "tablette", "porte-a-porte", "papier"]),
-        "collector": rng.choice(["", "", "Alice", "Bruno", "Chloé"]), "session": None, "poster": None,
-        "started_at": f"2026-03-{day:02d}T10:00:00Z", "submitted_at": f"2026-03-{day:02d}T10:{i % 60:02d}:00Z",
+        "id": str(uuid.UUID(int=rng.getrandbits(128))),
+        "campaign": CAMPAIGN,
+        "questionnaire": CAMPAIGN,
+        "version": 1,
+        "channel": rng.choice(["qr", "tablette", "porte-a-porte", "papier"]),
+        "collector": rng.choice(["", "", "Alice", "Bruno", "Chloé"]),
+        "session": None,
+        "poster": None,
+        "started_at": f"2026-03-{day:02d}T10:00:00Z",
+        "submitted_at": f"2026-03-{day:02d}T10:{i % 60:02d}:00Z",
         "language": "fr",
-        "answers": {"equipement": rng.sample(["smartphone", "ordinateur", "tablette", "imprimante"], 2),
-                    "internet": rng.choice(["oui", "non"]), "aisance": rng.randint(1, 5),
-                    "demarches": rng.choice(["seul", "avec_aide", "a_ma_place", "pas"]),
-                    "autre": " ".join(rng.choice(WORDS) for _ in range(25))},
-        "tags": [], "hidden": False,
+        "answers": {
+            "equipement": rng.sample(["smartphone", "ordinateur", "tablette", "imprimante"], 2),
+            "internet": rng.choice(["oui", "non"]),
+            "aisance": rng.randint(1, 5),
+            "demarches": rng.choice(["seul", "avec_aide", "a_ma_place", "pas"]),
+            "autre": " ".join(rng.choice(WORDS) for _ in range(25)),
+        },
+        "tags": [],
+        "hidden": False,
     }
     answer["fingerprint"] = fingerprint(answer)
     return answer
@@ -103,6 +115,7 @@ def run(data: Path, n: int) -> None:
         def run():
             response = c.get(url)
             assert response.status_code == 200, (url, response.status_code)
+
         return run
 
     print(f"# coordinator space, {n} answers — {platform.python_version()}, {os.cpu_count()} CPU")

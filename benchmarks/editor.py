@@ -41,12 +41,30 @@ def timed(fn, repeat=5):
 
 def fill(svc, n):
     def one(i):
-        svc.answers.add({"id": str(uuid.uuid4()), "campaign": CAMPAIGN, "questionnaire": CAMPAIGN, "version": 1,
-                         "channel": "qr", "collector": "", "session": None, "poster": None,
-                         "started_at": "2026-03-01T10:00:00Z", "submitted_at": "2026-03-01T10:01:00Z",
-                         "language": "fr", "answers": {"internet": "non", "internet_pourquoi": ["trop_cher"],
-                                                       "aisance": 1 + i % 5, "autre": "Un texte libre " * 5},
-                         "tags": [], "hidden": False})
+        svc.answers.add(
+            {
+                "id": str(uuid.uuid4()),
+                "campaign": CAMPAIGN,
+                "questionnaire": CAMPAIGN,
+                "version": 1,
+                "channel": "qr",
+                "collector": "",
+                "session": None,
+                "poster": None,
+                "started_at": "2026-03-01T10:00:00Z",
+                "submitted_at": "2026-03-01T10:01:00Z",
+                "language": "fr",
+                "answers": {
+                    "internet": "non",
+                    "internet_pourquoi": ["trop_cher"],
+                    "aisance": 1 + i % 5,
+                    "autre": "Un texte libre " * 5,
+                },
+                "tags": [],
+                "hidden": False,
+            }
+        )
+
     with ThreadPoolExecutor(16) as pool:
         list(pool.map(one, range(n)))
 
@@ -56,8 +74,9 @@ def main():
     parser.add_argument("--answers", type=int, default=10_000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({"DATA_DIR": tmp, "SECRET_KEY": "bench", "TESTING": True, "WTF_CSRF_ENABLED": False,
-                          "LOGIN_DISABLED": True})
+        app = create_app(
+            {"DATA_DIR": tmp, "SECRET_KEY": "bench", "TESTING": True, "WTF_CSRF_ENABLED": False, "LOGIN_DISABLED": True}
+        )
         svc = app.extensions["survey"]
         load_demo(svc)
         start = time.perf_counter()
@@ -79,8 +98,10 @@ def main():
             start = time.perf_counter()
             saved = versioning.save(svc, data, base_id=CAMPAIGN, base_version=current.version)
             saves.append(time.perf_counter() - start)
-        print(f"save with answers -> new version (median of 3): {statistics.median(saves) * 1000:8.1f} ms "
-              f"(now version {saved.questionnaire.version})")
+        print(
+            f"save with answers -> new version (median of 3): {statistics.median(saves) * 1000:8.1f} ms "
+            f"(now version {saved.questionnaire.version})"
+        )
 
         client = app.test_client()
         draft = drafts.create(svc, svc.library.get(CAMPAIGN).to_dict(), base=svc.library.get(CAMPAIGN))

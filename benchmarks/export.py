@@ -100,10 +100,12 @@ questions:
   - {id: remarque, type: long_text, label: "Avez-vous autre chose à dire ?"}
 """
 
-WORDS = ("démarches CAF Ameli impôts écran téléphone trop petit enfants atelier samedi matin mot de passe "
-         "oublié accueil gratuit médiathèque France Services imprimer attestation école ENT cantine "
-         "rendez-vous préfecture carte grise permis Pôle emploi CV formation près de chez moi patience "
-         "quelqu'un à côté peur de me tromper arnaque SMS banque sécurité").split()
+WORDS = (
+    "démarches CAF Ameli impôts écran téléphone trop petit enfants atelier samedi matin mot de passe "
+    "oublié accueil gratuit médiathèque France Services imprimer attestation école ENT cantine "
+    "rendez-vous préfecture carte grise permis Pôle emploi CV formation près de chez moi patience "
+    "quelqu'un à côté peur de me tromper arnaque SMS banque sécurité"
+).split()
 NAMES = "Zoé Amine Fatou Jean Maëlle Karim Hélène Moussa Léa Noël Inès Théo Aïcha Loïc".split()
 
 
@@ -132,14 +134,16 @@ def make_answer(rng: random.Random, n: int, start: datetime) -> dict:
     values["demarches"] = rng.choice(["seul", "aide", "place", "pas", "autre"])
     if values["demarches"] == "autre":
         values["demarches__autre"] = text(rng, 2, 8)
-    values["besoins"] = subset(rng, ["recherches", "texte", "cv", "mails", "comptes", "securite", "impression",
-                                     "rien", "autre"], 0, 4)
+    values["besoins"] = subset(
+        rng, ["recherches", "texte", "cv", "mails", "comptes", "securite", "impression", "rien", "autre"], 0, 4
+    )
     if not values["besoins"]:
         del values["besoins"]
     elif "autre" in values["besoins"]:
         values["besoins__autre"] = text(rng, 2, 8)
-    values["aide_qui"] = subset(rng, ["famille", "enfants", "amis", "structure", "france_services", "personne",
-                                      "autre"], 1, 2)
+    values["aide_qui"] = subset(
+        rng, ["famille", "enfants", "amis", "structure", "france_services", "personne", "autre"], 1, 2
+    )
     if "autre" in values["aide_qui"]:
         values["aide_qui__autre"] = text(rng, 1, 5)
     values["lieux"] = rng.choice(["oui", "non"])
@@ -152,11 +156,18 @@ def make_answer(rng: random.Random, n: int, start: datetime) -> dict:
         values["remarque"] = text(rng, 3, 30)
     when = (start + timedelta(seconds=n * 157)).isoformat(timespec="seconds").replace("+00:00", "Z")
     answer = {
-        "id": f"{rng.getrandbits(128):032x}", "campaign": CAMPAIGN, "questionnaire": QUESTIONNAIRE, "version": 1,
+        "id": f"{rng.getrandbits(128):032x}",
+        "campaign": CAMPAIGN,
+        "questionnaire": QUESTIONNAIRE,
+        "version": 1,
         "channel": rng.choice(["tablette", "qr", "porte-a-porte", "papier"]),
         "collector": rng.choice(NAMES) if rng.random() < 0.4 else "",
         "session": f"seance-{rng.randint(1, 40)}" if rng.random() < 0.2 else None,
-        "poster": None, "started_at": when, "submitted_at": when, "language": "fr", "answers": values,
+        "poster": None,
+        "started_at": when,
+        "submitted_at": when,
+        "language": "fr",
+        "answers": values,
         "tags": subset(rng, ["accès", "coût", "formation", "accompagnement"], 1, 2) if rng.random() < 0.2 else [],
         "hidden": rng.random() < 0.02,
     }
@@ -181,17 +192,27 @@ def setup(base: Path, count: int) -> None:
     (questionnaires / f"{QUESTIONNAIRE}.yaml").write_text(QUESTIONNAIRE_YAML, encoding="utf-8")
     app = app_for(base)
     from survey.services.campaigns import Campaign
+
     svc = app.extensions["survey"]
     for campaign_id, n, seed in ((CAMPAIGN, count, 1), (f"{CAMPAIGN}-dixieme", count // 10, 2)):
-        svc.campaigns.save(Campaign(id=campaign_id, title="Mesure", questionnaire=QUESTIONNAIRE,
-                                    quartier="Le Tunnel", structure="Centre social"))
+        svc.campaigns.save(
+            Campaign(
+                id=campaign_id,
+                title="Mesure",
+                questionnaire=QUESTIONNAIRE,
+                quartier="Le Tunnel",
+                structure="Centre social",
+            )
+        )
         write_chunks(base / "data" / "answers" / campaign_id, n, seed)
 
 
 def app_for(base: Path):
     from survey import create_app
-    return create_app({"DATA_DIR": str(base / "data"), "QUESTIONNAIRES_DIR": str(base / "questionnaires"),
-                       "SECRET_KEY": "bench"})
+
+    return create_app(
+        {"DATA_DIR": str(base / "data"), "QUESTIONNAIRES_DIR": str(base / "questionnaires"), "SECRET_KEY": "bench"}
+    )
 
 
 def peak_mb() -> float:
@@ -200,9 +221,11 @@ def peak_mb() -> float:
 
 # -- measured in child processes ----------------------------------------------
 
+
 def child_floor(base: Path, campaign: str, out: Path) -> dict:
     """Python's csv writer over the stored records: read each chunk, one value per stored field."""
     from survey.formats.yaml_files import load_file
+
     questionnaire = load_file(base / "questionnaires" / f"{QUESTIONNAIRE}.yaml")
     keys = []
     for q in questionnaire.answerable:
@@ -225,16 +248,29 @@ def child_floor(base: Path, campaign: str, out: Path) -> dict:
                 values = a["answers"]
                 row = [values.get(k) for k in keys]
                 row = [" | ".join(v) if isinstance(v, list) else v for v in row]
-                row += [a["id"], a["submitted_at"], a["channel"], a["collector"], a["session"], a["version"],
-                        " | ".join(a["tags"]), a["hidden"]]
+                row += [
+                    a["id"],
+                    a["submitted_at"],
+                    a["channel"],
+                    a["collector"],
+                    a["session"],
+                    a["version"],
+                    " | ".join(a["tags"]),
+                    a["hidden"],
+                ]
                 writer.writerow(row)
                 rows += 1
-    return {"seconds": time.perf_counter() - started, "cpu": time.process_time() - cpu, "rows": rows,
-            "before_mb": before}
+    return {
+        "seconds": time.perf_counter() - started,
+        "cpu": time.process_time() - cpu,
+        "rows": rows,
+        "before_mb": before,
+    }
 
 
 def child_export(base: Path, campaign: str, out: Path, fmt: str) -> dict:
     from survey.exports import Export, ExportOptions
+
     app = app_for(base)
     svc = app.extensions["survey"]
     job = Export(svc, svc.campaigns.get(campaign), ExportOptions(format=fmt))
@@ -242,14 +278,35 @@ def child_export(base: Path, campaign: str, out: Path, fmt: str) -> dict:
     started, cpu = time.perf_counter(), time.process_time()
     with open(out, "wb") as handle:
         job.write(handle)
-    return {"seconds": time.perf_counter() - started, "cpu": time.process_time() - cpu, "rows": job.exported,
-            "before_mb": before, "columns": len(job.plan.columns)}
+    return {
+        "seconds": time.perf_counter() - started,
+        "cpu": time.process_time() - cpu,
+        "rows": job.exported,
+        "before_mb": before,
+        "columns": len(job.plan.columns),
+    }
 
 
 def run_child(kind: str, base: Path, campaign: str, fmt: str = "") -> dict:
     out = base / f"out-{kind}-{campaign}.{fmt or 'csv'}"
-    result = subprocess.run([sys.executable, __file__, "--child", kind, "--base", str(base), "--campaign", campaign,
-                             "--format", fmt or "csv", "--out", str(out)], capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--child",
+            kind,
+            "--base",
+            str(base),
+            "--campaign",
+            campaign,
+            "--format",
+            fmt or "csv",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+    )
     if result.returncode:
         raise SystemExit(result.stderr)
     figures = json.loads(result.stdout.strip().splitlines()[-1])
@@ -260,8 +317,23 @@ def run_child(kind: str, base: Path, campaign: str, fmt: str = "") -> dict:
 def run_cli(base: Path) -> float:
     env = dict(os.environ, SURVEY_QUESTIONNAIRES=str(base / "questionnaires"))
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "survey", "export", CAMPAIGN, "--data", str(base / "data"),
-                    "--out", str(base / "cli.csv")], check=True, capture_output=True, cwd=ROOT, env=env)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "survey",
+            "export",
+            CAMPAIGN,
+            "--data",
+            str(base / "data"),
+            "--out",
+            str(base / "cli.csv"),
+        ],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+        env=env,
+    )
     return time.perf_counter() - started
 
 
@@ -277,8 +349,11 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         base, out = Path(args.base), Path(args.out)
-        figures = (child_floor(base, args.campaign, out) if args.child == "floor"
-                   else child_export(base, args.campaign, out, args.format))
+        figures = (
+            child_floor(base, args.campaign, out)
+            if args.child == "floor"
+            else child_export(base, args.campaign, out, args.format)
+        )
         figures["peak_mb"] = peak_mb()
         print(json.dumps(figures))
         return
@@ -290,14 +365,19 @@ def main() -> None:
         print(f"{args.answers} answers written in {time.perf_counter() - started:.1f} s", flush=True)
         small = f"{CAMPAIGN}-dixieme"
         runs = [("floor", "floor", CAMPAIGN, ""), ("csv", "export", CAMPAIGN, "csv")] * REPEAT + [
-            ("csv, 1/10", "export", small, "csv"), ("xlsx", "export", CAMPAIGN, "xlsx"),
-            ("xlsx, 1/10", "export", small, "xlsx"), ("json", "export", CAMPAIGN, "json")]
+            ("csv, 1/10", "export", small, "csv"),
+            ("xlsx", "export", CAMPAIGN, "xlsx"),
+            ("xlsx, 1/10", "export", small, "xlsx"),
+            ("json", "export", CAMPAIGN, "json"),
+        ]
         results: dict[str, dict] = {}
         for label, kind, campaign, fmt in runs:
             r = run_child(kind, base, campaign, fmt)
-            print(f"{label:10} {r['rows']:>7} rows  {r['seconds']:6.2f} s (CPU {r['cpu']:6.2f} s)  "
-                  f"peak {r['peak_mb']:6.1f} MB (after start-up {r['before_mb']:.1f} MB)  file {r['size_mb']:.1f} MB",
-                  flush=True)
+            print(
+                f"{label:10} {r['rows']:>7} rows  {r['seconds']:6.2f} s (CPU {r['cpu']:6.2f} s)  "
+                f"peak {r['peak_mb']:6.1f} MB (after start-up {r['before_mb']:.1f} MB)  file {r['size_mb']:.1f} MB",
+                flush=True,
+            )
             best = results.get(label)
             if best is None:
                 results[label] = r
@@ -329,13 +409,15 @@ def main() -> None:
     }
     lines = "\n".join(
         f"| {names[k]} | {r['rows']:,} | {r['seconds']:.2f} s | {r['cpu']:.2f} s | {r['peak_mb']:.0f} MB | "
-        f"{r['size_mb']:.0f} MB |" for k, r in results.items())
+        f"{r['size_mb']:.0f} MB |"
+        for k, r in results.items()
+    )
     body = f"""`python benchmarks/export.py` — {args.answers:,} answers (of which {rows:,} not hidden, exported)
 of a 15-question questionnaire (every type: texts, single and multiple choices with « autre », yes/no,
-scales, a number, a `show_if`), giving {results['csv']['columns']} columns. Answers are written straight
+scales, a number, a `show_if`), giving {results["csv"]["columns"]} columns. Answers are written straight
 into chunk files in the store's format. Each figure comes from its own process; time is the export alone
 (best of {REPEAT} alternated runs for CSV and its floor), peak memory is the process's `ru_maxrss` (start-up
-included, about {results['csv']['before_mb']:.0f} MB of it before the export starts).
+included, about {results["csv"]["before_mb"]:.0f} MB of it before the export starts).
 
 | export | answers | time | CPU time | peak memory | file |
 |---|---:|---:|---:|---:|---:|
@@ -352,15 +434,16 @@ cells of each combination of choices made once, local times worked out once per 
 Load average of the machine over the run: {load:.1f} (for {os.cpu_count()} cores; above that, wall times
 stretch while CPU times hold).
 
-Targets: CSV ≤ {TARGETS['csv_seconds']:.0f} s — {verdict(checks['csv_seconds'])};
-within {TARGETS['csv_vs_floor']:.0f}× the floor ({csv_seconds / floor:.2f}×; in CPU time
-{results['csv']['cpu'] / results['floor']['cpu']:.2f}×) — {verdict(checks['csv_vs_floor'])};
-peak memory ≤ {TARGETS['csv_peak_mb']:.0f} MB — {verdict(checks['csv_peak_mb'])};
-XLSX ≤ {TARGETS['xlsx_seconds']:.0f} s — {verdict(checks['xlsx_seconds'])}.
+Targets: CSV ≤ {TARGETS["csv_seconds"]:.0f} s — {verdict(checks["csv_seconds"])};
+within {TARGETS["csv_vs_floor"]:.0f}× the floor ({csv_seconds / floor:.2f}×; in CPU time
+{results["csv"]["cpu"] / results["floor"]["cpu"]:.2f}×) — {verdict(checks["csv_vs_floor"])};
+peak memory ≤ {TARGETS["csv_peak_mb"]:.0f} MB — {verdict(checks["csv_peak_mb"])};
+XLSX ≤ {TARGETS["xlsx_seconds"]:.0f} s — {verdict(checks["xlsx_seconds"])}.
 """
     print(body)
     if not args.no_write:
         from report import write_section
+
         write_section("Exports", body)
 
 

@@ -70,10 +70,16 @@ def transferred(requests) -> tuple[int, list[tuple[str, int, bool]]]:
         size = sizes["responseBodySize"] + sizes["responseHeadersSize"]
         response = r.response()
         from_sw = bool(response and response.from_service_worker)
-        note = [n for n, on in (("service worker", r.service_worker), ("304", response and response.status == 304))
-                if on]
-        rows.append((urlsplit(r.url).path + (f" ({', '.join(note)})" if note else ""),
-                     0 if from_sw else size, r.service_worker is not None))
+        note = [
+            n for n, on in (("service worker", r.service_worker), ("304", response and response.status == 304)) if on
+        ]
+        rows.append(
+            (
+                urlsplit(r.url).path + (f" ({', '.join(note)})" if note else ""),
+                0 if from_sw else size,
+                r.service_worker is not None,
+            )
+        )
     return sum(s for _, s, _ in rows), rows
 
 
@@ -90,8 +96,10 @@ def throttle(page, context, profile):
     _, down, up, latency = profile
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
-    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": latency,
-                                                   "downloadThroughput": down, "uploadThroughput": up})
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": latency, "downloadThroughput": down, "uploadThroughput": up},
+    )
     return cdp
 
 
@@ -131,12 +139,18 @@ def measure(playwright, server, profile, runs: int) -> dict:
         floors.append(timing(floor)["load"] / 1000)
         recorder.take()
         browser.close()
-    return {"first_s": statistics.median(firsts), "offline_s": statistics.median(offline),
-            "floor_s": statistics.median(floors), "first_b": statistics.median(w[0] for w in weights_first),
-            "background_b": statistics.median(w[1] for w in weights_first),
-            "second_b": statistics.median(weights_second), "rows": details, "second_rows": second_rows,
-            "background_rows": background_rows,
-            "outside": list(recorder.outside)}
+    return {
+        "first_s": statistics.median(firsts),
+        "offline_s": statistics.median(offline),
+        "floor_s": statistics.median(floors),
+        "first_b": statistics.median(w[0] for w in weights_first),
+        "background_b": statistics.median(w[1] for w in weights_first),
+        "second_b": statistics.median(weights_second),
+        "rows": details,
+        "second_rows": second_rows,
+        "background_rows": background_rows,
+        "outside": list(recorder.outside),
+    }
 
 
 def volunteer_code(server) -> str:
@@ -145,6 +159,7 @@ def volunteer_code(server) -> str:
 
     from survey.services import volunteers
     from survey.storage import RecordStore
+
     records = SimpleNamespace(records=RecordStore(Path(server.data_dir) / "records"))
     return volunteers.create(records, POSTIT_CAMPAIGN, "Inès")["id"]
 
@@ -171,8 +186,12 @@ def measure_postit(playwright, server, profile, runs: int, code: str) -> dict:
         weights.append(total)
         details = details or rows
         browser.close()
-    return {"first_s": statistics.median(firsts), "first_b": statistics.median(weights), "rows": details,
-            "outside": list(recorder.outside)}
+    return {
+        "first_s": statistics.median(firsts),
+        "first_b": statistics.median(weights),
+        "rows": details,
+        "outside": list(recorder.outside),
+    }
 
 
 def main():
@@ -189,35 +208,52 @@ def main():
         finally:
             server.stop()
 
-    lines = [f"The one-page form of `{CAMPAIGN}` (10 questions of every type), served by `survey serve` on "
-             f"loopback, loaded by headless Chromium with a throttled network (CDP "
-             f"`Network.emulateNetworkConditions`); median of {args.runs} runs, each in a fresh browser. "
-             f"Target: ≤ {TARGET_KB} KB first load, interactive ≤ {TARGET_S} s. Floor: one tiny request "
-             "(`/api/jeton`) under the same profile.", "",
-             "| profile | first load, transferred | interactive, first load | floor (one tiny request) | "
-             "second load, transferred | reopened offline, interactive |",
-             "|---|---|---|---|---|---|"]
+    lines = [
+        f"The one-page form of `{CAMPAIGN}` (10 questions of every type), served by `survey serve` on "
+        f"loopback, loaded by headless Chromium with a throttled network (CDP "
+        f"`Network.emulateNetworkConditions`); median of {args.runs} runs, each in a fresh browser. "
+        f"Target: ≤ {TARGET_KB} KB first load, interactive ≤ {TARGET_S} s. Floor: one tiny request "
+        "(`/api/jeton`) under the same profile.",
+        "",
+        "| profile | first load, transferred | interactive, first load | floor (one tiny request) | "
+        "second load, transferred | reopened offline, interactive |",
+        "|---|---|---|---|---|---|",
+    ]
     for name, r in results:
-        lines.append(f"| {name} | {r['first_b'] / 1024:.1f} KB | {r['first_s']:.2f} s | {r['floor_s']:.2f} s | "
-                     f"{r['second_b'] / 1024:.1f} KB | {r['offline_s']:.2f} s |")
+        lines.append(
+            f"| {name} | {r['first_b'] / 1024:.1f} KB | {r['first_s']:.2f} s | {r['floor_s']:.2f} s | "
+            f"{r['second_b'] / 1024:.1f} KB | {r['offline_s']:.2f} s |"
+        )
     r = results[0][1]
     lines += ["", "First load, request by request (bytes on the wire, headers included):", ""]
     lines += [f"- `{path}`: {size / 1024:.1f} KB" for path, size, _ in r["rows"]]
-    lines += ["", f"After the first load the service worker fetches, in the background, the files it keeps for "
-              f"offline use: {r['background_b'] / 1024:.1f} KB more (once per tablet and app version; "
-              "for the files Chromium counts only headers, their bodies coming from its HTTP cache):", ""]
+    lines += [
+        "",
+        f"After the first load the service worker fetches, in the background, the files it keeps for "
+        f"offline use: {r['background_b'] / 1024:.1f} KB more (once per tablet and app version; "
+        "for the files Chromium counts only headers, their bodies coming from its HTTP cache):",
+        "",
+    ]
     lines += [f"- `{path}`: {size / 1024:.1f} KB" for path, size, _ in r["background_rows"]]
-    lines += ["",
-              "Second load (online): the page itself comes from the network (network first, so a volunteer "
-              "always gets the current form), fetched by the service worker, and every file from its cache "
-              "(0 B on the wire). Its time is not given: Chromium does not apply the page's throttling to the "
-              "worker's own fetches. « Reopened offline » is the page opened again with no connection at all "
-              "(browser offline and the server stopped), everything from the worker's cache.", ""]
+    lines += [
+        "",
+        "Second load (online): the page itself comes from the network (network first, so a volunteer "
+        "always gets the current form), fetched by the service worker, and every file from its cache "
+        "(0 B on the wire). Its time is not given: Chromium does not apply the page's throttling to the "
+        "worker's own fetches. « Reopened offline » is the page opened again with no connection at all "
+        "(browser offline and the server stopped), everything from the worker's cache.",
+        "",
+    ]
     lines += [f"- `{path}`: {size / 1024:.1f} KB" for path, size, _ in r["second_rows"]]
-    lines += ["", f"The volunteers' post-it page (`/terrain/{POSTIT_CAMPAIGN}/transcription`, with `postit.js`), "
-              "first load in a fresh browser after the volunteer code was typed (same profiles, median of "
-              f"{args.runs}):", "",
-              "| profile | first load, transferred | interactive, first load |", "|---|---|---|"]
+    lines += [
+        "",
+        f"The volunteers' post-it page (`/terrain/{POSTIT_CAMPAIGN}/transcription`, with `postit.js`), "
+        "first load in a fresh browser after the volunteer code was typed (same profiles, median of "
+        f"{args.runs}):",
+        "",
+        "| profile | first load, transferred | interactive, first load |",
+        "|---|---|---|",
+    ]
     lines += [f"| {name} | {r['first_b'] / 1024:.1f} KB | {r['first_s']:.2f} s |" for name, r in postit]
     lines += ["", "Post-it page, first load, request by request:", ""]
     lines += [f"- `{path}`: {size / 1024:.1f} KB" for path, size, _ in postit[0][1]["rows"]]

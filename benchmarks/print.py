@@ -41,6 +41,7 @@ def stock_qr_svg(url: str) -> str:
     """The same code as qrcode 8.2's own SvgPathImage writes it (one square per module)."""
     import qrcode
     from qrcode.image.svg import SvgPathImage
+
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_Q, border=4, image_factory=SvgPathImage)
     code.add_data(url)
     return code.make_image().to_string(encoding="unicode")
@@ -61,7 +62,7 @@ def batch_job(svc, count: int) -> PrintJob:
     for questionnaire in svc.library:
         for question in board_questions(questionnaire):
             questions.append(replace(question, id=f"{questionnaire.id[:12]}-{question.id}"[:60], show_if=None))
-    questions = questions[:count - 1]
+    questions = questions[: count - 1]
     campaign = svc.campaigns.get("porteur-de-parole-numerique")
     questionnaire = replace(svc.questionnaire_for(campaign), questions=tuple(questions))
     return PrintJob(KINDS["affiche"], campaign, questionnaire, None, PageFormat("A4"), BASE)
@@ -73,6 +74,7 @@ def main() -> None:
     runs = parser.parse_args().runs
     start = time.perf_counter()
     import weasyprint  # noqa: F401  (imported here to time it)
+
     import_ms = (time.perf_counter() - start) * 1000
 
     with tempfile.TemporaryDirectory() as folder:
@@ -91,8 +93,14 @@ def main() -> None:
 
         cold_poster = timed(lambda: make_pdf(renderer, poster_job), 1)[0]
         poster = timed(lambda: make_pdf(renderer, poster_job), runs)
-        wifi_job = prepare_job(svc, "affiche", "porteur-de-parole-numerique", BASE, question="simplifie",
-                               wifi=Wifi("CentreSocial-Enquete", "quartier-2026"))
+        wifi_job = prepare_job(
+            svc,
+            "affiche",
+            "porteur-de-parole-numerique",
+            BASE,
+            question="simplifie",
+            wifi=Wifi("CentreSocial-Enquete", "quartier-2026"),
+        )
         wifi_poster = timed(lambda: make_pdf(renderer, wifi_job), runs)
 
         ordi_job = prepare_job(svc, "ordi-panneau", "ordi-panneau-quotidien", BASE, size="A0")
@@ -105,6 +113,7 @@ def main() -> None:
         from io import BytesIO
 
         from pypdf import PdfReader
+
         batch_pages = len(PdfReader(BytesIO(batch_pdf)).pages)
         batch_times = timed(lambda: make_pdf(renderer, batch), 3)
 

@@ -10,8 +10,10 @@ from datetime import date
 from pathlib import Path
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "BENCHMARKS.md"
-HEADER = ("# Benchmarks\n\nEach section is written by its script in `benchmarks/` "
-          "(run `make bench` or the script itself). Figures depend on the machine: each section names it.\n")
+HEADER = (
+    "# Benchmarks\n\nEach section is written by its script in `benchmarks/` "
+    "(run `make bench` or the script itself). Figures depend on the machine: each section names it.\n"
+)
 
 
 def machine() -> str:
@@ -29,8 +31,10 @@ def machine() -> str:
     except (OSError, StopIteration):
         pass
     disk = subprocess.run(["df", "-h", "--output=fstype", "."], capture_output=True, text=True).stdout.split()[-1:]
-    return (f"{os.cpu_count()} cores ({cpu}){memory}, Python {platform.python_version()}, "
-            f"{platform.system()} {platform.release()}" + (f", file system {disk[0]}" if disk else ""))
+    return (
+        f"{os.cpu_count()} cores ({cpu}){memory}, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}" + (f", file system {disk[0]}" if disk else "")
+    )
 
 
 def write_section(title: str, body: str) -> None:

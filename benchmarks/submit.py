@@ -40,8 +40,10 @@ from survey.storage.answers import TABLE, fingerprint  # noqa: E402
 CAMPAIGN = "besoins-numeriques-habitants"
 CLIENTS = 20
 SESSIONS = 300  # field sessions stored: about a year of outings, checked on every answer that names one
-TEXT = ("Je voudrais un atelier le samedi matin pour apprendre à faire mes démarches CAF et Ameli "
-        "sans demander à mes enfants ; l'écran du téléphone est trop petit pour moi. ") * 4
+TEXT = (
+    "Je voudrais un atelier le samedi matin pour apprendre à faire mes démarches CAF et Ameli "
+    "sans demander à mes enfants ; l'écran du téléphone est trop petit pour moi. "
+) * 4
 
 FLOOR_APP = r"""
 import json, os, sys, threading
@@ -70,15 +72,32 @@ def api_body(fields: dict) -> str:
     """The same answer as the tablets' queue sends it (offline.js): JSON keyed by question id."""
     answers = {key[2:]: value for key, value in fields.items() if key.startswith("q_")}
     extra = {key: fields[key] for key in ("session", "affiche") if key in fields}
-    return json.dumps({"answer_id": fields["answer_id"], "started_at": fields["started_at"], "answers": answers,
-                       "session": extra.get("session"), "poster": extra.get("affiche")}, ensure_ascii=False)
+    return json.dumps(
+        {
+            "answer_id": fields["answer_id"],
+            "started_at": fields["started_at"],
+            "answers": answers,
+            "session": extra.get("session"),
+            "poster": extra.get("affiche"),
+        },
+        ensure_ascii=False,
+    )
 
 
 def form_fields(answer_id: str) -> dict:
-    return {"answer_id": answer_id, "started_at": "2026-11-21T10:00:00Z", "q_equipement": ["smartphone", "ordinateur"],
-            "q_internet": "oui", "q_aisance": "3", "q_demarches": "avec_aide",
-            "q_aide_besoins": ["emails", "comptes_services_publics", "impression"],
-            "q_aide_qui": ["enfants"], "q_lieux_connus": "non", "q_souhaits": ["formations"], "q_autre": TEXT}
+    return {
+        "answer_id": answer_id,
+        "started_at": "2026-11-21T10:00:00Z",
+        "q_equipement": ["smartphone", "ordinateur"],
+        "q_internet": "oui",
+        "q_aisance": "3",
+        "q_demarches": "avec_aide",
+        "q_aide_besoins": ["emails", "comptes_services_publics", "impression"],
+        "q_aide_qui": ["enfants"],
+        "q_lieux_connus": "non",
+        "q_souhaits": ["formations"],
+        "q_autre": TEXT,
+    }
 
 
 def preload(data_dir: Path, count: int, chunk_size: int = 100) -> None:
@@ -88,21 +107,39 @@ def preload(data_dir: Path, count: int, chunk_size: int = 100) -> None:
     for start in range(0, count, chunk_size):
         docs = {}
         for i in range(start, min(start + chunk_size, count)):
-            answer = {"id": str(uuid.uuid4()), "campaign": CAMPAIGN, "questionnaire": CAMPAIGN, "version": 1,
-                      "channel": "porte-a-porte", "collector": "Inès", "session": None, "poster": None,
-                      "started_at": "2026-11-20T09:00:00Z", "submitted_at": "2026-11-20T09:03:00Z",
-                      "language": "fr", "tags": [], "hidden": False,
-                      "answers": {"equipement": ["smartphone"], "internet": "oui", "aisance": 2,
-                                  "aide_besoins": ["emails"], "autre": TEXT[: 300 + i % 400]}}
+            answer = {
+                "id": str(uuid.uuid4()),
+                "campaign": CAMPAIGN,
+                "questionnaire": CAMPAIGN,
+                "version": 1,
+                "channel": "porte-a-porte",
+                "collector": "Inès",
+                "session": None,
+                "poster": None,
+                "started_at": "2026-11-20T09:00:00Z",
+                "submitted_at": "2026-11-20T09:03:00Z",
+                "language": "fr",
+                "tags": [],
+                "hidden": False,
+                "answers": {
+                    "equipement": ["smartphone"],
+                    "internet": "oui",
+                    "aisance": 2,
+                    "aide_besoins": ["emails"],
+                    "autre": TEXT[: 300 + i % 400],
+                },
+            }
             answer["fingerprint"] = fingerprint(answer)
             docs[str(i - start + 1)] = answer
         (folder / f"{start // chunk_size + 1:06d}.json").write_text(
-            json.dumps({TABLE: docs}, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+            json.dumps({TABLE: docs}, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+        )
 
 
 def add_sessions(data_dir: Path, count: int) -> str:
     """``count`` stored field sessions of the campaign (a busy year); the id of the last one."""
     from survey.services.fieldwork.sessions import COLLECTION, Session
+
     records = create_app({"DATA_DIR": str(data_dir)}).extensions["survey"].records
     for i in range(count):
         session = Session(id=f"s2026{i:04d}-bench", campaign=CAMPAIGN, place=f"Marché {i}", day="2026-11-21")
@@ -113,12 +150,14 @@ def add_sessions(data_dir: Path, count: int) -> str:
 def server_cpu_s(pid: int) -> float:
     """User + system CPU time of a process so far (/proc/<pid>/stat)."""
     import os
+
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
     import socket
+
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -194,8 +233,13 @@ def load(port: int, per_client: int, extra: dict | None = None, api: bool = Fals
         t.join()
     elapsed = time.perf_counter() - started
     latencies.sort()
-    return {"rate": len(latencies) / elapsed, "p50": statistics.median(latencies) * 1000,
-            "p95": latencies[int(len(latencies) * 0.95) - 1] * 1000, "errors": errors, "n": len(latencies)}
+    return {
+        "rate": len(latencies) / elapsed,
+        "p50": statistics.median(latencies) * 1000,
+        "p95": latencies[int(len(latencies) * 0.95) - 1] * 1000,
+        "errors": errors,
+        "n": len(latencies),
+    }
 
 
 def run_survey(preloaded: int, per_client: int, sessions: int = 0, api: bool = False) -> dict:
@@ -204,20 +248,39 @@ def run_survey(preloaded: int, per_client: int, sessions: int = 0, api: bool = F
         load_demo(create_app({"DATA_DIR": str(data)}).extensions["survey"])  # the campaigns, no example answers
         preload(data, preloaded)
         extra = {"session": add_sessions(data, sessions), "affiche": "A-q1"} if sessions else None
-        result = measure(lambda port: [sys.executable, "-m", "survey", "serve", "--host", "127.0.0.1",
-                                       "--port", str(port), "--data", str(data)], per_client, extra, api)
-        stored = [a for p in (data / "answers" / CAMPAIGN).glob("*.json") for a in json.loads(p.read_text())[TABLE].values()]
+        result = measure(
+            lambda port: [
+                sys.executable,
+                "-m",
+                "survey",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--data",
+                str(data),
+            ],
+            per_client,
+            extra,
+            api,
+        )
+        stored = [
+            a for p in (data / "answers" / CAMPAIGN).glob("*.json") for a in json.loads(p.read_text())[TABLE].values()
+        ]
         result["stored_ok"] = len(stored) == preloaded + result["n"] - len(result["errors"])
         if extra:  # the session and poster were kept, not dropped as unknown
-            result["stored_ok"] &= sum(a["session"] == extra["session"] and a["poster"] == "A-q1"
-                                       for a in stored) == result["n"] - len(result["errors"])
+            result["stored_ok"] &= sum(
+                a["session"] == extra["session"] and a["poster"] == "A-q1" for a in stored
+            ) == result["n"] - len(result["errors"])
         return result
 
 
 def run_floor(per_client: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
-        return measure(lambda port: [sys.executable, "-c", FLOOR_APP, str(port), str(Path(tmp) / "answers.jsonl")],
-                       per_client)
+        return measure(
+            lambda port: [sys.executable, "-c", FLOOR_APP, str(port), str(Path(tmp) / "answers.jsonl")], per_client
+        )
 
 
 def measure(command, per_client: int, extra: dict | None = None, api: bool = False) -> dict:
@@ -248,33 +311,50 @@ def main() -> None:
         results[preloaded] = run_survey(preloaded, per_client)
         rows.append(("survey serve", f"{preloaded:,}".replace(",", " "), results[preloaded]))
     results["session"] = run_survey(10_000, per_client, sessions=SESSIONS)
-    rows.append((f"survey serve, each answer with a field session (of {SESSIONS} stored) and a poster code",
-                 "10 000", results["session"]))
+    rows.append(
+        (
+            f"survey serve, each answer with a field session (of {SESSIONS} stored) and a poster code",
+            "10 000",
+            results["session"],
+        )
+    )
     results["api"] = run_survey(10_000, per_client, api=True)
     rows.append(("survey serve, JSON API (`/api/c/…/reponses`, the tablets' queue)", "10 000", results["api"]))
-    table = [("| server | answers already stored | submissions/s | p50 | p95 | server CPU per answer "
-              "| server peak RSS | errors |"),
-             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    table = [
+        (
+            "| server | answers already stored | submissions/s | p50 | p95 | server CPU per answer "
+            "| server peak RSS | errors |"
+        ),
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for name, pre, r in rows:
-        table.append(f"| {name} | {pre} | {r['rate']:.0f} | {r['p50']:.0f} ms | {r['p95']:.0f} ms | "
-                     f"{r['cpu_ms']:.1f} ms | {r['rss']:.0f} MB | {len(r['errors'])} |")
+        table.append(
+            f"| {name} | {pre} | {r['rate']:.0f} | {r['p50']:.0f} ms | {r['p95']:.0f} ms | "
+            f"{r['cpu_ms']:.1f} ms | {r['rss']:.0f} MB | {len(r['errors'])} |"
+        )
     at10, at50 = results[10_000], results[50_000]
     checks = [
         ("≥ 300 durable submissions/s with 10 000 stored", at10["rate"] >= 300, f"{at10['rate']:.0f}/s"),
         ("≥ 200/s with 50 000 stored", at50["rate"] >= 200, f"{at50['rate']:.0f}/s"),
-        ("p95 ≤ 100 ms (10 000 and 50 000)", max(at10["p95"], at50["p95"]) <= 100,
-         f"{at10['p95']:.0f} / {at50['p95']:.0f} ms"),
-        ("within 4× of the floor at 10 000", floor["rate"] / at10["rate"] <= 4,
-         f"{floor['rate'] / at10['rate']:.1f}×"),
+        (
+            "p95 ≤ 100 ms (10 000 and 50 000)",
+            max(at10["p95"], at50["p95"]) <= 100,
+            f"{at10['p95']:.0f} / {at50['p95']:.0f} ms",
+        ),
+        ("within 4× of the floor at 10 000", floor["rate"] / at10["rate"] <= 4, f"{floor['rate'] / at10['rate']:.1f}×"),
         ("server memory ≤ 100 MB at 50 000", at50["rss"] <= 100, f"{at50['rss']:.0f} MB"),
         ("every acknowledged answer on disk, once", all(r["stored_ok"] for r in results.values()), ""),
     ]
     lines = ["| target | met | measured |", "|---|---|---|"]
     lines += [f"| {name} | {'yes' if ok else '**no**'} | {figure} |" for name, ok, figure in checks]
-    body = (f"`benchmarks/submit.py`: {CLIENTS} client threads, each {per_client} form POSTs (CSRF token, "
-            "~1.3 KB of answers, keep-alive; the JSON API row: the same answers as JSON) to a real `survey serve` (waitress, 8 threads), client and server "
-            "on the same machine. Latency is the POST that stores the answer (fsync included).\n\n"
-            + "\n".join(table) + "\n\n" + "\n".join(lines))
+    body = (
+        f"`benchmarks/submit.py`: {CLIENTS} client threads, each {per_client} form POSTs (CSRF token, "
+        "~1.3 KB of answers, keep-alive; the JSON API row: the same answers as JSON) to a real `survey serve` (waitress, 8 threads), client and server "
+        "on the same machine. Latency is the POST that stores the answer (fsync included).\n\n"
+        + "\n".join(table)
+        + "\n\n"
+        + "\n".join(lines)
+    )
     print(body)
     if not args.quick:
         write_section("Submissions (core)", body)

@@ -37,8 +37,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         try:
             app.config["SECRET_KEY"] = configuration.secret_key(data_dir)
         except OSError as exc:
-            raise DataFolderError(f"Impossible d'écrire la clé secrète dans « {data_dir} » "
-                                  f"({exc.strerror}). Libérez de la place sur le disque puis relancez.") from None
+            raise DataFolderError(
+                f"Impossible d'écrire la clé secrète dans « {data_dir} » "
+                f"({exc.strerror}). Libérez de la place sur le disque puis relancez."
+            ) from None
 
     app.extensions["survey"] = Services.open(app.config)
     # A questionnaire the CLI or another worker wrote is offered at the next request.
@@ -46,5 +48,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     CSRFProtect(app)
 
     from .web import register  # loaded with the first app: a command that makes none does not load it
+
     register(app)
     return app

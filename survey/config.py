@@ -20,7 +20,7 @@ DEFAULTS: dict[str, Any] = {
     # A print of more sheets than this is counted first and made only once confirmed
     # (page « Imprimer »: a second button; « survey print »: --oui).
     "PRINT_CONFIRM_SHEETS": 50,
-    "MAX_TEXT_LENGTH": 5000,           # characters in one free-text answer
+    "MAX_TEXT_LENGTH": 5000,  # characters in one free-text answer
     "MAX_CONTENT_LENGTH": 512 * 1024,  # bytes in one request (answers are small)
     # The web server's own ceiling: routes that take files (board photos, XLSForm
     # uploads) raise Flask's limit for themselves, up to this.
@@ -28,17 +28,17 @@ DEFAULTS: dict[str, Any] = {
     "ANSWER_CHUNK_SIZE": 100,
     # A tablet may keep a form open all day: a token that expires would lose answers.
     "WTF_CSRF_TIME_LIMIT": None,
-    "WTF_I18N_ENABLED": False,         # WTForms' own French messages are used instead
+    "WTF_I18N_ENABLED": False,  # WTForms' own French messages are used instead
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_HTTPONLY": True,
     "TIMEZONE": "Europe/Paris",
     # Served over HTTPS (e.g. behind a reverse proxy): session cookies get the Secure flag.
     # Off by default: on a plain-HTTP local network a Secure cookie would never come back.
     "HTTPS": False,
-    "PUBLIC_RATE_LIMIT": "30 per minute",         # answer-form sends per client address
+    "PUBLIC_RATE_LIMIT": "30 per minute",  # answer-form sends per client address
     "VOLUNTEER_CODE_RATE_LIMIT": "10 per minute",  # volunteer code tries per client address
-    "OFFLINE_RATE_LIMIT": "120 per minute",       # queued answers a tablet sends at once, per address
-    "KIOSK_DELAY_SECONDS": 8,                     # on the kiosk's thank-you screen, before a blank form
+    "OFFLINE_RATE_LIMIT": "120 per minute",  # queued answers a tablet sends at once, per address
+    "KIOSK_DELAY_SECONDS": 8,  # on the kiosk's thank-you screen, before a blank form
     # A coordinator's sign-in lasts this long on a device, whatever its cookie says.
     "COORDINATOR_SESSION_HOURS": 12,
     # Wrong passwords: free tries per (address, name), then a delay that doubles up to the

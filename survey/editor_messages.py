@@ -17,19 +17,43 @@ NO_QUESTION = "ajoutez au moins une question"
 
 # The file's keys as the editor names them.
 _KEYS = {
-    "choices": "liste de choix", "label": "texte", "value": "code", "show_if": "condition",
-    "equals": "réponse attendue", "question": "question", "other": "« Autre : précisez »",
-    "required": "réponse obligatoire", "min": "au moins", "max": "au plus",
-    "scale_labels": "mots de l'échelle", "help": "aide", "id": "identifiant", "type": "type de réponse",
-    "title": "titre", "version": "version", "questions": "questions", "intro": "introduction",
-    "purpose": "à quoi servira votre réponse", "consent": "vos données et vos droits",
-    "source": "source", "language": "langue", "exclusive": "exclusif", "lines": "lignes",
-    "document": "document", "derived": "question ajoutée", "audience": "public",
-    "allow_empty": "réponse vide permise", "intro_with_volunteer": "introduction avec un ou une bénévole",
+    "choices": "liste de choix",
+    "label": "texte",
+    "value": "code",
+    "show_if": "condition",
+    "equals": "réponse attendue",
+    "question": "question",
+    "other": "« Autre : précisez »",
+    "required": "réponse obligatoire",
+    "min": "au moins",
+    "max": "au plus",
+    "scale_labels": "mots de l'échelle",
+    "help": "aide",
+    "id": "identifiant",
+    "type": "type de réponse",
+    "title": "titre",
+    "version": "version",
+    "questions": "questions",
+    "intro": "introduction",
+    "purpose": "à quoi servira votre réponse",
+    "consent": "vos données et vos droits",
+    "source": "source",
+    "language": "langue",
+    "exclusive": "exclusif",
+    "lines": "lignes",
+    "document": "document",
+    "derived": "question ajoutée",
+    "audience": "public",
+    "allow_empty": "réponse vide permise",
+    "intro_with_volunteer": "introduction avec un ou une bénévole",
     "consent_with_volunteer": "vos données et vos droits, avec un ou une bénévole",
 }
-_MISSING = {"id": "l'identifiant du questionnaire manque", "title": "le titre du questionnaire manque",
-            "version": "le numéro de version manque", "questions": NO_QUESTION}
+_MISSING = {
+    "id": "l'identifiant du questionnaire manque",
+    "title": "le titre du questionnaire manque",
+    "version": "le numéro de version manque",
+    "questions": NO_QUESTION,
+}
 
 
 def _type_names(match: re.Match) -> str:
@@ -49,39 +73,69 @@ _PLAIN = [
     (r"le type « ([^»]*) » est inconnu.*", _type_names),
     (r"le libellé \(label\) manque", "écrivez le texte de la question"),
     (r"« required » doit valoir true ou false", "« Réponse obligatoire » doit être cochée ou non"),
-    (r"« exclusive » du choix « ([^»]*) » doit valoir true ou false",
-     r"le choix « \1 » est exclusif ou non : rien d'autre"),
-    (r"le choix « ([^»]*) » ne peut être « exclusive » que dans une question à choix multiple.*",
-     r"le choix « \1 » ne peut être exclusif que dans une question à choix multiple"),
+    (
+        r"« exclusive » du choix « ([^»]*) » doit valoir true ou false",
+        r"le choix « \1 » est exclusif ou non : rien d'autre",
+    ),
+    (
+        r"le choix « ([^»]*) » ne peut être « exclusive » que dans une question à choix multiple.*",
+        r"le choix « \1 » ne peut être exclusif que dans une question à choix multiple",
+    ),
     (r"« (\w+) » doit valoir true ou false", lambda m: f"« {_KEYS.get(m.group(1), m.group(1))} » doit être oui ou non"),
-    (r"un texte d'information \(note\) ne peut pas être obligatoire",
-     "un texte d'information (sans réponse) ne peut pas être obligatoire"),
+    (
+        r"un texte d'information \(note\) ne peut pas être obligatoire",
+        "un texte d'information (sans réponse) ne peut pas être obligatoire",
+    ),
     (r"une question à choix doit avoir une liste « choices »", "ajoutez au moins un choix à cette question"),
     (r"chaque choix doit avoir une valeur \(value\) et un libellé \(label\)", "chaque choix doit avoir un texte"),
-    (r"la valeur de choix « ([^»]*) » doit contenir seulement (.*)",
-     r"le code du choix « \1 » doit contenir seulement \2"),
-    (r"la valeur « autre » est réservée.*",
-     "le code « autre » est réservé : cochez plutôt « Ajouter “Autre : précisez” »"),
-    (r"la valeur de choix « ([^»]*) » apparaît deux fois",
-     r"deux choix ont le même code « \1 » : changez l'un des deux"),
+    (
+        r"la valeur de choix « ([^»]*) » doit contenir seulement (.*)",
+        r"le code du choix « \1 » doit contenir seulement \2",
+    ),
+    (
+        r"la valeur « autre » est réservée.*",
+        "le code « autre » est réservé : cochez plutôt « Ajouter “Autre : précisez” »",
+    ),
+    (
+        r"la valeur de choix « ([^»]*) » apparaît deux fois",
+        r"deux choix ont le même code « \1 » : changez l'un des deux",
+    ),
     (r"seules les questions à choix .* ont des « choices »", "seules les questions à choix ont une liste de choix"),
-    (r"« other » ne s'applique qu'aux questions à choix", "« Autre : précisez » n'existe que pour les questions à choix"),
-    (r"« min » doit être un nombre entier.*",
-     "« Au moins » doit être un nombre entier, et seulement pour une question de type nombre"),
-    (r"« max » doit être un nombre entier.*",
-     "« Au plus » doit être un nombre entier, et seulement pour une question de type nombre"),
+    (
+        r"« other » ne s'applique qu'aux questions à choix",
+        "« Autre : précisez » n'existe que pour les questions à choix",
+    ),
+    (
+        r"« min » doit être un nombre entier.*",
+        "« Au moins » doit être un nombre entier, et seulement pour une question de type nombre",
+    ),
+    (
+        r"« max » doit être un nombre entier.*",
+        "« Au plus » doit être un nombre entier, et seulement pour une question de type nombre",
+    ),
     (r"« min » doit être plus petit que « max »", "« Au moins » doit être plus petit que « Au plus »"),
     (r"« scale_labels » doit donner exactement 5 mots.*", "l'échelle doit avoir ses 5 mots, tous remplis"),
-    (r"« show_if » doit indiquer « question » et « equals »",
-     "la condition (« Quand poser cette question ? ») est incomplète"),
-    (r"« show_if » renvoie à « ([^»]*) », qui n'est pas une question placée avant celle-ci",
-     r"la condition renvoie à la question « \1 », qui n'est pas placée avant celle-ci : "
-     r"déplacez-la ou choisissez « Toujours »"),
-    (r"« show_if » doit renvoyer à une question à choix, oui/non ou échelle \(« ([^»]*) » est de type (.*)\)",
-     r"la condition doit porter sur une question à choix, oui/non ou échelle (« \1 » est de type \2)"),
-    (r"« show_if » attend « ([^»]*) », qui n'est pas une réponse possible de « ([^»]*) ».*",
-     r"la condition attend la réponse « \1 », que la question « \2 » ne propose pas"),
-    (r"la source doit indiquer « document » et « lines »", "la source du questionnaire (document et lignes) est mal décrite"),
+    (
+        r"« show_if » doit indiquer « question » et « equals »",
+        "la condition (« Quand poser cette question ? ») est incomplète",
+    ),
+    (
+        r"« show_if » renvoie à « ([^»]*) », qui n'est pas une question placée avant celle-ci",
+        r"la condition renvoie à la question « \1 », qui n'est pas placée avant celle-ci : "
+        r"déplacez-la ou choisissez « Toujours »",
+    ),
+    (
+        r"« show_if » doit renvoyer à une question à choix, oui/non ou échelle \(« ([^»]*) » est de type (.*)\)",
+        r"la condition doit porter sur une question à choix, oui/non ou échelle (« \1 » est de type \2)",
+    ),
+    (
+        r"« show_if » attend « ([^»]*) », qui n'est pas une réponse possible de « ([^»]*) ».*",
+        r"la condition attend la réponse « \1 », que la question « \2 » ne propose pas",
+    ),
+    (
+        r"la source doit indiquer « document » et « lines »",
+        "la source du questionnaire (document et lignes) est mal décrite",
+    ),
     (r"la source doit indiquer « lines ».*", "la source de la question (lignes du document) est mal décrite"),
 ]
 _PLAIN = [(re.compile(f"^{pattern}$", re.S), replacement) for pattern, replacement in _PLAIN]

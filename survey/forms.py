@@ -49,8 +49,8 @@ class ValuesField(Field):
 def _max_length(limit: int):
     def check(form, field):
         if field.data and len(field.data) > limit:
-            raise ValidationError(f"Votre réponse est trop longue : {len(field.data)} caractères "
-                                  f"pour {limit} au plus.")
+            raise ValidationError(f"Votre réponse est trop longue : {len(field.data)} caractères pour {limit} au plus.")
+
     return check
 
 
@@ -61,6 +61,7 @@ def _one_of(question: Question):
         values = field.data if isinstance(field.data, list) else [field.data]
         if any(v and v not in allowed for v in values):
             raise ValidationError(CHOICE_MESSAGE)
+
     return check
 
 
@@ -72,8 +73,10 @@ def _exclusive(question: Question):
         chosen = field.data or []
         for value in chosen:
             if value in alone and len(chosen) > 1:
-                raise ValidationError(f"« {question.label_of(value)} » ne va pas avec une autre réponse : "
-                                      "décochez l'un ou l'autre.")
+                raise ValidationError(
+                    f"« {question.label_of(value)} » ne va pas avec une autre réponse : décochez l'un ou l'autre."
+                )
+
     return check
 
 
@@ -89,6 +92,7 @@ def _integer(question: Question):
             raise ValidationError(f"Le nombre doit être au moins {question.min}.")
         if question.max is not None and value > question.max:
             raise ValidationError(f"Le nombre doit être au plus {question.max}.")
+
     return check
 
 
@@ -98,8 +102,8 @@ class QuestionnaireForm(FlaskForm):
     answer_id = HiddenField()
     started_at = HiddenField()
     questionnaire: Questionnaire
-    empty_error: str | None = None   # the whole answer is empty (not one question's error)
-    empty_message = EMPTY_MESSAGE    # also said by offline.js before it queues an empty answer
+    empty_error: str | None = None  # the whole answer is empty (not one question's error)
+    empty_message = EMPTY_MESSAGE  # also said by offline.js before it queues an empty answer
 
     def question_field(self, question: Question):
         return self[field_name(question)]
@@ -136,8 +140,9 @@ class QuestionnaireForm(FlaskForm):
         seen: dict = {}
         visible = []
         for q in self.questionnaire.answerable:
-            if q.show_if is not None and (q.show_if.question not in seen
-                                          or not q.show_if.matches(seen[q.show_if.question])):
+            if q.show_if is not None and (
+                q.show_if.question not in seen or not q.show_if.matches(seen[q.show_if.question])
+            ):
                 continue
             seen[q.id] = self.raw_value(q)
             if only is None or q.id in only:
@@ -181,8 +186,6 @@ class QuestionnaireForm(FlaskForm):
     def csrf_errors(self) -> list:
         token = getattr(self, "csrf_token", None)
         return list(token.errors) if token is not None and token.errors else []
-
-
 
 
 def build_form_class(questionnaire: Questionnaire, max_text_length: int) -> type[QuestionnaireForm]:

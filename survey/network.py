@@ -24,8 +24,26 @@ ROUTE_TABLE = Path("/proc/net/route")
 SIOCGIFADDR = 0x8915  # Linux ioctl: an interface's IPv4 address
 RTF_UP = 0x0001
 # Names of interfaces a phone on the same Wi-Fi cannot reach (containers, virtual machines, tunnels).
-VIRTUAL_PREFIXES = ("docker", "br-", "veth", "virbr", "vmnet", "vboxnet", "lxc", "lxd", "podman", "cni",
-                    "flannel", "tun", "tap", "wg", "zt", "tailscale", "ifb", "dummy")
+VIRTUAL_PREFIXES = (
+    "docker",
+    "br-",
+    "veth",
+    "virbr",
+    "vmnet",
+    "vboxnet",
+    "lxc",
+    "lxd",
+    "podman",
+    "cni",
+    "flannel",
+    "tun",
+    "tap",
+    "wg",
+    "zt",
+    "tailscale",
+    "ifb",
+    "dummy",
+)
 # Where the UDP probe "connects" (no packet is sent): a private address, never routed on the internet.
 PROBE_ADDRESS = ("10.255.255.255", 9)
 
@@ -75,11 +93,18 @@ def choose_addresses(view: NetworkView) -> list[str]:
     for position, interface in enumerate(view.interfaces):
         if not _usable(interface.address):
             continue
-        on_route = (view.default_interfaces.index(interface.name) if interface.name in view.default_interfaces
-                    else len(view.default_interfaces))
+        on_route = (
+            view.default_interfaces.index(interface.name)
+            if interface.name in view.default_interfaces
+            else len(view.default_interfaces)
+        )
         link_local = ipaddress.IPv4Address(interface.address).is_link_local
-        ranked.append(((on_route, _is_virtual(interface.name), link_local,
-                        interface.address != view.route_address, position), interface.address))
+        ranked.append(
+            (
+                (on_route, _is_virtual(interface.name), link_local, interface.address != view.route_address, position),
+                interface.address,
+            )
+        )
     found = [address for _, address in sorted(ranked)]
     # Known without an interface name (Windows): the route's source address first.
     found += [a for a in (view.route_address, *view.extra) if a and _usable(a)]
@@ -115,6 +140,7 @@ def linux_interfaces() -> tuple[Interface, ...]:
     """Each interface's IPv4 address, asked to the kernel (no command, no traffic)."""
     try:
         import fcntl
+
         names = [name for _, name in socket.if_nameindex()]
     except (ImportError, OSError, AttributeError):
         return ()
@@ -153,9 +179,12 @@ def host_name_addresses() -> tuple[str, ...]:
 
 def read_machine() -> NetworkView:
     interfaces = linux_interfaces()
-    return NetworkView(interfaces=interfaces, default_interfaces=default_route_interfaces(),
-                       route_address=route_source_address(),
-                       extra=() if interfaces else host_name_addresses())
+    return NetworkView(
+        interfaces=interfaces,
+        default_interfaces=default_route_interfaces(),
+        route_address=route_source_address(),
+        extra=() if interfaces else host_name_addresses(),
+    )
 
 
 def lan_addresses(view: NetworkView | None = None) -> list[str]:

@@ -40,6 +40,7 @@ def xml_safe(text: str) -> str:
 def safe_cell(ws, value, *, font=None, alignment=None, number_format=None):
     """A cell for ``ws`` (write-only or not) holding ``value``; a string is always a string."""
     from openpyxl.cell import WriteOnlyCell
+
     if isinstance(value, str):
         value = xml_safe(value)
     cell = WriteOnlyCell(ws, value=value)

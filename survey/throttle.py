@@ -65,9 +65,15 @@ def app_throttle(kind: str, prefix: str) -> Throttle:
     throttle = current_app.extensions.get(key)
     if throttle is None:
         config = current_app.config
-        throttle = current_app.extensions.setdefault(key, Throttle(
-            config[f"{prefix}_FREE_TRIES"], config[f"{prefix}_MAX_DELAY"], config[f"{prefix}_ADDRESS_TRIES"],
-            config[f"{prefix}_WINDOW"]))
+        throttle = current_app.extensions.setdefault(
+            key,
+            Throttle(
+                config[f"{prefix}_FREE_TRIES"],
+                config[f"{prefix}_MAX_DELAY"],
+                config[f"{prefix}_ADDRESS_TRIES"],
+                config[f"{prefix}_WINDOW"],
+            ),
+        )
     return throttle
 
 

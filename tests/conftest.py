@@ -27,8 +27,7 @@ def data_dir(tmp_path) -> Path:
 
 @pytest.fixture
 def app(data_dir):
-    app = create_app({"TESTING": True, "DATA_DIR": str(data_dir), "SECRET_KEY": "test",
-                      "WTF_CSRF_ENABLED": False})
+    app = create_app({"TESTING": True, "DATA_DIR": str(data_dir), "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False})
     load_demo(app.extensions["survey"])
     return app
 
@@ -71,14 +70,27 @@ class LiveServer:
         self.start()
 
     def command(self) -> list[str]:
-        return [sys.executable, "-m", "survey", "serve", *self.serve_flags, "--host", "127.0.0.1",
-                "--port", str(self.port), "--data", str(self.data_dir), *self.extra]
+        return [
+            sys.executable,
+            "-m",
+            "survey",
+            "serve",
+            *self.serve_flags,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--data",
+            str(self.data_dir),
+            *self.extra,
+        ]
 
     def start(self) -> None:
         """Start (or start again, same port and data) and wait until it answers."""
         env = dict(os.environ, PYTHONUNBUFFERED="1")
-        self.process = subprocess.Popen(self.command(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                        env=env, cwd=ROOT, text=True)
+        self.process = subprocess.Popen(
+            self.command(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd=ROOT, text=True
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

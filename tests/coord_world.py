@@ -15,8 +15,8 @@ from survey.services import volunteers
 from survey.services.accounts import ACCOUNTS, SESSIONS
 from survey.services.demo import load_demo
 
-CAMPAIGN_A = "porteur-de-parole-numerique"      # free text only
-CAMPAIGN_B = "besoins-numeriques-habitants"     # choices, yes/no, scale, text
+CAMPAIGN_A = "porteur-de-parole-numerique"  # free text only
+CAMPAIGN_B = "besoins-numeriques-habitants"  # choices, yes/no, scale, text
 SECRET_A = "Texte-secret-de-la-campagne-A"
 SECRET_B = "Texte-secret-de-la-campagne-B"
 COORDINATOR = "camille"
@@ -37,8 +37,15 @@ class World:
         return self.app.extensions["survey"]
 
     def fill(self, template: str) -> str:
-        return template.format(A=CAMPAIGN_A, B=CAMPAIGN_B, aid=self.answer_a, bid=self.answer_b,
-                               code_a=self.code_a, code_b=self.code_b, **self.extra)
+        return template.format(
+            A=CAMPAIGN_A,
+            B=CAMPAIGN_B,
+            aid=self.answer_a,
+            bid=self.answer_b,
+            code_a=self.code_a,
+            code_b=self.code_b,
+            **self.extra,
+        )
 
     def client(self, role: str):
         """A test client in ``role``: coordinator through the session, volunteers through their link."""
@@ -63,14 +70,22 @@ class World:
 
 def add_account(app, name: str = COORDINATOR, password: str = "un-mot-de-passe-long") -> None:
     """A coordinator account with a cheap hash (tests only: scrypt costs ~90 ms)."""
-    app.extensions["survey"].records.add(ACCOUNTS, {
-        "id": name, "name": name, "role": "coordinator", "created_at": "2026-01-01T00:00:00Z",
-        "password_hash": generate_password_hash(password, method="pbkdf2:sha256:1000")})
+    app.extensions["survey"].records.add(
+        ACCOUNTS,
+        {
+            "id": name,
+            "name": name,
+            "role": "coordinator",
+            "created_at": "2026-01-01T00:00:00Z",
+            "password_hash": generate_password_hash(password, method="pbkdf2:sha256:1000"),
+        },
+    )
 
 
 def make_world(data_dir, **config) -> World:
-    app = create_app({"TESTING": True, "DATA_DIR": str(data_dir), "SECRET_KEY": "test",
-                      "WTF_CSRF_ENABLED": False, **config})
+    app = create_app(
+        {"TESTING": True, "DATA_DIR": str(data_dir), "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False, **config}
+    )
     svc = app.extensions["survey"]
     load_demo(svc)
     add_account(app)

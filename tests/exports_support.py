@@ -82,37 +82,126 @@ questions:
 
 
 def answer(answer_id: str, submitted_at: str, **overrides) -> dict:
-    return make_answer(CAMPAIGN, QUESTIONNAIRE, id=answer_id, started_at=submitted_at,
-                       submitted_at=submitted_at, **overrides)
+    return make_answer(
+        CAMPAIGN, QUESTIONNAIRE, id=answer_id, started_at=submitted_at, submitted_at=submitted_at, **overrides
+    )
 
 
 # Two visible answers and a hidden one; times chosen across the winter/summer time change.
 ANSWERS = [
-    answer("a1", "2026-03-01T09:30:00Z", channel="tablette", collector="Zoé", tags=["accès", "coût"],
-           answers={"avis": "Très bien, merci ; vraiment", "transport": "autre",
-                    "transport__autre": "En trottinette", "usages": ["mails", "autre"],
-                    "usages__autre": "Jeux", "internet": "oui", "aisance": 4, "age": 34}),
-    answer("a2", "2026-07-14T21:15:00Z",
-           answers={"avis": '=HYPERLINK("http://x";"clic")', "transport": "bus", "internet": "non", "age": -3}),
+    answer(
+        "a1",
+        "2026-03-01T09:30:00Z",
+        channel="tablette",
+        collector="Zoé",
+        tags=["accès", "coût"],
+        answers={
+            "avis": "Très bien, merci ; vraiment",
+            "transport": "autre",
+            "transport__autre": "En trottinette",
+            "usages": ["mails", "autre"],
+            "usages__autre": "Jeux",
+            "internet": "oui",
+            "aisance": 4,
+            "age": 34,
+        },
+    ),
+    answer(
+        "a2",
+        "2026-07-14T21:15:00Z",
+        answers={"avis": '=HYPERLINK("http://x";"clic")', "transport": "bus", "internet": "non", "age": -3},
+    ),
     answer("a3", "2026-07-14T22:30:00Z", hidden=True, answers={"avis": "indésirable"}),
 ]
 
 EXPECTED_HEADER = [
-    "Votre avis", "Comment venez-vous ?", "Comment venez-vous ? (autre, précisez)", "Usages", "Usages/Mails",
-    "Usages/Démarches", "Usages/Autre", "Usages (autre, précisez)", "Internet ?", "Aisance", "Âge",
-    "Identifiant de la réponse", "Date et heure (heure de Paris)", "Date et heure (UTC)", "Canal", "Lieu",
-    "Collecté par", "Session", "Version du questionnaire", "Thèmes", "Masquée",
-    "Accord : affiché aujourd'hui", "Accord : réutilisé dans le compte rendu", "Citation possible (sans nom)",
-    "Prénom", "Tranche d'âge", "Quartier",
+    "Votre avis",
+    "Comment venez-vous ?",
+    "Comment venez-vous ? (autre, précisez)",
+    "Usages",
+    "Usages/Mails",
+    "Usages/Démarches",
+    "Usages/Autre",
+    "Usages (autre, précisez)",
+    "Internet ?",
+    "Aisance",
+    "Âge",
+    "Identifiant de la réponse",
+    "Date et heure (heure de Paris)",
+    "Date et heure (UTC)",
+    "Canal",
+    "Lieu",
+    "Collecté par",
+    "Session",
+    "Version du questionnaire",
+    "Thèmes",
+    "Masquée",
+    "Accord : affiché aujourd'hui",
+    "Accord : réutilisé dans le compte rendu",
+    "Citation possible (sans nom)",
+    "Prénom",
+    "Tranche d'âge",
+    "Quartier",
 ]
 EXPECTED_ROWS = [
-    ["Très bien, merci ; vraiment", "Autre", "En trottinette", "Mails | Autre", "1", "0", "1", "Jeux", "Oui",
-     "4 – Beaucoup", "34", "a1", "2026-03-01 10:30:00", "2026-03-01 09:30:00",
-     "Tablette (avec un ou une bénévole)", "Tunnel – Centre social", "Zoé", "", "1", "accès | coût", "non",
-     "", "", "oui", "", "", ""],
-    ["'=HYPERLINK(\"http://x\";\"clic\")", "En bus", "", "", "", "", "", "", "Non", "", "-3", "a2",
-     "2026-07-14 23:15:00", "2026-07-14 21:15:00", "QR code (la personne répond seule)", "Tunnel – Centre social",
-     "", "", "1", "", "non", "", "", "oui", "", "", ""],
+    [
+        "Très bien, merci ; vraiment",
+        "Autre",
+        "En trottinette",
+        "Mails | Autre",
+        "1",
+        "0",
+        "1",
+        "Jeux",
+        "Oui",
+        "4 – Beaucoup",
+        "34",
+        "a1",
+        "2026-03-01 10:30:00",
+        "2026-03-01 09:30:00",
+        "Tablette (avec un ou une bénévole)",
+        "Tunnel – Centre social",
+        "Zoé",
+        "",
+        "1",
+        "accès | coût",
+        "non",
+        "",
+        "",
+        "oui",
+        "",
+        "",
+        "",
+    ],
+    [
+        '\'=HYPERLINK("http://x";"clic")',
+        "En bus",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "Non",
+        "",
+        "-3",
+        "a2",
+        "2026-07-14 23:15:00",
+        "2026-07-14 21:15:00",
+        "QR code (la personne répond seule)",
+        "Tunnel – Centre social",
+        "",
+        "",
+        "1",
+        "",
+        "non",
+        "",
+        "",
+        "oui",
+        "",
+        "",
+        "",
+    ],
 ]
 
 
@@ -125,12 +214,27 @@ def make_app(tmp_path: Path, text: str = V1, **config):
     """An app whose only questionnaire is ``text``, with the « essai » campaign."""
     folder = tmp_path / "questionnaires"
     write_questionnaire(folder, text)
-    app = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "data"), "SECRET_KEY": "test",
-                      "WTF_CSRF_ENABLED": False, "QUESTIONNAIRES_DIR": str(folder), **config})
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATA_DIR": str(tmp_path / "data"),
+            "SECRET_KEY": "test",
+            "WTF_CSRF_ENABLED": False,
+            "QUESTIONNAIRES_DIR": str(folder),
+            **config,
+        }
+    )
     svc = app.extensions["survey"]
     if svc.campaigns.get(CAMPAIGN) is None:
-        svc.campaigns.save(Campaign(id=CAMPAIGN, title="Essai d'export", questionnaire=QUESTIONNAIRE,
-                                    quartier="Tunnel", structure="Centre social"))
+        svc.campaigns.save(
+            Campaign(
+                id=CAMPAIGN,
+                title="Essai d'export",
+                questionnaire=QUESTIONNAIRE,
+                quartier="Tunnel",
+                structure="Centre social",
+            )
+        )
     return app
 
 
@@ -146,6 +250,7 @@ def export_bytes(app, fmt: str = "csv", **options) -> bytes:
 
     from survey.exports import Export, ExportOptions
     from survey.exports.filters import Filters
+
     filters = options.pop("filters", Filters())
     svc = app.extensions["survey"]
     out = io.BytesIO()

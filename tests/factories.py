@@ -11,10 +11,20 @@ COORDINATOR = ("camille", "un-mot-de-passe-long")
 def make_answer(campaign: str, questionnaire: str, **overrides) -> dict:
     now = datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
     answer = {
-        "id": str(uuid.uuid4()), "campaign": campaign, "questionnaire": questionnaire, "version": 1,
-        "channel": "qr", "collector": "", "session": None, "poster": None,
-        "started_at": now, "submitted_at": now, "language": "fr",
-        "answers": {}, "tags": [], "hidden": False,
+        "id": str(uuid.uuid4()),
+        "campaign": campaign,
+        "questionnaire": questionnaire,
+        "version": 1,
+        "channel": "qr",
+        "collector": "",
+        "session": None,
+        "poster": None,
+        "started_at": now,
+        "submitted_at": now,
+        "language": "fr",
+        "answers": {},
+        "tags": [],
+        "hidden": False,
     }
     answer.update(overrides)
     return answer
@@ -35,6 +45,7 @@ def add_answers(app, campaign_id: str, n: int, **overrides) -> list[dict]:
 def login_coordinator(client, app=None, name: str = COORDINATOR[0], password: str = COORDINATOR[1]):
     """Create the coordinator if needed, then log in through the real login page."""
     from survey.services.accounts import ACCOUNTS, create_coordinator
+
     app = app or client.application
     svc = app.extensions["survey"]
     if svc.records.get(ACCOUNTS, name) is None:

@@ -25,6 +25,16 @@ def _ip(*args: str, namespace: str | None = None) -> None:
     subprocess.run(command, check=True, capture_output=True, text=True)
 
 
+def _free_subnet() -> int:
+    """A 10.77.<n>.0/24 whose cable no other test run on this machine uses (two runs at once
+    must not unplug each other's laptop)."""
+    links = subprocess.run(["ip", "-o", "link"], capture_output=True, text=True).stdout
+    for n in range(20, 250):
+        if f" pdph{n}@" not in links and f" pdph{n}:" not in links:
+            return n
+    raise RuntimeError("plus de sous-réseau de test libre (10.77.20–249)")
+
+
 def lan_available() -> str | None:
     """Why a LAN namespace cannot be made here (None: it can)."""
     if shutil.which("ip") is None:
@@ -38,8 +48,8 @@ class LanLaptop(LiveServer):
     """``survey serve`` on 10.77.<n>.1, in its own network namespace."""
 
     def __init__(self, data_dir: Path, *extra: str, port: int = 8000):
-        self.n = os.getpid() % 200 + 20
-        self.namespace = f"pdp-lan-{os.getpid()}"
+        self.n = _free_subnet()
+        self.namespace = f"pdp-lan-{os.getpid()}-{self.n}"
         self.host_side, self.lan_side = f"pdph{self.n}", f"pdpl{self.n}"
         self.address = f"10.77.{self.n}.1"
         self.port = port
@@ -68,8 +78,23 @@ class LanLaptop(LiveServer):
 
     def command(self) -> list[str]:
         """Inside the namespace, listening on every address as a laptop does by default."""
-        return ["ip", "netns", "exec", self.namespace, sys.executable, "-m", "survey", "serve",
-                "--host", "0.0.0.0", "--port", str(self.port), "--data", str(self.data_dir), *self.extra]
+        return [
+            "ip",
+            "netns",
+            "exec",
+            self.namespace,
+            sys.executable,
+            "-m",
+            "survey",
+            "serve",
+            "--host",
+            "0.0.0.0",
+            "--port",
+            str(self.port),
+            "--data",
+            str(self.data_dir),
+            *self.extra,
+        ]
 
     def stop(self) -> str:
         out = super().stop()

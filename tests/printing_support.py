@@ -18,8 +18,10 @@ from tests.factories import make_answer
 
 BASE = "http://imprimerie.test:8000"
 MM_PER_PT = 25.4 / 72
-needs_tools = pytest.mark.skipif(not (shutil.which("pdftoppm") and shutil.which("zbarimg")),
-                                 reason="pdftoppm and zbarimg are needed (scripts/system-packages.sh)")
+needs_tools = pytest.mark.skipif(
+    not (shutil.which("pdftoppm") and shutil.which("zbarimg")),
+    reason="pdftoppm and zbarimg are needed (scripts/system-packages.sh)",
+)
 
 # Answers of the porteur de parole campaign, for the quote cards.
 CONSENTED = "Pour la cantine c'est pratique, mais la CAF en ligne m'a fait pleurer !"
@@ -31,16 +33,19 @@ NO_CONSENT_KEY = "Réponse sans accord enregistré."
 
 
 def make_printing_app(folder: Path, **config):
-    app = create_app({"TESTING": True, "DATA_DIR": str(folder), "SECRET_KEY": "test",
-                      "WTF_CSRF_ENABLED": False, **config})
+    app = create_app(
+        {"TESTING": True, "DATA_DIR": str(folder), "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False, **config}
+    )
     svc = app.extensions["survey"]
     load_demo(svc)
     campaign = "porteur-de-parole-numerique"
     # A scribe's card stores both consents; quote cards need both (survey/model/consent.py).
     rows = [
         ({"simplifie": CONSENTED}, {"consent_display": True, "consent_report": True, "collector": "Mireille"}),
-        ({"complique": CONSENTED_NAMED}, {"consent_display": True, "consent_report": True, "first_name": "Karim",
-                                          "age_band": "30 à 44 ans"}),
+        (
+            {"complique": CONSENTED_NAMED},
+            {"consent_display": True, "consent_report": True, "first_name": "Karim", "age_band": "30 à 44 ans"},
+        ),
         ({"partout": REFUSED}, {"consent_display": False, "first_name": "Josiane"}),
         ({"plaisir": HIDDEN}, {"consent_display": True, "hidden": True}),
         ({"rapport": WITHDRAWN}, {"consent_display": True, "wall_hidden": True}),
@@ -79,10 +84,26 @@ def decode_qr(pdf: bytes, tmp: Path, page: int = 1, dpi: int = 150) -> list[str]
     """Every QR code zbarimg finds on one rendered page (as a phone would see the print)."""
     pdf_path = tmp / "page.pdf"
     pdf_path.write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", "-f", str(page), "-l", str(page), "-singlefile",
-                    str(pdf_path), str(tmp / "page")], check=True, timeout=60)
-    found = subprocess.run(["zbarimg", "--raw", "-q", str(tmp / "page.png")], capture_output=True, text=True,
-                           timeout=60)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            str(dpi),
+            "-png",
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            "-singlefile",
+            str(pdf_path),
+            str(tmp / "page"),
+        ],
+        check=True,
+        timeout=60,
+    )
+    found = subprocess.run(
+        ["zbarimg", "--raw", "-q", str(tmp / "page.png")], capture_output=True, text=True, timeout=60
+    )
     return [line for line in found.stdout.splitlines() if line]
 
 

@@ -10,8 +10,13 @@ from .root import CommandError, main
 
 
 @main.command(help="Vérifie les fichiers de questionnaires et dit chaque problème.")
-@click.option("--questionnaires", "folder", type=click.Path(exists=True, file_okay=False), default=None,
-              help="Dossier des questionnaires (par défaut : questionnaires/).")
+@click.option(
+    "--questionnaires",
+    "folder",
+    type=click.Path(exists=True, file_okay=False),
+    default=None,
+    help="Dossier des questionnaires (par défaut : questionnaires/).",
+)
 def check(folder):
     folder = folder or DEFAULTS["QUESTIONNAIRES_DIR"]
     library = load_library(folder)

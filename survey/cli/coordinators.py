@@ -18,6 +18,7 @@ def coordinator():
 @click.option("--password", envvar="SURVEY_PASSWORD", default=None, hidden=True)
 def coordinator_add(name, data_dir, password):
     from ..services.accounts import AccountError, create_coordinator
+
     app = make_app(data_dir)
     if password is None:
         password = click.prompt("Mot de passe", hide_input=True, confirmation_prompt="Encore une fois")

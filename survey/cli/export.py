@@ -41,26 +41,40 @@ def _target(out: str | None, filename: str) -> Path:
     return path
 
 
-@main.command(help="Exporte les réponses d'une campagne en CSV, XLSX ou JSON "
-                   "(par défaut dans le dossier exports/).")
+@main.command(help="Exporte les réponses d'une campagne en CSV, XLSX ou JSON (par défaut dans le dossier exports/).")
 @click.argument("campaign_id", metavar="CAMPAGNE")
-@click.option("--format", "fmt", default="csv", show_default=True, metavar="csv|xlsx|json",
-              help="Format du fichier.")
-@click.option("--out", default=None, metavar="CHEMIN",
-              help="Fichier ou dossier où écrire (par défaut : exports/<campagne>-<AAAAMMJJ-HHMM>.<format>). "
-                   "« - » écrit sur la sortie standard (CSV et JSON).")
-@click.option("--separator", default=";", show_default=True, metavar="';'|','",
-              help="Séparateur du CSV : point-virgule (Excel en français) ou virgule.")
+@click.option("--format", "fmt", default="csv", show_default=True, metavar="csv|xlsx|json", help="Format du fichier.")
+@click.option(
+    "--out",
+    default=None,
+    metavar="CHEMIN",
+    help="Fichier ou dossier où écrire (par défaut : exports/<campagne>-<AAAAMMJJ-HHMM>.<format>). "
+    "« - » écrit sur la sortie standard (CSV et JSON).",
+)
+@click.option(
+    "--separator",
+    default=";",
+    show_default=True,
+    metavar="';'|','",
+    help="Séparateur du CSV : point-virgule (Excel en français) ou virgule.",
+)
 @click.option("--no-bom", is_flag=True, help="CSV sans BOM (Excel lit alors mal les accents).")
 @click.option("--codes", is_flag=True, help="Codes des réponses et des questions au lieu des libellés.")
-@click.option("--from", "date_from", default=None, metavar="DATE", help="Réponses envoyées à partir de ce jour (2026-03-01 ou 01/03/2026).")
+@click.option(
+    "--from",
+    "date_from",
+    default=None,
+    metavar="DATE",
+    help="Réponses envoyées à partir de ce jour (2026-03-01 ou 01/03/2026).",
+)
 @click.option("--to", "date_to", default=None, metavar="DATE", help="Réponses envoyées jusqu'à ce jour inclus.")
 @click.option("--channel", default=None, metavar="CANAL", help="Un seul canal : " + ", ".join(CHANNELS) + ".")
 @click.option("--place", default=None, metavar="LIEU", help="Un seul lieu (écrit comme dans les réponses).")
 @click.option("--include-hidden", is_flag=True, help="Inclut les réponses masquées (exclues par défaut).")
 @data_option
-def export(campaign_id, fmt, out, separator, no_bom, codes, date_from, date_to, channel, place,
-           include_hidden, data_dir):
+def export(
+    campaign_id, fmt, out, separator, no_bom, codes, date_from, date_to, channel, place, include_hidden, data_dir
+):
     if fmt not in FORMATS:
         raise CommandError(f"Le format « {fmt} » n'existe pas : choisissez csv, xlsx ou json.")
     if channel and channel not in CHANNELS:
@@ -74,10 +88,17 @@ def export(campaign_id, fmt, out, separator, no_bom, codes, date_from, date_to, 
     svc = app.extensions["survey"]
     campaign = svc.campaigns.get(campaign_id)
     if campaign is None:
-        raise CommandError(f"La campagne « {campaign_id} » n'existe pas dans {app.config['DATA_DIR']}. "
-                           "La liste : survey campaigns")
-    filters = Filters(date_from=first, date_to=last, channel=channel or "", place=place or "",
-                      include_hidden=include_hidden, timezone=app.config["TIMEZONE"])
+        raise CommandError(
+            f"La campagne « {campaign_id} » n'existe pas dans {app.config['DATA_DIR']}. La liste : survey campaigns"
+        )
+    filters = Filters(
+        date_from=first,
+        date_to=last,
+        channel=channel or "",
+        place=place or "",
+        include_hidden=include_hidden,
+        timezone=app.config["TIMEZONE"],
+    )
     options = ExportOptions(format=fmt, separator=separator, bom=not no_bom, codes=codes, filters=filters)
     try:
         job = Export(svc, campaign, options)
@@ -101,8 +122,9 @@ def export(campaign_id, fmt, out, separator, no_bom, codes, date_from, date_to, 
     total = svc.answers.count(campaign.id)
     try:
         with os.fdopen(fd, "wb") as handle:
-            with click.progressbar(length=total, label=f"Export de {total} réponse{'s' if total != 1 else ''}",
-                                   file=sys.stderr) as bar:
+            with click.progressbar(
+                length=total, label=f"Export de {total} réponse{'s' if total != 1 else ''}", file=sys.stderr
+            ) as bar:
                 job.write(handle, _counted(svc.answers.iter_answers(campaign.id), bar))
         os.replace(temporary, target)
     except OSError as exc:

@@ -26,20 +26,30 @@ Exemples :
 @main.command("print", help=HELP, short_help="Imprime affiches, panneaux, cartes et questionnaires (PDF).")
 @click.argument("kind", metavar="TYPE", required=False)
 @click.argument("campaign_id", metavar="CAMPAGNE", required=False)
-@click.option("--question", help="Une seule question (son identifiant). « * » : tout le questionnaire "
-                                 "sur une affiche.")
-@click.option("--all", "every", is_flag=True, help="Toutes les questions, une page chacune "
-                                                   "(c'est le choix par défaut sans --question).")
+@click.option("--question", help="Une seule question (son identifiant). « * » : tout le questionnaire sur une affiche.")
+@click.option(
+    "--all",
+    "every",
+    is_flag=True,
+    help="Toutes les questions, une page chacune (c'est le choix par défaut sans --question).",
+)
 @click.option("--size", help="Format : A4, A3, A2, A1 ou A0 (par défaut : selon le type).")
 @click.option("--tile", help="Découpe la page en feuilles A4 (ou A3) à assembler : --tile A4.")
 @data_option
-@click.option("--base-url", help="Adresse publique écrite dans les QR codes, par exemple "
-                                 "http://192.168.1.20:8000 (par défaut : l'adresse enregistrée, celle de la "
-                                 "page « Adresse à imprimer sur les affiches » ou trouvée par « survey serve », "
-                                 "avec le port où le serveur tourne).")
+@click.option(
+    "--base-url",
+    help="Adresse publique écrite dans les QR codes, par exemple "
+    "http://192.168.1.20:8000 (par défaut : l'adresse enregistrée, celle de la "
+    "page « Adresse à imprimer sur les affiches » ou trouvée par « survey serve », "
+    "avec le port où le serveur tourne).",
+)
 @click.option("--out", "out", type=click.Path(dir_okay=False), help="Fichier PDF à écrire.")
-@click.option("--oui", "agreed", is_flag=True, help="Imprime même au-delà de 50 feuilles (sans cette option, "
-                                                   "une impression plus grosse est seulement comptée).")
+@click.option(
+    "--oui",
+    "agreed",
+    is_flag=True,
+    help="Imprime même au-delà de 50 feuilles (sans cette option, une impression plus grosse est seulement comptée).",
+)
 def print_command(kind, campaign_id, question, every, size, tile, data_dir, base_url, out, agreed):
     from ..services import site_settings
     from ..printing import KINDS, make_pdf, prepare_job, sheet_count, sheet_count_text
@@ -64,19 +74,30 @@ def print_command(kind, campaign_id, question, every, size, tile, data_dir, base
     app = make_app(data_dir)
     try:
         records = app.extensions["survey"].records
-        address = site_settings.for_command(records, clean_base_url(base_url) if base_url else
-                                            app.config.get("PUBLIC_BASE_URL"), app.config["PORT"])
+        address = site_settings.for_command(
+            records, clean_base_url(base_url) if base_url else app.config.get("PUBLIC_BASE_URL"), app.config["PORT"]
+        )
         base, warning = address.url, address.warning
-        job = prepare_job(app.extensions["survey"], kind, campaign_id, base, question=question, size=size,
-                          tile=tile, wifi=site_settings.team_wifi(records))
+        job = prepare_job(
+            app.extensions["survey"],
+            kind,
+            campaign_id,
+            base,
+            question=question,
+            size=size,
+            tile=tile,
+            wifi=site_settings.team_wifi(records),
+        )
         if job.kind.id == "ordi-panneau" and not job.question:
             click.echo(ordi_plan_text(job.questionnaire))
         sheets = sheet_count(job)
         limit = app.config["PRINT_CONFIRM_SHEETS"]
         if sheets and sheets > limit and not agreed:
-            raise CommandError(f"cette impression ferait {sheet_count_text(job, sheets)}, plus de {limit}. "
-                               "Rien n'a été imprimé. Pour la faire quand même, relancez la commande avec --oui.",
-                               label="Attention")
+            raise CommandError(
+                f"cette impression ferait {sheet_count_text(job, sheets)}, plus de {limit}. "
+                "Rien n'a été imprimé. Pour la faire quand même, relancez la commande avec --oui.",
+                label="Attention",
+            )
         pdf = make_pdf(Renderer(), job)
     except (PrintError, site_settings.AddressError) as exc:
         raise CommandError(str(exc)) from None
@@ -94,4 +115,5 @@ def _pages(pdf: bytes) -> int:
     from io import BytesIO
 
     from pypdf import PdfReader
+
     return len(PdfReader(BytesIO(pdf)).pages)

@@ -29,13 +29,16 @@ def purge(data_dir, dry_run):
         count = r.expired if dry_run else r.deleted
         total += count
         verb = "à effacer" if dry_run else "effacée(s)"
-        click.echo(f"{r.campaign_id} : {count} réponse(s) {verb} "
-                   f"(envoyées avant le {r.cutoff[:10]}, conservation {r.retention_months} mois)")
+        click.echo(
+            f"{r.campaign_id} : {count} réponse(s) {verb} "
+            f"(envoyées avant le {r.cutoff[:10]}, conservation {r.retention_months} mois)"
+        )
         if r.undated:
             click.echo(f"{r.campaign_id} : {r.undated} réponse(s) sans date lisible, gardée(s).", err=True)
     for campaign_id in orphans:
-        click.echo(f"{campaign_id} : des réponses sans campagne (durée de conservation inconnue), "
-                   "non effacées.", err=True)
+        click.echo(
+            f"{campaign_id} : des réponses sans campagne (durée de conservation inconnue), non effacées.", err=True
+        )
     if dry_run:
         click.echo(f"En tout : {total} réponse(s) à effacer. Rien n'a été effacé (--dry-run).")
     else:

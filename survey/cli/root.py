@@ -12,8 +12,15 @@ import click
 
 from .. import DataFolderError, create_app
 
-data_option = click.option("--data", "data_dir", type=click.Path(file_okay=False), envvar="SURVEY_DATA",
-                           default="data", show_default=True, help="Dossier des données.")
+data_option = click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False),
+    envvar="SURVEY_DATA",
+    default="data",
+    show_default=True,
+    help="Dossier des données.",
+)
 
 
 class CommandError(click.ClickException):

@@ -28,7 +28,8 @@ def check_port(host: str, port: int) -> None:
         if exc.errno == errno.EADDRINUSE:
             raise CommandError(
                 f"Le port {port} est déjà utilisé par un autre programme. "
-                f"Choisissez-en un autre, par exemple : survey serve --port {port + 1}") from None
+                f"Choisissez-en un autre, par exemple : survey serve --port {port + 1}"
+            ) from None
         raise CommandError(f"Impossible d'écouter sur {host}:{port} ({exc.strerror}).") from None
     finally:
         probe.close()
@@ -36,6 +37,7 @@ def check_port(host: str, port: int) -> None:
 
 def print_qr(text: str) -> None:
     import qrcode
+
     code = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
     code.add_data(text)
     code.print_ascii(out=sys.stdout, invert=True)
@@ -47,6 +49,7 @@ def announce(app, host: str, port: int, scheme: str) -> tuple[str, list[str]]:
     address and the host names the HTTPS certificate must cover."""
     from .. import network
     from ..services import site_settings
+
     records = app.extensions["survey"].records
     everywhere = host in ("0.0.0.0", "::")
     view = network.read_machine() if everywhere else None
@@ -76,12 +79,18 @@ def announce(app, host: str, port: int, scheme: str) -> tuple[str, list[str]]:
     if others:
         click.echo("Autres adresses de cet ordinateur : " + "  ".join(others))
     if not lan and everywhere:
-        click.echo("Attention : aucun réseau trouvé (ni Wi-Fi ni câble). Les téléphones ne pourront pas joindre "
-                   "cet ordinateur ; branchez-le au réseau ou ouvrez son point d'accès Wi-Fi, puis relancez.", err=True)
+        click.echo(
+            "Attention : aucun réseau trouvé (ni Wi-Fi ni câble). Les téléphones ne pourront pas joindre "
+            "cet ordinateur ; branchez-le au réseau ou ouvrez son point d'accès Wi-Fi, puis relancez.",
+            err=True,
+        )
     opened = (public + "/") if public else local
     if network.is_loopback(host):
-        click.echo(f"Ce serveur ne répond qu'à cet ordinateur (--host {host}) : les tablettes et les téléphones "
-                   "ne peuvent pas l'ouvrir. Pour eux, relancez sans --host.", err=True)
+        click.echo(
+            f"Ce serveur ne répond qu'à cet ordinateur (--host {host}) : les tablettes et les téléphones "
+            "ne peuvent pas l'ouvrir. Pour eux, relancez sans --host.",
+            err=True,
+        )
         click.echo(f"Ouvrez sur cet ordinateur : {local}")
         return local, [host]
     click.echo("Ouvrez sur une tablette ou un téléphone du même réseau :")
@@ -104,10 +113,15 @@ def announce(app, host: str, port: int, scheme: str) -> tuple[str, list[str]]:
 @data_option
 @click.option("--demo", "with_demo", is_flag=True, help="Crée d'abord les campagnes de démonstration.")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
-@click.option("--https", "use_https", is_flag=True,
-              help="Sert en HTTPS avec un certificat créé sur cet ordinateur (nécessaire pour travailler hors connexion).")
+@click.option(
+    "--https",
+    "use_https",
+    is_flag=True,
+    help="Sert en HTTPS avec un certificat créé sur cet ordinateur (nécessaire pour travailler hors connexion).",
+)
 def serve(host, port, data_dir, with_demo, threads, use_https):
     from waitress import serve as waitress_serve
+
     app = make_app(data_dir, **({"HTTPS": True, "SESSION_COOKIE_SECURE": True} if use_https else {}))
     if with_demo:
         load_demo(app.extensions["survey"], with_answers=True)
@@ -119,15 +133,19 @@ def serve(host, port, data_dir, with_demo, threads, use_https):
     scheme = "https" if use_https else "http"
     opened, hosts = announce(app, host, port, scheme)
     from ..services.accounts import has_coordinator
+
     if not has_coordinator(svc):
         click.echo(f"Première utilisation : créez le compte de coordination sur {opened}premier-demarrage")
     if use_https:
         from .. import tls
+
         files, remade = tls.ensure(app.config["DATA_DIR"], hosts)
         click.echo(f"Certificat : {files.folder} (empreinte SHA-256 {tls.fingerprint(files.ca)})")
         if remade:
-            click.echo("Certificat du serveur (re)fait pour ces adresses. Les tablettes qui font déjà confiance "
-                       "à l'autorité locale n'ont rien à refaire.")
+            click.echo(
+                "Certificat du serveur (re)fait pour ces adresses. Les tablettes qui font déjà confiance "
+                "à l'autorité locale n'ont rien à refaire."
+            )
         click.echo(f"Faire confiance au certificat sur une tablette : {opened}aide/certificat")
         click.echo("Arrêt : Ctrl+C.")
         sys.stdout.flush()
@@ -135,5 +153,11 @@ def serve(host, port, data_dir, with_demo, threads, use_https):
         return
     click.echo("Arrêt : Ctrl+C.")
     sys.stdout.flush()
-    waitress_serve(app, host=host, port=port, threads=threads, ident="porteur-de-parole",
-                   max_request_body_size=app.config["MAX_UPLOAD_LENGTH"])
+    waitress_serve(
+        app,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="porteur-de-parole",
+        max_request_body_size=app.config["MAX_UPLOAD_LENGTH"],
+    )

@@ -14,24 +14,30 @@ def _plural(n: int, one: str, many: str) -> str:
 def read_queue(path) -> list[dict]:
     """The answers of an exported queue file, or a French error."""
     from ..web.offline import UnreadableJSON, parse_json
+
     try:
         with open(path, encoding="utf-8") as handle:
             content = parse_json(handle.read())
     except (OSError, UnicodeDecodeError, UnreadableJSON):
-        raise CommandError(f"Impossible de lire « {path} » : ce n'est pas un fichier de file d'attente "
-                           "exporté d'une tablette.") from None
+        raise CommandError(
+            f"Impossible de lire « {path} » : ce n'est pas un fichier de file d'attente exporté d'une tablette."
+        ) from None
     items = content.get("answers") if isinstance(content, dict) else content
     if not isinstance(items, list):
         raise CommandError(f"« {path} » ne contient pas de réponses à importer.")
     return items
 
 
-@main.command("import-queue", help="Importe la file d'attente exportée d'une tablette (fichier JSON). "
-                                   "Sans risque de doublon : une réponse déjà là n'est pas ajoutée deux fois.")
+@main.command(
+    "import-queue",
+    help="Importe la file d'attente exportée d'une tablette (fichier JSON). "
+    "Sans risque de doublon : une réponse déjà là n'est pas ajoutée deux fois.",
+)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @data_option
 def import_queue(file, data_dir):
     from ..web.offline import receive
+
     items = read_queue(file)
     app = make_app(data_dir)
     svc = app.extensions["survey"]
@@ -56,8 +62,9 @@ def import_queue(file, data_dir):
                 counts["refused"] += 1
             if status not in (200, 201):
                 errors = "; ".join(f"{k} : {v}" for k, v in (body.get("errors") or {}).items())
-                details.append(f"réponse {n} ({item.get('answer_id')}) : {body['message']}"
-                               + (f" ({errors})" if errors else ""))
+                details.append(
+                    f"réponse {n} ({item.get('answer_id')}) : {body['message']}" + (f" ({errors})" if errors else "")
+                )
     click.echo(f"Fichier : {_plural(len(items), 'réponse', 'réponses')}.")
     click.echo(f"  {_plural(counts[201], 'importée', 'importées')}")
     click.echo(f"  {_plural(counts[200], 'déjà présente', 'déjà présentes')} (rien d'ajouté)")
@@ -75,6 +82,7 @@ def import_queue(file, data_dir):
 def kiosk_code_command(campaign_id, nouveau, data_dir):
     from ..services.kiosk_codes import kiosk_code_or_new, set_kiosk_code
     from ..services.volunteers import display_code
+
     app = make_app(data_dir)
     svc = app.extensions["survey"]
     try:

@@ -15,8 +15,9 @@ def xlsform():
     pass
 
 
-@xlsform.command("import", help="Importe un XLSForm (.xlsx) comme nouveau questionnaire, et dit ce qui "
-                                "n'a pas pu être repris.")
+@xlsform.command(
+    "import", help="Importe un XLSForm (.xlsx) comme nouveau questionnaire, et dit ce qui n'a pas pu être repris."
+)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @data_option
 @click.option("--id", "new_id", default=None, help="Identifiant à donner au questionnaire (s'il est déjà pris).")
@@ -38,22 +39,24 @@ def import_command(file, data_dir, new_id):
     questionnaire, problems = result.validate(path.name)
     if questionnaire is None:
         _notes(result.notes)
-        raise CommandError("le questionnaire converti a des problèmes :\n"
-                           + "\n".join(f"  - {p}" for p in problems))
+        raise CommandError("le questionnaire converti a des problèmes :\n" + "\n".join(f"  - {p}" for p in problems))
     app = make_app(data_dir)
     svc = app.extensions["survey"]
     if svc.library.get(questionnaire.id) is not None:
         _notes(result.notes)
         raise CommandError(
             f"un questionnaire « {questionnaire.id} » existe déjà. Choisissez un autre identifiant, par exemple : "
-            f"survey xlsform import {file} --id {free_id(svc, questionnaire.id)}")
+            f"survey xlsform import {file} --id {free_id(svc, questionnaire.id)}"
+        )
     try:
         saved = save(svc, {**questionnaire.to_dict(), "version": 1}, base_id=None, base_version=None)
     except SaveRefused as exc:
         raise CommandError("\n".join(p.message for p in exc.problems)) from None
-    click.echo(f"Questionnaire « {saved.questionnaire.title} » ({saved.questionnaire.id}, "
-               f"{len(saved.questionnaire.answerable)} questions) enregistré dans "
-               f"{edited_path(svc, saved.questionnaire.id)}.")
+    click.echo(
+        f"Questionnaire « {saved.questionnaire.title} » ({saved.questionnaire.id}, "
+        f"{len(saved.questionnaire.answerable)} questions) enregistré dans "
+        f"{edited_path(svc, saved.questionnaire.id)}."
+    )
     _notes(result.notes)
     click.echo("Un serveur déjà lancé le propose dès sa prochaine page, sans redémarrage.")
 
@@ -69,8 +72,13 @@ def _notes(notes: list[str]) -> None:
 
 @xlsform.command("export", help="Écrit un questionnaire au format XLSForm (.xlsx) pour KoboToolbox ou ODK.")
 @click.argument("questionnaire_id")
-@click.option("--out", "out", type=click.Path(dir_okay=True), default=None,
-              help="Fichier (ou dossier) où écrire ; par défaut le dossier courant.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=True),
+    default=None,
+    help="Fichier (ou dossier) où écrire ; par défaut le dossier courant.",
+)
 @click.option("--version", "version", type=int, default=None, help="Une version précédente (par défaut : en cours).")
 @data_option
 def export_command(questionnaire_id, out, version, data_dir):

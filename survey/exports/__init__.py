@@ -67,11 +67,18 @@ class Export:
         self.exported = 0  # answers written so far
         self.definitions = known_versions(services, campaign.questionnaire)
         if not self.definitions:
-            raise ExportError(f"Le questionnaire « {campaign.questionnaire} » de cette campagne est introuvable : "
-                              "impossible de savoir quelles colonnes écrire.")
-        self.plan = Plan(self.definitions, place=campaign.place, sessions=self._sessions(),
-                         codes=options.codes, for_csv=options.format == "csv",
-                         timezone_name=options.filters.timezone)
+            raise ExportError(
+                f"Le questionnaire « {campaign.questionnaire} » de cette campagne est introuvable : "
+                "impossible de savoir quelles colonnes écrire."
+            )
+        self.plan = Plan(
+            self.definitions,
+            place=campaign.place,
+            sessions=self._sessions(),
+            codes=options.codes,
+            for_csv=options.format == "csv",
+            timezone_name=options.filters.timezone,
+        )
 
     @property
     def mimetype(self) -> str:
@@ -100,15 +107,19 @@ class Export:
         if fmt == "csv":
             return csv_chunks(self.plan, answers, separator=self.options.separator, bom=self.options.bom)
         if fmt == "json":
-            sessions = [{"id": key, "label": label, "place": place} for key, (label, place) in self.plan.sessions.items()]
+            sessions = [
+                {"id": key, "label": label, "place": place} for key, (label, place) in self.plan.sessions.items()
+            ]
             return json_chunks(self.definitions, answers, campaign=self._campaign_summary(), sessions=sessions)
         from .xlsx_export import xlsx_chunks
+
         return xlsx_chunks(self.plan, answers)
 
     def write(self, target: BinaryIO, source: Iterable[dict] | None = None) -> None:
         """Write the whole file to a binary file object (seekable for XLSX)."""
         if self.options.format == "xlsx":
             from .xlsx_export import write_xlsx
+
             write_xlsx(self.plan, self.answers(source), target)
             return
         for chunk in self.stream(source):
@@ -121,5 +132,11 @@ class Export:
 
     def _campaign_summary(self) -> dict:
         c = self.campaign
-        return {"id": c.id, "title": c.title, "questionnaire": c.questionnaire, "place": c.place,
-                "starts_on": c.starts_on, "ends_on": c.ends_on}
+        return {
+            "id": c.id,
+            "title": c.title,
+            "questionnaire": c.questionnaire,
+            "place": c.place,
+            "starts_on": c.starts_on,
+            "ends_on": c.ends_on,
+        }

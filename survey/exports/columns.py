@@ -46,7 +46,7 @@ META = (
     ("consent_display", "Accord : affiché aujourd'hui"),
     ("consent_report", "Accord : réutilisé dans le compte rendu"),
     ("may_quote", "Citation possible (sans nom)"),
-    ("person_first_name", "Prénom"),      # codes that no question id takes (« quartier » may be one)
+    ("person_first_name", "Prénom"),  # codes that no question id takes (« quartier » may be one)
     ("person_age_band", "Tranche d'âge"),
     ("person_quartier", "Quartier"),
 )
@@ -64,10 +64,10 @@ class MergedQuestion:
     type: str
     label: str
     help: str
-    options: tuple[Choice, ...]    # every value ever offered, "autre" last; empty for open questions
+    options: tuple[Choice, ...]  # every value ever offered, "autre" last; empty for open questions
     other: bool
     versions: tuple[int, ...]
-    show_if: str                   # the newest condition, in words; empty when always shown
+    show_if: str  # the newest condition, in words; empty when always shown
 
     @property
     def closed(self) -> bool:
@@ -82,9 +82,9 @@ class MergedQuestion:
 
 @dataclass(frozen=True)
 class Column:
-    key: str       # the code name: question id, "question/choix", "question__autre" or a metadata name
-    header: str    # what the file shows
-    kind: str      # "text", "number" or "datetime"
+    key: str  # the code name: question id, "question/choix", "question__autre" or a metadata name
+    header: str  # what the file shows
+    kind: str  # "text", "number" or "datetime"
 
 
 def merge_versions(definitions: list[Questionnaire]) -> list[MergedQuestion]:
@@ -113,11 +113,18 @@ def merge_versions(definitions: list[Questionnaire]) -> list[MergedQuestion]:
                     options.append(choice)
         if other:
             options.append(Choice(OTHER_VALUE, OTHER_EXPORT_LABEL))
-        merged.append(MergedQuestion(
-            id=qid, type=newest.type, label=newest.label, help=newest.help, options=tuple(options),
-            other=other, versions=tuple(sorted({d.version for d, _ in found})),
-            show_if=_condition(newest, owner),
-        ))
+        merged.append(
+            MergedQuestion(
+                id=qid,
+                type=newest.type,
+                label=newest.label,
+                help=newest.help,
+                options=tuple(options),
+                other=other,
+                versions=tuple(sorted({d.version for d, _ in found})),
+                show_if=_condition(newest, owner),
+            )
+        )
     return merged
 
 
@@ -140,8 +147,16 @@ class Plan:
     against formula injection, 0/1 flags are "0"/"1" (the CSV writer skips a conversion).
     """
 
-    def __init__(self, definitions: list[Questionnaire], *, place: str = "",
-                 sessions: dict[str, tuple[str, str]] | None = None, codes: bool = False, for_csv: bool = False, timezone_name: str = DEFAULT_TIMEZONE):
+    def __init__(
+        self,
+        definitions: list[Questionnaire],
+        *,
+        place: str = "",
+        sessions: dict[str, tuple[str, str]] | None = None,
+        codes: bool = False,
+        for_csv: bool = False,
+        timezone_name: str = DEFAULT_TIMEZONE,
+    ):
         if not definitions:
             raise ValueError("no questionnaire definition")
         self.definitions = list(definitions)
@@ -199,8 +214,9 @@ class Plan:
             # One lookup for the usual case: a known code (scales are stored as numbers).
             table = {None: None, "": None, **labels}
             if q.type == "scale":
-                table.update({int(c.value): int(c.value) if codes else labels[c.value]
-                              for c in q.options if c.value.isdigit()})
+                table.update(
+                    {int(c.value): int(c.value) if codes else labels[c.value] for c in q.options if c.value.isdigit()}
+                )
 
             def unusual(value):
                 if codes and isinstance(value, int) and not isinstance(value, bool):
@@ -215,6 +231,7 @@ class Plan:
                     out.append(table[value])
                 except (KeyError, TypeError):
                     out.append(unusual(value))
+
             self._producers.append(closed)
         elif q.type == "number":
             self._column(qid, q.label, "number")
@@ -227,6 +244,7 @@ class Plan:
                     out.append(None)
                 else:  # typed as text (paper transcription): a number if it reads as one
                     out.append(_as_number(value, text))
+
             self._producers.append(number)
         else:
             self._column(qid, q.label)
@@ -241,6 +259,7 @@ class Plan:
                     out.append(text(JOIN.join(str(v) for v in value)))
                 else:
                     out.append(value if isinstance(value, int) and not isinstance(value, bool) else text(str(value)))
+
             self._producers.append(free)
         if q.other and q.type != "multiple_choice":
             self._add_other_text(q)
@@ -280,6 +299,7 @@ class Plan:
                     cache.clear()
                 cells = cache[key] = cells_for(key)
             out += cells
+
         self._producers.append(multiple)
         if q.other:
             self._add_other_text(q)
@@ -292,6 +312,7 @@ class Plan:
         def other(answer, values, out, key=key):
             value = values.get(key)
             out.append(None if value is None or value == "" else text(value if value.__class__ is str else str(value)))
+
         self._producers.append(other)
 
     def _add_metadata(self) -> None:
@@ -301,12 +322,20 @@ class Plan:
         default_place = text(self.default_place) if self.default_place else None
         yes, no = (1, 0) if codes else ("oui", "non")
         for key, label in META:
-            kind = "datetime" if key in DATE_COLUMNS else "number" if key == "version" or (key in FLAG_COLUMNS and codes) else "text"
+            kind = (
+                "datetime"
+                if key in DATE_COLUMNS
+                else "number"
+                if key == "version" or (key in FLAG_COLUMNS and codes)
+                else "text"
+            )
             self._column(key, label, kind)
         times = _time_formatter(self.tz)
 
-        sessions = {key: (text(key if codes else label), text(where) if where else default_place)
-                    for key, (label, where) in self.sessions.items()}
+        sessions = {
+            key: (text(key if codes else label), text(where) if where else default_place)
+            for key, (label, where) in self.sessions.items()
+        }
 
         def as_text(value):
             return None if not value else text(value if value.__class__ is str else str(value))
@@ -340,6 +369,7 @@ class Plan:
                 as_text(get("age_band")),
                 as_text(get("quartier")),
             )
+
         self._producers.append(meta)
 
     def _unique_headers(self) -> None:
@@ -347,8 +377,9 @@ class Plan:
         seen: dict[str, int] = {}
         for c in self.columns:
             seen[c.header] = seen.get(c.header, 0) + 1
-        self.columns = [Column(c.key, f"{c.header} ({c.key})" if seen[c.header] > 1 else c.header, c.kind)
-                        for c in self.columns]
+        self.columns = [
+            Column(c.key, f"{c.header} ({c.key})" if seen[c.header] > 1 else c.header, c.kind) for c in self.columns
+        ]
 
 
 def _time_formatter(tz) -> Callable:
@@ -375,6 +406,7 @@ def _time_formatter(tz) -> Callable:
                 hours.clear()
             hours[stamp[:13]] = local.strftime("%Y-%m-%d %H")
         return local.strftime(pattern), when.astimezone(timezone.utc).strftime(pattern)
+
     return times
 
 

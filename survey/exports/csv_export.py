@@ -18,12 +18,19 @@ BOM = "\ufeff"
 ROWS_PER_CHUNK = 500
 
 
-def csv_chunks(plan: Plan, answers: Iterable[dict], *, separator: str = ";", bom: bool = True,
-               quote_all: bool = True) -> Iterator[bytes]:
+def csv_chunks(
+    plan: Plan, answers: Iterable[dict], *, separator: str = ";", bom: bool = True, quote_all: bool = True
+) -> Iterator[bytes]:
     """The file as UTF-8 byte chunks of a few hundred rows: memory stays flat."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=separator, quotechar='"', doublequote=True,
-                        quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer = csv.writer(
+        buffer,
+        delimiter=separator,
+        quotechar='"',
+        doublequote=True,
+        quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL,
+        lineterminator="\r\n",
+    )
     if bom:
         buffer.write(BOM)
     writer.writerow(plan.header())

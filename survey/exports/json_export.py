@@ -24,8 +24,9 @@ def exported_answer(answer: dict) -> dict:
         clean.setdefault(key, None)
     clean["may_quote"] = may_quote(answer)
     if isinstance(clean.get("corrections"), list):
-        clean["corrections"] = [{"at": c.get("at"), "by": c.get("by")} for c in clean["corrections"]
-                                if isinstance(c, dict)]
+        clean["corrections"] = [
+            {"at": c.get("at"), "by": c.get("by")} for c in clean["corrections"] if isinstance(c, dict)
+        ]
     return clean
 
 
@@ -33,8 +34,13 @@ def _dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def json_chunks(definitions: list[Questionnaire], answers: Iterable[dict], *,
-                campaign: dict | None = None, sessions: list[dict] | None = None) -> Iterator[bytes]:
+def json_chunks(
+    definitions: list[Questionnaire],
+    answers: Iterable[dict],
+    *,
+    campaign: dict | None = None,
+    sessions: list[dict] | None = None,
+) -> Iterator[bytes]:
     """``{"campaign": …, "questionnaire": <current>, "versions": […], "sessions": […], "answers": [ … ]}``,
     one answer a line (``campaign`` and ``sessions`` only when given)."""
     current = definitions[-1]

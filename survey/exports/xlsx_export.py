@@ -118,6 +118,7 @@ def _serials():
         except ValueError:
             return text
         return _Serial(day + seconds / 86400)
+
     return serial
 
 
@@ -130,8 +131,9 @@ def _xml_text(value: str) -> str:
     return f"<t>{value}</t>"
 
 
-def write_rows(handle: TextIO, plan: Plan, answers: Iterable[dict], counts: Counts, first_row: int = 2,
-               date_style: int = 0) -> int:
+def write_rows(
+    handle: TextIO, plan: Plan, answers: Iterable[dict], counts: Counts, first_row: int = 2, date_style: int = 0
+) -> int:
     """The answer rows of sheet 1 as SpreadsheetML ``<row>`` elements; returns the next row number.
 
     ``date_style``: the workbook's style index of date cells (``DATE_FORMAT``)."""
@@ -199,8 +201,7 @@ def write_xlsx(plan: Plan, answers: Iterable[dict], target: str | BinaryIO) -> C
 
 def _splice(container: BinaryIO, rows_file: BinaryIO, target: str | BinaryIO) -> None:
     """Copy openpyxl's workbook, putting the answer rows into sheet 1 after its header row."""
-    with zipfile.ZipFile(container) as source, \
-            zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as result:
+    with zipfile.ZipFile(container) as source, zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as result:
         for info in source.infolist():
             data = source.read(info.filename)
             if info.filename != ANSWERS_PART:
@@ -218,17 +219,26 @@ def _splice(container: BinaryIO, rows_file: BinaryIO, target: str | BinaryIO) ->
 def _describe(ws, plan: Plan) -> None:
     for letter, width in zip("ABCDEFG", (22, 50, 18, 50, 40, 12, 40)):
         ws.column_dimensions[letter].width = width
-    ws.freeze_panes = "A5"   # under the header row of the question table
+    ws.freeze_panes = "A5"  # under the header row of the question table
     ws.append([safe_cell(ws, plan.questionnaire.title, font=Font(bold=True, size=14))])
     versions = ", ".join(str(v) for v in sorted({d.version for d in plan.definitions}))
     ws.append(safe_row(ws, [f"Identifiant : {plan.questionnaire.id} – version(s) : {versions}"]))
     ws.append([])
-    ws.append(_bold_row(ws, ["Identifiant", "Question", "Type", "Choix (code : libellé)",
-                             "Condition d'affichage", "Versions", "Aide"]))
+    ws.append(
+        _bold_row(
+            ws,
+            ["Identifiant", "Question", "Type", "Choix (code : libellé)", "Condition d'affichage", "Versions", "Aide"],
+        )
+    )
     for q in plan.questions:
         choices = safe_cell(ws, "\n".join(f"{c.value} : {c.label}" for c in q.options) or None, alignment=_WRAP)
-        ws.append([*safe_row(ws, [q.id, q.label, type_label(q.type)]), choices,
-                   *safe_row(ws, [q.show_if or None, ", ".join(str(v) for v in q.versions), q.help or None])])
+        ws.append(
+            [
+                *safe_row(ws, [q.id, q.label, type_label(q.type)]),
+                choices,
+                *safe_row(ws, [q.show_if or None, ", ".join(str(v) for v in q.versions), q.help or None]),
+            ]
+        )
     ws.auto_filter.ref = f"A4:G{4 + len(plan.questions)}"
 
 
@@ -236,8 +246,9 @@ def _count(ws, plan: Plan, counts: Counts) -> None:
     for letter, width in zip("ABCDEF", (50, 22, 40, 16, 12, 20)):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
-    ws.append(_bold_row(ws, ["Question", "Identifiant", "Réponse", "Code", "Nombre",
-                             "Part des personnes qui ont répondu"]))
+    ws.append(
+        _bold_row(ws, ["Question", "Identifiant", "Réponse", "Code", "Nombre", "Part des personnes qui ont répondu"])
+    )
     rows = 1
     for q in counts.questions:
         tally, answered = counts.tally(q.id)

@@ -17,15 +17,52 @@ from pathlib import Path
 
 import yaml
 
-from ..model.questionnaire import (AUDIENCES, CHOICE_TYPES, DEFAULT_AUDIENCE, DEFAULT_SCALE_LABELS, OTHER_VALUE,
-                                   TYPES, Choice, Library, Problem, Question, Questionnaire, QuestionnaireError,
-                                   ShowIf)
+from ..model.questionnaire import (
+    AUDIENCES,
+    CHOICE_TYPES,
+    DEFAULT_AUDIENCE,
+    DEFAULT_SCALE_LABELS,
+    OTHER_VALUE,
+    TYPES,
+    Choice,
+    Library,
+    Problem,
+    Question,
+    Questionnaire,
+    QuestionnaireError,
+    ShowIf,
+)
 
 # The keys of a questionnaire file, in the order the writer lays them out (``docs/QUESTIONNAIRE_FORMAT.md``).
-TOP_ORDER = ("id", "title", "version", "language", "audience", "allow_empty", "intro", "intro_with_volunteer",
-             "purpose", "consent", "consent_with_volunteer", "source", "questions")
-QUESTION_ORDER = ("id", "type", "label", "help", "required", "choices", "other", "min", "max", "scale_labels",
-                  "show_if", "source")
+TOP_ORDER = (
+    "id",
+    "title",
+    "version",
+    "language",
+    "audience",
+    "allow_empty",
+    "intro",
+    "intro_with_volunteer",
+    "purpose",
+    "consent",
+    "consent_with_volunteer",
+    "source",
+    "questions",
+)
+QUESTION_ORDER = (
+    "id",
+    "type",
+    "label",
+    "help",
+    "required",
+    "choices",
+    "other",
+    "min",
+    "max",
+    "scale_labels",
+    "show_if",
+    "source",
+)
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 _QUESTIONNAIRE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -38,8 +75,10 @@ _META = {_LINE, _KEY_LINES}
 
 # Deeper than any questionnaire; a file of brackets nested thousands deep would exhaust the stack.
 MAX_YAML_DEPTH = 40
-ALIAS_REFUSED = ("les renvois YAML (« &nom » et « *nom ») ne sont pas acceptés dans un questionnaire : "
-                 "écrivez chaque texte en entier")
+ALIAS_REFUSED = (
+    "les renvois YAML (« &nom » et « *nom ») ne sont pas acceptés dans un questionnaire : "
+    "écrivez chaque texte en entier"
+)
 DEPTH_REFUSED = f"le fichier a plus de {MAX_YAML_DEPTH} niveaux d'imbrication : ce n'est pas un questionnaire"
 
 
@@ -84,8 +123,9 @@ class _LineLoader(PlainLoader):
     def construct_mapping(self, node, deep=False):
         mapping = super().construct_mapping(node, deep=deep)
         mapping[_LINE] = node.start_mark.line + 1
-        mapping[_KEY_LINES] = {key.value: key.start_mark.line + 1 for key, _ in node.value
-                               if isinstance(key, yaml.ScalarNode)}
+        mapping[_KEY_LINES] = {
+            key.value: key.start_mark.line + 1 for key, _ in node.value if isinstance(key, yaml.ScalarNode)
+        }
         return mapping
 
 
@@ -97,21 +137,32 @@ def parse_text(text: str, filename: str = "questionnaire") -> Questionnaire:
         raise QuestionnaireError([Problem(filename, exc.line, "", exc.message)]) from None
     except yaml.YAMLError as exc:
         line, reason = yaml_problem(exc, text)
-        raise QuestionnaireError([Problem(filename, line, "", f"le fichier n'est pas un YAML valide : {reason}")]) \
-            from None
-    except (ValueError, OverflowError):   # a date that does not exist (2024-02-30)
-        raise QuestionnaireError([Problem(filename, 0, "", "le fichier n'est pas un YAML valide : une date "
-                                                           "impossible (mettez-la entre guillemets)")]) from None
+        raise QuestionnaireError(
+            [Problem(filename, line, "", f"le fichier n'est pas un YAML valide : {reason}")]
+        ) from None
+    except (ValueError, OverflowError):  # a date that does not exist (2024-02-30)
+        raise QuestionnaireError(
+            [
+                Problem(
+                    filename,
+                    0,
+                    "",
+                    "le fichier n'est pas un YAML valide : une date impossible (mettez-la entre guillemets)",
+                )
+            ]
+        ) from None
     return from_dict(data, filename)
 
 
 # PyYAML's reasons, said in French (the first fragment that matches wins).
 _YAML_REASONS = (
-    ("mapping values are not allowed", "un « : » est mal placé (un texte qui contient « : » s'écrit entre "
-                                       "guillemets)"),
+    ("mapping values are not allowed", "un « : » est mal placé (un texte qui contient « : » s'écrit entre guillemets)"),
     ("could not find expected ':'", "il manque un « : » après un nom de clé"),
-    ("cannot start any token", "un caractère ne peut pas commencer une valeur (une tabulation ? indentez "
-                               "avec des espaces ; sinon mettez le texte entre guillemets)"),
+    (
+        "cannot start any token",
+        "un caractère ne peut pas commencer une valeur (une tabulation ? indentez "
+        "avec des espaces ; sinon mettez le texte entre guillemets)",
+    ),
     ("expected <block end>", "les retraits en début de ligne ne sont pas réguliers"),
     ("expected ',' or ']'", "un crochet « [ » n'est pas refermé"),
     ("expected ',' or '}'", "une accolade « { » n'est pas refermée"),
@@ -129,10 +180,13 @@ def yaml_problem(exc: yaml.YAMLError, text: str = "") -> tuple[int, str]:
     """(line, reason in French) for a PyYAML error, whose own words are English."""
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line = mark.line + 1 if mark else 0
-    if not line and isinstance(getattr(exc, "position", None), int):   # ReaderError: a bad character
+    if not line and isinstance(getattr(exc, "position", None), int):  # ReaderError: a bad character
         line = text.count("\n", 0, exc.position) + 1
-    english = " ".join(str(part) for part in (getattr(exc, "problem", None), getattr(exc, "context", None),
-                                              getattr(exc, "reason", None)) if part)
+    english = " ".join(
+        str(part)
+        for part in (getattr(exc, "problem", None), getattr(exc, "context", None), getattr(exc, "reason", None))
+        if part
+    )
     for fragment, french in _YAML_REASONS:
         if fragment in english:
             return line, french
@@ -147,9 +201,16 @@ def load_file(path: str | Path) -> Questionnaire:
         raise QuestionnaireError([Problem(path.name, 0, "", "le fichier n'est pas en UTF-8")]) from None
     questionnaire = parse_text(text, path.name)
     if path.stem != questionnaire.id:
-        raise QuestionnaireError([Problem(path.name, 1, "",
-                                          f"l'identifiant « {questionnaire.id} » doit être le nom du fichier "
-                                          f"(« {path.stem} »)")])
+        raise QuestionnaireError(
+            [
+                Problem(
+                    path.name,
+                    1,
+                    "",
+                    f"l'identifiant « {questionnaire.id} » doit être le nom du fichier (« {path.stem} »)",
+                )
+            ]
+        )
     return _replace_path(questionnaire, str(path))
 
 
@@ -169,8 +230,9 @@ def from_dict(data, filename: str = "questionnaire") -> Questionnaire:
         problems.append(Problem(filename, line or 0, question, message))
 
     if not isinstance(data, dict):
-        raise QuestionnaireError([Problem(filename, 1, "", "le fichier doit décrire un questionnaire "
-                                                           "(des clés comme id, title, questions)")])
+        raise QuestionnaireError(
+            [Problem(filename, 1, "", "le fichier doit décrire un questionnaire (des clés comme id, title, questions)")]
+        )
     top_line = data.get(_LINE, 1)
     for key in sorted(set(data) - _TOP_KEYS - _META, key=str):
         problem(top_line, "", f"la clé « {key} » est inconnue")
@@ -183,8 +245,9 @@ def from_dict(data, filename: str = "questionnaire") -> Questionnaire:
 
     qid = _text(data.get("id"))
     if "id" in data and not _QUESTIONNAIRE_ID.match(qid):
-        problem(top_line, "", f"l'identifiant « {qid} » doit contenir seulement des minuscules, "
-                              "des chiffres et des tirets")
+        problem(
+            top_line, "", f"l'identifiant « {qid} » doit contenir seulement des minuscules, des chiffres et des tirets"
+        )
     version = data.get("version", 1)
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         problem(top_line, "", "la version doit être un nombre entier à partir de 1")
@@ -197,8 +260,11 @@ def from_dict(data, filename: str = "questionnaire") -> Questionnaire:
     key_lines = data.get(_KEY_LINES, {})
     audience = _text(data.get("audience")) or DEFAULT_AUDIENCE
     if audience not in AUDIENCES:
-        problem(key_lines.get("audience", top_line), "",
-                f"« audience » doit valoir {' ou '.join(AUDIENCES)} (pas « {audience} »)")
+        problem(
+            key_lines.get("audience", top_line),
+            "",
+            f"« audience » doit valoir {' ou '.join(AUDIENCES)} (pas « {audience} »)",
+        )
     allow_empty = data.get("allow_empty", False)
     if not isinstance(allow_empty, bool):
         problem(key_lines.get("allow_empty", top_line), "", "« allow_empty » doit valoir true ou false")
@@ -219,13 +285,19 @@ def from_dict(data, filename: str = "questionnaire") -> Questionnaire:
     if problems:
         raise QuestionnaireError(problems)
     return Questionnaire(
-        id=qid, title=_text(data["title"]), version=version,
-        language=_text(data.get("language")) or "fr", intro=_text(data.get("intro")),
-        purpose=_text(data.get("purpose")), consent=_text(data.get("consent")),
-        source=_clean(source), questions=tuple(questions),
+        id=qid,
+        title=_text(data["title"]),
+        version=version,
+        language=_text(data.get("language")) or "fr",
+        intro=_text(data.get("intro")),
+        purpose=_text(data.get("purpose")),
+        consent=_text(data.get("consent")),
+        source=_clean(source),
+        questions=tuple(questions),
         intro_with_volunteer=_text(data.get("intro_with_volunteer")),
         consent_with_volunteer=_text(data.get("consent_with_volunteer")),
-        audience=audience, allow_empty=allow_empty,
+        audience=audience,
+        allow_empty=allow_empty,
     )
 
 
@@ -240,7 +312,7 @@ def _plain(value):
         return {k if isinstance(k, str) else str(_plain(k)): _plain(v) for k, v in value.items() if k not in _META}
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
-    if isinstance(value, (set, frozenset)):   # a YAML !!set is built from a mapping: it had line keys
+    if isinstance(value, (set, frozenset)):  # a YAML !!set is built from a mapping: it had line keys
         return sorted((_plain(v) for v in value if v not in _META), key=str)
     if value is None or isinstance(value, (str, int, float)):
         return value
@@ -301,8 +373,10 @@ def _question(raw, index, seen, problem) -> Question | None:
                     continue
                 value = _text(c["value"])
                 if not _ID.match(value):
-                    bad(f"la valeur de choix « {value} » doit contenir seulement des minuscules, "
-                        "des chiffres, des tirets ou des « _ »")
+                    bad(
+                        f"la valeur de choix « {value} » doit contenir seulement des minuscules, "
+                        "des chiffres, des tirets ou des « _ »"
+                    )
                 elif value == OTHER_VALUE:
                     bad("la valeur « autre » est réservée : utilisez « other: true »")
                 elif any(ch.value == value for ch in choices):
@@ -312,8 +386,11 @@ def _question(raw, index, seen, problem) -> Question | None:
                     bad(f"« exclusive » du choix « {value} » doit valoir true ou false", "choices")
                     exclusive = False
                 elif exclusive and qtype != "multiple_choice":
-                    bad(f"le choix « {value} » ne peut être « exclusive » que dans une question "
-                        "à choix multiple (multiple_choice)", "choices")
+                    bad(
+                        f"le choix « {value} » ne peut être « exclusive » que dans une question "
+                        "à choix multiple (multiple_choice)",
+                        "choices",
+                    )
                 choices.append(Choice(value, _text(c["label"]), exclusive))
     elif raw_choices is not None:
         bad("seules les questions à choix (single_choice, multiple_choice) ont des « choices »")
@@ -352,9 +429,19 @@ def _question(raw, index, seen, problem) -> Question | None:
     if errors:
         return None
     return Question(
-        id=qid, type=qtype, label=label, help=_text(raw.get("help")), required=required,
-        choices=tuple(choices), other=bool(other), min=bounds["min"], max=bounds["max"],
-        scale_labels=scale_labels, show_if=show_if, source=_clean(source), line=line,
+        id=qid,
+        type=qtype,
+        label=label,
+        help=_text(raw.get("help")),
+        required=required,
+        choices=tuple(choices),
+        other=bool(other),
+        min=bounds["min"],
+        max=bounds["max"],
+        scale_labels=scale_labels,
+        show_if=show_if,
+        source=_clean(source),
+        line=line,
     )
 
 
@@ -371,13 +458,17 @@ def _show_if(raw, seen: dict[str, Question], bad) -> ShowIf | None:
     values = tuple(_text(v) for v in (wanted if isinstance(wanted, list) else [wanted]))
     allowed = {c.value for c in target.options}
     if not allowed:
-        bad(f"« show_if » doit renvoyer à une question à choix, oui/non ou échelle (« {target_id} » "
-            f"est de type {TYPES[target.type]})")
+        bad(
+            f"« show_if » doit renvoyer à une question à choix, oui/non ou échelle (« {target_id} » "
+            f"est de type {TYPES[target.type]})"
+        )
         return None
     for value in values:
         if value not in allowed:
-            bad(f"« show_if » attend « {value} », qui n'est pas une réponse possible de « {target_id} » "
-                f"({', '.join(sorted(allowed))})")
+            bad(
+                f"« show_if » attend « {value} », qui n'est pas une réponse possible de « {target_id} » "
+                f"({', '.join(sorted(allowed))})"
+            )
             return None
     return ShowIf(target_id, values)
 

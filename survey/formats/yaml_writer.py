@@ -55,8 +55,9 @@ def ordered(data: dict) -> dict:
 
 def dump_yaml(data: dict) -> str:
     """The text of a questionnaire file, readable and editable by a person."""
-    return yaml.dump(ordered(data), Dumper=_Dumper, allow_unicode=True, sort_keys=False,
-                     default_flow_style=False, width=100)
+    return yaml.dump(
+        ordered(data), Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100
+    )
 
 
 def questionnaire_yaml(questionnaire: Questionnaire) -> str:

@@ -21,19 +21,40 @@ def distinct_values(values: Iterable[Any]) -> list[str]:
     return list(dict.fromkeys(str(v) for v in values if v not in (None, "")))
 
 
-def new_answer(campaign: Any, questionnaire: Questionnaire, *, answer_id: str, answers: dict, channel: str,
-               collector: str = "", session: str | None = None, poster: str | None = None, started_at: str | None = None,
-               submitted_at: str | None = None, **respondent: Any) -> dict:
+def new_answer(
+    campaign: Any,
+    questionnaire: Questionnaire,
+    *,
+    answer_id: str,
+    answers: dict,
+    channel: str,
+    collector: str = "",
+    session: str | None = None,
+    poster: str | None = None,
+    started_at: str | None = None,
+    submitted_at: str | None = None,
+    **respondent: Any,
+) -> dict:
     """An answer ready for ``Services.save_answer``. ``respondent`` holds what a passer-by
     chose to give on a scribe's card (first_name, age_band, quartier, the two consents)."""
     now = utc_now()
     answers = {key: distinct_values(value) if isinstance(value, list) else value for key, value in answers.items()}
     return {
-        "id": answer_id, "campaign": campaign.id, "questionnaire": questionnaire.id,
-        "version": questionnaire.version, "channel": channel, "collector": collector or "",
-        "session": session or None, "poster": poster or None, "started_at": started_at or now,
-        "submitted_at": submitted_at or now, "language": questionnaire.language,
-        "answers": answers, "tags": [], "hidden": False, **respondent,
+        "id": answer_id,
+        "campaign": campaign.id,
+        "questionnaire": questionnaire.id,
+        "version": questionnaire.version,
+        "channel": channel,
+        "collector": collector or "",
+        "session": session or None,
+        "poster": poster or None,
+        "started_at": started_at or now,
+        "submitted_at": submitted_at or now,
+        "language": questionnaire.language,
+        "answers": answers,
+        "tags": [],
+        "hidden": False,
+        **respondent,
     }
 
 

@@ -17,8 +17,7 @@ from __future__ import annotations
 
 # Shown wherever a person answers alone (form, privacy page, paper sheet): it makes
 # ``may_quote`` true for answers that did not come through a scribe's card.
-QUOTE_NOTICE = ("Une phrase de votre réponse peut être citée, sans votre nom, "
-                "dans le compte rendu de la campagne.")
+QUOTE_NOTICE = "Une phrase de votre réponse peut être citée, sans votre nom, dans le compte rendu de la campagne."
 from typing import Any
 
 # The keys only a scribe's card writes: their presence means the consents were asked.

@@ -14,8 +14,20 @@ from typing import Any
 
 from .clock import parse_time
 
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-          "octobre", "novembre", "décembre")
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 _DAY_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _FRENCH_DAY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 # « 9h30 », « 9 h 30 », « 09:30 », « 9h », « 9.30 », « 14 »; « 930 » or « 9h3 » are refused.
@@ -95,9 +107,9 @@ def parse_date(text: str | None, what: str = "date") -> date | None:
             return date(year, month, day)
         return date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"La {what} « {text} » n'est pas une date valide : écrivez-la comme 2026-03-31 "
-                         "ou 31/03/2026.") from None
-
+        raise ValueError(
+            f"La {what} « {text} » n'est pas une date valide : écrivez-la comme 2026-03-31 ou 31/03/2026."
+        ) from None
 
 
 def typed_day(text: Any) -> str:

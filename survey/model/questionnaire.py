@@ -34,16 +34,41 @@ OPEN_TYPES = ("short_text", "long_text")
 AUDIENCES = {"habitants": "Pour les habitants", "professionnels": "Pour les professionnels"}
 DEFAULT_AUDIENCE = "habitants"
 # Words of a question id or label that ask how to reach someone (see ``Question.asks_contact``).
-_CONTACT_ID_WORDS = {"contact", "email", "mail", "courriel", "telephone", "tel", "phone", "portable",
-                     "prenom", "adresse"}
-_CONTACT_LABEL = re.compile(r"\b(contact|e-?mail|courriel|t[ée]l[ée]phone|num[ée]ro de t[ée]l|pr[ée]nom|"
-                            r"votre nom|adresse)\b", re.IGNORECASE)
+_CONTACT_ID_WORDS = {
+    "contact",
+    "email",
+    "mail",
+    "courriel",
+    "telephone",
+    "tel",
+    "phone",
+    "portable",
+    "prenom",
+    "adresse",
+}
+_CONTACT_LABEL = re.compile(
+    r"\b(contact|e-?mail|courriel|t[ée]l[ée]phone|num[ée]ro de t[ée]l|pr[ée]nom|"
+    r"votre nom|adresse)\b",
+    re.IGNORECASE,
+)
 
 
 # Language codes (ISO 639) as a French page names them; « und »: a form that named none.
-LANGUAGE_WORDS = {"fr": "français", "en": "anglais", "ar": "arabe", "es": "espagnol", "pt": "portugais",
-                  "it": "italien", "de": "allemand", "tr": "turc", "ro": "roumain", "ru": "russe",
-                  "uk": "ukrainien", "zh": "chinois", "und": "non précisée"}
+LANGUAGE_WORDS = {
+    "fr": "français",
+    "en": "anglais",
+    "ar": "arabe",
+    "es": "espagnol",
+    "pt": "portugais",
+    "it": "italien",
+    "de": "allemand",
+    "tr": "turc",
+    "ro": "roumain",
+    "ru": "russe",
+    "uk": "ukrainien",
+    "zh": "chinois",
+    "und": "non précisée",
+}
 
 
 def language_words(code: str | None) -> str:
@@ -176,7 +201,7 @@ class Questionnaire:
     intro_with_volunteer: str = ""
     consent_with_volunteer: str = ""
     audience: str = DEFAULT_AUDIENCE
-    allow_empty: bool = False   # an answer with nothing in it is refused unless this is true
+    allow_empty: bool = False  # an answer with nothing in it is refused unless this is true
 
     def question(self, question_id: str) -> Question | None:
         for q in self.questions:
@@ -216,8 +241,10 @@ class Questionnaire:
             if q.required:
                 item["required"] = True
             if q.choices:
-                item["choices"] = [{"value": c.value, "label": c.label, **({"exclusive": True} if c.exclusive else {})}
-                                   for c in q.choices]
+                item["choices"] = [
+                    {"value": c.value, "label": c.label, **({"exclusive": True} if c.exclusive else {})}
+                    for c in q.choices
+                ]
             if q.other:
                 item["other"] = True
             if q.min is not None:
@@ -228,15 +255,20 @@ class Questionnaire:
                 item["scale_labels"] = list(q.scale_labels)
             if q.show_if:
                 values = list(q.show_if.values)
-                item["show_if"] = {"question": q.show_if.question,
-                                   "equals": values[0] if len(values) == 1 else values}
+                item["show_if"] = {"question": q.show_if.question, "equals": values[0] if len(values) == 1 else values}
             if q.source:
                 item["source"] = dict(q.source)
             questions.append(item)
         data = {
-            "id": self.id, "title": self.title, "version": self.version,
-            "language": self.language, "intro": self.intro, "purpose": self.purpose,
-            "consent": self.consent, "source": dict(self.source), "questions": questions,
+            "id": self.id,
+            "title": self.title,
+            "version": self.version,
+            "language": self.language,
+            "intro": self.intro,
+            "purpose": self.purpose,
+            "consent": self.consent,
+            "source": dict(self.source),
+            "questions": questions,
         }
         for key in ("intro_with_volunteer", "consent_with_volunteer"):
             if getattr(self, key):
@@ -286,4 +318,3 @@ class Library:
 
     def __iter__(self) -> Iterator[Questionnaire]:
         return iter(sorted(self.questionnaires.values(), key=lambda q: q.title.lower()))
-

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 _SPECIAL = re.compile(r'([\\;,:"])')
-NAME_MAX_BYTES = 32      # IEEE 802.11: an SSID is at most 32 bytes
+NAME_MAX_BYTES = 32  # IEEE 802.11: an SSID is at most 32 bytes
 PASSWORD_LENGTHS = (8, 63)  # WPA2/WPA3 personal pass phrases
 
 
@@ -52,6 +52,8 @@ def check(name: str, password: str) -> Wifi:
         raise WifiError("Le nom et le mot de passe du Wi-Fi ne peuvent pas contenir de retour à la ligne.")
     low, high = PASSWORD_LENGTHS
     if password and not low <= len(password) <= high:
-        raise WifiError(f"Le mot de passe d'un Wi-Fi fait de {low} à {high} caractères "
-                        "(laissez-le vide pour un réseau sans mot de passe).")
+        raise WifiError(
+            f"Le mot de passe d'un Wi-Fi fait de {low} à {high} caractères "
+            "(laissez-le vide pour un réseau sans mot de passe)."
+        )
     return Wifi(name, password)

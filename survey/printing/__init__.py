@@ -16,8 +16,16 @@ from .render import PageFormat
 __all__ = ["KINDS", "WHOLE", "PrintError", "PrintJob", "prepare_job", "make_pdf", "sheet_count", "sheet_count_text"]
 
 
-def prepare_job(svc, kind_id: str, campaign_id: str, base_url: str, question: str | None = None,
-                size: str | None = None, tile: str | None = None, wifi=None) -> PrintJob:
+def prepare_job(
+    svc,
+    kind_id: str,
+    campaign_id: str,
+    base_url: str,
+    question: str | None = None,
+    size: str | None = None,
+    tile: str | None = None,
+    wifi=None,
+) -> PrintJob:
     """Check every choice against the campaign; a ``PrintError`` in French otherwise.
     ``wifi`` (``survey.model.wifi.Wifi``): the team's network, whose QR code posters show too."""
     kind = KINDS.get((kind_id or "").strip())
@@ -33,9 +41,17 @@ def prepare_job(svc, kind_id: str, campaign_id: str, base_url: str, question: st
     size = check_size(kind, size)
     tile = check_tile(size, tile)
     answers = list(svc.answers.iter_answers(campaign.id)) if kind.id == "cartes-paroles" else []
-    return PrintJob(kind=kind, campaign=campaign, questionnaire=questionnaire, question=question,
-                    fmt=PageFormat(size, kind.orientation), base_url=base_url, tile=tile, answers=answers,
-                    wifi=wifi)
+    return PrintJob(
+        kind=kind,
+        campaign=campaign,
+        questionnaire=questionnaire,
+        question=question,
+        fmt=PageFormat(size, kind.orientation),
+        base_url=base_url,
+        tile=tile,
+        answers=answers,
+        wifi=wifi,
+    )
 
 
 def sheet_count(job: PrintJob) -> int | None:
@@ -59,10 +75,14 @@ def sheet_count_text(job: PrintJob, sheets: int) -> str:
     pages = planned_pages(job) or 1
     tiles = sheets // pages - 1
     if pages == 1:
-        return (f"{sheets} feuilles {job.tile} : la page {job.fmt.size} en {tiles} feuilles "
-                f"et 1 feuille avec son QR code à coller")
-    return (f"{sheets} feuilles {job.tile} : {pages} pages {job.fmt.size}, chacune en {tiles} feuilles "
-            f"et 1 feuille avec son QR code à coller")
+        return (
+            f"{sheets} feuilles {job.tile} : la page {job.fmt.size} en {tiles} feuilles "
+            f"et 1 feuille avec son QR code à coller"
+        )
+    return (
+        f"{sheets} feuilles {job.tile} : {pages} pages {job.fmt.size}, chacune en {tiles} feuilles "
+        f"et 1 feuille avec son QR code à coller"
+    )
 
 
 def make_pdf(renderer, job: PrintJob) -> bytes:
@@ -73,5 +93,6 @@ def make_pdf(renderer, job: PrintJob) -> bytes:
         if not job.tile:
             return renderer.render(job.kind.template, context, job.fmt, stylesheets)
         from .tiling import tile_pdf
+
         pdf, codes = renderer.render_with_codes(job.kind.template, context, job.fmt, stylesheets)
         return tile_pdf(renderer, pdf, job.fmt, PageFormat(job.tile), codes)

@@ -59,8 +59,10 @@ class Fitted:
 
     @property
     def style(self) -> str:
-        return (f"width: {self.box.width}rem; max-height: {self.box.height}rem; "
-                f"font-size: {self.size}rem; line-height: {self.box.line_height}")
+        return (
+            f"width: {self.box.width}rem; max-height: {self.box.height}rem; "
+            f"font-size: {self.size}rem; line-height: {self.box.line_height}"
+        )
 
     @property
     def fixed_style(self) -> str:
@@ -74,8 +76,9 @@ def fit(fitter: TextFitter, text: str, box: Box) -> Fitted:
     text = french(text)
     size = fitter.fit(text, box.width, box.height, box.largest, box.smallest, box.line_height, box.bold)
     if not _fits(fitter, text, size, box):
-        size = fitter.fit(text, box.width, box.height, box.smallest, box.smallest / 2, box.line_height,
-                          box.bold, step=0.1)
+        size = fitter.fit(
+            text, box.width, box.height, box.smallest, box.smallest / 2, box.line_height, box.bold, step=0.1
+        )
     return Fitted(text, size, box, fitter.lines(text, size, box.width, box.bold) or 1)
 
 
@@ -180,15 +183,19 @@ def rgpd_line(campaign: Campaign) -> str:
     ``QUOTE_NOTICE``, which is what lets their anonymous words be quoted (``consent.may_quote``)."""
     who = team_of(campaign)
     months = campaign.retention_months
-    return french(f"Nous ne demandons pas votre nom. {QUOTE_NOTICE} Vos réponses servent seulement à cette enquête, "
-                  f"sont lues par {who} et gardées {months} mois au plus. "
-                  f"Pour les consulter ou les effacer, adressez-vous à {who}.")
+    return french(
+        f"Nous ne demandons pas votre nom. {QUOTE_NOTICE} Vos réponses servent seulement à cette enquête, "
+        f"sont lues par {who} et gardées {months} mois au plus. "
+        f"Pour les consulter ou les effacer, adressez-vous à {who}."
+    )
 
 
 def _common(job: PrintJob, fitter: TextFitter) -> dict:
     campaign = job.campaign
     return {
-        "campaign": campaign, "questionnaire": job.questionnaire, "kind": job.kind,
+        "campaign": campaign,
+        "questionnaire": job.questionnaire,
+        "kind": job.kind,
         "structure": french(campaign.structure or campaign.title),
         "quartier": french(campaign.quartier),
         "rgpd": rgpd_line(campaign),
@@ -202,8 +209,10 @@ def _selected(job: PrintJob, pool: list[Question]) -> list[Question]:
     if job.question and job.question != WHOLE:
         return [job.questionnaire.question(job.question)]
     if not pool:
-        raise PrintError(f"Le questionnaire « {job.questionnaire.title} » n'a pas de question qui convienne "
-                         f"pour « {job.kind.title} ».")
+        raise PrintError(
+            f"Le questionnaire « {job.questionnaire.title} » n'a pas de question qui convienne "
+            f"pour « {job.kind.title} »."
+        )
     return pool
 
 
@@ -221,16 +230,19 @@ POSTER_INTRO_GAP = 4
 JOIN_TEXT_WIDTH = 32  # beside each of the two codes of a poster with the team's Wi-Fi
 
 
-def wifi_join(job: PrintJob, fitter: TextFitter, width: float = JOIN_TEXT_WIDTH,
-              largest: float = 4.4) -> dict | None:
+def wifi_join(job: PrintJob, fitter: TextFitter, width: float = JOIN_TEXT_WIDTH, largest: float = 4.4) -> dict | None:
     """The team's Wi-Fi on a poster or panel (street, market): its QR code, name and password
     (sized to fit ``width``), step 1 before the form's code. None when the coordinator gave no network."""
     wifi = job.wifi
     if wifi is None:
         return None
-    return {"payload": wifi.payload, "name": wifi.name, "password": wifi.password,
-            "name_size": address_size(wifi.name, width, largest),
-            "password_size": address_size(wifi.password or "aucun", width, largest)}
+    return {
+        "payload": wifi.payload,
+        "name": wifi.name,
+        "password": wifi.password,
+        "name_size": address_size(wifi.name, width, largest),
+        "password_size": address_size(wifi.password or "aucun", width, largest),
+    }
 
 
 def build_affiche(job: PrintJob, fitter: TextFitter) -> dict:
@@ -240,32 +252,48 @@ def build_affiche(job: PrintJob, fitter: TextFitter) -> dict:
     if job.question in (None, WHOLE):
         code = poster_code("affiche")
         whole_page = {
-            "uid": "qr-tout", "whole": True, "headline": fit(fitter, q.title, POSTER_TITLE),
+            "uid": "qr-tout",
+            "whole": True,
+            "headline": fit(fitter, q.title, POSTER_TITLE),
             "intro": fit(fitter, q.intro, POSTER_INTRO) if q.intro else None,
             "count": len(q.answerable),
-            "url": job.url("qr", code), "code": code, "postit": False,
+            "url": job.url("qr", code),
+            "code": code,
+            "postit": False,
             "paper": "papier" in job.campaign.channels,
         }
     if job.question != WHOLE and (job.question or board_questions(q)):
         for question in _selected(job, board_questions(q)):
             code = poster_code("affiche", question.id)
-            pages.append({
-                "uid": f"qr-{question.id}", "whole": False, "headline": fit(fitter, question.label, POSTER_QUESTION),
-                "url": job.url("qr", code, question.id), "code": code,
-                "postit": "post-it" in job.campaign.channels, "paper": "papier" in job.campaign.channels,
-            })
+            pages.append(
+                {
+                    "uid": f"qr-{question.id}",
+                    "whole": False,
+                    "headline": fit(fitter, question.label, POSTER_QUESTION),
+                    "url": job.url("qr", code, question.id),
+                    "code": code,
+                    "postit": "post-it" in job.campaign.channels,
+                    "paper": "papier" in job.campaign.channels,
+                }
+            )
     if whole_page:
         pages.append(whole_page)
     for page in pages:
-        used = POSTER_KICKER + page["headline"].height + (POSTER_INTRO_GAP + page["intro"].height
-                                                          if page.get("intro") else 0)
+        used = (
+            POSTER_KICKER
+            + page["headline"].height
+            + (POSTER_INTRO_GAP + page["intro"].height if page.get("intro") else 0)
+        )
         page["offset"] = round(max(0.0, (POSTER_ASK_HEIGHT - used) / 2), 2)
-    return {**_common(job, fitter), "pages": pages,
-            "band_who": fit(fitter, job.campaign.structure or job.campaign.title, Box(96, 8, 6.5, 3.7, 1.1)),
-            "band_where": fit(fitter, job.campaign.quartier, Box(86, 6, 4.4, 2.8, 1.2, bold=False)),
-            "purpose": fit(fitter, q.purpose, POSTER_PURPOSE) if q.purpose else None,
-            "url_size": address_size(job.short_url, POSTER_URL_WIDTH, 5.5),
-            "wifi": wifi_join(job, fitter)}
+    return {
+        **_common(job, fitter),
+        "pages": pages,
+        "band_who": fit(fitter, job.campaign.structure or job.campaign.title, Box(96, 8, 6.5, 3.7, 1.1)),
+        "band_where": fit(fitter, job.campaign.quartier, Box(86, 6, 4.4, 2.8, 1.2, bold=False)),
+        "purpose": fit(fitter, q.purpose, POSTER_PURPOSE) if q.purpose else None,
+        "url_size": address_size(job.short_url, POSTER_URL_WIDTH, 5.5),
+        "wifi": wifi_join(job, fitter),
+    }
 
 
 # --- ordi-panneau ----------------------------------------------------------------------------
@@ -279,7 +307,7 @@ ORDI_JOIN_TEXT_WIDTH = 31
 def ordi_panels(questionnaire: Questionnaire) -> list[list[Question]]:
     """The board questions, three per panel: none is left out for want of room."""
     pool = board_questions(questionnaire)
-    return [pool[i:i + ORDI_MAX_QUESTIONS] for i in range(0, len(pool), ORDI_MAX_QUESTIONS)]
+    return [pool[i : i + ORDI_MAX_QUESTIONS] for i in range(0, len(pool), ORDI_MAX_QUESTIONS)]
 
 
 def numbers_text(questionnaire: Questionnaire, questions: list[Question]) -> str:
@@ -315,14 +343,18 @@ def build_ordi(job: PrintJob, fitter: TextFitter) -> dict:
     single = groups[0][0].id if job.question else None
     code = poster_code("ordi-panneau", single)
     wifi = wifi_join(job, fitter, ORDI_JOIN_TEXT_WIDTH, 3.4)
-    return {**_common(job, fitter),
-            "panels": [_ordi_screen(fitter, questions) for questions in groups],
-            "title": french(job.questionnaire.title),
-            "url": job.url("qr", code, single), "code": code,
-            "purpose": fit(fitter, job.questionnaire.purpose,
-                           Box(ORDI_SIDE_WIDTH, 30 if wifi is None else 17, 3.6, 2.6, 1.3, False)),
-            "url_size": address_size(job.short_url, ORDI_SIDE_WIDTH, 3.2),
-            "wifi": wifi}
+    return {
+        **_common(job, fitter),
+        "panels": [_ordi_screen(fitter, questions) for questions in groups],
+        "title": french(job.questionnaire.title),
+        "url": job.url("qr", code, single),
+        "code": code,
+        "purpose": fit(
+            fitter, job.questionnaire.purpose, Box(ORDI_SIDE_WIDTH, 30 if wifi is None else 17, 3.6, 2.6, 1.3, False)
+        ),
+        "url_size": address_size(job.short_url, ORDI_SIDE_WIDTH, 3.2),
+        "wifi": wifi,
+    }
 
 
 def _ordi_screen(fitter: TextFitter, questions: list[Question]) -> dict:
@@ -335,9 +367,10 @@ def _ordi_screen(fitter: TextFitter, questions: list[Question]) -> dict:
     size = min(f.size for f in fitted)
     height = max(fitter.lines(f.text, size, box.width, True) or 1 for f in fitted) * size * box.line_height
     box = Box(box.width, round(height + 0.5, 2), size, size, box.line_height)
-    return {"questions": [Fitted(f.text, size, box, fitter.lines(f.text, size, box.width, True) or 1)
-                          for f in fitted],
-            "column": column}
+    return {
+        "questions": [Fitted(f.text, size, box, fitter.lines(f.text, size, box.width, True) or 1) for f in fitted],
+        "column": column,
+    }
 
 
 # --- panneau (porteur de parole) --------------------------------------------------------------
@@ -363,17 +396,30 @@ def build_panneau(job: PrintJob, fitter: TextFitter) -> dict:
     for question in _selected(job, open_questions(job.questionnaire) or board_questions(job.questionnaire)):
         code = poster_code("panneau", question.id)
         headline = fit(fitter, question.label, box)
-        pages.append({"uid": f"qr-{question.id}", "headline": headline,
-                      "offset": round(max(0.0, (ask - headline.height) / 2), 2),
-                      "url": job.url("qr", code, question.id), "code": code})
+        pages.append(
+            {
+                "uid": f"qr-{question.id}",
+                "headline": headline,
+                "offset": round(max(0.0, (ask - headline.height) / 2), 2),
+                "url": job.url("qr", code, question.id),
+                "code": code,
+            }
+        )
     invite = 196 if wifi is None else PANEL_WIFI_INVITE_WIDTH
     # The purpose follows « À quoi servira votre réponse ? » in the same paragraph: fit both.
-    purpose = fit(fitter, f"{PANEL_PURPOSE_LEAD} {job.questionnaire.purpose}",
-                  Box(invite, 14 if wifi is None else 18, 3.6, 2.6, 1.3, False))
-    return {**_common(job, fitter), "pages": pages,
-            "purpose": replace(purpose, text=french(job.questionnaire.purpose)), "purpose_lead": PANEL_PURPOSE_LEAD,
-            "url_size": address_size(job.short_url, PANEL_URL_WIDTH if wifi is None else PANEL_WIFI_STEP_WIDTH, 3.6),
-            "wifi": wifi}
+    purpose = fit(
+        fitter,
+        f"{PANEL_PURPOSE_LEAD} {job.questionnaire.purpose}",
+        Box(invite, 14 if wifi is None else 18, 3.6, 2.6, 1.3, False),
+    )
+    return {
+        **_common(job, fitter),
+        "pages": pages,
+        "purpose": replace(purpose, text=french(job.questionnaire.purpose)),
+        "purpose_lead": PANEL_PURPOSE_LEAD,
+        "url_size": address_size(job.short_url, PANEL_URL_WIDTH if wifi is None else PANEL_WIFI_STEP_WIDTH, 3.6),
+        "wifi": wifi,
+    }
 
 
 # --- cartes-reponse (for the scribe) ----------------------------------------------------------
@@ -384,8 +430,12 @@ def build_cartes_reponse(job: PrintJob, fitter: TextFitter) -> dict:
     pages = []
     for question in _selected(job, open_questions(job.questionnaire) or board_questions(job.questionnaire)):
         code = poster_code("cartes-reponse", question.id)
-        card = {"question": fit(fitter, question.label, CARD_QUESTION), "code": code,
-                "url": team_url(job.base_url, job.campaign.id), "qid": question.id}
+        card = {
+            "question": fit(fitter, question.label, CARD_QUESTION),
+            "code": code,
+            "url": team_url(job.base_url, job.campaign.id),
+            "qid": question.id,
+        }
         pages.append([card, card])
     return {**_common(job, fitter), "pages": pages, "age_bands": [short_age(band) for band in AGE_BANDS]}
 
@@ -405,8 +455,11 @@ def consented_quotes(questionnaire: Questionnaire, answers, question_id: str | N
     """Written answers whose author agreed to display them and to their reuse beyond the
     day (``consent.may_display`` and ``may_quote``: a printed card outlives the session),
     and that no coordinator hid (``hidden``) or took off the wall (``wall_hidden``)."""
-    questions = [q for q in questionnaire.answerable if q.type == "long_text"
-                 and (question_id in (None, WHOLE) or q.id == question_id)]
+    questions = [
+        q
+        for q in questionnaire.answerable
+        if q.type == "long_text" and (question_id in (None, WHOLE) or q.id == question_id)
+    ]
     quotes = []
     for answer in answers:
         if not (may_display(answer) and may_quote(answer)) or answer.get("hidden") or answer.get("wall_hidden"):
@@ -419,8 +472,11 @@ def consented_quotes(questionnaire: Questionnaire, answers, question_id: str | N
 
 
 def _signature(answer: dict) -> str:
-    parts = [str(answer[key]).strip() for key in ("first_name", "age_band")
-             if isinstance(answer.get(key), (str, int)) and str(answer.get(key)).strip()]
+    parts = [
+        str(answer[key]).strip()
+        for key in ("first_name", "age_band")
+        if isinstance(answer.get(key), (str, int)) and str(answer.get(key)).strip()
+    ]
     return french(", ".join(parts))
 
 
@@ -435,19 +491,28 @@ def _local_date(stamp) -> str:
 def build_cartes_paroles(job: PrintJob, fitter: TextFitter) -> dict:
     quotes = consented_quotes(job.questionnaire, job.answers, job.question)
     if not quotes:
-        raise PrintError("Aucune parole à imprimer : aucune réponse écrite de cette campagne n'a l'accord "
-                         "de la personne pour être affichée et réutilisée.")
+        raise PrintError(
+            "Aucune parole à imprimer : aucune réponse écrite de cette campagne n'a l'accord "
+            "de la personne pour être affichée et réutilisée."
+        )
     cards = []
     for index, quote in enumerate(quotes):
         question = quote["question"]
         code = poster_code("cartes-paroles", question.id)
         text = truncate_to_fit(fitter, quote["text"], QUOTE, end=" »")
-        cards.append({"uid": f"qr-{index}", "quote": fit(fitter, text, QUOTE),
-                      "question": fit(fitter, f"À la question « {question.label} »", QUOTE_QUESTION),
-                      "signature": _signature(quote["answer"]),
-                      "date": _local_date(quote["answer"].get("submitted_at")),
-                      "url": job.url("qr", code, question.id), "code": code, "colour": index % 4})
-    pages = [cards[i:i + 2] for i in range(0, len(cards), 2)]
+        cards.append(
+            {
+                "uid": f"qr-{index}",
+                "quote": fit(fitter, text, QUOTE),
+                "question": fit(fitter, f"À la question « {question.label} »", QUOTE_QUESTION),
+                "signature": _signature(quote["answer"]),
+                "date": _local_date(quote["answer"].get("submitted_at")),
+                "url": job.url("qr", code, question.id),
+                "code": code,
+                "colour": index % 4,
+            }
+        )
+    pages = [cards[i : i + 2] for i in range(0, len(cards), 2)]
     return {**_common(job, fitter), "pages": pages, "url_size": address_size(job.short_url, QUOTE_URL_WIDTH, 2.6)}
 
 
@@ -462,7 +527,7 @@ def show_if_instruction(questionnaire: Questionnaire, question: Question) -> str
     answerable = list(questionnaire.answerable)
     skipped = {question.id}
     following = None
-    for later in answerable[answerable.index(question) + 1:]:
+    for later in answerable[answerable.index(question) + 1 :]:
         if later.show_if == condition or (later.show_if and later.show_if.question in skipped):
             skipped.add(later.id)  # same condition, or depends on a skipped question
             continue
@@ -472,8 +537,10 @@ def show_if_instruction(questionnaire: Questionnaire, question: Question) -> str
         otherwise = "sinon le questionnaire est terminé"
     else:
         otherwise = f"sinon passez à la question {questionnaire.number_of(following.id)}"
-    return french(f"Si vous avez {verb} {words} à la question {questionnaire.number_of(target.id)}, "
-                  f"répondez à cette question ; {otherwise}.")
+    return french(
+        f"Si vous avez {verb} {words} à la question {questionnaire.number_of(target.id)}, "
+        f"répondez à cette question ; {otherwise}."
+    )
 
 
 # The help line of a paper question without its own ``help``: one plain instruction.
@@ -493,11 +560,15 @@ def build_questionnaire_papier(job: PrintJob, fitter: TextFitter) -> dict:
     code = paper_code(job.campaign, q.version)
     items = []
     for question in q.questions:
-        item = {"q": question, "label": french(question.label), "help": french(question.help),
-                "number": q.number_of(question.id) if question.answerable else None,
-                "how": HOW_TO.get(question.type, ""),
-                "options": [french(c.label) for c in question.options if c.value != "autre"],
-                "condition": show_if_instruction(q, question) if question.show_if else ""}
+        item = {
+            "q": question,
+            "label": french(question.label),
+            "help": french(question.help),
+            "number": q.number_of(question.id) if question.answerable else None,
+            "how": HOW_TO.get(question.type, ""),
+            "options": [french(c.label) for c in question.options if c.value != "autre"],
+            "condition": show_if_instruction(q, question) if question.show_if else "",
+        }
         if question.type == "number" and (question.min is not None or question.max is not None):
             low = question.min if question.min is not None else "…"
             high = question.max if question.max is not None else "…"
@@ -507,37 +578,102 @@ def build_questionnaire_papier(job: PrintJob, fitter: TextFitter) -> dict:
         if question.type == "scale":  # the faces of the web form, from sad (1) to happy (5)
             item["scale"] = [(n, french(label)) for n, label in enumerate(question.scale_labels, 1)]
         items.append(item)
-    return {**_common(job, fitter), "items": items, "code": code, "title": french(q.title),
-            "team": french(team_of(job.campaign)),
-            "intro": french(q.intro), "purpose": french(q.purpose), "consent": french(f"{q.consent} {QUOTE_NOTICE}".strip()),
-            "url": job.url("qr", code), "code_size": mono_size(code, 168, 7),
-            "url_size": address_size(job.short_url, 170, 4.4)}
+    return {
+        **_common(job, fitter),
+        "items": items,
+        "code": code,
+        "title": french(q.title),
+        "team": french(team_of(job.campaign)),
+        "intro": french(q.intro),
+        "purpose": french(q.purpose),
+        "consent": french(f"{q.consent} {QUOTE_NOTICE}".strip()),
+        "url": job.url("qr", code),
+        "code_size": mono_size(code, 168, 7),
+        "url_size": address_size(job.short_url, 170, 4.4),
+    }
 
 
-KINDS: dict[str, Kind] = {kind.id: kind for kind in (
-    Kind("affiche", "Affiche avec QR code",
-         "Une question en gros caractères (ou tout le questionnaire), un QR code qui mène au formulaire, "
-         "l'adresse à taper et « à quoi servira votre réponse ».",
-         "portrait", tuple(PAGE_SIZES), "A4", "affiche.html", "affiche", True, build_affiche, whole=True),
-    Kind("ordi-panneau", "Ordi-panneau",
-         "Un grand ordinateur dessiné avec deux ou trois questions sur l'écran, et de la place pour les post-it.",
-         "landscape", ("A3", "A2", "A1", "A0"), "A1", "ordi-panneau.html", "ordi-panneau", True, build_ordi),
-    Kind("panneau", "Panneau du porteur de parole",
-         "La grande question du porteur de parole, à lire de loin.",
-         "landscape", ("A3", "A2", "A1", "A0"), "A1", "panneau.html", "panneau", True, build_panneau),
-    Kind("cartes-reponse", "Cartes-réponse (pour écrire)",
-         "Deux cartes par feuille A4 : la question, la place pour les mots de la personne, prénom et âge "
-         "s'ils le veulent, et son accord pour l'affichage et le compte rendu.",
-         "portrait", ("A4", "A3"), "A4", "cartes-reponse.html", "cartes", True, build_cartes_reponse),
-    Kind("cartes-paroles", "Cartes « paroles recueillies »",
-         "Les réponses que leurs auteurs ont accepté d'afficher, deux par feuille, à accrocher sur le fil.",
-         "portrait", ("A4", "A3"), "A4", "cartes-paroles.html", "cartes", True, build_cartes_paroles),
-    Kind("questionnaire-papier", "Questionnaire papier",
-         "Toutes les questions avec des cases à cocher et des lignes pour écrire, un QR code vers la version "
-         "en ligne et le code de la feuille pour la saisie.",
-         "portrait", ("A4", "A3"), "A4", "questionnaire-papier.html", "questionnaire-papier", False,
-         build_questionnaire_papier),
-)}
+KINDS: dict[str, Kind] = {
+    kind.id: kind
+    for kind in (
+        Kind(
+            "affiche",
+            "Affiche avec QR code",
+            "Une question en gros caractères (ou tout le questionnaire), un QR code qui mène au formulaire, "
+            "l'adresse à taper et « à quoi servira votre réponse ».",
+            "portrait",
+            tuple(PAGE_SIZES),
+            "A4",
+            "affiche.html",
+            "affiche",
+            True,
+            build_affiche,
+            whole=True,
+        ),
+        Kind(
+            "ordi-panneau",
+            "Ordi-panneau",
+            "Un grand ordinateur dessiné avec deux ou trois questions sur l'écran, et de la place pour les post-it.",
+            "landscape",
+            ("A3", "A2", "A1", "A0"),
+            "A1",
+            "ordi-panneau.html",
+            "ordi-panneau",
+            True,
+            build_ordi,
+        ),
+        Kind(
+            "panneau",
+            "Panneau du porteur de parole",
+            "La grande question du porteur de parole, à lire de loin.",
+            "landscape",
+            ("A3", "A2", "A1", "A0"),
+            "A1",
+            "panneau.html",
+            "panneau",
+            True,
+            build_panneau,
+        ),
+        Kind(
+            "cartes-reponse",
+            "Cartes-réponse (pour écrire)",
+            "Deux cartes par feuille A4 : la question, la place pour les mots de la personne, prénom et âge "
+            "s'ils le veulent, et son accord pour l'affichage et le compte rendu.",
+            "portrait",
+            ("A4", "A3"),
+            "A4",
+            "cartes-reponse.html",
+            "cartes",
+            True,
+            build_cartes_reponse,
+        ),
+        Kind(
+            "cartes-paroles",
+            "Cartes « paroles recueillies »",
+            "Les réponses que leurs auteurs ont accepté d'afficher, deux par feuille, à accrocher sur le fil.",
+            "portrait",
+            ("A4", "A3"),
+            "A4",
+            "cartes-paroles.html",
+            "cartes",
+            True,
+            build_cartes_paroles,
+        ),
+        Kind(
+            "questionnaire-papier",
+            "Questionnaire papier",
+            "Toutes les questions avec des cases à cocher et des lignes pour écrire, un QR code vers la version "
+            "en ligne et le code de la feuille pour la saisie.",
+            "portrait",
+            ("A4", "A3"),
+            "A4",
+            "questionnaire-papier.html",
+            "questionnaire-papier",
+            False,
+            build_questionnaire_papier,
+        ),
+    )
+}
 
 
 def planned_pages(job: PrintJob) -> int | None:
@@ -572,17 +708,21 @@ def check_question(kind: Kind, questionnaire: Questionnaire, question: str | Non
     if kind.id == "cartes-paroles":
         allowed = [q.id for q in questionnaire.answerable if q.type == "long_text"]
     if found is None or question not in allowed:
-        raise PrintError(f"La question « {question} » n'existe pas dans le questionnaire « {questionnaire.title} »"
-                         f"{' (ou ne convient pas pour « ' + kind.title + ' »)' if found else ''}. "
-                         f"Questions possibles : {', '.join(allowed)}.")
+        raise PrintError(
+            f"La question « {question} » n'existe pas dans le questionnaire « {questionnaire.title} »"
+            f"{' (ou ne convient pas pour « ' + kind.title + ' »)' if found else ''}. "
+            f"Questions possibles : {', '.join(allowed)}."
+        )
     return question
 
 
 def check_size(kind: Kind, size: str | None) -> str:
     size = (size or kind.default_size).strip().upper()
     if size not in kind.sizes:
-        raise PrintError(f"Le format « {size} » n'est pas possible pour « {kind.title} ». "
-                         f"Formats possibles : {', '.join(kind.sizes)}.")
+        raise PrintError(
+            f"Le format « {size} » n'est pas possible pour « {kind.title} ». "
+            f"Formats possibles : {', '.join(kind.sizes)}."
+        )
     return size
 
 
@@ -593,6 +733,8 @@ def check_tile(size: str, tile: str | None) -> str | None:
     if tile not in ("A4", "A3"):
         raise PrintError(f"Le découpage se fait sur des feuilles A4 ou A3, pas « {tile} ».")
     if PAGE_SIZES[tile][0] >= PAGE_SIZES[size][0]:
-        raise PrintError(f"Le découpage en feuilles {tile} sert aux formats plus grands que {tile} "
-                         f"(ici {size} tient sur une feuille).")
+        raise PrintError(
+            f"Le découpage en feuilles {tile} sert aux formats plus grands que {tile} "
+            f"(ici {size} tient sur une feuille)."
+        )
     return tile

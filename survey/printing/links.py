@@ -39,8 +39,9 @@ def poster_code(kind: str, question_id: str | None = None) -> str:
     return f"{prefix}-{question_id}" if question_id else prefix
 
 
-def form_url(base_url: str, campaign_id: str, channel: str = "qr", poster: str | None = None,
-             question: str | None = None) -> str:
+def form_url(
+    base_url: str, campaign_id: str, channel: str = "qr", poster: str | None = None, question: str | None = None
+) -> str:
     """The absolute URL of the public form, as a QR code opens it."""
     args = {"canal": channel}
     if question:

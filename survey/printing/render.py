@@ -112,29 +112,40 @@ class Renderer:
         self.font_dir = Path(font_dir).resolve()
         missing = [name for name in FONT_FILES.values() if not (self.font_dir / name).is_file()]
         if missing:
-            raise PrintError(f"Police introuvable dans {self.font_dir} : {', '.join(missing)}. "
-                             "Installez le paquet fonts-dejavu-core (scripts/system-packages.sh).")
+            raise PrintError(
+                f"Police introuvable dans {self.font_dir} : {', '.join(missing)}. "
+                "Installez le paquet fonts-dejavu-core (scripts/system-packages.sh)."
+            )
         # One print at a time: FontConfiguration and the FreeType faces of the fitter are not
         # known to be thread-safe. Re-entrant: make_pdf holds it around fitting and rendering.
         self.lock = threading.RLock()
         self.font_config = FontConfiguration()
         self.fetcher = _local_fetcher((self.printables_dir, self.font_dir))
-        self.fitter = TextFitter(self.font_dir / FONT_FILES[("Affiche", "normal")],
-                                 self.font_dir / FONT_FILES[("Affiche", "bold")])
+        self.fitter = TextFitter(
+            self.font_dir / FONT_FILES[("Affiche", "normal")], self.font_dir / FONT_FILES[("Affiche", "bold")]
+        )
         faces = "".join(
             f'@font-face {{ font-family: "{family}"; font-weight: {weight}; '
             f'src: url("{(self.font_dir / name).as_uri()}"); }}\n'
-            for (family, weight), name in FONT_FILES.items())
+            for (family, weight), name in FONT_FILES.items()
+        )
         self._css_class = CSS
         self._fonts_css = CSS(string=faces, font_config=self.font_config, url_fetcher=self.fetcher)
         self._stylesheets: dict[str, object] = {}
         self._art: dict[str, Markup] = {}
         self.env = jinja2.Environment(
             # "web/…": the app's templates, for a macro both share (the faces of scale questions).
-            loader=jinja2.ChoiceLoader([
-                jinja2.FileSystemLoader(str(self.printables_dir / "templates")),
-                jinja2.PrefixLoader({"web": jinja2.FileSystemLoader(str(WEB_TEMPLATES))})]),
-            autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+            loader=jinja2.ChoiceLoader(
+                [
+                    jinja2.FileSystemLoader(str(self.printables_dir / "templates")),
+                    jinja2.PrefixLoader({"web": jinja2.FileSystemLoader(str(WEB_TEMPLATES))}),
+                ]
+            ),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
         self.env.filters["fr"] = french
         self.env.globals.update(art=self.art, qr=self.qr)
         self._qr: dict[tuple[str, str | None], str] = {}
@@ -161,14 +172,15 @@ class Renderer:
             if not path.is_relative_to(self.printables_dir / "art"):
                 raise PrintError(f"Dessin « {name} » introuvable.")
             text = path.read_text(encoding="utf-8")
-            self._art[name] = Markup(text[text.index("<svg"):])
+            self._art[name] = Markup(text[text.index("<svg") :])
         return self._art[name]
 
     def stylesheet(self, name: str):
         if name not in self._stylesheets:
             path = self.printables_dir / "css" / f"{name}.css"
-            self._stylesheets[name] = self._css_class(filename=str(path), font_config=self.font_config,
-                                                      url_fetcher=self.fetcher)
+            self._stylesheets[name] = self._css_class(
+                filename=str(path), font_config=self.font_config, url_fetcher=self.fetcher
+            )
         return self._stylesheets[name]
 
     def html(self, template: str, **context) -> str:
@@ -183,14 +195,17 @@ class Renderer:
         with self.lock:
             return self._document(markup, stylesheets).write_pdf()
 
-    def render_with_codes(self, template: str, context: dict, fmt: PageFormat,
-                          stylesheets=("common",)) -> tuple[bytes, list[list["CodeBox"]]]:
+    def render_with_codes(
+        self, template: str, context: dict, fmt: PageFormat, stylesheets=("common",)
+    ) -> tuple[bytes, list[list["CodeBox"]]]:
         """The PDF, and for each page where its QR codes are laid out (tiling keeps them whole)."""
         markup = self.html(template, fmt=fmt, **context)
         with self.lock:
             document = self._document(markup, stylesheets)
-            codes = [[CodeBox.from_anchor(rect) for name, rect in page.anchors.items()
-                      if name.startswith(QR_ANCHOR)] for page in document.pages]
+            codes = [
+                [CodeBox.from_anchor(rect) for name, rect in page.anchors.items() if name.startswith(QR_ANCHOR)]
+                for page in document.pages
+            ]
             return document.write_pdf(), codes
 
     def _document(self, markup: str, stylesheets):
@@ -198,8 +213,9 @@ class Renderer:
 
         with self.lock:
             sheets = [self._fonts_css] + [self.stylesheet(name) for name in stylesheets]
-            document = HTML(string=markup, base_url=str(self.printables_dir / "templates") + "/",
-                            url_fetcher=self.fetcher)
+            document = HTML(
+                string=markup, base_url=str(self.printables_dir / "templates") + "/", url_fetcher=self.fetcher
+            )
             return document.render(stylesheets=sheets, font_config=self.font_config)
 
 

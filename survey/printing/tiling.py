@@ -28,7 +28,7 @@ from io import BytesIO
 
 from .render import CodeBox, PageFormat
 
-MARGIN = 10.0   # mm kept white around each sheet: most printers cannot print the edge
+MARGIN = 10.0  # mm kept white around each sheet: most printers cannot print the edge
 OVERLAP = 10.0  # mm shared by two neighbouring sheets, for the glue
 PT_PER_MM = 72 / 25.4
 STICKER_TOP = 62.0  # mm of the sticker sheet above its first code (title, instruction, map)
@@ -84,8 +84,16 @@ class TilePlan:
         for row in range(self.rows):
             for col in range(self.cols):
                 x, y = col * step_x, row * step_y
-                found.append(Tile(row, col, x, y, min(self.window_width, self.page_width - x),
-                                  min(self.window_height, self.page_height - y)))
+                found.append(
+                    Tile(
+                        row,
+                        col,
+                        x,
+                        y,
+                        min(self.window_width, self.page_width - x),
+                        min(self.window_height, self.page_height - y),
+                    )
+                )
         return found
 
     def visible(self, tile: Tile) -> tuple[float, float, float, float]:
@@ -111,8 +119,9 @@ class TilePlan:
         return None
 
 
-def plan_tiles(page_width: float, page_height: float, sheet_size: str = "A4",
-               margin: float = MARGIN, overlap: float = OVERLAP) -> TilePlan:
+def plan_tiles(
+    page_width: float, page_height: float, sheet_size: str = "A4", margin: float = MARGIN, overlap: float = OVERLAP
+) -> TilePlan:
     """The fewest sheets (portrait or landscape) that cover the page with the overlap."""
     best = None
     for orientation in ("portrait", "landscape"):
@@ -179,18 +188,33 @@ def plan_stickers(plan: TilePlan, codes: list[CodeBox], sheet: PageFormat) -> li
 def marks_context(plan: TilePlan, big: PageFormat, page_label: str = "") -> dict:
     sheets = []
     for tile in plan.tiles:
-        sheets.append({
-            "tile": tile, "name": tile.name, "row": row_name(tile.row),
-            "left": plan.neighbour(tile, 0, -1), "right": plan.neighbour(tile, 0, 1),
-            "up": plan.neighbour(tile, -1, 0), "down": plan.neighbour(tile, 1, 0),
-        })
+        sheets.append(
+            {
+                "tile": tile,
+                "name": tile.name,
+                "row": row_name(tile.row),
+                "left": plan.neighbour(tile, 0, -1),
+                "right": plan.neighbour(tile, 0, 1),
+                "up": plan.neighbour(tile, -1, 0),
+                "down": plan.neighbour(tile, 1, 0),
+            }
+        )
     cell = min(1.6, 8.0 / max(plan.rows, 1), 24.0 / max(plan.cols, 1))
-    return {"plan": plan, "sheets": sheets, "big": big, "cell": cell, "page_label": page_label,
-            "sheet": plan.sheet, "m": plan.margin, "o": plan.overlap}
+    return {
+        "plan": plan,
+        "sheets": sheets,
+        "big": big,
+        "cell": cell,
+        "page_label": page_label,
+        "sheet": plan.sheet,
+        "m": plan.margin,
+        "o": plan.overlap,
+    }
 
 
-def tile_pdf(renderer, pdf: bytes, big: PageFormat, sheet: PageFormat,
-             codes: list[list[CodeBox]] | None = None) -> bytes:
+def tile_pdf(
+    renderer, pdf: bytes, big: PageFormat, sheet: PageFormat, codes: list[list[CodeBox]] | None = None
+) -> bytes:
     """Every page of ``pdf`` (format ``big``) cut into sheets of ``sheet.size``, each page
     followed by its sheet of QR codes to stick on (``codes``: where each page has them)."""
     from pypdf import PdfReader, PdfWriter
@@ -208,10 +232,15 @@ def tile_pdf(renderer, pdf: bytes, big: PageFormat, sheet: PageFormat,
         doc["sticker_sheet"] = sticker_sheet
         doc["map_width"] = big.width_mm * min(STICKER_MAP[0] / big.width_mm, STICKER_MAP[1] / big.height_mm)
         docs.append(doc)
-    marks = renderer.render_html(renderer.html(
-        "tiles.html", pages=docs,
-        doc_title=f"Affiche {big.size} sur feuilles {sheet.size}", author="Porteur de parole"),
-        stylesheets=("tiles",))
+    marks = renderer.render_html(
+        renderer.html(
+            "tiles.html",
+            pages=docs,
+            doc_title=f"Affiche {big.size} sur feuilles {sheet.size}",
+            author="Porteur de parole",
+        ),
+        stylesheets=("tiles",),
+    )
     writer = PdfWriter(clone_from=PdfReader(BytesIO(marks)))
 
     def draw(target, name, reference, clip, matrix):
@@ -221,8 +250,12 @@ def tile_pdf(renderer, pdf: bytes, big: PageFormat, sheet: PageFormat,
             resources[NameObject("/XObject")] = DictionaryObject()
         resources["/XObject"].get_object()[NameObject(name)] = reference
         drawing = DecodedStreamObject()
-        drawing.set_data((f"q {clip[0]:.3f} {clip[1]:.3f} {clip[2]:.3f} {clip[3]:.3f} re W n "
-                          f"{' '.join(f'{v:.5f}' for v in matrix)} cm {name} Do Q\n").encode())
+        drawing.set_data(
+            (
+                f"q {clip[0]:.3f} {clip[1]:.3f} {clip[2]:.3f} {clip[3]:.3f} re W n "
+                f"{' '.join(f'{v:.5f}' for v in matrix)} cm {name} Do Q\n"
+            ).encode()
+        )
         contents = target["/Contents"]
         existing = list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject) else [contents]
         target[NameObject("/Contents")] = ArrayObject([writer._add_object(drawing), *existing])
@@ -251,8 +284,7 @@ def tile_pdf(renderer, pdf: bytes, big: PageFormat, sheet: PageFormat,
                 code_left = box[0] + sticker.box.x * PT_PER_MM
                 code_top = box[3] - sticker.box.y * PT_PER_MM
                 left, top, k = sticker.x * PT_PER_MM, sticker_h - sticker.y * PT_PER_MM, sticker.scale
-                clip = (left, top - sticker.height * PT_PER_MM, sticker.width * PT_PER_MM,
-                        sticker.height * PT_PER_MM)
+                clip = (left, top - sticker.height * PT_PER_MM, sticker.width * PT_PER_MM, sticker.height * PT_PER_MM)
                 draw(writer.pages[first], name, reference, clip, (k, 0, 0, k, left - k * code_left, top - k * code_top))
             first += 1
     writer.add_metadata({"/Title": f"Affiche {big.size} sur {per_page} feuilles {sheet.size}, QR code à coller"})
@@ -267,9 +299,12 @@ def _page_xobject(page, box, writer):
 
     form = DecodedStreamObject()
     form.set_data(page.get_contents().get_data())
-    form.update({
-        NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
-        NameObject("/BBox"): ArrayObject(FloatObject(v) for v in box),
-        NameObject("/Resources"): page["/Resources"].get_object().clone(writer),
-    })
+    form.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject(FloatObject(v) for v in box),
+            NameObject("/Resources"): page["/Resources"].get_object().clone(writer),
+        }
+    )
     return form.flate_encode()

@@ -36,14 +36,72 @@ def french(text: str) -> str:
 
 
 # First words of structure names, for « l'équipe du Centre social », « de la Médiathèque ».
-_MASCULINE = {"centre", "service", "pôle", "pole", "collectif", "comité", "comite", "conseil", "foyer", "club",
-              "réseau", "reseau", "département", "departement", "quartier", "secours", "point", "relais", "local",
-              "bureau", "groupe", "syndicat", "cabinet", "tiers-lieu", "fablab", "ccas", "cias"}
-_FEMININE = {"maison", "mairie", "ville", "médiathèque", "mediatheque", "bibliothèque", "bibliotheque", "mission",
-             "régie", "regie", "fédération", "federation", "métropole", "metropole", "communauté", "communaute",
-             "direction", "plateforme", "ludothèque", "ludotheque", "caf", "caisse", "commune", "préfecture",
-             "prefecture", "maison-des-services", "journée", "journee", "équipe", "equipe", "coopérative",
-             "cooperative", "compagnie", "agence", "permanence"}
+_MASCULINE = {
+    "centre",
+    "service",
+    "pôle",
+    "pole",
+    "collectif",
+    "comité",
+    "comite",
+    "conseil",
+    "foyer",
+    "club",
+    "réseau",
+    "reseau",
+    "département",
+    "departement",
+    "quartier",
+    "secours",
+    "point",
+    "relais",
+    "local",
+    "bureau",
+    "groupe",
+    "syndicat",
+    "cabinet",
+    "tiers-lieu",
+    "fablab",
+    "ccas",
+    "cias",
+}
+_FEMININE = {
+    "maison",
+    "mairie",
+    "ville",
+    "médiathèque",
+    "mediatheque",
+    "bibliothèque",
+    "bibliotheque",
+    "mission",
+    "régie",
+    "regie",
+    "fédération",
+    "federation",
+    "métropole",
+    "metropole",
+    "communauté",
+    "communaute",
+    "direction",
+    "plateforme",
+    "ludothèque",
+    "ludotheque",
+    "caf",
+    "caisse",
+    "commune",
+    "préfecture",
+    "prefecture",
+    "maison-des-services",
+    "journée",
+    "journee",
+    "équipe",
+    "equipe",
+    "coopérative",
+    "cooperative",
+    "compagnie",
+    "agence",
+    "permanence",
+}
 _ARTICLES = (("le ", "du "), ("la ", "de la "), ("les ", "des "), ("l'", "de l'"), ("l\u2019", "de l\u2019"))
 
 
@@ -56,7 +114,7 @@ def of_name(name: str) -> str:
     lower = name.lower()
     for article, contracted in _ARTICLES:
         if lower.startswith(article):
-            return contracted + name[len(article):]
+            return contracted + name[len(article) :]
     first = re.split(r"[\s']", lower, maxsplit=1)[0]
     if first in _MASCULINE:
         return f"du {name}"
@@ -73,8 +131,7 @@ class TextFitter:
     """Measures words with the embedded fonts (em units) and fits texts to boxes."""
 
     def __init__(self, regular: Path, bold: Path):
-        self._fonts = {False: ImageFont.truetype(str(regular), 1000),
-                       True: ImageFont.truetype(str(bold), 1000)}
+        self._fonts = {False: ImageFont.truetype(str(regular), 1000), True: ImageFont.truetype(str(bold), 1000)}
         self._widths: dict[tuple[bool, str], float] = {}
 
     def width(self, word: str, bold: bool) -> float:
@@ -106,8 +163,17 @@ class TextFitter:
                 count += 1
         return count
 
-    def fit(self, text: str, width: float, height: float, largest: float, smallest: float,
-            line_height: float = 1.15, bold: bool = True, step: float = 0.25) -> float:
+    def fit(
+        self,
+        text: str,
+        width: float,
+        height: float,
+        largest: float,
+        smallest: float,
+        line_height: float = 1.15,
+        bold: bool = True,
+        step: float = 0.25,
+    ) -> float:
         """The largest size (a multiple of ``step``) in [smallest, largest] at which the text fits."""
         size = largest
         while size > smallest:

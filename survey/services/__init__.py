@@ -81,6 +81,7 @@ class Services:
     def save_answer(self, questionnaire: Questionnaire, answer: dict) -> bool:
         """Store an answer durably (True if new), keeping its questionnaire version's definition."""
         from .versions import remember_version
+
         remember_version(self, questionnaire)
         answer["session"] = self.known_session(answer["campaign"], answer.get("session"))
         answer["poster"] = poster_code(answer.get("poster"))
@@ -98,6 +99,7 @@ class Services:
         (every write renames a new file into place): parsing every session on every answer
         cost 0.7 ms at 300 sessions, 2.5 ms at 1 000."""
         from .fieldwork.sessions import COLLECTION
+
         stamp = self.records.stamp(COLLECTION)
         if stamp is None:
             return {}

@@ -36,12 +36,18 @@ def normalise_name(name: str) -> str:
 def create_coordinator(svc: Services, name: str, password: str) -> dict:
     name = normalise_name(name)
     if not _NAME.match(name):
-        raise AccountError("Le nom doit faire 2 à 40 caractères : lettres minuscules sans accent, chiffres, "
-                           "point, tiret ou « _ ».")
+        raise AccountError(
+            "Le nom doit faire 2 à 40 caractères : lettres minuscules sans accent, chiffres, point, tiret ou « _ »."
+        )
     if len(password or "") < MIN_PASSWORD:
         raise AccountError(f"Le mot de passe doit faire au moins {MIN_PASSWORD} caractères.")
-    record = {"id": name, "name": name, "role": "coordinator",
-              "password_hash": generate_password_hash(password), "created_at": utc_now()}
+    record = {
+        "id": name,
+        "name": name,
+        "role": "coordinator",
+        "password_hash": generate_password_hash(password),
+        "created_at": utc_now(),
+    }
     if not svc.records.add(ACCOUNTS, record):
         raise AccountError(f"Le nom « {name} » est déjà pris.")
     return record
@@ -53,5 +59,4 @@ def has_coordinator(svc: Services) -> bool:
 
 def record_audit(records: RecordCollections, action: str, detail: str, who: str) -> None:
     """Write who did what, when, to the audit log (read by coordinators in the audit page)."""
-    records.append(AUDIT, {"id": str(uuid.uuid4()), "at": utc_now(), "action": action, "detail": detail,
-                           "who": who})
+    records.append(AUDIT, {"id": str(uuid.uuid4()), "at": utc_now(), "action": action, "detail": detail, "who": who})

@@ -23,8 +23,15 @@ class ChannelRefused(Exception):
     """The campaign does not take answers from this kind of sender (a French message)."""
 
 
-def form_channel(campaign: Campaign, *, team: bool, kiosk: bool = False, coordinator: bool = False,
-                 asked: str | None = None, chosen: str | None = None) -> str:
+def form_channel(
+    campaign: Campaign,
+    *,
+    team: bool,
+    kiosk: bool = False,
+    coordinator: bool = False,
+    asked: str | None = None,
+    chosen: str | None = None,
+) -> str:
     """The channel of a questionnaire answer. ``asked`` comes from the address (``canal``),
     ``chosen`` from the team page; both count only for the team and a kiosk."""
     if team or kiosk:
@@ -37,13 +44,15 @@ def form_channel(campaign: Campaign, *, team: bool, kiosk: bool = False, coordin
         raise ChannelRefused(
             "Cette campagne ne prévoit pas de questionnaire rempli avec un ou une bénévole "
             f"(canaux prévus : {labels(campaign)}). La coordination peut ajouter le canal "
-            "« Tablette » dans les réglages de la campagne.")
+            "« Tablette » dans les réglages de la campagne."
+        )
     if PUBLIC in campaign.channels:
         return PUBLIC
     raise ChannelRefused(
         "Ce questionnaire ne se remplit pas en ligne par le public : il se fait avec l'équipe "
         f"de la campagne ({labels(campaign)}). Adressez-vous à elle, ou, si vous êtes bénévole, "
-        "entrez votre code dans l'espace bénévole.")
+        "entrez votre code dans l'espace bénévole."
+    )
 
 
 def labels(campaign: Campaign) -> str:

@@ -30,14 +30,14 @@ class Campaign:
     questionnaire: str
     quartier: str = ""
     structure: str = ""
-    starts_on: str = ""          # ISO date, inclusive; empty = no limit
-    ends_on: str = ""            # ISO date, inclusive; empty = no limit
+    starts_on: str = ""  # ISO date, inclusive; empty = no limit
+    ends_on: str = ""  # ISO date, inclusive; empty = no limit
     channels: list[str] = field(default_factory=lambda: list(CHANNELS))
     closed: bool = False
-    description: str = ""        # who commissions it, what for, who gets the results
-    help_text: str = ""          # « où trouver de l'aide », on the thank-you page
+    description: str = ""  # who commissions it, what for, who gets the results
+    help_text: str = ""  # « où trouver de l'aide », on the thank-you page
     retention_months: int = 12
-    short_code: str = ""         # what people type: /<short_code> (survey.services.short_codes)
+    short_code: str = ""  # what people type: /<short_code> (survey.services.short_codes)
 
     @classmethod
     def from_record(cls, record: dict) -> "Campaign":
@@ -95,8 +95,7 @@ class CampaignRepository:
         self.records = records
 
     def all(self) -> list[Campaign]:
-        return sorted((Campaign.from_record(r) for r in self.records.all(COLLECTION)),
-                      key=lambda c: c.title.lower())
+        return sorted((Campaign.from_record(r) for r in self.records.all(COLLECTION)), key=lambda c: c.title.lower())
 
     def get(self, campaign_id: str) -> Campaign | None:
         record = self.records.get(COLLECTION, campaign_id)
@@ -105,8 +104,9 @@ class CampaignRepository:
     def save(self, campaign: Campaign) -> None:
         """Store the campaign; it keeps its short code (a form never carries it), or gets one."""
         if not campaign.short_code:
-            campaign.short_code = short_codes.code_for(self.records, campaign.id,
-                                                       self.records.get(COLLECTION, campaign.id))
+            campaign.short_code = short_codes.code_for(
+                self.records, campaign.id, self.records.get(COLLECTION, campaign.id)
+            )
         self.records.put(COLLECTION, campaign.to_record())
 
     def change(self, campaign_id: str, fn: Callable[[Campaign], Campaign | None]) -> Campaign | None:

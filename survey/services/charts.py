@@ -21,11 +21,11 @@ if TYPE_CHECKING:
     from .results import QuestionResult
 
 WIDTH = 640
-LABEL_CHARS = 62          # characters per label line before wrapping
-LINE = 20                 # height of a label line
-BAR = 24                  # height of a bar
-GAP = 14                  # space between two rows
-VALUE_SPACE = 150         # room right of the longest bar for « 1 234 (100 %) »
+LABEL_CHARS = 62  # characters per label line before wrapping
+LINE = 20  # height of a label line
+BAR = 24  # height of a bar
+GAP = 14  # space between two rows
+VALUE_SPACE = 150  # room right of the longest bar for « 1 234 (100 %) »
 FONT = 16
 INK = "#1a1a1a"
 BAR_FILL = "#0b5394"
@@ -64,6 +64,7 @@ def bars(rows: Iterable, total: int | None = None) -> list[Bar]:
 
 def describe(title: str, items: list[Bar], unit: str = "réponses") -> str:
     """The sentence a screen reader says for the chart (``unit`` in the plural)."""
+
     def units(n: int) -> str:
         return unit if n > 1 else unit.removesuffix("s")
 
@@ -90,15 +91,19 @@ def bar_chart(items: list[Bar], title: str, *, unit: str = "réponses", chart_id
             length = 2.0  # a bar that exists stays visible
         body.append(f'<rect x="0" y="{y}" width="{bar_room}" height="{BAR}" fill="{TRACK_FILL}"/>')
         body.append(f'<rect class="bar" x="0" y="{y}" width="{length}" height="{BAR}" fill="{BAR_FILL}"/>')
-        body.append(f'<text class="value" x="{length + 8}" y="{y + BAR - 6}" font-size="{FONT}" '
-                    f'font-weight="bold" fill="{INK}">{escape(bar.value_text)}</text>')
+        body.append(
+            f'<text class="value" x="{length + 8}" y="{y + BAR - 6}" font-size="{FONT}" '
+            f'font-weight="bold" fill="{INK}">{escape(bar.value_text)}</text>'
+        )
         y += BAR + GAP
     height = max(y, 40)
     id_attr = f' id="{escape(chart_id)}"' if chart_id else ""
-    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart"{id_attr} role="img" '
-           f'aria-label="{escape(label)}" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
-           f'font-family="DejaVu Sans, Verdana, sans-serif">'
-           f'<title>{escape(label)}</title>' + "".join(body) + "</svg>")
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart"{id_attr} role="img" '
+        f'aria-label="{escape(label)}" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
+        f'font-family="DejaVu Sans, Verdana, sans-serif">'
+        f"<title>{escape(label)}</title>" + "".join(body) + "</svg>"
+    )
     return Markup(svg)
 
 

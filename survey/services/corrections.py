@@ -45,8 +45,7 @@ def normalise(text: Any) -> str:
     return str(text or "").replace("\r\n", "\n").strip()
 
 
-def changed_texts(answer: dict, submitted: dict, questionnaire: Questionnaire | None,
-                  limit: int) -> dict[str, str]:
+def changed_texts(answer: dict, submitted: dict, questionnaire: Questionnaire | None, limit: int) -> dict[str, str]:
     """The texts of ``submitted`` that differ from the stored ones; CorrectionError if one is
     empty, too long, or not a written text of this answer."""
     current = correctable_texts(answer, questionnaire)
@@ -56,8 +55,9 @@ def changed_texts(answer: dict, submitted: dict, questionnaire: Questionnaire | 
             raise CorrectionError("Seuls les textes écrits de cette réponse peuvent être corrigés.")
         text = normalise(value)
         if not text:
-            raise CorrectionError("Un texte corrigé ne peut pas être vide. Pour retirer la réponse, "
-                                  "effacez-la depuis sa page.")
+            raise CorrectionError(
+                "Un texte corrigé ne peut pas être vide. Pour retirer la réponse, effacez-la depuis sa page."
+            )
         if len(text) > limit:
             raise CorrectionError(f"Le texte est trop long : {len(text)} caractères pour {limit} au plus.")
         if text != current[key]:
@@ -82,8 +82,13 @@ def correct_answer(svc: Services, campaign_id: str, answer_id: str, changes: dic
 
     corrected = svc.answers.change(campaign_id, answer_id, change)
     if corrected is not None:
-        record_audit(svc.records, "correction", f"réponse {answer_id} de la campagne {campaign_id} corrigée "
-                     f"({', '.join(sorted(changes))}) ; le texte d'avant est gardé avec la réponse", who)
+        record_audit(
+            svc.records,
+            "correction",
+            f"réponse {answer_id} de la campagne {campaign_id} corrigée "
+            f"({', '.join(sorted(changes))}) ; le texte d'avant est gardé avec la réponse",
+            who,
+        )
     return corrected
 
 
@@ -97,8 +102,9 @@ def saved_today(answer: dict, zone: str = DEFAULTS["TIMEZONE"], now: datetime | 
     return sent.astimezone(tz).date() == today
 
 
-def member_may_correct(answer: dict, member: str | None, zone: str = DEFAULTS["TIMEZONE"],
-                       now: datetime | None = None) -> bool:
+def member_may_correct(
+    answer: dict, member: str | None, zone: str = DEFAULTS["TIMEZONE"], now: datetime | None = None
+) -> bool:
     """A team member corrects what they captured themself, on the day they captured it."""
     return bool(member) and answer.get("collector") == member and saved_today(answer, zone, now)
 
@@ -116,8 +122,9 @@ def history(answer: dict, questionnaire: Questionnaire | None = None) -> list[di
         for key in sorted(set(before) | set(after)):
             if before.get(key) != after.get(key):
                 question = questionnaire.question(key.removesuffix("__autre")) if questionnaire else None
-                changes.append({"label": question.label if question else key,
-                                "before": before.get(key), "after": after.get(key)})
+                changes.append(
+                    {"label": question.label if question else key, "before": before.get(key), "after": after.get(key)}
+                )
         shown.append({"at": entry.get("at"), "by": entry.get("by"), "changes": changes})
     shown.reverse()
     return shown

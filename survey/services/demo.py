@@ -19,27 +19,61 @@ from .fieldwork.sessions import Session, SessionRepository
 if TYPE_CHECKING:
     from . import Services
 
-HELP = ("Pour être aidé dans vos démarches en ligne : France Services, l'espace public numérique "
-        "ou le centre social de votre quartier. L'accueil y est gratuit.")
+HELP = (
+    "Pour être aidé dans vos démarches en ligne : France Services, l'espace public numérique "
+    "ou le centre social de votre quartier. L'accueil y est gratuit."
+)
 
 # questionnaire id -> (title, quartier, structure, channels)
 DEMO = {
-    "porteur-de-parole-numerique": ("Porteur de parole : le numérique et nous", "Europe-Chateaubriand, Tours-Nord",
-                                    "Centre social", ["porteur-de-parole", "qr", "post-it", "papier"]),
-    "questionnaire-structures": ("Questionnaire des structures", "Vierzon", "Structures partenaires",
-                                 ["qr", "papier", "tablette"]),
-    "besoins-numeriques-habitants": ("Vos besoins numériques", "Quartier du Tunnel, Vierzon", "AJCV",
-                                     ["porte-a-porte", "tablette", "qr", "papier"]),
-    "ordi-panneau-quotidien": ("Ordi-panneau : le numérique au quotidien", "Europe-Chateaubriand, Tours-Nord",
-                               "Médiathèque", ["post-it", "qr"]),
-    "ordi-panneau-citoyennete": ("Ordi-panneau : numérique et citoyenneté", "Vierzon", "Centre social du Tunnel",
-                                 ["post-it", "qr"]),
-    "atelier-education": ("Atelier éducation : les jeunes et les réseaux sociaux", "", "Journée d'échanges",
-                          ["papier", "tablette", "post-it"]),
-    "atelier-insertion": ("Atelier insertion : numérique et accès aux droits", "", "Journée d'échanges",
-                          ["papier", "tablette", "post-it"]),
-    "atelier-citoyennete": ("Atelier citoyenneté : participer grâce au numérique", "", "Journée d'échanges",
-                            ["papier", "tablette", "post-it"]),
+    "porteur-de-parole-numerique": (
+        "Porteur de parole : le numérique et nous",
+        "Europe-Chateaubriand, Tours-Nord",
+        "Centre social",
+        ["porteur-de-parole", "qr", "post-it", "papier"],
+    ),
+    "questionnaire-structures": (
+        "Questionnaire des structures",
+        "Vierzon",
+        "Structures partenaires",
+        ["qr", "papier", "tablette"],
+    ),
+    "besoins-numeriques-habitants": (
+        "Vos besoins numériques",
+        "Quartier du Tunnel, Vierzon",
+        "AJCV",
+        ["porte-a-porte", "tablette", "qr", "papier"],
+    ),
+    "ordi-panneau-quotidien": (
+        "Ordi-panneau : le numérique au quotidien",
+        "Europe-Chateaubriand, Tours-Nord",
+        "Médiathèque",
+        ["post-it", "qr"],
+    ),
+    "ordi-panneau-citoyennete": (
+        "Ordi-panneau : numérique et citoyenneté",
+        "Vierzon",
+        "Centre social du Tunnel",
+        ["post-it", "qr"],
+    ),
+    "atelier-education": (
+        "Atelier éducation : les jeunes et les réseaux sociaux",
+        "",
+        "Journée d'échanges",
+        ["papier", "tablette", "post-it"],
+    ),
+    "atelier-insertion": (
+        "Atelier insertion : numérique et accès aux droits",
+        "",
+        "Journée d'échanges",
+        ["papier", "tablette", "post-it"],
+    ),
+    "atelier-citoyennete": (
+        "Atelier citoyenneté : participer grâce au numérique",
+        "",
+        "Journée d'échanges",
+        ["papier", "tablette", "post-it"],
+    ),
     "fiche-initiative": ("Recensement des initiatives locales", "", "Réseau des structures", ["qr", "papier"]),
 }
 
@@ -49,11 +83,18 @@ def demo_campaigns(library: Library) -> list[Campaign]:
     for questionnaire_id, (title, quartier, structure, channels) in DEMO.items():
         if library.get(questionnaire_id) is None:
             continue
-        campaigns.append(Campaign(
-            id=questionnaire_id, title=title, questionnaire=questionnaire_id, quartier=quartier,
-            structure=structure, channels=channels, help_text=HELP,
-            description="Campagne de démonstration.",
-        ))
+        campaigns.append(
+            Campaign(
+                id=questionnaire_id,
+                title=title,
+                questionnaire=questionnaire_id,
+                quartier=quartier,
+                structure=structure,
+                channels=channels,
+                help_text=HELP,
+                description="Campagne de démonstration.",
+            )
+        )
     return campaigns
 
 
@@ -78,46 +119,91 @@ def load_demo(services: Services, with_answers: bool = False) -> list[Campaign]:
 # Words of inhabitants quoted in seed 004 (lines given), used as example scribe cards.
 QUOTES = [
     ("complique", "Quand ça devient trop technique, trop compliqué, je suis vite largué...", 1658),
-    ("complique", "C'est positif pour ceux qui utilisent régulièrement le numérique mais très compliqué "
-                  "pour un novice.", 3193),
+    (
+        "complique",
+        "C'est positif pour ceux qui utilisent régulièrement le numérique mais très compliqué pour un novice.",
+        3193,
+    ),
     ("plaisir", "Le numérique, c'est plus une obligation qu'un plaisir.", 2362),
     ("rapport", "Le numérique ça rapproche des gens qui ont les mêmes intérêts que nous.", 1469),
-    ("renforcer", "Le numérique peut aider à renforcer des contacts déjà établis : personnels et "
-                  "professionnels.", 1471),
+    (
+        "renforcer",
+        "Le numérique peut aider à renforcer des contacts déjà établis : personnels et professionnels.",
+        1471,
+    ),
     ("simplifie", "Je préfère le contact direct : j'ai plus confiance quand je peux parler à quelqu'un.", 2928),
     ("partout", "On ne sait pas qu'il y a des choses proposées dans des associations.", 1111),
 ]
 
 
-def _answer(campaign: Campaign, questionnaire: Questionnaire, answers: dict, channel: str, when: datetime,
-            **extra: Any) -> dict:
-    return new_answer(campaign, questionnaire, answer_id=str(uuid.uuid4()), answers=answers, channel=channel,
-                      started_at=stamp(when), submitted_at=stamp(when), **extra)
+def _answer(
+    campaign: Campaign, questionnaire: Questionnaire, answers: dict, channel: str, when: datetime, **extra: Any
+) -> dict:
+    return new_answer(
+        campaign,
+        questionnaire,
+        answer_id=str(uuid.uuid4()),
+        answers=answers,
+        channel=channel,
+        started_at=stamp(when),
+        submitted_at=stamp(when),
+        **extra,
+    )
 
 
-def _porteur_de_parole(services: Services, campaign: Campaign, questionnaire: Questionnaire,
-                       rng: random.Random) -> None:
+def _porteur_de_parole(
+    services: Services, campaign: Campaign, questionnaire: Questionnaire, rng: random.Random
+) -> None:
     day = datetime.now(timezone.utc).replace(hour=9, minute=30, second=0, microsecond=0) - timedelta(days=3)
-    session = Session(id="s-demo-marche", campaign=campaign.id, place="Marché Europe", day=day.date().isoformat(),
-                      starts="09:30", ends="12:00", team=[{"pseudonym": "Inès", "role": "scribe"},
-                                                          {"pseudonym": "Yanis", "role": "accroche"}],
-                      questions=["complique", "plaisir"], stopped=23)
+    session = Session(
+        id="s-demo-marche",
+        campaign=campaign.id,
+        place="Marché Europe",
+        day=day.date().isoformat(),
+        starts="09:30",
+        ends="12:00",
+        team=[{"pseudonym": "Inès", "role": "scribe"}, {"pseudonym": "Yanis", "role": "accroche"}],
+        questions=["complique", "plaisir"],
+        stopped=23,
+    )
     SessionRepository(services.records).save(session)
     for n, (question_id, words, _line) in enumerate(QUOTES):
-        services.save_answer(questionnaire, _answer(
-            campaign, questionnaire, {question_id: words}, "porteur-de-parole", day + timedelta(minutes=9 * n),
-            collector="Inès", session=session.id, consent_display=n % 3 != 2, consent_report=True,
-            first_name=None, age_band=None, quartier="Europe"))
+        services.save_answer(
+            questionnaire,
+            _answer(
+                campaign,
+                questionnaire,
+                {question_id: words},
+                "porteur-de-parole",
+                day + timedelta(minutes=9 * n),
+                collector="Inès",
+                session=session.id,
+                consent_display=n % 3 != 2,
+                consent_report=True,
+                first_name=None,
+                age_band=None,
+                quartier="Europe",
+            ),
+        )
 
 
 def _ordi_panneau(services: Services, campaign: Campaign, questionnaire: Questionnaire, rng: random.Random) -> None:
-    words = ["Ma petite-fille m'envoie les photos", "Les recettes sur YouTube", "Je demande à ma voisine",
-             "Trop de mots de passe", "Au centre social le mardi"]
+    words = [
+        "Ma petite-fille m'envoie les photos",
+        "Les recettes sur YouTube",
+        "Je demande à ma voisine",
+        "Trop de mots de passe",
+        "Au centre social le mardi",
+    ]
     start = datetime.now(timezone.utc) - timedelta(days=2)
     questions = [q.id for q in questionnaire.answerable]
     for n, text in enumerate(words):
-        services.save_answer(questionnaire, _answer(campaign, questionnaire, {questions[n % len(questions)]: text},
-                                                    "post-it", start + timedelta(minutes=n)))
+        services.save_answer(
+            questionnaire,
+            _answer(
+                campaign, questionnaire, {questions[n % len(questions)]: text}, "post-it", start + timedelta(minutes=n)
+            ),
+        )
 
 
 def _door_to_door(services: Services, campaign: Campaign, questionnaire: Questionnaire, rng: random.Random) -> None:
@@ -142,8 +228,12 @@ def _door_to_door(services: Services, campaign: Campaign, questionnaire: Questio
                 answers[q.id] = rng.choice(q.options).value
             elif q.type == "scale":
                 answers[q.id] = rng.randint(1, 5)
-        services.save_answer(questionnaire, _answer(campaign, questionnaire, answers, "porte-a-porte",
-                                                    start + timedelta(hours=n * 3), collector=collector))
+        services.save_answer(
+            questionnaire,
+            _answer(
+                campaign, questionnaire, answers, "porte-a-porte", start + timedelta(hours=n * 3), collector=collector
+            ),
+        )
 
 
 DEMO_ANSWERS = {

@@ -63,12 +63,27 @@ def unique(base: str, taken: Collection[str], fallback: str) -> str:
 
 # --------------------------------------------------------------------------- records
 
-def create(svc: Services, data: dict, *, base: Questionnaire | None = None, origin: str = "", notes: Iterable[str] = (),
-           by: str = "") -> dict:
+
+def create(
+    svc: Services,
+    data: dict,
+    *,
+    base: Questionnaire | None = None,
+    origin: str = "",
+    notes: Iterable[str] = (),
+    by: str = "",
+) -> dict:
     draft = {
-        "id": uuid.uuid4().hex, "base_id": base.id if base else None,
-        "base_version": base.version if base else None, "data": data, "origin": origin,
-        "notes": list(notes), "by": by, "created_at": utc_now(), "updated_at": utc_now(), "trash": None,
+        "id": uuid.uuid4().hex,
+        "base_id": base.id if base else None,
+        "base_version": base.version if base else None,
+        "data": data,
+        "origin": origin,
+        "notes": list(notes),
+        "by": by,
+        "created_at": utc_now(),
+        "updated_at": utc_now(),
+        "trash": None,
     }
     svc.records.add(COLLECTION, draft)
     return draft
@@ -125,12 +140,21 @@ def for_base(svc: Services, questionnaire_id: str) -> dict | None:
 def blank(title: str, taken: set[str]) -> dict:
     """A new questionnaire: a title, a free id, one question to start from."""
     title = (title or "").strip() or NEW_TITLE
-    return {"id": unique(slug(title, dashes=True), taken, "questionnaire").replace("_", "-"), "title": title,
-            "version": 1, "language": "fr", "intro": "", "purpose": "", "consent": "", "source": {},
-            "questions": []}
+    return {
+        "id": unique(slug(title, dashes=True), taken, "questionnaire").replace("_", "-"),
+        "title": title,
+        "version": 1,
+        "language": "fr",
+        "intro": "",
+        "purpose": "",
+        "consent": "",
+        "source": {},
+        "questions": [],
+    }
 
 
 # --------------------------------------------------------------------------- checking
+
 
 def check(data: dict) -> tuple[Questionnaire | None, list[str], dict[int, list[str]]]:
     """Validate with the loader: (questionnaire or None, general problems, problems per question index)."""
@@ -163,6 +187,7 @@ def placed(problems: list[Problem], data: dict) -> tuple[list[str], dict[int, li
 
 # --------------------------------------------------------------------------- questions
 
+
 def new_question(qtype: str, label: str, taken: set[str]) -> dict:
     qtype = qtype if qtype in TYPES else "short_text"
     label = (label or "").strip()
@@ -176,8 +201,11 @@ def options_of(question: dict) -> list[tuple[str, str]]:
     """The values a show_if may wait for, as (value, words shown)."""
     qtype = question.get("type")
     if qtype in CHOICE_TYPES:
-        found = [(str(c.get("value", "")), str(c.get("label", ""))) for c in question.get("choices") or []
-                 if isinstance(c, dict) and c.get("value")]
+        found = [
+            (str(c.get("value", "")), str(c.get("label", "")))
+            for c in question.get("choices") or []
+            if isinstance(c, dict) and c.get("value")
+        ]
         if question.get("other"):
             found.append((OTHER_VALUE, OTHER_LABEL))
         return found
@@ -195,8 +223,13 @@ def condition_choices(questions: list[dict], index: int) -> list[tuple[str, str,
     for number, q in enumerate(questions[:index], 1):
         options = options_of(q)
         if options and q.get("id"):
-            groups.append((q["id"], f"{number}. {q.get('label', '')}",
-                           [(f"{q['id']}={value}", label) for value, label in options]))
+            groups.append(
+                (
+                    q["id"],
+                    f"{number}. {q.get('label', '')}",
+                    [(f"{q['id']}={value}", label) for value, label in options],
+                )
+            )
     return groups
 
 
@@ -216,7 +249,7 @@ def _int_or_text(text: str) -> int | str | None:
     try:
         return int(text)
     except ValueError:
-        return text    # the loader says it must be a whole number
+        return text  # the loader says it must be a whole number
 
 
 def question_from_form(form: Any, old: dict) -> dict:
@@ -252,11 +285,12 @@ def question_from_form(form: Any, old: dict) -> dict:
                 if qtype == "multiple_choice" and (str(row) in ticked if ticked is not None else value in kept):
                     choice["exclusive"] = True
                 choices.append(choice)
-        else:   # the type just became a choice: keep what there was
+        else:  # the type just became a choice: keep what there was
             choices = list(old.get("choices") or [])
             if qtype != "multiple_choice":
-                choices = [{k: v for k, v in c.items() if k != "exclusive"} if isinstance(c, dict) else c
-                           for c in choices]
+                choices = [
+                    {k: v for k, v in c.items() if k != "exclusive"} if isinstance(c, dict) else c for c in choices
+                ]
         question["choices"] = choices
         if form.get("other"):
             question["other"] = True

@@ -49,14 +49,16 @@ class PurgeResult:
     campaign_id: str
     retention_months: int
     cutoff: str
-    expired: int = 0        # answers past the retention period
-    deleted: int = 0        # of which actually deleted (0 in a dry run)
-    undated: int = 0        # answers without a readable date: kept, and said
+    expired: int = 0  # answers past the retention period
+    deleted: int = 0  # of which actually deleted (0 in a dry run)
+    undated: int = 0  # answers without a readable date: kept, and said
 
     @property
     def summary(self) -> str:
-        return (f"{self.deleted} réponse{'s' if self.deleted > 1 else ''} supprimée{'s' if self.deleted > 1 else ''} "
-                f"(envoyées avant le {self.cutoff[:10]}, conservation {self.retention_months} mois)")
+        return (
+            f"{self.deleted} réponse{'s' if self.deleted > 1 else ''} supprimée{'s' if self.deleted > 1 else ''} "
+            f"(envoyées avant le {self.cutoff[:10]}, conservation {self.retention_months} mois)"
+        )
 
 
 def expired_ids(svc: Services, campaign: Campaign, now: datetime | None = None) -> tuple[list[str], int, datetime]:
@@ -71,8 +73,9 @@ def expired_ids(svc: Services, campaign: Campaign, now: datetime | None = None) 
     return ids, undated, cutoff
 
 
-def purge_campaign(svc: Services, campaign: Campaign, now: datetime | None = None, dry_run: bool = False,
-                   audit_as: str | None = None) -> PurgeResult:
+def purge_campaign(
+    svc: Services, campaign: Campaign, now: datetime | None = None, dry_run: bool = False, audit_as: str | None = None
+) -> PurgeResult:
     """Delete the campaign's answers older than its retention period; say how many.
 
     With ``audit_as`` (who asked), a real purge is written to the audit log,
@@ -80,9 +83,7 @@ def purge_campaign(svc: Services, campaign: Campaign, now: datetime | None = Non
     that needs an app context.
     """
     ids, undated, cutoff = expired_ids(svc, campaign, now)
-    result = PurgeResult(campaign.id, int(campaign.retention_months),
-                         stamp(cutoff),
-                         expired=len(ids), undated=undated)
+    result = PurgeResult(campaign.id, int(campaign.retention_months), stamp(cutoff), expired=len(ids), undated=undated)
     if dry_run:
         return result
     result.deleted = svc.answers.delete_many(campaign.id, ids)
@@ -91,8 +92,9 @@ def purge_campaign(svc: Services, campaign: Campaign, now: datetime | None = Non
     return result
 
 
-def purge_all(svc: Services, now: datetime | None = None, dry_run: bool = False,
-              audit_as: str | None = None) -> list[PurgeResult]:
+def purge_all(
+    svc: Services, now: datetime | None = None, dry_run: bool = False, audit_as: str | None = None
+) -> list[PurgeResult]:
     return [purge_campaign(svc, c, now, dry_run, audit_as) for c in svc.campaigns.all()]
 
 
@@ -106,8 +108,9 @@ def delete_answer(svc: Services, campaign_id: str, answer_id: str, who: str) -> 
     """Erase one answer on request (the RGPD right to erasure), and log it without its content."""
     deleted = svc.answers.delete(campaign_id, answer_id)
     if deleted:
-        record_audit(svc.records, "suppression",
-                     f"réponse {answer_id} de la campagne {campaign_id} effacée à la demande", who)
+        record_audit(
+            svc.records, "suppression", f"réponse {answer_id} de la campagne {campaign_id} effacée à la demande", who
+        )
     return deleted
 
 

@@ -63,22 +63,31 @@ def free_texts(answer: dict, questionnaire: Questionnaire | None = None) -> dict
 
 @dataclass
 class Filters:
-    query: str = ""              # words to find in the free text (all of them)
-    tag: str = ""                # only answers with this tag
-    hidden: str = "non"          # "non" visible ones, "oui" hidden ones, "toutes"
-    question: str = ""           # only answers with text for this question
-    quoted: bool = False         # only answers with a text marked « à citer »
+    query: str = ""  # words to find in the free text (all of them)
+    tag: str = ""  # only answers with this tag
+    hidden: str = "non"  # "non" visible ones, "oui" hidden ones, "toutes"
+    question: str = ""  # only answers with text for this question
+    quoted: bool = False  # only answers with a text marked « à citer »
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> "Filters":
         hidden = args.get("masquees", "non")
-        return cls(query=(args.get("q") or "").strip()[:200], tag=(args.get("etiquette") or "").strip()[:40],
-                   hidden=hidden if hidden in HIDDEN_CHOICES else "non",
-                   question=(args.get("question") or "").strip()[:80], quoted=args.get("citer") == "1")
+        return cls(
+            query=(args.get("q") or "").strip()[:200],
+            tag=(args.get("etiquette") or "").strip()[:40],
+            hidden=hidden if hidden in HIDDEN_CHOICES else "non",
+            question=(args.get("question") or "").strip()[:80],
+            quoted=args.get("citer") == "1",
+        )
 
     def to_args(self) -> dict:
-        args = {"q": self.query, "etiquette": self.tag, "question": self.question,
-                "masquees": self.hidden if self.hidden != "non" else "", "citer": "1" if self.quoted else ""}
+        args = {
+            "q": self.query,
+            "etiquette": self.tag,
+            "question": self.question,
+            "masquees": self.hidden if self.hidden != "non" else "",
+            "citer": "1" if self.quoted else "",
+        }
         return {k: v for k, v in args.items() if v}
 
     @property
@@ -143,7 +152,7 @@ def page_number(value: Any) -> int:
     return min(max(number, 1), 100_000)
 
 
-WINDOW_LIMIT = 1000   # beyond this many items kept, page in two passes instead
+WINDOW_LIMIT = 1000  # beyond this many items kept, page in two passes instead
 
 
 def newest_first(source: Callable[[], Iterable], number: int = 1, per_page: int = PER_PAGE) -> Page:
@@ -163,7 +172,7 @@ def newest_first(source: Callable[[], Iterable], number: int = 1, per_page: int 
         number = min(number, max(1, math.ceil(total / per_page)))  # the window then holds it all
         newest = list(reversed(window))
         start = (number - 1) * per_page
-        return Page(newest[start:start + per_page], number, per_page, total)
+        return Page(newest[start : start + per_page], number, per_page, total)
     total = sum(1 for _ in source())
     number = min(number, max(1, math.ceil(total / per_page)))
     # Newest-first positions [start, end) are oldest-first positions [total - end, total - start).
@@ -171,5 +180,3 @@ def newest_first(source: Callable[[], Iterable], number: int = 1, per_page: int 
     low, high = max(0, total - start - per_page), total - start
     kept = list(islice(source(), low, high)) if high > 0 else []
     return Page(list(reversed(kept)), number, per_page, total)
-
-

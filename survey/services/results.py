@@ -72,7 +72,7 @@ class OptionCount:
     value: str
     label: str
     count: int
-    percent: float          # of the people who answered the question
+    percent: float  # of the people who answered the question
 
     @property
     def percent_text(self) -> str:
@@ -86,17 +86,17 @@ class TextAnswer:
     submitted_at: str
     question_id: str
     quoted: bool = False
-    other: bool = False      # the « Autre : précisez » text of a choice question
+    other: bool = False  # the « Autre : précisez » text of a choice question
 
 
 @dataclass
 class QuestionResult:
     question: Question
-    respondents: int = 0                             # answers with a value for this question
-    options: list[OptionCount] = field(default_factory=list)   # closed questions
-    texts: list[TextAnswer] = field(default_factory=list)      # free text, « autre » texts, oldest first
-    text_count: int = 0                              # all texts, even beyond ``max_texts``
-    numbers: dict = field(default_factory=dict)      # number questions: min, median, mean, max
+    respondents: int = 0  # answers with a value for this question
+    options: list[OptionCount] = field(default_factory=list)  # closed questions
+    texts: list[TextAnswer] = field(default_factory=list)  # free text, « autre » texts, oldest first
+    text_count: int = 0  # all texts, even beyond ``max_texts``
+    numbers: dict = field(default_factory=dict)  # number questions: min, median, mean, max
 
     @property
     def closed(self) -> bool:
@@ -126,8 +126,8 @@ class Count:
 
 @dataclass
 class Results:
-    total: int = 0                   # answers counted (hidden ones left out unless asked)
-    hidden: int = 0                  # answers marked hidden
+    total: int = 0  # answers counted (hidden ones left out unless asked)
+    hidden: int = 0  # answers marked hidden
     first_at: str = ""
     last_at: str = ""
     by_day: list[Count] = field(default_factory=list)
@@ -145,8 +145,7 @@ class Results:
         return None
 
 
-def _counts(counter: Counter, total: int, labels: Mapping | None = None,
-            order: Iterable | None = None) -> list[Count]:
+def _counts(counter: Counter, total: int, labels: Mapping | None = None, order: Iterable | None = None) -> list[Count]:
     keys = order if order is not None else [k for k, _ in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))]
     return [Count(k, (labels or {}).get(k, k), counter[k], percent(counter[k], total)) for k in keys]
 
@@ -188,8 +187,9 @@ class _Question:
         return found
 
     def _text(self, answer: dict, text: str, quoted: bool, other: bool) -> TextAnswer:
-        item = TextAnswer(answer.get("id", ""), text, answer.get("submitted_at", ""), self.question.id,
-                          quoted=quoted, other=other)
+        item = TextAnswer(
+            answer.get("id", ""), text, answer.get("submitted_at", ""), self.question.id, quoted=quoted, other=other
+        )
         self.text_count += 1
         self.texts.append(item)
         return item
@@ -202,19 +202,33 @@ class _Question:
             # Values not in today's questionnaire (older versions) still count, after the known ones.
             extra = sorted(k for k in self.counter if k not in known)
             for value in known + extra:
-                options.append(OptionCount(value, q.label_of(value), self.counter[value],
-                                           percent(self.counter[value], self.respondents)))
+                options.append(
+                    OptionCount(
+                        value, q.label_of(value), self.counter[value], percent(self.counter[value], self.respondents)
+                    )
+                )
         numbers = {}
         if self.numbers:
-            numbers = {"min": min(self.numbers), "median": statistics.median(self.numbers),
-                       "mean": statistics.fmean(self.numbers), "max": max(self.numbers)}
+            numbers = {
+                "min": min(self.numbers),
+                "median": statistics.median(self.numbers),
+                "mean": statistics.fmean(self.numbers),
+                "max": max(self.numbers),
+            }
         return QuestionResult(q, self.respondents, options, list(self.texts), self.text_count, numbers)
 
 
-def summarise(answers: Iterable[dict], questionnaire: Questionnaire, *, tz: str | ZoneInfo = DEFAULT_TZ,
-              include_hidden: bool = False, max_texts: int | None = None,
-              tags: Iterable[str] = (), session_places: dict | None = None,
-              default_place: str = NO_PLACE) -> Results:
+def summarise(
+    answers: Iterable[dict],
+    questionnaire: Questionnaire,
+    *,
+    tz: str | ZoneInfo = DEFAULT_TZ,
+    include_hidden: bool = False,
+    max_texts: int | None = None,
+    tags: Iterable[str] = (),
+    session_places: dict | None = None,
+    default_place: str = NO_PLACE,
+) -> Results:
     """Every count the dashboard and the printed summary show, in one pass.
 
     Hidden answers (spam, out of scope) are left out unless ``include_hidden``.
@@ -255,7 +269,7 @@ def summarise(answers: Iterable[dict], questionnaire: Questionnaire, *, tz: str 
         values = answer.get("answers") or {}
         # Only words the person agreed to see reused reach « Paroles d'habitants ».
         quoted = set(answer.get("quotes") or []) if may_quote(answer) else set()
-        for key, value in values.items():   # only the questions answered: fewer than all of them
+        for key, value in values.items():  # only the questions answered: fewer than all of them
             item = by_id.get(key)
             if item is not None:
                 for text in item.add(answer, value, values, quoted):
@@ -263,7 +277,10 @@ def summarise(answers: Iterable[dict], questionnaire: Questionnaire, *, tz: str 
                         quotes.append(text)
     channel_labels = {code: label for code, label in CHANNELS.items()}
     return Results(
-        total=total, hidden=hidden, first_at=first, last_at=last,
+        total=total,
+        hidden=hidden,
+        first_at=first,
+        last_at=last,
         by_day=_counts(days, total, order=sorted(days)),
         by_channel=_counts(channels, total, channel_labels),
         by_place=_counts(places, total),
@@ -274,8 +291,9 @@ def summarise(answers: Iterable[dict], questionnaire: Questionnaire, *, tz: str 
     )
 
 
-def collector_counts(answers: Iterable[dict], collector: str, today: date,
-                     tz: str | ZoneInfo = DEFAULT_TZ) -> tuple[int, int]:
+def collector_counts(
+    answers: Iterable[dict], collector: str, today: date, tz: str | ZoneInfo = DEFAULT_TZ
+) -> tuple[int, int]:
     """(answers collected today, answers collected in all) by one volunteer pseudonym."""
     zone = _zone(tz)
     on_day = overall = 0

@@ -42,8 +42,9 @@ def clean_address(url: str) -> str:
     except ValueError:
         valid = False
     if not valid or any(c.isspace() for c in url):
-        raise AddressError(f"L'adresse publique « {url} » doit ressembler à http://192.168.1.20:8000 "
-                           "ou https://enquete.exemple.fr.")
+        raise AddressError(
+            f"L'adresse publique « {url} » doit ressembler à http://192.168.1.20:8000 ou https://enquete.exemple.fr."
+        )
     return url.rstrip("/")
 
 
@@ -103,13 +104,17 @@ def serve_address(records: RecordCollections, scheme: str, port: int, lan: list[
     if saved and saved.get("chosen_by") == BY_COORDINATION:
         parts = urlsplit(saved["url"])
         if parts.hostname in lan and (parts.port or {"http": 80, "https": 443}[parts.scheme]) != port:
-            return saved["url"], (f"Attention : l'adresse choisie pour les affiches ({saved['url']}) n'a pas le port "
-                                  f"de ce serveur ({port}). Corrigez-la sur la page « Adresse à imprimer sur les "
-                                  "affiches ».")
+            return saved["url"], (
+                f"Attention : l'adresse choisie pour les affiches ({saved['url']}) n'a pas le port "
+                f"de ce serveur ({port}). Corrigez-la sur la page « Adresse à imprimer sur les "
+                "affiches »."
+            )
         if _is_ip(parts.hostname) and parts.hostname not in lan and not is_loopback(parts.hostname or ""):
-            return saved["url"], (f"Attention : l'adresse choisie pour les affiches ({saved['url']}) n'est pas "
-                                  "une adresse de cet ordinateur sur ce réseau. Vérifiez-la sur la page « Adresse "
-                                  "à imprimer sur les affiches ».")
+            return saved["url"], (
+                f"Attention : l'adresse choisie pour les affiches ({saved['url']}) n'est pas "
+                "une adresse de cet ordinateur sur ce réseau. Vérifiez-la sur la page « Adresse "
+                "à imprimer sur les affiches »."
+            )
         return saved["url"], ""
     if found:
         if not saved or saved["url"] != found:
@@ -138,8 +143,9 @@ class PublicAddress:
         return is_local_only(self.url)
 
 
-def for_request(records: RecordCollections, configured: str | None, host_url: str,
-                lan: Callable[[], list[str]] = lan_addresses) -> PublicAddress:
+def for_request(
+    records: RecordCollections, configured: str | None, host_url: str, lan: Callable[[], list[str]] = lan_addresses
+) -> PublicAddress:
     """For a web page: the configured address, else the saved one, else the address the page
     was opened with, except loopback (a phone cannot reach 127.0.0.1): then the LAN address."""
     if configured:
@@ -152,13 +158,15 @@ def for_request(records: RecordCollections, configured: str | None, host_url: st
         return PublicAddress(host_url.rstrip("/"), "page")
     found = lan()
     if found:
-        return PublicAddress(address_on(found[0], parts.scheme, parts.port or {"https": 443}.get(parts.scheme, 80)),
-                             "reseau")
+        return PublicAddress(
+            address_on(found[0], parts.scheme, parts.port or {"https": 443}.get(parts.scheme, 80)), "reseau"
+        )
     return PublicAddress(host_url.rstrip("/"), "local")
 
 
-def for_command(records: RecordCollections, configured: str | None, default_port: int,
-                lan: Callable[[], list[str]] = lan_addresses) -> PublicAddress:
+def for_command(
+    records: RecordCollections, configured: str | None, default_port: int, lan: Callable[[], list[str]] = lan_addresses
+) -> PublicAddress:
     """For ``survey print``: ``--base-url`` or the configured address, else the saved one, else
     the LAN address with the port the server last ran on (the default port if it never ran)."""
     if configured:
@@ -170,13 +178,24 @@ def for_command(records: RecordCollections, configured: str | None, default_port
     scheme, port = server.get("scheme", "http"), server.get("port", default_port)
     found = lan()
     if found:
-        warning = "" if server else (f"Attention : le serveur n'a pas encore été lancé avec ce dossier de données ; "
-                                     f"les QR codes supposent le port {port}.")
+        warning = (
+            ""
+            if server
+            else (
+                f"Attention : le serveur n'a pas encore été lancé avec ce dossier de données ; "
+                f"les QR codes supposent le port {port}."
+            )
+        )
         if is_loopback(server.get("host", "")):
-            warning = ("Attention : le serveur a été lancé pour cet ordinateur seulement (--host "
-                       f"{server['host']}) : les téléphones ne le joindront pas. Relancez « survey serve » sans "
-                       "--host, ou avec --host 0.0.0.0.")
+            warning = (
+                "Attention : le serveur a été lancé pour cet ordinateur seulement (--host "
+                f"{server['host']}) : les téléphones ne le joindront pas. Relancez « survey serve » sans "
+                "--host, ou avec --host 0.0.0.0."
+            )
         return PublicAddress(address_on(found[0], scheme, port), "reseau", warning)
-    return PublicAddress(address_on("127.0.0.1", scheme, port), "local",
-                         "Attention : aucune adresse réseau trouvée, les QR codes mènent à 127.0.0.1 "
-                         "(cet ordinateur seulement). Donnez l'adresse avec --base-url.")
+    return PublicAddress(
+        address_on("127.0.0.1", scheme, port),
+        "local",
+        "Attention : aucune adresse réseau trouvée, les QR codes mènent à 127.0.0.1 "
+        "(cet ordinateur seulement). Donnez l'adresse avec --base-url.",
+    )

@@ -62,13 +62,15 @@ def remove_tag(svc: Services, campaign_id: str, name: str) -> int:
         return 0
     tagged = [a["id"] for a in svc.answers.iter_answers(campaign_id) if name in (a.get("tags") or [])]
     for answer_id in tagged:
-        svc.answers.change(campaign_id, answer_id,
-                           lambda a: a.__setitem__("tags", [t for t in a.get("tags") or [] if t != name]))
+        svc.answers.change(
+            campaign_id, answer_id, lambda a: a.__setitem__("tags", [t for t in a.get("tags") or [] if t != name])
+        )
     return len(tagged)
 
 
-def set_answer_tags(svc: Services, campaign_id: str, answer_id: str, chosen: Iterable[str],
-                    shown: Iterable[str] | None = None) -> dict | None:
+def set_answer_tags(
+    svc: Services, campaign_id: str, answer_id: str, chosen: Iterable[str], shown: Iterable[str] | None = None
+) -> dict | None:
     """Tag an answer with the ``chosen`` tags among the campaign's (others are ignored).
 
     With ``shown`` (the tags the form was showing as ticked), only what this person

@@ -47,8 +47,8 @@ class SaveRefused(ValueError):
 @dataclass
 class Saved:
     questionnaire: Questionnaire
-    new_version: bool          # True when the previous version was kept for its answers
-    message: str               # what happened, for the coordinator
+    new_version: bool  # True when the previous version was kept for its answers
+    message: str  # what happened, for the coordinator
 
 
 def campaigns_using(svc: Services, questionnaire_id: str) -> list:
@@ -115,33 +115,52 @@ def meaning_problems(old_versions: list[Questionnaire], new: Questionnaire, file
             if before is None or before.type == "note":
                 continue
             if before.type != q.type and (before.type, q.type) not in COMPATIBLE_TYPES:
-                problems.append(Problem(
-                    filename, 0, q.id,
-                    f"des réponses existent déjà pour « {q.id} » en « {TYPES[before.type]} » (version "
-                    f"{old.version}) : changer le type changerait le sens de ces réponses. Gardez le type "
-                    f"« {TYPES[before.type]} », ou donnez un nouvel identifiant à cette question."))
+                problems.append(
+                    Problem(
+                        filename,
+                        0,
+                        q.id,
+                        f"des réponses existent déjà pour « {q.id} » en « {TYPES[before.type]} » (version "
+                        f"{old.version}) : changer le type changerait le sens de ces réponses. Gardez le type "
+                        f"« {TYPES[before.type]} », ou donnez un nouvel identifiant à cette question.",
+                    )
+                )
                 break
             if before.type in CHOICE_TYPES and q.type in CHOICE_TYPES:
                 new_labels = {c.value: c.label for c in q.choices}
-                changed = [c for c in before.choices
-                           if c.value in new_labels and not same_meaning(c.label, new_labels[c.value])]
+                changed = [
+                    c
+                    for c in before.choices
+                    if c.value in new_labels and not same_meaning(c.label, new_labels[c.value])
+                ]
                 if changed:
                     c = changed[0]
-                    problems.append(Problem(
-                        filename, 0, q.id,
-                        f"des réponses existent déjà avec le choix « {c.value} » = « {c.label} » (version "
-                        f"{old.version}) : il ne peut pas devenir « {new_labels[c.value]} ». Donnez un nouvel "
-                        "identifiant à cette question (ou une nouvelle valeur à ce choix), ou gardez le sens."))
+                    problems.append(
+                        Problem(
+                            filename,
+                            0,
+                            q.id,
+                            f"des réponses existent déjà avec le choix « {c.value} » = « {c.label} » (version "
+                            f"{old.version}) : il ne peut pas devenir « {new_labels[c.value]} ». Donnez un nouvel "
+                            "identifiant à cette question (ou une nouvelle valeur à ce choix), ou gardez le sens.",
+                        )
+                    )
                     break
     return problems
 
 
 def keep_snapshot(svc: Services, questionnaire: Questionnaire) -> None:
     """Keep this version's definition for its answers (the first snapshot of a version wins)."""
-    svc.records.add(COLLECTION, {
-        "id": snapshot_id(questionnaire.id, questionnaire.version), "questionnaire": questionnaire.id,
-        "version": questionnaire.version, "saved_at": utc_now(), "definition": questionnaire.to_dict(),
-    })
+    svc.records.add(
+        COLLECTION,
+        {
+            "id": snapshot_id(questionnaire.id, questionnaire.version),
+            "questionnaire": questionnaire.id,
+            "version": questionnaire.version,
+            "saved_at": utc_now(),
+            "definition": questionnaire.to_dict(),
+        },
+    )
     svc.remembered_versions.add((questionnaire.id, questionnaire.version))
 
 
@@ -166,19 +185,48 @@ def save(svc: Services, data: dict, *, base_id: str | None, base_version: int | 
     except QuestionnaireError as exc:
         raise SaveRefused(exc.problems) from None
     with files.writing(svc):
-        svc.reload_library()     # another worker or the CLI may have written meanwhile
+        svc.reload_library()  # another worker or the CLI may have written meanwhile
         current = svc.library.get(candidate.id)
         if base_id is None and current is not None:
-            raise SaveRefused([Problem(filename, 0, "", (
-                f"un questionnaire « {candidate.id} » existe déjà. Choisissez un autre identifiant, par exemple "
-                f"« {files.free_id(svc, candidate.id)} »."))])
+            raise SaveRefused(
+                [
+                    Problem(
+                        filename,
+                        0,
+                        "",
+                        (
+                            f"un questionnaire « {candidate.id} » existe déjà. Choisissez un autre identifiant, par exemple "
+                            f"« {files.free_id(svc, candidate.id)} »."
+                        ),
+                    )
+                ]
+            )
         if base_id is not None and base_id != candidate.id:
-            raise SaveRefused([Problem(filename, 0, "", "l'identifiant d'un questionnaire existant ne change pas : "
-                                                        "faites-en une copie pour lui donner un autre identifiant.")])
+            raise SaveRefused(
+                [
+                    Problem(
+                        filename,
+                        0,
+                        "",
+                        "l'identifiant d'un questionnaire existant ne change pas : "
+                        "faites-en une copie pour lui donner un autre identifiant.",
+                    )
+                ]
+            )
         if current is not None and base_version is not None and current.version != base_version:
-            raise SaveRefused([Problem(filename, 0, "", (
-                f"ce questionnaire a été modifié entre-temps (il est maintenant en version {current.version}). "
-                "Votre brouillon est gardé : ouvrez la nouvelle version, puis refaites vos changements."))])
+            raise SaveRefused(
+                [
+                    Problem(
+                        filename,
+                        0,
+                        "",
+                        (
+                            f"ce questionnaire a été modifié entre-temps (il est maintenant en version {current.version}). "
+                            "Votre brouillon est gardé : ouvrez la nouvelle version, puis refaites vos changements."
+                        ),
+                    )
+                ]
+            )
         problems = meaning_problems(answered_definitions(svc, candidate.id), candidate, filename)
         if problems:
             raise SaveRefused(problems)
@@ -198,15 +246,17 @@ def save(svc: Services, data: dict, *, base_id: str | None, base_version: int | 
                 version = current.version
                 new_version = False
                 if any(q.version == version for q in kept):
-                    forget_snapshot(svc, candidate.id, version)   # no answer uses it any more
+                    forget_snapshot(svc, candidate.id, version)  # no answer uses it any more
         final = {**candidate.to_dict(), "version": version}
         files.write_file(svc, final)
     saved = svc.library.get(candidate.id)
-    if saved is None:   # the file could not be read back: say it rather than pretend
+    if saved is None:  # the file could not be read back: say it rather than pretend
         raise SaveRefused(svc.library.problems or [Problem(filename, 0, "", "le fichier enregistré est illisible")])
     if new_version and current is not None:
-        message = (f"Enregistré en version {version}. Les {counts[current.version]} réponse(s) déjà reçues "
-                   f"gardent la version {current.version}.")
+        message = (
+            f"Enregistré en version {version}. Les {counts[current.version]} réponse(s) déjà reçues "
+            f"gardent la version {current.version}."
+        )
     elif current is None:
         message = f"Questionnaire « {saved.title} » enregistré (version {version})."
     else:
@@ -228,16 +278,20 @@ def delete_version(svc: Services, questionnaire_id: str, version: int) -> str:
             raise DeleteRefused(f"La version {version} de ce questionnaire n'existe pas.")
         used = version_counts(svc, questionnaire_id).get(version, 0)
         if used:
-            raise DeleteRefused(f"Impossible de supprimer la version {version} : {used} réponse"
-                                f"{'s l' if used > 1 else ' l'}'utilise{'nt' if used > 1 else ''}. "
-                                "Les réponses gardent toujours la version sous laquelle elles ont été données.")
+            raise DeleteRefused(
+                f"Impossible de supprimer la version {version} : {used} réponse"
+                f"{'s l' if used > 1 else ' l'}'utilise{'nt' if used > 1 else ''}. "
+                "Les réponses gardent toujours la version sous laquelle elles ont été données."
+            )
         if current is None or current.version != version:
             forget_snapshot(svc, questionnaire_id, version)
             return f"Version {version} supprimée."
         edited = files.edited_path(svc, questionnaire_id)
         if current.path != str(edited):
-            raise DeleteRefused("Ce questionnaire est fourni avec l'outil : il ne peut pas être supprimé. "
-                                "Vous pouvez le copier pour en faire un autre.")
+            raise DeleteRefused(
+                "Ce questionnaire est fourni avec l'outil : il ne peut pas être supprimé. "
+                "Vous pouvez le copier pour en faire un autre."
+            )
         older = [q for v, q in sorted(kept.items()) if v < version]
         if older:
             files.write_file(svc, older[-1].to_dict())
@@ -249,8 +303,10 @@ def delete_version(svc: Services, questionnaire_id: str, version: int) -> str:
             return f"Version {version} supprimée : la version fournie avec l'outil redevient la version en cours."
         users = campaigns_using(svc, questionnaire_id)
         if users:
-            raise DeleteRefused(f"La campagne « {users[0].title} » utilise ce questionnaire : choisissez-lui "
-                                "d'abord un autre questionnaire, puis supprimez celui-ci.")
+            raise DeleteRefused(
+                f"La campagne « {users[0].title} » utilise ce questionnaire : choisissez-lui "
+                "d'abord un autre questionnaire, puis supprimez celui-ci."
+            )
         files.remove_file(svc, questionnaire_id)
         forget_snapshot(svc, questionnaire_id, version)
         return "Questionnaire supprimé."

@@ -66,11 +66,20 @@ def create(svc: Services, campaign_id: str, pseudonym: str, by: str = "") -> dic
         raise VolunteerError(f"Le pseudonyme fait au plus {MAX_PSEUDONYM} caractères.")
     taken = {r["pseudonym"].casefold() for r in for_campaign(svc, campaign_id) if is_active(r)}
     if pseudonym.casefold() in taken:
-        raise VolunteerError(f"« {pseudonym} » a déjà un code pour cette campagne. "
-                             "Choisissez un autre pseudonyme, ou retirez d'abord l'ancien code.")
+        raise VolunteerError(
+            f"« {pseudonym} » a déjà un code pour cette campagne. "
+            "Choisissez un autre pseudonyme, ou retirez d'abord l'ancien code."
+        )
     while True:  # 31^8 ≈ 850 billion codes: a clash is rare, but never reuse one
-        record = {"id": new_code(), "campaign": campaign_id, "pseudonym": pseudonym,
-                  "created_at": utc_now(), "created_by": by, "revoked_at": None, "revoked_by": None}
+        record = {
+            "id": new_code(),
+            "campaign": campaign_id,
+            "pseudonym": pseudonym,
+            "created_at": utc_now(),
+            "created_by": by,
+            "revoked_at": None,
+            "revoked_by": None,
+        }
         if svc.records.add(COLLECTION, record):
             return record
 
@@ -98,6 +107,7 @@ def revoke(svc: Services, campaign_id: str, code: str, by: str = "") -> dict | N
 
 
 # -- the volunteer in the session -----------------------------------------
+
 
 def enter(session: Any, record: dict) -> None:
     """Put the volunteer of ``record`` in the session, for its campaign only."""

@@ -43,8 +43,19 @@ TABLE = "answers"
 _CHUNK = re.compile(r"^(\d{6})\.json$")
 _CAMPAIGN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 # What makes two submissions "the same answer": not the server's timestamps.
-FINGERPRINT_KEYS = ("campaign", "questionnaire", "version", "channel", "answers", "session",
-                    "consent_display", "consent_report", "first_name", "age_band", "quartier")
+FINGERPRINT_KEYS = (
+    "campaign",
+    "questionnaire",
+    "version",
+    "channel",
+    "answers",
+    "session",
+    "consent_display",
+    "consent_report",
+    "first_name",
+    "age_band",
+    "quartier",
+)
 
 
 class AnswerConflict(Exception):
@@ -52,8 +63,9 @@ class AnswerConflict(Exception):
 
 
 def fingerprint(answer: dict) -> str:
-    canonical = json.dumps({k: answer.get(k) for k in FINGERPRINT_KEYS},
-                           sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    canonical = json.dumps(
+        {k: answer.get(k) for k in FINGERPRINT_KEYS}, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
     return hashlib.blake2b(canonical.encode("utf-8"), digest_size=12).hexdigest()
 
 
@@ -72,9 +84,9 @@ class _Campaign:
     write_lock: threading.Lock = field(default_factory=threading.Lock)
     queue_lock: threading.Lock = field(default_factory=threading.Lock)
     pending: list = field(default_factory=list)
-    stats: dict = field(default_factory=dict)      # chunk name -> (ino, size, mtime_ns)
+    stats: dict = field(default_factory=dict)  # chunk name -> (ino, size, mtime_ns)
     chunk_ids: dict = field(default_factory=dict)  # chunk name -> {answer id: digest}
-    where: dict = field(default_factory=dict)      # answer id -> chunk name
+    where: dict = field(default_factory=dict)  # answer id -> chunk name
     sealed_before: str = ""  # chunks named below this were already full at the last look
 
 
@@ -287,8 +299,13 @@ class ChunkedAnswerStore:
                     known = state.where.get(answer["id"])
                     twin = batch_ids.get(answer["id"])
                     if known is not None or twin is not None:
-                        stored = (state.chunk_ids[known][answer["id"]] if known is not None
-                                  else twin.answer["fingerprint"] if twin is not None else None)
+                        stored = (
+                            state.chunk_ids[known][answer["id"]]
+                            if known is not None
+                            else twin.answer["fingerprint"]
+                            if twin is not None
+                            else None
+                        )
                         if stored != answer["fingerprint"]:
                             request.error = AnswerConflict(answer["id"])
                         continue

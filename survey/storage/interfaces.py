@@ -87,8 +87,7 @@ class RecordCollections(Protocol):
         """Insert a record without an id check (the journal)."""
         ...
 
-    def change(self, name: str, key: str, fn: Callable[[dict], dict | None],
-               create: bool = False) -> dict | None:
+    def change(self, name: str, key: str, fn: Callable[[dict], dict | None], create: bool = False) -> dict | None:
         """Read, change and write one record as one operation.
 
         ``fn`` gets a copy of the record (``{"id": key}`` when there is none and ``create``

@@ -81,8 +81,7 @@ class RecordStore:
         with self._table(name) as table:
             table.insert(record)
 
-    def change(self, name: str, key: str, fn: Callable[[dict], dict | None],
-               create: bool = False) -> dict | None:
+    def change(self, name: str, key: str, fn: Callable[[dict], dict | None], create: bool = False) -> dict | None:
         """Read, change and write one record as one operation (threads and processes).
 
         ``fn`` gets a copy of the stored record (``{"id": key}`` when there is none and

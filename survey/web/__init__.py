@@ -16,8 +16,27 @@ from ..model.consent import QUOTE_NOTICE
 from ..model.questionnaire import language_words
 from ..services.results import percent_text
 from ..services.short_codes import give_codes
-from . import (addresses, auth, compress, coordination, corrections, editor, errors, exports, fieldwork, help, kiosk,
-               offline, printing, privacy, public, ratelimit, security, short_codes, volunteer)
+from . import (
+    addresses,
+    auth,
+    compress,
+    coordination,
+    corrections,
+    editor,
+    errors,
+    exports,
+    fieldwork,
+    help,
+    kiosk,
+    offline,
+    printing,
+    privacy,
+    public,
+    ratelimit,
+    security,
+    short_codes,
+    volunteer,
+)
 
 # The links under each campaign of the coordinator home, in this order.
 COORDINATION_LINKS = [

@@ -24,8 +24,10 @@ from ..services.campaigns import Campaign
 
 NO_CAMPAIGN = "Cette campagne n'existe pas. Vérifiez l'adresse."
 NO_ANSWER = "Cette réponse n'existe pas dans cette campagne (ou elle a été effacée)."
-NO_QUESTIONNAIRE = ("Le questionnaire de cette campagne n'est pas disponible : ouvrez la page « Questionnaires » "
-                    "de la coordination, qui dit quel fichier est à corriger.")
+NO_QUESTIONNAIRE = (
+    "Le questionnaire de cette campagne n'est pas disponible : ouvrez la page « Questionnaires » "
+    "de la coordination, qui dit quel fichier est à corriger."
+)
 
 
 def services() -> Services:
@@ -36,6 +38,7 @@ def services() -> Services:
 
 # -- who is signed in --------------------------------------------------------
 
+
 def current_coordinator() -> str | None:
     """The coordinator signed in on this device, checked against the server's records."""
     if "signed_in" in g:
@@ -45,8 +48,12 @@ def current_coordinator() -> str | None:
     if isinstance(name, str) and isinstance(sid, str):
         records = services().records
         record = records.get(SESSIONS, sid)
-        if (record and record.get("account") == name and record.get("expires", 0) > time.time()
-                and records.get(ACCOUNTS, name) is not None):
+        if (
+            record
+            and record.get("account") == name
+            and record.get("expires", 0) > time.time()
+            and records.get(ACCOUNTS, name) is not None
+        ):
             g.signed_in = name
     return g.signed_in
 
@@ -96,8 +103,11 @@ def team_required(view):
     def wrapped(campaign_id, *args, **kwargs):
         member = team_member(campaign_id)
         if member is None:
-            abort(403, description="Cette page est réservée à l'équipe de la campagne. Connectez-vous, "
-                                   "ou entrez le code bénévole que la coordination vous a donné.")
+            abort(
+                403,
+                description="Cette page est réservée à l'équipe de la campagne. Connectez-vous, "
+                "ou entrez le code bénévole que la coordination vous a donné.",
+            )
         g.team_member = member
         return view(campaign_id, *args, **kwargs)
 
@@ -106,12 +116,16 @@ def team_required(view):
 
 # -- what the URL names -------------------------------------------------------
 
+
 def load_campaign(campaign_id: str) -> tuple[Campaign, Questionnaire]:
     """The campaign and its questionnaire, or a French 404."""
     svc = services()
     campaign = svc.campaigns.get(campaign_id)
     if campaign is None:
-        abort(404, description="Cette campagne n'existe pas, ou plus. Vérifiez l'adresse, ou demandez le bon lien à l'équipe.")
+        abort(
+            404,
+            description="Cette campagne n'existe pas, ou plus. Vérifiez l'adresse, ou demandez le bon lien à l'équipe.",
+        )
     questionnaire = svc.questionnaire_for(campaign)
     if questionnaire is None:
         abort(404, description="Le questionnaire de cette campagne n'est pas disponible pour le moment.")
@@ -143,6 +157,7 @@ def answer_or_404(campaign: Campaign, answer_id: str) -> dict:
 
 
 # -- where to go back ---------------------------------------------------------
+
 
 def local_target(target: str | None, default: str) -> str:
     """A path of this site to go back to; anything else (another site) becomes ``default``.

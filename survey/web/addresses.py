@@ -17,15 +17,14 @@ from ..model.wifi import Wifi
 
 def public_address() -> site_settings.PublicAddress:
     """The address phones open, for the page being made (see ``site_settings.for_request``)."""
-    return site_settings.for_request(services().records, current_app.config.get("PUBLIC_BASE_URL"),
-                                     request.host_url)
+    return site_settings.for_request(services().records, current_app.config.get("PUBLIC_BASE_URL"), request.host_url)
 
 
 def public_url(endpoint: str, **values) -> str:
     """``url_for`` on the public address: what a volunteer's or a kiosk's link must say."""
     path = url_for(endpoint, **values)
     root = request.script_root or ""
-    return public_address().url + (path[len(root):] if root and path.startswith(root) else path)
+    return public_address().url + (path[len(root) :] if root and path.startswith(root) else path)
 
 
 def wifi_qr(wifi: Wifi, uid: str = "qr-wifi") -> Markup:

@@ -15,7 +15,15 @@ import time
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from werkzeug.security import check_password_hash
 
-from ..services.accounts import ACCOUNTS, SESSIONS, AccountError, create_coordinator, has_coordinator, normalise_name, record_audit
+from ..services.accounts import (
+    ACCOUNTS,
+    SESSIONS,
+    AccountError,
+    create_coordinator,
+    has_coordinator,
+    normalise_name,
+    record_audit,
+)
 from ..model.clock import utc_now
 from ..throttle import Throttle, app_throttle, wait_words
 from .access import current_coordinator, local_target, services
@@ -57,8 +65,9 @@ def end_every_session(name: str) -> int:
 
 def audit(action: str, detail: str = "", who: str | None = None) -> None:
     """Record who did what, when: by default the coordinator of this request."""
-    record_audit(services().records, action, detail,
-                 who or getattr(g, "coordinator", None) or current_coordinator() or "")
+    record_audit(
+        services().records, action, detail, who or getattr(g, "coordinator", None) or current_coordinator() or ""
+    )
 
 
 def _throttle() -> Throttle:
@@ -66,7 +75,9 @@ def _throttle() -> Throttle:
 
 
 def _wait_message(wait: int) -> str:
-    return f"Trop d'essais sans succès depuis cet appareil. Par sécurité, attendez {wait_words(wait)} avant de réessayer."
+    return (
+        f"Trop d'essais sans succès depuis cet appareil. Par sécurité, attendez {wait_words(wait)} avant de réessayer."
+    )
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
@@ -109,8 +120,7 @@ def logout():
     elif name:
         audit("déconnexion", f"déconnexion de {name}", who=name)
     end_coordinator_session()
-    flash("Vous êtes déconnecté·e de tous vos appareils." if name and everywhere
-          else "Vous êtes déconnecté·e.")
+    flash("Vous êtes déconnecté·e de tous vos appareils." if name and everywhere else "Vous êtes déconnecté·e.")
     return redirect(url_for("index"), code=303)
 
 
@@ -137,4 +147,3 @@ def first_run():
                 audit("compte créé", f"premier compte coordinateur : {normalise_name(name)}")
                 return redirect(url_for("coordination.home"), code=303)
     return render_template("auth/first_run.html", error=error, name=name), (422 if error else 200)
-

@@ -23,9 +23,13 @@ def add_hooks(app) -> None:
 
     @app.after_request
     def compress(response):
-        if (request.endpoint not in COMPRESSED_ENDPOINTS or response.status_code != 200
-                or response.mimetype not in COMPRESSED_TYPES or "Content-Encoding" in response.headers
-                or not request.accept_encodings["gzip"]):
+        if (
+            request.endpoint not in COMPRESSED_ENDPOINTS
+            or response.status_code != 200
+            or response.mimetype not in COMPRESSED_TYPES
+            or "Content-Encoding" in response.headers
+            or not request.accept_encodings["gzip"]
+        ):
             return response
         source = response.response  # a file being sent: read it whole, then close it
         try:

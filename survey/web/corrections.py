@@ -8,18 +8,28 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 
 from ..services.corrections import CorrectionError, changed_texts, correct_answer, correctable_texts, member_may_correct
 from ..services.versioning import definition_for
-from .access import (answer_or_404, campaign_or_404, coordinator_required, is_coordinator, load_campaign,
-                     questionnaire_or_404, services, team_required)
+from .access import (
+    answer_or_404,
+    campaign_or_404,
+    coordinator_required,
+    is_coordinator,
+    load_campaign,
+    questionnaire_or_404,
+    services,
+    team_required,
+)
 
 bp = Blueprint("corrections", __name__)
-FIELD = "texte__"       # form field of the text stored under key k: "texte__k"
-MY_ENTRIES_SHOWN = 50   # « Mes saisies du jour »: the newest this many
+FIELD = "texte__"  # form field of the text stored under key k: "texte__k"
+MY_ENTRIES_SHOWN = 50  # « Mes saisies du jour »: the newest this many
 
 
 def asked_definition(answer: dict, questionnaire):
     """The questionnaire as it was when the answer was given."""
-    return definition_for(services(), answer.get("questionnaire", questionnaire.id), answer.get("version")) \
+    return (
+        definition_for(services(), answer.get("questionnaire", questionnaire.id), answer.get("version"))
         or questionnaire
+    )
 
 
 def text_fields(answer: dict, questionnaire) -> list[dict]:
@@ -55,9 +65,16 @@ def _correct(campaign, questionnaire, answer: dict, who: str, back: str, done: s
             else:
                 flash("Correction enregistrée. Le texte d'avant reste gardé avec la réponse.")
             return redirect(done, code=303)
-    return render_template("coordination/answer_correct.html", campaign=campaign, answer=answer, fields=fields,
-                           error=error, back=back, back_label=template_back,
-                           max_length=current_app.config["MAX_TEXT_LENGTH"]), (422 if error else 200)
+    return render_template(
+        "coordination/answer_correct.html",
+        campaign=campaign,
+        answer=answer,
+        fields=fields,
+        error=error,
+        back=back,
+        back_label=template_back,
+        max_length=current_app.config["MAX_TEXT_LENGTH"],
+    ), (422 if error else 200)
 
 
 @bp.route("/coordination/campagnes/<campaign_id>/reponses/<answer_id>/corriger", methods=["GET", "POST"])
@@ -76,11 +93,20 @@ def my_entries(campaign_id: str):
     """What this team member captured today, newest first, each with « Corriger »."""
     campaign, questionnaire = load_campaign(campaign_id)
     zone = current_app.config["TIMEZONE"]
-    mine = [a for a in services().answers.iter_answers(campaign.id)
-            if member_may_correct(a, g.team_member, zone) and correctable_texts(a, questionnaire)]
+    mine = [
+        a
+        for a in services().answers.iter_answers(campaign.id)
+        if member_may_correct(a, g.team_member, zone) and correctable_texts(a, questionnaire)
+    ]
     mine.reverse()
-    return render_template("terrain/entries.html", campaign=campaign, questionnaire=questionnaire,
-                           entries=mine[:MY_ENTRIES_SHOWN], total=len(mine), texts=correctable_texts)
+    return render_template(
+        "terrain/entries.html",
+        campaign=campaign,
+        questionnaire=questionnaire,
+        entries=mine[:MY_ENTRIES_SHOWN],
+        total=len(mine),
+        texts=correctable_texts,
+    )
 
 
 @bp.route("/terrain/<campaign_id>/saisies/<answer_id>/corriger", methods=["GET", "POST"])
@@ -90,7 +116,10 @@ def member_correct(campaign_id: str, answer_id: str):
     item = answer_or_404(campaign, answer_id)
     zone = current_app.config["TIMEZONE"]
     if not (is_coordinator() or member_may_correct(item, g.team_member, zone)):
-        abort(403, description="Vous pouvez corriger seulement ce que vous avez saisi vous-même, le jour même. "
-                               "Pour une autre réponse, demandez à la coordination.")
+        abort(
+            403,
+            description="Vous pouvez corriger seulement ce que vous avez saisi vous-même, le jour même. "
+            "Pour une autre réponse, demandez à la coordination.",
+        )
     page = url_for("corrections.my_entries", campaign_id=campaign.id)
     return _correct(campaign, questionnaire, item, g.team_member, page, page, "Revenir à mes saisies du jour")

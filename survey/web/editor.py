@@ -53,11 +53,15 @@ def add_hooks(app) -> None:
 def draft_changed(error):
     """Two tabs on one draft: the later edit is refused, said plainly, never lost in silence."""
     if error.gone:
-        flash("Ce brouillon n'existe plus (il a été enregistré ou abandonné entre-temps) : "
-              "votre dernière modification n'a pas été gardée.")
+        flash(
+            "Ce brouillon n'existe plus (il a été enregistré ou abandonné entre-temps) : "
+            "votre dernière modification n'a pas été gardée."
+        )
         return redirect(url_for("editor.index"), code=303)
-    flash("Ce brouillon a été modifié entre-temps (dans un autre onglet ?) : votre dernière "
-          "modification n'a pas été enregistrée. Voici le brouillon à jour : refaites-la si besoin.")
+    flash(
+        "Ce brouillon a été modifié entre-temps (dans un autre onglet ?) : votre dernière "
+        "modification n'a pas été enregistrée. Voici le brouillon à jour : refaites-la si besoin."
+    )
     return redirect(url_for("editor.draft", draft_id=error.draft_id), code=303)
 
 
@@ -94,6 +98,7 @@ def _who() -> str:
 
 # --------------------------------------------------------------------------- the list
 
+
 @bp.route("/")
 @coordinator_required
 def index():
@@ -101,11 +106,21 @@ def index():
     rows = []
     for q in svc.library:
         users = versioning.campaigns_using(svc, q.id)
-        rows.append({"q": q, "origin": files.origin(svc, q), "campaigns": users,
-                     "answers": sum(svc.answers.count(c.id) for c in users)})
-    return render_template("editor/index.html", rows=rows, drafts=drafts.all_drafts(svc),
-                           problems=[plain_problem(p, with_file=True) for p in svc.library.problems],
-                           max_upload=MAX_UPLOAD // (1024 * 1024))
+        rows.append(
+            {
+                "q": q,
+                "origin": files.origin(svc, q),
+                "campaigns": users,
+                "answers": sum(svc.answers.count(c.id) for c in users),
+            }
+        )
+    return render_template(
+        "editor/index.html",
+        rows=rows,
+        drafts=drafts.all_drafts(svc),
+        problems=[plain_problem(p, with_file=True) for p in svc.library.problems],
+        max_upload=MAX_UPLOAD // (1024 * 1024),
+    )
 
 
 @bp.route("/nouveau", methods=["POST"])
@@ -126,14 +141,16 @@ def import_file():
     """A YAML questionnaire from another structure, or an XLSForm (.xlsx) from Kobo or ODK."""
     svc = services()
     request.max_content_length = MAX_UPLOAD + UPLOAD_SLACK
-    too_big = (f"Le fichier est trop gros : la limite est de {MAX_UPLOAD // (1024 * 1024)} Mo. "
-               "Un questionnaire pèse d'habitude moins de 100 ko.")
+    too_big = (
+        f"Le fichier est trop gros : la limite est de {MAX_UPLOAD // (1024 * 1024)} Mo. "
+        "Un questionnaire pèse d'habitude moins de 100 ko."
+    )
     if (request.content_length or 0) > request.max_content_length:
-        return _import_error(too_big, 413)    # said before reading a byte of it
+        return _import_error(too_big, 413)  # said before reading a byte of it
     try:
         upload = request.files.get("fichier")
         token = request.form.get("csrf_token")
-    except RequestEntityTooLarge:   # a body sent without its length
+    except RequestEntityTooLarge:  # a body sent without its length
         return _import_error(too_big, 413)
     if current_app.config.get("WTF_CSRF_ENABLED", True):
         try:
@@ -156,8 +173,11 @@ def import_file():
         try:
             questionnaire = parse_text(text, name)
         except QuestionnaireError as exc:
-            return _import_error("Ce questionnaire a des problèmes : corrigez le fichier puis réessayez.", 422,
-                                 [plain_problem(p, with_file=True) for p in exc.problems])
+            return _import_error(
+                "Ce questionnaire a des problèmes : corrigez le fichier puis réessayez.",
+                422,
+                [plain_problem(p, with_file=True) for p in exc.problems],
+            )
         data = questionnaire.to_dict()
         origin = f"fichier {name}"
     elif lowered.endswith((".xlsx", ".xlsm")) or content.startswith(b"PK"):
@@ -167,20 +187,30 @@ def import_file():
             return _import_error(str(exc), 422, notes=exc.notes)
         questionnaire, problems = result.validate(name)
         if questionnaire is None:
-            return _import_error("Le formulaire converti a encore des problèmes :", 422,
-                                 [plain_problem(p, with_file=True) for p in problems], result.notes)
+            return _import_error(
+                "Le formulaire converti a encore des problèmes :",
+                422,
+                [plain_problem(p, with_file=True) for p in problems],
+                result.notes,
+            )
         data, notes = questionnaire.to_dict(), result.notes
         origin = f"XLSForm {name}"
     else:
-        return _import_error("Ce type de fichier n'est pas reconnu. Choisissez un questionnaire .yaml (partagé par "
-                             "une autre structure) ou un XLSForm .xlsx (KoboToolbox, ODK).", 422)
+        return _import_error(
+            "Ce type de fichier n'est pas reconnu. Choisissez un questionnaire .yaml (partagé par "
+            "une autre structure) ou un XLSForm .xlsx (KoboToolbox, ODK).",
+            422,
+        )
     wanted = data["id"]
     taken = set(svc.library.questionnaires) | {d["data"].get("id") for d in drafts.all_drafts(svc)}
     data["id"] = files.free_id(svc, wanted, taken)
     data["version"] = 1
     if data["id"] != wanted:
-        notes.insert(0, f"Un questionnaire « {wanted} » existe déjà ici : celui-ci prend l'identifiant "
-                        f"« {data['id']} » (vous pouvez le changer avant d'enregistrer).")
+        notes.insert(
+            0,
+            f"Un questionnaire « {wanted} » existe déjà ici : celui-ci prend l'identifiant "
+            f"« {data['id']} » (vous pouvez le changer avant d'enregistrer).",
+        )
     draft = drafts.create(svc, data, origin=origin, notes=notes, by=_who())
     audit("questionnaire importé", f"{origin} → brouillon {data['id']}")
     flash("Fichier importé. Relisez le questionnaire, puis enregistrez-le.")
@@ -189,12 +219,18 @@ def import_file():
 
 def _import_error(message: str, status: int, problems=(), notes=()):
     svc = services()
-    return render_template("editor/import_error.html", message=message, problems=list(problems),
-                           notes=list(notes), max_upload=MAX_UPLOAD // (1024 * 1024),
-                           drafts=drafts.all_drafts(svc)), status
+    return render_template(
+        "editor/import_error.html",
+        message=message,
+        problems=list(problems),
+        notes=list(notes),
+        max_upload=MAX_UPLOAD // (1024 * 1024),
+        drafts=drafts.all_drafts(svc),
+    ), status
 
 
 # --------------------------------------------------------------------------- one questionnaire
+
 
 @bp.route("/q/<questionnaire_id>/")
 @coordinator_required
@@ -204,11 +240,19 @@ def questionnaire(questionnaire_id: str):
     counts = versioning.version_counts(svc, questionnaire_id)
     versions = {q.version: q for q in snapshots(svc, questionnaire_id)}
     versions[current.version] = current
-    rows = [{"q": q, "answers": counts.get(v, 0), "current": v == current.version}
-            for v, q in sorted(versions.items(), reverse=True)]
-    return render_template("editor/questionnaire.html", q=current, rows=rows, origin=files.origin(svc, current),
-                           campaigns=versioning.campaigns_using(svc, questionnaire_id),
-                           draft=drafts.for_base(svc, questionnaire_id), types=TYPES)
+    rows = [
+        {"q": q, "answers": counts.get(v, 0), "current": v == current.version}
+        for v, q in sorted(versions.items(), reverse=True)
+    ]
+    return render_template(
+        "editor/questionnaire.html",
+        q=current,
+        rows=rows,
+        origin=files.origin(svc, current),
+        campaigns=versioning.campaigns_using(svc, questionnaire_id),
+        draft=drafts.for_base(svc, questionnaire_id),
+        types=TYPES,
+    )
 
 
 @bp.route("/q/<questionnaire_id>/modifier", methods=["POST"])
@@ -220,8 +264,9 @@ def edit(questionnaire_id: str):
     if existing is not None:
         flash("Un brouillon de ce questionnaire était déjà commencé : vous le reprenez.")
         return redirect(url_for("editor.draft", draft_id=existing["id"]), code=303)
-    draft = drafts.create(svc, current.to_dict(), base=current, origin=f"modification de la version {current.version}",
-                           by=_who())
+    draft = drafts.create(
+        svc, current.to_dict(), base=current, origin=f"modification de la version {current.version}", by=_who()
+    )
     return redirect(url_for("editor.draft", draft_id=draft["id"]), code=303)
 
 
@@ -241,24 +286,33 @@ def copy(questionnaire_id: str):
 def library_preview(questionnaire_id: str):
     version = request.args.get("version", type=int)
     q = _version_or_404(questionnaire_id, version)
-    return _preview(q, back=url_for("editor.questionnaire", questionnaire_id=questionnaire_id),
-                    action=url_for("editor.library_preview", questionnaire_id=questionnaire_id, version=version))
+    return _preview(
+        q,
+        back=url_for("editor.questionnaire", questionnaire_id=questionnaire_id),
+        action=url_for("editor.library_preview", questionnaire_id=questionnaire_id, version=version),
+    )
 
 
 @bp.route("/q/<questionnaire_id>/fichier.yaml")
 @coordinator_required
 def download_yaml(questionnaire_id: str):
     q = _version_or_404(questionnaire_id, request.args.get("version", type=int))
-    return Response(questionnaire_yaml(q).encode("utf-8"), mimetype="application/yaml; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{q.id}-v{q.version}.yaml"'})
+    return Response(
+        questionnaire_yaml(q).encode("utf-8"),
+        mimetype="application/yaml; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{q.id}-v{q.version}.yaml"'},
+    )
 
 
 @bp.route("/q/<questionnaire_id>/xlsform.xlsx")
 @coordinator_required
 def download_xlsform(questionnaire_id: str):
     q = _version_or_404(questionnaire_id, request.args.get("version", type=int))
-    return Response(export_xlsform(q), mimetype=MIMETYPE,
-                    headers={"Content-Disposition": f'attachment; filename="{export_filename(q)}"'})
+    return Response(
+        export_xlsform(q),
+        mimetype=MIMETYPE,
+        headers={"Content-Disposition": f'attachment; filename="{export_filename(q)}"'},
+    )
 
 
 @bp.route("/q/<questionnaire_id>/versions/<int:version>/supprimer", methods=["POST"])
@@ -281,6 +335,7 @@ def delete_version(questionnaire_id: str, version: int):
 
 # --------------------------------------------------------------------------- a draft
 
+
 def _render_draft(draft: dict, status: int = 200, save_problems=None):
     svc = services()
     data = draft["data"]
@@ -289,8 +344,12 @@ def _render_draft(draft: dict, status: int = 200, save_problems=None):
         general, per_question = _not_yet_touched(draft, general, per_question)
     if questionnaire is not None and draft.get("base_id") and not save_problems:
         # Said before saving: an answered question that would change meaning.
-        save_problems = versioning.meaning_problems(
-            versioning.answered_definitions(svc, draft["base_id"]), questionnaire, "brouillon") or None
+        save_problems = (
+            versioning.meaning_problems(
+                versioning.answered_definitions(svc, draft["base_id"]), questionnaire, "brouillon"
+            )
+            or None
+        )
     if save_problems:
         extra_general, extra = drafts.placed(save_problems, data)
         general = general + [m for m in extra_general if m not in general]
@@ -298,13 +357,23 @@ def _render_draft(draft: dict, status: int = 200, save_problems=None):
             known = per_question.setdefault(index, [])
             known.extend(m for m in messages if m not in known)
     if not draft.get("base_id") and data.get("id") in svc.library.questionnaires:
-        general = general + [f"un questionnaire « {data['id']} » existe déjà : changez l'identifiant, "
-                             f"par exemple « {files.free_id(svc, str(data['id']))} »."]
+        general = general + [
+            f"un questionnaire « {data['id']} » existe déjà : changez l'identifiant, "
+            f"par exemple « {files.free_id(svc, str(data['id']))} »."
+        ]
     questions = data.get("questions") or []
     return render_template(
-        "editor/draft.html", draft=draft, data=data, questions=questions, general=general,
-        per_question=per_question, valid=questionnaire is not None and not save_problems, types=TYPES,
-        type_help=TYPE_HELP, labels=_labels(questions), conditions=_conditions(questions),
+        "editor/draft.html",
+        draft=draft,
+        data=data,
+        questions=questions,
+        general=general,
+        per_question=per_question,
+        valid=questionnaire is not None and not save_problems,
+        types=TYPES,
+        type_help=TYPE_HELP,
+        labels=_labels(questions),
+        conditions=_conditions(questions),
         base=svc.library.get(draft["base_id"]) if draft.get("base_id") else None,
         answers=versioning.answer_total(svc, draft["base_id"]) if draft.get("base_id") else 0,
     ), status
@@ -318,8 +387,11 @@ def _not_yet_touched(draft: dict, general: list[str], per_question: dict) -> tup
         general = [m for m in general if m != NO_QUESTION]
     fresh = draft.get("fresh")
     if fresh:
-        per_question = {i: m for i, m in per_question.items()
-                        if not (i < len(questions) and isinstance(questions[i], dict) and questions[i].get("id") == fresh)}
+        per_question = {
+            i: m
+            for i, m in per_question.items()
+            if not (i < len(questions) and isinstance(questions[i], dict) and questions[i].get("id") == fresh)
+        }
     return general, per_question
 
 
@@ -360,7 +432,7 @@ def presentation(draft_id: str):
     for key in ("intro", "purpose", "consent"):
         data[key] = request.form.get(key, "").strip()[:5000]
     if not draft.get("base_id") and request.form.get("id", "").strip():
-        data["id"] = request.form["id"].strip().lower()   # left empty: it keeps the one made from the title
+        data["id"] = request.form["id"].strip().lower()  # left empty: it keeps the one made from the title
     drafts.put(svc, draft)
     flash("Présentation enregistrée dans le brouillon.")
     return redirect(url_for("editor.draft", draft_id=draft_id) + "#presentation", code=303)
@@ -374,7 +446,7 @@ def add_question(draft_id: str):
     questions = draft["data"].setdefault("questions", [])
     taken = {q.get("id") for q in questions if isinstance(q, dict)}
     questions.append(drafts.new_question(request.form.get("type", ""), request.form.get("label", "")[:1000], taken))
-    draft["fresh"] = questions[-1]["id"]    # its problems wait until it is filled in
+    draft["fresh"] = questions[-1]["id"]  # its problems wait until it is filled in
     drafts.put(svc, draft)
     return redirect(url_for("editor.question", draft_id=draft_id, number=len(questions)), code=303)
 
@@ -418,11 +490,22 @@ def _render_question(draft: dict, number: int):
     general, per_question = _not_yet_touched(draft, general, per_question)
     preview = _question_preview(q, number)
     return render_template(
-        "editor/question.html", draft=draft, data=data, q=q, number=number, total=len(questions),
-        problems=per_question.get(number - 1, []), types=TYPES, type_help=TYPE_HELP,
-        choice_types=CHOICE_TYPES, conditions=drafts.condition_choices(questions, number - 1),
-        condition=drafts.condition_code(q), scale_labels=q.get("scale_labels") or list(DEFAULT_SCALE_LABELS),
-        preview=preview, field_name=field_name, other_name=other_name,
+        "editor/question.html",
+        draft=draft,
+        data=data,
+        q=q,
+        number=number,
+        total=len(questions),
+        problems=per_question.get(number - 1, []),
+        types=TYPES,
+        type_help=TYPE_HELP,
+        choice_types=CHOICE_TYPES,
+        conditions=drafts.condition_choices(questions, number - 1),
+        condition=drafts.condition_code(q),
+        scale_labels=q.get("scale_labels") or list(DEFAULT_SCALE_LABELS),
+        preview=preview,
+        field_name=field_name,
+        other_name=other_name,
     )
 
 
@@ -432,8 +515,7 @@ def _question_preview(q: dict, number: int):
     questionnaire, _, _ = drafts.check({"id": "apercu", "title": "Aperçu", "version": 1, "questions": [alone]})
     if questionnaire is None:
         return None
-    form = build_form_class(questionnaire, current_app.config["MAX_TEXT_LENGTH"])(formdata=None,
-                                                                                 meta={"csrf": False})
+    form = build_form_class(questionnaire, current_app.config["MAX_TEXT_LENGTH"])(formdata=None, meta={"csrf": False})
     return {"questionnaire": questionnaire, "form": form, "number": number}
 
 
@@ -502,11 +584,23 @@ def _preview(questionnaire, back: str, action: str | None):
         form.answer_id.data = str(uuid.uuid4())
         if form.validate_questions():
             accepted = _answers_in_words(questionnaire, form.answers())
-    errors = [(q, form.question_field(q).errors) for q in form.visible_questions()
-              if form.question_field(q).errors] if tried else []
-    return render_template("editor/preview.html", questionnaire=questionnaire, form=form, back=back,
-                           action=action, tried=tried, accepted=accepted, errors=errors,
-                           field_name=field_name, other_name=other_name), (422 if errors else 200)
+    errors = (
+        [(q, form.question_field(q).errors) for q in form.visible_questions() if form.question_field(q).errors]
+        if tried
+        else []
+    )
+    return render_template(
+        "editor/preview.html",
+        questionnaire=questionnaire,
+        form=form,
+        back=back,
+        action=action,
+        tried=tried,
+        accepted=accepted,
+        errors=errors,
+        field_name=field_name,
+        other_name=other_name,
+    ), (422 if errors else 200)
 
 
 def _answers_in_words(questionnaire, answers: dict) -> list[tuple[str, str]]:
@@ -528,8 +622,9 @@ def save(draft_id: str):
     svc = services()
     draft = _draft_or_404(draft_id)
     try:
-        saved = versioning.save(svc, draft["data"], base_id=draft.get("base_id"),
-                                base_version=draft.get("base_version"))
+        saved = versioning.save(
+            svc, draft["data"], base_id=draft.get("base_id"), base_version=draft.get("base_version")
+        )
     except versioning.SaveRefused as exc:
         return _render_draft(draft, 422, save_problems=exc.problems)
     drafts.delete(svc, draft_id)

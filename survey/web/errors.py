@@ -18,9 +18,12 @@ MESSAGES = {
     413: ("Envoi trop gros", "Ce que vous avez envoyé est trop gros. Raccourcissez vos réponses puis réessayez."),
     429: ("Trop d'envois", "Trop d'envois en peu de temps. Attendez une minute puis réessayez."),
     500: ("Erreur de l'application", "Un problème est survenu de notre côté. Réessayez dans un instant."),
-    503: ("Disque plein", "L'ordinateur qui fait tourner l'application n'a plus de place pour enregistrer. "
-                          "Rien n'a été enregistré pour cette action. Prévenez la personne qui coordonne : "
-                          "il faut libérer de la place sur le disque, puis réessayer."),
+    503: (
+        "Disque plein",
+        "L'ordinateur qui fait tourner l'application n'a plus de place pour enregistrer. "
+        "Rien n'a été enregistré pour cette action. Prévenez la personne qui coordonne : "
+        "il faut libérer de la place sur le disque, puis réessayer.",
+    ),
 }
 
 # Errors that mean « no room left »: a full disk, or a quota reached.

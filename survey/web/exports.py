@@ -41,11 +41,18 @@ def options_from_args(args, fmt: str, timezone_name: str) -> tuple[ExportOptions
     if channel and channel not in CHANNELS:
         problems.append("Ce canal de collecte n'existe pas.")
     options = ExportOptions(
-        format=fmt, separator=separator or ";", bom=args.get("bom", "oui") != "non",
+        format=fmt,
+        separator=separator or ";",
+        bom=args.get("bom", "oui") != "non",
         codes=args.get("valeurs") == "codes",
-        filters=Filters(date_from=dates["du"], date_to=dates["au"], channel=channel,
-                        place=(args.get("lieu") or "").strip()[:200],
-                        include_hidden=args.get("masquees") == "oui", timezone=timezone_name),
+        filters=Filters(
+            date_from=dates["du"],
+            date_to=dates["au"],
+            channel=channel,
+            place=(args.get("lieu") or "").strip()[:200],
+            include_hidden=args.get("masquees") == "oui",
+            timezone=timezone_name,
+        ),
     )
     problems += options.problems()
     return (None if problems else options), problems
@@ -72,8 +79,15 @@ def form(campaign_id: str):
             return redirect(url_for("exports.download", campaign_id=campaign.id, fmt=fmt, **kept), code=303)
         status = 422
     count = services().answers.count(campaign.id)
-    return render_template("exports/form.html", campaign=campaign, formats=FORMATS, channels=CHANNELS,
-                           args=request.args, problems=problems, count=count), status
+    return render_template(
+        "exports/form.html",
+        campaign=campaign,
+        formats=FORMATS,
+        channels=CHANNELS,
+        args=request.args,
+        problems=problems,
+        count=count,
+    ), status
 
 
 @bp.route("/<campaign_id>/export.<fmt>")
@@ -89,10 +103,17 @@ def download(campaign_id: str, fmt: str):
         export = Export(services(), campaign, options)
     except ExportError as exc:
         return render_error(409, str(exc))
-    audit("export", f"{campaign.id} · {fmt}" + (f" · {request.query_string.decode('ascii', 'replace')}"
-                                                 if request.query_string else ""))
+    audit(
+        "export",
+        f"{campaign.id} · {fmt}"
+        + (f" · {request.query_string.decode('ascii', 'replace')}" if request.query_string else ""),
+    )
     filename = export.filename()
-    return Response(export.stream(), content_type=export.mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{filename}"',
-        "Cache-Control": "no-store",
-    })
+    return Response(
+        export.stream(),
+        content_type=export.mimetype,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )

@@ -7,8 +7,19 @@ import re
 import uuid
 from datetime import date
 
-from flask import (Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, send_file,
-                   url_for)
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 
 from ..model.answer_record import is_answer_id, new_answer
 from ..services.campaigns import CHANNELS
@@ -17,14 +28,29 @@ from ..services.fieldwork import doors as door_rounds
 from ..services.fieldwork.paper import sheet_code, sheet_version
 from ..services.fieldwork.photos import TYPES, PhotoError, photo_dir, save_photo
 from ..model.respondent import AGE_BANDS, clean_age_band, clean_first_name, clean_quartier
-from ..services.fieldwork.sessions import ROLES, Session, SessionRepository, new_id, parse_team, team_from_rows, validate
+from ..services.fieldwork.sessions import (
+    ROLES,
+    Session,
+    SessionRepository,
+    new_id,
+    parse_team,
+    team_from_rows,
+    validate,
+)
 from ..services.fieldwork.wall import postits_on_wall, set_postits_on_wall, set_wall_public, wall_cards, wall_is_public
 from ..forms import field_name, form_class_for, other_name, validate_sheet
 from ..model.french_time import typed_clock, typed_day
 from ..storage import AnswerConflict
 from ..services.versions import known_versions
-from .access import (coordinator_required, is_coordinator, load_campaign, local_target, services, team_member,
-                     team_required)
+from .access import (
+    coordinator_required,
+    is_coordinator,
+    load_campaign,
+    local_target,
+    services,
+    team_member,
+    team_required,
+)
 from .auth import audit
 
 bp = Blueprint("terrain", __name__)
@@ -70,15 +96,26 @@ def store_words(campaign, questionnaire, question, words: str, channel: str, ses
     answer_id = request.form.get("answer_id", "")
     if not is_answer_id(answer_id):
         answer_id = str(uuid.uuid4())
-    answer = new_answer(campaign, questionnaire, answer_id=answer_id, answers={question.id: words}, channel=channel,
-                        collector=g.team_member, session=session_id, started_at=request.form.get("started_at"),
-                        **extra)
+    answer = new_answer(
+        campaign,
+        questionnaire,
+        answer_id=answer_id,
+        answers={question.id: words},
+        channel=channel,
+        collector=g.team_member,
+        session=session_id,
+        started_at=request.form.get("started_at"),
+        **extra,
+    )
     return services().save_answer(questionnaire, answer)
 
 
 def count_for(campaign_id: str, session_id, channel: str) -> int:
-    return sum(1 for a in services().answers.iter_answers(campaign_id)
-               if a.get("session") == session_id and a.get("channel") == channel)
+    return sum(
+        1
+        for a in services().answers.iter_answers(campaign_id)
+        if a.get("session") == session_id and a.get("channel") == channel
+    )
 
 
 def words_error(words: str) -> str | None:
@@ -92,13 +129,20 @@ def words_error(words: str) -> str | None:
 
 # -- team home and sessions -------------------------------------------------
 
+
 @bp.route("/terrain/<campaign_id>/")
 @team_required
 def home(campaign_id):
     campaign, questionnaire = load_campaign(campaign_id)
-    return render_template("terrain/home.html", campaign=campaign, questionnaire=questionnaire,
-                           sessions=sessions().for_campaign(campaign.id), coordinator=is_coordinator(),
-                           wall_public=wall_is_public(services(), campaign.id), roles=ROLES)
+    return render_template(
+        "terrain/home.html",
+        campaign=campaign,
+        questionnaire=questionnaire,
+        sessions=sessions().for_campaign(campaign.id),
+        coordinator=is_coordinator(),
+        wall_public=wall_is_public(services(), campaign.id),
+        roles=ROLES,
+    )
 
 
 @bp.route("/terrain/<campaign_id>/sessions/nouvelle", methods=["GET", "POST"])
@@ -114,19 +158,26 @@ def edit_session(campaign_id, session_id=None):
     adding = request.method == "POST" and form.get("action") == "ajouter-personne"
     if request.method == "POST":
         if "membre" in form:
-            rows = [{"pseudonym": name, "role": role}
-                    for name, role in zip(form.getlist("membre"), form.getlist("role"))]
+            rows = [
+                {"pseudonym": name, "role": role} for name, role in zip(form.getlist("membre"), form.getlist("role"))
+            ]
             team, problems = team_from_rows(form.getlist("membre"), form.getlist("role"))
-        else:   # a page opened before the team became one row per person
+        else:  # a page opened before the team became one row per person
             team, problems = parse_team(form.get("equipe", ""))
             rows = team + [{}] * 2
         day = typed_day(form.get("jour", ""))
         item = Session(
             id=existing.id if existing else new_id(day if re.match(r"^\d{4}-\d{2}-\d{2}$", day) else "sans-date"),
-            campaign=campaign.id, place=" ".join(form.get("lieu", "").split())[:80], day=day,
-            starts=typed_clock(form.get("debut", "")), ends=typed_clock(form.get("fin", "")), team=team,
-            questions=form.getlist("questions"), stopped=existing.stopped if existing else 0,
-            photos=existing.photos if existing else [])
+            campaign=campaign.id,
+            place=" ".join(form.get("lieu", "").split())[:80],
+            day=day,
+            starts=typed_clock(form.get("debut", "")),
+            ends=typed_clock(form.get("fin", "")),
+            team=team,
+            questions=form.getlist("questions"),
+            stopped=existing.stopped if existing else 0,
+            photos=existing.photos if existing else [],
+        )
         # « Ajouter une personne » only shows one more row: nothing is checked or saved yet.
         problems = [] if adding else problems + validate(item, questionnaire)
         if not problems and not adding:
@@ -137,11 +188,21 @@ def edit_session(campaign_id, session_id=None):
         current = item
         rows = rows + [{}] if adding else rows
     else:
-        current = existing or Session(id="", campaign=campaign.id, place=campaign.quartier, day=date.today().isoformat())
+        current = existing or Session(
+            id="", campaign=campaign.id, place=campaign.quartier, day=date.today().isoformat()
+        )
         rows = current.team + [{}] * 2
-    return render_template("terrain/session_form.html", campaign=campaign, questionnaire=questionnaire,
-                           item=current, rows=rows, roles=ROLES, added=adding,
-                           problems=problems, editing=bool(existing)), (422 if problems else 200)
+    return render_template(
+        "terrain/session_form.html",
+        campaign=campaign,
+        questionnaire=questionnaire,
+        item=current,
+        rows=rows,
+        roles=ROLES,
+        added=adding,
+        problems=problems,
+        editing=bool(existing),
+    ), (422 if problems else 200)
 
 
 @bp.route("/terrain/<campaign_id>/sessions/<session_id>/arrets", methods=["POST"])
@@ -156,6 +217,7 @@ def count_stopped(campaign_id, session_id):
 
 
 # -- the porteur de parole scribe -------------------------------------------
+
 
 @bp.route("/terrain/<campaign_id>/sessions/<session_id>/scribe", methods=["GET", "POST"])
 @team_required
@@ -185,17 +247,30 @@ def scribe(campaign_id, session_id):
                 error = "Cette carte a déjà été enregistrée avec d'autres mots. La carte suivante est prête."
             else:
                 flash("Carte enregistrée. Carte suivante :")
-                return redirect(url_for("terrain.scribe", campaign_id=campaign.id, session_id=item.id,
-                                        question=question.id), code=303)
+                return redirect(
+                    url_for("terrain.scribe", campaign_id=campaign.id, session_id=item.id, question=question.id),
+                    code=303,
+                )
         status = 422
     count = count_for(campaign.id, item.id, "porteur-de-parole")
-    return render_template("terrain/scribe.html", campaign=campaign, questionnaire=questionnaire, item=item,
-                           question=question, candidates=candidates, error=error, count=count,
-                           age_bands=AGE_BANDS, answer_id=str(uuid.uuid4()), started_at=utc_now(),
-                           values=request.form if error else {}), status
+    return render_template(
+        "terrain/scribe.html",
+        campaign=campaign,
+        questionnaire=questionnaire,
+        item=item,
+        question=question,
+        candidates=candidates,
+        error=error,
+        count=count,
+        age_bands=AGE_BANDS,
+        answer_id=str(uuid.uuid4()),
+        started_at=utc_now(),
+        values=request.form if error else {},
+    ), status
 
 
 # -- post-its and paper sheets ----------------------------------------------
+
 
 @bp.route("/terrain/<campaign_id>/transcription", methods=["GET", "POST"])
 @team_required
@@ -217,8 +292,9 @@ def transcription(campaign_id):
         status = 422
         if not error:
             try:
-                created = store_words(campaign, questionnaire, question, words, "post-it",
-                                      item.id if item else None, {})
+                created = store_words(
+                    campaign, questionnaire, question, words, "post-it", item.id if item else None, {}
+                )
             except AnswerConflict:
                 error, status = "Ce post-it a déjà été enregistré avec un autre texte.", 409
             except OSError:
@@ -228,19 +304,37 @@ def transcription(campaign_id):
                 answer_id = request.form.get("answer_id", "")
                 if wants_json:
                     return jsonify(id=answer_id, text=words, new=created, message=saved_message(words)), (
-                        201 if created else 200)
-                return redirect(url_for("terrain.transcription", campaign_id=campaign.id, question=question.id,
-                                        session=item.id if item else None,
-                                        enregistre=answer_id if is_answer_id(answer_id) else None), code=303)
+                        201 if created else 200
+                    )
+                return redirect(
+                    url_for(
+                        "terrain.transcription",
+                        campaign_id=campaign.id,
+                        question=question.id,
+                        session=item.id if item else None,
+                        enregistre=answer_id if is_answer_id(answer_id) else None,
+                    ),
+                    code=303,
+                )
         if wants_json:
             return jsonify(message=error), status
     count = count_for(campaign.id, item.id if item else None, "post-it")
-    return render_template("terrain/transcription.html", campaign=campaign, questionnaire=questionnaire,
-                           item=item, question=question, candidates=candidates, error=error, count=count,
-                           sessions=sessions().for_campaign(campaign.id), answer_id=str(uuid.uuid4()),
-                           started_at=utc_now(), text=request.form.get("texte", "") if error else "",
-                           saved=saved_postit(campaign.id, request.args.get("enregistre")),
-                           max_length=current_app.config["MAX_TEXT_LENGTH"]), status
+    return render_template(
+        "terrain/transcription.html",
+        campaign=campaign,
+        questionnaire=questionnaire,
+        item=item,
+        question=question,
+        candidates=candidates,
+        error=error,
+        count=count,
+        sessions=sessions().for_campaign(campaign.id),
+        answer_id=str(uuid.uuid4()),
+        started_at=utc_now(),
+        text=request.form.get("texte", "") if error else "",
+        saved=saved_postit(campaign.id, request.args.get("enregistre")),
+        max_length=current_app.config["MAX_TEXT_LENGTH"],
+    ), status
 
 
 def saved_message(words: str) -> str:
@@ -258,8 +352,10 @@ def saved_postit(campaign_id: str, answer_id) -> str | None:
     return saved_message(texts[0]) if texts else None
 
 
-NO_PAPER = ("Cette campagne n'accepte pas de questionnaires papier : la coordination peut ajouter "
-            "le canal « papier » dans les réglages de la campagne.")
+NO_PAPER = (
+    "Cette campagne n'accepte pas de questionnaires papier : la coordination peut ajouter "
+    "le canal « papier » dans les réglages de la campagne."
+)
 
 
 def sheet_questionnaire(campaign, typed: str):
@@ -269,9 +365,11 @@ def sheet_questionnaire(campaign, typed: str):
     if version is None or version not in versions:
         current = services().questionnaire_for(campaign)
         example = sheet_code(campaign, current.version if current else 1)
-        return None, (f"Le code « {typed[:40]} » n'est pas celui d'une feuille de cette campagne. "
-                      f"Il est imprimé en haut de la feuille, par exemple {example} "
-                      "(majuscules ou minuscules, avec ou sans tirets).")
+        return None, (
+            f"Le code « {typed[:40]} » n'est pas celui d'une feuille de cette campagne. "
+            f"Il est imprimé en haut de la feuille, par exemple {example} "
+            "(majuscules ou minuscules, avec ou sans tirets)."
+        )
     return sheet_code(campaign, version), versions[version]
 
 
@@ -290,11 +388,21 @@ def paper(campaign_id):
             error, code = found, request.args.get("feuille", "").strip()[:40]
         else:
             item = optional_session(campaign.id)
-            return redirect(url_for("terrain.paper_entry", campaign_id=campaign.id, feuille=code,
-                                    session=item.id if item else None), code=303)
-    return render_template("terrain/paper.html", campaign=campaign, questionnaire=questionnaire, error=error,
-                           code=code, example=sheet_code(campaign, questionnaire.version),
-                           sessions=sessions().for_campaign(campaign.id)), (422 if error else 200)
+            return redirect(
+                url_for(
+                    "terrain.paper_entry", campaign_id=campaign.id, feuille=code, session=item.id if item else None
+                ),
+                code=303,
+            )
+    return render_template(
+        "terrain/paper.html",
+        campaign=campaign,
+        questionnaire=questionnaire,
+        error=error,
+        code=code,
+        example=sheet_code(campaign, questionnaire.version),
+        sessions=sessions().for_campaign(campaign.id),
+    ), (422 if error else 200)
 
 
 @bp.route("/terrain/<campaign_id>/papier/saisie", methods=["GET", "POST"])
@@ -308,8 +416,9 @@ def paper_entry(campaign_id):
         abort(403, description=NO_PAPER)
     code, questionnaire = sheet_questionnaire(campaign, request.values.get("feuille", ""))
     if code is None:
-        return redirect(url_for("terrain.paper", campaign_id=campaign.id, feuille=request.values.get("feuille")),
-                        code=303)
+        return redirect(
+            url_for("terrain.paper", campaign_id=campaign.id, feuille=request.values.get("feuille")), code=303
+        )
     item = optional_session(campaign.id)
     svc = services()
     form = form_class_for(svc, questionnaire, current_app.config["MAX_TEXT_LENGTH"])()
@@ -321,33 +430,60 @@ def paper_entry(campaign_id):
         status = 422
         if valid:
             started = form.started_at.data if parse_time(form.started_at.data) else None
-            answer = new_answer(campaign, questionnaire, answer_id=form.answer_id.data, answers=form.answers(),
-                                channel="papier", collector=g.team_member, session=item.id if item else None,
-                                poster=code, started_at=started)
+            answer = new_answer(
+                campaign,
+                questionnaire,
+                answer_id=form.answer_id.data,
+                answers=form.answers(),
+                channel="papier",
+                collector=g.team_member,
+                session=item.id if item else None,
+                poster=code,
+                started_at=started,
+            )
             try:
                 svc.save_answer(questionnaire, answer)
             except AnswerConflict:
-                flash("Cette feuille était déjà enregistrée avec d'autres réponses : elle n'a pas été "
-                      "enregistrée une deuxième fois.")
+                flash(
+                    "Cette feuille était déjà enregistrée avec d'autres réponses : elle n'a pas été "
+                    "enregistrée une deuxième fois."
+                )
             except OSError:  # the page comes back with what was typed
                 current_app.logger.exception("paper sheet not saved")
-                notice, status = ("La feuille n'a pas pu être enregistrée (problème sur l'ordinateur qui reçoit "
-                                  "les réponses). Rien n'est perdu sur cette page : réessayez dans un instant."), 503
+                notice, status = (
+                    (
+                        "La feuille n'a pas pu être enregistrée (problème sur l'ordinateur qui reçoit "
+                        "les réponses). Rien n'est perdu sur cette page : réessayez dans un instant."
+                    ),
+                    503,
+                )
             else:
                 flash("Feuille enregistrée. Feuille suivante :")
             if status != 503:
-                return redirect(url_for("terrain.paper_entry", campaign_id=campaign.id, feuille=code,
-                                        session=item.id if item else None), code=303)
+                return redirect(
+                    url_for(
+                        "terrain.paper_entry", campaign_id=campaign.id, feuille=code, session=item.id if item else None
+                    ),
+                    code=303,
+                )
     else:
         form.answer_id.data = str(uuid.uuid4())
         form.started_at.data = utc_now()
     visible = form.visible_questions()
     return render_template(
-        "terrain/paper_entry.html", campaign=campaign, questionnaire=questionnaire, form=form, code=code,
-        item=item, count=count_for(campaign.id, item.id if item else None, "papier"), notice=notice,
-        field_name=field_name, other_name=other_name,
+        "terrain/paper_entry.html",
+        campaign=campaign,
+        questionnaire=questionnaire,
+        form=form,
+        code=code,
+        item=item,
+        count=count_for(campaign.id, item.id if item else None, "papier"),
+        notice=notice,
+        field_name=field_name,
+        other_name=other_name,
         numbers={q.id: questionnaire.number_of(q.id) for q in questionnaire.answerable},
-        errors=[(q, form.question_field(q).errors) for q in visible if form.question_field(q).errors]), status
+        errors=[(q, form.question_field(q).errors) for q in visible if form.question_field(q).errors],
+    ), status
 
 
 @bp.route("/terrain/<campaign_id>/sessions/<session_id>/photos", methods=["POST"])
@@ -357,8 +493,9 @@ def add_photo(campaign_id, session_id):
     request.max_content_length = 9 * 1024 * 1024  # a phone photo is larger than a form
     upload = request.files.get("photo")
     try:
-        photo = save_photo(services().data_dir, campaign_id, item.id, upload.read() if upload else b"",
-                           len(item.photos))
+        photo = save_photo(
+            services().data_dir, campaign_id, item.id, upload.read() if upload else b"", len(item.photos)
+        )
     except PhotoError as exc:
         flash(str(exc))
     else:
@@ -380,8 +517,10 @@ def photo(campaign_id, session_id, name):
 
 # -- door to door -------------------------------------------------------------
 
-NO_DOORS = ("Cette campagne ne prévoit pas de porte-à-porte : la coordination peut ajouter le canal "
-            "« Porte-à-porte » dans les réglages de la campagne.")
+NO_DOORS = (
+    "Cette campagne ne prévoit pas de porte-à-porte : la coordination peut ajouter le canal "
+    "« Porte-à-porte » dans les réglages de la campagne."
+)
 
 
 @bp.route("/terrain/<campaign_id>/porte-a-porte", methods=["GET", "POST"])
@@ -397,29 +536,45 @@ def doors(campaign_id):
         error = NO_DOORS
     elif request.method == "POST":
         try:
-            door = door_rounds.record_door(services(), campaign.id, item.id if item else None, sector,
-                                           request.form.get("issue", ""), g.team_member)
+            door = door_rounds.record_door(
+                services(), campaign.id, item.id if item else None, sector, request.form.get("issue", ""), g.team_member
+            )
         except ValueError as exc:
             error = str(exc)
         else:
             if door["outcome"] == "repondu":  # the questionnaire, then « Porte suivante » back here
                 args = {"canal": "porte-a-porte", "session": item.id if item else None, "secteur": door["sector"]}
-                return redirect(url_for("public.answer_form", campaign_id=campaign.id,
-                                        **{k: v for k, v in args.items() if v}), code=303)
+                return redirect(
+                    url_for("public.answer_form", campaign_id=campaign.id, **{k: v for k, v in args.items() if v}),
+                    code=303,
+                )
             flash(f"Porte notée : {door_rounds.OUTCOMES[door['outcome']].lower()}.")
-            return redirect(url_for("terrain.doors", campaign_id=campaign.id, secteur=door["sector"],
-                                    session=item.id if item else None), code=303)
+            return redirect(
+                url_for(
+                    "terrain.doors", campaign_id=campaign.id, secteur=door["sector"], session=item.id if item else None
+                ),
+                code=303,
+            )
     mine = [d for d in door_rounds.doors_of(services(), campaign.id) if d.get("collector") == g.team_member]
-    return render_template("terrain/doors.html", campaign=campaign, item=item, error=error, sector=sector,
-                           outcomes=door_rounds.OUTCOMES, mine=door_rounds.total(mine), no_doors=no_doors), (
-        422 if error and request.method == "POST" else 200)
+    return render_template(
+        "terrain/doors.html",
+        campaign=campaign,
+        item=item,
+        error=error,
+        sector=sector,
+        outcomes=door_rounds.OUTCOMES,
+        mine=door_rounds.total(mine),
+        no_doors=no_doors,
+    ), (422 if error and request.method == "POST" else 200)
 
 
 # -- the wall of words ---------------------------------------------------------
 
-WALL_CLOSED = ("Ce mur de paroles n'est pas ouvert sur cet écran. Pour l'ouvrir : tapez ici un code "
-               "bénévole de la campagne, ou demandez à la coordination de rendre le mur public "
-               "(Terrain, « Gérer le mur de paroles »).")
+WALL_CLOSED = (
+    "Ce mur de paroles n'est pas ouvert sur cet écran. Pour l'ouvrir : tapez ici un code "
+    "bénévole de la campagne, ou demandez à la coordination de rendre le mur public "
+    "(Terrain, « Gérer le mur de paroles »)."
+)
 
 
 def may_see_wall(campaign) -> bool:
@@ -430,8 +585,9 @@ def may_see_wall(campaign) -> bool:
 def visible_wall(campaign):
     """The session asked for and its wall cards."""
     item = optional_session(campaign.id)
-    cards = wall_cards(services(), campaign.id, item.id if item else None,
-                       postits=postits_on_wall(services(), campaign))
+    cards = wall_cards(
+        services(), campaign.id, item.id if item else None, postits=postits_on_wall(services(), campaign)
+    )
     return item, cards
 
 
@@ -446,6 +602,7 @@ def wall_invitation(campaign, questionnaire, item) -> dict:
     from ..printing.links import form_url, short_url
     from ..printing.qr import qr_svg
     from .printing import base_url
+
     try:
         base = base_url()
     except PrintError:
@@ -459,11 +616,17 @@ def wall_invitation(campaign, questionnaire, item) -> dict:
 def wall(campaign_id):
     campaign, questionnaire = load_campaign(campaign_id)
     if not may_see_wall(campaign):
-        return render_template("terrain/wall_closed.html", campaign=campaign, message=WALL_CLOSED,
-                               here=request.full_path.rstrip("?")), 403
+        return render_template(
+            "terrain/wall_closed.html", campaign=campaign, message=WALL_CLOSED, here=request.full_path.rstrip("?")
+        ), 403
     item, cards = visible_wall(campaign)
-    return render_template("terrain/wall.html", campaign=campaign, item=item, cards=cards,
-                           invitation=wall_invitation(campaign, questionnaire, item))
+    return render_template(
+        "terrain/wall.html",
+        campaign=campaign,
+        item=item,
+        cards=cards,
+        invitation=wall_invitation(campaign, questionnaire, item),
+    )
 
 
 @bp.route("/mur/<campaign_id>/cartes.json")
@@ -503,24 +666,36 @@ def wall_admin(campaign_id):
         return redirect(url_for("terrain.wall_admin", campaign_id=campaign.id), code=303)
     postits = postits_on_wall(svc, campaign)
     cards = wall_cards(svc, campaign.id, None, include_withdrawn=True, postits=postits)
-    return render_template("terrain/wall_admin.html", campaign=campaign, cards=cards,
-                           public=wall_is_public(svc, campaign.id), postits=postits)
+    return render_template(
+        "terrain/wall_admin.html",
+        campaign=campaign,
+        cards=cards,
+        public=wall_is_public(svc, campaign.id),
+        postits=postits,
+    )
 
 
 # -- counts for the coordinator -----------------------------------------------
+
 
 @bp.route("/coordination/campagnes/<campaign_id>/terrain")
 @coordinator_required
 def report(campaign_id):
     campaign, questionnaire = load_campaign(campaign_id)
     from ..services.fieldwork.report import session_counts
+
     svc = services()
     all_doors = door_rounds.doors_of(svc, campaign.id)
-    return render_template("terrain/report.html", campaign=campaign, counts=session_counts(svc, campaign.id),
-                           by_sector=door_rounds.rates(all_doors, "sector"),
-                           by_collector=door_rounds.rates(all_doors, "collector"),
-                           doors_total=door_rounds.total(all_doors), outcomes=door_rounds.OUTCOMES,
-                           channels=CHANNELS)
+    return render_template(
+        "terrain/report.html",
+        campaign=campaign,
+        counts=session_counts(svc, campaign.id),
+        by_sector=door_rounds.rates(all_doors, "sector"),
+        by_collector=door_rounds.rates(all_doors, "collector"),
+        doors_total=door_rounds.total(all_doors),
+        outcomes=door_rounds.OUTCOMES,
+        channels=CHANNELS,
+    )
 
 
 @bp.route("/coordination/campagnes/<campaign_id>/terrain.csv")
@@ -528,7 +703,10 @@ def report(campaign_id):
 def report_csv(campaign_id):
     campaign, _ = load_campaign(campaign_id)
     from ..services.fieldwork.report import session_counts_csv
+
     audit("export", f"comptes des sessions ({campaign.id}, CSV)")
     return current_app.response_class(
-        session_counts_csv(services(), campaign.id), mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{campaign.id}-sessions.csv"'})
+        session_counts_csv(services(), campaign.id),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{campaign.id}-sessions.csv"'},
+    )

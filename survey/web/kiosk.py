@@ -49,6 +49,7 @@ def _lock() -> None:
     if not isinstance(state, dict):
         if endpoint == "public.answer_form" and request.args.get(KIOSK_ARG) == "1" and request.method == "GET":
             from .public import CARRIED_ARGS
+
             args = {k: request.args[k] for k in CARRIED_ARGS if request.args.get(k) and k != KIOSK_ARG}
             session[SESSION_KEY] = {"campaign": view_args.get("campaign_id"), "args": args}
         return None
@@ -84,8 +85,7 @@ def _no_store(response):
 
 def _context() -> dict:
     in_kiosk = kiosk_requested() or locked_campaign() is not None
-    return {"kiosk_mode": in_kiosk,
-            "kiosk_delay": current_app.config["KIOSK_DELAY_SECONDS"]}
+    return {"kiosk_mode": in_kiosk, "kiosk_delay": current_app.config["KIOSK_DELAY_SECONDS"]}
 
 
 @bp.route("/c/<campaign_id>/kiosque/quitter", methods=["GET", "POST"])
@@ -95,6 +95,7 @@ def leave(campaign_id: str):
     if campaign is None:
         abort(404, description="Cette page n'existe pas. Vérifiez l'adresse.")
     from .access import is_coordinator
+
     needs_code = has_any_code(svc, campaign.id) and not is_coordinator()
     error = None
     if request.method == "POST":
@@ -110,10 +111,14 @@ def leave(campaign_id: str):
             throttle.forget(address, campaign.id)
             session.pop(SESSION_KEY, None)
             return redirect(url_for("public.answer_form", campaign_id=campaign.id), code=303)
-    back = kiosk_url(session[SESSION_KEY]) if isinstance(session.get(SESSION_KEY), dict) else \
-        url_for("public.answer_form", campaign_id=campaign.id)
-    return render_template("public/kiosk_exit.html", campaign=campaign, needs_code=needs_code,
-                           error=error, back=back), (422 if error else 200)
+    back = (
+        kiosk_url(session[SESSION_KEY])
+        if isinstance(session.get(SESSION_KEY), dict)
+        else url_for("public.answer_form", campaign_id=campaign.id)
+    )
+    return render_template(
+        "public/kiosk_exit.html", campaign=campaign, needs_code=needs_code, error=error, back=back
+    ), (422 if error else 200)
 
 
 def add_hooks(app) -> None:

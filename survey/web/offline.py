@@ -99,8 +99,9 @@ def channel_of(secret_key, campaign_id: str, token) -> str | None:
     return sealed[1] if sealed and sealed[1] else None
 
 
-def receive(svc, config, campaign: Campaign, questionnaire: Questionnaire, payload,
-            collector: str = "", channel=None) -> tuple[int, dict]:
+def receive(
+    svc, config, campaign: Campaign, questionnaire: Questionnaire, payload, collector: str = "", channel=None
+) -> tuple[int, dict]:
     """Validate and store one answer sent as JSON; (HTTP status, JSON body in French).
 
     ``collector`` is the session's signer and ``channel`` a function giving the channel of
@@ -137,24 +138,40 @@ def receive(svc, config, campaign: Campaign, questionnaire: Questionnaire, paylo
     data["answer_id"] = answer_id
     form = form_class(formdata=data, meta={"csrf": False})
     if not form.validate_questions(only):
-        errors = {q.id: form.question_field(q).errors[0]
-                  for q in form.visible_questions(only) if form.question_field(q).errors}
+        errors = {
+            q.id: form.question_field(q).errors[0]
+            for q in form.visible_questions(only)
+            if form.question_field(q).errors
+        }
         if form.empty_error:
             return 422, {"message": form.empty_error, "errors": {}, "fields": {}}
         count = len(errors)
-        return 422, {"message": f"{count} réponse{'s' if count > 1 else ''} à corriger.", "errors": errors,
-                     "fields": {q_id: field_name(questionnaire.question(q_id)) for q_id in errors}}
+        return 422, {
+            "message": f"{count} réponse{'s' if count > 1 else ''} à corriger.",
+            "errors": errors,
+            "fields": {q_id: field_name(questionnaire.question(q_id)) for q_id in errors},
+        }
 
     answer = new_answer(
-        campaign, questionnaire, answer_id=answer_id, answers=form.answers(only), channel=answer_channel,
+        campaign,
+        questionnaire,
+        answer_id=answer_id,
+        answers=form.answers(only),
+        channel=answer_channel,
         collector=collector_of(config["SECRET_KEY"], campaign.id, payload.get("collector")) or collector,
-        session=_text(payload.get("session")), poster=_text(payload.get("poster")),
-        started_at=_time_or_now(payload.get("started_at")), submitted_at=_time_or_now(payload.get("submitted_at")))
+        session=_text(payload.get("session")),
+        poster=_text(payload.get("poster")),
+        started_at=_time_or_now(payload.get("started_at")),
+        submitted_at=_time_or_now(payload.get("submitted_at")),
+    )
     try:
         new = svc.save_answer(questionnaire, answer)
     except AnswerConflict:
-        return 409, {"message": "Une autre réponse a déjà été enregistrée avec le même identifiant. "
-                                "Celle-ci est gardée de côté sur la tablette.", "id": answer_id}
+        return 409, {
+            "message": "Une autre réponse a déjà été enregistrée avec le même identifiant. "
+            "Celle-ci est gardée de côté sur la tablette.",
+            "id": answer_id,
+        }
     if new:
         return 201, {"message": "Réponse enregistrée.", "id": answer_id}
     return 200, {"message": "Cette réponse était déjà enregistrée.", "id": answer_id}
@@ -194,13 +211,15 @@ def submit(campaign_id: str):
         return _json(410, {"message": "Ce questionnaire est fermé : il ne reçoit plus de réponses."})
     collector = (session.get("collector") or {}).get(campaign.id, "")
     from .public import channel_for
+
     try:
         payload = parse_json(request.get_data(cache=False))
     except UnreadableJSON as exc:
         return _json(400, {"message": str(exc)})
     try:
-        status, body = receive(svc, current_app.config, campaign, questionnaire, payload, collector,
-                               channel=lambda: channel_for(campaign))
+        status, body = receive(
+            svc, current_app.config, campaign, questionnaire, payload, collector, channel=lambda: channel_for(campaign)
+        )
     except OSError:
         current_app.logger.exception("answer not saved")
         status, body = 503, {"message": "La réponse n'a pas pu être enregistrée. Elle reste sur la tablette."}
@@ -248,4 +267,5 @@ def add_hooks(app) -> None:
         def sealed(campaign_id: str, channel: str | None = None) -> str:
             pseudonym = (session.get("collector") or {}).get(campaign_id, "")
             return collector_token(current_app.config["SECRET_KEY"], campaign_id, pseudonym, channel)
+
         return {"sealed_collector": sealed}

@@ -38,6 +38,7 @@ class PrintService:
         with self._lock:
             if self._renderer is None:
                 from ..printing.render import Renderer
+
                 self._renderer = Renderer()
             return self._renderer
 
@@ -50,6 +51,7 @@ def base_url() -> str:
     """Where the QR codes lead: the address of the page « Adresse à imprimer sur les affiches »
     (``site_settings.for_request``); a bad setting is said in French."""
     from .addresses import public_address
+
     try:
         return public_address().url
     except AddressError as exc:
@@ -75,34 +77,62 @@ def question_choices(kind, questionnaire) -> list[tuple[str, str]]:
         first = [("", "Toutes les questions (une page chacune)")]
     else:
         pool = board_questions(questionnaire)
-        first = [("", "Toutes les questions (une affiche chacune) et le questionnaire entier"),
-                 (WHOLE, "Le questionnaire entier (une seule affiche)")]
+        first = [
+            ("", "Toutes les questions (une affiche chacune) et le questionnaire entier"),
+            (WHOLE, "Le questionnaire entier (une seule affiche)"),
+        ]
     return first + [(q.id, f"{questionnaire.number_of(q.id)}. {q.label}") for q in pool]
 
 
 def tile_sheets_text(kind) -> str:
     """« A1 : 16 feuilles par page, A0 : 26 » (the QR code to stick on included)."""
-    counts = [(size, sheets_per_page(PageFormat(size, kind.orientation), "A4")) for size in kind.sizes
-              if PAGE_SIZES[size][0] > PAGE_SIZES["A4"][0]]
+    counts = [
+        (size, sheets_per_page(PageFormat(size, kind.orientation), "A4"))
+        for size in kind.sizes
+        if PAGE_SIZES[size][0] > PAGE_SIZES["A4"][0]
+    ]
     return ", ".join(f"{size} : {n} feuilles" for size, n in counts) + " par page, QR code à coller compris."
 
 
-def render_page(campaign, questionnaire, error: str | None = None, chosen: dict | None = None, status: int = 200,
-                confirm: dict | None = None):
+def render_page(
+    campaign,
+    questionnaire,
+    error: str | None = None,
+    chosen: dict | None = None,
+    status: int = 200,
+    confirm: dict | None = None,
+):
     """``confirm``: a print too big to make without asking (its sheets, and the choices to send again)."""
     quotes = len(consented_quotes_for(campaign, questionnaire))
-    kinds = [{"kind": kind, "questions": question_choices(kind, questionnaire),
-              "sizes": [(size, f"{size} ({PAGE_SIZES[size][0] / 10:g} × {PAGE_SIZES[size][1] / 10:g} cm)".replace(".", ","))
-                        for size in kind.sizes],
-              "tiles": PAGE_SIZES[kind.sizes[-1]][0] >= PAGE_SIZES["A2"][0],
-              "tile_sheets": tile_sheets_text(kind),
-              "plan": ordi_plan_text(questionnaire) if kind.id == "ordi-panneau" else ""}
-             for kind in KINDS.values()]
+    kinds = [
+        {
+            "kind": kind,
+            "questions": question_choices(kind, questionnaire),
+            "sizes": [
+                (size, f"{size} ({PAGE_SIZES[size][0] / 10:g} × {PAGE_SIZES[size][1] / 10:g} cm)".replace(".", ","))
+                for size in kind.sizes
+            ],
+            "tiles": PAGE_SIZES[kind.sizes[-1]][0] >= PAGE_SIZES["A2"][0],
+            "tile_sheets": tile_sheets_text(kind),
+            "plan": ordi_plan_text(questionnaire) if kind.id == "ordi-panneau" else "",
+        }
+        for kind in KINDS.values()
+    ]
     base = base_url()
-    return render_template("printing/index.html", campaign=campaign, questionnaire=questionnaire, kinds=kinds,
-                           base_url=base, local_only=site_settings.is_local_only(base), wifi=team_wifi(),
-                           short_address=short_url(base, campaign),
-                           error=error, chosen=chosen or {}, quotes=quotes, confirm=confirm), status
+    return render_template(
+        "printing/index.html",
+        campaign=campaign,
+        questionnaire=questionnaire,
+        kinds=kinds,
+        base_url=base,
+        local_only=site_settings.is_local_only(base),
+        wifi=team_wifi(),
+        short_address=short_url(base, campaign),
+        error=error,
+        chosen=chosen or {},
+        quotes=quotes,
+        confirm=confirm,
+    ), status
 
 
 def consented_quotes_for(campaign, questionnaire) -> list:
@@ -121,21 +151,45 @@ def index(campaign_id: str):
 def pdf(campaign_id: str, kind: str):
     campaign, questionnaire = load_campaign(campaign_id)
     args = request.args
-    chosen = {"kind": kind, "question": args.get("question", ""), "size": args.get("size", ""),
-              "tile": args.get("tile", "")}
+    chosen = {
+        "kind": kind,
+        "question": args.get("question", ""),
+        "size": args.get("size", ""),
+        "tile": args.get("tile", ""),
+    }
     try:
-        job = prepare_job(services(), kind, campaign.id, base_url(), question=args.get("question"),
-                          size=args.get("size"), tile=args.get("tile"), wifi=team_wifi())
+        job = prepare_job(
+            services(),
+            kind,
+            campaign.id,
+            base_url(),
+            question=args.get("question"),
+            size=args.get("size"),
+            tile=args.get("tile"),
+            wifi=team_wifi(),
+        )
         sheets = sheet_count(job)
         if sheets and sheets > current_app.config["PRINT_CONFIRM_SHEETS"] and args.get("confirmer") != "oui":
             # Counted before anything is laid out: nothing is made until the coordinator agrees.
-            return render_page(campaign, questionnaire, chosen=chosen, confirm={
-                "sheets": sheets, "text": sheet_count_text(job, sheets), "kind": job.kind,
-                "fields": [(name, value) for name, value in chosen.items() if name != "kind" and value]})
+            return render_page(
+                campaign,
+                questionnaire,
+                chosen=chosen,
+                confirm={
+                    "sheets": sheets,
+                    "text": sheet_count_text(job, sheets),
+                    "kind": job.kind,
+                    "fields": [(name, value) for name, value in chosen.items() if name != "kind" and value],
+                },
+            )
         data = make_pdf(current_app.extensions[EXTENSION].renderer(), job)
     except PrintError as exc:
         return render_page(campaign, questionnaire, str(exc), chosen, 400)
-    return Response(data, mimetype="application/pdf", headers={
-        "Content-Disposition": f"attachment; filename=\"{job.filename}\"; filename*=UTF-8''{quote(job.filename)}",
-        "Cache-Control": "no-store",
-    })
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f"attachment; filename=\"{job.filename}\"; filename*=UTF-8''{quote(job.filename)}",
+            "Cache-Control": "no-store",
+        },
+    )

@@ -15,5 +15,9 @@ bp = Blueprint("privacy", __name__)
 def notice(campaign_id: str):
     """What is collected, what for, by whom, for how long, and the person's rights."""
     campaign, questionnaire = load_campaign(campaign_id)
-    return render_template("public/privacy.html", campaign=campaign, questionnaire=questionnaire,
-                           retention=retention_sentence(campaign.retention_months))
+    return render_template(
+        "public/privacy.html",
+        campaign=campaign,
+        questionnaire=questionnaire,
+        retention=retention_sentence(campaign.retention_months),
+    )

@@ -29,11 +29,14 @@ CARRIED_ARGS = ("mode", "canal", "question", "affiche", "session", "kiosque", "s
 def index():
     svc = services()
     # Only what the public can answer alone: a campaign without the public channel is the team's.
-    open_ones = [(c, svc.questionnaire_for(c)) for c in svc.campaigns.all()
-                 if c.accepts_answers() and PUBLIC in c.channels]
+    open_ones = [
+        (c, svc.questionnaire_for(c)) for c in svc.campaigns.all() if c.accepts_answers() and PUBLIC in c.channels
+    ]
     # Inhabitants' questionnaires apart from professionals' (the questionnaire's ``audience``).
-    groups = [(audience, title, [(c, q) for c, q in open_ones if q and q.audience == audience])
-              for audience, title in AUDIENCES.items()]
+    groups = [
+        (audience, title, [(c, q) for c, q in open_ones if q and q.audience == audience])
+        for audience, title in AUDIENCES.items()
+    ]
     return render_template("public/index.html", groups=[g for g in groups if g[2]])
 
 
@@ -46,9 +49,14 @@ def channel_for(campaign: Campaign) -> str:
     """The channel of an answer sent from here, decided by who sends it (``answer_channel``);
     raises ``ChannelRefused`` when the campaign takes none for this sender."""
     in_kiosk = kiosk.kiosk_requested() or kiosk.locked_campaign() == campaign.id
-    return form_channel(campaign, team=team_member(campaign.id) is not None, kiosk=in_kiosk,
-                        coordinator=is_coordinator(), asked=request.values.get("canal"),
-                        chosen=(session.get("channel") or {}).get(campaign.id))
+    return form_channel(
+        campaign,
+        team=team_member(campaign.id) is not None,
+        kiosk=in_kiosk,
+        coordinator=is_coordinator(),
+        asked=request.values.get("canal"),
+        chosen=(session.get("channel") or {}).get(campaign.id),
+    )
 
 
 def channel_refused(campaign: Campaign, error: ChannelRefused):
@@ -108,8 +116,10 @@ def answer_form(campaign_id: str):
 
     if notice or not form.validate_questions(only):
         if form.csrf_errors:
-            notice = ("La page était ouverte depuis longtemps. Vos réponses sont gardées : "
-                      "vérifiez-les puis envoyez à nouveau.")
+            notice = (
+                "La page était ouverte depuis longtemps. Vos réponses sont gardées : "
+                "vérifiez-les puis envoyez à nouveau."
+            )
         notice = notice or form.empty_error
         current = first_error(form) if step_mode else None
         return render_form(campaign, questionnaire, form, single, step_mode, current, notice), 422
@@ -121,18 +131,26 @@ def answer_form(campaign_id: str):
         return render_template("public/conflict.html", campaign=campaign, args=carried_args()), 409
     except OSError:
         current_app.logger.exception("answer not saved")
-        notice = ("Votre réponse n'a pas pu être enregistrée (problème sur l'ordinateur qui reçoit les réponses). "
-                  "Rien n'est perdu sur cette page : réessayez dans un instant.")
+        notice = (
+            "Votre réponse n'a pas pu être enregistrée (problème sur l'ordinateur qui reçoit les réponses). "
+            "Rien n'est perdu sur cette page : réessayez dans un instant."
+        )
         return render_form(campaign, questionnaire, form, single, step_mode, None, notice), 503
     return redirect(url_for("public.thanks", campaign_id=campaign.id, **carried_args()), code=303)
 
 
 def build_answer(campaign: Campaign, questionnaire: Questionnaire, form: QuestionnaireForm, only) -> dict:
     return new_answer(
-        campaign, questionnaire, answer_id=form.answer_id.data, answers=form.answers(only),
-        channel=channel_for(campaign), collector=session.get("collector", {}).get(campaign.id, ""),
-        session=request.values.get("session"), poster=request.values.get("affiche"),
-        started_at=form.started_at.data)
+        campaign,
+        questionnaire,
+        answer_id=form.answer_id.data,
+        answers=form.answers(only),
+        channel=channel_for(campaign),
+        collector=session.get("collector", {}).get(campaign.id, ""),
+        session=request.values.get("session"),
+        poster=request.values.get("affiche"),
+        started_at=form.started_at.data,
+    )
 
 
 def move_step(campaign, questionnaire, form: QuestionnaireForm, action: str):
@@ -171,11 +189,22 @@ def render_form(campaign, questionnaire, form, single, step_mode, current, notic
         numbers = {q.id: questionnaire.number_of(q.id) for q in questionnaire.answerable}
     channel = channel_for(campaign)
     return render_template(
-        "public/form.html", campaign=campaign, questionnaire=questionnaire, form=form,
-        single=single, step_mode=step_mode, current=current, position=position, total=len(visible),
-        notice=notice, args=carried_args(), channel=channel,
+        "public/form.html",
+        campaign=campaign,
+        questionnaire=questionnaire,
+        form=form,
+        single=single,
+        step_mode=step_mode,
+        current=current,
+        position=position,
+        total=len(visible),
+        notice=notice,
+        args=carried_args(),
+        channel=channel,
         door_round=door_round_url(campaign, channel),
-        field_name=field_name, other_name=other_name, numbers=numbers,
+        field_name=field_name,
+        other_name=other_name,
+        numbers=numbers,
         with_volunteer=with_volunteer(channel),
         errors=[(q, form.question_field(q).errors) for q in visible if form.question_field(q).errors],
     )
@@ -195,8 +224,9 @@ def thanks(campaign_id: str):
         door_round = door_round_url(campaign, channel_for(campaign))
     except ChannelRefused:
         door_round = None
-    return render_template("public/thanks.html", campaign=campaign, questionnaire=questionnaire,
-                           args=carried_args(), door_round=door_round)
+    return render_template(
+        "public/thanks.html", campaign=campaign, questionnaire=questionnaire, args=carried_args(), door_round=door_round
+    )
 
 
 @bp.route("/c/<campaign_id>/equipe", methods=["GET", "POST"])
@@ -231,10 +261,18 @@ def team(campaign_id: str):
         current = channel_for(campaign)
     except ChannelRefused:
         current = None
-    return render_template("public/team.html", campaign=campaign, channels=CHANNELS, error=error,
-                           collector=session.get("collector", {}).get(campaign.id, ""), volunteer=volunteer,
-                           may_sign=may_sign, choices=choices, in_team=in_team,
-                           channel=current), (422 if error else 200)
+    return render_template(
+        "public/team.html",
+        campaign=campaign,
+        channels=CHANNELS,
+        error=error,
+        collector=session.get("collector", {}).get(campaign.id, ""),
+        volunteer=volunteer,
+        may_sign=may_sign,
+        choices=choices,
+        in_team=in_team,
+        channel=current,
+    ), (422 if error else 200)
 
 
 def add_hooks(app) -> None:

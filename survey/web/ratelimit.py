@@ -17,8 +17,10 @@ from flask_limiter.util import get_remote_address
 
 from .errors import render_error
 
-FORM_MESSAGE = ("Trop d'envois en peu de temps depuis cet appareil. Attendez une minute, revenez en "
-                "arrière (vos réponses sont encore dans la page) puis envoyez à nouveau.")
+FORM_MESSAGE = (
+    "Trop d'envois en peu de temps depuis cet appareil. Attendez une minute, revenez en "
+    "arrière (vos réponses sont encore dans la page) puis envoyez à nouveau."
+)
 CODE_ENDPOINTS = ("volunteer.home", "volunteer.link")
 LOOPBACK = {"127.0.0.1", "::1"}
 CODE_MESSAGE = "Trop d'essais de code en peu de temps. Attendez une minute avant de réessayer."
@@ -31,14 +33,16 @@ def from_this_machine() -> bool:
 
 def add_limiter(app) -> Limiter:
     """The limiter and its hooks (it counts before each request), and the French 429 page."""
-    limiter = Limiter(get_remote_address, app=app, storage_uri="memory://", default_limits=[],
-                      strategy="moving-window")
+    limiter = Limiter(get_remote_address, app=app, storage_uri="memory://", default_limits=[], strategy="moving-window")
     app.extensions["survey_limiter"] = limiter
 
     @app.errorhandler(RateLimitExceeded)
     def too_many(error):
-        message = FORM_MESSAGE if request.endpoint == "public.answer_form" else (
-            CODE_MESSAGE if request.endpoint in CODE_ENDPOINTS else None)
+        message = (
+            FORM_MESSAGE
+            if request.endpoint == "public.answer_form"
+            else (CODE_MESSAGE if request.endpoint in CODE_ENDPOINTS else None)
+        )
         response, status = render_error(429, message)
         return response, status, {"Retry-After": "60"}
 
@@ -52,14 +56,18 @@ def limit_views(app, limiter: Limiter) -> None:
     def wrap(endpoint: str, decorator) -> None:
         app.view_functions[endpoint] = decorator(app.view_functions[endpoint])
 
-    wrap("public.answer_form", limiter.limit(lambda: current_app.config["PUBLIC_RATE_LIMIT"], methods=["POST"],
-                                             exempt_when=from_this_machine))
+    wrap(
+        "public.answer_form",
+        limiter.limit(lambda: current_app.config["PUBLIC_RATE_LIMIT"], methods=["POST"], exempt_when=from_this_machine),
+    )
     # Guessing volunteer codes, typed or as links: one count per client for both.
     code_limit = lambda: current_app.config["VOLUNTEER_CODE_RATE_LIMIT"]  # noqa: E731
-    wrap("volunteer.home", limiter.shared_limit(code_limit, scope="volunteer-code", methods=["POST"],
-                                                exempt_when=from_this_machine))
-    wrap("volunteer.link", limiter.shared_limit(code_limit, scope="volunteer-code",
-                                                exempt_when=from_this_machine))
+    wrap(
+        "volunteer.home",
+        limiter.shared_limit(code_limit, scope="volunteer-code", methods=["POST"], exempt_when=from_this_machine),
+    )
+    wrap("volunteer.link", limiter.shared_limit(code_limit, scope="volunteer-code", exempt_when=from_this_machine))
     # A tablet's queue sends one answer after another: more room than the form.
-    wrap("offline.submit", limiter.limit(lambda: current_app.config["OFFLINE_RATE_LIMIT"],
-                                         exempt_when=from_this_machine))
+    wrap(
+        "offline.submit", limiter.limit(lambda: current_app.config["OFFLINE_RATE_LIMIT"], exempt_when=from_this_machine)
+    )

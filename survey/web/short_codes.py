@@ -25,7 +25,11 @@ def open_form(code: str):
     records = services().records
     campaign_id = campaign_for(records, code)
     if campaign_id is None or records.get(CAMPAIGNS, campaign_id) is None:
-        abort(404, description=("Cette adresse courte ne correspond à aucune campagne. Vérifiez les lettres et "
-                                "les chiffres (il n'y a ni voyelle, ni 0, ni 1), ou demandez le bon lien à l'équipe."))
+        abort(
+            404,
+            description=(
+                "Cette adresse courte ne correspond à aucune campagne. Vérifiez les lettres et "
+                "les chiffres (il n'y a ni voyelle, ni 0, ni 1), ou demandez le bon lien à l'équipe."
+            ),
+        )
     return redirect(url_for("public.answer_form", campaign_id=campaign_id, **request.args.to_dict()), code=302)
-

@@ -14,8 +14,10 @@ from ..services.results import collector_counts
 from .access import local_target, services
 
 bp = Blueprint("volunteer", __name__, url_prefix="/benevole")
-BAD_CODE = ("Ce code n'est pas valable. Vérifiez-le (8 lettres et chiffres), ou demandez-en un "
-            "nouveau à la personne qui coordonne la campagne.")
+BAD_CODE = (
+    "Ce code n'est pas valable. Vérifiez-le (8 lettres et chiffres), ou demandez-en un "
+    "nouveau à la personne qui coordonne la campagne."
+)
 
 
 @bp.before_app_request
@@ -46,24 +48,34 @@ def home():
         error = BAD_CODE
     record = g.volunteer
     if record is None:
-        return render_template("volunteer/enter.html", error=error,
-                               then=local_target(request.values.get("suite"), "")), (422 if error else 200)
+        return render_template(
+            "volunteer/enter.html", error=error, then=local_target(request.values.get("suite"), "")
+        ), (422 if error else 200)
     campaign = svc.campaigns.get(record["campaign"])
     if campaign is None:
         volunteers.leave(session)
         return render_template("volunteer/enter.html", error=BAD_CODE), 422
     zone = ZoneInfo(current_app.config["TIMEZONE"])
-    today, overall = collector_counts(svc.answers.iter_answers(campaign.id), record["pseudonym"],
-                                      datetime.now(zone).date(), zone)
-    return render_template("volunteer/home.html", campaign=campaign, record=record, today=today,
-                           overall=overall, ways=ways_to_collect(campaign), channels=CHANNELS,
-                           sessions=upcoming_sessions(svc, campaign.id, datetime.now(zone).date()))
+    today, overall = collector_counts(
+        svc.answers.iter_answers(campaign.id), record["pseudonym"], datetime.now(zone).date(), zone
+    )
+    return render_template(
+        "volunteer/home.html",
+        campaign=campaign,
+        record=record,
+        today=today,
+        overall=overall,
+        ways=ways_to_collect(campaign),
+        channels=CHANNELS,
+        sessions=upcoming_sessions(svc, campaign.id, datetime.now(zone).date()),
+    )
 
 
 def ways_to_collect(campaign) -> list[str]:
     """What this campaign's volunteers do, in the order of a field day, from its channels."""
-    ways = [c for c in ("tablette", "porte-a-porte", "porteur-de-parole", "post-it", "papier")
-            if c in campaign.channels]
+    ways = [
+        c for c in ("tablette", "porte-a-porte", "porteur-de-parole", "post-it", "papier") if c in campaign.channels
+    ]
     if "porteur-de-parole" in campaign.channels or "post-it" in campaign.channels:
         ways.append("mur")
     return ways
@@ -72,6 +84,7 @@ def ways_to_collect(campaign) -> list[str]:
 def upcoming_sessions(svc, campaign_id: str, today) -> list:
     """Today's and later sessions, soonest first: where a scribe takes cards."""
     from ..services.fieldwork.sessions import SessionRepository
+
     found = [s for s in SessionRepository(svc.records).for_campaign(campaign_id) if s.day >= today.isoformat()]
     return sorted(found, key=lambda s: (s.day, s.starts))[:5]
 

@@ -22,8 +22,15 @@ from tests.conftest import LiveServer
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 LAN_NAME = "tablette.lan"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", f"--host-resolver-rules=MAP {LAN_NAME} 127.0.0.1"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    f"--host-resolver-rules=MAP {LAN_NAME} 127.0.0.1",
+]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", LAN_NAME}
 AXE = Path(__file__).resolve().parent.parent / "vendor" / "axe.min.js"
 
@@ -69,6 +76,7 @@ class Outside:
             parts = urlsplit(request.url)
             if parts.scheme in ("http", "https", "ws", "wss") and parts.hostname not in LOCAL_HOSTS:
                 self.urls.append(request.url)
+
         context.on("request", check)
         return context
 

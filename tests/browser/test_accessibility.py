@@ -117,13 +117,13 @@ def test_a_form_completed_with_the_keyboard_alone(context, server):
     page.keyboard.press("Tab")
     assert page.evaluate("() => document.activeElement.className") == "skip"
     tab_to(page, "#q_equipement-1")
-    page.keyboard.press("Space")                      # a check box
+    page.keyboard.press("Space")  # a check box
     tab_to(page, "#q_internet-1")
-    page.keyboard.press("Space")                      # « Oui »: the group's first radio
-    page.keyboard.press("ArrowRight")                 # then « Non » with an arrow
+    page.keyboard.press("Space")  # « Oui »: the group's first radio
+    page.keyboard.press("ArrowRight")  # then « Non » with an arrow
     tab_to(page, "#q_aisance-1")
     page.keyboard.press("ArrowRight")
-    page.keyboard.press("ArrowRight")                 # 3 on the scale
+    page.keyboard.press("ArrowRight")  # 3 on the scale
     tab_to(page, "#q_autre")
     page.keyboard.type("Au clavier seulement")
     tab_to(page, "form.survey button[value=envoyer]")
@@ -134,6 +134,6 @@ def test_a_form_completed_with_the_keyboard_alone(context, server):
     assert answer["answers"]["internet"] == "non" and answer["answers"]["aisance"] == 3
     assert len(answer["answers"]["equipement"]) == 1
     tab_to(page, "#merci-local [data-next]")
-    page.keyboard.press("Enter")                      # the next person, still by keyboard
+    page.keyboard.press("Enter")  # the next person, still by keyboard
     expect(page.locator("#q_autre")).to_have_value("")
     assert page.evaluate("() => document.activeElement.tagName") == "H1"

@@ -45,7 +45,8 @@ def test_an_exclusive_choice_unticks_the_others_at_once_and_the_reverse(context,
     expect(computer).not_to_be_checked()
     expect(none).to_be_checked()
     expect(page.locator("[data-choice-status]")).to_have_text(
-        "« Aucun de ces appareils » : les autres réponses sont décochées.")
+        "« Aucun de ces appareils » : les autres réponses sont décochées."
+    )
     box(page, "equipement", "Une tablette").check()
     expect(none).not_to_be_checked()
     expect(page.locator("[data-choice-status]")).to_have_text("« Aucun de ces appareils » est décoché.")

@@ -65,8 +65,14 @@ def devices(browser, lan_laptop):  # noqa: F811
 
     def device(width: int, height: int):
         context = browser.new_context(locale="fr-FR", viewport={"width": width, "height": height})
-        context.on("request", lambda r: urlsplit(r.url).scheme in ("http", "https")
-                   and urlsplit(r.url).hostname != laptop_host and strays.append(r.url))
+        context.on(
+            "request",
+            lambda r: (
+                urlsplit(r.url).scheme in ("http", "https")
+                and urlsplit(r.url).hostname != laptop_host
+                and strays.append(r.url)
+            ),
+        )
         opened.append(context)
         return context.new_page()
 
@@ -92,7 +98,7 @@ def test_a_whole_field_day_on_the_teams_wifi(lan_laptop, devices, tmp_path):  # 
     expect(laptop).to_have_url(re.compile(r"/coordination/$"))
 
     laptop.get_by_role("link", name=re.compile("Adresse à imprimer")).first.click()
-    expect(laptop.locator("main")).to_contain_text(base)      # found by serve, on the LAN
+    expect(laptop.locator("main")).to_contain_text(base)  # found by serve, on the LAN
     laptop.screenshot(path=str(shots / "1-adresse.png"), full_page=True)
 
     laptop.goto(base + "/coordination/")
@@ -110,7 +116,7 @@ def test_a_whole_field_day_on_the_teams_wifi(lan_laptop, devices, tmp_path):  # 
     poster = Path(download.value.path()).read_bytes()
     codes = decode_qr(poster, tmp_path)
     assert codes and all(code.startswith(f"{base}/c/{CAMPAIGN}/") for code in codes), codes
-    assert f"{base}/{short}".split("://")[1] in pdf_text(poster, 0)   # the address to type, short
+    assert f"{base}/{short}".split("://")[1] in pdf_text(poster, 0)  # the address to type, short
 
     # A passer-by types the short address on a phone: the form opens.
     phone = devices(360, 740)
@@ -158,7 +164,7 @@ def test_a_whole_field_day_on_the_teams_wifi(lan_laptop, devices, tmp_path):  # 
     lea.goto(base + "/benevole/")
     lea.get_by_role("link", name=re.compile("^Scribe")).first.click()
     lea.fill("#paroles", CARD)
-    lea.get_by_text("Si la personne le souhaite").click()   # first name, age, quartier: folded away
+    lea.get_by_text("Si la personne le souhaite").click()  # first name, age, quartier: folded away
     lea.fill("#prenom", "Josiane")
     lea.check("#affiche")
     expect(lea.locator("#compte_rendu")).not_to_be_checked()
@@ -177,12 +183,15 @@ def test_a_whole_field_day_on_the_teams_wifi(lan_laptop, devices, tmp_path):  # 
     field.focus()
     for text in POSTITS:
         typist.keyboard.type(text)
-        typist.keyboard.press("Enter")        # and the next post-it at once
+        typist.keyboard.press("Enter")  # and the next post-it at once
     expect(typist.locator("#postit-nombre")).to_have_attribute("data-count", "30", timeout=30_000)
     expect(typist.locator("#postit-confirmation")).to_contain_text(POSTITS[-1])
     typist.screenshot(path=str(shots / "4-post-it.png"), full_page=True)
-    postits = wait_for(typist, lambda: (found := [a for a in answers(lan_laptop) if a["channel"] == "post-it"])
-                       and len(found) >= 30 and found, "les 30 post-it")
+    postits = wait_for(
+        typist,
+        lambda: (found := [a for a in answers(lan_laptop) if a["channel"] == "post-it"]) and len(found) >= 30 and found,
+        "les 30 post-it",
+    )
     assert sorted(next(iter(a["answers"].values())) for a in postits) == sorted(POSTITS)
 
     typist.get_by_role("link", name=re.compile("Corriger mes saisies")).click()
@@ -198,7 +207,7 @@ def test_a_whole_field_day_on_the_teams_wifi(lan_laptop, devices, tmp_path):  # 
     screen.goto(f"{base}/mur/{CAMPAIGN}/")
     screen.fill("#code", code)
     screen.get_by_role("button", name="Ouvrir le mur").click()
-    expect(screen.locator(".wall-card").first).to_contain_text("Post-it n°30")   # the newest first
+    expect(screen.locator(".wall-card").first).to_contain_text("Post-it n°30")  # the newest first
     # Eight cards a screen, turning: what the wall goes round is what its data gives it.
     shown = [c["text"] for c in screen.request.get(f"{base}/mur/{CAMPAIGN}/cartes.json").json()["cards"]]
     assert CARD in shown and FIXED in shown and TYPO not in shown

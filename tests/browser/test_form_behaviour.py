@@ -43,16 +43,36 @@ def test_a_double_tap_on_send_stores_one_answer(context, server):
 
 def test_the_wall_shows_a_new_card_without_reloading(context, server):
     # The coordination opens the wall to everyone (as for a TV at the event).
-    subprocess.run([sys.executable, "-c", (
-        "import sys; from survey import create_app; from survey.services.fieldwork.wall import set_wall_public; "
-        "set_wall_public(create_app({'DATA_DIR': sys.argv[1]}).extensions['survey'], 'porteur-de-parole-numerique', True)"),
-        str(server.data_dir)], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys; from survey import create_app; from survey.services.fieldwork.wall import set_wall_public; "
+                "set_wall_public(create_app({'DATA_DIR': sys.argv[1]}).extensions['survey'], 'porteur-de-parole-numerique', True)"
+            ),
+            str(server.data_dir),
+        ],
+        check=True,
+    )
     page = context.new_page()
     page.goto(f"{server.url}/mur/porteur-de-parole-numerique/")
     store = ChunkedAnswerStore(Path(server.data_dir) / "answers")
-    store.add(make_answer("porteur-de-parole-numerique", "porteur-de-parole-numerique",
-                          answers={"complique": "Un mot tout neuf pour le mur"}, consent_display=True))
-    store.add(make_answer("porteur-de-parole-numerique", "porteur-de-parole-numerique",
-                          answers={"complique": "Pas d'accord pour l'afficher"}, consent_display=False))
+    store.add(
+        make_answer(
+            "porteur-de-parole-numerique",
+            "porteur-de-parole-numerique",
+            answers={"complique": "Un mot tout neuf pour le mur"},
+            consent_display=True,
+        )
+    )
+    store.add(
+        make_answer(
+            "porteur-de-parole-numerique",
+            "porteur-de-parole-numerique",
+            answers={"complique": "Pas d'accord pour l'afficher"},
+            consent_display=False,
+        )
+    )
     page.get_by_text("Un mot tout neuf pour le mur").wait_for(timeout=15_000)
     assert "Pas d'accord pour l'afficher" not in page.content()

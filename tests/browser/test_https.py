@@ -18,8 +18,7 @@ from playwright.sync_api import expect
 from survey import tls
 from survey.services import volunteers
 from survey.storage import RecordStore
-from tests.browser.conftest import (ARGS, CHROMIUM, LAN_NAME, back_in_wifi, leave_wifi, stored,
-                                    wait_until_kept)
+from tests.browser.conftest import ARGS, CHROMIUM, LAN_NAME, back_in_wifi, leave_wifi, stored, wait_until_kept
 from tests.conftest import LiveServer
 
 CAMPAIGN = "atelier-citoyennete"
@@ -69,14 +68,19 @@ def test_the_certificate_is_made_once_and_trusted_through_the_local_authority(ht
     files, remade = tls.ensure(copy, ["10.20.30.40"])
     assert remade and files.ca.read_bytes() == before[0]
     renewed = x509.load_pem_x509_certificate(files.server.read_bytes())
-    assert "10.20.30.40" in {str(a) for a in renewed.extensions.get_extension_for_class(
-        x509.SubjectAlternativeName).value.get_values_for_type(x509.IPAddress)}
+    assert "10.20.30.40" in {
+        str(a)
+        for a in renewed.extensions.get_extension_for_class(x509.SubjectAlternativeName).value.get_values_for_type(
+            x509.IPAddress
+        )
+    }
 
 
 def test_the_help_page_shows_the_fingerprint_and_serves_the_certificate(https_server):
     page = https_server.get("/aide/certificat").read().decode()
     der = x509.load_pem_x509_certificate((https_server.data_dir / "tls" / "ca.pem").read_bytes()).public_bytes(
-        serialization.Encoding.DER)
+        serialization.Encoding.DER
+    )
     expected = ":".join(f"{b:02X}" for b in hashlib.sha256(der).digest())
     assert expected in page
     assert "Android" in page and "iPad" in page and "Réglages des certificats" in page
@@ -100,8 +104,9 @@ def spki_hash(pem: bytes) -> str:
 def test_a_tablet_on_a_lan_name_gets_offline_forms_over_https(playwright, https_server, outside):
     """Over HTTPS a LAN name is a secure context: the service worker keeps the form."""
     trusted = spki_hash((https_server.data_dir / "tls" / "server.pem").read_bytes())
-    browser = playwright.chromium.launch(executable_path=CHROMIUM,
-                                         args=ARGS + [f"--ignore-certificate-errors-spki-list={trusted}"])
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM, args=ARGS + [f"--ignore-certificate-errors-spki-list={trusted}"]
+    )
     context = outside.watch(browser.new_context(locale="fr-FR"))
     page = context.new_page()
     records = SimpleNamespace(records=RecordStore(https_server.data_dir / "records"))

@@ -109,6 +109,7 @@ def test_leaving_the_kiosk_needs_a_code(context, server):
 
 def test_a_volunteer_code_of_the_campaign_also_opens_it(context, server):
     from survey.services.volunteers import create
+
     app = create_app({"DATA_DIR": str(server.data_dir), "SECRET_KEY": "test"})
     volunteer = create(app.extensions["survey"], CAMPAIGN, "Samia")
     other = create(app.extensions["survey"], "besoins-numeriques-habitants", "Samia")

@@ -18,8 +18,7 @@ from playwright.sync_api import expect
 from survey.services import volunteers
 from survey.cli import main
 from survey.storage import RecordStore
-from tests.browser.conftest import (ARGS, CHROMIUM, LAN_NAME, back_in_wifi, leave_wifi, stored,
-                                    wait_until_kept)
+from tests.browser.conftest import ARGS, CHROMIUM, LAN_NAME, back_in_wifi, leave_wifi, stored, wait_until_kept
 from tests.conftest import LiveServer
 
 CAMPAIGN = "atelier-citoyennete"
@@ -57,7 +56,8 @@ def laptop(tmp_path):
 
 def launch(playwright, profile, outside):
     context = playwright.chromium.launch_persistent_context(
-        str(profile), executable_path=CHROMIUM, args=ARGS, locale="fr-FR")
+        str(profile), executable_path=CHROMIUM, args=ARGS, locale="fr-FR"
+    )
     return outside.watch(context)
 
 
@@ -98,8 +98,11 @@ def test_four_answers_survive_offline_and_a_browser_restart(playwright, laptop, 
     expect(page.locator("#file-attente")).to_be_hidden(timeout=15000)
     answers = stored(laptop, CAMPAIGN)
     assert sorted(a["answers"]["faciliter"] for a in answers) == [
-        "Réponse 1, en ligne", "Réponse 2, hors connexion", "Réponse 3, hors connexion",
-        "Réponse 4, hors connexion"]
+        "Réponse 1, en ligne",
+        "Réponse 2, hors connexion",
+        "Réponse 3, hors connexion",
+        "Réponse 4, hors connexion",
+    ]
     assert len({a["id"] for a in answers}) == 4 and first_id in {a["id"] for a in answers}
     assert all(a["channel"] == "tablette" for a in answers)
     context.close()
@@ -109,8 +112,9 @@ def test_a_server_error_keeps_the_answer_queued(browser, server, outside):
     # Service workers off: Playwright's route() sees only requests that no service worker answers.
     context = outside.watch(browser.new_context(locale="fr-FR", service_workers="block"))
     page = context.new_page()
-    page.route("**/api/c/*/reponses", lambda route: route.fulfill(status=503, body="{}",
-                                                                  content_type="application/json"))
+    page.route(
+        "**/api/c/*/reponses", lambda route: route.fulfill(status=503, body="{}", content_type="application/json")
+    )
     sign_in(page, server.url, server.data_dir)
     page.goto(f"{server.url}/c/{CAMPAIGN}/")
     before = len(stored(server, CAMPAIGN))
@@ -187,6 +191,7 @@ def test_exported_queue_imports_once_with_the_cli(browser, server, tmp_path, out
     again = runner.invoke(main, ["import-queue", str(path), "--data", data])
     assert "0 importée" in again.output and "2 déjà présentes" in again.output
     from survey.storage import ChunkedAnswerStore
+
     imported = list(ChunkedAnswerStore(tmp_path / "autre-ordinateur" / "answers").iter_answers(CAMPAIGN))
     assert sorted(a["answers"]["faciliter"] for a in imported) == ["Exportée 1", "Exportée 2"]
     # « canal=papier » in an address never makes a paper answer: the tablet's channel is kept.

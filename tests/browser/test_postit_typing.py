@@ -22,9 +22,18 @@ from survey.storage import RecordStore
 from tests.browser.conftest import axe_violations, stored
 
 CAMPAIGN = "porteur-de-parole-numerique"
-WORDS = ["Moins de papiers", "Un écran, c'est froid", "J'ai peur de me tromper", "Où est l'accueil ?",
-         "Ça dépend des jours", "Être aidé sans être jugé", "« Le code » reçu par SMS", "Déjà 3 mots de passe !",
-         "L'aînée m'aide ; c'est ça", "Crédit épuisé, œuvre à part"]
+WORDS = [
+    "Moins de papiers",
+    "Un écran, c'est froid",
+    "J'ai peur de me tromper",
+    "Où est l'accueil ?",
+    "Ça dépend des jours",
+    "Être aidé sans être jugé",
+    "« Le code » reçu par SMS",
+    "Déjà 3 mots de passe !",
+    "L'aînée m'aide ; c'est ça",
+    "Crédit épuisé, œuvre à part",
+]
 POSTITS = [f"{WORDS[n % len(WORDS)]} (n° {n + 1})" for n in range(50)]
 
 
@@ -102,7 +111,9 @@ def test_fifty_postits_typed_without_a_pause_are_all_stored_whole(context, serve
         for text in POSTITS:
             page.keyboard.type(text)
             page.keyboard.press("Enter")  # and the next post-it is typed at once
-    expect(page.locator("#postit-confirmation")).to_have_text(f"Post-it enregistré : «\u00a0{POSTITS[-1]}\u00a0»", timeout=60_000)
+    expect(page.locator("#postit-confirmation")).to_have_text(
+        f"Post-it enregistré : «\u00a0{POSTITS[-1]}\u00a0»", timeout=60_000
+    )
     found = wait_for_postits(server, before + len(POSTITS))
     typed = [a for a in found if a["collector"] == "Inès"]
     assert [next(iter(a["answers"].values())) for a in typed] == POSTITS  # every letter, in order
@@ -141,7 +152,9 @@ def test_a_postit_that_cannot_be_sent_is_shown_kept_and_sent_once(context, serve
 
     page.unroute(url)  # back in the Wi-Fi
     page.click("#postit-reessayer")
-    expect(page.locator("#postit-confirmation")).to_have_text("Post-it enregistré : «\u00a0Deuxième, toujours sans réseau\u00a0»")
+    expect(page.locator("#postit-confirmation")).to_have_text(
+        "Post-it enregistré : «\u00a0Deuxième, toujours sans réseau\u00a0»"
+    )
     expect(waiting).to_be_hidden()
     texts = [next(iter(a["answers"].values())) for a in postits(server) if a["collector"] == "Yanis"]
     assert texts == ["Pas de réseau au marché", "Deuxième, toujours sans réseau"]
@@ -154,7 +167,10 @@ def test_without_javascript_the_confirmation_shows_the_text_saved(browser, serve
     page.goto(f"{server.url}/terrain/{CAMPAIGN}/transcription")
     page.fill("#texte", "Sans JavaScript, ça marche aussi")
     page.click("form.postit button[type=submit]")
-    expect(page.locator("#postit-confirmation")).to_have_text("Post-it enregistré : «\u00a0Sans JavaScript, ça marche aussi\u00a0»")
+    expect(page.locator("#postit-confirmation")).to_have_text(
+        "Post-it enregistré : «\u00a0Sans JavaScript, ça marche aussi\u00a0»"
+    )
     assert [next(iter(a["answers"].values())) for a in postits(server) if a["collector"] == "Awa"] == [
-        "Sans JavaScript, ça marche aussi"]
+        "Sans JavaScript, ça marche aussi"
+    ]
     context.close()

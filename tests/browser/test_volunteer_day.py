@@ -28,8 +28,11 @@ def new_code(server, campaign: str, pseudonym: str) -> str:
 
 
 def doors_knocked(server, collector: str) -> list[dict]:
-    return [d for d in RecordStore(Path(server.data_dir) / "records").all("doors")
-            if d["campaign"] == DOORS and d["collector"] == collector]
+    return [
+        d
+        for d in RecordStore(Path(server.data_dir) / "records").all("doors")
+        if d["campaign"] == DOORS and d["collector"] == collector
+    ]
 
 
 def wait_for_answers(page, server, collector: str, count: int) -> list[dict]:
@@ -57,7 +60,7 @@ def test_a_volunteer_door_round_on_a_phone(server, context, tmp_path):
         page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
 
     page.goto(server.url + "/")
-    page.get_by_role("link", name="Espace bénévole").click()          # the discreet link of the home page
+    page.get_by_role("link", name="Espace bénévole").click()  # the discreet link of the home page
     page.fill("#code", code.lower().replace("-", " "))
     page.get_by_role("button", name="Entrer").click()
     expect(page.locator("h1")).to_have_text("Bonjour Nadia")
@@ -69,7 +72,7 @@ def test_a_volunteer_door_round_on_a_phone(server, context, tmp_path):
     page.fill("#secteur", "Secteur A")
     page.get_by_role("button", name="Absent").click()
     expect(page.locator(".notice")).to_contain_text("Porte notée : absent.")
-    expect(page.locator("#secteur")).to_have_value("Secteur A")           # the sector stays for the next door
+    expect(page.locator("#secteur")).to_have_value("Secteur A")  # the sector stays for the next door
     page.get_by_role("button", name="Refus").click()
     expect(page.locator(".notice")).to_contain_text("Porte notée : refus.")
     check("2-tournee")
@@ -93,7 +96,9 @@ def test_a_volunteer_door_round_on_a_phone(server, context, tmp_path):
 
     answers = wait_for_answers(page, server, "Nadia", 2)
     assert sorted((a["channel"], a["collector"], a["answers"]["autre"]) for a in answers) == [
-        ("porte-a-porte", "Nadia", "Quelqu'un pour m'aider"), ("porte-a-porte", "Nadia", "Un atelier le samedi")]
+        ("porte-a-porte", "Nadia", "Quelqu'un pour m'aider"),
+        ("porte-a-porte", "Nadia", "Un atelier le samedi"),
+    ]
     assert sorted(d["outcome"] for d in doors_knocked(server, "Nadia")) == ["absent", "refus", "repondu", "repondu"]
     assert {d["sector"] for d in doors_knocked(server, "Nadia")} == {"Secteur A"}
     assert problems == []
@@ -102,7 +107,8 @@ def test_a_volunteer_door_round_on_a_phone(server, context, tmp_path):
 def test_the_wall_opens_with_a_team_code_and_reads_from_afar(server, browser, outside, tmp_path):
     code = new_code(server, WORDS, "Écran de la salle")
     ChunkedAnswerStore(Path(server.data_dir) / "answers").add(
-        make_answer(WORDS, WORDS, channel="post-it", answers={"simplifie": "Des bancs devant la mairie"}))
+        make_answer(WORDS, WORDS, channel="post-it", answers={"simplifie": "Des bancs devant la mairie"})
+    )
     screen = outside.watch(browser.new_context(locale="fr-FR", viewport={"width": 1920, "height": 1080}))
     page = screen.new_page()
     response = page.goto(f"{server.url}/mur/{WORDS}/")
@@ -119,12 +125,13 @@ def test_the_wall_opens_with_a_team_code_and_reads_from_afar(server, browser, ou
     expect(question).to_contain_text("?")
     qr = page.locator("svg.wall-qr")
     box = qr.bounding_box()
-    assert box and box["width"] >= 300 and box["height"] >= 300, box                 # QR ≥ 300 px
-    assert box["x"] >= 0 and box["y"] + box["height"] <= 1080                         # whole, on screen
+    assert box and box["width"] >= 300 and box["height"] >= 300, box  # QR ≥ 300 px
+    assert box["x"] >= 0 and box["y"] + box["height"] <= 1080  # whole, on screen
     size = float(question.evaluate("e => getComputedStyle(e).fontSize").removesuffix("px"))
-    assert size >= 60, size                                                           # big type from 5 m
-    card_size = float(page.locator(".wall-card p").first.evaluate("e => getComputedStyle(e).fontSize")
-                      .removesuffix("px"))
+    assert size >= 60, size  # big type from 5 m
+    card_size = float(
+        page.locator(".wall-card p").first.evaluate("e => getComputedStyle(e).fontSize").removesuffix("px")
+    )
     assert card_size >= 32, card_size
     expect(page.locator(".wall-address")).to_be_visible()
     page.screenshot(path=str(tmp_path / "mur-1920.png"))

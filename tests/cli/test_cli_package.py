@@ -11,8 +11,19 @@ import pytest
 from survey.cli import main
 
 SURVEY = Path(__file__).resolve().parents[2] / "survey"
-COMMANDS = {"campaigns", "check", "code-kiosque", "coordinator", "demo", "export", "import-queue", "print",
-            "purge", "serve", "xlsform"}
+COMMANDS = {
+    "campaigns",
+    "check",
+    "code-kiosque",
+    "coordinator",
+    "demo",
+    "export",
+    "import-queue",
+    "print",
+    "purge",
+    "serve",
+    "xlsform",
+}
 
 
 def test_every_command_is_registered_and_listed(runner):
@@ -21,12 +32,15 @@ def test_every_command_is_registered_and_listed(runner):
     assert {line.split()[0] for line in listing.splitlines() if line.strip()} == COMMANDS
 
 
-@pytest.mark.parametrize("args, message", [
-    (["print", "affiche", "une-campagne"], "Indiquez le fichier à écrire avec --out"),
-    (["export", "une-campagne", "--format", "pdf"], "Le format « pdf » n'existe pas"),
-    (["code-kiosque", "inconnue"], "La campagne « inconnue » n'existe pas"),
-    (["xlsform", "export", "inconnu"], "le questionnaire « inconnu » n'existe pas"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["print", "affiche", "une-campagne"], "Indiquez le fichier à écrire avec --out"),
+        (["export", "une-campagne", "--format", "pdf"], "Le format « pdf » n'existe pas"),
+        (["code-kiosque", "inconnue"], "La campagne « inconnue » n'existe pas"),
+        (["xlsform", "export", "inconnu"], "le questionnaire « inconnu » n'existe pas"),
+    ],
+)
 def test_a_mistake_is_said_in_french_on_stderr_and_exits_1(runner, tmp_path, args, message):
     result = runner.invoke(main, [*args, "--data", str(tmp_path / "data")])
     assert result.exit_code == 1
@@ -60,7 +74,10 @@ def test_the_root_group_imports_no_command_and_nothing_imports_the_cli():
     """No import circle: commands import the root, never the other way; no view imports the CLI."""
     assert [m for level, m in _imports(SURVEY / "cli" / "root.py") if level == 1] == []
     outside = [path for path in SURVEY.rglob("*.py") if "cli" not in path.relative_to(SURVEY).parts[:1]]
-    users = [str(path.relative_to(SURVEY)) for path in outside
-             for level, m in _imports(path)
-             if (level == 0 and m.startswith("survey.cli")) or (level >= 1 and m.split(".")[0] == "cli")]
+    users = [
+        str(path.relative_to(SURVEY))
+        for path in outside
+        for level, m in _imports(path)
+        if (level == 0 and m.startswith("survey.cli")) or (level >= 1 and m.split(".")[0] == "cli")
+    ]
     assert users == ["__main__.py"]

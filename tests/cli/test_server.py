@@ -36,13 +36,14 @@ def test_a_phone_opens_the_home_page_and_answers(live_server):
     # Retried by a flaky network: still one answer.
     phone.open(live_server.url + "/c/ordi-panneau-quotidien/", data=body).read()
     from survey.storage import ChunkedAnswerStore
+
     stored = list(ChunkedAnswerStore(live_server.data_dir / "answers").iter_answers("ordi-panneau-quotidien"))
     mine = [a["answers"] for a in stored if a["id"] == fields["answer_id"]]
     assert mine == [{question[2:]: "Écrit sur un post-it : « trop de mots de passe »"}]
 
 
 def test_serve_for_this_laptop_only_prints_its_address_and_no_qr_code(tmp_path):
-    server = LiveServer(tmp_path / "data")   # --host 127.0.0.1: no phone can reach it
+    server = LiveServer(tmp_path / "data")  # --host 127.0.0.1: no phone can reach it
     output = server.stop()
     assert f"Ouvrez sur cet ordinateur : http://127.0.0.1:{server.port}/" in output
     assert "█" not in output and "▀" not in output  # a QR code a phone could not open
@@ -54,6 +55,7 @@ def test_serve_on_the_network_prints_a_qr_code(tmp_path, runner):
 
     from survey import create_app
     from survey.cli.serve import announce
+
     app = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "data"), "SECRET_KEY": "t"})
 
     @click.command()
@@ -70,8 +72,24 @@ def test_a_port_already_taken_gets_a_french_message(tmp_path):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", port))
         taken.listen()
-        result = subprocess.run([sys.executable, "-m", "survey", "serve", "--host", "127.0.0.1", "--port", str(port),
-                                 "--data", str(tmp_path / "d")], capture_output=True, text=True, cwd=ROOT, timeout=30)
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "survey",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--data",
+                str(tmp_path / "d"),
+            ],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=30,
+        )
     assert result.returncode != 0
     assert f"Le port {port} est déjà utilisé par un autre programme" in result.stderr
     assert "Traceback" not in result.stderr
@@ -120,6 +138,7 @@ def test_a_malformed_questionnaire_does_not_stop_the_server(tmp_path):
         (folder / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     (folder / "casse.yaml").write_text("id: casse\ntitle: [\n", encoding="utf-8")
     import os
+
     env_before = os.environ.get("SURVEY_QUESTIONNAIRES")
     os.environ["SURVEY_QUESTIONNAIRES"] = str(folder)
     try:

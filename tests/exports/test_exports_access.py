@@ -50,8 +50,19 @@ def test_the_coordinator_home_links_to_the_export_page(coordinator):
 def test_the_export_page_has_labelled_choices(coordinator):
     page = coordinator.get(f"{BASE}/exporter").get_data(as_text=True)
     assert "3 réponses enregistrées" in page
-    for field in ("format-csv", "format-xlsx", "format-json", "valeurs-codes", "sep-v", "bom-non", "du", "au",
-                  "canal", "lieu", "masquees"):
+    for field in (
+        "format-csv",
+        "format-xlsx",
+        "format-json",
+        "valeurs-codes",
+        "sep-v",
+        "bom-non",
+        "du",
+        "au",
+        "canal",
+        "lieu",
+        "masquees",
+    ):
         assert f'for="{field}"' in page and f'id="{field}"' in page, field
     assert "style=" not in page and "<script" not in page
 
@@ -85,8 +96,10 @@ def test_each_download_is_in_the_audit_log(app, coordinator):
 
 
 def test_the_form_sends_to_the_chosen_file_with_its_options(coordinator):
-    response = coordinator.get(f"{BASE}/exporter?telecharger=1&format=csv&separateur=virgule&bom=non"
-                               "&valeurs=codes&du=2026-07-01&canal=&masquees=oui")
+    response = coordinator.get(
+        f"{BASE}/exporter?telecharger=1&format=csv&separateur=virgule&bom=non"
+        "&valeurs=codes&du=2026-07-01&canal=&masquees=oui"
+    )
     assert response.status_code == 303
     target = response.headers["Location"]
     assert target.startswith(f"{BASE}/export.csv?")
@@ -116,14 +129,20 @@ def test_the_cli_writes_to_exports_by_default(app, tmp_path):
     """A real ``survey export`` process, started in a fresh folder, as a coordinator would."""
     work = tmp_path / "ailleurs"
     work.mkdir()
-    result = subprocess.run([sys.executable, "-m", "survey", "export", "essai"], cwd=work, capture_output=True,
-                            text=True, timeout=60, env={**os.environ, **cli_env(tmp_path), "PYTHONPATH": str(ROOT)})
+    result = subprocess.run(
+        [sys.executable, "-m", "survey", "export", "essai"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **cli_env(tmp_path), "PYTHONPATH": str(ROOT)},
+    )
     assert result.returncode == 0, result.stderr
     files = list((work / "exports").iterdir())
     assert len(files) == 1 and re.fullmatch(r"essai-\d{8}-\d{4}\.csv", files[0].name)
     assert files[0].read_bytes() == export_bytes(app)
     assert "2 réponses exportées dans exports/essai-" in result.stdout
-    assert "Export de 3 réponses" in result.stderr   # the progress bar's label
+    assert "Export de 3 réponses" in result.stderr  # the progress bar's label
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "json"])
@@ -141,9 +160,26 @@ def test_the_cli_writes_each_format_where_asked(app, runner, tmp_path, fmt, monk
 def test_the_cli_options(app, runner, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     runner.env.update(cli_env(tmp_path))
-    result = runner.invoke(main, ["export", "essai", "--out", "-", "--separator", ",", "--no-bom", "--codes",
-                                  "--from", "14/07/2026", "--to", "2026-07-15", "--channel", "qr",
-                                  "--include-hidden"])
+    result = runner.invoke(
+        main,
+        [
+            "export",
+            "essai",
+            "--out",
+            "-",
+            "--separator",
+            ",",
+            "--no-bom",
+            "--codes",
+            "--from",
+            "14/07/2026",
+            "--to",
+            "2026-07-15",
+            "--channel",
+            "qr",
+            "--include-hidden",
+        ],
+    )
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(io.StringIO(result.stdout, newline="")))
     assert rows[0][:2] == ["avis", "transport"] and [r[11] for r in rows[1:]] == ["a2", "a3"]
@@ -151,14 +187,17 @@ def test_the_cli_options(app, runner, tmp_path, monkeypatch):
     assert len(result.stdout.splitlines()) == 1
 
 
-@pytest.mark.parametrize("args, message", [
-    (["export", "inconnue"], "La campagne « inconnue » n'existe pas"),
-    (["export", "essai", "--format", "pdf"], "Le format « pdf » n'existe pas"),
-    (["export", "essai", "--from", "hier"], "n'est pas une date valide"),
-    (["export", "essai", "--separator", "|"], "Le séparateur doit être"),
-    (["export", "essai", "--channel", "pigeon"], "Le canal « pigeon » n'existe pas"),
-    (["export", "essai", "--format", "xlsx", "--out", "-"], "ne s'écrit pas sur la sortie standard"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["export", "inconnue"], "La campagne « inconnue » n'existe pas"),
+        (["export", "essai", "--format", "pdf"], "Le format « pdf » n'existe pas"),
+        (["export", "essai", "--from", "hier"], "n'est pas une date valide"),
+        (["export", "essai", "--separator", "|"], "Le séparateur doit être"),
+        (["export", "essai", "--channel", "pigeon"], "Le canal « pigeon » n'existe pas"),
+        (["export", "essai", "--format", "xlsx", "--out", "-"], "ne s'écrit pas sur la sortie standard"),
+    ],
+)
 def test_the_cli_says_what_is_wrong_in_french(app, runner, tmp_path, monkeypatch, args, message):
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(main, args, env=cli_env(tmp_path))
@@ -169,6 +208,7 @@ def test_the_cli_says_what_is_wrong_in_french(app, runner, tmp_path, monkeypatch
 
 def test_a_campaign_whose_questionnaire_is_gone_gets_a_french_message(app, coordinator):
     from survey.services.campaigns import Campaign
+
     app.extensions["survey"].campaigns.save(Campaign(id="orpheline", title="Orpheline", questionnaire="disparu"))
     response = coordinator.get("/coordination/campagnes/orpheline/export.csv")
     assert response.status_code == 409

@@ -11,8 +11,7 @@ import pytest
 
 from survey.spreadsheet import neutralise
 from survey.exports.filters import Filters, parse_date
-from tests.exports_support import (ANSWERS, EXPECTED_HEADER, EXPECTED_ROWS, answer, export_bytes, load_answers,
-                                   make_app)
+from tests.exports_support import ANSWERS, EXPECTED_HEADER, EXPECTED_ROWS, answer, export_bytes, load_answers, make_app
 
 
 @pytest.fixture(scope="module")
@@ -63,13 +62,24 @@ def test_comma_and_no_bom_options(app):
     assert rows == [EXPECTED_HEADER, *EXPECTED_ROWS]
 
 
-@pytest.mark.parametrize("typed", ["=1+1", "+33 6 12", "-moins", "@SUM(A1)", "\tTab", "\rRetour",
-                                   '=HYPERLINK("http://pirate.example";"cliquez")'])
+@pytest.mark.parametrize(
+    "typed",
+    ["=1+1", "+33 6 12", "-moins", "@SUM(A1)", "\tTab", "\rRetour", '=HYPERLINK("http://pirate.example";"cliquez")'],
+)
 def test_formulas_typed_by_the_public_are_neutralised(tmp_path, typed):
     app = make_app(tmp_path)
-    load_answers(app, [answer("f1", "2026-03-01T09:30:00Z", collector=typed, tags=[typed],
-                              answers={"avis": typed, "transport": "autre", "transport__autre": typed,
-                                       "age": -12})])
+    load_answers(
+        app,
+        [
+            answer(
+                "f1",
+                "2026-03-01T09:30:00Z",
+                collector=typed,
+                tags=[typed],
+                answers={"avis": typed, "transport": "autre", "transport__autre": typed, "age": -12},
+            )
+        ],
+    )
     row = dict(zip(EXPECTED_HEADER, french_rows(export_bytes(app))[1]))
     for column in ("Votre avis", "Comment venez-vous ? (autre, précisez)", "Collecté par", "Thèmes"):
         assert row[column] == "'" + typed
@@ -94,14 +104,44 @@ def test_multiple_choice_has_a_joined_column_and_one_01_column_per_choice(app):
 
 def test_codes_instead_of_labels(app):
     rows = french_rows(export_bytes(app, codes=True))
-    assert rows[0] == ["avis", "transport", "transport__autre", "usages", "usages/mails", "usages/demarches",
-                       "usages/autre", "usages__autre", "internet", "aisance", "age", "id", "submitted_at_local",
-                       "submitted_at_utc", "channel", "place", "collector", "session", "version", "tags", "hidden",
-                       "consent_display", "consent_report", "may_quote", "person_first_name", "person_age_band",
-                       "person_quartier"]
+    assert rows[0] == [
+        "avis",
+        "transport",
+        "transport__autre",
+        "usages",
+        "usages/mails",
+        "usages/demarches",
+        "usages/autre",
+        "usages__autre",
+        "internet",
+        "aisance",
+        "age",
+        "id",
+        "submitted_at_local",
+        "submitted_at_utc",
+        "channel",
+        "place",
+        "collector",
+        "session",
+        "version",
+        "tags",
+        "hidden",
+        "consent_display",
+        "consent_report",
+        "may_quote",
+        "person_first_name",
+        "person_age_band",
+        "person_quartier",
+    ]
     first = dict(zip(rows[0], rows[1]))
-    assert (first["transport"], first["usages"], first["internet"], first["aisance"], first["channel"],
-            first["hidden"]) == ("autre", "mails | autre", "oui", "4", "tablette", "0")
+    assert (
+        first["transport"],
+        first["usages"],
+        first["internet"],
+        first["aisance"],
+        first["channel"],
+        first["hidden"],
+    ) == ("autre", "mails | autre", "oui", "4", "tablette", "0")
 
 
 def test_hidden_answers_are_left_out_unless_asked(app):
@@ -112,25 +152,29 @@ def test_hidden_answers_are_left_out_unless_asked(app):
     assert french_rows(export_bytes(app, filters=Filters(include_hidden=True)))[3][20] == "oui"
 
 
-@pytest.mark.parametrize("filters, ids", [
-    (Filters(date_from=date(2026, 7, 14)), ["a2"]),
-    (Filters(date_to=date(2026, 3, 1)), ["a1"]),
-    # 22:30 UTC on 14 July is 00:30 on the 15th in Paris: outside « until the 14th ».
-    (Filters(date_to=date(2026, 7, 14), include_hidden=True), ["a1", "a2"]),
-    (Filters(date_from=date(2026, 7, 15), include_hidden=True), ["a3"]),
-    (Filters(channel="tablette"), ["a1"]),
-    (Filters(channel="papier"), []),
-    (Filters(place="tunnel – centre social"), ["a1", "a2"]),
-    (Filters(place="Ailleurs"), []),
-])
+@pytest.mark.parametrize(
+    "filters, ids",
+    [
+        (Filters(date_from=date(2026, 7, 14)), ["a2"]),
+        (Filters(date_to=date(2026, 3, 1)), ["a1"]),
+        # 22:30 UTC on 14 July is 00:30 on the 15th in Paris: outside « until the 14th ».
+        (Filters(date_to=date(2026, 7, 14), include_hidden=True), ["a1", "a2"]),
+        (Filters(date_from=date(2026, 7, 15), include_hidden=True), ["a3"]),
+        (Filters(channel="tablette"), ["a1"]),
+        (Filters(channel="papier"), []),
+        (Filters(place="tunnel – centre social"), ["a1", "a2"]),
+        (Filters(place="Ailleurs"), []),
+    ],
+)
 def test_filters(app, filters, ids):
     assert [r[11] for r in french_rows(export_bytes(app, filters=filters))[1:]] == ids
 
 
 def test_an_answer_with_its_own_place_is_found_by_it(tmp_path):
     app = make_app(tmp_path)
-    load_answers(app, [*ANSWERS[:2], answer("p1", "2026-03-02T10:00:00Z", place="Médiathèque",
-                                            answers={"avis": "ici"})])
+    load_answers(
+        app, [*ANSWERS[:2], answer("p1", "2026-03-02T10:00:00Z", place="Médiathèque", answers={"avis": "ici"})]
+    )
     rows = french_rows(export_bytes(app, filters=Filters(place="médiathèque")))
     assert [(r[11], r[15]) for r in rows[1:]] == [("p1", "Médiathèque")]
 
@@ -145,6 +189,7 @@ def test_dates_typed_the_french_way():
 def test_a_large_export_streams_in_chunks(tmp_path):
     """Is the file sent in pieces as answers are read, rather than built whole?"""
     from survey.exports import Export, ExportOptions
+
     app = make_app(tmp_path)
     svc = app.extensions["survey"]
     source = (answer(f"n{i}", "2026-03-01T09:30:00Z", answers={"avis": "é" * 50}) for i in range(2000))
@@ -156,14 +201,35 @@ def test_a_large_export_streams_in_chunks(tmp_path):
 
 def test_an_answer_of_a_field_session_shows_the_session_and_its_place(tmp_path):
     from survey.services.fieldwork.sessions import Session, SessionRepository
+
     app = make_app(tmp_path)
     svc = app.extensions["survey"]
-    SessionRepository(svc.records).save(Session(id="s20260301-ab12", campaign="essai", place="Marché du Sanitas",
-                                                day="2026-03-01", starts="10:00", ends="12:00"))
-    load_answers(app, [answer("s1", "2026-03-01T09:30:00Z", session="s20260301-ab12", channel="porteur-de-parole",
-                              answers={"avis": "Des paroles"}), ANSWERS[1]])
+    SessionRepository(svc.records).save(
+        Session(
+            id="s20260301-ab12",
+            campaign="essai",
+            place="Marché du Sanitas",
+            day="2026-03-01",
+            starts="10:00",
+            ends="12:00",
+        )
+    )
+    load_answers(
+        app,
+        [
+            answer(
+                "s1",
+                "2026-03-01T09:30:00Z",
+                session="s20260301-ab12",
+                channel="porteur-de-parole",
+                answers={"avis": "Des paroles"},
+            ),
+            ANSWERS[1],
+        ],
+    )
     rows = french_rows(export_bytes(app, filters=Filters(place="marché du sanitas")))
-    assert [(r[11], r[15], r[17]) for r in rows[1:]] == [("s1", "Marché du Sanitas",
-                                                          "1er mars 2026, 10 h–12 h – Marché du Sanitas")]
+    assert [(r[11], r[15], r[17]) for r in rows[1:]] == [
+        ("s1", "Marché du Sanitas", "1er mars 2026, 10 h–12 h – Marché du Sanitas")
+    ]
     rows = french_rows(export_bytes(app, codes=True))
     assert rows[1][17] == "s20260301-ab12" and rows[2][17] == ""

@@ -37,16 +37,16 @@ def test_xlsx_answers_sheet_has_the_csv_columns_and_real_cells(workbook):
     assert first["Votre avis"] == "Très bien, merci ; vraiment"
     assert first["Usages"] == "Mails | Autre"
     assert (first["Usages/Mails"], first["Usages/Démarches"], first["Usages/Autre"]) == (1, 0, 1)
-    assert first["Âge"] == 34 and second["Âge"] == -3   # numbers, negative included
+    assert first["Âge"] == 34 and second["Âge"] == -3  # numbers, negative included
     assert first["Collecté par"] == "Zoé"
-    assert first["Date et heure (heure de Paris)"] == datetime(2026, 3, 1, 10, 30)   # a date cell, Paris time
+    assert first["Date et heure (heure de Paris)"] == datetime(2026, 3, 1, 10, 30)  # a date cell, Paris time
     assert second["Usages"] is None
 
 
 def test_xlsx_keeps_a_formula_typed_by_the_public_as_text(workbook):
     cell = workbook["Réponses"]["A3"]
     assert cell.value == '=HYPERLINK("http://x";"clic")'
-    assert cell.data_type == "s"   # text, never run
+    assert cell.data_type == "s"  # text, never run
 
 
 def test_xlsx_drops_characters_xml_cannot_hold(tmp_path):
@@ -63,7 +63,11 @@ def test_xlsx_questionnaire_sheet_describes_every_question(workbook):
     assert header[:4] == ("Identifiant", "Question", "Type", "Choix (code : libellé)")
     by_id = {r[0]: r for r in rows[4:]}
     assert list(by_id) == ["avis", "transport", "usages", "internet", "aisance", "age"]
-    assert by_id["transport"][1:4] == ("Comment venez-vous ?", "choix unique", "bus : En bus\npied : À pied\nautre : Autre")
+    assert by_id["transport"][1:4] == (
+        "Comment venez-vous ?",
+        "choix unique",
+        "bus : En bus\npied : À pied\nautre : Autre",
+    )
     assert by_id["age"][2] == "nombre"
 
 
@@ -107,9 +111,23 @@ def test_xlsx_of_an_empty_campaign_has_the_header_only(tmp_path):
     assert [list(r) for r in book["Réponses"].iter_rows(values_only=True)] == [EXPECTED_HEADER]
 
 
-ODD = answer("odd", "pas une date", channel=["qr"], tags="accès", collector=42, session={"s": 1},
-             answers={"avis": {"texte": "?"}, "transport": ["bus", "pied"], "usages": "mails",
-                      "internet": True, "aisance": "3", "age": "12 ans", "transport__autre": 7})
+ODD = answer(
+    "odd",
+    "pas une date",
+    channel=["qr"],
+    tags="accès",
+    collector=42,
+    session={"s": 1},
+    answers={
+        "avis": {"texte": "?"},
+        "transport": ["bus", "pied"],
+        "usages": "mails",
+        "internet": True,
+        "aisance": "3",
+        "age": "12 ans",
+        "transport__autre": 7,
+    },
+)
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "json"])
@@ -120,6 +138,7 @@ def test_odd_stored_values_never_break_an_export(tmp_path, fmt):
     data = export_bytes(app, fmt)
     if fmt == "csv":
         import csv
+
         rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
         odd = dict(zip(EXPECTED_HEADER, rows[1]))
         assert odd["Comment venez-vous ?"] == "En bus | À pied"
@@ -130,6 +149,6 @@ def test_odd_stored_values_never_break_an_export(tmp_path, fmt):
     elif fmt == "xlsx":
         book = openpyxl.load_workbook(io.BytesIO(data))
         rows = list(book["Réponses"].iter_rows(values_only=True))
-        assert dict(zip(EXPECTED_HEADER, rows[2]))["Âge"] == 41   # typed as text, read as a number
+        assert dict(zip(EXPECTED_HEADER, rows[2]))["Âge"] == 41  # typed as text, read as a number
     else:
         assert [a["id"] for a in json.loads(data)["answers"]] == ["odd", "ok"]

@@ -22,8 +22,16 @@ CSV_FRENCH = "CSV:59,34,76,1"
 def convert(source, fmt: str, outdir, profile, infilter: str | None = None):
     if SOFFICE is None:
         pytest.skip("LibreOffice (soffice) n'est pas installé : scripts/system-packages.sh l'installe")
-    command = [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", fmt,
-               "--outdir", str(outdir), str(source)]
+    command = [
+        SOFFICE,
+        f"-env:UserInstallation=file://{profile}",
+        "--headless",
+        "--convert-to",
+        fmt,
+        "--outdir",
+        str(outdir),
+        str(source),
+    ]
     if infilter:
         command[3:3] = [f"--infilter={infilter}"]
     result = subprocess.run(command, capture_output=True, text=True, timeout=120)
@@ -54,21 +62,21 @@ def converted(tmp_path_factory):
 def test_libreoffice_reads_our_csv_with_the_right_columns_and_accents(converted):
     sheet = openpyxl.load_workbook(converted["from_csv"]).active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert rows[0] == EXPECTED_HEADER      # one column each: the separator and BOM were understood
+    assert rows[0] == EXPECTED_HEADER  # one column each: the separator and BOM were understood
     first = dict(zip(EXPECTED_HEADER, rows[1]))
     assert first["Votre avis"] == "Très bien, merci ; vraiment"
     assert first["Collecté par"] == "Zoé"
     assert first["Usages"] == "Mails | Autre"
-    assert first["Âge"] == 34                       # a number, not text
+    assert first["Âge"] == 34  # a number, not text
     second = dict(zip(EXPECTED_HEADER, rows[2]))
-    assert second["Âge"] == -3                      # a negative number stays a number
+    assert second["Âge"] == -3  # a negative number stays a number
 
 
 def test_libreoffice_does_not_run_a_formula_typed_in_the_csv(converted):
     sheet = openpyxl.load_workbook(converted["from_csv"]).active
     cells = {row[11].value: row[0] for row in sheet.iter_rows(min_row=2)}
-    assert cells["a2"].data_type == "s" and cells["a2"].value == "'=HYPERLINK(\"http://x\";\"clic\")"
-    assert cells["a4"].data_type == "s" and cells["a4"].value == "'=1+1"   # not the number 2
+    assert cells["a2"].data_type == "s" and cells["a2"].value == '\'=HYPERLINK("http://x";"clic")'
+    assert cells["a4"].data_type == "s" and cells["a4"].value == "'=1+1"  # not the number 2
 
 
 def test_libreoffice_reads_our_xlsx_and_keeps_formulas_as_text(converted):
@@ -76,7 +84,7 @@ def test_libreoffice_reads_our_xlsx_and_keeps_formulas_as_text(converted):
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
     assert rows[0] == EXPECTED_HEADER
     by_id = {r[11]: dict(zip(EXPECTED_HEADER, r)) for r in rows[1:]}
-    assert by_id["a4"]["Votre avis"] == "=1+1"          # shown as typed, not computed to 2
+    assert by_id["a4"]["Votre avis"] == "=1+1"  # shown as typed, not computed to 2
     assert by_id["a2"]["Votre avis"] == '=HYPERLINK("http://x";"clic")'
     assert by_id["a1"]["Collecté par"] == "Zoé" and by_id["a1"]["Votre avis"] == "Très bien, merci ; vraiment"
     # LibreOffice quotes text, not numbers: the 0/1 columns and ages are numbers.

@@ -22,16 +22,25 @@ def two_versions(tmp_path):
     svc = app.extensions["survey"]
     v1 = svc.library.get(QUESTIONNAIRE)
     remember_version(svc, v1)
-    svc.answers.add(answer("old", "2026-03-01T09:30:00Z", version=1,
-                           answers={"avis": "avant", "transport": "pied", "internet": "oui"}))
+    svc.answers.add(
+        answer(
+            "old", "2026-03-01T09:30:00Z", version=1, answers={"avis": "avant", "transport": "pied", "internet": "oui"}
+        )
+    )
     write_questionnaire(tmp_path / "questionnaires", V2)
-    app = make_app(tmp_path, V2)   # the server restarted with the new file
+    app = make_app(tmp_path, V2)  # the server restarted with the new file
     svc = app.extensions["survey"]
     v2 = svc.library.get(QUESTIONNAIRE)
     assert v2.version == 2
     remember_version(svc, v2)
-    svc.answers.add(answer("new", "2026-03-02T09:30:00Z", version=2,
-                           answers={"avis": "après", "transport": "velo", "quartier": "Tunnel"}))
+    svc.answers.add(
+        answer(
+            "new",
+            "2026-03-02T09:30:00Z",
+            version=2,
+            answers={"avis": "après", "transport": "velo", "quartier": "Tunnel"},
+        )
+    )
     return app
 
 
@@ -55,6 +64,7 @@ def test_a_failed_snapshot_never_stops_an_answer(tmp_path, monkeypatch, caplog):
 
     def disk_full(*args):
         raise OSError(28, "No space left on device")
+
     monkeypatch.setattr(svc.records, "add", disk_full)
     remember_version(svc, svc.library.get(QUESTIONNAIRE))
     assert "not snapshotted" in caplog.text
@@ -70,11 +80,23 @@ def test_known_versions_rebuild_old_definitions(tmp_path):
 
 def test_columns_of_every_version_in_questionnaire_order(tmp_path):
     header, rows = rows_by_id(export_bytes(two_versions(tmp_path), codes=True))
-    questions = header[:header.index("id")]
-    assert questions == ["avis", "transport", "transport__autre", "quartier", "usages", "usages/mails",
-                         "usages/demarches", "usages/autre", "usages__autre", "internet", "aisance", "age"]
-    assert rows["old"]["quartier"] == ""          # asked later: empty for the older answer
-    assert rows["old"]["internet"] == "oui"       # removed: keeps its column
+    questions = header[: header.index("id")]
+    assert questions == [
+        "avis",
+        "transport",
+        "transport__autre",
+        "quartier",
+        "usages",
+        "usages/mails",
+        "usages/demarches",
+        "usages/autre",
+        "usages__autre",
+        "internet",
+        "aisance",
+        "age",
+    ]
+    assert rows["old"]["quartier"] == ""  # asked later: empty for the older answer
+    assert rows["old"]["internet"] == "oui"  # removed: keeps its column
     assert rows["new"]["internet"] == "" and rows["new"]["quartier"] == "Tunnel"
     assert (rows["old"]["version"], rows["new"]["version"]) == ("1", "2")
 

@@ -22,19 +22,24 @@ from tests.exports_support import V1, answer, export_bytes, load_answers, make_a
 FORMULA = '=HYPERLINK("http://exemple.invalid";"clic")'
 # A questionnaire whose wording was pasted from elsewhere: a formula as a choice label and as a
 # question label, a backspace in the title (YAML escapes, as the editor would save them).
-HOSTILE = (V1.replace('title: "Sondage d\'essai"', 'title: "Sondage\\x08 =1+1"')
-              .replace('label: "En bus"', 'label: "=HYPERLINK(\\"http://exemple.invalid\\";\\"clic\\")"')
-              .replace('label: "Usages"', 'label: "@SUM(A1:A9)\\x1b"'))
+HOSTILE = (
+    V1.replace('title: "Sondage d\'essai"', 'title: "Sondage\\x08 =1+1"')
+    .replace('label: "En bus"', 'label: "=HYPERLINK(\\"http://exemple.invalid\\";\\"clic\\")"')
+    .replace('label: "Usages"', 'label: "@SUM(A1:A9)\\x1b"')
+)
 CONTROL = "ligne\x00avec\x08des\x1bcaractères de contrôle"
 
 
 @pytest.fixture(scope="module")
 def hostile_app(tmp_path_factory):
     app = make_app(tmp_path_factory.mktemp("hostile"), HOSTILE)
-    load_answers(app, [
-        answer("h1", "2026-01-15T08:05:09Z", answers={"avis": CONTROL, "transport": "bus", "usages": ["mails"]}),
-        answer("h2", "2026-07-14T21:15:00Z", answers={"avis": FORMULA, "transport": "pied"}),
-    ])
+    load_answers(
+        app,
+        [
+            answer("h1", "2026-01-15T08:05:09Z", answers={"avis": CONTROL, "transport": "bus", "usages": ["mails"]}),
+            answer("h2", "2026-07-14T21:15:00Z", answers={"avis": FORMULA, "transport": "pied"}),
+        ],
+    )
     return app
 
 
@@ -53,9 +58,9 @@ def test_questionnaire_text_is_never_a_formula_in_any_sheet(xlsx):
     assert formulas(xlsx) == []
     book = openpyxl.load_workbook(io.BytesIO(xlsx))
     counts = list(book["Comptes"].iter_rows(values_only=True))
-    assert any(row[2] == FORMULA for row in counts)          # the choice label, as text
+    assert any(row[2] == FORMULA for row in counts)  # the choice label, as text
     described = list(book["Questionnaire"].iter_rows(values_only=True))
-    assert described[0][0] == "Sondage =1+1"                # the backspace is dropped, no 500
+    assert described[0][0] == "Sondage =1+1"  # the backspace is dropped, no 500
     assert "@SUM(A1:A9)" in [row[1] for row in described]
     header = [c.value for c in book["Réponses"][1]]
     assert "@SUM(A1:A9)" in header
@@ -90,8 +95,8 @@ def test_dates_are_date_cells_in_paris_time(xlsx):
     local = header.index("Date et heure (heure de Paris)") + 1
     utc = header.index("Date et heure (UTC)") + 1
     winter, summer = sheet.cell(2, local), sheet.cell(3, local)
-    assert winter.is_date and winter.value == datetime(2026, 1, 15, 9, 5, 9)      # UTC+1
-    assert summer.value == datetime(2026, 7, 14, 23, 15)                          # UTC+2
+    assert winter.is_date and winter.value == datetime(2026, 1, 15, 9, 5, 9)  # UTC+1
+    assert summer.value == datetime(2026, 7, 14, 23, 15)  # UTC+2
     assert sheet.cell(3, utc).value == datetime(2026, 7, 14, 21, 15)
     assert "dd/mm/yyyy" in winter.number_format
 
@@ -113,7 +118,7 @@ def test_columns_are_wide_enough_to_read(xlsx):
         assert 10 <= width <= 45
         assert width >= min(len(cell.value) + 2, 45) or width >= 14
     dates = [c.column_letter for c in sheet[1] if c.value.startswith("Date et heure")]
-    assert all(sheet.column_dimensions[letter].width >= 20 for letter in dates)   # never « ##### »
+    assert all(sheet.column_dimensions[letter].width >= 20 for letter in dates)  # never « ##### »
 
 
 def test_an_empty_campaign_still_gets_a_valid_autofilter(tmp_path):
@@ -126,11 +131,12 @@ def test_the_safe_cell_helper():
     cell = safe_cell(book.active, "=1+1\x07")
     assert (cell.value, cell.data_type) == ("=1+1", "s")
     assert safe_cell(book.active, 3).data_type == "n"
-    assert xml_safe("a\tb\nc\rd") == "a\tb\nc\rd"     # tab and line breaks are kept
+    assert xml_safe("a\tb\nc\rd") == "a\tb\nc\rd"  # tab and line breaks are kept
 
 
 def test_the_command_line_export_of_a_hostile_questionnaire_succeeds(runner, tmp_path):
     from survey.cli import main
+
     app = make_app(tmp_path, HOSTILE)
     load_answers(app, [answer("c1", "2026-03-01T09:30:00Z", answers={"avis": CONTROL, "transport": "bus"})])
     out = tmp_path / "hostile.xlsx"

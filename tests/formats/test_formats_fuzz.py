@@ -22,12 +22,15 @@ from survey.model.questionnaire import Questionnaire, QuestionnaireError
 from survey.spreadsheet import xml_safe
 from survey.formats.xlsform import SOURCE_COLUMN, XLSFormError, export_xlsform, import_xlsform
 
-FUZZ = settings(max_examples=60, deadline=None, derandomize=True, database=None,
-                suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=60, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 # PyYAML and Python speak English; none of their words may reach a coordinator.
-ENGLISH = re.compile(r"\b(expected|found|while|could not|mapping values|scanning|parsing|unacceptable|"
-                     r"constructor|stream|Traceback|Error|None)\b")
+ENGLISH = re.compile(
+    r"\b(expected|found|while|could not|mapping values|scanning|parsing|unacceptable|"
+    r"constructor|stream|Traceback|Error|None)\b"
+)
 
 
 def assert_french(problems) -> None:
@@ -40,15 +43,86 @@ def assert_french(problems) -> None:
 
 # --------------------------------------------------------------------------- the loader
 
-YAML_PIECES = st.sampled_from([
-    "id: ", "title: ", "version: ", "questions:", "label: ", "type: ", "choices:", "value: ", "source: ",
-    "show_if: ", "equals: ", "question: ", "help: ", "required: ", "min: ", "max: ", "scale_labels: ",
-    "- ", ": ", "  ", "    ", "\n", "\n  - ", "\n    ", "[", "]", "{", "}", ", ", "'", '"', "&a ", "*a", "<<: ",
-    "!!set ", "!!binary ", "!!python/object:os.system ", "!!str ", "|", ">", "# ", "%YAML 1.1\n", "---\n",
-    "...\n", "? ", "\t", "2024-02-30", "2024-01-01 10:00:00", "1e9", "0x1F", "~", "null", "yes", "no",
-    "short_text", "single_choice", "multiple_choice", "note", "scale", "number", "oui", "q1", "é", "\x00",
-    "\x85", "\ufeff", "\u2028", "\\", "%", "@", "`", "__line__", "1", "-1", "true", "3.5",
-])
+YAML_PIECES = st.sampled_from(
+    [
+        "id: ",
+        "title: ",
+        "version: ",
+        "questions:",
+        "label: ",
+        "type: ",
+        "choices:",
+        "value: ",
+        "source: ",
+        "show_if: ",
+        "equals: ",
+        "question: ",
+        "help: ",
+        "required: ",
+        "min: ",
+        "max: ",
+        "scale_labels: ",
+        "- ",
+        ": ",
+        "  ",
+        "    ",
+        "\n",
+        "\n  - ",
+        "\n    ",
+        "[",
+        "]",
+        "{",
+        "}",
+        ", ",
+        "'",
+        '"',
+        "&a ",
+        "*a",
+        "<<: ",
+        "!!set ",
+        "!!binary ",
+        "!!python/object:os.system ",
+        "!!str ",
+        "|",
+        ">",
+        "# ",
+        "%YAML 1.1\n",
+        "---\n",
+        "...\n",
+        "? ",
+        "\t",
+        "2024-02-30",
+        "2024-01-01 10:00:00",
+        "1e9",
+        "0x1F",
+        "~",
+        "null",
+        "yes",
+        "no",
+        "short_text",
+        "single_choice",
+        "multiple_choice",
+        "note",
+        "scale",
+        "number",
+        "oui",
+        "q1",
+        "é",
+        "\x00",
+        "\x85",
+        "\ufeff",
+        "\u2028",
+        "\\",
+        "%",
+        "@",
+        "`",
+        "__line__",
+        "1",
+        "-1",
+        "true",
+        "3.5",
+    ]
+)
 yaml_like = st.lists(YAML_PIECES | st.text(max_size=6), max_size=60).map("".join)
 VALID_START = "id: essai\ntitle: Essai\nversion: 1\nquestions:\n- id: q1\n  type: single_choice\n  label: Q\n"
 
@@ -67,10 +141,37 @@ def test_the_loader_answers_a_questionnaire_or_french_problems(text):
 
 
 # Text as people type it: accents, emoji, quotes, YAML and XLSForm signs, line breaks.
-words = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1, max_size=60) | \
-    st.sampled_from(["Oui", "yes", "null", "~", "1", "3.5", "- tiret", "a: b", "#dièse", "&ancre", "*étoile",
-                     "${age}", "${inconnu} ${", "« Autre »", "=SOMME(A1)", "ligne\nautre ligne", "x" * 120,
-                     "mots " * 30, "'\"", "\ttab", "@", "%", "!tag", "{ accolade }", "[crochet]"])
+words = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1, max_size=60
+) | st.sampled_from(
+    [
+        "Oui",
+        "yes",
+        "null",
+        "~",
+        "1",
+        "3.5",
+        "- tiret",
+        "a: b",
+        "#dièse",
+        "&ancre",
+        "*étoile",
+        "${age}",
+        "${inconnu} ${",
+        "« Autre »",
+        "=SOMME(A1)",
+        "ligne\nautre ligne",
+        "x" * 120,
+        "mots " * 30,
+        "'\"",
+        "\ttab",
+        "@",
+        "%",
+        "!tag",
+        "{ accolade }",
+        "[crochet]",
+    ]
+)
 label = words.map(str.strip).filter(bool)
 ids = st.from_regex(r"[a-z][a-z0-9_]{0,12}", fullmatch=True)
 
@@ -79,8 +180,11 @@ ids = st.from_regex(r"[a-z][a-z0-9_]{0,12}", fullmatch=True)
 def questionnaires(draw) -> dict:
     questions = []
     for qid in draw(st.lists(ids, min_size=1, max_size=6, unique=True)):
-        qtype = draw(st.sampled_from(["short_text", "long_text", "single_choice", "multiple_choice", "yes_no",
-                                      "scale", "number", "note"]))
+        qtype = draw(
+            st.sampled_from(
+                ["short_text", "long_text", "single_choice", "multiple_choice", "yes_no", "scale", "number", "note"]
+            )
+        )
         item = {"id": qid, "type": qtype, "label": draw(label)}
         if draw(st.booleans()):
             item["help"] = draw(label)
@@ -101,13 +205,19 @@ def questionnaires(draw) -> dict:
             options = [c["value"] for c in target.get("choices", [])] or ["oui", "non"]
             item["show_if"] = {"question": target["id"], "equals": draw(st.sampled_from(options))}
         if draw(st.booleans()):
-            item["source"] = draw(st.dictionaries(ids, label | st.integers() | st.lists(label, max_size=2),
-                                                  max_size=3))
+            item["source"] = draw(st.dictionaries(ids, label | st.integers() | st.lists(label, max_size=2), max_size=3))
         questions.append(item)
-    return {"id": draw(st.from_regex(r"[a-z][a-z0-9-]{0,20}", fullmatch=True)), "title": draw(label),
-            "version": draw(st.integers(1, 99999)), "language": "fr", "intro": draw(st.just("") | label),
-            "purpose": draw(st.just("") | label), "consent": draw(st.just("") | label),
-            "source": draw(st.dictionaries(ids, label, max_size=2)), "questions": questions}
+    return {
+        "id": draw(st.from_regex(r"[a-z][a-z0-9-]{0,20}", fullmatch=True)),
+        "title": draw(label),
+        "version": draw(st.integers(1, 99999)),
+        "language": "fr",
+        "intro": draw(st.just("") | label),
+        "purpose": draw(st.just("") | label),
+        "consent": draw(st.just("") | label),
+        "source": draw(st.dictionaries(ids, label, max_size=2)),
+        "questions": questions,
+    }
 
 
 @FUZZ
@@ -123,16 +233,67 @@ def test_what_the_writer_writes_reads_back_the_same(data):
 
 # --------------------------------------------------------------------------- XLSForm
 
-cell = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=30) | \
-    st.sampled_from(["text", "integer", "decimal", "select_one l", "select one from l", "select_multiple l",
-                     "select all that apply from l", "select_one l or_other", "note", "begin_group",
-                     "end_group", "begin repeat", "end repeat", "range", "geopoint", "calculate", "a", "b", "l",
-                     "${a} = 'x'", "selected(${a}, 'y')", "0", "false()", "yes", "true()", ". >= 3 and . <= 2",
-                     "start=1 end=5", "likert", "x", "y", "other", "{a: &x 1, b: *x}", "[[[[[[", "{lines: 3}",
-                     "${a}", "${", "ligne\nautre", "\t", "=1+1", "2024-02-30"])
-SURVEY_COLUMNS = ["type", "name", "label", "label::English (en)", "label::Français (fr)", "hint", "relevant",
-                  "required", "constraint", "constraint_message", "appearance", "parameters", "choice_filter",
-                  "default", SOURCE_COLUMN]
+cell = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=30) | st.sampled_from(
+    [
+        "text",
+        "integer",
+        "decimal",
+        "select_one l",
+        "select one from l",
+        "select_multiple l",
+        "select all that apply from l",
+        "select_one l or_other",
+        "note",
+        "begin_group",
+        "end_group",
+        "begin repeat",
+        "end repeat",
+        "range",
+        "geopoint",
+        "calculate",
+        "a",
+        "b",
+        "l",
+        "${a} = 'x'",
+        "selected(${a}, 'y')",
+        "0",
+        "false()",
+        "yes",
+        "true()",
+        ". >= 3 and . <= 2",
+        "start=1 end=5",
+        "likert",
+        "x",
+        "y",
+        "other",
+        "{a: &x 1, b: *x}",
+        "[[[[[[",
+        "{lines: 3}",
+        "${a}",
+        "${",
+        "ligne\nautre",
+        "\t",
+        "=1+1",
+        "2024-02-30",
+    ]
+)
+SURVEY_COLUMNS = [
+    "type",
+    "name",
+    "label",
+    "label::English (en)",
+    "label::Français (fr)",
+    "hint",
+    "relevant",
+    "required",
+    "constraint",
+    "constraint_message",
+    "appearance",
+    "parameters",
+    "choice_filter",
+    "default",
+    SOURCE_COLUMN,
+]
 
 
 def xlsx(sheets: dict[str, list[list[str]]]) -> bytes:
@@ -155,12 +316,19 @@ def xlsforms(draw) -> dict[str, list[list[str]]]:
     sheets = {"survey": [header] + draw(st.lists(st.lists(cell, max_size=len(header)), max_size=10))}
     if draw(st.booleans()):
         sheets["choices"] = [["list_name", "name", draw(st.sampled_from(["label", "label::Français (fr)"]) | cell)]]
-        sheets["choices"] += draw(st.lists(st.lists(st.sampled_from(["l", "x", "y", "other"]) | cell, max_size=3),
-                                           max_size=8))
+        sheets["choices"] += draw(
+            st.lists(st.lists(st.sampled_from(["l", "x", "y", "other"]) | cell, max_size=3), max_size=8)
+        )
     if draw(st.booleans()):
-        sheets["settings"] = [draw(st.lists(st.sampled_from(["form_title", "form_id", "version", "default_language",
-                                                             SOURCE_COLUMN]) | cell, max_size=5)),
-                              draw(st.lists(cell, max_size=5))]
+        sheets["settings"] = [
+            draw(
+                st.lists(
+                    st.sampled_from(["form_title", "form_id", "version", "default_language", SOURCE_COLUMN]) | cell,
+                    max_size=5,
+                )
+            ),
+            draw(st.lists(cell, max_size=5)),
+        ]
     return sheets
 
 
@@ -182,20 +350,36 @@ def test_any_xlsform_cells_give_a_questionnaire_or_a_french_refusal(sheets):
 
 
 # Control characters are the export's own rule (removed from cells), not this test's.
-printable_label = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), min_size=1,
-                          max_size=60).map(str.strip).filter(bool)
-xlsform_label = printable_label | st.sampled_from(["${q1}", "Vous avez ${q1} ans", "${autre}", "${", "}", "$${q1}}", "${q 1}",
-                                         "${1er}", "${last-saved#q1}", "${}", "prix : 3 $ {environ}"])
+printable_label = (
+    st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), min_size=1, max_size=60)
+    .map(str.strip)
+    .filter(bool)
+)
+xlsform_label = printable_label | st.sampled_from(
+    [
+        "${q1}",
+        "Vous avez ${q1} ans",
+        "${autre}",
+        "${",
+        "}",
+        "$${q1}}",
+        "${q 1}",
+        "${1er}",
+        "${last-saved#q1}",
+        "${}",
+        "prix : 3 $ {environ}",
+    ]
+)
 
 
 @settings(FUZZ, max_examples=40)
 @given(data=questionnaires(), labels=st.lists(xlsform_label, min_size=3, max_size=3))
 def test_every_export_is_accepted_by_pyxform_and_reads_back(data, labels):
-    first = data["questions"][0]["id"]      # « ${q1} » cites a question of the form
+    first = data["questions"][0]["id"]  # « ${q1} » cites a question of the form
     data["title"], data["questions"][0]["label"], data["intro"] = (text.replace("q1", first) for text in labels)
     questionnaire = from_dict(data)
     exported = export_xlsform(questionnaire)
-    convert(xlsform=io.BytesIO(exported), warnings=[], file_type=".xlsx")    # raises on a refused file
+    convert(xlsform=io.BytesIO(exported), warnings=[], file_type=".xlsx")  # raises on a refused file
     back = import_xlsform(exported, "essai.xlsx")
     if all(xml_safe(text) == text for text in texts(questionnaire.to_dict())):
         # (a workbook cannot hold control characters: the export leaves them out)

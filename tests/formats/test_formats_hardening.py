@@ -30,8 +30,11 @@ def yaml_bomb(levels: int = 9, width: int = 9) -> str:
     9 aliases are 9**9 = 387 million strings once expanded, from under 600 bytes."""
     lines = ['l0: &a0 ["' + '","'.join(["ha"] * width) + '"]']
     lines += [f"l{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * width) + "]" for i in range(1, levels)]
-    return ("id: rire\ntitle: Rire\nversion: 1\nsource:\n  x:\n" + "\n".join("    " + line for line in lines)
-            + "\nquestions:\n- {id: q, type: short_text, label: Q}\n")
+    return (
+        "id: rire\ntitle: Rire\nversion: 1\nsource:\n  x:\n"
+        + "\n".join("    " + line for line in lines)
+        + "\nquestions:\n- {id: q, type: short_text, label: Q}\n"
+    )
 
 
 def upload(client, content: bytes, filename: str):
@@ -40,6 +43,7 @@ def upload(client, content: bytes, filename: str):
 
 
 # --------------------------------------------------------------------------- 1. YAML bomb
+
 
 def test_the_600_byte_yaml_bomb_is_refused_before_it_expands():
     bomb = yaml_bomb()
@@ -52,7 +56,7 @@ def test_the_600_byte_yaml_bomb_is_refused_before_it_expands():
 
 def test_a_yaml_bomb_uploaded_in_the_editor_writes_nothing(app, client, services, data_dir):
     login_coordinator(client, app)
-    response = upload(client, yaml_bomb(levels=5).encode(), "rire.yaml")   # small: today's code must not hang
+    response = upload(client, yaml_bomb(levels=5).encode(), "rire.yaml")  # small: today's code must not hang
     page = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 422
     assert "rire.yaml, ligne 6 : les renvois YAML" in page
@@ -61,11 +65,14 @@ def test_a_yaml_bomb_uploaded_in_the_editor_writes_nothing(app, client, services
     assert not stored.exists() or stored.stat().st_size < 1000
 
 
-@pytest.mark.parametrize("text", [
-    "id: a\ntitle: &t Titre\nversion: 1\nquestions:\n- {id: q, type: note, label: x}\n",          # anchor alone
-    "id: a\ntitle: Titre\nversion: 1\nbase: &b {type: note}\nquestions:\n- {<<: *b, id: q, label: x}\n",
-    "id: a\ntitle: *nulle_part\nversion: 1\nquestions: []\n",                                   # undefined alias
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "id: a\ntitle: &t Titre\nversion: 1\nquestions:\n- {id: q, type: note, label: x}\n",  # anchor alone
+        "id: a\ntitle: Titre\nversion: 1\nbase: &b {type: note}\nquestions:\n- {<<: *b, id: q, label: x}\n",
+        "id: a\ntitle: *nulle_part\nversion: 1\nquestions: []\n",  # undefined alias
+    ],
+)
 def test_any_anchor_or_alias_is_refused_in_french(text):
     with pytest.raises(QuestionnaireError) as caught:
         parse_text(text, "a.yaml")
@@ -79,10 +86,14 @@ def test_brackets_nested_thousands_deep_are_a_french_problem_not_a_crash():
 
 
 def test_aliases_in_the_xlsform_source_column_are_refused():
-    data = workbook([["type", "name", "label", SOURCE_COLUMN],
-                     ["text", "a", "Une question ?", "{a: &a [x, x, x], b: [*a, *a, *a]}"],
-                     ["text", "b", "Une autre ?", "{lines: 3, document: notes.txt}"]],
-                    settings=[["form_title", SOURCE_COLUMN], ["Titre", "x: &x [1, 2]\ny: [*x, *x]"]])
+    data = workbook(
+        [
+            ["type", "name", "label", SOURCE_COLUMN],
+            ["text", "a", "Une question ?", "{a: &a [x, x, x], b: [*a, *a, *a]}"],
+            ["text", "b", "Une autre ?", "{lines: 3, document: notes.txt}"],
+        ],
+        settings=[["form_title", SOURCE_COLUMN], ["Titre", "x: &x [1, 2]\ny: [*x, *x]"]],
+    )
     result = import_xlsform(data, "source.xlsx")
     first, second = result.data["questions"]
     has_source = "source" in first
@@ -93,6 +104,7 @@ def test_aliases_in_the_xlsform_source_column_are_refused():
 
 # --------------------------------------------------------------------------- 9. heavy XLSForm
 
+
 def sheet_xml_workbook(rows_xml: bytes, dimension: str = "", shared: int = 0) -> bytes:
     """A real workbook whose survey sheet is ``rows_xml`` (written by hand: openpyxl would take
     seconds to write what these tests need)."""
@@ -102,9 +114,14 @@ def sheet_xml_workbook(rows_xml: bytes, dimension: str = "", shared: int = 0) ->
     out = io.BytesIO()
     book.save(out)
     source = zipfile.ZipFile(io.BytesIO(out.getvalue()))
-    sheet = (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-             b'spreadsheetml/2006/main">' + (b'<dimension ref="%s"/>' % dimension.encode() if dimension else b"")
-             + b"<sheetData>" + rows_xml + b"</sheetData></worksheet>")
+    sheet = (
+        b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+        b'spreadsheetml/2006/main">'
+        + (b'<dimension ref="%s"/>' % dimension.encode() if dimension else b"")
+        + b"<sheetData>"
+        + rows_xml
+        + b"</sheetData></worksheet>"
+    )
     result = io.BytesIO()
     with zipfile.ZipFile(result, "w", zipfile.ZIP_DEFLATED) as archive:
         for info in source.infolist():
@@ -113,8 +130,11 @@ def sheet_xml_workbook(rows_xml: bytes, dimension: str = "", shared: int = 0) ->
                 content = sheet
             archive.writestr(info.filename, content)
         if shared:
-            archive.writestr("xl/sharedStrings.xml", b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
-                             b'2006/main">' + b"<si><t>x</t></si>" * shared + b"</sst>")
+            archive.writestr(
+                "xl/sharedStrings.xml",
+                b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+                b'2006/main">' + b"<si><t>x</t></si>" * shared + b"</sst>",
+            )
     return result.getvalue()
 
 
@@ -122,6 +142,7 @@ def sheet_xml_workbook(rows_xml: bytes, dimension: str = "", shared: int = 0) ->
 def openpyxl_never_called(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("the workbook was handed to openpyxl")
+
     monkeypatch.setattr(openpyxl, "load_workbook", refuse)
 
 
@@ -146,16 +167,18 @@ def test_too_many_cells_or_shared_texts_are_refused_before_openpyxl_reads_them(o
 
 
 def test_a_sheet_that_claims_the_widest_dimension_is_read_only_as_wide_as_the_bound(monkeypatch):
-    rows = (b'<row r="1"><c r="A1" t="inlineStr"><is><t>type</t></is></c><c r="B1" t="inlineStr"><is><t>name</t></is>'
-            b'</c><c r="C1" t="inlineStr"><is><t>label</t></is></c></row>'
-            b'<row r="2"><c r="A2" t="inlineStr"><is><t>text</t></is></c><c r="B2" t="inlineStr"><is><t>ville</t>'
-            b'</is></c><c r="C2" t="inlineStr"><is><t>Votre ville ?</t></is></c></row>')
+    rows = (
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>type</t></is></c><c r="B1" t="inlineStr"><is><t>name</t></is>'
+        b'</c><c r="C1" t="inlineStr"><is><t>label</t></is></c></row>'
+        b'<row r="2"><c r="A2" t="inlineStr"><is><t>text</t></is></c><c r="B2" t="inlineStr"><is><t>ville</t>'
+        b'</is></c><c r="C2" t="inlineStr"><is><t>Votre ville ?</t></is></c></row>'
+    )
     read = []
     original = sheets._cell_text
     monkeypatch.setattr(sheets, "_cell_text", lambda value: read.append(value) or original(value))
     result = import_xlsform(sheet_xml_workbook(rows, dimension="A1:XFD1048576"), "large.xlsx")
     assert [q["id"] for q in result.data["questions"]] == ["ville"]
-    assert len(read) <= (2 + sheets.MAX_BLANK_ROWS + 1) * MAX_COLUMNS    # not 16 384 cells per row
+    assert len(read) <= (2 + sheets.MAX_BLANK_ROWS + 1) * MAX_COLUMNS  # not 16 384 cells per row
 
 
 def test_an_ordinary_form_still_passes_the_cell_count():
@@ -196,7 +219,7 @@ def test_line_numbers_never_reach_a_saved_file():
 
 def test_an_imported_file_saved_from_the_editor_has_no_line_numbers(app, client, services, data_dir):
     login_coordinator(client, app)
-    response = upload(client, NESTED_SOURCES.encode(), "sources.yaml")   # a date in a source gave a 500
+    response = upload(client, NESTED_SOURCES.encode(), "sources.yaml")  # a date in a source gave a 500
     assert response.status_code == 303, response.get_data(as_text=True)[:300]
     draft_url = response.headers["Location"].split("#")[0]
     assert client.post(draft_url.rstrip("/") + "/enregistrer").status_code == 303
@@ -205,14 +228,22 @@ def test_an_imported_file_saved_from_the_editor_has_no_line_numbers(app, client,
     assert services.library.get("sources").source["dates"] == ["2024-03-01"]
 
 
-@pytest.mark.parametrize("text, words", [
-    ("id: a\n1: un\nb: c\n", "la clé « 1 » est inconnue"),
-    ("id: a\ntitle: {fr: Titre}\nversion: 1\nquestions: [{id: q, type: note, label: x}]\n",
-     "« title » doit être un texte"),
-    ("id: a\ntitle: T\nversion: 1\nquestions: [{id: q, type: note, label: [x, y]}]\n", "« label » doit être un texte"),
-    ("id: a\ntitle: 2024-02-30\n", "une date impossible"),
-    ("id: a\ntitle: a: b\n", "un « : » est mal placé"),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("id: a\n1: un\nb: c\n", "la clé « 1 » est inconnue"),
+        (
+            "id: a\ntitle: {fr: Titre}\nversion: 1\nquestions: [{id: q, type: note, label: x}]\n",
+            "« title » doit être un texte",
+        ),
+        (
+            "id: a\ntitle: T\nversion: 1\nquestions: [{id: q, type: note, label: [x, y]}]\n",
+            "« label » doit être un texte",
+        ),
+        ("id: a\ntitle: 2024-02-30\n", "une date impossible"),
+        ("id: a\ntitle: a: b\n", "un « : » est mal placé"),
+    ],
+)
 def test_odd_yaml_gets_a_french_problem(text, words):
     with pytest.raises(QuestionnaireError) as caught:
         parse_text(text, "bizarre.yaml")

@@ -16,9 +16,15 @@ from survey.model.questionnaire import QuestionnaireError
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 SHIPPED = {
-    "porteur-de-parole-numerique": 8, "questionnaire-structures": None, "besoins-numeriques-habitants": None,
-    "ordi-panneau-quotidien": None, "ordi-panneau-citoyennete": None, "atelier-education": None,
-    "atelier-insertion": None, "atelier-citoyennete": None, "fiche-initiative": None,
+    "porteur-de-parole-numerique": 8,
+    "questionnaire-structures": None,
+    "besoins-numeriques-habitants": None,
+    "ordi-panneau-quotidien": None,
+    "ordi-panneau-citoyennete": None,
+    "atelier-education": None,
+    "atelier-insertion": None,
+    "atelier-citoyennete": None,
+    "fiche-initiative": None,
 }
 
 
@@ -36,8 +42,7 @@ def test_every_shipped_questionnaire_loads(library):
 
 
 def test_questionnaire_structures_has_the_nine_questions_of_the_document(library):
-    labels = [q.label for q in library.get("questionnaire-structures").answerable
-              if not q.source.get("derived")]
+    labels = [q.label for q in library.get("questionnaire-structures").answerable if not q.source.get("derived")]
     assert len(labels) == 9
     assert labels[0] == "Quel accompagnement proposez-vous en matière de numérique ?"
 
@@ -46,7 +51,10 @@ def test_every_question_cites_its_source_lines(library):
     for questionnaire in library:
         assert questionnaire.source.get("document"), questionnaire.id
         for q in questionnaire.questions:
-            assert re.match(r"^\d+(-\d+)?([,;] ?\d+(-\d+)?)*$", str(q.source.get("lines", ""))), (questionnaire.id, q.id)
+            assert re.match(r"^\d+(-\d+)?([,;] ?\d+(-\d+)?)*$", str(q.source.get("lines", ""))), (
+                questionnaire.id,
+                q.id,
+            )
 
 
 def _squash(text: str, join_hyphens: bool = True) -> str:
@@ -71,8 +79,9 @@ def test_verbatim_questions_are_in_their_document(library):
             text = (SEEDS / document).read_text(encoding="utf-8")
             label = _squash(q.label)
             # A hyphen at the end of a line may split a word (numé-/rique) or be real (Sont-/elles).
-            assert label in _squash(text) or label in _squash(text, join_hyphens=False), \
+            assert label in _squash(text) or label in _squash(text, join_hyphens=False), (
                 f"{questionnaire.id}/{q.id} is not verbatim in {document}"
+            )
             checked += 1
     assert checked >= 25
 
@@ -98,31 +107,36 @@ questions:
 """
 
 
-@pytest.mark.parametrize("broken, line, question, words", [
-    (GOOD.replace("type: short_text", "type: texte"), 9, "pourquoi", "le type « texte » est inconnu"),
-    (GOOD.replace("equals: non", "equals: peut-etre"), 11, "pourquoi", "« peut-etre »"),
-    (GOOD.replace("question: equipe", "question: absente"), 11, "pourquoi", "n'est pas une question placée avant"),
-    (GOOD.replace("id: pourquoi", "id: equipe"), 8, "equipe", "déjà utilisé"),
-    (GOOD.replace("    label: Pourquoi ?\n", ""), 8, "pourquoi", "le libellé (label) manque"),
-    (GOOD.replace("title: Essai\n", ""), 1, "", "la clé obligatoire « title » manque"),
-    (GOOD.replace("version: 1", "version: deux"), 1, "", "la version doit être un nombre entier"),
-    (GOOD + "    colour: red\n", 12, "pourquoi", "la clé « colour » est inconnue"),
-    (GOOD.replace("type: yes_no", "type: single_choice"), 5, "equipe", "une liste « choices »"),
-    ("id: essai\ntitle: [oups\n", 3, "", "n'est pas un YAML valide"),
-])
+@pytest.mark.parametrize(
+    "broken, line, question, words",
+    [
+        (GOOD.replace("type: short_text", "type: texte"), 9, "pourquoi", "le type « texte » est inconnu"),
+        (GOOD.replace("equals: non", "equals: peut-etre"), 11, "pourquoi", "« peut-etre »"),
+        (GOOD.replace("question: equipe", "question: absente"), 11, "pourquoi", "n'est pas une question placée avant"),
+        (GOOD.replace("id: pourquoi", "id: equipe"), 8, "equipe", "déjà utilisé"),
+        (GOOD.replace("    label: Pourquoi ?\n", ""), 8, "pourquoi", "le libellé (label) manque"),
+        (GOOD.replace("title: Essai\n", ""), 1, "", "la clé obligatoire « title » manque"),
+        (GOOD.replace("version: 1", "version: deux"), 1, "", "la version doit être un nombre entier"),
+        (GOOD + "    colour: red\n", 12, "pourquoi", "la clé « colour » est inconnue"),
+        (GOOD.replace("type: yes_no", "type: single_choice"), 5, "equipe", "une liste « choices »"),
+        ("id: essai\ntitle: [oups\n", 3, "", "n'est pas un YAML valide"),
+    ],
+)
 def test_problems_are_reported_in_french_with_line_and_question(broken, line, question, words):
     with pytest.raises(QuestionnaireError) as caught:
         parse_text(broken, "essai.yaml")
     problems = caught.value.problems
-    assert any(p.line == line and p.question == question and words in p.message for p in problems), \
-        [str(p) for p in problems]
+    assert any(p.line == line and p.question == question and words in p.message for p in problems), [
+        str(p) for p in problems
+    ]
     assert str(problems[0]).startswith("essai.yaml, ligne ")
 
 
 def test_check_fails_on_a_bad_file_but_keeps_the_good_ones(runner, tmp_path):
     (tmp_path / "essai.yaml").write_text(GOOD, encoding="utf-8")
-    (tmp_path / "casse.yaml").write_text(GOOD.replace("id: essai", "id: casse").replace("yes_no", "oui_non"),
-                                         encoding="utf-8")
+    (tmp_path / "casse.yaml").write_text(
+        GOOD.replace("id: essai", "id: casse").replace("yes_no", "oui_non"), encoding="utf-8"
+    )
     library = load_library(tmp_path)
     assert list(library.questionnaires) == ["essai"]
     result = runner.invoke(main, ["check", "--questionnaires", str(tmp_path)])
@@ -139,13 +153,15 @@ def test_file_name_must_match_the_id(tmp_path):
 
 def test_to_dict_round_trips(library):
     from survey.formats.yaml_files import from_dict
+
     for questionnaire in library:
         again = from_dict(questionnaire.to_dict())
         assert again == questionnaire
 
 
 def test_show_if_matches_choices_lists_and_scales():
-    q = parse_text(textwrap.dedent("""\
+    q = parse_text(
+        textwrap.dedent("""\
         id: t
         title: T
         version: 1
@@ -154,7 +170,8 @@ def test_show_if_matches_choices_lists_and_scales():
           - {id: b, type: short_text, label: B, show_if: {question: a, equals: y}}
           - {id: c, type: scale, label: C}
           - {id: d, type: short_text, label: D, show_if: {question: c, equals: [1, 2]}}
-        """))
+        """)
+    )
     assert q.question("b").is_shown({"a": ["x", "y"]})
     assert not q.question("b").is_shown({"a": ["x"]})
     assert q.question("d").is_shown({"c": 2})

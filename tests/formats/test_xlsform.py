@@ -21,31 +21,63 @@ SHIPPED = load_library(DEFAULTS["QUESTIONNAIRES_DIR"])
 
 # Every field our format has, in one questionnaire (the shipped ones miss some).
 EVERYTHING = {
-    "id": "tout-essayer", "title": "Tout essayer", "version": 3, "language": "fr",
-    "intro": "Bonjour.\nDeux lignes d'introduction.", "purpose": "Mieux vous aider.",
-    "consent": "Vos réponses sont anonymes.", "source": {"document": "x.txt", "lines": "1-9", "note": "essai"},
+    "id": "tout-essayer",
+    "title": "Tout essayer",
+    "version": 3,
+    "language": "fr",
+    "intro": "Bonjour.\nDeux lignes d'introduction.",
+    "purpose": "Mieux vous aider.",
+    "consent": "Vos réponses sont anonymes.",
+    "source": {"document": "x.txt", "lines": "1-9", "note": "essai"},
     "questions": [
         {"id": "bienvenue", "type": "note", "label": "Merci de prendre un moment.", "help": "Cinq minutes."},
         {"id": "nom", "type": "short_text", "label": "Votre prénom ?", "help": "Facultatif."},
-        {"id": "recit", "type": "long_text", "label": "Racontez-nous.", "required": True,
-         "source": {"lines": "3", "derived": True}},
+        {
+            "id": "recit",
+            "type": "long_text",
+            "label": "Racontez-nous.",
+            "required": True,
+            "source": {"lines": "3", "derived": True},
+        },
         {"id": "age", "type": "number", "label": "Votre âge ?", "min": 15, "max": 110},
         {"id": "enfants", "type": "number", "label": "Combien d'enfants ?", "min": 0},
         {"id": "internet", "type": "yes_no", "label": "Avez-vous internet ?", "required": True},
-        {"id": "oui_non", "type": "single_choice", "label": "Un piège de nom de liste",
-         "choices": [{"value": "peut-etre", "label": "Peut-être"}, {"value": "2", "label": "Deux"}]},
-        {"id": "usages", "type": "multiple_choice", "label": "Pour quoi faire ?", "other": True,
-         "choices": [{"value": "mails", "label": "Les courriels"}, {"value": "caf", "label": "La CAF"}],
-         "show_if": {"question": "internet", "equals": "oui"}},
-        {"id": "1er-lieu", "type": "single_choice", "label": "Où allez-vous d'abord ?", "other": True,
-         "choices": [{"value": "mairie", "label": "La mairie"}, {"value": "centre", "label": "Le centre social"}],
-         "show_if": {"question": "usages", "equals": ["caf", "autre"]}},
-        {"id": "aise", "type": "scale", "label": "À l'aise ?",
-         "scale_labels": ["Pas du tout", "Un peu", "Moyennement", "Assez", "Tout à fait"],
-         "show_if": {"question": "1er-lieu", "equals": "mairie"}},
+        {
+            "id": "oui_non",
+            "type": "single_choice",
+            "label": "Un piège de nom de liste",
+            "choices": [{"value": "peut-etre", "label": "Peut-être"}, {"value": "2", "label": "Deux"}],
+        },
+        {
+            "id": "usages",
+            "type": "multiple_choice",
+            "label": "Pour quoi faire ?",
+            "other": True,
+            "choices": [{"value": "mails", "label": "Les courriels"}, {"value": "caf", "label": "La CAF"}],
+            "show_if": {"question": "internet", "equals": "oui"},
+        },
+        {
+            "id": "1er-lieu",
+            "type": "single_choice",
+            "label": "Où allez-vous d'abord ?",
+            "other": True,
+            "choices": [{"value": "mairie", "label": "La mairie"}, {"value": "centre", "label": "Le centre social"}],
+            "show_if": {"question": "usages", "equals": ["caf", "autre"]},
+        },
+        {
+            "id": "aise",
+            "type": "scale",
+            "label": "À l'aise ?",
+            "scale_labels": ["Pas du tout", "Un peu", "Moyennement", "Assez", "Tout à fait"],
+            "show_if": {"question": "1er-lieu", "equals": "mairie"},
+        },
         {"id": "confiance", "type": "scale", "label": "Confiance ?"},
-        {"id": "pourquoi", "type": "long_text", "label": "Pourquoi ?",
-         "show_if": {"question": "aise", "equals": ["1", "2"]}},
+        {
+            "id": "pourquoi",
+            "type": "long_text",
+            "label": "Pourquoi ?",
+            "show_if": {"question": "aise", "equals": ["1", "2"]},
+        },
     ],
 }
 
@@ -79,6 +111,7 @@ def workbook(survey, choices=None, settings=None, extra_sheets=()) -> bytes:
 
 # --------------------------------------------------------------------------- ours -> XLSForm -> ours
 
+
 @pytest.mark.parametrize("questionnaire", list(SHIPPED), ids=lambda q: q.id)
 def test_round_trip_keeps_every_field_of_each_shipped_questionnaire(questionnaire):
     result = import_xlsform(export_xlsform(questionnaire), f"{questionnaire.id}.xlsx")
@@ -106,25 +139,48 @@ def test_the_xform_carries_conditions_limits_and_required():
     xform, _ = pyxform_convert(export_xlsform(from_dict(EVERYTHING)))
     assert 'nodeset="/data/usages" type="string" relevant=" /data/internet  = \'oui\'"' in xform
     assert "selected( /data/usages , 'caf') or selected( /data/usages , 'autre')" in xform
-    assert "/data/_1er-lieu" in xform                      # an id starting with a digit stays valid XML
+    assert "/data/_1er-lieu" in xform  # an id starting with a digit stays valid XML
     assert 'constraint=". &gt;= 15 and . &lt;= 110"' in xform
     assert 'nodeset="/data/recit" type="string" required="true()"' in xform
-    assert "<value>Assez</value>" in xform                  # scale words as choices (likert)
+    assert "<value>Assez</value>" in xform  # scale words as choices (likert)
 
 
 # --------------------------------------------------------------------------- their forms -> ours
 
 KOBO_SURVEY = [
-    ["type", "name", "label::English (en)", "label::Français (fr)", "hint::Français (fr)", "required",
-     "relevant", "constraint", "constraint_message::Français (fr)", "appearance", "parameters", "calculation"],
-    ["start", "start"], ["end", "end"], ["deviceid", "deviceid"],
+    [
+        "type",
+        "name",
+        "label::English (en)",
+        "label::Français (fr)",
+        "hint::Français (fr)",
+        "required",
+        "relevant",
+        "constraint",
+        "constraint_message::Français (fr)",
+        "appearance",
+        "parameters",
+        "calculation",
+    ],
+    ["start", "start"],
+    ["end", "end"],
+    ["deviceid", "deviceid"],
     ["note", "intro_note", "Welcome", "Bienvenue !"],
     ["begin_group", "menage", "Household", "Le ménage", "", "", "", "", "", "field-list"],
     ["integer", "Age", "Age", "Votre âge", "En années", "yes", "", "(. >= 15) and (. <= 110)", "Entre 15 et 110"],
     ["select_one yn", "Internet", "Internet?", "Avez-vous Internet ?", "", "yes"],
     ["select_multiple usages", "usages", "Uses", "Pour quoi faire ?", "", "", "${Internet} = 'yes'"],
-    ["text", "commentaire", "Comment", "Un commentaire ?", "", "", "selected(${usages}, 'Mails')",
-     "string-length(.) < 200", "200 caractères au plus"],
+    [
+        "text",
+        "commentaire",
+        "Comment",
+        "Un commentaire ?",
+        "",
+        "",
+        "selected(${usages}, 'Mails')",
+        "string-length(.) < 200",
+        "200 caractères au plus",
+    ],
     ["end_group"],
     ["begin repeat", "enfants", "Children", "Les enfants"],
     ["text", "prenom", "Name", "Prénom de l'enfant"],
@@ -143,18 +199,23 @@ KOBO_SURVEY = [
 ]
 KOBO_CHOICES = [
     ["list name", "name", "label::English (en)", "label::Français (fr)"],
-    ["yn", "yes", "Yes", "Oui"], ["yn", "no", "No", "Non"],
-    ["usages", "Mails", "Email", "Courriels"], ["usages", "Admin.Stuff", "Admin", "Démarches"],
-    ["lieux", "mairie", "Town hall", "Mairie"], ["lieux", "caf", "CAF", "CAF"],
+    ["yn", "yes", "Yes", "Oui"],
+    ["yn", "no", "No", "Non"],
+    ["usages", "Mails", "Email", "Courriels"],
+    ["usages", "Admin.Stuff", "Admin", "Démarches"],
+    ["lieux", "mairie", "Town hall", "Mairie"],
+    ["lieux", "caf", "CAF", "CAF"],
 ]
-KOBO_SETTINGS = [["form_title", "form_id", "version", "default_language"],
-                 ["Enquête ménages", "enquete_menages_2024", "2024061501", "English (en)"]]
+KOBO_SETTINGS = [
+    ["form_title", "form_id", "version", "default_language"],
+    ["Enquête ménages", "enquete_menages_2024", "2024061501", "English (en)"],
+]
 
 
 @pytest.fixture(scope="module")
 def kobo_import():
     data = workbook(KOBO_SURVEY, KOBO_CHOICES, KOBO_SETTINGS)
-    pyxform_convert(data)   # the test form itself is a valid XLSForm
+    pyxform_convert(data)  # the test form itself is a valid XLSForm
     return import_xlsform(data, "menages.xlsx")
 
 
@@ -182,27 +243,45 @@ def test_a_real_looking_kobo_form_imports_with_a_french_report(kobo_import):
 
 def test_the_report_says_what_was_left_out_and_why(kobo_import):
     report = "\n".join(kobo_import.notes)
-    for expected in ("plusieurs langues (English (en), Français (fr))", "« Français (fr) » est reprise",
-                     "répétition", "posées une seule fois",
-                     "Position du logement » (geopoint) : non reprise", "GPS",
-                     "Photo de la façade » (image) : non reprise",
-                     "(calculate) : non reprise", "calculs",
-                     "nombre à virgule devenu nombre entier", "Date de naissance » : une date à écrire en texte libre",
-                     "réglette de 0 à 10", "string-length(.) < 200", "n'est pas reprise",
-                     "${Age} > 18 and ${Internet} = 'yes'", "trop complexe", "toujours posée",
-                     "Groupes mis à plat : « Le ménage »",
-                     "(start, end, deviceid)", "version « 2024061501 »", "Age → age",
-                     "Admin.Stuff → admin_stuff", "messages d'erreur personnalisés"):
+    for expected in (
+        "plusieurs langues (English (en), Français (fr))",
+        "« Français (fr) » est reprise",
+        "répétition",
+        "posées une seule fois",
+        "Position du logement » (geopoint) : non reprise",
+        "GPS",
+        "Photo de la façade » (image) : non reprise",
+        "(calculate) : non reprise",
+        "calculs",
+        "nombre à virgule devenu nombre entier",
+        "Date de naissance » : une date à écrire en texte libre",
+        "réglette de 0 à 10",
+        "string-length(.) < 200",
+        "n'est pas reprise",
+        "${Age} > 18 and ${Internet} = 'yes'",
+        "trop complexe",
+        "toujours posée",
+        "Groupes mis à plat : « Le ménage »",
+        "(start, end, deviceid)",
+        "version « 2024061501 »",
+        "Age → age",
+        "Admin.Stuff → admin_stuff",
+        "messages d'erreur personnalisés",
+    ):
         assert expected in report, expected
 
 
 def test_a_group_condition_applies_to_its_questions():
-    data = workbook([["type", "name", "label", "relevant"],
-                     ["select_one yn", "a", "Avez-vous des enfants ?"],
-                     ["begin_group", "g", "", "${a} = 'oui'"],
-                     ["integer", "n", "Combien ?"],
-                     ["end_group"]],
-                    [["list_name", "name", "label"], ["yn", "oui", "Oui"], ["yn", "non", "Non"]])
+    data = workbook(
+        [
+            ["type", "name", "label", "relevant"],
+            ["select_one yn", "a", "Avez-vous des enfants ?"],
+            ["begin_group", "g", "", "${a} = 'oui'"],
+            ["integer", "n", "Combien ?"],
+            ["end_group"],
+        ],
+        [["list_name", "name", "label"], ["yn", "oui", "Oui"], ["yn", "non", "Non"]],
+    )
     q = from_dict(import_xlsform(data, "g.xlsx").data)
     assert q.question("n").show_if.question == "a" and q.question("n").show_if.values == ("oui",)
 
@@ -215,25 +294,30 @@ def test_rows_after_twenty_blank_rows_are_ignored_as_by_odk():
 
 
 def test_plain_label_column_and_no_settings_sheet():
-    data = workbook([["type", "name", "label", "hint"], ["text", "Ville", "Votre ville ?", "Une commune"]],
-                    [["list_name", "name", "label"]])
+    data = workbook(
+        [["type", "name", "label", "hint"], ["text", "Ville", "Votre ville ?", "Une commune"]],
+        [["list_name", "name", "label"]],
+    )
     result = import_xlsform(data, "Ma petite enquête.xlsx")
     q = from_dict(result.data)
     assert q.id == "ma-petite-enquete" and q.title == "Ma petite enquête"
     assert q.questions[0].id == "ville" and q.questions[0].help == "Une commune"
 
 
-@pytest.mark.parametrize("expression, expected", [
-    ("${q} = 'x'", ("q", ["x"])),
-    ('${q}="x"', ("q", ["x"])),
-    ("${q} = 3", ("q", ["3"])),
-    ("selected(${q}, 'x')", ("q", ["x"])),
-    ("(selected(${q}, 'x') or selected(${q},'y'))", ("q", ["x", "y"])),
-    ("${q} = 'x' or ${r} = 'y'", None),
-    ("${q} != 'x'", None),
-    ("not(selected(${q}, 'x'))", None),
-    ("${q} > 3", None),
-])
+@pytest.mark.parametrize(
+    "expression, expected",
+    [
+        ("${q} = 'x'", ("q", ["x"])),
+        ('${q}="x"', ("q", ["x"])),
+        ("${q} = 3", ("q", ["3"])),
+        ("selected(${q}, 'x')", ("q", ["x"])),
+        ("(selected(${q}, 'x') or selected(${q},'y'))", ("q", ["x", "y"])),
+        ("${q} = 'x' or ${r} = 'y'", None),
+        ("${q} != 'x'", None),
+        ("not(selected(${q}, 'x'))", None),
+        ("${q} > 3", None),
+    ],
+)
 def test_simple_relevant_forms_only(expression, expected):
     assert parse_relevant(expression) == expected
 
@@ -248,6 +332,7 @@ def test_number_limits_from_constraints():
 
 # --------------------------------------------------------------------------- bad files
 
+
 def _corrupt() -> bytes:
     good = workbook([["type", "name", "label"], ["text", "a", "A"]])
     return good[: len(good) // 2]
@@ -261,16 +346,22 @@ def _docx_like() -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.parametrize("content, words", [
-    (b"", "vide"),
-    (b"type,name,label\ntext,a,A\n", "n'est pas un classeur .xlsx"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "vieux format Excel (.xls)"),
-    (_corrupt(), "abîmé"),
-    (_docx_like(), "n'est pas un classeur de tableur"),
-    (b"PK" + b"\0" * (MAX_UPLOAD + 10), "la limite est de 2,0 Mo"),
-    (workbook([["type", "name", "label"], ["text", "a", "A"]]).replace(b"xl/workbook.xml", b"xl/workbook.xmm"),
-     "n'est pas un classeur de tableur"),
-], ids=["empty", "csv", "xls", "corrupt", "docx", "huge", "no-workbook"])
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        (b"", "vide"),
+        (b"type,name,label\ntext,a,A\n", "n'est pas un classeur .xlsx"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "vieux format Excel (.xls)"),
+        (_corrupt(), "abîmé"),
+        (_docx_like(), "n'est pas un classeur de tableur"),
+        (b"PK" + b"\0" * (MAX_UPLOAD + 10), "la limite est de 2,0 Mo"),
+        (
+            workbook([["type", "name", "label"], ["text", "a", "A"]]).replace(b"xl/workbook.xml", b"xl/workbook.xmm"),
+            "n'est pas un classeur de tableur",
+        ),
+    ],
+    ids=["empty", "csv", "xls", "corrupt", "docx", "huge", "no-workbook"],
+)
 def test_a_malformed_file_is_a_french_error(content, words):
     with pytest.raises(XLSFormError) as caught:
         import_xlsform(content, "x.xlsx")
@@ -294,8 +385,9 @@ def test_missing_sheets_are_named():
     book.save(out)
     with pytest.raises(XLSFormError, match="La feuille « survey » manque.*Feuilles trouvées : « Feuille1 »"):
         import_xlsform(out.getvalue())
-    no_choices = workbook([["type", "name", "label"], ["select_one yn", "a", "Oui ou non ?"],
-                           ["text", "b", "Et encore ?"]])
+    no_choices = workbook(
+        [["type", "name", "label"], ["select_one yn", "a", "Oui ou non ?"], ["text", "b", "Et encore ?"]]
+    )
     result = import_xlsform(no_choices)
     assert any("la feuille « choices » manque" in n for n in result.notes)
     assert [q["id"] for q in result.data["questions"]] == ["b"]
@@ -307,11 +399,13 @@ def test_missing_sheets_are_named():
 
 # --------------------------------------------------------------------------- command line
 
+
 def test_cli_export_then_import(runner, tmp_path):
     out = tmp_path / "besoins.xlsx"
     data = tmp_path / "data"
-    result = runner.invoke(main, ["xlsform", "export", "besoins-numeriques-habitants", "--out", str(out),
-                                  "--data", str(data)])
+    result = runner.invoke(
+        main, ["xlsform", "export", "besoins-numeriques-habitants", "--out", str(out), "--data", str(data)]
+    )
     assert result.exit_code == 0, result.output
     pyxform_convert(out.read_bytes())
     result = runner.invoke(main, ["xlsform", "import", str(out), "--data", str(data)])
@@ -333,9 +427,16 @@ def test_a_running_server_offers_what_the_cli_imported_without_a_restart(app, cl
     assert "sans redémarrage" in result.output
     listing = client.get("/coordination/questionnaires/").get_data(as_text=True)
     assert "besoins-bis" in listing
-    created = client.post("/coordination/campagnes/nouvelle", data={
-        "title": "Besoins, la copie", "identifier": "besoins-copie", "questionnaire": "besoins-bis",
-        "channels": ["tablette"], "retention_months": "12"})
+    created = client.post(
+        "/coordination/campagnes/nouvelle",
+        data={
+            "title": "Besoins, la copie",
+            "identifier": "besoins-copie",
+            "questionnaire": "besoins-bis",
+            "channels": ["tablette"],
+            "retention_months": "12",
+        },
+    )
     assert created.status_code in (302, 303), created.get_data(as_text=True)[:2000]
     assert client.get("/c/besoins-copie/").status_code == 200
 

@@ -52,8 +52,21 @@ def test_cli_prints_every_poster_of_a_campaign_in_one_pdf(data_dir, tmp_path):
 
 def test_cli_tiles_a_panel(data_dir, tmp_path):
     out = tmp_path / "panneau.pdf"
-    result = run(data_dir, "panneau", PDP, "--question", "citoyen", "--size", "a1", "--tile", "A4",
-                 "--base-url", BASE, "--out", str(out))
+    result = run(
+        data_dir,
+        "panneau",
+        PDP,
+        "--question",
+        "citoyen",
+        "--size",
+        "a1",
+        "--tile",
+        "A4",
+        "--base-url",
+        BASE,
+        "--out",
+        str(out),
+    )
     assert result.exit_code == 0, result.output
     sizes = page_sizes_mm(out.read_bytes())
     assert len(sizes) == 15 + 1 and all(sorted(map(round, s)) == [210, 297] for s in sizes)  # + the QR code
@@ -68,16 +81,19 @@ def test_cli_uses_the_configured_public_address(data_dir, tmp_path, monkeypatch)
     assert f"https://enquete.exemple.fr/{code}" in pdf_text(out.read_bytes())
 
 
-@pytest.mark.parametrize("args, message", [
-    (["brochure", PDP], "Type d'imprimé « brochure » inconnu"),
-    (["affiche", "nulle-part"], "La campagne « nulle-part » n'existe pas"),
-    (["affiche", PDP, "--question", "inconnue"], "La question « inconnue » n'existe pas"),
-    (["affiche", PDP, "--size", "A7"], "Le format « A7 » n'est pas possible"),
-    (["affiche", PDP, "--tile", "A4"], "Le découpage en feuilles A4 sert aux formats plus grands"),
-    (["affiche", PDP, "--all", "--question", "simplifie"], "Choisissez --all ou --question"),
-    (["affiche", PDP, "--base-url", "192.168.1.2"], "doit ressembler à http://"),
-    (["affiche"], "Indiquez la campagne"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["brochure", PDP], "Type d'imprimé « brochure » inconnu"),
+        (["affiche", "nulle-part"], "La campagne « nulle-part » n'existe pas"),
+        (["affiche", PDP, "--question", "inconnue"], "La question « inconnue » n'existe pas"),
+        (["affiche", PDP, "--size", "A7"], "Le format « A7 » n'est pas possible"),
+        (["affiche", PDP, "--tile", "A4"], "Le découpage en feuilles A4 sert aux formats plus grands"),
+        (["affiche", PDP, "--all", "--question", "simplifie"], "Choisissez --all ou --question"),
+        (["affiche", PDP, "--base-url", "192.168.1.2"], "doit ressembler à http://"),
+        (["affiche"], "Indiquez la campagne"),
+    ],
+)
 def test_cli_errors_are_french_and_fail(data_dir, tmp_path, args, message):
     out = tmp_path / "x.pdf"
     result = run(data_dir, *args, "--out", str(out))
@@ -131,12 +147,15 @@ def test_web_tiles_on_a4(client):
     assert response.status_code == 200 and len(reader(response.get_data()).pages) == 15 + 1  # + the QR code
 
 
-@pytest.mark.parametrize("query, message", [
-    ("affiche.pdf?size=A9", "Le format « A9 » n&#39;est pas possible"),
-    ("affiche.pdf?question=rien", "La question « rien » n&#39;existe pas"),
-    ("brochure.pdf", "Type d&#39;imprimé « brochure » inconnu"),
-    ("cartes-paroles.pdf?question=partout", "Aucune parole à imprimer"),
-])
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("affiche.pdf?size=A9", "Le format « A9 » n&#39;est pas possible"),
+        ("affiche.pdf?question=rien", "La question « rien » n&#39;existe pas"),
+        ("brochure.pdf", "Type d&#39;imprimé « brochure » inconnu"),
+        ("cartes-paroles.pdf?question=partout", "Aucune parole à imprimer"),
+    ],
+)
 def test_web_bad_choice_shows_the_page_with_the_reason(client, query, message):
     response = client.get(f"{PAGE}/{query}")
     assert response.status_code == 400
@@ -152,7 +171,9 @@ def test_unknown_campaign_is_a_french_404(client):
 # --- public address --------------------------------------------------------------------------------
 def test_base_url_rules(tmp_path):
     records = RecordStore(tmp_path)  # nothing saved: the page's address, else the LAN's
-    assert for_request(records, None, "http://192.168.1.20:8000/", lambda: ["10.0.0.5"]).url == "http://192.168.1.20:8000"
+    assert (
+        for_request(records, None, "http://192.168.1.20:8000/", lambda: ["10.0.0.5"]).url == "http://192.168.1.20:8000"
+    )
     # Opened on the laptop itself: a phone cannot reach 127.0.0.1, so the LAN address is used.
     assert for_request(records, None, "http://127.0.0.1:8000/", lambda: ["10.0.0.5"]).url == "http://10.0.0.5:8000"
     assert for_request(records, None, "http://localhost:5000/", lambda: ["10.0.0.5"]).url == "http://10.0.0.5:5000"
@@ -166,6 +187,7 @@ def test_base_url_rules(tmp_path):
 
 def test_prints_asked_at_the_same_time_all_come_out_right(tmp_path):
     from concurrent.futures import ThreadPoolExecutor
+
     app = make_printing_app(tmp_path / "data", PUBLIC_BASE_URL=BASE, LOGIN_DISABLED=True)
     queries = [f"{PAGE}/affiche.pdf?question={q}" for q in ("simplifie", "partout", "complique", "rapport")] * 2
 

@@ -48,8 +48,9 @@ def printed(svc, renderer):
     def get(kind, campaign, question=None, size=None, tile=None):
         key = (kind, campaign, question, size, tile)
         if key not in cache:
-            cache[key] = make_pdf(renderer, prepare_job(svc, kind, campaign, BASE, question=question, size=size,
-                                                        tile=tile))
+            cache[key] = make_pdf(
+                renderer, prepare_job(svc, kind, campaign, BASE, question=question, size=size, tile=tile)
+            )
         return cache[key]
 
     return get
@@ -66,8 +67,9 @@ def decode_every_page(pdf: bytes, tmp, dpi: int = 100) -> list[list[str]]:
     """The QR codes zbarimg reads on each page on its own, as a phone sees one printed sheet."""
     path = tmp / "sheets.pdf"
     path.write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", str(path), str(tmp / "sheet")], check=True,
-                   timeout=300)
+    subprocess.run(
+        ["pdftoppm", "-r", str(dpi), "-gray", "-png", str(path), str(tmp / "sheet")], check=True, timeout=300
+    )
     found = []
     for png in sorted(tmp.glob("sheet-*.png"), key=lambda p: int(p.stem.split("-")[-1])):
         out = subprocess.run(["zbarimg", "--raw", "-q", str(png)], capture_output=True, text=True, timeout=60)
@@ -77,14 +79,18 @@ def decode_every_page(pdf: bytes, tmp, dpi: int = 100) -> list[list[str]]:
 
 # --- QR codes of tiled panels ---------------------------------------------------------------------
 @needs_tools
-@pytest.mark.parametrize("kind, campaign, question, size", [
-    ("ordi-panneau", ORDI, None, "A0"),
-    ("ordi-panneau", ORDI, None, "A1"),
-    ("panneau", PDP, "citoyen", "A0"),
-    ("panneau", PDP, "citoyen", "A1"),
-])
-def test_every_qr_code_of_a_tiled_panel_reads_whole_on_one_sheet(svc, printed, tmp_path, kind, campaign,
-                                                                 question, size):
+@pytest.mark.parametrize(
+    "kind, campaign, question, size",
+    [
+        ("ordi-panneau", ORDI, None, "A0"),
+        ("ordi-panneau", ORDI, None, "A1"),
+        ("panneau", PDP, "citoyen", "A0"),
+        ("panneau", PDP, "citoyen", "A1"),
+    ],
+)
+def test_every_qr_code_of_a_tiled_panel_reads_whole_on_one_sheet(
+    svc, printed, tmp_path, kind, campaign, question, size
+):
     job = prepare_job(svc, kind, campaign, BASE, question=question, size=size, tile="A4")
     code = "OP" if kind == "ordi-panneau" else f"PP-{question}"
     expected = job.url("qr", code, question)
@@ -155,33 +161,46 @@ def test_the_coordinator_knows_before_printing_which_questions_each_panel_has(sv
     questionnaire = svc.questionnaire_for(svc.campaigns.get(BESOINS))
     conditional = questionnaire.number_of(next(q for q in questionnaire.answerable if q.show_if).id)
     plan = flat(ordi_plan_text(questionnaire))
-    assert plan.startswith("3 panneaux, trois questions au plus par écran (panneau 1 : questions 1, 2 et 4 ; "
-                           "panneau 2 : questions 5, 6 et 7 ;")
+    assert plan.startswith(
+        "3 panneaux, trois questions au plus par écran (panneau 1 : questions 1, 2 et 4 ; "
+        "panneau 2 : questions 5, 6 et 7 ;"
+    )
     assert f"La question {conditional} n'est sur aucun panneau" in plan
     page = flat(client.get(PAGE.format(BESOINS)).get_data(as_text=True).replace("&#39;", "'"))
     assert plan in page
-    assert flat(ordi_plan_text(svc.questionnaire_for(svc.campaigns.get(ORDI)))) == \
-        "Un panneau : questions 1, 2 et 3."
+    assert flat(ordi_plan_text(svc.questionnaire_for(svc.campaigns.get(ORDI)))) == "Un panneau : questions 1, 2 et 3."
 
 
 def test_the_plan_of_a_short_questionnaire_names_every_conditional_question():
-    questionnaire = from_dict({"id": "t", "title": "T", "version": 1, "questions": [
-        {"id": "a", "type": "yes_no", "label": "A ?"},
-        {"id": "b", "type": "short_text", "label": "B", "show_if": {"question": "a", "equals": "oui"}},
-        {"id": "c", "type": "short_text", "label": "C", "show_if": {"question": "a", "equals": "oui"}},
-        {"id": "d", "type": "short_text", "label": "D"},
-    ]})
-    assert flat(ordi_plan_text(questionnaire)) == ("Un panneau : questions 1 et 4. Les questions 2 et 3 ne sont sur "
-                                                   "aucun panneau : elles dépendent d'une réponse précédente.")
+    questionnaire = from_dict(
+        {
+            "id": "t",
+            "title": "T",
+            "version": 1,
+            "questions": [
+                {"id": "a", "type": "yes_no", "label": "A ?"},
+                {"id": "b", "type": "short_text", "label": "B", "show_if": {"question": "a", "equals": "oui"}},
+                {"id": "c", "type": "short_text", "label": "C", "show_if": {"question": "a", "equals": "oui"}},
+                {"id": "d", "type": "short_text", "label": "D"},
+            ],
+        }
+    )
+    assert flat(ordi_plan_text(questionnaire)) == (
+        "Un panneau : questions 1 et 4. Les questions 2 et 3 ne sont sur "
+        "aucun panneau : elles dépendent d'une réponse précédente."
+    )
 
 
 # --- big prints are counted first ---------------------------------------------------------------------
-@pytest.mark.parametrize("kind, campaign, question, size, tile", [
-    ("affiche", PDP, None, "A4", None),
-    ("ordi-panneau", BESOINS, None, "A2", "A4"),
-    ("panneau", PDP, "citoyen", "A1", "A4"),
-    ("cartes-reponse", PDP, None, "A4", None),
-])
+@pytest.mark.parametrize(
+    "kind, campaign, question, size, tile",
+    [
+        ("affiche", PDP, None, "A4", None),
+        ("ordi-panneau", BESOINS, None, "A2", "A4"),
+        ("panneau", PDP, "citoyen", "A1", "A4"),
+        ("cartes-reponse", PDP, None, "A4", None),
+    ],
+)
 def test_sheets_are_counted_right_before_rendering(svc, printed, kind, campaign, question, size, tile):
     job = prepare_job(svc, kind, campaign, BASE, question=question, size=size, tile=tile)
     assert sheet_count(job) == len(reader(printed(kind, campaign, question, size, tile)).pages)
@@ -218,8 +237,21 @@ def test_a_small_print_is_not_asked_twice(client):
 def test_the_command_line_warns_and_needs_oui(printing_app, runner, tmp_path):
     data = printing_app.config["DATA_DIR"]
     out = tmp_path / "ordi.pdf"
-    args = ["print", "ordi-panneau", BESOINS, "--size", "A0", "--tile", "A4", "--base-url", BASE,
-            "--data", data, "--out", str(out)]
+    args = [
+        "print",
+        "ordi-panneau",
+        BESOINS,
+        "--size",
+        "A0",
+        "--tile",
+        "A4",
+        "--base-url",
+        BASE,
+        "--data",
+        data,
+        "--out",
+        str(out),
+    ]
     result = runner.invoke(main, args, catch_exceptions=False)
     assert result.exit_code == 1 and not out.exists()
     assert "Attention : cette impression ferait 78 feuilles A4" in result.output
@@ -235,12 +267,14 @@ def sized_text(pdf: bytes) -> list[tuple[str, float]]:
     """Every run of text with its printed size in points (text matrix × current matrix)."""
     runs = []
     for page in reader(pdf).pages:
+
         def visit(text, cm, tm, font, size):
             if text.strip():
                 # Vertical scale of tm × cm: the size of the glyphs on the page.
                 b = tm[2] * cm[0] + tm[3] * cm[2]
                 d = tm[2] * cm[1] + tm[3] * cm[3]
                 runs.append((flat(text), size * math.hypot(b, d)))
+
         page.extract_text(visitor_text=visit)
     return runs
 
@@ -269,8 +303,10 @@ def test_paper_scale_shows_the_faces_of_the_web_form(svc, renderer, printing_app
     job = prepare_job(svc, "questionnaire-papier", BESOINS, BASE)
     html = renderer.html(job.kind.template, fmt=job.fmt, **job.kind.build(job, renderer.fitter))
     web = printing_app.test_client().get(f"/c/{BESOINS}/").get_data(as_text=True)
-    faces, on_screen = ([re.sub(r">\s+<", "><", svg) for svg in re.findall(r'<svg class="picto".*?</svg>', page, re.S)]
-                        for page in (html, web))
+    faces, on_screen = (
+        [re.sub(r">\s+<", "><", svg) for svg in re.findall(r'<svg class="picto".*?</svg>', page, re.S)]
+        for page in (html, web)
+    )
     assert len(faces) == 5 and faces == on_screen[:5]
     assert len(set(faces)) == 5  # five different mouths, from sad to happy
 
@@ -284,21 +320,26 @@ def test_paper_questionnaire_has_one_help_line_per_question(svc, renderer):
     for question, item in zip(questionnaire.answerable, items):
         helps = re.findall(r'<p class="help">(.*?)</p>', item, re.S)
         expected = question.help or HOW_TO[question.type]
-        assert len(helps) == 1 and flat(helps[0].replace("&#39;", "'")) == flat(expected.replace("'", "\u2019")), \
-            (question.id, helps)
+        assert len(helps) == 1 and flat(helps[0].replace("&#39;", "'")) == flat(expected.replace("'", "\u2019")), (
+            question.id,
+            helps,
+        )
     assert "Cochez toutes les cases qui conviennent." in HOW_TO.values()
 
 
 # --- who reads the answers -----------------------------------------------------------------------------
-@pytest.mark.parametrize("name, expected", [
-    ("Centre social", "du Centre social"),
-    ("Médiathèque", "de la Médiathèque"),
-    ("AJCV", "de l'AJCV"),
-    ("Structures partenaires", "des Structures partenaires"),
-    ("Le Phare", "du Phare"),
-    ("La Passerelle", "de la Passerelle"),
-    ("Vilogia", "de Vilogia"),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("Centre social", "du Centre social"),
+        ("Médiathèque", "de la Médiathèque"),
+        ("AJCV", "de l'AJCV"),
+        ("Structures partenaires", "des Structures partenaires"),
+        ("Le Phare", "du Phare"),
+        ("La Passerelle", "de la Passerelle"),
+        ("Vilogia", "de Vilogia"),
+    ],
+)
 def test_the_structure_gets_its_article(name, expected):
     assert of_name(name) == expected
 

@@ -50,8 +50,9 @@ def test_plan_covers_the_page_with_the_overlap(size, sheets):
     assert xs[-1] < big.width_mm - OVERLAP and ys[-1] < big.height_mm - OVERLAP  # no useless sheet
     covered = sum(t.width * t.height for t in tiles)
     # Inclusion-exclusion: each strip is covered twice, each crossing of two strips four times.
-    twice = OVERLAP * (big.height_mm * (plan.cols - 1) + big.width_mm * (plan.rows - 1)) \
-        + OVERLAP * OVERLAP * (plan.cols - 1) * (plan.rows - 1)
+    twice = OVERLAP * (big.height_mm * (plan.cols - 1) + big.width_mm * (plan.rows - 1)) + OVERLAP * OVERLAP * (
+        plan.cols - 1
+    ) * (plan.rows - 1)
     assert covered - twice == pytest.approx(big.width_mm * big.height_mm)
 
 

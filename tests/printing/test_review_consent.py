@@ -21,12 +21,15 @@ def svc(tmp_path_factory):
     return make_printing_app(tmp_path_factory.mktemp("consent") / "data", PUBLIC_BASE_URL=BASE).extensions["survey"]
 
 
-@pytest.mark.parametrize("kind, campaign, question", [
-    ("affiche", PDP, "simplifie"),
-    ("affiche", PDP, "*"),
-    ("ordi-panneau", ORDI, None),
-    ("panneau", PDP, "simplifie"),
-])
+@pytest.mark.parametrize(
+    "kind, campaign, question",
+    [
+        ("affiche", PDP, "simplifie"),
+        ("affiche", PDP, "*"),
+        ("ordi-panneau", ORDI, None),
+        ("panneau", PDP, "simplifie"),
+    ],
+)
 def test_sheets_people_answer_alone_from_say_their_words_may_be_quoted(svc, kind, campaign, question):
     assert may_quote({"channel": "post-it", "answers": {"q": "Moins de papiers"}})  # the rule relies on the notice
     pdf = make_pdf(Renderer(), prepare_job(svc, kind, campaign, BASE, question=question, size="A3"))

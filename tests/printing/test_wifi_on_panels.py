@@ -19,8 +19,10 @@ BASE = "http://10.42.0.1:8000"
 NAME = 'PdP;Marche,du:"Sanitas"\\'
 PASSWORD = 'cle;secrete,du:"marche"\\'
 WIFI = Wifi(NAME, PASSWORD)
-FORM = {"panneau": f"{BASE}/c/{PDP}/?canal=qr&question=simplifie&affiche=PP-simplifie",
-        "ordi-panneau": f"{BASE}/c/{PDP}/?canal=qr&affiche=OP"}
+FORM = {
+    "panneau": f"{BASE}/c/{PDP}/?canal=qr&question=simplifie&affiche=PP-simplifie",
+    "ordi-panneau": f"{BASE}/c/{PDP}/?canal=qr&affiche=OP",
+}
 QUESTION = {"panneau": "simplifie", "ordi-panneau": None}
 DPI = {"A3": 100, "A1": 50}  # a phone a step away; zbarimg reads the page as rendered
 
@@ -42,9 +44,11 @@ def printed(svc, renderer):
     def get(kind, size, wifi=WIFI, tile=None):
         key = (kind, size, wifi, tile)
         if key not in cache:
-            cache[key] = make_pdf(renderer, prepare_job(svc, kind, PDP, BASE, question=QUESTION[kind], size=size,
-                                                        tile=tile, wifi=wifi))
+            cache[key] = make_pdf(
+                renderer, prepare_job(svc, kind, PDP, BASE, question=QUESTION[kind], size=size, tile=tile, wifi=wifi)
+            )
         return cache[key]
+
     return get
 
 
@@ -79,18 +83,22 @@ def test_tiled_panel_gives_both_codes_to_stick_on_at_their_printed_size(svc, pri
     assert sorted(decode_qr(pdf, tmp_path, page=last, dpi=100)) == sorted([wifi_payload(NAME, PASSWORD), FORM[kind]])
     # At A1 the two codes fit the A4 sheet one under the other: each covers its code exactly.
     job = prepare_job(svc, kind, PDP, BASE, question=QUESTION[kind], size="A1", wifi=WIFI)
-    _, codes = renderer.render_with_codes(job.kind.template, job.kind.build(job, renderer.fitter), job.fmt,
-                                          ("common", job.kind.stylesheet))
+    _, codes = renderer.render_with_codes(
+        job.kind.template, job.kind.build(job, renderer.fitter), job.fmt, ("common", job.kind.stylesheet)
+    )
     assert len(codes[0]) == 2
     stickers = plan_stickers(plan_tiles(job.fmt.width_mm, job.fmt.height_mm, "A4"), codes[0], PageFormat("A4"))
     assert [s.scale for s in stickers] == [1, 1]
     assert "exactement sur le" in pdf_text(pdf, last - 1)
 
 
-@pytest.mark.parametrize("kind, build, widths", [
-    ("panneau", build_panneau, {"url": 66, "wifi": 28}),
-    ("ordi-panneau", build_ordi, {"url": 62, "wifi": 31}),
-])
+@pytest.mark.parametrize(
+    "kind, build, widths",
+    [
+        ("panneau", build_panneau, {"url": 66, "wifi": 28}),
+        ("ordi-panneau", build_ordi, {"url": 62, "wifi": 31}),
+    ],
+)
 def test_long_addresses_and_network_names_fit_their_boxes(svc, renderer, kind, build, widths):
     """A long host name, a 32-character network name and a 63-character password get smaller
     type, never a line running off the panel (boxes in rem: kinds.py and the stylesheets)."""

@@ -21,18 +21,22 @@ PASSWORD = 'cle;secrete,du:"marche"\\'
 
 def test_payload_escapes_what_the_format_says():
     assert wifi_payload("Equipe", "12345678") == "WIFI:T:WPA;S:Equipe;P:12345678;;"
-    assert wifi_payload(NAME, PASSWORD) == ('WIFI:T:WPA;S:PdP\\;Marche\\,du\\:\\"Sanitas\\"\\\\;'
-                                            'P:cle\\;secrete\\,du\\:\\"marche\\"\\\\;;')
+    assert wifi_payload(NAME, PASSWORD) == (
+        'WIFI:T:WPA;S:PdP\\;Marche\\,du\\:\\"Sanitas\\"\\\\;P:cle\\;secrete\\,du\\:\\"marche\\"\\\\;;'
+    )
     assert wifi_payload("Ouvert") == "WIFI:T:nopass;S:Ouvert;;"
 
 
-@pytest.mark.parametrize("name, password, message", [
-    ("", "12345678", "Écrivez le nom du réseau Wi-Fi"),
-    ("x" * 33, "12345678", "au plus 32 caractères"),
-    ("Equipe", "court", "de 8 à 63 caractères"),
-    ("Equipe", "a" * 64, "de 8 à 63 caractères"),
-    ("Equi\npe", "12345678", "retour à la ligne"),
-])
+@pytest.mark.parametrize(
+    "name, password, message",
+    [
+        ("", "12345678", "Écrivez le nom du réseau Wi-Fi"),
+        ("x" * 33, "12345678", "au plus 32 caractères"),
+        ("Equipe", "court", "de 8 à 63 caractères"),
+        ("Equipe", "a" * 64, "de 8 à 63 caractères"),
+        ("Equi\npe", "12345678", "retour à la ligne"),
+    ],
+)
 def test_a_network_phones_could_not_join_is_refused_in_french(name, password, message):
     with pytest.raises(WifiError, match=message):
         check(name, password)
@@ -50,6 +54,7 @@ def printed(tmp_path_factory):
 
     def make(wifi, kind="affiche", question="simplifie", size="A4"):
         return svc, make_pdf(renderer, prepare_job(svc, kind, PDP, BASE, question=question, size=size, wifi=wifi))
+
     return make
 
 
@@ -77,7 +82,10 @@ def test_without_a_team_wifi_the_poster_has_one_code(printed, tmp_path):
 @needs_tools
 def test_the_whole_questionnaire_poster_has_the_wifi_code_too(printed, tmp_path):
     _, pdf = printed(Wifi("Equipe-PdP", "12345678"), question="*")
-    assert set(decode_qr(pdf, tmp_path)) == {"WIFI:T:WPA;S:Equipe-PdP;P:12345678;;", f"{BASE}/c/{PDP}/?canal=qr&affiche=A"}
+    assert set(decode_qr(pdf, tmp_path)) == {
+        "WIFI:T:WPA;S:Equipe-PdP;P:12345678;;",
+        f"{BASE}/c/{PDP}/?canal=qr&affiche=A",
+    }
 
 
 # --- web: saved by the coordinator, shown to the team only -----------------------------------------
@@ -94,7 +102,9 @@ def coordinator(app):
 
 
 def test_coordinator_saves_the_wifi_and_the_team_page_shows_both_steps(app, coordinator):
-    response = coordinator.post("/coordination/wifi", data={"nom_wifi": "Equipe-PdP", "mot_de_passe_wifi": "marche2026"})
+    response = coordinator.post(
+        "/coordination/wifi", data={"nom_wifi": "Equipe-PdP", "mot_de_passe_wifi": "marche2026"}
+    )
     assert response.status_code == 303
     assert site_settings.team_wifi(app.extensions["survey"].records) == Wifi("Equipe-PdP", "marche2026")
     page = coordinator.get(f"/coordination/campagnes/{PDP}/benevoles").get_data(as_text=True)
@@ -128,12 +138,16 @@ def test_the_wifi_can_be_removed(app, coordinator):
     coordinator.post("/coordination/wifi", data={"nom_wifi": "Equipe-PdP", "mot_de_passe_wifi": "marche2026"})
     assert coordinator.post("/coordination/wifi/retirer").status_code == 303
     assert site_settings.team_wifi(app.extensions["survey"].records) is None
-    assert "Rejoindre le Wi-Fi" not in coordinator.get(f"/coordination/campagnes/{PDP}/benevoles").get_data(as_text=True)
+    assert "Rejoindre le Wi-Fi" not in coordinator.get(f"/coordination/campagnes/{PDP}/benevoles").get_data(
+        as_text=True
+    )
 
 
 def test_wifi_pages_need_a_coordinator(app):
     visitor = app.test_client()
-    assert visitor.post("/coordination/wifi", data={"nom_wifi": "X", "mot_de_passe_wifi": "12345678"}).status_code == 302
+    assert (
+        visitor.post("/coordination/wifi", data={"nom_wifi": "X", "mot_de_passe_wifi": "12345678"}).status_code == 302
+    )
     assert site_settings.team_wifi(app.extensions["survey"].records) is None
 
 
@@ -154,4 +168,5 @@ def _announce_command(app):
     @click.command()
     def run():
         announce(app, "10.42.0.1", 8000, "http")  # bound to its LAN address
+
     return run

@@ -53,7 +53,7 @@ def test_a_coordinator_corrects_and_the_words_before_are_kept(world):
 
     [entry] = journal(world)
     assert entry["who"] == COORDINATOR and original["id"] in entry["detail"]
-    assert TYPO not in entry["detail"] and FIXED not in entry["detail"]   # the journal keeps no words
+    assert TYPO not in entry["detail"] and FIXED not in entry["detail"]  # the journal keeps no words
 
     page = page_text(client.get(f"/coordination/campagnes/{CAMPAIGN_A}/reponses/{original['id']}"))
     shown = page.split('id="corrections"', 1)[1]
@@ -63,7 +63,7 @@ def test_a_coordinator_corrects_and_the_words_before_are_kept(world):
 def test_a_tablet_resending_the_original_is_still_already_stored(world):
     original = world.add(CAMPAIGN_A, channel="tablette", answers={"simplifie": TYPO})
     world.client("coordination").post(coordinator_url(original["id"]), data={"texte__simplifie": FIXED})
-    assert world.svc.answers.add(dict(original)) is False           # not a 409
+    assert world.svc.answers.add(dict(original)) is False  # not a 409
     # Another process (a second worker, `survey import-queue`) reads the folder afresh.
     other = ChunkedAnswerStore(world.svc.answers.folder)
     assert other.add(dict(original)) is False
@@ -94,8 +94,13 @@ def test_the_volunteer_who_typed_it_corrects_it_the_same_day(world):
     mine = world.add(CAMPAIGN_A, channel="post-it", collector="Alice", answers={"simplifie": TYPO})
     other = world.add(CAMPAIGN_A, channel="post-it", collector="Yanis", answers={"simplifie": "Pas à moi"})
     old = datetime.now(timezone.utc) - timedelta(days=2)
-    yesterday = world.add(CAMPAIGN_A, channel="post-it", collector="Alice", answers={"simplifie": "Trop tard"},
-                          submitted_at=old.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    yesterday = world.add(
+        CAMPAIGN_A,
+        channel="post-it",
+        collector="Alice",
+        answers={"simplifie": "Trop tard"},
+        submitted_at=old.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )
     alice = world.client("benevole_a")
 
     listing = page_text(alice.get(f"/terrain/{CAMPAIGN_A}/saisies"))

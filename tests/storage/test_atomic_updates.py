@@ -35,8 +35,15 @@ def png() -> bytes:
 
 def team_app(data_dir: Path):
     """An app on ``data_dir`` whose pages need no login (the team and coordination pages)."""
-    return create_app({"TESTING": True, "DATA_DIR": str(data_dir), "SECRET_KEY": "test",
-                       "WTF_CSRF_ENABLED": False, "LOGIN_DISABLED": True})
+    return create_app(
+        {
+            "TESTING": True,
+            "DATA_DIR": str(data_dir),
+            "SECRET_KEY": "test",
+            "WTF_CSRF_ENABLED": False,
+            "LOGIN_DISABLED": True,
+        }
+    )
 
 
 @pytest.fixture
@@ -47,8 +54,16 @@ def app(data_dir):
 
 
 def new_session(app, stopped: int = 0) -> str:
-    session = Session(id="s20261121-ab12", campaign=CAMPAIGN, place="Marché Europe", day="2026-11-21",
-                      starts="10:00", ends="12:00", questions=["complique"], stopped=stopped)
+    session = Session(
+        id="s20261121-ab12",
+        campaign=CAMPAIGN,
+        place="Marché Europe",
+        day="2026-11-21",
+        starts="10:00",
+        ends="12:00",
+        questions=["complique"],
+        stopped=stopped,
+    )
     SessionRepository(app.extensions["survey"].records).save(session)
     return session.id
 
@@ -105,8 +120,9 @@ def test_taps_from_several_server_processes_are_all_counted(app, data_dir):
     session_id = new_session(app)
     context = multiprocessing.get_context("fork")
     done = context.Queue()
-    workers = [context.Process(target=_tapping_process, args=(str(data_dir), session_id, 2, TAPS, done))
-               for _ in range(4)]
+    workers = [
+        context.Process(target=_tapping_process, args=(str(data_dir), session_id, 2, TAPS, done)) for _ in range(4)
+    ]
     for w in workers:
         w.start()
     outcomes = [done.get(timeout=120) for _ in workers]
@@ -128,11 +144,12 @@ def test_saving_the_session_form_keeps_the_taps_made_since_it_opened(app, data_d
     session_id = new_session(app)
     repository = SessionRepository(app.extensions["survey"].records)
     opened = repository.get(CAMPAIGN, session_id)  # the coordinator opens the form…
-    tap(app, session_id, 5)                          # …the team counts and sends a photo meanwhile…
-    photo = app.test_client().post(f"/terrain/{CAMPAIGN}/sessions/{session_id}/photos",
-                                   data={"photo": (io.BytesIO(png()), "panneau.png")})
+    tap(app, session_id, 5)  # …the team counts and sends a photo meanwhile…
+    photo = app.test_client().post(
+        f"/terrain/{CAMPAIGN}/sessions/{session_id}/photos", data={"photo": (io.BytesIO(png()), "panneau.png")}
+    )
     assert photo.status_code == 303
-    opened.place = "Marché Europe, côté fontaine"    # …and the form is saved
+    opened.place = "Marché Europe, côté fontaine"  # …and the form is saved
     repository.save(opened)
     saved = repository.get(CAMPAIGN, session_id)
     assert saved.place == "Marché Europe, côté fontaine"
@@ -209,8 +226,10 @@ def test_answer_changes_from_threads_and_processes_are_all_kept(tmp_path):
     store.add(answer)
     context = multiprocessing.get_context("fork")
     done = context.Queue()
-    workers = [context.Process(target=_counting_answer_process, args=(str(tmp_path), answer["id"], 4, 10, done))
-               for _ in range(3)]
+    workers = [
+        context.Process(target=_counting_answer_process, args=(str(tmp_path), answer["id"], 4, 10, done))
+        for _ in range(3)
+    ]
     for w in workers:
         w.start()
     outcomes = [done.get(timeout=120) for _ in workers]
@@ -240,8 +259,10 @@ def test_a_change_that_fails_leaves_the_record_as_it_was(tmp_path):
     # No record: nothing is made, unless asked.
     assert records.change("sessions", "absent", lambda r: r.update(stopped=1)) is None
     assert records.get("sessions", "absent") is None
-    assert records.change("sessions", "neuf", lambda r: r.update(stopped=1), create=True) == {"id": "neuf",
-                                                                                           "stopped": 1}
+    assert records.change("sessions", "neuf", lambda r: r.update(stopped=1), create=True) == {
+        "id": "neuf",
+        "stopped": 1,
+    }
 
 
 def test_a_draft_edited_in_two_tabs_never_loses_an_edit_in_silence(app, monkeypatch):
@@ -255,8 +276,9 @@ def test_a_draft_edited_in_two_tabs_never_loses_an_edit_in_silence(app, monkeypa
     tab_b = drafts.get(svc, draft_id)  # what tab B read
     assert client.post(f"{url}questions", data={"type": "short_text", "label": "Votre rue ?"}).status_code == 303
     monkeypatch.setattr(drafts, "get", lambda svc_, key: copy.deepcopy(tab_b))
-    response = client.post(f"{url}presentation", data={"title": "Titre de l'onglet B", "intro": "", "purpose": "",
-                                                       "consent": ""})
+    response = client.post(
+        f"{url}presentation", data={"title": "Titre de l'onglet B", "intro": "", "purpose": "", "consent": ""}
+    )
     monkeypatch.undo()
     assert response.status_code == 303 and response.headers["Location"].endswith(url)
     page = client.get(url).get_data(as_text=True)

@@ -103,8 +103,7 @@ def test_many_processes_lose_nothing_and_duplicate_nothing(tmp_path):
     tampered = [dict(a, answers={"avis": "modifié"}) for a in made[:10]]
     context = multiprocessing.get_context("fork")
     results = context.Queue()
-    workers = [context.Process(target=_process_writer, args=(tmp_path, items, results))
-               for items in shares]
+    workers = [context.Process(target=_process_writer, args=(tmp_path, items, results)) for items in shares]
     for w in workers:
         w.start()
     outcomes = [results.get(timeout=60) for _ in workers]
@@ -165,8 +164,12 @@ def test_a_writer_killed_again_and_again_never_loses_an_acknowledged_answer(tmp_
     deleted: set[str] = set()
     for round_ in range(12):
         chunk_size = rng.choice([5, 40, 100])
-        writer = subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path), str(chunk_size), str(round_)],
-                                  stdout=subprocess.PIPE, text=True, cwd=ROOT)
+        writer = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(tmp_path), str(chunk_size), str(round_)],
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
         lines: list[str] = []
         ready = threading.Event()
 
@@ -204,8 +207,10 @@ def test_a_writer_killed_again_and_again_never_loses_an_acknowledged_answer(tmp_
 
 def test_records_survive_and_are_shared_between_processes(tmp_path):
     RecordStore(tmp_path).put("campaigns", {"id": "a", "title": "Première"})
-    code = ("import sys; from survey.storage import RecordStore; "
-            "RecordStore(sys.argv[1]).put('campaigns', {'id': 'b', 'title': 'Seconde'})")
+    code = (
+        "import sys; from survey.storage import RecordStore; "
+        "RecordStore(sys.argv[1]).put('campaigns', {'id': 'b', 'title': 'Seconde'})"
+    )
     subprocess.run([sys.executable, "-c", code, str(tmp_path)], check=True, cwd=ROOT)
     titles = sorted(r["title"] for r in RecordStore(tmp_path).all("campaigns"))
     assert titles == ["Première", "Seconde"]

@@ -39,9 +39,15 @@ def test_the_host_name_is_never_the_source():
 
 
 def test_the_default_route_comes_first_and_the_others_are_listed():
-    machine = view(("lo", "127.0.0.1"), ("docker0", "172.17.0.1"), ("eth0", "10.0.0.5"),
-                   ("wlp2s0", "192.168.1.20"), ("virbr0", "192.168.122.1"), default=["wlp2s0"],
-                   route="192.168.1.20")
+    machine = view(
+        ("lo", "127.0.0.1"),
+        ("docker0", "172.17.0.1"),
+        ("eth0", "10.0.0.5"),
+        ("wlp2s0", "192.168.1.20"),
+        ("virbr0", "192.168.122.1"),
+        default=["wlp2s0"],
+        route="192.168.1.20",
+    )
     found = choose_addresses(machine)
     assert found[0] == "192.168.1.20"
     assert found[1] == "10.0.0.5"  # a real interface before containers and virtual machines
@@ -50,8 +56,9 @@ def test_the_default_route_comes_first_and_the_others_are_listed():
 
 def test_a_laptop_that_is_its_own_hotspot_offers_its_wifi_first():
     """No default route (no internet): the hotspot's address, not Docker's, not link-local."""
-    machine = view(("lo", "127.0.0.1"), ("docker0", "172.17.0.1"), ("enp0s31f6", "169.254.10.2"),
-                   ("wlp2s0", "10.42.0.1"))
+    machine = view(
+        ("lo", "127.0.0.1"), ("docker0", "172.17.0.1"), ("enp0s31f6", "169.254.10.2"), ("wlp2s0", "10.42.0.1")
+    )
     assert choose_addresses(machine)[0] == "10.42.0.1"
 
 
@@ -68,7 +75,8 @@ def test_the_default_route_is_read_from_the_routing_table(tmp_path):
         "eth0\t0000A8C0\t00000000\t0001\t0\t0\t100\t00FFFFFF\t0\t0\t0\n"
         "wlp2s0\t00000000\t0101A8C0\t0003\t0\t0\t600\t00000000\t0\t0\t0\n"
         "eth0\t00000000\t0100000A\t0003\t0\t0\t100\t00000000\t0\t0\t0\n"
-        "tun0\t00000000\t00000000\t0000\t0\t0\t0\t00000000\t0\t0\t0\n")  # not up
+        "tun0\t00000000\t00000000\t0000\t0\t0\t0\t00000000\t0\t0\t0\n"
+    )  # not up
     assert default_route_interfaces(table) == ("eth0", "wlp2s0")
     assert default_route_interfaces(tmp_path / "absent") == ()
 
@@ -115,17 +123,22 @@ def test_a_laptop_on_a_lan_prints_its_lan_address_and_real_port(lan_laptop, runn
     assert urllib.request.urlopen(laptop.url + "/", timeout=10).status == 200
 
     pdf = tmp_path / "affiche.pdf"
-    result = runner.invoke(main, ["print", "affiche", PDP, "--question", "simplifie", "--data",
-                                  str(laptop.data_dir), "--out", str(pdf)], catch_exceptions=False)
+    result = runner.invoke(
+        main,
+        ["print", "affiche", PDP, "--question", "simplifie", "--data", str(laptop.data_dir), "--out", str(pdf)],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.output
     assert f"QR codes vers {laptop.url}" in result.output
     if shutil.which("zbarimg") and shutil.which("pdftoppm"):
         assert decode_qr(pdf.read_bytes(), tmp_path) == [
-            f"{laptop.url}/c/{PDP}/?canal=qr&question=simplifie&affiche=A-simplifie"]
+            f"{laptop.url}/c/{PDP}/?canal=qr&question=simplifie&affiche=A-simplifie"
+        ]
 
 
 def _records(data_dir):
     from survey.storage import RecordStore
+
     return RecordStore(Path(data_dir) / "records")
 
 
@@ -133,6 +146,7 @@ def _read_available(laptop) -> str:
     """What the server printed so far, without waiting for it to stop."""
     import os
     import select
+
     stream = laptop.process.stdout
     chunks = []
     while select.select([stream], [], [], 0.2)[0]:
@@ -148,6 +162,7 @@ def _read_available(laptop) -> str:
 # --- saved by serve, changed by the coordinator ----------------------------------------------------------
 def test_serve_saves_what_it_found_but_keeps_the_coordinators_choice(tmp_path):
     from survey.storage import RecordStore
+
     records = RecordStore(tmp_path)
     assert site_settings.serve_address(records, "http", 8001, ["192.168.1.20"]) == ("http://192.168.1.20:8001", "")
     assert site_settings.saved_address(records)["chosen_by"] == "serveur"
@@ -167,8 +182,14 @@ def test_serve_saves_what_it_found_but_keeps_the_coordinators_choice(tmp_path):
 @pytest.fixture
 def app(tmp_path):
     app = make_printing_app(tmp_path / "data")
-    answer = make_answer(PDP, PDP, answers={"simplifie": "Oui, pour les papiers."}, channel="porteur-de-parole",
-                         consent_display=True, consent_report=True)
+    answer = make_answer(
+        PDP,
+        PDP,
+        answers={"simplifie": "Oui, pour les papiers."},
+        channel="porteur-de-parole",
+        consent_display=True,
+        consent_report=True,
+    )
     app.extensions["survey"].answers.add(answer)
     return app
 
@@ -196,8 +217,9 @@ def test_the_settings_page_needs_a_coordinator(app):
 
 
 def test_opened_on_the_laptop_the_page_offers_the_lan_address_not_loopback(on_laptop, monkeypatch):
-    monkeypatch.setattr(network, "read_machine", lambda: view(("lo", "127.0.0.1"), ("wlp2s0", "192.168.1.20"),
-                                                               default=["wlp2s0"]))
+    monkeypatch.setattr(
+        network, "read_machine", lambda: view(("lo", "127.0.0.1"), ("wlp2s0", "192.168.1.20"), default=["wlp2s0"])
+    )
     page = on_laptop.get("/coordination/adresse").get_data(as_text=True)
     assert '<p class="address-big">http://192.168.1.20:8123</p>' in page
     assert "Imprimer http://192.168.1.20:8123" in page
@@ -264,8 +286,7 @@ def test_every_printed_kind_leads_to_the_saved_address(app, runner, tmp_path, ki
     site_settings.save_address(records, SAVED)
     data = app.config["DATA_DIR"]
     out = tmp_path / "sheet.pdf"
-    result = runner.invoke(main, ["print", kind, campaign, "--data", data, "--out", str(out)],
-                           catch_exceptions=False)
+    result = runner.invoke(main, ["print", kind, campaign, "--data", data, "--out", str(out)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     pdf = out.read_bytes()
     found = decode_qr(pdf, tmp_path, dpi=100)
@@ -280,17 +301,24 @@ def test_every_printed_kind_leads_to_the_saved_address(app, runner, tmp_path, ki
 
 
 def _address_boxes(pdf: Path, needle: str) -> tuple[float, list[tuple[float, float]]]:
-    out = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        ["pdftotext", "-bbox", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     width = float(re.search(r'<page width="([\d.]+)"', out).group(1))
     words = re.findall(r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', out)
     return width, [(float(a), float(b)) for a, b, word in words if needle in word]
 
 
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) is needed")
-@pytest.mark.parametrize("kind, campaign, size", [
-    (kind.id, ORDI if kind.id == "ordi-panneau" else PDP, size)
-    for kind in KINDS.values() if kind.id != "cartes-reponse" for size in kind.sizes])
+@pytest.mark.parametrize(
+    "kind, campaign, size",
+    [
+        (kind.id, ORDI if kind.id == "ordi-panneau" else PDP, size)
+        for kind in KINDS.values()
+        if kind.id != "cartes-reponse"
+        for size in kind.sizes
+    ],
+)
 def test_the_typed_address_fits_on_its_sheet_at_every_size(app, tmp_path, kind, campaign, size):
     """A long host name too: the address shrinks into its box instead of running off the page."""
     base = "https://enquete.centre-social-europe-chateaubriand.fr:8443"

@@ -33,8 +33,7 @@ def open_form(client, url=FORM, **args):
     response = client.get(url, query_string=args)
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    return html, dict(re.findall(r'<input id="(answer_id|started_at)" name="\1" type="hidden" value="([^"]*)"',
-                                 html))
+    return html, dict(re.findall(r'<input id="(answer_id|started_at)" name="\1" type="hidden" value="([^"]*)"', html))
 
 
 def stored(services, campaign=CAMPAIGN):
@@ -42,11 +41,17 @@ def stored(services, campaign=CAMPAIGN):
 
 
 def api_body(answers, **extra):
-    return {"answer_id": str(uuid.uuid4()), "started_at": "2026-11-21T09:00:00Z", "channel": "qr",
-            "answers": answers, **extra}
+    return {
+        "answer_id": str(uuid.uuid4()),
+        "started_at": "2026-11-21T09:00:00Z",
+        "channel": "qr",
+        "answers": answers,
+        **extra,
+    }
 
 
 # --------------------------------------------------------------------------- empty answers
+
 
 def test_an_empty_answer_is_refused_in_french_and_nothing_is_stored(client, services):
     _, fields = open_form(client)
@@ -82,16 +87,23 @@ def _campaign_app(tmp_path, yaml_text: str):
     folder = tmp_path / "q"
     folder.mkdir()
     (folder / "essai.yaml").write_text(yaml_text, encoding="utf-8")
-    app = create_app({"DATA_DIR": str(tmp_path / "d"), "QUESTIONNAIRES_DIR": str(folder), "SECRET_KEY": "t",
-                      "WTF_CSRF_ENABLED": False})
-    app.extensions["survey"].campaigns.save(Campaign(id="essai", title="Essai", questionnaire="essai",
-                                                     channels=["qr"]))
+    app = create_app(
+        {
+            "DATA_DIR": str(tmp_path / "d"),
+            "QUESTIONNAIRES_DIR": str(folder),
+            "SECRET_KEY": "t",
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+    app.extensions["survey"].campaigns.save(Campaign(id="essai", title="Essai", questionnaire="essai", channels=["qr"]))
     return app
 
 
 def test_a_questionnaire_may_allow_an_empty_answer(tmp_path):
-    text = ("id: essai\ntitle: Essai\nversion: 1\nallow_empty: true\nquestions:\n"
-            "  - {id: avis, type: long_text, label: Votre avis}\n")
+    text = (
+        "id: essai\ntitle: Essai\nversion: 1\nallow_empty: true\nquestions:\n"
+        "  - {id: avis, type: long_text, label: Votre avis}\n"
+    )
     app = _campaign_app(tmp_path, text)
     client = app.test_client()
     _, fields = open_form(client, "/c/essai/")
@@ -103,18 +115,23 @@ def test_a_questionnaire_may_allow_an_empty_answer(tmp_path):
 
 # --------------------------------------------------------------------------- exclusive choices
 
+
 def test_shipped_exclusive_choices_are_marked_and_keep_their_labels():
     library = load_library(DEFAULTS["QUESTIONNAIRES_DIR"])
     besoins = library.get(CAMPAIGN)
     exclusive = {(q.id, c.label) for q in besoins.questions for c in q.choices if c.exclusive}
-    assert exclusive == {("equipement", NONE_OF_THESE), ("aide_besoins", "Je n'ai pas besoin d'aide"),
-                         ("aide_qui", "Personne, je ne sais pas à qui demander")}
+    assert exclusive == {
+        ("equipement", NONE_OF_THESE),
+        ("aide_besoins", "Je n'ai pas besoin d'aide"),
+        ("aide_qui", "Personne, je ne sais pas à qui demander"),
+    }
 
 
 def test_an_exclusive_choice_ticked_with_another_is_refused_on_the_server(client, services):
     _, fields = open_form(client)
-    response = client.post(FORM, data=MultiDict([*fields.items(), ("q_equipement", "smartphone"),
-                                                  ("q_equipement", "aucun")]))
+    response = client.post(
+        FORM, data=MultiDict([*fields.items(), ("q_equipement", "smartphone"), ("q_equipement", "aucun")])
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert f"« {NONE_OF_THESE} » ne va pas avec une autre réponse" in html
@@ -133,14 +150,19 @@ def test_the_page_marks_exclusive_boxes_for_the_script(client):
     assert "data-choice-status" in html and "<script>" not in html
 
 
-@pytest.mark.parametrize("choice, problem", [
-    ("{value: a, label: A, exclusive: oui}", "« exclusive » du choix « a » doit valoir true ou false"),
-    ("{value: a, label: A, exclusive: true}", "ne peut être « exclusive » que dans une question à choix multiple"),
-])
+@pytest.mark.parametrize(
+    "choice, problem",
+    [
+        ("{value: a, label: A, exclusive: oui}", "« exclusive » du choix « a » doit valoir true ou false"),
+        ("{value: a, label: A, exclusive: true}", "ne peut être « exclusive » que dans une question à choix multiple"),
+    ],
+)
 def test_a_wrong_exclusive_is_reported_in_french_with_its_line(choice, problem):
     qtype = "multiple_choice" if "oui" in choice else "single_choice"
-    text = (f"id: essai\ntitle: Essai\nversion: 1\nquestions:\n  - id: q\n    type: {qtype}\n    label: Q\n"
-            f"    choices:\n      - {choice}\n      - {{value: b, label: B}}\n")
+    text = (
+        f"id: essai\ntitle: Essai\nversion: 1\nquestions:\n  - id: q\n    type: {qtype}\n    label: Q\n"
+        f"    choices:\n      - {choice}\n      - {{value: b, label: B}}\n"
+    )
     with pytest.raises(QuestionnaireError) as error:
         parse_text(text, "essai.yaml")
     assert problem in str(error.value) and "ligne 8" in str(error.value)  # the line of « choices »
@@ -151,14 +173,21 @@ def test_exclusive_survives_the_round_trip_and_an_edit_in_the_browser():
     again = parse_text(dump_yaml(besoins.to_dict()), "copie")
     assert again.question("equipement").exclusive_values == {"aucun"}
     old = besoins.to_dict()["questions"][0]
-    form = MultiDict([("type", "multiple_choice"), ("id", "equipement"), ("label", old["label"]),
-                      *[("choix_valeur", c["value"]) for c in old["choices"]],
-                      *[("choix_libelle", c["label"]) for c in old["choices"]]])
+    form = MultiDict(
+        [
+            ("type", "multiple_choice"),
+            ("id", "equipement"),
+            ("label", old["label"]),
+            *[("choix_valeur", c["value"]) for c in old["choices"]],
+            *[("choix_libelle", c["label"]) for c in old["choices"]],
+        ]
+    )
     edited = question_from_form(form, old)
     assert [c["value"] for c in edited["choices"] if c.get("exclusive")] == ["aucun"]
 
 
 # --------------------------------------------------------------------------- repeated values
+
 
 def test_distinct_values_keeps_the_first_order_and_drops_empty_ones():
     assert distinct_values(["b", "a", "b", "", None, "a"]) == ["b", "a"]
@@ -191,6 +220,7 @@ def test_a_value_repeated_in_an_imported_queue_is_stored_once(runner, tmp_path):
 
 
 # --------------------------------------------------------------------------- numbering
+
 
 def _numbers(html: str) -> list[int]:
     return [int(n) for n in re.findall(r'<span class="num">(\d+)\.</span>', html)]

@@ -68,8 +68,8 @@ def test_texts_for_posters_and_paper_never_say_we_write_together():
 
 def test_the_home_page_lists_inhabitants_apart_from_professionals(world):
     html = world.client("anonyme").get("/").get_data(as_text=True)
-    inhabitants = html[html.index("Pour les habitants"):html.index("Pour les professionnels")]
-    professionals = html[html.index("Pour les professionnels"):]
+    inhabitants = html[html.index("Pour les habitants") : html.index("Pour les professionnels")]
+    professionals = html[html.index("Pour les professionnels") :]
     for title in ("Questionnaire des structures", "Recensement des initiatives locales"):
         assert title in professionals and title not in inhabitants
     for title in ("Vos besoins numériques", "Porteur de parole : le numérique et nous"):
@@ -85,13 +85,16 @@ def test_the_home_page_does_not_promise_anonymity_where_a_contact_is_asked(world
     assert "Réponses anonymes" in cards["Vos besoins numériques"]
 
 
-@pytest.mark.parametrize("question, asks", [
-    ("{id: contact, type: long_text, label: Contact}", True),
-    ("{id: email_parent, type: short_text, label: Pour vous répondre}", True),
-    ("{id: joindre, type: short_text, label: Votre numéro de téléphone}", True),
-    ("{id: nom, type: short_text, label: Nom de l'initiative}", False),
-    ("{id: avis, type: long_text, label: Votre avis sur le quartier}", False),
-])
+@pytest.mark.parametrize(
+    "question, asks",
+    [
+        ("{id: contact, type: long_text, label: Contact}", True),
+        ("{id: email_parent, type: short_text, label: Pour vous répondre}", True),
+        ("{id: joindre, type: short_text, label: Votre numéro de téléphone}", True),
+        ("{id: nom, type: short_text, label: Nom de l'initiative}", False),
+        ("{id: avis, type: long_text, label: Votre avis sur le quartier}", False),
+    ],
+)
 def test_a_question_that_asks_for_a_contact_is_recognised(question, asks):
     q = parse_text(f"id: essai\ntitle: Essai\nversion: 1\nquestions:\n  - {question}\n")
     assert q.asks_for_contact is asks

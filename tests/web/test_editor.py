@@ -58,6 +58,7 @@ def answer_form(client, campaign_id, answers: dict):
 
 # --------------------------------------------------------------------------- access
 
+
 def test_the_editor_is_for_coordinators_only(client):
     response = client.get(f"{BASE}/")
     assert response.status_code == 302 and "/connexion" in response.headers["Location"]
@@ -71,20 +72,34 @@ def test_the_coordinator_home_links_to_the_questionnaires(coordinator):
 
 # --------------------------------------------------------------------------- build one from scratch
 
+
 def test_build_a_questionnaire_in_the_browser_and_answer_it(coordinator, services, data_dir):
     url = draft_url(coordinator.post(f"{BASE}/nouveau", data={"titre": "Le quartier et vous"}))
     page = text(coordinator.get(url))
     assert "Brouillon : Le quartier et vous" in page and 'value="le-quartier-et-vous"' in page
-    response = coordinator.post(f"{url}presentation", data={
-        "title": "Le quartier et vous", "id": "quartier-et-vous", "intro": "Trois minutes, pas plus.",
-        "purpose": "Mieux vous aider.", "consent": "Vos réponses sont anonymes."})
+    response = coordinator.post(
+        f"{url}presentation",
+        data={
+            "title": "Le quartier et vous",
+            "id": "quartier-et-vous",
+            "intro": "Trois minutes, pas plus.",
+            "purpose": "Mieux vous aider.",
+            "consent": "Vos réponses sont anonymes.",
+        },
+    )
     assert response.status_code == 303
 
     # One question of each type, added then set up on its own page.
-    kinds = [("note", "Merci de répondre !"), ("short_text", "Votre rue ?"), ("long_text", "Racontez-nous"),
-             ("single_choice", "Vous venez souvent ?"), ("multiple_choice", "Pour quoi faire ?"),
-             ("yes_no", "Avez-vous internet ?"), ("scale", "À l'aise avec l'ordinateur ?"),
-             ("number", "Combien de personnes chez vous ?")]
+    kinds = [
+        ("note", "Merci de répondre !"),
+        ("short_text", "Votre rue ?"),
+        ("long_text", "Racontez-nous"),
+        ("single_choice", "Vous venez souvent ?"),
+        ("multiple_choice", "Pour quoi faire ?"),
+        ("yes_no", "Avez-vous internet ?"),
+        ("scale", "À l'aise avec l'ordinateur ?"),
+        ("number", "Combien de personnes chez vous ?"),
+    ]
     for number, (kind, label) in enumerate(kinds, 1):
         response = coordinator.post(f"{url}questions", data={"type": kind, "label": label})
         assert response.status_code == 303 and response.headers["Location"].endswith(f"/questions/{number}")
@@ -95,44 +110,108 @@ def test_build_a_questionnaire_in_the_browser_and_answer_it(coordinator, service
     assert "ajoutez au moins un choix à cette question" in page
     assert re.search(r'id="question-4".*?ajoutez au moins un choix', page, re.S)
 
-    edit_question(coordinator, url, 4, type="single_choice", label="Vous venez souvent ?", id="souvent",
-                  required="1", choix_libelle=["Chaque semaine", "Parfois", ""], choix_valeur=["", "", ""])
+    edit_question(
+        coordinator,
+        url,
+        4,
+        type="single_choice",
+        label="Vous venez souvent ?",
+        id="souvent",
+        required="1",
+        choix_libelle=["Chaque semaine", "Parfois", ""],
+        choix_valeur=["", "", ""],
+    )
     # Choices: add, reorder (down/up buttons), remove, each a plain submit button.
-    response = coordinator.post(f"{url}questions/5", data={
-        "type": "multiple_choice", "label": "Pour quoi faire ?", "id": "usages",
-        "choix_libelle": ["Les courriels", "La CAF", "Jouer"], "choix_valeur": ["", "caf", ""],
-        "other": "1", "action": "descendre-1"})
+    response = coordinator.post(
+        f"{url}questions/5",
+        data={
+            "type": "multiple_choice",
+            "label": "Pour quoi faire ?",
+            "id": "usages",
+            "choix_libelle": ["Les courriels", "La CAF", "Jouer"],
+            "choix_valeur": ["", "caf", ""],
+            "other": "1",
+            "action": "descendre-1",
+        },
+    )
     assert response.status_code == 303 and response.headers["Location"].endswith("/questions/5#choix")
     question_page = text(coordinator.get(f"{url}questions/5"))
     assert question_page.index('value="La CAF"') < question_page.index('value="Les courriels"')
-    coordinator.post(f"{url}questions/5", data={
-        "type": "multiple_choice", "label": "Pour quoi faire ?", "id": "usages", "other": "1",
-        "choix_libelle": ["La CAF", "Les courriels", "Jouer"], "choix_valeur": ["caf", "les_courriels", "jouer"],
-        "action": "retirer-3"})
-    coordinator.post(f"{url}questions/5", data={
-        "type": "multiple_choice", "label": "Pour quoi faire ?", "id": "usages", "other": "1",
-        "choix_libelle": ["La CAF", "Les courriels"], "choix_valeur": ["caf", "les_courriels"],
-        "action": "monter-2"})
+    coordinator.post(
+        f"{url}questions/5",
+        data={
+            "type": "multiple_choice",
+            "label": "Pour quoi faire ?",
+            "id": "usages",
+            "other": "1",
+            "choix_libelle": ["La CAF", "Les courriels", "Jouer"],
+            "choix_valeur": ["caf", "les_courriels", "jouer"],
+            "action": "retirer-3",
+        },
+    )
+    coordinator.post(
+        f"{url}questions/5",
+        data={
+            "type": "multiple_choice",
+            "label": "Pour quoi faire ?",
+            "id": "usages",
+            "other": "1",
+            "choix_libelle": ["La CAF", "Les courriels"],
+            "choix_valeur": ["caf", "les_courriels"],
+            "action": "monter-2",
+        },
+    )
     edit_question(coordinator, url, 6, type="yes_no", label="Avez-vous internet ?", id="internet")
     # show_if: the menu lists the values of earlier questions only.
     page = text(coordinator.get(f"{url}questions/5"))
     assert 'value="souvent=chaque_semaine"' in page and 'value="internet=oui"' not in page
-    edit_question(coordinator, url, 5, type="multiple_choice", label="Pour quoi faire ?", id="usages", other="1",
-                  choix_libelle=["Les courriels", "La CAF"], choix_valeur=["les_courriels", "caf"],
-                  condition="souvent=chaque_semaine")
-    edit_question(coordinator, url, 7, type="scale", label="À l'aise avec l'ordinateur ?", id="aise",
-                  echelle_1="Pas du tout", echelle_2="Un peu", echelle_3="Moyennement", echelle_4="Assez",
-                  echelle_5="Tout à fait", condition="internet=oui")
-    edit_question(coordinator, url, 8, type="number", label="Combien de personnes chez vous ?", id="personnes",
-                  min="1", max="20", help="Vous compris.")
+    edit_question(
+        coordinator,
+        url,
+        5,
+        type="multiple_choice",
+        label="Pour quoi faire ?",
+        id="usages",
+        other="1",
+        choix_libelle=["Les courriels", "La CAF"],
+        choix_valeur=["les_courriels", "caf"],
+        condition="souvent=chaque_semaine",
+    )
+    edit_question(
+        coordinator,
+        url,
+        7,
+        type="scale",
+        label="À l'aise avec l'ordinateur ?",
+        id="aise",
+        echelle_1="Pas du tout",
+        echelle_2="Un peu",
+        echelle_3="Moyennement",
+        echelle_4="Assez",
+        echelle_5="Tout à fait",
+        condition="internet=oui",
+    )
+    edit_question(
+        coordinator,
+        url,
+        8,
+        type="number",
+        label="Combien de personnes chez vous ?",
+        id="personnes",
+        min="1",
+        max="20",
+        help="Vous compris.",
+    )
     # The live preview of one question uses the respondent's macros.
     page = text(coordinator.get(f"{url}questions/7"))
     assert 'id="apercu"' in page and "<strong>4</strong> Assez" in page
 
     # Reorder questions: the note goes down, then back up; delete then restore.
     coordinator.post(f"{url}questions/1/descendre")
-    assert [q["id"] for q in services.records.get("drafts", url.split("/")[-2])["data"]["questions"]][:2] == \
-        ["votre_rue", "merci_de_repondre"]
+    assert [q["id"] for q in services.records.get("drafts", url.split("/")[-2])["data"]["questions"]][:2] == [
+        "votre_rue",
+        "merci_de_repondre",
+    ]
     coordinator.post(f"{url}questions/2/monter")
     coordinator.post(f"{url}questions/3/supprimer")
     page = text(coordinator.get(url))
@@ -172,9 +251,19 @@ def test_build_a_questionnaire_in_the_browser_and_answer_it(coordinator, service
 
     # It can run at once in a campaign.
     services.campaigns.save(Campaign(id="essai-quartier", title="Essai", questionnaire="quartier-et-vous"))
-    response = answer_form(coordinator, "essai-quartier", {
-        "q_souvent": "chaque_semaine", "q_usages": ["caf", "autre"], "q_usages__autre": "La poste",
-        "q_internet": "oui", "q_aise": "4", "q_personnes": "3", "q_votre_rue": "Rue du Tunnel"})
+    response = answer_form(
+        coordinator,
+        "essai-quartier",
+        {
+            "q_souvent": "chaque_semaine",
+            "q_usages": ["caf", "autre"],
+            "q_usages__autre": "La poste",
+            "q_internet": "oui",
+            "q_aise": "4",
+            "q_personnes": "3",
+            "q_votre_rue": "Rue du Tunnel",
+        },
+    )
     assert response.status_code == 303, text(response)[:2000]
     [answer] = list(services.answers.iter_answers("essai-quartier"))
     assert answer["questionnaire"] == "quartier-et-vous" and answer["version"] == 1
@@ -189,13 +278,14 @@ def test_problems_are_shown_next_to_the_question_and_block_the_save(coordinator,
     response = coordinator.post(f"{url}enregistrer")
     assert response.status_code == 422
     page = text(response)
-    block = page[page.index('id="question-2"'):]
+    block = page[page.index('id="question-2"') :]
     assert "l'identifiant doit contenir seulement des minuscules" in block
     assert "« Au moins » doit être un nombre entier" in block
     assert services.library.get("essai") is None
     # A question moved above the one it depends on is refused, in the editor's words.
-    edit_question(coordinator, url, 2, type="number", label="Combien ?", id="combien",
-                  condition="avez_vous_un_ordinateur=oui")
+    edit_question(
+        coordinator, url, 2, type="number", label="Combien ?", id="combien", condition="avez_vous_un_ordinateur=oui"
+    )
     coordinator.post(f"{url}questions/2/monter")
     page = text(coordinator.get(url))
     assert "qui n'est pas placée avant celle-ci" in page
@@ -213,16 +303,34 @@ def test_renaming_a_question_updates_the_conditions_that_name_it(coordinator, se
 
 # --------------------------------------------------------------------------- versions
 
+
 def _answers_for_besoins(app, services, n=2):
     v1 = services.library.get(BESOINS)
     made = []
     for i in range(n):
-        made.append({"id": str(uuid.uuid4()), "campaign": BESOINS, "questionnaire": BESOINS, "version": v1.version,
-                     "channel": "qr", "collector": "", "session": None, "poster": None,
-                     "started_at": "2026-03-01T10:00:00Z", "submitted_at": f"2026-03-01T10:0{i}:00Z",
-                     "language": "fr", "answers": {"internet": "non", "internet_pourquoi": ["trop_cher"],
-                                                   "aisance": 2, "equipement": ["smartphone"]},
-                     "tags": [], "hidden": False})
+        made.append(
+            {
+                "id": str(uuid.uuid4()),
+                "campaign": BESOINS,
+                "questionnaire": BESOINS,
+                "version": v1.version,
+                "channel": "qr",
+                "collector": "",
+                "session": None,
+                "poster": None,
+                "started_at": "2026-03-01T10:00:00Z",
+                "submitted_at": f"2026-03-01T10:0{i}:00Z",
+                "language": "fr",
+                "answers": {
+                    "internet": "non",
+                    "internet_pourquoi": ["trop_cher"],
+                    "aisance": 2,
+                    "equipement": ["smartphone"],
+                },
+                "tags": [],
+                "hidden": False,
+            }
+        )
         services.answers.add(made[-1])
     return made
 
@@ -236,12 +344,20 @@ def test_editing_a_questionnaire_with_answers_makes_a_new_version(coordinator, a
     coordinator.post(f"{url}questions/{number}/supprimer")
     aisance = [q.id for q in v1.questions if q.id != "internet_pourquoi"].index("aisance") + 1
     q = v1.question("aisance")
-    edit_question(coordinator, url, aisance, type="scale", label="Êtes-vous à l'aise avec le numérique ?",
-                  id="aisance", **{f"echelle_{i}": w for i, w in enumerate(q.scale_labels, 1)})
+    edit_question(
+        coordinator,
+        url,
+        aisance,
+        type="scale",
+        label="Êtes-vous à l'aise avec le numérique ?",
+        id="aisance",
+        **{f"echelle_{i}": w for i, w in enumerate(q.scale_labels, 1)},
+    )
     response = coordinator.post(f"{url}enregistrer")
     assert response.status_code == 303
-    assert "Enregistré en version 2. Les 2 réponse(s) déjà reçues gardent la version 1." in \
-        text(coordinator.get(response.headers["Location"]))
+    assert "Enregistré en version 2. Les 2 réponse(s) déjà reçues gardent la version 1." in text(
+        coordinator.get(response.headers["Location"])
+    )
 
     v2 = services.library.get(BESOINS)
     assert v2.version == 2 and v2.question("internet_pourquoi") is None
@@ -318,7 +434,7 @@ def test_a_question_id_never_changes_meaning(coordinator, app, services):
     response = coordinator.post(f"{url}enregistrer")
     assert response.status_code == 422
     page = text(response)
-    block = page[page.index(f'id="question-{number}"'):]
+    block = page[page.index(f'id="question-{number}"') :]
     assert "des réponses existent déjà pour « aisance » en « échelle de 1 à 5 » (version 1)" in block
     assert "donnez un nouvel identifiant à cette question" in block
     assert services.library.get(BESOINS).version == 1
@@ -335,15 +451,31 @@ def test_a_question_id_never_changes_meaning(coordinator, app, services):
     labels = [c.label for c in q.choices]
     values = [c.value for c in q.choices]
     changed = ["Une voiture"] + labels[1:]
-    edit_question(coordinator, url, number, type="multiple_choice", label=q.label, id="equipement",
-                  choix_libelle=changed, choix_valeur=values)
+    edit_question(
+        coordinator,
+        url,
+        number,
+        type="multiple_choice",
+        label=q.label,
+        id="equipement",
+        choix_libelle=changed,
+        choix_valeur=values,
+    )
     response = coordinator.post(f"{url}enregistrer")
     assert response.status_code == 422
     assert "avec le choix « smartphone » = « Un smartphone »" in text(response)
     assert "il ne peut pas devenir « Une voiture »" in text(response)
     reworded = ["Un smartphone (téléphone)"] + labels[1:]
-    edit_question(coordinator, url, number, type="multiple_choice", label=q.label, id="equipement",
-                  choix_libelle=reworded, choix_valeur=values)
+    edit_question(
+        coordinator,
+        url,
+        number,
+        type="multiple_choice",
+        label=q.label,
+        id="equipement",
+        choix_libelle=reworded,
+        choix_valeur=values,
+    )
     assert coordinator.post(f"{url}enregistrer").status_code == 303
 
 
@@ -352,6 +484,7 @@ def test_a_stale_draft_cannot_overwrite_a_newer_version(coordinator, app, servic
     first = draft_url(coordinator.post(f"{BASE}/q/{BESOINS}/modifier"))
     # A second coordinator copy of the same base (made directly: the page reuses the open draft).
     from survey.services import drafts
+
     second = drafts.create(services, services.library.get(BESOINS).to_dict(), base=services.library.get(BESOINS))
     coordinator.post(f"{first}presentation", data={"title": "Première"})
     assert coordinator.post(f"{first}enregistrer").status_code == 303
@@ -379,6 +512,7 @@ def test_copy_then_save_under_a_new_id(coordinator, services):
 
 # --------------------------------------------------------------------------- sharing: YAML and XLSForm
 
+
 def upload(client, content: bytes, filename: str):
     # Encoded in memory: the test client would spool a big body to an unclosed temporary file.
     boundary, body = encode_multipart({"fichier": FileStorage(io.BytesIO(content), filename=filename)})
@@ -402,8 +536,9 @@ def test_share_a_questionnaire_as_yaml_with_another_structure(coordinator, servi
     broken = shared.decode("utf-8").replace("type: yes_no", "type: oui_non", 1).encode("utf-8")
     response = upload(coordinator, broken, "partage.yaml")
     assert response.status_code == 422
-    assert re.search(r"partage\.yaml, ligne \d+, question « internet » : le type de réponse « oui_non » est inconnu",
-                     text(response))
+    assert re.search(
+        r"partage\.yaml, ligne \d+, question « internet » : le type de réponse « oui_non » est inconnu", text(response)
+    )
     response = upload(coordinator, "é".encode("latin-1"), "partage.yaml")
     assert response.status_code == 422 and "pas en texte UTF-8" in text(response)
 
@@ -417,16 +552,21 @@ def test_exchange_with_kobo_as_xlsform_from_the_editor(coordinator, services):
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "survey"
-    for row in [["type", "name", "label::Français (fr)", "label::English (en)"],
-                ["text", "quartier", "Votre quartier ?", "Your area?"],
-                ["geopoint", "gps", "Position", "Location"],
-                ["begin_group", "g", "Le logement", "Housing"],
-                ["select_one yn", "chauffage", "Avez-vous le chauffage ?", "Heating?"],
-                ["end_group"]]:
+    for row in [
+        ["type", "name", "label::Français (fr)", "label::English (en)"],
+        ["text", "quartier", "Votre quartier ?", "Your area?"],
+        ["geopoint", "gps", "Position", "Location"],
+        ["begin_group", "g", "Le logement", "Housing"],
+        ["select_one yn", "chauffage", "Avez-vous le chauffage ?", "Heating?"],
+        ["end_group"],
+    ]:
         sheet.append(row)
     choices = book.create_sheet("choices")
-    for row in [["list_name", "name", "label::Français (fr)", "label::English (en)"],
-                ["yn", "oui", "Oui", "Yes"], ["yn", "non", "Non", "No"]]:
+    for row in [
+        ["list_name", "name", "label::Français (fr)", "label::English (en)"],
+        ["yn", "oui", "Oui", "Yes"],
+        ["yn", "non", "Non", "No"],
+    ]:
         choices.append(row)
     out = io.BytesIO()
     book.save(out)
@@ -441,22 +581,27 @@ def test_exchange_with_kobo_as_xlsform_from_the_editor(coordinator, services):
 
 def from_dict_of(data):
     from survey.formats.yaml_files import from_dict
+
     return from_dict(data).to_dict()
 
 
-@pytest.mark.parametrize("content, filename, status, words", [
-    (b"type;name;label\ntext;a;A\n", "formulaire.csv", 422, "Ce type de fichier n'est pas reconnu"),
-    (b"ceci n'est pas un classeur", "formulaire.xlsx", 422, "n'est pas un classeur .xlsx"),
-    (b"PK\x03\x04 coupe", "formulaire.xlsx", 422, "Le fichier est abîmé"),
-    (b"x" * (MAX_UPLOAD + 200 * 1024), "enorme.xlsx", 413, "Le fichier est trop gros : la limite est de 2 Mo"),
-    (b"x" * (MAX_UPLOAD + 1), "juste-trop.xlsx", 413, "Le fichier est trop gros : la limite est de 2 Mo"),
-], ids=["csv", "not-a-spreadsheet", "corrupt-zip", "huge", "just-too-big"])
+@pytest.mark.parametrize(
+    "content, filename, status, words",
+    [
+        (b"type;name;label\ntext;a;A\n", "formulaire.csv", 422, "Ce type de fichier n'est pas reconnu"),
+        (b"ceci n'est pas un classeur", "formulaire.xlsx", 422, "n'est pas un classeur .xlsx"),
+        (b"PK\x03\x04 coupe", "formulaire.xlsx", 422, "Le fichier est abîmé"),
+        (b"x" * (MAX_UPLOAD + 200 * 1024), "enorme.xlsx", 413, "Le fichier est trop gros : la limite est de 2 Mo"),
+        (b"x" * (MAX_UPLOAD + 1), "juste-trop.xlsx", 413, "Le fichier est trop gros : la limite est de 2 Mo"),
+    ],
+    ids=["csv", "not-a-spreadsheet", "corrupt-zip", "huge", "just-too-big"],
+)
 def test_a_malformed_upload_gets_a_clear_french_error(coordinator, content, filename, status, words):
     response = upload(coordinator, content, filename)
     assert response.status_code == status
     page = text(response)
     assert words in page and "Le fichier n'a pas été importé" in page
-    assert 'enctype="multipart/form-data"' in page   # the form is there to try again
+    assert 'enctype="multipart/form-data"' in page  # the form is there to try again
 
 
 def test_an_upload_without_the_survey_sheet_names_what_it_found(coordinator):
@@ -478,8 +623,9 @@ def test_the_upload_checks_its_csrf_token_itself(app, client):
     assert response.status_code == 400 and "La page a expiré" in text(response)
     page = text(client.get(f"{BASE}/"))
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    boundary, body = encode_multipart({"csrf_token": token, "fichier": FileStorage(io.BytesIO(b"id: x"),
-                                                                                   filename="x.yaml")})
+    boundary, body = encode_multipart(
+        {"csrf_token": token, "fichier": FileStorage(io.BytesIO(b"id: x"), filename="x.yaml")}
+    )
     response = client.post(f"{BASE}/importer", data=body, content_type=f"multipart/form-data; boundary={boundary}")
     assert response.status_code == 422 and "le titre du questionnaire manque" in text(response)
 
@@ -487,7 +633,13 @@ def test_the_upload_checks_its_csrf_token_itself(app, client):
 def test_pages_have_no_inline_script_or_style(coordinator):
     url = draft_url(coordinator.post(f"{BASE}/nouveau", data={"titre": "CSP"}))
     coordinator.post(f"{url}questions", data={"type": "scale", "label": "Note ?"})
-    for path in (f"{BASE}/", url, f"{url}questions/1", f"{url}apercu", f"{BASE}/q/{BESOINS}/",
-                 f"{BASE}/q/{BESOINS}/apercu"):
+    for path in (
+        f"{BASE}/",
+        url,
+        f"{url}questions/1",
+        f"{url}apercu",
+        f"{BASE}/q/{BESOINS}/",
+        f"{BASE}/q/{BESOINS}/apercu",
+    ):
         page = text(coordinator.get(path))
         assert "style=" not in page and not re.search(r"<script(?![^>]*\bsrc=)", page), path

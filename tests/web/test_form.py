@@ -46,10 +46,17 @@ def test_every_shipped_questionnaire_renders_with_visible_labels(client, service
 
 def test_a_valid_answer_is_stored_with_its_metadata(client, services):
     from survey.services.volunteers import create
+
     client.get(f"/benevole/{create(services, CAMPAIGN, 'Inès')['id']}")  # door to door is a volunteer's
     html, fields = open_form(client, canal="porte-a-porte")
-    data = {**fields, "canal": "porte-a-porte", "q_internet": "oui", "q_aisance": "4",
-            "q_equipement": ["smartphone", "ordinateur"], "q_autre": "Merci <b>beaucoup</b> !"}
+    data = {
+        **fields,
+        "canal": "porte-a-porte",
+        "q_internet": "oui",
+        "q_aisance": "4",
+        "q_equipement": ["smartphone", "ordinateur"],
+        "q_autre": "Merci <b>beaucoup</b> !",
+    }
     response = client.post(f"/c/{CAMPAIGN}/", data=data)
     assert response.status_code == 303
     assert response.headers["Location"].startswith(f"/c/{CAMPAIGN}/merci")
@@ -59,8 +66,12 @@ def test_a_valid_answer_is_stored_with_its_metadata(client, services):
     assert answer["questionnaire"] == CAMPAIGN and answer["version"] == 1
     assert answer["started_at"] == fields["started_at"]
     assert answer["submitted_at"].endswith("Z") and answer["language"] == "fr"
-    assert answer["answers"] == {"internet": "oui", "aisance": 4, "equipement": ["smartphone", "ordinateur"],
-                                 "autre": "Merci <b>beaucoup</b> !"}
+    assert answer["answers"] == {
+        "internet": "oui",
+        "aisance": 4,
+        "equipement": ["smartphone", "ordinateur"],
+        "autre": "Merci <b>beaucoup</b> !",
+    }
 
 
 def test_a_retried_submit_is_stored_once_and_a_changed_one_is_refused(client, services):
@@ -75,12 +86,16 @@ def test_a_retried_submit_is_stored_once_and_a_changed_one_is_refused(client, se
     assert stored(services)[0]["answers"]["internet"] == "oui"
 
 
-@pytest.mark.parametrize("field, value, message", [
-    ("q_internet", "peut-etre", "Choisissez une des réponses proposées."),
-    ("q_aisance", "9", "Choisissez une des réponses proposées."),
-    ("q_equipement", "fusee", "Choisissez une des réponses proposées."),
-    ("q_autre", "x" * 5001, "Votre réponse est trop longue : 5001 caractères pour 5000 au plus."),
-], ids=["oui-non", "echelle", "choix-multiple", "texte-trop-long"])
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("q_internet", "peut-etre", "Choisissez une des réponses proposées."),
+        ("q_aisance", "9", "Choisissez une des réponses proposées."),
+        ("q_equipement", "fusee", "Choisissez une des réponses proposées."),
+        ("q_autre", "x" * 5001, "Votre réponse est trop longue : 5001 caractères pour 5000 au plus."),
+    ],
+    ids=["oui-non", "echelle", "choix-multiple", "texte-trop-long"],
+)
 def test_bad_input_gets_a_french_message_and_keeps_the_answers(client, services, field, value, message):
     _, fields = open_form(client)
     response = client.post(f"/c/{CAMPAIGN}/", data={**fields, "q_souhaits": "formations", field: value})
@@ -98,15 +113,27 @@ def test_number_and_required_questions(tmp_path):
     (folder / "essai.yaml").write_text(
         "id: essai\ntitle: Essai\nversion: 1\nquestions:\n"
         "  - {id: age, type: number, label: Votre âge, min: 0, max: 120, required: true}\n"
-        "  - {id: avis, type: long_text, label: Votre avis}\n", encoding="utf-8")
-    app = create_app({"DATA_DIR": str(tmp_path / "d"), "QUESTIONNAIRES_DIR": str(folder), "SECRET_KEY": "t",
-                      "WTF_CSRF_ENABLED": False})
+        "  - {id: avis, type: long_text, label: Votre avis}\n",
+        encoding="utf-8",
+    )
+    app = create_app(
+        {
+            "DATA_DIR": str(tmp_path / "d"),
+            "QUESTIONNAIRES_DIR": str(folder),
+            "SECRET_KEY": "t",
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
     from survey.services.campaigns import Campaign
+
     app.extensions["survey"].campaigns.save(Campaign(id="essai", title="Essai", questionnaire="essai"))
     client = app.test_client()
     _, fields = open_form(client, "essai")
-    for value, message in [("", "Cette question demande une réponse."), ("douze", "Écrivez un nombre entier"),
-                           ("130", "Le nombre doit être au plus 120.")]:
+    for value, message in [
+        ("", "Cette question demande une réponse."),
+        ("douze", "Écrivez un nombre entier"),
+        ("130", "Le nombre doit être au plus 120."),
+    ]:
         response = client.post("/c/essai/", data={**fields, "q_age": value})
         assert response.status_code == 422 and message in response.get_data(as_text=True)
     assert client.post("/c/essai/", data={**fields, "q_age": " 42 "}).status_code == 303
@@ -127,8 +154,10 @@ def test_show_if_is_decided_on_the_server(client, services):
     assert dependant.id not in stored(services)[0]["answers"]
     # It holds: it is kept.
     _, fields = open_form(client)
-    client.post(f"/c/{CAMPAIGN}/", data={**fields, f"q_{source.id}": dependant.show_if.values[0],
-                                          f"q_{dependant.id}": some_choice})
+    client.post(
+        f"/c/{CAMPAIGN}/",
+        data={**fields, f"q_{source.id}": dependant.show_if.values[0], f"q_{dependant.id}": some_choice},
+    )
     kept = stored(services)[1]["answers"][dependant.id]
     assert kept == ([some_choice] if dependant.type == "multiple_choice" else some_choice)
 
@@ -150,27 +179,42 @@ def test_step_by_step_keeps_answers_forward_and_back(client, services):
     total = len([x for x in q.answerable if not x.show_if])
     assert f"Question 1 sur {total}" in html
     choice = first.options[0].value
-    page = client.post(f"/c/{CAMPAIGN}/", data={**fields, "mode": "pas-a-pas", "etape": first.id,
-                                                  "action": "suivant", f"q_{first.id}": choice})
+    page = client.post(
+        f"/c/{CAMPAIGN}/",
+        data={**fields, "mode": "pas-a-pas", "etape": first.id, "action": "suivant", f"q_{first.id}": choice},
+    )
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "Question 2 sur" in html and second.label in html
     assert f'<input type="hidden" name="q_{first.id}" value="{choice}">' in html  # carried
-    back = client.post(f"/c/{CAMPAIGN}/", data={**fields, "mode": "pas-a-pas", "etape": second.id,
-                                                  "action": "precedent", f"q_{first.id}": choice})
+    back = client.post(
+        f"/c/{CAMPAIGN}/",
+        data={**fields, "mode": "pas-a-pas", "etape": second.id, "action": "precedent", f"q_{first.id}": choice},
+    )
     assert "Question 1 sur" in back.get_data(as_text=True)
     assert f'value="{choice}" checked' in back.get_data(as_text=True)
-    done = client.post(f"/c/{CAMPAIGN}/", data={**fields, "mode": "pas-a-pas", "action": "envoyer",
-                                                  f"q_{first.id}": choice})
+    done = client.post(
+        f"/c/{CAMPAIGN}/", data={**fields, "mode": "pas-a-pas", "action": "envoyer", f"q_{first.id}": choice}
+    )
     assert done.status_code == 303
     assert stored(services)[0]["answers"][first.id] in (choice, [choice])
 
 
 def test_a_board_question_alone(client, services):
-    html, fields = open_form(client, "porteur-de-parole-numerique", question="complique", canal="qr", affiche="A-complique")
+    html, fields = open_form(
+        client, "porteur-de-parole-numerique", question="complique", canal="qr", affiche="A-complique"
+    )
     assert "<h1>Le numérique, c&#39;est compliqué ?</h1>" in html
     assert html.count('class="question') == 1
-    client.post("/c/porteur-de-parole-numerique/", data={**fields, "question": "complique", "affiche": "A-complique",
-                                                         "canal": "qr", "q_complique": "Oui, trop de mots de passe"})
+    client.post(
+        "/c/porteur-de-parole-numerique/",
+        data={
+            **fields,
+            "question": "complique",
+            "affiche": "A-complique",
+            "canal": "qr",
+            "q_complique": "Oui, trop de mots de passe",
+        },
+    )
     [answer] = stored(services, "porteur-de-parole-numerique")
     assert answer["answers"] == {"complique": "Oui, trop de mots de passe"} and answer["poster"] == "A-complique"
     assert client.get("/c/porteur-de-parole-numerique/?question=nope").status_code == 404
@@ -178,8 +222,9 @@ def test_a_board_question_alone(client, services):
 
 def test_free_text_is_escaped_when_shown_again(client):
     _, fields = open_form(client)
-    response = client.post(f"/c/{CAMPAIGN}/", data={**fields, "q_internet": "zzz",
-                                                     "q_autre": "<script>alert(1)</script>"})
+    response = client.post(
+        f"/c/{CAMPAIGN}/", data={**fields, "q_internet": "zzz", "q_autre": "<script>alert(1)</script>"}
+    )
     html = response.get_data(as_text=True)
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
@@ -200,8 +245,9 @@ def test_a_huge_request_is_refused_with_413(client):
 
 def test_thank_you_page_offers_the_next_person_a_blank_form(client, services):
     html, fields = open_form(client, canal="tablette")
-    response = client.post(f"/c/{CAMPAIGN}/", data={**fields, "canal": "tablette", "q_internet": "oui"},
-                           follow_redirects=True)
+    response = client.post(
+        f"/c/{CAMPAIGN}/", data={**fields, "canal": "tablette", "q_internet": "oui"}, follow_redirects=True
+    )
     page = response.get_data(as_text=True)
     assert "Votre réponse est bien enregistrée" in page and "Personne suivante" in page
     assert f'href="/c/{CAMPAIGN}/?canal=tablette"' in page

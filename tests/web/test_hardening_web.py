@@ -32,12 +32,25 @@ def text(response) -> str:
 
 # -- 2. one safe target for every « suite » / « retour » ------------------------------------
 
-@pytest.mark.parametrize("target", [
-    "/%09/evil.example", "/\t/evil.example", "/\n/evil.example", "/\r/evil.example", "//evil.example",
-    "/\\evil.example", "https://evil.example/", "javascript:alert(1)", " /coordination/", "/a b",
-])
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/%09/evil.example",
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "/\r/evil.example",
+        "//evil.example",
+        "/\\evil.example",
+        "https://evil.example/",
+        "javascript:alert(1)",
+        " /coordination/",
+        "/a b",
+    ],
+)
 def test_unsafe_targets_fall_back_to_the_default(target):
     from urllib.parse import unquote
+
     assert local_target(unquote(target), "/coordination/") == "/coordination/"
     assert local_target(target, "/x") in ("/x", target) and not local_target(target, "/x").startswith("//")
 
@@ -46,10 +59,12 @@ def test_a_path_of_this_site_is_kept():
     assert local_target("/coordination/campagnes/a/reponses?page=2", "/") == "/coordination/campagnes/a/reponses?page=2"
 
 
-@pytest.mark.parametrize("suite", ["/%09/evil.example", "/%0A/evil.example", "/%0D/evil.example",
-                                   "%2F%2Fevil.example", "/%5Cevil.example"])
+@pytest.mark.parametrize(
+    "suite", ["/%09/evil.example", "/%0A/evil.example", "/%0D/evil.example", "%2F%2Fevil.example", "/%5Cevil.example"]
+)
 def test_login_never_sends_a_coordinator_to_another_site(client, app, suite):
     from survey.services.accounts import create_coordinator
+
     create_coordinator(app.extensions["survey"], *COORDINATOR)
     response = client.post(f"/connexion?suite={suite}", data={"nom": COORDINATOR[0], "mot_de_passe": COORDINATOR[1]})
     assert response.status_code == 303
@@ -58,17 +73,18 @@ def test_login_never_sends_a_coordinator_to_another_site(client, app, suite):
 
 def test_the_scribe_return_field_stays_on_this_site(client, app):
     login_coordinator(client, app)
-    new = client.post(f"/terrain/{CAMPAIGN}/sessions/nouvelle",
-                      data={"lieu": "Marché", "jour": "2026-12-01", "equipe": "camille"})
+    new = client.post(
+        f"/terrain/{CAMPAIGN}/sessions/nouvelle", data={"lieu": "Marché", "jour": "2026-12-01", "equipe": "camille"}
+    )
     assert new.status_code == 303, text(new)[:400]
     [session_id] = [r["id"] for r in app.extensions["survey"].records.all("sessions")]
-    response = client.post(f"/terrain/{CAMPAIGN}/sessions/{session_id}/arrets",
-                           data={"retour": "/\t/evil.example"})
+    response = client.post(f"/terrain/{CAMPAIGN}/sessions/{session_id}/arrets", data={"retour": "/\t/evil.example"})
     assert response.status_code == 303
     assert response.headers["Location"] == f"/terrain/{CAMPAIGN}/"
 
 
 # -- 3. secret key and full disk -------------------------------------------------------------
+
 
 @pytest.mark.parametrize("content", [b"", b"   \n", b"abc"])
 def test_an_empty_or_short_secret_key_is_made_again(tmp_path, content):
@@ -89,6 +105,7 @@ def test_a_full_disk_at_first_start_leaves_no_empty_key(tmp_path, monkeypatch):
 
     monkeypatch.setattr(atomic.os, "fsync", full)
     from survey import DataFolderError
+
     with pytest.raises(DataFolderError, match="clé secrète"):
         create_app({"TESTING": True, "DATA_DIR": str(tmp_path)})
     assert not (tmp_path / "secret_key").exists()
@@ -100,9 +117,11 @@ def test_a_full_disk_at_first_start_leaves_no_empty_key(tmp_path, monkeypatch):
 
 
 def test_a_full_disk_gives_a_french_503_and_stores_nothing(tmp_path, monkeypatch):
-    app = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "data"), "SECRET_KEY": "s" * 40,
-                      "WTF_CSRF_ENABLED": False})
+    app = create_app(
+        {"TESTING": True, "DATA_DIR": str(tmp_path / "data"), "SECRET_KEY": "s" * 40, "WTF_CSRF_ENABLED": False}
+    )
     from survey.services.demo import load_demo
+
     load_demo(app.extensions["survey"])
     from survey.storage import atomic
 
@@ -111,12 +130,22 @@ def test_a_full_disk_gives_a_french_503_and_stores_nothing(tmp_path, monkeypatch
 
     monkeypatch.setattr(atomic, "atomic_write_bytes", full)
     client = app.test_client()
-    account = client.post("/premier-demarrage", data={"nom": "camille", "mot_de_passe": "un-mot-de-passe-long",
-                                                      "confirmation": "un-mot-de-passe-long"})
-    answer = client.post(f"/c/{CAMPAIGN}/", data={"answer_id": str(uuid.uuid4()), "started_at": "2026-01-01T10:00:00Z",
-                                                  "q_simplifie": "bonjour", "action": "envoyer"})
-    api = client.post(f"/api/c/{CAMPAIGN}/reponses", json={"answer_id": str(uuid.uuid4()),
-                                                          "answers": {"simplifie": "bonjour"}})
+    account = client.post(
+        "/premier-demarrage",
+        data={"nom": "camille", "mot_de_passe": "un-mot-de-passe-long", "confirmation": "un-mot-de-passe-long"},
+    )
+    answer = client.post(
+        f"/c/{CAMPAIGN}/",
+        data={
+            "answer_id": str(uuid.uuid4()),
+            "started_at": "2026-01-01T10:00:00Z",
+            "q_simplifie": "bonjour",
+            "action": "envoyer",
+        },
+    )
+    api = client.post(
+        f"/api/c/{CAMPAIGN}/reponses", json={"answer_id": str(uuid.uuid4()), "answers": {"simplifie": "bonjour"}}
+    )
     assert account.status_code == 503, text(account)[:300]
     assert "Disque plein" in text(account) and "Rien n&#39;a été enregistré" in text(account)
     # The inhabitant's form keeps what was typed, to send again.
@@ -127,6 +156,7 @@ def test_a_full_disk_gives_a_french_503_and_stores_nothing(tmp_path, monkeypatch
 
 # -- 4. the login throttle grows, per address and name ------------------------------------------
 
+
 def test_the_wait_doubles_after_each_further_failure_and_is_capped():
     throttle = Throttle(free_tries=5, max_delay=900, address_tries=100, window=3600)
     now = 1_000_000.0
@@ -136,7 +166,7 @@ def test_the_wait_doubles_after_each_further_failure_and_is_capped():
         waits.append(throttle.blocked_for("10.0.0.9", "camille", now=now))
     assert waits[:4] == [0, 0, 0, 0]
     assert waits[4:] == [31, 61, 121, 241, 481, 901]
-    assert throttle.blocked_for("10.0.0.8", "camille", now=now) == 0      # the owner's own device
+    assert throttle.blocked_for("10.0.0.8", "camille", now=now) == 0  # the owner's own device
     assert throttle.blocked_for("10.0.0.9", "camille", now=now + 901) == 0
 
 
@@ -149,6 +179,7 @@ def test_an_address_guessing_many_names_waits_too():
 
 
 # -- 7. deeply nested JSON ----------------------------------------------------------------------
+
 
 def test_deeply_nested_json_is_refused_in_french_by_the_api(client):
     response = client.post(f"/api/c/{CAMPAIGN}/reponses", data=DEEP_JSON, content_type="application/json")
@@ -173,6 +204,7 @@ def test_deeply_nested_json_is_refused_in_french_by_import_queue(runner, tmp_pat
 
 # -- 8. kiosk exit tries are counted on the server ----------------------------------------------
 
+
 def test_replaying_the_kiosk_cookie_gives_no_fresh_tries(client, app):
     kiosk_codes.set_kiosk_code(app.extensions["survey"], CAMPAIGN, "ABCD2345")
     assert client.get(f"/c/{CAMPAIGN}/?kiosque=1").status_code == 200
@@ -191,17 +223,28 @@ def test_replaying_the_kiosk_cookie_gives_no_fresh_tries(client, app):
 
 # -- 10. session and printed-code values on the public form --------------------------------------
 
+
 def test_unknown_or_huge_session_and_poster_values_are_not_stored(client, app):
     svc = app.extensions["survey"]
     ids = []
-    for session_value, poster in (("x" * 100_000, "A-" + "y" * 100_000), ("s20260101-dead", "<b>"),
-                                  ("../../etc", "A-q1")):
+    for session_value, poster in (
+        ("x" * 100_000, "A-" + "y" * 100_000),
+        ("s20260101-dead", "<b>"),
+        ("../../etc", "A-q1"),
+    ):
         answer_id = str(uuid.uuid4())
         ids.append(answer_id)
-        response = client.post(f"/c/{CAMPAIGN}/?session={session_value[:2000]}&affiche={poster[:2000]}",
-                               data={"answer_id": answer_id, "started_at": "2026-01-01T10:00:00Z",
-                                     "q_simplifie": "bonjour", "action": "envoyer",
-                                     "session": session_value, "affiche": poster})
+        response = client.post(
+            f"/c/{CAMPAIGN}/?session={session_value[:2000]}&affiche={poster[:2000]}",
+            data={
+                "answer_id": answer_id,
+                "started_at": "2026-01-01T10:00:00Z",
+                "q_simplifie": "bonjour",
+                "action": "envoyer",
+                "session": session_value,
+                "affiche": poster,
+            },
+        )
         assert response.status_code in (200, 303), text(response)[:300]
     stored = [svc.answers.get(CAMPAIGN, i) for i in ids]
     assert [a["session"] for a in stored] == [None, None, None]
@@ -210,13 +253,15 @@ def test_unknown_or_huge_session_and_poster_values_are_not_stored(client, app):
 
 def test_the_api_keeps_a_real_session_of_the_campaign_only(client, app):
     login_coordinator(client, app)
-    client.post(f"/terrain/{CAMPAIGN}/sessions/nouvelle", data={"lieu": "Marché", "jour": "2026-12-01",
-                                                                "equipe": "camille"})
+    client.post(
+        f"/terrain/{CAMPAIGN}/sessions/nouvelle", data={"lieu": "Marché", "jour": "2026-12-01", "equipe": "camille"}
+    )
     [session_id] = [r["id"] for r in app.extensions["survey"].records.all("sessions")]
     other = "besoins-numeriques-habitants"
     kept, dropped = str(uuid.uuid4()), str(uuid.uuid4())
-    client.post(f"/api/c/{CAMPAIGN}/reponses", json={"answer_id": kept, "answers": {"simplifie": "oui"},
-                                                     "session": session_id})
+    client.post(
+        f"/api/c/{CAMPAIGN}/reponses", json={"answer_id": kept, "answers": {"simplifie": "oui"}, "session": session_id}
+    )
     client.post(f"/api/c/{other}/reponses", json={"answer_id": dropped, "answers": {}, "session": session_id})
     svc = app.extensions["survey"]
     assert svc.answers.get(CAMPAIGN, kept)["session"] == session_id
@@ -225,6 +270,7 @@ def test_the_api_keeps_a_real_session_of_the_campaign_only(client, app):
 
 
 # -- 11. signing out signs out ---------------------------------------------------------------
+
 
 def test_a_cookie_copied_before_signing_out_opens_nothing(client, app):
     login_coordinator(client, app)
@@ -265,10 +311,12 @@ def test_the_every_device_button_is_offered_to_a_signed_in_coordinator(client, a
 
 # -- 12. the local authority signs for the local network only ----------------------------------
 
+
 def test_the_local_authority_is_name_constrained_and_its_key_private(tmp_path):
     from cryptography import x509
 
     from survey import tls
+
     files, _ = tls.ensure(tmp_path, ["192.168.1.20", "203.0.113.5", "evil.example"])
     ca = x509.load_pem_x509_certificate(files.ca.read_bytes())
     constraints = ca.extensions.get_extension_for_class(x509.NameConstraints)
@@ -288,14 +336,22 @@ def test_an_authority_without_constraints_is_replaced(tmp_path):
     from cryptography import x509
 
     from survey import tls
+
     files, _ = tls.ensure(tmp_path, ["192.168.1.20"])
     ca = x509.load_pem_x509_certificate(files.ca.read_bytes())
     from cryptography.hazmat.primitives import hashes, serialization
+
     key = serialization.load_pem_private_key(files.ca_key.read_bytes(), password=None)
-    builder = (x509.CertificateBuilder().subject_name(ca.subject).issuer_name(ca.subject)
-               .public_key(key.public_key()).serial_number(1)
-               .not_valid_before(ca.not_valid_before_utc).not_valid_after(ca.not_valid_after_utc)
-               .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True))
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(ca.subject)
+        .issuer_name(ca.subject)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(ca.not_valid_before_utc)
+        .not_valid_after(ca.not_valid_after_utc)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+    )
     old = builder.sign(key, hashes.SHA256())
     files.ca.write_bytes(old.public_bytes(serialization.Encoding.PEM))
     files, remade = tls.ensure(tmp_path, ["192.168.1.20"])
@@ -310,6 +366,7 @@ def test_the_certificate_help_says_how_to_remove_the_trust(client):
 
 
 # -- 14. image bombs ---------------------------------------------------------------------------
+
 
 def png_header(width: int, height: int) -> bytes:
     """A valid PNG signature and header announcing ``width`` × ``height`` (no real pixels)."""
@@ -329,6 +386,7 @@ def test_a_huge_png_header_is_refused_before_it_is_stored(tmp_path):
 
 def test_a_phone_sized_photo_is_accepted(tmp_path):
     from PIL import Image
+
     buffer = io.BytesIO()
     Image.new("RGB", (80, 60), "white").save(buffer, "JPEG")
     record = save_photo(tmp_path, CAMPAIGN, "s1", buffer.getvalue(), already=0)
@@ -356,9 +414,10 @@ def test_expired_coordinator_sessions_are_cleared_at_the_next_sign_in(client, ap
 def test_a_session_made_after_the_first_answers_is_known_at_once(client, app):
     login_coordinator(client, app)
     svc = app.extensions["survey"]
-    assert svc.known_session(CAMPAIGN, "s20261201-abcd") is None          # read once, remembered
-    client.post(f"/terrain/{CAMPAIGN}/sessions/nouvelle", data={"lieu": "Marché", "jour": "2026-12-01",
-                                                                "equipe": "camille"})
+    assert svc.known_session(CAMPAIGN, "s20261201-abcd") is None  # read once, remembered
+    client.post(
+        f"/terrain/{CAMPAIGN}/sessions/nouvelle", data={"lieu": "Marché", "jour": "2026-12-01", "equipe": "camille"}
+    )
     [session_id] = [r["id"] for r in svc.records.all("sessions")]
-    assert svc.known_session(CAMPAIGN, session_id) == session_id           # the file changed: read again
+    assert svc.known_session(CAMPAIGN, session_id) == session_id  # the file changed: read again
     assert svc.known_session("besoins-numeriques-habitants", session_id) is None

@@ -20,10 +20,18 @@ API = f"/api/c/{CAMPAIGN}/reponses"
 
 
 def body(**overrides):
-    answer = {"answer_id": str(uuid.uuid4()), "started_at": "2026-11-21T09:00:00Z",
-              "submitted_at": "2026-11-21T09:03:00Z", "channel": "porte-a-porte",
-              "answers": {"internet": "oui", "aisance": 4, "equipement": ["smartphone", "ordinateur"],
-                          "autre": "Plus d'ateliers le samedi"}}
+    answer = {
+        "answer_id": str(uuid.uuid4()),
+        "started_at": "2026-11-21T09:00:00Z",
+        "submitted_at": "2026-11-21T09:03:00Z",
+        "channel": "porte-a-porte",
+        "answers": {
+            "internet": "oui",
+            "aisance": 4,
+            "equipement": ["smartphone", "ordinateur"],
+            "autre": "Plus d'ateliers le samedi",
+        },
+    }
     answer.update(overrides)
     return answer
 
@@ -42,22 +50,28 @@ def test_an_answer_is_stored_once_then_a_changed_one_is_refused(client, services
     [answer] = stored(services)
     # Sent by a public visitor: the server labels it « qr », whatever the payload says.
     assert answer["id"] == sent["answer_id"] and answer["channel"] == "qr"
-    assert answer["answers"] == {"internet": "oui", "aisance": 4, "equipement": ["smartphone", "ordinateur"],
-                                 "autre": "Plus d'ateliers le samedi"}
+    assert answer["answers"] == {
+        "internet": "oui",
+        "aisance": 4,
+        "equipement": ["smartphone", "ordinateur"],
+        "autre": "Plus d'ateliers le samedi",
+    }
     # Finished offline at 9:03, synced later: the time it was finished is kept.
     assert answer["started_at"] == "2026-11-21T09:00:00Z" and answer["submitted_at"] == "2026-11-21T09:03:00Z"
     assert client.post(API, json=sent).headers["Cache-Control"] == "no-store"
 
 
 def test_the_form_rules_give_french_errors_per_question(client, services):
-    response = client.post(API, json=body(answers={"internet": "peut-etre", "aisance": 9,
-                                                   "autre": "x" * 5001, "equipement": ["fusee"]}))
+    response = client.post(
+        API, json=body(answers={"internet": "peut-etre", "aisance": 9, "autre": "x" * 5001, "equipement": ["fusee"]})
+    )
     assert response.status_code == 422
     assert response.json["errors"] == {
         "internet": "Choisissez une des réponses proposées.",
         "aisance": "Choisissez une des réponses proposées.",
         "equipement": "Choisissez une des réponses proposées.",
-        "autre": "Votre réponse est trop longue : 5001 caractères pour 5000 au plus."}
+        "autre": "Votre réponse est trop longue : 5001 caractères pour 5000 au plus.",
+    }
     assert response.json["message"] == "4 réponses à corriger."
     assert client.post(API, json=body(answer_id="pas-un-uuid")).status_code == 422
     assert stored(services) == []
@@ -79,13 +93,19 @@ def test_show_if_hidden_answers_are_dropped_and_other_needs_its_text(client, ser
 
 
 def test_a_board_question_alone(client, services):
-    sent = {"answer_id": str(uuid.uuid4()), "question": "complique", "poster": "A-complique", "channel": "qr",
-            "answers": {"complique": "Oui, trop de mots de passe", "simplifie": "ignorée"}}
+    sent = {
+        "answer_id": str(uuid.uuid4()),
+        "question": "complique",
+        "poster": "A-complique",
+        "channel": "qr",
+        "answers": {"complique": "Oui, trop de mots de passe", "simplifie": "ignorée"},
+    }
     assert client.post("/api/c/porteur-de-parole-numerique/reponses", json=sent).status_code == 201
     [answer] = stored(services, "porteur-de-parole-numerique")
     assert answer["answers"] == {"complique": "Oui, trop de mots de passe"} and answer["poster"] == "A-complique"
-    assert client.post("/api/c/porteur-de-parole-numerique/reponses",
-                       json={**sent, "question": "nope"}).status_code == 422
+    assert (
+        client.post("/api/c/porteur-de-parole-numerique/reponses", json={**sent, "question": "nope"}).status_code == 422
+    )
 
 
 def test_unknown_closed_and_unreadable(client, services):
@@ -109,6 +129,7 @@ def test_an_unknown_channel_falls_back_and_a_typed_collector_is_ignored(client, 
 
 def test_a_volunteer_signs_queued_answers_even_after_the_session_is_gone(app, client, services):
     from survey.services.volunteers import create
+
     code = create(services, CAMPAIGN, "Samia")["id"]
     client.get(f"/benevole/{code}")
     page = client.get(f"/c/{CAMPAIGN}/").get_data(as_text=True)
@@ -118,9 +139,10 @@ def test_a_volunteer_signs_queued_answers_even_after_the_session_is_gone(app, cl
     assert restarted.post(API, json=body(collector=sealed)).status_code == 201
     forged = sealed[:-2] + ("AA" if not sealed.endswith("AA") else "BB")
     assert restarted.post(API, json=body(collector=forged)).status_code == 201
-    other_campaign = restarted.post("/api/c/questionnaire-structures/reponses",
-                                    json={"answer_id": str(uuid.uuid4()), "answers": {"limites": "Le temps"},
-                                          "collector": sealed})
+    other_campaign = restarted.post(
+        "/api/c/questionnaire-structures/reponses",
+        json={"answer_id": str(uuid.uuid4()), "answers": {"limites": "Le temps"}, "collector": sealed},
+    )
     assert other_campaign.status_code == 201
     assert [a["collector"] for a in stored(services)] == ["Samia", ""]
     assert next(services.answers.iter_answers("questionnaire-structures"))["collector"] == ""
@@ -174,11 +196,13 @@ def test_static_files_are_gzipped_but_pages_are_not(client):
     response = client.get("/static/offline.js", headers={"Accept-Encoding": "gzip, deflate"})
     assert response.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in response.headers["Vary"]
     from pathlib import Path
+
     source = (Path(__file__).resolve().parents[2] / "survey" / "static" / "offline.js").read_bytes()
     assert gzip.decompress(response.get_data()) == source
     assert response.headers["ETag"].startswith('W/"')
-    with client.get("/static/offline.js", headers={"Accept-Encoding": "gzip",
-                                                    "If-None-Match": response.headers["ETag"]}) as again:
+    with client.get(
+        "/static/offline.js", headers={"Accept-Encoding": "gzip", "If-None-Match": response.headers["ETag"]}
+    ) as again:
         assert again.status_code == 304  # the weak ETag still revalidates
     with client.get("/static/offline.js") as plain:  # a client that does not ask for gzip
         assert "Content-Encoding" not in plain.headers and plain.get_data() == source
@@ -188,6 +212,7 @@ def test_static_files_are_gzipped_but_pages_are_not(client):
 
 def test_kiosk_mode_locks_the_session_to_its_campaign(client, services):
     from survey.services.kiosk_codes import set_kiosk_code
+
     code = set_kiosk_code(services, CAMPAIGN)
     form = client.get(f"/c/{CAMPAIGN}/?kiosque=1&canal=tablette")
     html = form.get_data(as_text=True)
@@ -209,6 +234,7 @@ def test_kiosk_mode_locks_the_session_to_its_campaign(client, services):
 
 def test_kiosk_exit_is_throttled(client, services):
     from survey.services.kiosk_codes import set_kiosk_code
+
     code = set_kiosk_code(services, CAMPAIGN)
     client.get(f"/c/{CAMPAIGN}/?kiosque=1")
     for _ in range(5):
@@ -234,9 +260,15 @@ def test_import_queue_says_in_french_what_it_did(runner, tmp_path):
     data = str(tmp_path / "d")
     runner.invoke(main, ["demo", "--data", data])
     good = {"campaign": CAMPAIGN, **body()}
-    queue = {"format": "porteur-de-parole/file-d-attente", "version": 1,
-             "answers": [good, {"campaign": "inconnue", **body()},
-                         {"campaign": CAMPAIGN, **body(answers={"internet": "peut-etre"})}]}
+    queue = {
+        "format": "porteur-de-parole/file-d-attente",
+        "version": 1,
+        "answers": [
+            good,
+            {"campaign": "inconnue", **body()},
+            {"campaign": CAMPAIGN, **body(answers={"internet": "peut-etre"})},
+        ],
+    }
     path = tmp_path / "file.json"
     path.write_text(json.dumps(queue), encoding="utf-8")
     result = runner.invoke(main, ["import-queue", str(path), "--data", data])

@@ -16,9 +16,17 @@ AMBIGUOUS = set("0O1IL") | set("AEIOUY")
 CODE = re.compile(r"^[23456789BCDFGHJKMNPQRSTVWXZ]{4,6}$")
 NEW = "/coordination/campagnes/nouvelle"
 FORM = {
-    "title": "Parole au marché du Sanitas", "identifier": "", "questionnaire": CAMPAIGN_A,
-    "quartier": "Sanitas, Tours", "structure": "Centre social", "starts_on": "", "ends_on": "",
-    "channels": ["porteur-de-parole", "qr"], "description": "", "help_text": "", "retention_months": "12",
+    "title": "Parole au marché du Sanitas",
+    "identifier": "",
+    "questionnaire": CAMPAIGN_A,
+    "quartier": "Sanitas, Tours",
+    "structure": "Centre social",
+    "starts_on": "",
+    "ends_on": "",
+    "channels": ["porteur-de-parole", "qr"],
+    "description": "",
+    "help_text": "",
+    "retention_months": "12",
 }
 
 
@@ -40,8 +48,10 @@ def test_a_campaign_made_in_the_web_gets_a_code_and_keeps_it_when_edited(world):
     campaign = world.svc.campaigns.get("parole-au-marche-du-sanitas")
     code = campaign.short_code
     assert CODE.match(code)
-    edited = client.post("/coordination/campagnes/parole-au-marche-du-sanitas/modifier",
-                         data=dict(FORM, title="Parole au marché (samedi)"))
+    edited = client.post(
+        "/coordination/campagnes/parole-au-marche-du-sanitas/modifier",
+        data=dict(FORM, title="Parole au marché (samedi)"),
+    )
     assert edited.status_code == 303
     again = world.svc.campaigns.get("parole-au-marche-du-sanitas")
     assert again.title == "Parole au marché (samedi)" and again.short_code == code
@@ -121,14 +131,18 @@ def test_a_code_already_taken_is_never_given_twice(services, monkeypatch):
     taken = services.campaigns.get("besoins-numeriques-habitants").short_code
     draws = iter(taken + "XXXX" + "Z" * 40)
     monkeypatch.setattr(short_codes.secrets, "choice", lambda alphabet: next(draws))
-    services.campaigns.save(Campaign(id="nouvelle-campagne", title="Nouvelle", questionnaire="besoins-numeriques-habitants"))
+    services.campaigns.save(
+        Campaign(id="nouvelle-campagne", title="Nouvelle", questionnaire="besoins-numeriques-habitants")
+    )
     assert services.campaigns.get("nouvelle-campagne").short_code == "XXXX"
     assert short_codes.campaign_for(services.records, taken) == "besoins-numeriques-habitants"
 
 
 def test_campaigns_created_at_the_same_time_get_distinct_codes(services):
     def create(i):
-        services.campaigns.save(Campaign(id=f"parallele-{i}", title=f"P{i}", questionnaire="besoins-numeriques-habitants"))
+        services.campaigns.save(
+            Campaign(id=f"parallele-{i}", title=f"P{i}", questionnaire="besoins-numeriques-habitants")
+        )
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         list(pool.map(create, range(24)))

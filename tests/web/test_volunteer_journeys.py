@@ -20,9 +20,9 @@ from survey.forms import build_form_class
 from survey.formats.yaml_files import from_dict
 from tests.coord_world import make_world
 
-DOORS = "besoins-numeriques-habitants"      # porte-a-porte, tablette, qr, papier
-WORDS = "porteur-de-parole-numerique"       # porteur-de-parole, qr, post-it, papier
-NO_PUBLIC = "atelier-citoyennete"           # papier, tablette, post-it: no « qr »
+DOORS = "besoins-numeriques-habitants"  # porte-a-porte, tablette, qr, papier
+WORDS = "porteur-de-parole-numerique"  # porteur-de-parole, qr, post-it, papier
+NO_PUBLIC = "atelier-citoyennete"  # papier, tablette, post-it: no « qr »
 
 
 @pytest.fixture
@@ -59,23 +59,26 @@ def hidden_args(html: str) -> dict:
 
 # -- the volunteer's home ------------------------------------------------------
 
+
 def test_the_volunteer_home_offers_what_the_campaign_channels_allow(world):
     doors = text(volunteer(world, DOORS).get("/benevole/"))
     assert "Bonjour Inès" in doors
-    assert f'href="/c/{DOORS}/?canal=tablette"' in doors           # tablet questionnaire
-    assert f'href="/terrain/{DOORS}/porte-a-porte"' in doors        # the round: outcome first
-    assert f'href="/terrain/{DOORS}/papier"' in doors               # paper sheets
+    assert f'href="/c/{DOORS}/?canal=tablette"' in doors  # tablet questionnaire
+    assert f'href="/terrain/{DOORS}/porte-a-porte"' in doors  # the round: outcome first
+    assert f'href="/terrain/{DOORS}/papier"' in doors  # paper sheets
     for absent in ("/transcription", "/scribe", f"/mur/{DOORS}/"):
         assert absent not in doors
 
     today = date.today().isoformat()
-    SessionRepository(world.svc.records).save(Session(id="s-marche", campaign=WORDS, place="Marché Europe",
-                                                      day=today, starts="10:00", ends="12:00"))
-    SessionRepository(world.svc.records).save(Session(id="s-passee", campaign=WORDS, place="Vieille session",
-                                                      day="2020-01-01"))
+    SessionRepository(world.svc.records).save(
+        Session(id="s-marche", campaign=WORDS, place="Marché Europe", day=today, starts="10:00", ends="12:00")
+    )
+    SessionRepository(world.svc.records).save(
+        Session(id="s-passee", campaign=WORDS, place="Vieille session", day="2020-01-01")
+    )
     words = text(volunteer(world, WORDS, "Yanis").get("/benevole/"))
     assert f'href="/terrain/{WORDS}/sessions/s-marche/scribe"' in words and "Marché Europe" in words
-    assert "Vieille session" not in words                           # past sessions are not offered
+    assert "Vieille session" not in words  # past sessions are not offered
     assert f'href="/terrain/{WORDS}/transcription"' in words and f'href="/mur/{WORDS}/"' in words
     assert f'href="/terrain/{WORDS}/papier"' in words
     assert "?canal=tablette" not in words and "/porte-a-porte" not in words
@@ -98,6 +101,7 @@ def test_the_public_home_links_discreetly_to_the_team_and_coordination(world):
 
 # -- door to door --------------------------------------------------------------
 
+
 def test_a_door_round_outcome_then_questionnaire_then_next_door(world):
     client = volunteer(world, DOORS)
     round_url = f"/terrain/{DOORS}/porte-a-porte"
@@ -110,14 +114,14 @@ def test_a_door_round_outcome_then_questionnaire_then_next_door(world):
     assert form_url.startswith(f"/c/{DOORS}/?") and "canal=porte-a-porte" in form_url
     form = text(client.get(form_url))
     # With JavaScript the thank-you screen is in the page: it offers the next door too.
-    local_thanks = form[form.index('id="merci-local"'):]
+    local_thanks = form[form.index('id="merci-local"') :]
     assert "Porte suivante" in local_thanks and f'href="{round_url}?secteur=Secteur+A"' in local_thanks
 
     sent = client.post(form_url, data={**ids(form), **hidden_args(form), "q_internet": "oui"})
     assert sent.status_code == 303 and "/merci" in sent.headers["Location"]
     thanks = text(client.get(sent.headers["Location"]))
     assert "Porte suivante" in thanks and f'href="{round_url}?secteur=Secteur+A"' in thanks
-    assert "Une autre personne à cette porte" in thanks        # « Personne suivante » is not the only way
+    assert "Une autre personne à cette porte" in thanks  # « Personne suivante » is not the only way
     back = text(client.get(f"{round_url}?secteur=Secteur+A"))
     assert 'value="Secteur A"' in back and "2 portes, 1 réponse" in back
 
@@ -130,10 +134,11 @@ def test_choosing_door_to_door_on_the_team_page_starts_with_the_door(world):
     response = client.post(f"/c/{DOORS}/equipe", data={"canal": "porte-a-porte"})
     assert response.status_code == 303 and response.headers["Location"] == f"/terrain/{DOORS}/porte-a-porte"
     team = text(client.get(f"/c/{DOORS}/equipe"))
-    assert 'value="papier"' not in team and 'value="qr"' not in team   # not a volunteer's form channel
+    assert 'value="papier"' not in team and 'value="qr"' not in team  # not a volunteer's form channel
 
 
 # -- an answer's channel is always true ---------------------------------------
+
 
 def send_form(client, campaign: str, query: str = "", **answers):
     page = client.get(f"/c/{campaign}/{query}")
@@ -158,8 +163,9 @@ def test_a_campaign_without_the_public_channel_says_so_instead_of_storing_paper(
     assert page.status_code == 403 and "ne se remplit pas en ligne par le public" in text(page)
     posted = public.post(f"/c/{NO_PUBLIC}/", data={"answer_id": str(uuid.uuid4()), "q_x": "y"})
     assert posted.status_code == 403
-    queued = public.post(f"/api/c/{NO_PUBLIC}/reponses", json={
-        "answer_id": str(uuid.uuid4()), "channel": "papier", "answers": {}})
+    queued = public.post(
+        f"/api/c/{NO_PUBLIC}/reponses", json={"answer_id": str(uuid.uuid4()), "channel": "papier", "answers": {}}
+    )
     assert queued.status_code == 410 and "ne se remplit pas en ligne" in queued.json["message"]
     assert stored(world, NO_PUBLIC) == []
     # Its volunteers collect on the tablet.
@@ -179,43 +185,70 @@ def test_a_volunteers_answers_are_never_labelled_qr(world):
     # Queued on the tablet, sent after the browser restarted (a new session): the sealed
     # sender keeps the channel the server gave the page, whatever the payload says.
     restarted = world.app.test_client()
-    queued = restarted.post(f"/api/c/{DOORS}/reponses", json={
-        "answer_id": str(uuid.uuid4()), "channel": "qr", "collector": sealed, "answers": {"internet": "non"}})
+    queued = restarted.post(
+        f"/api/c/{DOORS}/reponses",
+        json={"answer_id": str(uuid.uuid4()), "channel": "qr", "collector": sealed, "answers": {"internet": "non"}},
+    )
     assert queued.status_code == 201
     # Sent while signed in, the payload's « papier » or « qr » does not count either.
     for claimed in ("papier", "qr"):
-        assert client.post(f"/api/c/{DOORS}/reponses", json={
-            "answer_id": str(uuid.uuid4()), "channel": claimed, "answers": {"internet": "oui"}}).status_code == 201
+        assert (
+            client.post(
+                f"/api/c/{DOORS}/reponses",
+                json={"answer_id": str(uuid.uuid4()), "channel": claimed, "answers": {"internet": "oui"}},
+            ).status_code
+            == 201
+        )
     assert [(a["channel"], a["collector"]) for a in stored(world, DOORS)] == [("tablette", "Inès")] * 4
     # A stranger's queued answer claiming a volunteer's channel is public.
-    assert restarted.post(f"/api/c/{DOORS}/reponses", json={
-        "answer_id": str(uuid.uuid4()), "channel": "porte-a-porte", "answers": {"internet": "oui"}}).status_code == 201
+    assert (
+        restarted.post(
+            f"/api/c/{DOORS}/reponses",
+            json={"answer_id": str(uuid.uuid4()), "channel": "porte-a-porte", "answers": {"internet": "oui"}},
+        ).status_code
+        == 201
+    )
     assert stored(world, DOORS)[-1]["channel"] == "qr"
 
 
 def test_post_its_and_scribe_cards_keep_their_own_channel(world):
     client = volunteer(world, WORDS)
-    SessionRepository(world.svc.records).save(Session(id="s-jour", campaign=WORDS, place="Marché",
-                                                      day=date.today().isoformat()))
+    SessionRepository(world.svc.records).save(
+        Session(id="s-jour", campaign=WORDS, place="Marché", day=date.today().isoformat())
+    )
     page = text(client.get(f"/terrain/{WORDS}/transcription"))
     form = dict(re.findall(r'name="(answer_id|started_at)" value="([^"]+)"', page))
     assert client.post(f"/terrain/{WORDS}/transcription", data={**form, "texte": "Moins de papiers"}).status_code == 303
     page = text(client.get(f"/terrain/{WORDS}/sessions/s-jour/scribe"))
     form = dict(re.findall(r'name="(answer_id|started_at)" value="([^"]+)"', page))
-    assert client.post(f"/terrain/{WORDS}/sessions/s-jour/scribe",
-                       data={**form, "paroles": "Trop d'écrans", "affiche": "oui"}).status_code == 303
-    assert sorted(a["channel"] for a in stored(world, WORDS) if a["collector"] == "Inès") == \
-        ["porteur-de-parole", "post-it"]
+    assert (
+        client.post(
+            f"/terrain/{WORDS}/sessions/s-jour/scribe", data={**form, "paroles": "Trop d'écrans", "affiche": "oui"}
+        ).status_code
+        == 303
+    )
+    assert sorted(a["channel"] for a in stored(world, WORDS) if a["collector"] == "Inès") == [
+        "porteur-de-parole",
+        "post-it",
+    ]
 
 
 # -- paper sheets ----------------------------------------------------------------
+
 
 def test_the_sheet_code_is_short_and_read_in_any_case(world):
     campaign = world.svc.campaigns.get(DOORS)
     code = sheet_code(campaign, 1)
     assert code == f"P-{campaign.short_code}-1" and len(code) <= 10
-    for typed in (code, code.lower(), code.replace("-", ""), f" {code.lower().replace('-', ' ')} ",
-                  f"{campaign.short_code.lower()}-1", f"P-{DOORS}-v1", f"p-{DOORS.upper()}-V1"):
+    for typed in (
+        code,
+        code.lower(),
+        code.replace("-", ""),
+        f" {code.lower().replace('-', ' ')} ",
+        f"{campaign.short_code.lower()}-1",
+        f"P-{DOORS}-v1",
+        f"p-{DOORS.upper()}-V1",
+    ):
         assert sheet_version(campaign, typed) == 1, typed
     for wrong in ("", "P-1", f"P-{campaign.short_code}-", "P-ZZZZ-1", f"P-{WORDS}-v1"):
         assert sheet_version(campaign, wrong) is None, wrong
@@ -257,22 +290,35 @@ def test_a_wrong_sheet_code_gets_a_french_message_and_strangers_cannot_type_shee
     client = volunteer(world, DOORS)
     wrong = client.get(f"/terrain/{DOORS}/papier", query_string={"feuille": "P-ZZZZ-1"})
     assert wrong.status_code == 422 and "n'est pas celui d'une feuille de cette campagne" in text(wrong)
-    assert sheet_code(world.svc.campaigns.get(DOORS), 1) in text(wrong)     # the example to follow
+    assert sheet_code(world.svc.campaigns.get(DOORS), 1) in text(wrong)  # the example to follow
     old = client.get(f"/terrain/{DOORS}/papier", query_string={"feuille": "P-ZZZZ-99"})
     assert old.status_code == 422
     stranger = world.app.test_client()
     code = sheet_code(world.svc.campaigns.get(DOORS), 1)
     assert stranger.get(f"/terrain/{DOORS}/papier/saisie?feuille={code}").status_code == 403
-    assert stranger.post(f"/terrain/{DOORS}/papier/saisie?feuille={code}",
-                         data={"answer_id": str(uuid.uuid4()), "q_internet": "oui"}).status_code == 403
+    assert (
+        stranger.post(
+            f"/terrain/{DOORS}/papier/saisie?feuille={code}", data={"answer_id": str(uuid.uuid4()), "q_internet": "oui"}
+        ).status_code
+        == 403
+    )
     assert stored(world, DOORS) == []
 
 
 def test_a_required_question_left_blank_on_paper_stays_blank(world):
-    questionnaire = from_dict({
-        "id": "essai", "title": "Essai", "version": 1, "language": "fr",
-        "questions": [{"id": "age", "type": "number", "label": "Votre âge", "required": True},
-                      {"id": "avis", "type": "long_text", "label": "Votre avis", "required": True}]}, "essai")
+    questionnaire = from_dict(
+        {
+            "id": "essai",
+            "title": "Essai",
+            "version": 1,
+            "language": "fr",
+            "questions": [
+                {"id": "age", "type": "number", "label": "Votre âge", "required": True},
+                {"id": "avis", "type": "long_text", "label": "Votre avis", "required": True},
+            ],
+        },
+        "essai",
+    )
     form_class = build_form_class(questionnaire, 2000)
     with world.app.test_request_context(method="POST", data={"answer_id": str(uuid.uuid4()), "q_avis": "Bien"}):
         form = form_class(meta={"csrf": False})

@@ -15,9 +15,9 @@ from survey.services.fieldwork.sessions import Session, SessionRepository
 from survey.services.fieldwork.wall import postits_on_wall, set_postits_on_wall
 from tests.coord_world import make_world
 
-WORDS = "porteur-de-parole-numerique"     # porteur-de-parole, qr, post-it, papier
-STRUCTURES = "questionnaire-structures"   # qr, papier, tablette: no post-it channel
-NO_PUBLIC = "atelier-citoyennete"         # papier, tablette, post-it: no « qr »
+WORDS = "porteur-de-parole-numerique"  # porteur-de-parole, qr, post-it, papier
+STRUCTURES = "questionnaire-structures"  # qr, papier, tablette: no post-it channel
+NO_PUBLIC = "atelier-citoyennete"  # papier, tablette, post-it: no « qr »
 
 
 @pytest.fixture
@@ -53,8 +53,10 @@ def test_a_wall_screen_not_signed_in_is_told_how_to_open_it(world):
     other = world.app.test_client()
     elsewhere = other.post("/benevole/", data={"code": code, "suite": "//ailleurs.example/"})
     assert elsewhere.headers["Location"] == "/benevole/"
-    assert other.post("/benevole/", data={"code": code, "suite": f"/mur/{STRUCTURES}/"}).headers["Location"] == \
-        "/benevole/"
+    assert (
+        other.post("/benevole/", data={"code": code, "suite": f"/mur/{STRUCTURES}/"}).headers["Location"]
+        == "/benevole/"
+    )
 
 
 def test_the_coordination_can_make_the_wall_public(world):
@@ -78,7 +80,7 @@ def test_typed_post_its_reach_the_wall_when_the_campaign_says_so(world):
     assert cards(team, WORDS) == ["Moins de papiers"]
     admin = text(team.get(f"/terrain/{WORDS}/mur"))
     assert 'id="postits-oui" name="postits" value="oui" aria-describedby="postits-aide" checked' in admin
-    assert "Moins de papiers" in admin and "Retiré" in admin      # listed, so it can be withdrawn
+    assert "Moins de papiers" in admin and "Retiré" in admin  # listed, so it can be withdrawn
     team.post(f"/terrain/{WORDS}/mur", data={"postits": "non"})
     assert cards(team, WORDS) == []
 
@@ -102,7 +104,7 @@ def test_a_typed_post_it_goes_on_the_wall(world):
 
 def qr_target(body: str) -> str:
     start = body.rindex("<svg", 0, body.index('class="wall-qr"'))
-    svg = body[start:body.index("</svg>", start)]
+    svg = body[start : body.index("</svg>", start)]
     return markup.unescape(svg.split('aria-label="', 1)[1].split('"', 1)[0])
 
 
@@ -121,8 +123,9 @@ def test_the_wall_shows_the_question_and_a_qr_code_to_answer(world):
 
     # A session's wall asks the session's board question.
     chosen = [q for q in questionnaire.answerable if q.type == "long_text"][-1]
-    SessionRepository(world.svc.records).save(Session(id="s-mur", campaign=WORDS, place="Marché",
-                                                      day="2026-11-21", questions=[chosen.id]))
+    SessionRepository(world.svc.records).save(
+        Session(id="s-mur", campaign=WORDS, place="Marché", day="2026-11-21", questions=[chosen.id])
+    )
     session_body = text(team.get(f"/mur/{WORDS}/?session=s-mur"))
     assert f'<span class="wall-question">{chosen.label}</span>' in session_body
     assert parse_qs(urlsplit(qr_target(session_body)).query)["question"] == [chosen.id]

@@ -11,5 +11,13 @@ from .importer import ImportResult, import_xlsform
 from .sheets import MAX_UPLOAD
 from .spec import MIMETYPE, SOURCE_COLUMN, XLSFormError
 
-__all__ = ["ImportResult", "MAX_UPLOAD", "MIMETYPE", "SOURCE_COLUMN", "XLSFormError", "export_filename",
-           "export_xlsform", "import_xlsform"]
+__all__ = [
+    "ImportResult",
+    "MAX_UPLOAD",
+    "MIMETYPE",
+    "SOURCE_COLUMN",
+    "XLSFormError",
+    "export_filename",
+    "export_xlsform",
+    "import_xlsform",
+]

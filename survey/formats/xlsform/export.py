@@ -12,8 +12,17 @@ import json
 import re
 
 from ...model.questionnaire import OTHER_LABEL, OTHER_VALUE, Questionnaire
-from .spec import (EXCLUSIVE_COLUMN, INTRO_NOTES, OTHER_TEXT_LABEL, SETTINGS_COLUMNS, SOURCE_COLUMN, WORD_JOINER,
-                   YES_NO_LIST, language_label, xml_name)
+from .spec import (
+    EXCLUSIVE_COLUMN,
+    INTRO_NOTES,
+    OTHER_TEXT_LABEL,
+    SETTINGS_COLUMNS,
+    SOURCE_COLUMN,
+    WORD_JOINER,
+    YES_NO_LIST,
+    language_label,
+    xml_name,
+)
 
 # ``${name}`` in a text: a reference to a question for pyxform (see ``spec.WORD_JOINER``).
 _DOLLAR_BRACE = re.compile(r"\$\{(?:([A-Za-z_][\w.-]*)\})?")
@@ -22,8 +31,10 @@ _DOLLAR_BRACE = re.compile(r"\$\{(?:([A-Za-z_][\w.-]*)\})?")
 def xlsform_text(text: str, names: set[str]) -> str:
     """A text for an XLSForm cell: ``${name}`` of a question of the form stays a reference
     (ODK shows the answer there), any other ``${`` is kept as plain text; reading undoes it."""
+
     def keep_or_break(match):
         return match.group(0) if match.group(1) in names else "$" + WORD_JOINER + match.group(0)[1:]
+
     return _DOLLAR_BRACE.sub(keep_or_break, text) if text and "${" in text else text
 
 
@@ -33,18 +44,27 @@ def export_xlsform(questionnaire: Questionnaire) -> bytes:
     from openpyxl.styles import Font
 
     lang = language_label(questionnaire.language)
-    survey_header = ["type", "name", f"label::{lang}", f"hint::{lang}", "required", "relevant", "appearance",
-                     "parameters", "constraint", f"constraint_message::{lang}", SOURCE_COLUMN]
+    survey_header = [
+        "type",
+        "name",
+        f"label::{lang}",
+        f"hint::{lang}",
+        "required",
+        "relevant",
+        "appearance",
+        "parameters",
+        "constraint",
+        f"constraint_message::{lang}",
+        SOURCE_COLUMN,
+    ]
     survey_rows: list[list] = []
     choice_rows: list[list] = []
     used_lists: set[str] = set()
     names = {xml_name(q.id) for q in questionnaire.questions}
 
-    def row(type_, name, label, hint="", required="", relevant="", appearance="", constraint="",
-            message="", source=""):
+    def row(type_, name, label, hint="", required="", relevant="", appearance="", constraint="", message="", source=""):
         label, hint, message, source = (xlsform_text(t, names) for t in (label, hint, message, source))
-        survey_rows.append([type_, name, label, hint, required, relevant, appearance, "", constraint, message,
-                            source])
+        survey_rows.append([type_, name, label, hint, required, relevant, appearance, "", constraint, message, source])
 
     def new_list(base: str) -> str:
         name, n = base, 2
@@ -65,8 +85,16 @@ def export_xlsform(questionnaire: Questionnaire) -> bytes:
         required = "yes" if q.required else ""
         source = json.dumps(q.source, ensure_ascii=False) if q.source else ""
         if q.is_open:
-            row("text", name, q.label, q.help, required, relevant,
-                "multiline" if q.type == "long_text" else "", source=source)
+            row(
+                "text",
+                name,
+                q.label,
+                q.help,
+                required,
+                relevant,
+                "multiline" if q.type == "long_text" else "",
+                source=source,
+            )
         elif q.is_number:
             parts, words = [], []
             if q.min is not None:
@@ -76,8 +104,17 @@ def export_xlsform(questionnaire: Questionnaire) -> bytes:
                 parts.append(f". <= {q.max}")
                 words.append(f"au plus {q.max}")
             message = f"Le nombre doit être {' et '.join(words)}." if words else ""
-            row("integer", name, q.label, q.help, required, relevant, constraint=" and ".join(parts),
-                message=message, source=source)
+            row(
+                "integer",
+                name,
+                q.label,
+                q.help,
+                required,
+                relevant,
+                constraint=" and ".join(parts),
+                message=message,
+                source=source,
+            )
         elif q.is_yes_no:
             if yes_no_list is None:
                 yes_no_list = new_list(YES_NO_LIST)
@@ -86,8 +123,9 @@ def export_xlsform(questionnaire: Questionnaire) -> bytes:
         elif q.is_scale:
             list_name = new_list(f"echelle_{q.id}")
             choice_rows += [[list_name, str(i), label] for i, label in enumerate(q.scale_labels, 1)]
-            row(f"select_one {list_name}", name, q.label, q.help, required, relevant, appearance="likert",
-                source=source)
+            row(
+                f"select_one {list_name}", name, q.label, q.help, required, relevant, appearance="likert", source=source
+            )
         elif q.is_choice:
             list_name = new_list(xml_name(q.id))
             choice_rows += [[list_name, c.value, c.label, "yes" if c.exclusive else ""] for c in q.choices]
@@ -96,31 +134,57 @@ def export_xlsform(questionnaire: Questionnaire) -> bytes:
             command = "select_multiple" if q.is_multiple else "select_one"
             row(f"{command} {list_name}", name, q.label, q.help, required, relevant, source=source)
             if q.other:
-                row("text", f"{name}__autre", OTHER_TEXT_LABEL, required="yes",
-                    relevant=f"selected(${{{name}}}, '{OTHER_VALUE}')")
+                row(
+                    "text",
+                    f"{name}__autre",
+                    OTHER_TEXT_LABEL,
+                    required="yes",
+                    relevant=f"selected(${{{name}}}, '{OTHER_VALUE}')",
+                )
         else:  # note
             row("note", name, q.label, q.help, relevant=relevant, source=source)
 
-    choice_rows = [[list_name, value, xlsform_text(label, names), *rest]
-                   for list_name, value, label, *rest in choice_rows]
+    choice_rows = [
+        [list_name, value, xlsform_text(label, names), *rest] for list_name, value, label, *rest in choice_rows
+    ]
     book = Workbook()
     survey = book.active
     survey.title = "survey"
-    _fill(survey, survey_header, survey_rows, widths={"type": 28, "name": 24, f"label::{lang}": 60,
-                                                      f"hint::{lang}": 40, "relevant": 36})
+    _fill(
+        survey,
+        survey_header,
+        survey_rows,
+        widths={"type": 28, "name": 24, f"label::{lang}": 60, f"hint::{lang}": 40, "relevant": 36},
+    )
     choices = book.create_sheet("choices")
-    _fill(choices, ["list_name", "name", f"label::{lang}", EXCLUSIVE_COLUMN], choice_rows,
-          widths={"list_name": 24, "name": 20, f"label::{lang}": 50})
+    _fill(
+        choices,
+        ["list_name", "name", f"label::{lang}", EXCLUSIVE_COLUMN],
+        choice_rows,
+        widths={"list_name": 24, "name": 20, f"label::{lang}": 50},
+    )
     settings = book.create_sheet("settings")
     ours = questionnaire.to_dict()
-    _fill(settings, ["form_title", "form_id", "version", "default_language", SOURCE_COLUMN,
-                     *SETTINGS_COLUMNS.values()],
-          [[xlsform_text(questionnaire.title, names), questionnaire.id, str(questionnaire.version), lang,
-            xlsform_text(json.dumps(questionnaire.source, ensure_ascii=False) if questionnaire.source else "",
-                         names),
-            *[("yes" if ours[key] is True else xlsform_text(ours[key], names)) if key in ours else ""
-              for key in SETTINGS_COLUMNS]]],
-          widths={"form_title": 40, "form_id": 30})
+    _fill(
+        settings,
+        ["form_title", "form_id", "version", "default_language", SOURCE_COLUMN, *SETTINGS_COLUMNS.values()],
+        [
+            [
+                xlsform_text(questionnaire.title, names),
+                questionnaire.id,
+                str(questionnaire.version),
+                lang,
+                xlsform_text(
+                    json.dumps(questionnaire.source, ensure_ascii=False) if questionnaire.source else "", names
+                ),
+                *[
+                    ("yes" if ours[key] is True else xlsform_text(ours[key], names)) if key in ours else ""
+                    for key in SETTINGS_COLUMNS
+                ],
+            ]
+        ],
+        widths={"form_title": 40, "form_id": 30},
+    )
     for sheet in book.worksheets:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
@@ -135,6 +199,7 @@ def _fill(sheet, header, rows, widths):
     from openpyxl.utils import get_column_letter
 
     from ...spreadsheet import safe_row
+
     sheet.append(safe_row(sheet, header))
     for values in rows:
         sheet.append(safe_row(sheet, values))

@@ -19,8 +19,19 @@ import yaml
 from ...model.questionnaire import DEFAULT_SCALE_LABELS, OTHER_VALUE, Problem, Questionnaire, QuestionnaireError
 from ..yaml_files import MAX_YAML_DEPTH, RefusedYAML, from_dict, load_plain_yaml
 from .sheets import Sheet, read_workbook
-from .spec import (DATE_TYPES, EXCLUSIVE_COLUMN, INTRO_NOTES, METADATA_TYPES, SETTINGS_COLUMNS, SOURCE_COLUMN,
-                   TYPE_PHRASES, UNKNOWN_LANGUAGE, UNSUPPORTED_TYPES, XLSFormError, language_code)
+from .spec import (
+    DATE_TYPES,
+    EXCLUSIVE_COLUMN,
+    INTRO_NOTES,
+    METADATA_TYPES,
+    SETTINGS_COLUMNS,
+    SOURCE_COLUMN,
+    TYPE_PHRASES,
+    UNKNOWN_LANGUAGE,
+    UNSUPPORTED_TYPES,
+    XLSFormError,
+    language_code,
+)
 
 
 @dataclass
@@ -47,7 +58,7 @@ _BOUND = re.compile(r"^\.\s*(>=|<=|>|<)\s*(-?\d+(?:\.\d+)?)$")
 _REFERENCE = re.compile(r"\$\{[^}]+\}")
 
 
-_NEVER_SHOWN = object()   # a condition that can never be true
+_NEVER_SHOWN = object()  # a condition that can never be true
 
 
 def _bare(expression: str) -> str:
@@ -144,14 +155,14 @@ class _Importer:
         self.filename = filename
         self.notes: list[str] = []
         self.questions: list[dict] = []
-        self.by_name: dict[str, dict] = {}          # XLSForm name -> our question dict
-        self.value_maps: dict[str, dict] = {}       # XLSForm name -> {choice name: our value}
+        self.by_name: dict[str, dict] = {}  # XLSForm name -> our question dict
+        self.value_maps: dict[str, dict] = {}  # XLSForm name -> {choice name: our value}
         self.top: dict = {}
         self.dropped_meta: list[str] = []
         self.flattened: list[str] = []
         self.once: set[str] = set()
         self.renamed: list[str] = []
-        self.never: set[str] = set()                # XLSForm names of questions never shown
+        self.never: set[str] = set()  # XLSForm names of questions never shown
 
     def note(self, text: str) -> None:
         self.notes.append(text)
@@ -182,17 +193,25 @@ class _Importer:
         if code:
             self.language = code
         if len(labels) > 1 and chosen is not None:
-            self.note(f"Le formulaire existe en plusieurs langues ({', '.join(labels)}) : seule la langue "
-                      f"« {chosen} » est reprise (notre questionnaire a une seule langue).")
+            self.note(
+                f"Le formulaire existe en plusieurs langues ({', '.join(labels)}) : seule la langue "
+                f"« {chosen} » est reprise (notre questionnaire a une seule langue)."
+            )
         elif plain and chosen is not None:
-            self.note(f"Le formulaire a des libellés en « {chosen} » et d'autres sans langue précisée "
-                      f"(colonne « label ») : seuls ceux en « {chosen} » sont repris.")
+            self.note(
+                f"Le formulaire a des libellés en « {chosen} » et d'autres sans langue précisée "
+                f"(colonne « label ») : seuls ceux en « {chosen} » sont repris."
+            )
         elif labels and chosen is None:
-            self.note(f"Le formulaire a des libellés sans langue précisée (colonne « label ») et d'autres en "
-                      f"{', '.join(labels)} : seuls ceux de la colonne « label » sont repris.")
+            self.note(
+                f"Le formulaire a des libellés sans langue précisée (colonne « label ») et d'autres en "
+                f"{', '.join(labels)} : seuls ceux de la colonne « label » sont repris."
+            )
         if not code:
-            self.note("Le formulaire ne dit pas dans quelle langue il est écrit : le questionnaire est noté "
-                      "« langue non précisée » plutôt que français.")
+            self.note(
+                "Le formulaire ne dit pas dans quelle langue il est écrit : le questionnaire est noté "
+                "« langue non précisée » plutôt que français."
+            )
 
     def text(self, row: dict, column: str) -> str:
         """A text in the chosen language, else the plain column, else any language."""
@@ -202,8 +221,11 @@ class _Importer:
             return row[column]
         for key, value in row.items():
             if isinstance(key, tuple) and key[0] == column and value:
-                self.note_once(f"fallback-{column}", "Certains textes n'existaient pas dans la langue choisie : "
-                                                     "ils sont repris dans une autre langue, à traduire.")
+                self.note_once(
+                    f"fallback-{column}",
+                    "Certains textes n'existaient pas dans la langue choisie : "
+                    "ils sont repris dans une autre langue, à traduire.",
+                )
                 return value
         return ""
 
@@ -228,13 +250,16 @@ class _Importer:
     def run(self) -> ImportResult:
         if "survey" not in self.sheets:
             found = ", ".join(f"« {s.name} »" for s in self.sheets.values()) or "aucune"
-            raise XLSFormError("La feuille « survey » manque : un XLSForm a une feuille « survey » (les questions), "
-                               "une feuille « choices » (les réponses possibles) et parfois « settings ». "
-                               f"Feuilles trouvées : {found}.")
+            raise XLSFormError(
+                "La feuille « survey » manque : un XLSForm a une feuille « survey » (les questions), "
+                "une feuille « choices » (les réponses possibles) et parfois « settings ». "
+                f"Feuilles trouvées : {found}."
+            )
         survey = self.sheets["survey"]
         if "type" not in survey.header or "name" not in survey.header:
-            raise XLSFormError("La feuille « survey » doit avoir les colonnes « type », « name » et « label » "
-                               "sur sa première ligne.")
+            raise XLSFormError(
+                "La feuille « survey » doit avoir les colonnes « type », « name » et « label » sur sa première ligne."
+            )
         settings = {}
         if "settings" in self.sheets and self.sheets["settings"].rows:
             settings = self.sheets["settings"].rows[0][1]
@@ -266,26 +291,35 @@ class _Importer:
             for prefix, value in TYPE_PHRASES:
                 if joined.startswith(prefix + " "):
                     kind = value
-                    rest = tokens[len(prefix.split()):]
+                    rest = tokens[len(prefix.split()) :]
                     break
-        kind = {"select1": "select_one", "begin_lgroup": "begin_repeat", "end_lgroup": "end_repeat",
-                "imei": "deviceid"}.get(kind, kind)
+        kind = {
+            "select1": "select_one",
+            "begin_lgroup": "begin_repeat",
+            "end_lgroup": "end_repeat",
+            "imei": "deviceid",
+        }.get(kind, kind)
         what = f"Ligne {number}, « {label or name} »"
 
         if kind in ("begin_group", "begin_repeat"):
             relevant = row.get("relevant", "")
             inside_hidden = any(g["never"] for g in self.groups)
             never = inside_hidden or _never(relevant)
-            self.groups.append({"relevant": "" if _always(relevant) else relevant, "kind": kind,
-                                "number": number, "never": never})
+            self.groups.append(
+                {"relevant": "" if _always(relevant) else relevant, "kind": kind, "number": number, "never": never}
+            )
             if never:
                 if not inside_hidden:
-                    self.note(f"{what} : la condition « {relevant} » ne montre jamais ce groupe ; ni lui ni ses "
-                              "questions ne sont repris.")
+                    self.note(
+                        f"{what} : la condition « {relevant} » ne montre jamais ce groupe ; ni lui ni ses "
+                        "questions ne sont repris."
+                    )
                 return 1
             if kind == "begin_repeat":
-                self.note(f"{what} : c'est une répétition ; ses questions sont posées une seule fois "
-                          "(pour plusieurs personnes, faites plusieurs réponses).")
+                self.note(
+                    f"{what} : c'est une répétition ; ses questions sont posées une seule fois "
+                    "(pour plusieurs personnes, faites plusieurs réponses)."
+                )
             else:
                 self.flattened.append(label or name)
             if label and kind == "begin_group":
@@ -309,12 +343,12 @@ class _Importer:
         elif kind in ("integer", "decimal"):
             question = {"type": "number"}
             if kind == "decimal":
-                self.note(f"{what} : nombre à virgule devenu nombre entier (notre outil ne prend que des "
-                          "nombres entiers).")
+                self.note(
+                    f"{what} : nombre à virgule devenu nombre entier (notre outil ne prend que des nombres entiers)."
+                )
         elif kind in DATE_TYPES:
             question = {"type": "short_text"}
-            self.note(f"{what} : {DATE_TYPES[kind]} à écrire en texte libre (notre outil n'a pas de "
-                      "calendrier).")
+            self.note(f"{what} : {DATE_TYPES[kind]} à écrire en texte libre (notre outil n'a pas de calendrier).")
         elif kind == "range":
             question = self.range(row, what)
         elif kind == "note":
@@ -346,8 +380,9 @@ class _Importer:
         question = {"type": "number"}
         if start.is_integer() and end.is_integer():
             question["min"], question["max"] = sorted((int(start), int(end)))
-        self.note(f"{what} : réglette de {_num(start)} à {_num(end)} devenue un nombre à écrire "
-                  "(notre échelle va de 1 à 5).")
+        self.note(
+            f"{what} : réglette de {_num(start)} à {_num(end)} devenue un nombre à écrire (notre échelle va de 1 à 5)."
+        )
         return question
 
     def select(self, kind, rest, row, following, what, name):
@@ -357,20 +392,27 @@ class _Importer:
         list_name = rest[0]
         or_other = len(rest) > 1 and " ".join(rest[1:]).lower() in ("or_other", "or other", "or specify other")
         if list_name not in self.lists:
-            where = "la feuille « choices » manque" if "choices" not in self.sheets else \
-                f"la liste « {list_name} » n'est pas dans la feuille « choices »"
+            where = (
+                "la feuille « choices » manque"
+                if "choices" not in self.sheets
+                else f"la liste « {list_name} » n'est pas dans la feuille « choices »"
+            )
             self.note(f"{what} : {where}, question non reprise.")
             return None, 1
         if row.get("choice_filter"):
-            self.note(f"{what} : le filtre de la liste (choice_filter) n'est pas repris ; tous les choix "
-                      "sont proposés.")
+            self.note(
+                f"{what} : le filtre de la liste (choice_filter) n'est pas repris ; tous les choix sont proposés."
+            )
         raw_choices = self.lists[list_name]
         names = [n for n, _ in raw_choices]
         labels = [lab for _, lab in raw_choices]
         used = 1
         value_map: dict[str, str] = {}
-        if kind == "select_one" and [n.lower() for n in names] in (["oui", "non"], ["yes", "no"]) and \
-                (names[0] == "oui" or [lab.lower() for lab in labels] == ["oui", "non"]):
+        if (
+            kind == "select_one"
+            and [n.lower() for n in names] in (["oui", "non"], ["yes", "no"])
+            and (names[0] == "oui" or [lab.lower() for lab in labels] == ["oui", "non"])
+        ):
             value_map = {names[0]: "oui", names[1]: "non"}
             self.value_maps[name] = value_map
             return {"type": "yes_no"}, used
@@ -406,8 +448,11 @@ class _Importer:
             if kind == "select_multiple" and choice_name in self.exclusive.get(list_name, ()):
                 question["choices"][-1]["exclusive"] = True
         if renamed:
-            self.note_once(f"list-{list_name}", f"Liste « {list_name} » : codes adaptés à notre format "
-                                                f"({', '.join(renamed[:6])}{'…' if len(renamed) > 6 else ''}).")
+            self.note_once(
+                f"list-{list_name}",
+                f"Liste « {list_name} » : codes adaptés à notre format "
+                f"({', '.join(renamed[:6])}{'…' if len(renamed) > 6 else ''}).",
+            )
         if other:
             question["other"] = True
             if or_other:
@@ -420,10 +465,10 @@ class _Importer:
         if name in INTRO_NOTES and question["type"] == "note":
             key, prefix = INTRO_NOTES[name]
             text = question["label"]
-            self.top[key] = text[len(prefix):] if prefix and text.startswith(prefix) else text
+            self.top[key] = text[len(prefix) :] if prefix and text.startswith(prefix) else text
             return
         if any(g["never"] for g in self.groups):
-            self.never.add(name)    # said once, for its group
+            self.never.add(name)  # said once, for its group
             return
         own = row.get("relevant", "")
         if _never(own):
@@ -435,8 +480,9 @@ class _Importer:
             relevant = next((g["relevant"] for g in reversed(self.groups) if g["relevant"]), "")
         show_if = self.show_if(relevant, what) if relevant else None
         if show_if is _NEVER_SHOWN:
-            self.note(f"{what} : la condition « {relevant} » dépend d'une question jamais posée ; question "
-                      "non reprise.")
+            self.note(
+                f"{what} : la condition « {relevant} » dépend d'une question jamais posée ; question non reprise."
+            )
             self.never.add(name)
             return
         qid = normalise_id(name) or f"question-{len(self.questions) + 1}"
@@ -454,8 +500,10 @@ class _Importer:
             if required in _YES:
                 item["required"] = True
             elif required not in _NO:
-                self.note(f"{what} : la règle d'obligation « {row['required']} » n'est pas reprise ; "
-                          "la question est facultative.")
+                self.note(
+                    f"{what} : la règle d'obligation « {row['required']} » n'est pas reprise ; "
+                    "la question est facultative."
+                )
         for key in ("choices", "other", "scale_labels", "min", "max"):
             if key in question:
                 item[key] = question[key]
@@ -463,8 +511,10 @@ class _Importer:
         if show_if:
             item["show_if"] = show_if
         if _REFERENCE.search(item["label"]):
-            self.note(f"{what} : le libellé cite une autre réponse ({_REFERENCE.search(item['label']).group(0)}) ; "
-                      "notre outil l'affiche tel quel, à reformuler.")
+            self.note(
+                f"{what} : le libellé cite une autre réponse ({_REFERENCE.search(item['label']).group(0)}) ; "
+                "notre outil l'affiche tel quel, à reformuler."
+            )
         if row.get("default"):
             self.note_once("default", "Les valeurs par défaut (colonne « default ») ne sont pas reprises.")
         if _has_column(row, "required_message"):
@@ -490,43 +540,56 @@ class _Importer:
                 if high is not None:
                     item["max"] = high if item.get("max") is None else min(high, item["max"])
                 if item.get("min") is None or item.get("max") is None or item["min"] <= item["max"]:
-                    return   # carried over; our own words say the limits
+                    return  # carried over; our own words say the limits
                 item.pop("min"), item.pop("max")
                 self.note(f"{what} : les limites « {expression} » se contredisent ; elles ne sont pas reprises.")
                 return
         if _has_column(row, "constraint_message"):
             self._messages_note()
-        self.note(f"{what} : la contrainte « {expression} » n'est pas reprise (notre outil vérifie seulement "
-                  "les réponses obligatoires, les choix et les limites d'un nombre).")
+        self.note(
+            f"{what} : la contrainte « {expression} » n'est pas reprise (notre outil vérifie seulement "
+            "les réponses obligatoires, les choix et les limites d'un nombre)."
+        )
 
     def _messages_note(self):
-        self.note_once("messages", "Les messages d'erreur personnalisés ne sont pas repris : notre outil a "
-                                   "ses propres messages en français simple.")
+        self.note_once(
+            "messages",
+            "Les messages d'erreur personnalisés ne sont pas repris : notre outil a "
+            "ses propres messages en français simple.",
+        )
 
     def show_if(self, relevant: str, what: str):
         parsed = parse_relevant(relevant)
         if parsed is None:
-            self.note(f"{what} : la condition « {relevant} » est trop complexe pour notre outil ; "
-                      "la question sera toujours posée.")
+            self.note(
+                f"{what} : la condition « {relevant} » est trop complexe pour notre outil ; "
+                "la question sera toujours posée."
+            )
             return None
         name, values = parsed
         if name in self.never and all(values):
             return _NEVER_SHOWN
         target = self.by_name.get(name)
         if target is None:
-            self.note(f"{what} : la condition « {relevant} » renvoie à « {name} », qui n'est pas une question reprise "
-                      "placée avant ; la question sera toujours posée.")
+            self.note(
+                f"{what} : la condition « {relevant} » renvoie à « {name} », qui n'est pas une question reprise "
+                "placée avant ; la question sera toujours posée."
+            )
             return None
         value_map = self.value_maps.get(name)
         if not value_map:
-            self.note(f"{what} : la condition « {relevant} » porte sur une question sans choix ; "
-                      "la question sera toujours posée.")
+            self.note(
+                f"{what} : la condition « {relevant} » porte sur une question sans choix ; "
+                "la question sera toujours posée."
+            )
             return None
         mapped = []
         for value in values:
             if value not in value_map:
-                self.note(f"{what} : la condition attend « {value} », qui n'est pas un choix de « {name} » ; "
-                          "la question sera toujours posée.")
+                self.note(
+                    f"{what} : la condition attend « {value} », qui n'est pas un choix de « {name} » ; "
+                    "la question sera toujours posée."
+                )
                 return None
             mapped.append(value_map[value])
         return {"question": target["id"], "equals": mapped[0] if len(mapped) == 1 else mapped}
@@ -534,16 +597,21 @@ class _Importer:
     def finish(self, settings: dict):
         if self.renamed:
             shown = ", ".join(self.renamed[:10]) + ("…" if len(self.renamed) > 10 else "")
-            self.note(f"Identifiants de questions adaptés à notre format (minuscules, sans espace ni accent) : "
-                      f"{shown}.")
+            self.note(
+                f"Identifiants de questions adaptés à notre format (minuscules, sans espace ni accent) : {shown}."
+            )
         if self.flattened:
             shown = ", ".join(f"« {g} »" for g in self.flattened[:8]) + ("…" if len(self.flattened) > 8 else "")
-            self.note(f"Groupes mis à plat : {shown}. Leurs questions sont reprises à la suite ; le titre d'un "
-                      "groupe devient un texte d'information.")
+            self.note(
+                f"Groupes mis à plat : {shown}. Leurs questions sont reprises à la suite ; le titre d'un "
+                "groupe devient un texte d'information."
+            )
         if self.dropped_meta:
             kinds = ", ".join(dict.fromkeys(self.dropped_meta))
-            self.note(f"Informations relevées automatiquement par ODK non reprises ({kinds}) : notre outil "
-                      "enregistre déjà l'heure de début et d'envoi, et ne relève pas l'appareil ni la personne.")
+            self.note(
+                f"Informations relevées automatiquement par ODK non reprises ({kinds}) : notre outil "
+                "enregistre déjà l'heure de début et d'envoi, et ne relève pas l'appareil ni la personne."
+            )
         if settings.get("public_key"):
             self.note("Le chiffrement du formulaire (public_key) n'est pas repris.")
         if settings.get("submission_url"):
@@ -552,29 +620,43 @@ class _Importer:
     def build(self, settings: dict) -> dict:
         stem = Path(self.filename).stem
         title = settings.get("form_title") or stem or "Questionnaire importé"
-        qid = normalise_id(settings.get("form_id", ""), dashes=True) or normalise_id(title, dashes=True) or \
-            "questionnaire-importe"
+        qid = (
+            normalise_id(settings.get("form_id", ""), dashes=True)
+            or normalise_id(title, dashes=True)
+            or "questionnaire-importe"
+        )
         version = 1
         raw_version = settings.get("version", "")
         if raw_version:
             if raw_version.isdigit() and 1 <= int(raw_version) <= 99999:
                 version = int(raw_version)
             else:
-                self.note(f"La version « {raw_version} » du formulaire n'est pas reprise : ce questionnaire "
-                          "commence ici à la version 1.")
-        data = {"id": qid, "title": title, "version": version, "language": self.language,
-                "intro": self.top.get("intro", ""), "purpose": self.top.get("purpose", ""),
-                "consent": self.top.get("consent", ""),
-                "source": self.source(settings.get(SOURCE_COLUMN, ""), "Feuille « settings »") or {},
-                "questions": self.questions}
+                self.note(
+                    f"La version « {raw_version} » du formulaire n'est pas reprise : ce questionnaire "
+                    "commence ici à la version 1."
+                )
+        data = {
+            "id": qid,
+            "title": title,
+            "version": version,
+            "language": self.language,
+            "intro": self.top.get("intro", ""),
+            "purpose": self.top.get("purpose", ""),
+            "consent": self.top.get("consent", ""),
+            "source": self.source(settings.get(SOURCE_COLUMN, ""), "Feuille « settings »") or {},
+            "questions": self.questions,
+        }
         for key, column in SETTINGS_COLUMNS.items():
             value = str(settings.get(column, "") or "").strip()
             if value:
                 data[key] = value.lower() in ("yes", "true", "1", "oui") if key == "allow_empty" else value
         if not any(q["type"] != "note" for q in self.questions):
             # Only texts to read, or nothing at all: the same refusal, whatever was left out.
-            raise XLSFormError("Aucune question n'a pu être reprise de ce formulaire : il n'y reste aucune "
-                               "question à laquelle répondre, rien n'a été importé.", self.notes)
+            raise XLSFormError(
+                "Aucune question n'a pu être reprise de ce formulaire : il n'y reste aucune "
+                "question à laquelle répondre, rien n'a été importé.",
+                self.notes,
+            )
         return data
 
     def source(self, text: str, what: str) -> dict | None:
@@ -583,7 +665,7 @@ class _Importer:
         if not text:
             return None
         try:
-            value = json.loads(text)     # first: JSON keeps characters that YAML refuses (\x7f)
+            value = json.loads(text)  # first: JSON keeps characters that YAML refuses (\x7f)
         except (ValueError, RecursionError):
             try:
                 value = load_plain_yaml(text)
@@ -593,8 +675,10 @@ class _Importer:
             except (yaml.YAMLError, ValueError, OverflowError):
                 return None
         if _deeper_than(value, MAX_YAML_DEPTH):
-            self.note(f"{what} : la colonne « {SOURCE_COLUMN} » n'est pas reprise : elle est imbriquée sur plus "
-                      f"de {MAX_YAML_DEPTH} niveaux.")
+            self.note(
+                f"{what} : la colonne « {SOURCE_COLUMN} » n'est pas reprise : elle est imbriquée sur plus "
+                f"de {MAX_YAML_DEPTH} niveaux."
+            )
             return None
         return value if isinstance(value, dict) else None
 

@@ -19,19 +19,19 @@ from .spec import WORD_JOINER, XLSFormError
 
 log = logging.getLogger(__name__)
 
-MAX_UPLOAD = 2 * 1024 * 1024          # bytes of an uploaded workbook
-MAX_UNZIPPED = 50 * 1024 * 1024       # bytes once decompressed (a small file can hide a huge one)
-MAX_ROWS = 5000                       # rows read per sheet
-MAX_COLUMNS = 300                     # cells of one row (a form has a few dozen columns, even in 10 languages)
-MAX_CELLS = 250_000                   # cells of the whole workbook, and texts in its shared table
-MAX_BLANK_ROWS = 20                   # XLSForm ignores what follows 20 adjacent blank rows
+MAX_UPLOAD = 2 * 1024 * 1024  # bytes of an uploaded workbook
+MAX_UNZIPPED = 50 * 1024 * 1024  # bytes once decompressed (a small file can hide a huge one)
+MAX_ROWS = 5000  # rows read per sheet
+MAX_COLUMNS = 300  # cells of one row (a form has a few dozen columns, even in 10 languages)
+MAX_CELLS = 250_000  # cells of the whole workbook, and texts in its shared table
+MAX_BLANK_ROWS = 20  # XLSForm ignores what follows 20 adjacent blank rows
 
 
 @dataclass
 class Sheet:
     name: str
-    header: list            # normalised column keys: "type", ("label", "Français (fr)")…
-    rows: list              # (row number, {key: text})
+    header: list  # normalised column keys: "type", ("label", "Français (fr)")…
+    rows: list  # (row number, {key: text})
 
 
 def read_workbook(content: bytes) -> dict[str, Sheet]:
@@ -39,28 +39,39 @@ def read_workbook(content: bytes) -> dict[str, Sheet]:
     if not content:
         raise XLSFormError("Le fichier est vide.")
     if len(content) > MAX_UPLOAD:
-        raise XLSFormError(f"Le fichier fait {_megabytes(len(content))} : la limite est de "
-                           f"{_megabytes(MAX_UPLOAD)}. Un XLSForm pèse d'habitude moins de 100 ko.")
+        raise XLSFormError(
+            f"Le fichier fait {_megabytes(len(content))} : la limite est de "
+            f"{_megabytes(MAX_UPLOAD)}. Un XLSForm pèse d'habitude moins de 100 ko."
+        )
     if content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise XLSFormError("Ce fichier est au vieux format Excel (.xls). Ouvrez-le dans un tableur "
-                           "(LibreOffice, Excel) et enregistrez-le au format .xlsx, puis réessayez.")
+        raise XLSFormError(
+            "Ce fichier est au vieux format Excel (.xls). Ouvrez-le dans un tableur "
+            "(LibreOffice, Excel) et enregistrez-le au format .xlsx, puis réessayez."
+        )
     if not content.startswith(b"PK"):
-        raise XLSFormError("Ce fichier n'est pas un classeur .xlsx (XLSForm). Choisissez le fichier "
-                           "téléchargé depuis KoboToolbox ou ODK, ou enregistré en .xlsx par votre tableur.")
+        raise XLSFormError(
+            "Ce fichier n'est pas un classeur .xlsx (XLSForm). Choisissez le fichier "
+            "téléchargé depuis KoboToolbox ou ODK, ou enregistré en .xlsx par votre tableur."
+        )
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             names = archive.namelist()
             unzipped = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise XLSFormError("Le fichier est abîmé : ce n'est pas un classeur .xlsx lisible "
-                           "(il a peut-être été coupé pendant le téléchargement).") from None
+        raise XLSFormError(
+            "Le fichier est abîmé : ce n'est pas un classeur .xlsx lisible "
+            "(il a peut-être été coupé pendant le téléchargement)."
+        ) from None
     if unzipped > MAX_UNZIPPED:
         raise XLSFormError("Le classeur est beaucoup trop gros une fois ouvert : ce n'est pas un XLSForm ordinaire.")
     if "xl/workbook.xml" not in names:
-        raise XLSFormError("Ce fichier n'est pas un classeur de tableur (.xlsx) : c'est peut-être un document "
-                           "texte ou une présentation.")
+        raise XLSFormError(
+            "Ce fichier n'est pas un classeur de tableur (.xlsx) : c'est peut-être un document "
+            "texte ou une présentation."
+        )
     _check_cell_counts(content)
     from openpyxl import load_workbook
+
     try:
         with warnings.catch_warnings():
             # openpyxl warns about styles and extensions it drops; they do not matter here.
@@ -74,13 +85,15 @@ def read_workbook(content: bytes) -> dict[str, Sheet]:
         raise
     except Exception:  # openpyxl raises many kinds of errors on a damaged file
         log.warning("unreadable workbook", exc_info=True)
-        raise XLSFormError("Le classeur n'a pas pu être lu : il est abîmé ou d'un format inattendu. "
-                           "Enregistrez-le à nouveau au format .xlsx puis réessayez.") from None
+        raise XLSFormError(
+            "Le classeur n'a pas pu être lu : il est abîmé ou d'un format inattendu. "
+            "Enregistrez-le à nouveau au format .xlsx puis réessayez."
+        ) from None
 
 
 # A cell, a row or a shared text in the XML of a workbook, with or without a namespace prefix.
 _CELL_ROW_TEXT = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,15}:)?(c|row|si)[\s/>]")
-_TOKEN_TAIL = 40      # bytes kept between two chunks, longer than any token above
+_TOKEN_TAIL = 40  # bytes kept between two chunks, longer than any token above
 
 
 def _check_cell_counts(content: bytes) -> None:
@@ -108,14 +121,17 @@ def _check_cell_counts(content: bytes) -> None:
                             in_row += 1
                             cells += 1
                             if in_row > MAX_COLUMNS:
-                                raise XLSFormError(f"Une ligne du classeur a plus de {MAX_COLUMNS} cellules : ce "
-                                                   "n'est pas un XLSForm ordinaire (un formulaire a d'habitude "
-                                                   "une vingtaine de colonnes).")
+                                raise XLSFormError(
+                                    f"Une ligne du classeur a plus de {MAX_COLUMNS} cellules : ce "
+                                    "n'est pas un XLSForm ordinaire (un formulaire a d'habitude "
+                                    "une vingtaine de colonnes)."
+                                )
                         if cells > MAX_CELLS or texts > MAX_CELLS:
                             limit = f"{MAX_CELLS:,}".replace(",", "\u202f")
-                            raise XLSFormError(f"Le classeur a plus de {limit} cellules remplies : ce n'est pas "
-                                               "un XLSForm ordinaire.")
-                    tail = buffer[max(end, len(buffer) - _TOKEN_TAIL):]
+                            raise XLSFormError(
+                                f"Le classeur a plus de {limit} cellules remplies : ce n'est pas un XLSForm ordinaire."
+                            )
+                    tail = buffer[max(end, len(buffer) - _TOKEN_TAIL) :]
 
 
 def _megabytes(size: int) -> str:
@@ -151,7 +167,7 @@ def _read_sheet(sheet) -> Sheet:
         texts = [_cell_text(v) for v in values]
         if not any(texts):
             blank += 1
-            if blank > MAX_BLANK_ROWS:   # as pyxform: what follows 20 blank rows is not read
+            if blank > MAX_BLANK_ROWS:  # as pyxform: what follows 20 blank rows is not read
                 break
             continue
         blank = 0
@@ -159,7 +175,8 @@ def _read_sheet(sheet) -> Sheet:
             header = [_column_key(t) for t in texts]
             continue
         if len(rows) >= MAX_ROWS:
-            raise XLSFormError(f"La feuille « {sheet.title} » a plus de {MAX_ROWS} lignes : "
-                               "ce n'est pas un questionnaire ordinaire.")
+            raise XLSFormError(
+                f"La feuille « {sheet.title} » a plus de {MAX_ROWS} lignes : ce n'est pas un questionnaire ordinaire."
+            )
         rows.append((number, {key: text for key, text in zip(header, texts) if key and text}))
     return Sheet(sheet.title, header or [], rows)

@@ -18,21 +18,47 @@ SOURCE_COLUMN = "source_porteur_de_parole"
 # « Aucun de ces appareils »: a choice that goes alone (choices sheet, « yes »).
 EXCLUSIVE_COLUMN = "exclusive_porteur_de_parole"
 # Questionnaire settings of our format that XLSForm has no word for (settings sheet).
-SETTINGS_COLUMNS = {"audience": "audience_porteur_de_parole", "allow_empty": "allow_empty_porteur_de_parole",
-                    "intro_with_volunteer": "intro_with_volunteer_porteur_de_parole",
-                    "consent_with_volunteer": "consent_with_volunteer_porteur_de_parole"}
+SETTINGS_COLUMNS = {
+    "audience": "audience_porteur_de_parole",
+    "allow_empty": "allow_empty_porteur_de_parole",
+    "intro_with_volunteer": "intro_with_volunteer_porteur_de_parole",
+    "consent_with_volunteer": "consent_with_volunteer_porteur_de_parole",
+}
 # Notes that carry our presentation texts, so that a Kobo respondent reads them too.
-INTRO_NOTES = {"_intro": ("intro", ""),
-               "_purpose": ("purpose", "À quoi servira votre réponse : "),
-               "_consent": ("consent", "Vos données et vos droits : ")}
-LANGUAGE_NAMES = {"und": "Langue non précisée", "fr": "Français", "en": "English", "es": "Español",
-                  "de": "Deutsch", "it": "Italiano", "pt": "Português", "ar": "العربية"}
+INTRO_NOTES = {
+    "_intro": ("intro", ""),
+    "_purpose": ("purpose", "À quoi servira votre réponse : "),
+    "_consent": ("consent", "Vos données et vos droits : "),
+}
+LANGUAGE_NAMES = {
+    "und": "Langue non précisée",
+    "fr": "Français",
+    "en": "English",
+    "es": "Español",
+    "de": "Deutsch",
+    "it": "Italiano",
+    "pt": "Português",
+    "ar": "العربية",
+}
 # What a form that names no language is tagged with (ISO 639 « undetermined »): not French by default.
 UNKNOWN_LANGUAGE = "und"
-_LANGUAGE_WORDS = {**{name.lower(): code for code, name in LANGUAGE_NAMES.items()},
-                   "francais": "fr", "french": "fr", "english": "en", "anglais": "en", "spanish": "es",
-                   "espagnol": "es", "german": "de", "allemand": "de", "italian": "it", "italien": "it",
-                   "portuguese": "pt", "portugais": "pt", "arabic": "ar", "arabe": "ar"}
+_LANGUAGE_WORDS = {
+    **{name.lower(): code for code, name in LANGUAGE_NAMES.items()},
+    "francais": "fr",
+    "french": "fr",
+    "english": "en",
+    "anglais": "en",
+    "spanish": "es",
+    "espagnol": "es",
+    "german": "de",
+    "allemand": "de",
+    "italian": "it",
+    "italien": "it",
+    "portuguese": "pt",
+    "portugais": "pt",
+    "arabic": "ar",
+    "arabe": "ar",
+}
 YES_NO_LIST = "oui_non"
 OTHER_TEXT_LABEL = "Si « Autre », précisez :"
 # pyxform reads every ``${…}`` as a reference to a question and refuses the whole file when the
@@ -65,19 +91,38 @@ UNSUPPORTED_TYPES = {
     "csv-external": "les données externes ne sont pas reprises",
 }
 # The older spellings of XLSForm types, longest first (« select one from LIST » is « select_one LIST »).
-TYPE_PHRASES = (("begin group", "begin_group"), ("begin repeat", "begin_repeat"),
-                ("end group", "end_group"), ("end repeat", "end_repeat"),
-                ("select one from file", "select_one_from_file"),
-                ("select multiple from file", "select_multiple_from_file"),
-                ("select all that apply from", "select_multiple"), ("select one from", "select_one"),
-                ("add select one prompt using", "select_one"),
-                ("add select multiple prompt using", "select_multiple"),
-                ("select one external", "select_one_external"),
-                ("select one", "select_one"), ("select multiple", "select_multiple"),
-                ("select all that apply", "select_multiple"))
+TYPE_PHRASES = (
+    ("begin group", "begin_group"),
+    ("begin repeat", "begin_repeat"),
+    ("end group", "end_group"),
+    ("end repeat", "end_repeat"),
+    ("select one from file", "select_one_from_file"),
+    ("select multiple from file", "select_multiple_from_file"),
+    ("select all that apply from", "select_multiple"),
+    ("select one from", "select_one"),
+    ("add select one prompt using", "select_one"),
+    ("add select multiple prompt using", "select_multiple"),
+    ("select one external", "select_one_external"),
+    ("select one", "select_one"),
+    ("select multiple", "select_multiple"),
+    ("select all that apply", "select_multiple"),
+)
 # What ODK records by itself (times, device, user): our tool never asks for them.
-METADATA_TYPES = {"start", "end", "today", "deviceid", "imei", "subscriberid", "simserial", "phonenumber",
-                  "username", "email", "audit", "instanceid", "background-geopoint"}
+METADATA_TYPES = {
+    "start",
+    "end",
+    "today",
+    "deviceid",
+    "imei",
+    "subscriberid",
+    "simserial",
+    "phonenumber",
+    "username",
+    "email",
+    "audit",
+    "instanceid",
+    "background-geopoint",
+}
 DATE_TYPES = {"date": "une date", "time": "une heure", "datetime": "une date et une heure"}
 
 

@@ -17,16 +17,26 @@ COLLECTION = "doors"
 OUTCOMES = {"repondu": "A répondu", "absent": "Absent", "refus": "Refus", "repasser": "Repasser plus tard"}
 
 
-def record_door(svc: Services, campaign_id: str, session_id: str | None, sector: str, outcome: str, collector: str) -> dict:
+def record_door(
+    svc: Services, campaign_id: str, session_id: str | None, sector: str, outcome: str, collector: str
+) -> dict:
     if outcome not in OUTCOMES:
         raise ValueError("Choisissez ce qui s'est passé à la porte.")
     sector = " ".join((sector or "").split())[:40]
     if not sector:
-        raise ValueError("Indiquez le secteur (par exemple : secteur A, rue des Tilleuls côté pair). "
-                         "Jamais le numéro ni l'adresse exacte.")
-    door = {"id": str(uuid.uuid4()), "campaign": campaign_id, "session": session_id or None, "sector": sector,
-            "outcome": outcome, "collector": collector or "",
-            "at": utc_now()}
+        raise ValueError(
+            "Indiquez le secteur (par exemple : secteur A, rue des Tilleuls côté pair). "
+            "Jamais le numéro ni l'adresse exacte."
+        )
+    door = {
+        "id": str(uuid.uuid4()),
+        "campaign": campaign_id,
+        "session": session_id or None,
+        "sector": sector,
+        "outcome": outcome,
+        "collector": collector or "",
+        "at": utc_now(),
+    }
     svc.records.append(COLLECTION, door)
     return door
 

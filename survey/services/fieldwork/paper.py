@@ -42,9 +42,9 @@ def sheet_version(campaign: Campaign, typed: str) -> int | None:
     if short:
         prefixes += ["P" + short, short]
     for prefix in prefixes:
-        if text.startswith(prefix) and text[len(prefix):].isdigit():
-            return int(text[len(prefix):])
+        if text.startswith(prefix) and text[len(prefix) :].isdigit():
+            return int(text[len(prefix) :])
     long_prefix = "P" + _squeezed(campaign.id) + "V"
-    if text.startswith(long_prefix) and text[len(long_prefix):].isdigit():
-        return int(text[len(long_prefix):])
+    if text.startswith(long_prefix) and text[len(long_prefix) :].isdigit():
+        return int(text[len(long_prefix) :])
     return None

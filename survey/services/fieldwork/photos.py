@@ -48,11 +48,13 @@ def check_dimensions(data: bytes) -> None:
     except Image.DecompressionBombError:  # Pillow's own ceiling, far above ours
         raise PhotoError(f"Cette image est trop grande. Maximum : {MAX_PHOTO_SIDE} pixels de côté.") from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
-        raise PhotoError("Cette photo ne peut pas être lue (fichier abîmé ou trop grand). "
-                         "Reprenez la photo puis envoyez-la.") from None
+        raise PhotoError(
+            "Cette photo ne peut pas être lue (fichier abîmé ou trop grand). Reprenez la photo puis envoyez-la."
+        ) from None
     if max(width, height) > MAX_PHOTO_SIDE or width * height > MAX_PHOTO_PIXELS:
-        raise PhotoError(f"Cette image est trop grande ({width} × {height} pixels). "
-                         f"Maximum : {MAX_PHOTO_SIDE} pixels de côté.")
+        raise PhotoError(
+            f"Cette image est trop grande ({width} × {height} pixels). Maximum : {MAX_PHOTO_SIDE} pixels de côté."
+        )
 
 
 def save_photo(data_dir: Path, campaign_id: str, session_id: str, data: bytes, already: int) -> dict:
@@ -60,8 +62,7 @@ def save_photo(data_dir: Path, campaign_id: str, session_id: str, data: bytes, a
         raise PhotoError("Aucune photo reçue. Choisissez une photo puis envoyez-la.")
     if len(data) > MAX_PHOTO_BYTES:
         size = f"{len(data) / (1024 * 1024):.1f}".replace(".", ",")
-        raise PhotoError(f"La photo est trop lourde ({size} Mo). "
-                         f"Maximum : {MAX_PHOTO_BYTES // (1024 * 1024)} Mo.")
+        raise PhotoError(f"La photo est trop lourde ({size} Mo). Maximum : {MAX_PHOTO_BYTES // (1024 * 1024)} Mo.")
     if already >= MAX_PHOTOS_PER_SESSION:
         raise PhotoError(f"Cette session a déjà {MAX_PHOTOS_PER_SESSION} photos.")
     kind = image_type(data)

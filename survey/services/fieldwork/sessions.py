@@ -16,8 +16,12 @@ if TYPE_CHECKING:
     from ...storage import RecordCollections
 
 COLLECTION = "sessions"
-ROLES = {"accroche": "Accroche (inviter les passants)", "discussion": "Discussion",
-         "scribe": "Scribe (écrit les paroles)", "porte-a-porte": "Porte-à-porte"}
+ROLES = {
+    "accroche": "Accroche (inviter les passants)",
+    "discussion": "Discussion",
+    "scribe": "Scribe (écrit les paroles)",
+    "porte-a-porte": "Porte-à-porte",
+}
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 TEAM_COUNTED = ("stopped", "photos")  # changed during the session, never by its form
 
@@ -27,13 +31,13 @@ class Session:
     id: str
     campaign: str
     place: str
-    day: str                      # ISO date
-    starts: str = ""              # HH:MM
+    day: str  # ISO date
+    starts: str = ""  # HH:MM
     ends: str = ""
-    team: list[dict] = field(default_factory=list)       # [{"pseudonym": …, "role": …}]
-    questions: list[str] = field(default_factory=list)   # board question ids
-    stopped: int = 0              # passers-by who stopped (counted by the team)
-    photos: list[dict] = field(default_factory=list)     # [{"file": …, "type": …, "size": …}]
+    team: list[dict] = field(default_factory=list)  # [{"pseudonym": …, "role": …}]
+    questions: list[str] = field(default_factory=list)  # board question ids
+    stopped: int = 0  # passers-by who stopped (counted by the team)
+    photos: list[dict] = field(default_factory=list)  # [{"file": …, "type": …, "size": …}]
 
     @classmethod
     def from_record(cls, record: dict) -> "Session":
@@ -69,8 +73,9 @@ def parse_team(text: str) -> tuple[list[dict], list[str]]:
             problems.append(f"Ligne {number} de l'équipe : écrivez un pseudonyme avant « : ».")
             continue
         if role and role not in ROLES:
-            problems.append(f"Ligne {number} de l'équipe : le rôle « {role} » est inconnu "
-                            f"(rôles possibles : {', '.join(ROLES)}).")
+            problems.append(
+                f"Ligne {number} de l'équipe : le rôle « {role} » est inconnu (rôles possibles : {', '.join(ROLES)})."
+            )
             continue
         team.append({"pseudonym": name, "role": role})
     return team, problems
@@ -79,8 +84,10 @@ def parse_team(text: str) -> tuple[list[dict], list[str]]:
 def read_team(stored: Any) -> list[dict]:
     """The team as stored: a list of {pseudonym, role}; older sessions kept « pseudonyme : rôle » lines."""
     if isinstance(stored, str):
-        stored = [dict(zip(("pseudonym", "role"), (part.strip() for part in line.partition(":")[::2])))
-                  for line in stored.splitlines()]
+        stored = [
+            dict(zip(("pseudonym", "role"), (part.strip() for part in line.partition(":")[::2])))
+            for line in stored.splitlines()
+        ]
     team = []
     for member in stored or []:
         if isinstance(member, dict) and str(member.get("pseudonym") or "").strip():
@@ -111,12 +118,14 @@ def validate(session: Session, questionnaire: Questionnaire | None) -> list[str]
     try:
         date.fromisoformat(session.day)
     except ValueError:
-        problems.append(f"La date « {session.day} » n'est pas une date : écrivez-la comme 21/11/2026."
-                        if session.day else "Indiquez la date de la session (par exemple 21/11/2026).")
+        problems.append(
+            f"La date « {session.day} » n'est pas une date : écrivez-la comme 21/11/2026."
+            if session.day
+            else "Indiquez la date de la session (par exemple 21/11/2026)."
+        )
     for label, value in (("début", session.starts), ("fin", session.ends)):
         if value and not _TIME.match(value):
-            problems.append(f"L'heure de {label} « {value} » n'est pas une heure : écrivez-la comme "
-                            f"{TIME_EXAMPLES}.")
+            problems.append(f"L'heure de {label} « {value} » n'est pas une heure : écrivez-la comme {TIME_EXAMPLES}.")
     if session.starts and session.ends and session.starts >= session.ends:
         problems.append("L'heure de fin doit venir après l'heure de début.")
     known = {q.id for q in questionnaire.answerable} if questionnaire else set()
@@ -167,5 +176,6 @@ class SessionRepository:
 
     def add_photo(self, session: Session, photo: dict) -> None:
         """Attach a stored photo file to the session (one atomic change)."""
-        self.records.change(COLLECTION, session.id,
-                            lambda record: record.update(photos=list(record.get("photos") or []) + [photo]))
+        self.records.change(
+            COLLECTION, session.id, lambda record: record.update(photos=list(record.get("photos") or []) + [photo])
+        )

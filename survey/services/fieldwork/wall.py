@@ -54,8 +54,9 @@ def card_text(answer: dict) -> str:
     return "\n".join(t for t in texts if t.strip())
 
 
-def wall_cards(svc: Services, campaign_id: str, session_id: str | None, include_withdrawn: bool = False,
-               postits: bool = False) -> list[dict]:
+def wall_cards(
+    svc: Services, campaign_id: str, session_id: str | None, include_withdrawn: bool = False, postits: bool = False
+) -> list[dict]:
     """The newest consented cards first (at most MAX_CARDS for the wall itself); typed
     post-its too with ``postits`` (see ``postits_on_wall``)."""
     cards = []

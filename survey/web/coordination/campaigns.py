@@ -26,8 +26,13 @@ from .blueprint import bp
 
 RESERVED_IDS = {"nouvelle"}
 LIMITS = {"title": 120, "quartier": 120, "structure": 120, "description": 3000, "help_text": 3000}
-LIMIT_NAMES = {"title": "Le titre", "quartier": "Le quartier", "structure": "La structure",
-               "description": "La description", "help_text": "Le texte d'aide"}
+LIMIT_NAMES = {
+    "title": "Le titre",
+    "quartier": "Le quartier",
+    "structure": "La structure",
+    "description": "La description",
+    "help_text": "Le texte d'aide",
+}
 
 
 class CampaignForm(FlaskForm):
@@ -41,8 +46,7 @@ class CampaignForm(FlaskForm):
     channels = ValuesField("Canaux de collecte")
     description = TextAreaField("Description")
     help_text = TextAreaField("Où trouver de l'aide (page de remerciement)")
-    retention_months = StringField("Durée de conservation des réponses, en mois",
-                                   render_kw={"inputmode": "numeric"})
+    retention_months = StringField("Durée de conservation des réponses, en mois", render_kw={"inputmode": "numeric"})
 
 
 def slugify(text: str) -> str:
@@ -60,8 +64,16 @@ def _form(svc, campaign: Campaign | None) -> CampaignForm:
     form.questionnaire.choices = _questionnaire_choices(svc)
     if request.method == "GET" and campaign is not None:
         form.identifier.data = campaign.id
-        for name in ("title", "questionnaire", "quartier", "structure", "starts_on", "ends_on",
-                     "description", "help_text"):
+        for name in (
+            "title",
+            "questionnaire",
+            "quartier",
+            "structure",
+            "starts_on",
+            "ends_on",
+            "description",
+            "help_text",
+        ):
             getattr(form, name).data = getattr(campaign, name)
         form.channels.data = list(campaign.channels)
         form.retention_months.data = str(campaign.retention_months)
@@ -87,12 +99,18 @@ def campaign_from_form(form: CampaignForm, base: Campaign | None) -> tuple[Campa
         problems.append("Écrivez la durée de conservation en mois, en chiffres (par exemple 12).")
     campaign_id = base.id if base else ((form.identifier.data or "").strip().lower() or slugify(text["title"]))
     campaign = Campaign(
-        id=campaign_id, title=text["title"], questionnaire=form.questionnaire.data or "",
-        quartier=text["quartier"], structure=text["structure"],
-        starts_on=(form.starts_on.data or "").strip(), ends_on=(form.ends_on.data or "").strip(),
+        id=campaign_id,
+        title=text["title"],
+        questionnaire=form.questionnaire.data or "",
+        quartier=text["quartier"],
+        structure=text["structure"],
+        starts_on=(form.starts_on.data or "").strip(),
+        ends_on=(form.ends_on.data or "").strip(),
         channels=[c for c in dict.fromkeys(form.channels.data or [])],
         closed=base.closed if base else False,
-        description=text["description"], help_text=text["help_text"], retention_months=retention,
+        description=text["description"],
+        help_text=text["help_text"],
+        retention_months=retention,
     )
     return campaign, problems
 
@@ -128,8 +146,14 @@ def new_campaign():
             return redirect(campaign_url(campaign), code=303)
     elif request.method == "POST":
         problems = ["La page a expiré. Vérifiez les informations puis enregistrez à nouveau."]
-    return render_template("coordination/campaign_form.html", form=form, problems=problems, campaign=None,
-                           channels=CHANNELS, has_answers=False), (422 if problems else 200)
+    return render_template(
+        "coordination/campaign_form.html",
+        form=form,
+        problems=problems,
+        campaign=None,
+        channels=CHANNELS,
+        has_answers=False,
+    ), (422 if problems else 200)
 
 
 @bp.route("/campagnes/<campaign_id>/modifier", methods=["GET", "POST"])
@@ -144,8 +168,10 @@ def edit_campaign(campaign_id: str):
         campaign, problems = campaign_from_form(form, current)
         problems += [p for p in validate(campaign, svc.library.questionnaires) if p not in problems]
         if has_answers and campaign.questionnaire != current.questionnaire:
-            problems.append("Cette campagne a déjà des réponses : son questionnaire ne peut plus changer. "
-                            "Créez plutôt une nouvelle campagne.")
+            problems.append(
+                "Cette campagne a déjà des réponses : son questionnaire ne peut plus changer. "
+                "Créez plutôt une nouvelle campagne."
+            )
         if not problems:
             edited = {k: v for k, v in campaign.to_record().items() if k not in KEPT_ON_EDIT}
 
@@ -160,8 +186,14 @@ def edit_campaign(campaign_id: str):
             return redirect(campaign_url(campaign), code=303)
     elif request.method == "POST":
         problems = ["La page a expiré. Vérifiez les informations puis enregistrez à nouveau."]
-    return render_template("coordination/campaign_form.html", form=form, problems=problems, campaign=current,
-                           channels=CHANNELS, has_answers=has_answers), (422 if problems else 200)
+    return render_template(
+        "coordination/campaign_form.html",
+        form=form,
+        problems=problems,
+        campaign=current,
+        channels=CHANNELS,
+        has_answers=has_answers,
+    ), (422 if problems else 200)
 
 
 # What the edit form never changes: the id, whether it is closed (its own button), its short code.
@@ -176,8 +208,10 @@ def _set_closed(campaign_id: str, closed: bool):
     if closed:
         flash("La campagne est fermée : le formulaire ne reçoit plus de réponses.")
     elif not campaign.accepts_answers():
-        flash("La campagne est rouverte, mais ses dates ne permettent pas de répondre aujourd'hui : "
-              "modifiez-les si besoin.")
+        flash(
+            "La campagne est rouverte, mais ses dates ne permettent pas de répondre aujourd'hui : "
+            "modifiez-les si besoin."
+        )
     else:
         flash("La campagne est rouverte : le formulaire reçoit de nouveau des réponses.")
     return redirect(campaign_url(campaign), code=303)
@@ -192,8 +226,9 @@ def close_campaign(campaign_id: str):
         return _set_closed(campaign_id, True)
     if request.method == "POST":
         flash("La campagne n'est pas fermée : cochez la case de confirmation.")
-    return render_template("coordination/campaign_close.html", campaign=campaign,
-                           count=services().answers.count(campaign.id))
+    return render_template(
+        "coordination/campaign_close.html", campaign=campaign, count=services().answers.count(campaign.id)
+    )
 
 
 @bp.route("/campagnes/<campaign_id>/rouvrir", methods=["POST"])
@@ -208,7 +243,13 @@ def campaign(campaign_id: str):
     """One campaign: its settings, its figures, and the way to every tool."""
     svc = services()
     current = campaign_or_404(campaign_id)
-    return render_template("coordination/campaign.html", campaign=current,
-                           questionnaire=svc.questionnaire_for(current), count=svc.answers.count(current.id),
-                           status=status_of(current), channels=CHANNELS, who=g.coordinator,
-                           form_url=short_url(public_address().url, current))  # what phones open
+    return render_template(
+        "coordination/campaign.html",
+        campaign=current,
+        questionnaire=svc.questionnaire_for(current),
+        count=svc.answers.count(current.id),
+        status=status_of(current),
+        channels=CHANNELS,
+        who=g.coordinator,
+        form_url=short_url(public_address().url, current),
+    )  # what phones open

@@ -14,4 +14,3 @@ def home():
     svc = services()
     rows = [(c, svc.questionnaire_for(c), svc.answers.count(c.id)) for c in svc.campaigns.all()]
     return render_template("coordination/home.html", rows=rows, problems=svc.library.problems)
-

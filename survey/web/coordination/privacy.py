@@ -20,9 +20,15 @@ def data(campaign_id: str):
     svc = services()
     campaign = campaign_or_404(campaign_id)
     ids, undated, cutoff = expired_ids(svc, campaign)
-    return render_template("coordination/data.html", campaign=campaign, expired=len(ids), undated=undated,
-                           cutoff=cutoff, count=svc.answers.count(campaign.id),
-                           retention=retention_sentence(campaign.retention_months))
+    return render_template(
+        "coordination/data.html",
+        campaign=campaign,
+        expired=len(ids),
+        undated=undated,
+        cutoff=cutoff,
+        count=svc.answers.count(campaign.id),
+        retention=retention_sentence(campaign.retention_months),
+    )
 
 
 @bp.route("/campagnes/<campaign_id>/purger", methods=["POST"])

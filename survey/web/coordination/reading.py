@@ -29,17 +29,30 @@ def answers(campaign_id: str):
     campaign = campaign_or_404(campaign_id)
     questionnaire = questionnaire_or_404(campaign)
     filters = Filters.from_args(request.args)
-    page = newest_first(lambda: select(svc.answers.iter_answers(campaign.id), questionnaire, filters),
-                        page_number(request.args.get("page")))
+    page = newest_first(
+        lambda: select(svc.answers.iter_answers(campaign.id), questionnaire, filters),
+        page_number(request.args.get("page")),
+    )
     text_questions = [q for q in questionnaire.answerable if q.type in TEXT_TYPES or q.other]
     return render_template(
-        "coordination/answers.html", campaign=campaign, questionnaire=questionnaire, filters=filters,
-        page=page, tags=campaign_tags(svc, campaign.id), text_questions=text_questions,
-        hidden_choices=HIDDEN_CHOICES, free_texts=free_texts, channels=CHANNELS, here=request.full_path)
+        "coordination/answers.html",
+        campaign=campaign,
+        questionnaire=questionnaire,
+        filters=filters,
+        page=page,
+        tags=campaign_tags(svc, campaign.id),
+        text_questions=text_questions,
+        hidden_choices=HIDDEN_CHOICES,
+        free_texts=free_texts,
+        channels=CHANNELS,
+        here=request.full_path,
+    )
 
 
-NOT_QUOTABLE = ("Ce texte ne peut pas être cité : la personne n'a pas donné son accord pour que ses mots "
-                "soient réutilisés dans le compte rendu.")
+NOT_QUOTABLE = (
+    "Ce texte ne peut pas être cité : la personne n'a pas donné son accord pour que ses mots "
+    "soient réutilisés dans le compte rendu."
+)
 
 
 def session_label(svc, campaign_id: str, session_id) -> str:
@@ -47,6 +60,7 @@ def session_label(svc, campaign_id: str, session_id) -> str:
     if not session_id:
         return ""
     from ...services.fieldwork.sessions import SessionRepository
+
     found = SessionRepository(svc.records).get(campaign_id, str(session_id))
     return found.label if found else str(session_id)
 
@@ -65,15 +79,27 @@ def answer(campaign_id: str, answer_id: str):
     item = answer_or_404(campaign, answer_id)
     # Shown with the questions as they were asked, even if the questionnaire changed since.
     asked = definition_for(svc, item.get("questionnaire", questionnaire.id), item.get("version")) or questionnaire
-    return render_template("coordination/answer.html", campaign=campaign, questionnaire=asked,
-                           answer=item, rows=answer_rows(item, asked), tags=campaign_tags(svc, campaign.id),
-                           channels=CHANNELS, place=place_of(item, session_places(svc, campaign.id), campaign.place or NO_PLACE), text_types=TEXT_TYPES,
-                           quotes=set(item.get("quotes") or []), here=request.full_path,
-                           may_quote=may_quote(item), may_display=may_display(item),
-                           from_card=from_scribe_card(item), consent_words=consent_words,
-                           session_label=session_label(svc, campaign.id, item.get("session")),
-                           not_quotable=NOT_QUOTABLE, correctable=bool(free_texts(item, asked)),
-                           corrections=correction_history(item, asked))
+    return render_template(
+        "coordination/answer.html",
+        campaign=campaign,
+        questionnaire=asked,
+        answer=item,
+        rows=answer_rows(item, asked),
+        tags=campaign_tags(svc, campaign.id),
+        channels=CHANNELS,
+        place=place_of(item, session_places(svc, campaign.id), campaign.place or NO_PLACE),
+        text_types=TEXT_TYPES,
+        quotes=set(item.get("quotes") or []),
+        here=request.full_path,
+        may_quote=may_quote(item),
+        may_display=may_display(item),
+        from_card=from_scribe_card(item),
+        consent_words=consent_words,
+        session_label=session_label(svc, campaign.id, item.get("session")),
+        not_quotable=NOT_QUOTABLE,
+        correctable=bool(free_texts(item, asked)),
+        corrections=correction_history(item, asked),
+    )
 
 
 @bp.route("/campagnes/<campaign_id>/reponses/<answer_id>/etiquettes", methods=["POST"])
@@ -94,8 +120,11 @@ def hide_answer(campaign_id: str, answer_id: str):
     item = answer_or_404(campaign, answer_id)
     hidden = request.form.get("masquer") == "1"
     set_hidden(services(), campaign.id, item["id"], hidden)
-    flash("Réponse masquée : elle n'est plus comptée dans les résultats." if hidden
-          else "Réponse de nouveau visible et comptée.")
+    flash(
+        "Réponse masquée : elle n'est plus comptée dans les résultats."
+        if hidden
+        else "Réponse de nouveau visible et comptée."
+    )
     return redirect(_back(campaign, item), code=303)
 
 
@@ -124,13 +153,15 @@ def delete_answer_view(campaign_id: str, answer_id: str):
     if request.method == "POST":
         if request.form.get("confirmer") != "oui":
             flash("Rien n'a été effacé : cochez la case de confirmation.")
-            return redirect(url_for("coordination.delete_answer_view", campaign_id=campaign.id,
-                                    answer_id=item["id"]), code=303)
+            return redirect(
+                url_for("coordination.delete_answer_view", campaign_id=campaign.id, answer_id=item["id"]), code=303
+            )
         delete_answer(services(), campaign.id, item["id"], who=g.coordinator)
         flash("La réponse est effacée définitivement.")
         return redirect(url_for("coordination.answers", campaign_id=campaign.id), code=303)
-    return render_template("coordination/answer_delete.html", campaign=campaign, answer=item,
-                           rows=answer_rows(item, questionnaire))
+    return render_template(
+        "coordination/answer_delete.html", campaign=campaign, answer=item, rows=answer_rows(item, questionnaire)
+    )
 
 
 @bp.route("/campagnes/<campaign_id>/etiquettes", methods=["GET", "POST"])
@@ -163,5 +194,6 @@ def tags(campaign_id: str):
         for tag in set(item.get("tags") or []):
             if tag in counts:
                 counts[tag] += 1
-    return render_template("coordination/tags.html", campaign=campaign, counts=counts, error=error,
-                           name=name), (422 if error else 200)
+    return render_template("coordination/tags.html", campaign=campaign, counts=counts, error=error, name=name), (
+        422 if error else 200
+    )

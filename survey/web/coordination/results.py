@@ -19,28 +19,35 @@ from ..auth import audit
 from ..errors import render_error
 from .blueprint import bp
 
-DASHBOARD_TEXTS = 10     # latest free-text answers shown per question on the dashboard
+DASHBOARD_TEXTS = 10  # latest free-text answers shown per question on the dashboard
 
 
 def session_places(svc, campaign_id: str) -> dict[str, str]:
     """Field-session id → where it took place (« marché Europe »)."""
     from ...services.fieldwork.sessions import SessionRepository
+
     return {s.id: s.place for s in SessionRepository(svc.records).for_campaign(campaign_id)}
 
 
 def campaign_results(campaign, questionnaire, max_texts: int | None = DASHBOARD_TEXTS):
     """``results.summarise`` over the campaign's stored answers, with its tags and session names."""
     svc = services()
-    return summarise(svc.answers.iter_answers(campaign.id), questionnaire,
-                     tz=current_app.config["TIMEZONE"], max_texts=max_texts,
-                     tags=campaign_tags(svc, campaign.id), session_places=session_places(svc, campaign.id),
-                     default_place=campaign.place or NO_PLACE)
+    return summarise(
+        svc.answers.iter_answers(campaign.id),
+        questionnaire,
+        tz=current_app.config["TIMEZONE"],
+        max_texts=max_texts,
+        tags=campaign_tags(svc, campaign.id),
+        session_places=session_places(svc, campaign.id),
+        default_place=campaign.place or NO_PLACE,
+    )
 
 
 def charts_for(results) -> dict[str, object]:
     """question id → SVG chart, for the closed questions."""
-    return {r.question.id: question_chart(r, chart_id=f"graphique-{r.question.id}")
-            for r in results.questions if r.closed}
+    return {
+        r.question.id: question_chart(r, chart_id=f"graphique-{r.question.id}") for r in results.questions if r.closed
+    }
 
 
 @bp.route("/campagnes/<campaign_id>/resultats")
@@ -49,24 +56,37 @@ def results(campaign_id: str):
     campaign = campaign_or_404(campaign_id)
     questionnaire = questionnaire_or_404(campaign)
     summary = campaign_results(campaign, questionnaire)
-    return render_template("coordination/results.html", campaign=campaign, questionnaire=questionnaire,
-                           results=summary, charts=charts_for(summary))
+    return render_template(
+        "coordination/results.html",
+        campaign=campaign,
+        questionnaire=questionnaire,
+        results=summary,
+        charts=charts_for(summary),
+    )
 
 
 def printing_available() -> bool:
-    return importlib.util.find_spec("survey.printing") is not None and \
-        importlib.util.find_spec("weasyprint") is not None
+    return (
+        importlib.util.find_spec("survey.printing") is not None and importlib.util.find_spec("weasyprint") is not None
+    )
 
 
 def _summary_context(campaign_id: str) -> dict:
     campaign = campaign_or_404(campaign_id)
     questionnaire = questionnaire_or_404(campaign)
     summary = campaign_results(campaign, questionnaire, max_texts=0)
-    channel_chart = bar_chart(bars(summary.by_channel), "Réponses par canal de collecte") \
-        if summary.by_channel else None
-    return dict(campaign=campaign, questionnaire=questionnaire, results=summary, charts=charts_for(summary),
-                channel_chart=channel_chart, made_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                pdf=printing_available())
+    channel_chart = (
+        bar_chart(bars(summary.by_channel), "Réponses par canal de collecte") if summary.by_channel else None
+    )
+    return dict(
+        campaign=campaign,
+        questionnaire=questionnaire,
+        results=summary,
+        charts=charts_for(summary),
+        channel_chart=channel_chart,
+        made_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        pdf=printing_available(),
+    )
 
 
 @bp.route("/campagnes/<campaign_id>/synthese")
@@ -86,9 +106,12 @@ def _renderer():
 def summary_pdf(campaign_id: str):
     context = _summary_context(campaign_id)
     if not context["pdf"]:
-        return render_error(404, "Le PDF n'est pas disponible sur cette installation : "
-                                 "imprimez la page de synthèse depuis le navigateur.")
+        return render_error(
+            404,
+            "Le PDF n'est pas disponible sur cette installation : imprimez la page de synthèse depuis le navigateur.",
+        )
     from ...printing import PrintError
+
     html = render_template("coordination/summary_pdf.html", **context)
     try:
         pdf = _renderer().render_html(html, ("synthese",))
@@ -96,5 +119,8 @@ def summary_pdf(campaign_id: str):
         return render_error(500, str(exc))
     campaign = context["campaign"]
     audit("export", f"synthèse PDF de la campagne {campaign.id}")
-    return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="synthese-{campaign.id}.pdf"'})
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="synthese-{campaign.id}.pdf"'},
+    )

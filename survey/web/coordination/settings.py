@@ -16,8 +16,10 @@ from ..addresses import public_address, wifi_qr
 from ..auth import audit
 from .blueprint import bp
 
-LOOPBACK_WARNING = ("Cette adresse ne marche que sur cet ordinateur : un téléphone ou une tablette ne peut pas "
-                    "l'ouvrir. Choisissez une adresse de l'ordinateur sur le réseau, ci-dessous.")
+LOOPBACK_WARNING = (
+    "Cette adresse ne marche que sur cet ordinateur : un téléphone ou une tablette ne peut pas "
+    "l'ouvrir. Choisissez une adresse de l'ordinateur sur le réseau, ci-dessous."
+)
 
 
 def _real_port() -> tuple[str, int]:
@@ -27,19 +29,32 @@ def _real_port() -> tuple[str, int]:
     return scheme, int(port) if port else {"https": 443}.get(scheme, 80)
 
 
-def _page(error: str | None = None, wifi_error: str | None = None, typed: str | None = None,
-          wifi_typed: dict | None = None, status: int = 200):
+def _page(
+    error: str | None = None,
+    wifi_error: str | None = None,
+    typed: str | None = None,
+    wifi_typed: dict | None = None,
+    status: int = 200,
+):
     records = services().records
     address = public_address()
     scheme, port = _real_port()
     suggestions = [site_settings.address_on(ip, scheme, port) for ip in lan_addresses()]
     wifi = site_settings.team_wifi(records)
     return render_template(
-        "coordination/settings.html", address=address, suggestions=suggestions,
-        configured=bool(current_app.config.get("PUBLIC_BASE_URL")), saved=site_settings.saved_address(records),
-        loopback_warning=LOOPBACK_WARNING, error=error, typed=address.url if typed is None else typed,
-        wifi=wifi, wifi_error=wifi_error, wifi_typed=wifi_typed or {},
-        wifi_code=wifi_qr(wifi) if wifi else None), status
+        "coordination/settings.html",
+        address=address,
+        suggestions=suggestions,
+        configured=bool(current_app.config.get("PUBLIC_BASE_URL")),
+        saved=site_settings.saved_address(records),
+        loopback_warning=LOOPBACK_WARNING,
+        error=error,
+        typed=address.url if typed is None else typed,
+        wifi=wifi,
+        wifi_error=wifi_error,
+        wifi_typed=wifi_typed or {},
+        wifi_code=wifi_qr(wifi) if wifi else None,
+    ), status
 
 
 @bp.route("/adresse", methods=["GET"])
@@ -83,8 +98,7 @@ def save_wifi():
         return _page(wifi_error=str(exc), wifi_typed={"name": name, "password": password}, status=422)
     site_settings.save_wifi(services().records, wifi)
     audit("Wi-Fi de l'équipe enregistré", wifi.name)
-    flash(f"Wi-Fi « {wifi.name} » enregistré : les affiches et la page des codes des bénévoles montrent "
-          "son QR code.")
+    flash(f"Wi-Fi « {wifi.name} » enregistré : les affiches et la page des codes des bénévoles montrent son QR code.")
     return redirect(url_for("coordination.settings", _anchor="wifi"), code=303)
 
 
@@ -95,4 +109,3 @@ def forget_wifi():
     audit("Wi-Fi de l'équipe retiré")
     flash("Le Wi-Fi de l'équipe est retiré : les affiches n'en montrent plus.")
     return redirect(url_for("coordination.settings", _anchor="wifi"), code=303)
-

@@ -34,12 +34,21 @@ def volunteer_codes(campaign_id: str):
     # Links said on the public address, never the 127.0.0.1 the laptop's own browser uses.
     kiosk_link = public_url("public.answer_form", campaign_id=campaign.id, canal="tablette", **{kiosk.KIOSK_ARG: "1"})
     wifi = site_settings.team_wifi(svc.records)
-    return render_template("coordination/volunteers.html", campaign=campaign, records=records, error=error,
-                           pseudonym=pseudonym, display_code=volunteers.display_code,
-                           is_active=volunteers.is_active, kiosk_code=kiosk_codes.kiosk_code(svc, campaign.id),
-                           kiosk_link=kiosk_link, address=public_address(), wifi=wifi,
-                           wifi_code=wifi_qr(wifi) if wifi else None,
-                           team_code=link_qr(public_url("volunteer.home"), "qr-equipe") if wifi else None), (422 if error else 200)
+    return render_template(
+        "coordination/volunteers.html",
+        campaign=campaign,
+        records=records,
+        error=error,
+        pseudonym=pseudonym,
+        display_code=volunteers.display_code,
+        is_active=volunteers.is_active,
+        kiosk_code=kiosk_codes.kiosk_code(svc, campaign.id),
+        kiosk_link=kiosk_link,
+        address=public_address(),
+        wifi=wifi,
+        wifi_code=wifi_qr(wifi) if wifi else None,
+        team_code=link_qr(public_url("volunteer.home"), "qr-equipe") if wifi else None,
+    ), (422 if error else 200)
 
 
 @bp.route("/campagnes/<campaign_id>/kiosque/code", methods=["POST"])
@@ -51,8 +60,7 @@ def new_kiosk_code(campaign_id: str):
     had_one = bool(kiosk_codes.kiosk_code(svc, campaign.id))
     code = kiosk_codes.set_kiosk_code(svc, campaign.id)
     audit("code kiosque " + ("changé" if had_one else "créé"), f"campagne {campaign.id}")
-    flash(f"Code kiosque : {volunteers.display_code(code)}."
-          + (" L'ancien ne fonctionne plus." if had_one else ""))
+    flash(f"Code kiosque : {volunteers.display_code(code)}." + (" L'ancien ne fonctionne plus." if had_one else ""))
     return redirect(url_for("coordination.volunteer_codes", campaign_id=campaign.id, _anchor="kiosque"), code=303)
 
 

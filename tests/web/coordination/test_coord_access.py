@@ -46,10 +46,22 @@ GET_TABLE = [
 POST_TABLE = [
     ("/coordination/campagnes/{A}/fermer", {"confirmer": "oui"}, "open"),
     ("/coordination/campagnes/{A}/rouvrir", {}, "open"),
-    ("/coordination/campagnes/{A}/modifier", {"title": "Piraté", "questionnaire": CAMPAIGN_A,
-                                              "channels": ["qr"], "retention_months": "12"}, "title"),
-    ("/coordination/campagnes/nouvelle", {"identifier": "pirate", "title": "Piraté", "questionnaire": CAMPAIGN_A,
-                                          "channels": ["qr"], "retention_months": "12"}, "no-new-campaign"),
+    (
+        "/coordination/campagnes/{A}/modifier",
+        {"title": "Piraté", "questionnaire": CAMPAIGN_A, "channels": ["qr"], "retention_months": "12"},
+        "title",
+    ),
+    (
+        "/coordination/campagnes/nouvelle",
+        {
+            "identifier": "pirate",
+            "title": "Piraté",
+            "questionnaire": CAMPAIGN_A,
+            "channels": ["qr"],
+            "retention_months": "12",
+        },
+        "no-new-campaign",
+    ),
     ("/coordination/campagnes/{A}/reponses/{aid}/masquer", {"masquer": "1"}, "answer"),
     ("/coordination/campagnes/{A}/reponses/{aid}/etiquettes", {"etiquette": ["thème"]}, "answer"),
     ("/coordination/campagnes/{A}/reponses/{aid}/citer", {"question": "simplifie", "citer": "1"}, "answer"),
@@ -65,6 +77,7 @@ POST_TABLE = [
 def world(tmp_path_factory):
     world = make_world(tmp_path_factory.mktemp("coord-access") / "data")
     from survey.services.tags import add_tag
+
     add_tag(world.svc, CAMPAIGN_A, "thème")
     return world
 
@@ -122,14 +135,16 @@ def test_post_table_denied(world, path, data, check, role):
 def test_post_table_allowed_for_coordinator(tmp_path, path, data, check):
     fresh = make_world(tmp_path / "data")
     from survey.services.tags import add_tag
+
     add_tag(fresh.svc, CAMPAIGN_A, "thème")
     if path.endswith("/rouvrir"):
         campaign = fresh.svc.campaigns.get(CAMPAIGN_A)
         campaign.closed = True
         fresh.svc.campaigns.save(campaign)
     if path.endswith("/purger"):  # make the answer old enough to be purged
-        fresh.svc.answers.update(CAMPAIGN_A, fresh.answer_a,
-                                 lambda a: a.__setitem__("submitted_at", "2001-01-01T00:00:00Z"))
+        fresh.svc.answers.update(
+            CAMPAIGN_A, fresh.answer_a, lambda a: a.__setitem__("submitted_at", "2001-01-01T00:00:00Z")
+        )
     before = _state(fresh, check)
     response = fresh.client(COORD).post(fresh.fill(path), data=data)
     assert response.status_code == 303, response.get_data(as_text=True)[:500]
@@ -142,8 +157,13 @@ def test_every_coordination_route_is_closed_to_others(world):
     anonymous people and volunteers (GET and POST), whatever the campaign."""
     rules: list[Rule] = [r for r in world.app.url_map.iter_rules() if r.rule.startswith("/coordination")]
     assert len(rules) >= 20
-    values = {"campaign_id": CAMPAIGN_A, "answer_id": world.answer_a, "code": world.code_a,
-              "fmt": "csv", "kind": "affiche"}
+    values = {
+        "campaign_id": CAMPAIGN_A,
+        "answer_id": world.answer_a,
+        "code": world.code_a,
+        "fmt": "csv",
+        "kind": "affiche",
+    }
     for role in (ANON, VOL_A, VOL_B):
         client = world.client(role)
         for rule in rules:
@@ -171,10 +191,19 @@ def test_volunteer_sees_only_own_counts(world):
 # -- an attacker guessing ids ------------------------------------------------------------
 
 GUESSED_ANSWER_IDS = [
-    "{bid}",                                   # a real answer, but of campaign B
-    str(uuid.UUID(int=0)), "{random}",         # well-formed ids that do not exist
-    "..", "..%2F..%2Fsecret_key", "%2e%2e%2f%2e%2e%2frecords", "....//....//secret_key",
-    "000001.json", "{aid_upper}", "{aid} ", "<script>", "x" * 300, "%00",
+    "{bid}",  # a real answer, but of campaign B
+    str(uuid.UUID(int=0)),
+    "{random}",  # well-formed ids that do not exist
+    "..",
+    "..%2F..%2Fsecret_key",
+    "%2e%2e%2f%2e%2e%2frecords",
+    "....//....//secret_key",
+    "000001.json",
+    "{aid_upper}",
+    "{aid} ",
+    "<script>",
+    "x" * 300,
+    "%00",
 ]
 
 
@@ -182,8 +211,7 @@ GUESSED_ANSWER_IDS = [
 @pytest.mark.parametrize("suffix", ["", "/supprimer"])
 def test_guessed_answer_ids_show_nothing(world, guess, suffix):
     client = world.client(COORD)
-    guess = guess.format(bid=world.answer_b, aid=world.answer_a, random=uuid.uuid4(),
-                         aid_upper=world.answer_a.upper())
+    guess = guess.format(bid=world.answer_b, aid=world.answer_a, random=uuid.uuid4(), aid_upper=world.answer_a.upper())
     response = client.get(f"/coordination/campagnes/{CAMPAIGN_A}/reponses/{guess}{suffix}")
     assert response.status_code == 404
     body = response.get_data(as_text=True)
@@ -195,9 +223,12 @@ def test_answer_of_campaign_a_under_campaign_b_cannot_be_changed(world):
     client = world.client(COORD)
     before = world.svc.answers.get(CAMPAIGN_A, world.answer_a)
     base = f"/coordination/campagnes/{CAMPAIGN_B}/reponses/{world.answer_a}"
-    for action, data in (("/masquer", {"masquer": "1"}), ("/etiquettes", {"etiquette": ["thème"]}),
-                         ("/citer", {"question": "simplifie", "citer": "1"}),
-                         ("/supprimer", {"confirmer": "oui"})):
+    for action, data in (
+        ("/masquer", {"masquer": "1"}),
+        ("/etiquettes", {"etiquette": ["thème"]}),
+        ("/citer", {"question": "simplifie", "citer": "1"}),
+        ("/supprimer", {"confirmer": "oui"}),
+    ):
         response = client.post(base + action, data=data)
         assert response.status_code == 404, action
         assert SECRET_A not in response.get_data(as_text=True)
@@ -233,6 +264,7 @@ def test_guessed_volunteer_codes_give_no_access(world):
 
 # -- CSRF, headers, cookies --------------------------------------------------------------
 
+
 def test_csrf_is_checked_on_coordinator_actions(tmp_path):
     world = make_world(tmp_path / "data", WTF_CSRF_ENABLED=True)
     client = world.client(COORD)
@@ -265,35 +297,43 @@ def test_security_headers_and_no_cache_on_answer_pages(world):
 def test_session_cookie_secure_only_over_https(tmp_path, monkeypatch):
     def login_cookie(app):
         from tests.coord_world import add_account
+
         add_account(app)
         response = app.test_client().post("/connexion", data={"nom": "camille", "mot_de_passe": "un-mot-de-passe-long"})
         assert response.status_code == 303
         return response.headers["Set-Cookie"]
 
-    plain = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "a"), "SECRET_KEY": "t",
-                          "WTF_CSRF_ENABLED": False})
+    plain = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "a"), "SECRET_KEY": "t", "WTF_CSRF_ENABLED": False})
     cookie = login_cookie(plain)
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
-    https = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "b"), "SECRET_KEY": "t",
-                          "WTF_CSRF_ENABLED": False, "HTTPS": True})
+    https = create_app(
+        {"TESTING": True, "DATA_DIR": str(tmp_path / "b"), "SECRET_KEY": "t", "WTF_CSRF_ENABLED": False, "HTTPS": True}
+    )
     assert "Secure" in login_cookie(https)
     monkeypatch.setenv("SURVEY_HTTPS", "1")
-    from_env = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "c"), "SECRET_KEY": "t",
-                          "WTF_CSRF_ENABLED": False})
+    from_env = create_app(
+        {"TESTING": True, "DATA_DIR": str(tmp_path / "c"), "SECRET_KEY": "t", "WTF_CSRF_ENABLED": False}
+    )
     assert from_env.config["SESSION_COOKIE_SECURE"] is True
     monkeypatch.setenv("SURVEY_HTTPS", "0")
-    off = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "d"), "SECRET_KEY": "t",
-                          "WTF_CSRF_ENABLED": False})
+    off = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "d"), "SECRET_KEY": "t", "WTF_CSRF_ENABLED": False})
     assert not off.config["SESSION_COOKIE_SECURE"]
 
 
 # -- rate limits --------------------------------------------------------------------------
 
+
 def _post_answer(client, text="bonjour", address="10.0.0.1"):
-    return client.post(f"/c/{CAMPAIGN_A}/", data={"answer_id": str(uuid.uuid4()),
-                                                   "started_at": "2026-01-01T10:00:00Z",
-                                                   "q_simplifie": text, "action": "envoyer"},
-                       environ_base={"REMOTE_ADDR": address})
+    return client.post(
+        f"/c/{CAMPAIGN_A}/",
+        data={
+            "answer_id": str(uuid.uuid4()),
+            "started_at": "2026-01-01T10:00:00Z",
+            "q_simplifie": text,
+            "action": "envoyer",
+        },
+        environ_base={"REMOTE_ADDR": address},
+    )
 
 
 def test_public_form_is_rate_limited_per_client(tmp_path):
@@ -322,11 +362,11 @@ def test_rate_limit_is_off_in_tests_by_default(world):
 def test_volunteer_code_guessing_is_rate_limited(tmp_path):
     world = make_world(tmp_path / "data", RATELIMIT_ENABLED=True, VOLUNTEER_CODE_RATE_LIMIT="3 per minute")
     client = world.app.test_client()
-    client.environ_base["REMOTE_ADDR"] = "10.2.2.2"      # a phone on the Wi-Fi
+    client.environ_base["REMOTE_ADDR"] = "10.2.2.2"  # a phone on the Wi-Fi
     statuses = [client.post("/benevole/", data={"code": new_code()}).status_code for _ in range(2)]
     statuses.append(client.get(f"/benevole/{new_code()}").status_code)
     assert statuses == [422, 422, 404]
-    blocked = client.get(f"/benevole/{world.code_a}")   # even the right code now waits
+    blocked = client.get(f"/benevole/{world.code_a}")  # even the right code now waits
     assert blocked.status_code == 429
     assert "Trop d'essais de code" in text(blocked)
     assert client.get("/benevole/").status_code == 200  # the page itself stays readable
@@ -334,13 +374,15 @@ def test_volunteer_code_guessing_is_rate_limited(tmp_path):
 
 # -- the login throttle ---------------------------------------------------------------------
 
+
 def test_login_throttle_slows_the_guesser_not_the_owner(tmp_path):
     world = make_world(tmp_path / "data")
     client = world.app.test_client()
 
     def login(name, password, address):
-        return client.post("/connexion", data={"nom": name, "mot_de_passe": password},
-                           environ_base={"REMOTE_ADDR": address})
+        return client.post(
+            "/connexion", data={"nom": name, "mot_de_passe": password}, environ_base={"REMOTE_ADDR": address}
+        )
 
     for _ in range(5):
         assert login("camille", "mauvais-mot-de-passe", "10.1.1.1").status_code == 401
@@ -350,6 +392,7 @@ def test_login_throttle_slows_the_guesser_not_the_owner(tmp_path):
     # The owner, on her own device, is not locked out by someone else's guesses.
     assert login("camille", "un-mot-de-passe-long", "10.9.9.9").status_code == 303
     from tests.coord_world import add_account
+
     add_account(world.app, "dominique", "un-autre-mot-de-passe")
     assert login("dominique", "un-autre-mot-de-passe", "10.1.1.1").status_code == 303  # another name
     actions = [e["action"] for e in world.svc.records.all("audit")]

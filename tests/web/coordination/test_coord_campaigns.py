@@ -12,12 +12,18 @@ from tests.coord_world import CAMPAIGN_A, make_world
 
 NEW = "/coordination/campagnes/nouvelle"
 FULL = {
-    "title": "Parole au marché du Sanitas", "identifier": "", "questionnaire": CAMPAIGN_A,
-    "quartier": "Sanitas, Tours", "structure": "Centre social Pluriel(le)s",
-    "starts_on": "2026-04-01", "ends_on": "2026-06-30", "channels": ["porteur-de-parole", "qr"],
+    "title": "Parole au marché du Sanitas",
+    "identifier": "",
+    "questionnaire": CAMPAIGN_A,
+    "quartier": "Sanitas, Tours",
+    "structure": "Centre social Pluriel(le)s",
+    "starts_on": "2026-04-01",
+    "ends_on": "2026-06-30",
+    "channels": ["porteur-de-parole", "qr"],
     "description": "Commandée par la Ville de Tours pour préparer le contrat de ville ; "
-                   "résultats remis au conseil citoyen.",
-    "help_text": "France Services, 2 rue Dupont, mardi 9 h – 12 h.", "retention_months": "18",
+    "résultats remis au conseil citoyen.",
+    "help_text": "France Services, 2 rue Dupont, mardi 9 h – 12 h.",
+    "retention_months": "18",
 }
 
 
@@ -43,7 +49,11 @@ def test_create_a_campaign_with_every_setting(world):
     assert response.headers["Location"] == "/coordination/campagnes/parole-au-marche-du-sanitas/"
     campaign = world.svc.campaigns.get("parole-au-marche-du-sanitas")
     assert (campaign.title, campaign.questionnaire, campaign.quartier, campaign.structure) == (
-        FULL["title"], CAMPAIGN_A, "Sanitas, Tours", "Centre social Pluriel(le)s")
+        FULL["title"],
+        CAMPAIGN_A,
+        "Sanitas, Tours",
+        "Centre social Pluriel(le)s",
+    )
     assert (campaign.starts_on, campaign.ends_on, campaign.retention_months) == ("2026-04-01", "2026-06-30", 18)
     assert campaign.channels == ["porteur-de-parole", "qr"] and not campaign.closed
     assert campaign.description == FULL["description"] and campaign.help_text == FULL["help_text"]
@@ -57,14 +67,28 @@ def test_create_a_campaign_with_every_setting(world):
 
 def test_problems_are_said_in_french(world):
     client = world.client("coordination")
-    bad = dict(FULL, title="", identifier="Pas Bon!", questionnaire="inconnu", channels=[],
-               starts_on="2026-13-01", ends_on="hier", retention_months="douze")
+    bad = dict(
+        FULL,
+        title="",
+        identifier="Pas Bon!",
+        questionnaire="inconnu",
+        channels=[],
+        starts_on="2026-13-01",
+        ends_on="hier",
+        retention_months="douze",
+    )
     response = client.post(NEW, data=bad)
     assert response.status_code == 422
     page = text(response)
-    for message in ("Donnez un titre", "seulement des minuscules", "« inconnu » n'existe pas",
-                    "Choisissez au moins un canal", "La date de début « 2026-13-01 » n'est pas une date",
-                    "La date de fin « hier » n'est pas une date", "en chiffres"):
+    for message in (
+        "Donnez un titre",
+        "seulement des minuscules",
+        "« inconnu » n'existe pas",
+        "Choisissez au moins un canal",
+        "La date de début « 2026-13-01 » n'est pas une date",
+        "La date de fin « hier » n'est pas une date",
+        "en chiffres",
+    ):
         assert message in page, message
     assert "Pas Bon!" in page or 'value="Pas Bon!"' in html.unescape(response.get_data(as_text=True))
     assert world.svc.campaigns.get("pas-bon") is None

@@ -43,12 +43,16 @@ def test_purge_removes_exactly_the_expired_answers(world):
     svc.campaigns.save(campaign)
     cutoff = cutoff_for(campaign, NOW)
     assert cutoff == datetime(2025, 9, 30, 12, 0, tzinfo=timezone.utc)
-    old = [world.add(CAMPAIGN_B, submitted_at=iso(cutoff - timedelta(seconds=1)))["id"],
-           world.add(CAMPAIGN_B, submitted_at="2024-01-01T00:00:00Z")["id"]]
-    kept = [world.add(CAMPAIGN_B, submitted_at=iso(cutoff))["id"],                       # exactly at the limit
-            world.add(CAMPAIGN_B, submitted_at=iso(cutoff + timedelta(seconds=1)))["id"],
-            world.add(CAMPAIGN_B, submitted_at="not a date")["id"]]                      # undated: kept, and said
-    other = world.add(CAMPAIGN_A, submitted_at="2001-01-01T00:00:00Z")["id"]             # other campaign, 12 months
+    old = [
+        world.add(CAMPAIGN_B, submitted_at=iso(cutoff - timedelta(seconds=1)))["id"],
+        world.add(CAMPAIGN_B, submitted_at="2024-01-01T00:00:00Z")["id"],
+    ]
+    kept = [
+        world.add(CAMPAIGN_B, submitted_at=iso(cutoff))["id"],  # exactly at the limit
+        world.add(CAMPAIGN_B, submitted_at=iso(cutoff + timedelta(seconds=1)))["id"],
+        world.add(CAMPAIGN_B, submitted_at="not a date")["id"],
+    ]  # undated: kept, and said
+    other = world.add(CAMPAIGN_A, submitted_at="2001-01-01T00:00:00Z")["id"]  # other campaign, 12 months
     before = {a["id"] for a in svc.answers.iter_answers(CAMPAIGN_B)}
 
     dry = purge_campaign(svc, campaign, NOW, dry_run=True)
@@ -68,7 +72,7 @@ def test_purge_removes_exactly_the_expired_answers(world):
 def test_purge_command(world, runner, tmp_path):
     svc = world.svc
     now = datetime.now(timezone.utc)
-    expired = world.add(CAMPAIGN_A, submitted_at=iso(now - timedelta(days=400)))["id"]        # 12 months kept
+    expired = world.add(CAMPAIGN_A, submitted_at=iso(now - timedelta(days=400)))["id"]  # 12 months kept
     recent = world.add(CAMPAIGN_A, submitted_at=iso(now - timedelta(days=300)))["id"]
     data_dir = world.app.config["DATA_DIR"]
     dry = runner.invoke(main, ["purge", "--data", data_dir, "--dry-run"])
@@ -78,7 +82,9 @@ def test_purge_command(world, runner, tmp_path):
     assert svc.answers.get(CAMPAIGN_A, expired) is not None
     real = runner.invoke(main, ["purge", "--data", data_dir])
     assert real.exit_code == 0, real.output
-    assert f"{CAMPAIGN_A} : 1 réponse(s) effacée(s)" in real.output and "En tout : 1 réponse(s) effacée(s)." in real.output
+    assert (
+        f"{CAMPAIGN_A} : 1 réponse(s) effacée(s)" in real.output and "En tout : 1 réponse(s) effacée(s)." in real.output
+    )
     assert svc.answers.get(CAMPAIGN_A, expired) is None and svc.answers.get(CAMPAIGN_A, recent) is not None
     purges = [e for e in svc.records.all("audit") if e["action"] == "purge"]
     assert purges and all(e["who"].startswith("ligne de commande") for e in purges)
@@ -132,8 +138,10 @@ def test_audit_log_records_login_export_deletion_purge(world):
     assert journal.status_code == 200
     for action in ("connexion", "suppression", "purge"):
         assert action in page
-    rows = re.findall(r"<tr><td>([^<]+)</td><td>([^<]+)</td><td>([^<]+)</td>", html.unescape(journal.get_data(as_text=True)))
-    assert rows[0][2] == [e for e in world.svc.records.all("audit")][-1]["action"]   # newest first
+    rows = re.findall(
+        r"<tr><td>([^<]+)</td><td>([^<]+)</td><td>([^<]+)</td>", html.unescape(journal.get_data(as_text=True))
+    )
+    assert rows[0][2] == [e for e in world.svc.records.all("audit")][-1]["action"]  # newest first
     assert all(who == "camille" for _, who, _ in rows)
 
 
@@ -147,5 +155,5 @@ def test_public_notice_and_link_from_the_form(world):
     assert notice.status_code == 200
     assert " ".join(questionnaire.consent.split()) in page
     assert "1 an" in page and "effacer" in page and "CNIL" in page
-    assert "Campagne de démonstration." in page                     # the campaign's description
+    assert "Campagne de démonstration." in page  # the campaign's description
     assert client.get("/c/inconnue/confidentialite").status_code == 404

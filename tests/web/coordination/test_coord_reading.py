@@ -10,16 +10,24 @@ import pytest
 from survey.services.reading import Filters, fold, newest_first, select
 from tests.coord_world import CAMPAIGN_A, make_world
 
-TEXTS = ["L'École du quartier aide beaucoup", "ÉCOLE fermée le mercredi", "une ecole numérique",
-         "Le marché du samedi", "Une œuvre collective", "Démarches CAF trop compliquées"]
+TEXTS = [
+    "L'École du quartier aide beaucoup",
+    "ÉCOLE fermée le mercredi",
+    "une ecole numérique",
+    "Le marché du samedi",
+    "Une œuvre collective",
+    "Démarches CAF trop compliquées",
+]
 
 
 @pytest.fixture
 def world(tmp_path):
     world = make_world(tmp_path / "data")
     world.svc.answers.delete(CAMPAIGN_A, world.answer_a)
-    world.ids = [world.add(CAMPAIGN_A, answers={"simplifie": t},
-                           submitted_at=f"2026-03-0{i + 1}T10:00:00Z")["id"] for i, t in enumerate(TEXTS)]
+    world.ids = [
+        world.add(CAMPAIGN_A, answers={"simplifie": t}, submitted_at=f"2026-03-0{i + 1}T10:00:00Z")["id"]
+        for i, t in enumerate(TEXTS)
+    ]
     return world
 
 
@@ -92,7 +100,7 @@ def test_hidden_answers_are_kept_but_not_counted(world):
     response = client.post(f"{base}/reponses/{spam}/masquer", data={"masquer": "1", "suite": f"{base}/reponses"})
     assert response.status_code == 303 and response.headers["Location"] == f"{base}/reponses"
     stored = world.svc.answers.get(CAMPAIGN_A, spam)
-    assert stored["hidden"] is True and stored["answers"]["simplifie"] == TEXTS[3]   # not deleted
+    assert stored["hidden"] is True and stored["answers"]["simplifie"] == TEXTS[3]  # not deleted
     assert spam not in listed(client.get(f"{base}/reponses"))
     assert listed(client.get(f"{base}/reponses", query_string={"masquees": "oui"})) == [spam]
     assert len(listed(client.get(f"{base}/reponses", query_string={"masquees": "toutes"}))) == len(TEXTS)
@@ -118,13 +126,19 @@ def test_quotes_reach_the_summary(world):
 
 
 def test_one_answer_with_its_metadata(world):
-    answer = world.add(CAMPAIGN_A, answers={"simplifie": "<b>pas du HTML</b>", "plaisir": "Oui, souvent"},
-                       channel="tablette", collector="Alice", session=None, submitted_at="2026-03-09T13:05:00Z")
+    answer = world.add(
+        CAMPAIGN_A,
+        answers={"simplifie": "<b>pas du HTML</b>", "plaisir": "Oui, souvent"},
+        channel="tablette",
+        collector="Alice",
+        session=None,
+        submitted_at="2026-03-09T13:05:00Z",
+    )
     page = world.client("coordination").get(f"/coordination/campagnes/{CAMPAIGN_A}/reponses/{answer['id']}")
     raw = page.get_data(as_text=True)
     body = html.unescape(raw)
     assert "&lt;b&gt;pas du HTML&lt;/b&gt;" in raw and "<b>pas du HTML</b>" not in raw
-    assert "9 mars 2026 à 14 h 05" in body              # Paris time
+    assert "9 mars 2026 à 14 h 05" in body  # Paris time
     assert "Tablette (avec un ou une bénévole)" in body and "Alice" in body and answer["id"] in body
     assert "Oui, souvent" in body and "Est-ce que le numérique est un plaisir ?" in body
 
@@ -148,8 +162,10 @@ def test_pages_newest_first(world):
 
 
 def test_select_filters_are_pure():
-    answers = [{"id": "1", "answers": {"a": "Été"}, "tags": ["x"], "hidden": False},
-               {"id": "2", "answers": {"a": "hiver"}, "tags": [], "hidden": True}]
+    answers = [
+        {"id": "1", "answers": {"a": "Été"}, "tags": ["x"], "hidden": False},
+        {"id": "2", "answers": {"a": "hiver"}, "tags": [], "hidden": True},
+    ]
     assert [a["id"] for a in select(answers, None, Filters(query="ete"))] == ["1"]
     assert [a["id"] for a in select(answers, None, Filters(hidden="toutes"))] == ["1", "2"]
     assert [a["id"] for a in select(answers, None, Filters(tag="x", hidden="toutes"))] == ["1"]
@@ -167,8 +183,9 @@ def test_fast_fold_matches_the_plain_unicode_definition():
         decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
         return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
-    alphabet = ([chr(i) for i in range(32, 0x250)] + [chr(i) for i in range(0x2000, 0x2070)]
-                + list("€«»ÅΩαé\u0301\u0327😀ا"))   # also letters outside the fast table
+    alphabet = (
+        [chr(i) for i in range(32, 0x250)] + [chr(i) for i in range(0x2000, 0x2070)] + list("€«»ÅΩαé\u0301\u0327😀ا")
+    )  # also letters outside the fast table
     rng = random.Random(7)
     for _ in range(2000):
         sample = "".join(rng.choice(alphabet) for _ in range(30))

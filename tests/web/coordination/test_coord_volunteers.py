@@ -23,8 +23,15 @@ def text(response) -> str:
 
 
 def send_answer(client, words="Une réponse"):
-    return client.post(f"/c/{CAMPAIGN_A}/", data={"answer_id": str(uuid.uuid4()), "started_at": "2026-01-01T10:00:00Z",
-                                                   "q_simplifie": words, "action": "envoyer"})
+    return client.post(
+        f"/c/{CAMPAIGN_A}/",
+        data={
+            "answer_id": str(uuid.uuid4()),
+            "started_at": "2026-01-01T10:00:00Z",
+            "q_simplifie": words,
+            "action": "envoyer",
+        },
+    )
 
 
 def test_codes_are_readable_and_typed_loosely():
@@ -83,8 +90,15 @@ def test_the_link_works_like_the_code(world):
 def test_a_volunteer_code_is_for_one_campaign_only(world):
     client = world.client("benevole_a")
     client.post(f"/c/{CAMPAIGN_B}/equipe", data={"collecteur": "", "canal": "qr"})
-    client.post(f"/c/{CAMPAIGN_B}/", data={"answer_id": str(uuid.uuid4()), "started_at": "2026-01-01T10:00:00Z",
-                                            "q_internet": "oui", "action": "envoyer"})
+    client.post(
+        f"/c/{CAMPAIGN_B}/",
+        data={
+            "answer_id": str(uuid.uuid4()),
+            "started_at": "2026-01-01T10:00:00Z",
+            "q_internet": "oui",
+            "action": "envoyer",
+        },
+    )
     assert all(a["collector"] != "Alice" for a in world.svc.answers.iter_answers(CAMPAIGN_B))
     assert "sous le nom" not in text(client.get(f"/c/{CAMPAIGN_B}/equipe"))
 
@@ -103,7 +117,9 @@ def test_revoking_ends_access_at_the_next_request(world):
         assert "volunteer" not in session
         assert session.get("collector", {}).get(CAMPAIGN_A) is None
     assert send_answer(volunteer, "après le retrait").status_code == 303
-    after = [a for a in world.svc.answers.iter_answers(CAMPAIGN_A) if a["answers"].get("simplifie") == "après le retrait"]
+    after = [
+        a for a in world.svc.answers.iter_answers(CAMPAIGN_A) if a["answers"].get("simplifie") == "après le retrait"
+    ]
     assert after[0]["collector"] == ""
     # The code no longer opens anything, typed or as a link.
     assert world.app.test_client().get(f"/benevole/{world.code_a}").status_code == 404

@@ -21,8 +21,9 @@ def test_an_answer_without_a_language_says_so_in_words(tmp_path):
     assert "<dd>non précisée</dd>" in page and ">und<" not in page
     other = make_answer(CAMPAIGN_A, CAMPAIGN_A, answers={"simplifie": "Salut"})
     world.svc.answers.add(other)
-    assert "<dd>français</dd>" in text(world.client("coordination").get(
-        f"/coordination/campagnes/{CAMPAIGN_A}/reponses/{other['id']}"))
+    assert "<dd>français</dd>" in text(
+        world.client("coordination").get(f"/coordination/campagnes/{CAMPAIGN_A}/reponses/{other['id']}")
+    )
 
 
 def test_the_print_page_warns_that_posters_of_a_campaign_without_qr_store_nothing(tmp_path):
@@ -48,8 +49,15 @@ def test_saving_the_edit_form_does_not_reopen_a_campaign_closed_meanwhile(tmp_pa
         return checks(*args)
 
     monkeypatch.setattr(campaign_admin, "validate", closed_by_another_tab_while_checking)
-    response = client.post(url, data={"title": "Nouveau titre", "questionnaire": before.questionnaire,
-                                       "channels": list(before.channels), "retention_months": "12"})
+    response = client.post(
+        url,
+        data={
+            "title": "Nouveau titre",
+            "questionnaire": before.questionnaire,
+            "channels": list(before.channels),
+            "retention_months": "12",
+        },
+    )
     assert response.status_code == 303, text(response)[:500]
     after = world.svc.campaigns.get(CAMPAIGN_A)
     assert after.title == "Nouveau titre"
@@ -58,15 +66,24 @@ def test_saving_the_edit_form_does_not_reopen_a_campaign_closed_meanwhile(tmp_pa
 
 def test_the_editor_marks_a_choice_that_goes_alone(tmp_path):
     from survey.services import drafts
+
     world = make_world(tmp_path / "data")
     client = world.client("coordination")
     draft_url = client.post("/coordination/questionnaires/nouveau", data={"titre": "Essai"}).headers["Location"]
-    question_url = client.post(draft_url.rstrip("/") + "/questions",
-                               data={"type": "multiple_choice", "label": "Qui vous aide ?"}).headers["Location"]
+    question_url = client.post(
+        draft_url.rstrip("/") + "/questions", data={"type": "multiple_choice", "label": "Qui vous aide ?"}
+    ).headers["Location"]
     question_url = question_url.split("#")[0]
-    form = {"type": "multiple_choice", "id": "aide", "label": "Qui vous aide ?", "action": "appliquer",
-            "choix_libelle": ["Ma famille", "Personne", ""], "choix_valeur": ["famille", "personne", ""],
-            "choix_seul": ["2"], "choix_seul_montre": "1"}
+    form = {
+        "type": "multiple_choice",
+        "id": "aide",
+        "label": "Qui vous aide ?",
+        "action": "appliquer",
+        "choix_libelle": ["Ma famille", "Personne", ""],
+        "choix_valeur": ["famille", "personne", ""],
+        "choix_seul": ["2"],
+        "choix_seul_montre": "1",
+    }
     assert client.post(question_url, data=form).status_code == 303
     [draft] = drafts.all_drafts(world.svc)
     choices = draft["data"]["questions"][0]["choices"]
@@ -84,12 +101,13 @@ def test_the_editor_marks_a_choice_that_goes_alone(tmp_path):
 def test_survey_print_uses_the_port_the_server_really_ran_on_even_on_loopback(tmp_path):
     from survey.services import site_settings
     from survey.cli.serve import announce
+
     world = make_world(tmp_path / "data")
     records = world.svc.records
-    announce(world.app, "127.0.0.1", 8124, "http")                  # a server for this laptop only
+    announce(world.app, "127.0.0.1", 8124, "http")  # a server for this laptop only
     assert site_settings.running_server(records)["port"] == 8124
     address = site_settings.for_command(records, None, 8000, lan=lambda: ["10.1.2.3"])
-    assert address.url == "http://10.1.2.3:8124"                     # never an assumed 8000
+    assert address.url == "http://10.1.2.3:8124"  # never an assumed 8000
     assert "--host" in address.warning and "téléphones" in address.warning
 
 
@@ -97,6 +115,7 @@ def test_a_server_for_this_laptop_only_says_phones_cannot_open_it(tmp_path, runn
     import click
 
     from survey.cli.serve import announce
+
     world = make_world(tmp_path / "data")
 
     @click.command()
@@ -115,5 +134,5 @@ def test_a_volunteers_thank_you_leads_back_to_the_volunteer_space(tmp_path):
     thanks = text(volunteer.get(f"/c/{CAMPAIGN_A}/merci"))
     assert "← Espace bénévole" in thanks
     form = text(volunteer.get(f"/c/{CAMPAIGN_A}/?canal=tablette"))
-    assert "← Espace bénévole" in form          # the in-page thank-you screen of the offline queue
+    assert "← Espace bénévole" in form  # the in-page thank-you screen of the offline queue
     assert "← Espace bénévole" not in text(world.app.test_client().get(f"/c/{CAMPAIGN_A}/merci"))
