@@ -24,12 +24,15 @@ EMPTY_MESSAGE = "Répondez à au moins une question avant d'envoyer."
 _INTEGER = re.compile(r"^-?\d{1,9}$")
 
 
+FIELD_PREFIX = "q_"  # a question's field is its id behind this (offline.js reads answers by it too)
+
+
 def field_name(question: Question) -> str:
-    return f"q_{question.id}"
+    return f"{FIELD_PREFIX}{question.id}"
 
 
 def other_name(question: Question) -> str:
-    return f"q_{question.id}__autre"
+    return f"{FIELD_PREFIX}{question.id}__autre"
 
 
 class ValuesField(Field):

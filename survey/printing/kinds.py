@@ -19,7 +19,7 @@ from ..services.campaigns import Campaign
 from ..config import DEFAULTS
 from ..model.consent import QUOTE_NOTICE, may_display, may_quote
 from ..model.respondent import AGE_BANDS
-from ..model.questionnaire import Question, Questionnaire
+from ..model.questionnaire import OPEN_TYPES, Question, Questionnaire
 from .errors import PrintError
 from ..services.fieldwork.paper import paper_code
 from .links import form_url, poster_code, short_url, team_url
@@ -27,7 +27,6 @@ from .render import PAGE_SIZES, PageFormat
 from .typography import TextFitter, french, of_name
 
 WHOLE = "*"  # the question value that means "the whole questionnaire" (one poster for all)
-OPEN_TYPES = {"long_text", "short_text"}
 MONO_ADVANCE = 1233 / 2048  # DejaVu Sans Mono: every glyph is this many em wide
 ORDI_MAX_QUESTIONS = 3
 

@@ -17,11 +17,11 @@ from zoneinfo import ZoneInfo
 from ..config import DEFAULTS
 from ..model.clock import parse_time
 from ..model.consent import may_quote
-from ..model.questionnaire import OTHER_VALUE, Question, Questionnaire
+from ..model.questionnaire import OPEN_TYPES, OTHER_VALUE, Question, Questionnaire
 from .campaigns import CHANNELS
 
 CLOSED_TYPES = ("single_choice", "multiple_choice", "yes_no", "scale")
-TEXT_TYPES = ("short_text", "long_text")
+TEXT_TYPES = OPEN_TYPES  # free-text questions: their answers are read, not counted
 NO_PLACE = "Lieu non précisé"
 NO_COLLECTOR = "Sans bénévole (réponse seule)"
 DEFAULT_TZ = DEFAULTS["TIMEZONE"]

@@ -25,7 +25,7 @@ from ..model.answer_record import is_answer_id, new_answer
 from ..services.campaigns import CHANNELS
 from ..model.clock import parse_time, utc_now
 from ..services.fieldwork import doors as door_rounds
-from ..services.fieldwork.paper import sheet_code, sheet_version
+from ..services.fieldwork.paper import paper_code, sheet_version
 from ..services.fieldwork.photos import TYPES, PhotoError, photo_dir, save_photo
 from ..model.respondent import AGE_BANDS, clean_age_band, clean_first_name, clean_quartier
 from ..services.fieldwork.sessions import (
@@ -364,13 +364,13 @@ def sheet_questionnaire(campaign, typed: str):
     versions = {q.version: q for q in known_versions(services(), campaign.questionnaire)}
     if version is None or version not in versions:
         current = services().questionnaire_for(campaign)
-        example = sheet_code(campaign, current.version if current else 1)
+        example = paper_code(campaign, current.version if current else 1)
         return None, (
             f"Le code « {typed[:40]} » n'est pas celui d'une feuille de cette campagne. "
             f"Il est imprimé en haut de la feuille, par exemple {example} "
             "(majuscules ou minuscules, avec ou sans tirets)."
         )
-    return sheet_code(campaign, version), versions[version]
+    return paper_code(campaign, version), versions[version]
 
 
 @bp.route("/terrain/<campaign_id>/papier")
@@ -400,7 +400,7 @@ def paper(campaign_id):
         questionnaire=questionnaire,
         error=error,
         code=code,
-        example=sheet_code(campaign, questionnaire.version),
+        example=paper_code(campaign, questionnaire.version),
         sessions=sessions().for_campaign(campaign.id),
     ), (422 if error else 200)
 

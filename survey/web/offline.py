@@ -23,7 +23,7 @@ from ..services.answer_channel import ChannelRefused
 from ..model.answer_record import is_answer_id, new_answer
 from ..services.campaigns import Campaign
 from ..model.clock import parse_time, stamp, utc_now
-from ..forms import field_name, form_class_for
+from ..forms import FIELD_PREFIX, field_name, form_class_for
 from ..model.questionnaire import Questionnaire
 from .access import services
 from ..storage import AnswerConflict
@@ -56,7 +56,7 @@ def formdata_of(answers: dict) -> MultiDict:
     """Answers keyed by question id (as stored) into the form's field names."""
     data = MultiDict()
     for key, value in answers.items():
-        name = f"q_{key}"
+        name = f"{FIELD_PREFIX}{key}"
         for item in value if isinstance(value, list) else [value]:
             if item is None or isinstance(item, (dict, list)):
                 continue

@@ -14,7 +14,7 @@ import pytest
 
 from survey.services import volunteers
 from survey.forms import validate_sheet
-from survey.services.fieldwork.paper import sheet_code, sheet_version
+from survey.services.fieldwork.paper import paper_code, sheet_version
 from survey.services.fieldwork.sessions import Session, SessionRepository
 from survey.forms import build_form_class
 from survey.formats.yaml_files import from_dict
@@ -238,7 +238,7 @@ def test_post_its_and_scribe_cards_keep_their_own_channel(world):
 
 def test_the_sheet_code_is_short_and_read_in_any_case(world):
     campaign = world.svc.campaigns.get(DOORS)
-    code = sheet_code(campaign, 1)
+    code = paper_code(campaign, 1)
     assert code == f"P-{campaign.short_code}-1" and len(code) <= 10
     for typed in (
         code,
@@ -257,7 +257,7 @@ def test_the_sheet_code_is_short_and_read_in_any_case(world):
 def test_paper_code_opens_the_entry_screen_which_returns_to_the_next_sheet(world):
     client = volunteer(world, DOORS)
     campaign = world.svc.campaigns.get(DOORS)
-    code = sheet_code(campaign, 1)
+    code = paper_code(campaign, 1)
     typed = code.lower().replace("-", "")
     opened = client.get(f"/terrain/{DOORS}/papier", query_string={"feuille": typed})
     assert opened.status_code == 303
@@ -290,11 +290,11 @@ def test_a_wrong_sheet_code_gets_a_french_message_and_strangers_cannot_type_shee
     client = volunteer(world, DOORS)
     wrong = client.get(f"/terrain/{DOORS}/papier", query_string={"feuille": "P-ZZZZ-1"})
     assert wrong.status_code == 422 and "n'est pas celui d'une feuille de cette campagne" in text(wrong)
-    assert sheet_code(world.svc.campaigns.get(DOORS), 1) in text(wrong)  # the example to follow
+    assert paper_code(world.svc.campaigns.get(DOORS), 1) in text(wrong)  # the example to follow
     old = client.get(f"/terrain/{DOORS}/papier", query_string={"feuille": "P-ZZZZ-99"})
     assert old.status_code == 422
     stranger = world.app.test_client()
-    code = sheet_code(world.svc.campaigns.get(DOORS), 1)
+    code = paper_code(world.svc.campaigns.get(DOORS), 1)
     assert stranger.get(f"/terrain/{DOORS}/papier/saisie?feuille={code}").status_code == 403
     assert (
         stranger.post(
@@ -330,7 +330,7 @@ def test_a_required_question_left_blank_on_paper_stays_blank(world):
 
 def test_a_sheet_that_cannot_be_saved_comes_back_as_typed(world, monkeypatch):
     client = volunteer(world, DOORS)
-    entry_url = f"/terrain/{DOORS}/papier/saisie?feuille={sheet_code(world.svc.campaigns.get(DOORS), 1)}"
+    entry_url = f"/terrain/{DOORS}/papier/saisie?feuille={paper_code(world.svc.campaigns.get(DOORS), 1)}"
 
     def disk_full(questionnaire, answer):
         raise OSError(28, "No space left on device")

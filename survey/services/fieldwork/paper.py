@@ -20,14 +20,9 @@ _IGNORED = re.compile(r"[\s\-._]")
 
 def paper_code(campaign: Campaign, version: int) -> str:
     """Printed big on paper questionnaires: which campaign and version to type the sheet into
-    (``P-K7PX-1``, short enough to type; ``read_sheet_code`` below reads it back in any case)."""
+    (``P-K7PX-1``, short enough to type; ``sheet_version`` below reads it back in any case)."""
     short = getattr(campaign, "short_code", "")
     return f"P-{short}-{version}" if short else f"P-{campaign.id}-v{version}"
-
-
-def sheet_code(campaign: Campaign, version: int) -> str:
-    """What a paper questionnaire of this campaign and version prints (and the answer's ``poster``)."""
-    return paper_code(campaign, version)
 
 
 def _squeezed(text: str) -> str:

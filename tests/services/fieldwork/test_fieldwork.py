@@ -12,7 +12,7 @@ import pytest
 
 from survey.cli import main
 from survey.services.fieldwork import doors as door_rounds
-from survey.services.fieldwork.paper import sheet_code
+from survey.services.fieldwork.paper import paper_code
 from tests.factories import login_coordinator
 
 CAMPAIGN = "porteur-de-parole-numerique"
@@ -116,7 +116,7 @@ def test_scribe_post_it_and_paper_land_in_results_and_exports(coordinator, app, 
         card["age_band"],
         card["quartier"],
     ) == (True, True, "Fatima", "45 à 59 ans", "Europe")
-    assert by_channel["papier"]["poster"] == sheet_code(app.extensions["survey"].campaigns.get(CAMPAIGN), 1)
+    assert by_channel["papier"]["poster"] == paper_code(app.extensions["survey"].campaigns.get(CAMPAIGN), 1)
 
     out = tmp_path / "export.csv"
     result = runner.invoke(
