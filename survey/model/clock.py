@@ -5,8 +5,9 @@ Stored times are always UTC; pages and exports show Europe/Paris.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 
 def stamp(moment: datetime) -> str:
@@ -16,6 +17,15 @@ def stamp(moment: datetime) -> str:
 
 def utc_now() -> str:
     return stamp(datetime.now(timezone.utc))
+
+
+def local_today(zone: str | ZoneInfo, now: datetime | None = None) -> date:
+    """Today where the team is (the app's zone), not where the machine's clock is set.
+
+    Near midnight UTC the two differ: a session « aujourd'hui » must be Paris's today.
+    """
+    place = zone if isinstance(zone, ZoneInfo) else ZoneInfo(zone)
+    return (now or datetime.now(timezone.utc)).astimezone(place).date()
 
 
 def parse_time(value: Any) -> datetime | None:

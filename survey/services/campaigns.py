@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Callable, Iterable
 
+from ..config import DEFAULTS
+from ..model.clock import local_today
 from ..storage import RecordCollections
 from . import short_codes
 
@@ -52,7 +54,7 @@ class Campaign:
         return " – ".join(p for p in (self.quartier, self.structure) if p)
 
     def accepts_answers(self, today: date | None = None) -> bool:
-        day = (today or date.today()).isoformat()
+        day = (today or local_today(DEFAULTS["TIMEZONE"])).isoformat()
         if self.closed:
             return False
         if self.starts_on and day < self.starts_on:

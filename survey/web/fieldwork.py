@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date
 
 from flask import (
     Blueprint,
@@ -23,7 +22,7 @@ from flask import (
 
 from ..model.answer_record import is_answer_id, new_answer
 from ..services.campaigns import CHANNELS
-from ..model.clock import parse_time, utc_now
+from ..model.clock import local_today, parse_time, utc_now
 from ..services.fieldwork import doors as door_rounds
 from ..services.fieldwork.paper import paper_code, sheet_version
 from ..services.fieldwork.photos import TYPES, PhotoError, photo_dir, save_photo
@@ -189,7 +188,10 @@ def edit_session(campaign_id, session_id=None):
         rows = rows + [{}] if adding else rows
     else:
         current = existing or Session(
-            id="", campaign=campaign.id, place=campaign.quartier, day=date.today().isoformat()
+            id="",
+            campaign=campaign.id,
+            place=campaign.quartier,
+            day=local_today(current_app.config["TIMEZONE"]).isoformat(),
         )
         rows = current.team + [{}] * 2
     return render_template(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,6 +16,7 @@ from flask import render_template_string
 from survey.services import drafts
 from survey.editor_messages import plain
 from survey.services.fieldwork.sessions import COLLECTION as SESSIONS, Session
+from survey.model.clock import local_today
 from survey.model.french_time import MONTHS, long_date, long_datetime, parse_clock
 from survey.formats.yaml_files import from_dict
 from survey.model.questionnaire import QuestionnaireError
@@ -73,6 +75,13 @@ def test_every_month_is_written_in_french_words():
 )
 def test_stored_times_are_shown_in_paris_time_across_daylight_saving(stored, shown):
     assert long_datetime(stored, PARIS) == shown
+
+
+def test_today_is_the_teams_day_not_the_machines():
+    # 23:30 UTC on 29 November is already 30 November in Paris: a session « aujourd'hui » is the 30th.
+    late = datetime(2026, 11, 29, 23, 30, tzinfo=timezone.utc)
+    assert local_today("Europe/Paris", now=late) == date(2026, 11, 30)
+    assert local_today(PARIS, now=late.replace(hour=22)) == date(2026, 11, 29)
 
 
 def test_a_calendar_day_is_never_shifted_by_the_time_zone():

@@ -4,7 +4,8 @@ on a phone (no browser « back » needed)."""
 
 from __future__ import annotations
 
-from datetime import date
+from survey.config import DEFAULTS
+from survey.model.clock import local_today
 
 import pytest
 
@@ -26,7 +27,7 @@ def world(tmp_path):
             id="s-marche",
             campaign=WORDS,
             place="Marché Europe",
-            day=date.today().isoformat(),
+            day=local_today(DEFAULTS["TIMEZONE"]).isoformat(),
             starts="10:00",
             ends="12:00",
         )

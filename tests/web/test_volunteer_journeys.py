@@ -8,7 +8,8 @@ from __future__ import annotations
 import html as markup
 import re
 import uuid
-from datetime import date
+from survey.config import DEFAULTS
+from survey.model.clock import local_today
 
 import pytest
 
@@ -69,7 +70,7 @@ def test_the_volunteer_home_offers_what_the_campaign_channels_allow(world):
     for absent in ("/transcription", "/scribe", f"/mur/{DOORS}/"):
         assert absent not in doors
 
-    today = date.today().isoformat()
+    today = local_today(DEFAULTS["TIMEZONE"]).isoformat()
     SessionRepository(world.svc.records).save(
         Session(id="s-marche", campaign=WORDS, place="Marché Europe", day=today, starts="10:00", ends="12:00")
     )
@@ -214,7 +215,7 @@ def test_a_volunteers_answers_are_never_labelled_qr(world):
 def test_post_its_and_scribe_cards_keep_their_own_channel(world):
     client = volunteer(world, WORDS)
     SessionRepository(world.svc.records).save(
-        Session(id="s-jour", campaign=WORDS, place="Marché", day=date.today().isoformat())
+        Session(id="s-jour", campaign=WORDS, place="Marché", day=local_today(DEFAULTS["TIMEZONE"]).isoformat())
     )
     page = text(client.get(f"/terrain/{WORDS}/transcription"))
     form = dict(re.findall(r'name="(answer_id|started_at)" value="([^"]+)"', page))

@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask import flash, g, redirect, render_template, request
+from flask import current_app, flash, g, redirect, render_template, request
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from ...services.campaigns import CHANNELS, Campaign, validate
 from ...forms import ValuesField
+from ...model.clock import local_today
 from ...model.french_time import long_date, typed_day
 from ...printing.links import short_url
 from ...services.reading import fold
@@ -116,7 +117,7 @@ def campaign_from_form(form: CampaignForm, base: Campaign | None) -> tuple[Campa
 
 
 def status_of(campaign: Campaign, today: date | None = None) -> str:
-    today_text = (today or date.today()).isoformat()
+    today_text = (today or local_today(current_app.config["TIMEZONE"])).isoformat()
     if campaign.closed:
         return "fermée"
     if campaign.starts_on and today_text < campaign.starts_on:
