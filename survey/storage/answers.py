@@ -28,7 +28,7 @@ import threading
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, TypeVar
 
 from tinydb import Query
 from tinydb import TinyDB
@@ -40,6 +40,7 @@ from .locks import file_lock
 from .records import replaced_by
 
 TABLE = "answers"
+T = TypeVar("T")
 _CHUNK = re.compile(r"^(\d{6})\.json$")
 _CAMPAIGN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 # What makes two submissions "the same answer": not the server's timestamps.
@@ -152,6 +153,36 @@ class ChunkedAnswerStore:
             docs = data.get(TABLE, {})
             for key in sorted(docs, key=int):
                 yield docs[key]
+
+    def iter_newest(self, campaign_id: str) -> Iterator[dict]:
+        """Every answer of a campaign, newest stored first, read one chunk at a time from the
+        last: a page of the newest answers reads only the last chunks."""
+        folder = self._dir(campaign_id)
+        if not folder.is_dir():
+            return
+        for name in reversed(self._chunk_names(folder)):
+            with self._lock(campaign_id, shared=True):
+                data = read_json(folder / name) or {}
+            docs = data.get(TABLE, {})
+            for key in sorted(docs, key=int, reverse=True):
+                yield docs[key]
+
+    def partials(self, campaign_id: str, key: str, summarise: Callable[[list[dict]], T]) -> list[T]:
+        """``summarise`` applied to each part of the campaign's answers, in stored order.
+
+        The caller merges the parts (counts add up). ``key`` names what ``summarise``
+        computes (with its parameters): a part whose answers did not change since the
+        last call with the same key may be served from memory instead of re-read."""
+        folder = self._dir(campaign_id)
+        if not folder.is_dir():
+            return []
+        parts = []
+        for name in self._chunk_names(folder):
+            with self._lock(campaign_id, shared=True):
+                data = read_json(folder / name) or {}
+            docs = data.get(TABLE, {})
+            parts.append(summarise([docs[k] for k in sorted(docs, key=int)]))
+        return parts
 
     def change(self, campaign_id: str, answer_id: str, fn: Callable[[dict], dict | None]) -> dict | None:
         """Read, change and write one stored answer as one operation (tags, hidden flag…).

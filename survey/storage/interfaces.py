@@ -10,7 +10,9 @@ answer id with other content is refused.
 
 from __future__ import annotations
 
-from typing import Callable, Hashable, Iterable, Iterator, Protocol
+from typing import Callable, Hashable, Iterable, Iterator, Protocol, TypeVar
+
+T = TypeVar("T")
 
 
 class AnswerStore(Protocol):
@@ -32,6 +34,18 @@ class AnswerStore(Protocol):
 
     def iter_answers(self, campaign_id: str) -> Iterator[dict]:
         """Every answer of the campaign, oldest first, without holding them all in memory."""
+        ...
+
+    def iter_newest(self, campaign_id: str) -> Iterator[dict]:
+        """Every answer of the campaign, newest stored first, lazily: a page of the newest
+        answers must cost the page, not the campaign."""
+        ...
+
+    def partials(self, campaign_id: str, key: str, summarise: Callable[[list[dict]], T]) -> list[T]:
+        """``summarise`` applied to each part of the campaign's answers; the caller merges
+        the parts. ``key`` names the computation (with its parameters) so that parts whose
+        answers did not change may be served from a cache; the result is always the same as
+        summarising every answer afresh (a hosted store may return a single part)."""
         ...
 
     def change(self, campaign_id: str, answer_id: str, fn: Callable[[dict], dict | None]) -> dict | None:
