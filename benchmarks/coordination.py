@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from survey import create_app  # noqa: E402
-from survey.services.accounts import SESSIONS  # noqa: E402
+from survey.storage.repositories.accounts import SIGN_INS  # noqa: E402
 from survey.services.demo import load_demo  # noqa: E402
 from survey.services.privacy import purge_campaign  # noqa: E402
 from survey.services.results import summarise  # noqa: E402
@@ -101,7 +101,7 @@ def run(data: Path, n: int) -> None:
     questionnaire = svc.library.get(CAMPAIGN)
     client = app.test_client()
     # Signed in as the app does it: a session record on the server, its id in the cookie.
-    svc.records.add(SESSIONS, {"id": "bench-session", "account": "bench", "expires": time.time() + 3600})
+    svc.records.add(SIGN_INS, {"id": "bench-session", "account": "bench", "expires": time.time() + 3600})
     with client.session_transaction() as session:
         session["coordinator"] = "bench"
         session["coordinator_session"] = "bench-session"

@@ -191,7 +191,7 @@ def setup(base: Path, count: int) -> None:
     questionnaires.mkdir(parents=True)
     (questionnaires / f"{QUESTIONNAIRE}.yaml").write_text(QUESTIONNAIRE_YAML, encoding="utf-8")
     app = app_for(base)
-    from survey.services.campaigns import Campaign
+    from survey.model.campaign import Campaign
 
     svc = app.extensions["survey"]
     for campaign_id, n, seed in ((CAMPAIGN, count, 1), (f"{CAMPAIGN}-dixieme", count // 10, 2)):

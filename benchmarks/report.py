@@ -37,10 +37,35 @@ def machine() -> str:
     )
 
 
+def conditions() -> str:
+    """The code measured and how busy the machine was (figures on a shared machine vary with it)."""
+    parts = []
+    try:
+        load = os.getloadavg()
+        parts.append(
+            f"load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1 / 5 / 15 min) at the end of the run"
+        )
+    except OSError:
+        pass
+    git = ["git", "--no-optional-locks", "-C", str(DOC.parent.parent)]  # reads only, never writes the index
+    try:
+        commit = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+        changed = subprocess.run(
+            [*git, "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True
+        )
+    except OSError:  # no git: a copy of the code without its history
+        return "; ".join(parts)
+    if commit:
+        parts.append(f"commit {commit}" + (" with uncommitted changes" if changed.stdout.strip() else ""))
+    return "; ".join(parts)
+
+
 def write_section(title: str, body: str) -> None:
     """Replace (or add) the section ``## title`` of docs/BENCHMARKS.md."""
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else HEADER
-    section = f"## {title}\n\nMeasured {date.today().isoformat()} on: {machine()}.\n\n{body.strip()}\n"
+    when = conditions()
+    measured = f"Measured {date.today().isoformat()} on: {machine()}" + (f"; {when}" if when else "")
+    section = f"## {title}\n\n{measured}.\n\n{body.strip()}\n"
     pattern = re.compile(rf"^## {re.escape(title)}\n.*?(?=^## |\Z)", re.S | re.M)
     if pattern.search(text):
         text = pattern.sub(lambda _: section + "\n", text)

@@ -9,13 +9,16 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from . import config as configuration
+from .model.errors import SurveyError
 from .services import Services
 
 __version__ = "0.1.0"
 
 
-class DataFolderError(RuntimeError):
+class DataFolderError(SurveyError, RuntimeError):
     """The data folder cannot be created or written: said in French to the user."""
+
+    status = 500
 
 
 def _check_data_dir(path: Path) -> None:

@@ -20,6 +20,9 @@ DEFAULTS: dict[str, Any] = {
     # A print of more sheets than this is counted first and made only once confirmed
     # (page « Imprimer »: a second button; « survey print »: --oui).
     "PRINT_CONFIRM_SHEETS": 50,
+    # Quote cards: one PDF holds at most this many quotes, the newest consented ones (the print
+    # page says so, and dates or a question choose older ones); two cards a sheet.
+    "QUOTE_CARDS_MAX": 100,
     "MAX_TEXT_LENGTH": 5000,  # characters in one free-text answer
     "MAX_CONTENT_LENGTH": 512 * 1024,  # bytes in one request (answers are small)
     # The web server's own ceiling: routes that take files (board photos, XLSForm
@@ -52,6 +55,11 @@ DEFAULTS: dict[str, Any] = {
     "KIOSK_MAX_DELAY": 15 * 60,
     "KIOSK_ADDRESS_TRIES": 30,
     "KIOSK_WINDOW": 60 * 60,
+    # The server's C allocator (Linux with glibc; ignored elsewhere): at most this many arenas
+    # (0: glibc's default, 8 per core), and freed memory given back after each export or PDF.
+    # Without them each server thread that made an export kept 20–40 MB (survey/allocator.py).
+    "MALLOC_ARENA_MAX": 2,
+    "MALLOC_TRIM": True,
 }
 
 # Environment variables that may set a value (the name, then the key).
@@ -61,6 +69,8 @@ ENVIRONMENT = {
     "SURVEY_PUBLIC_URL": "PUBLIC_BASE_URL",
     "SURVEY_HTTPS": "HTTPS",
     "SURVEY_PUBLIC_RATE_LIMIT": "PUBLIC_RATE_LIMIT",
+    "SURVEY_MALLOC_ARENA_MAX": "MALLOC_ARENA_MAX",  # a number; 0 leaves glibc's default
+    "SURVEY_MALLOC_TRIM": "MALLOC_TRIM",  # « non » or 0 turns it off
 }
 
 

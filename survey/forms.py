@@ -4,6 +4,11 @@ Fields are named ``q_<question id>`` so that an id such as ``data`` can never
 shadow a form attribute. Choice questions are validated here against the
 questionnaire, with French messages, rather than through WTForms' choice
 machinery (see docs/DESIGN.md: WTForms 3.3 choice pitfalls).
+
+Plain Python: a form is given its data and its limits (``max_text_length``) and needs no
+request nor app, so the tablets' API, ``survey import-queue``, the editor's preview and tests
+build and validate it anywhere. Only a page a person posts asks for ``csrf=True``: the same
+form on Flask-WTF's base, which reads the request and checks its CSRF token.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from __future__ import annotations
 import re
 
 from flask_wtf import FlaskForm
-from wtforms import Field, HiddenField, StringField, TextAreaField
+from wtforms import Field, Form, HiddenField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
 from .model.answer_record import distinct_values, is_answer_id
@@ -99,8 +104,9 @@ def _integer(question: Question):
     return check
 
 
-class QuestionnaireForm(FlaskForm):
-    """Base of every generated form; knows its questionnaire."""
+class QuestionnaireForm(Form):
+    """Base of every generated form; knows its questionnaire. Fed ``formdata`` (a MultiDict),
+    it validates without a request or an app context."""
 
     answer_id = HiddenField()
     started_at = HiddenField()
@@ -191,10 +197,19 @@ class QuestionnaireForm(FlaskForm):
         return list(token.errors) if token is not None and token.errors else []
 
 
-def build_form_class(questionnaire: Questionnaire, max_text_length: int) -> type[QuestionnaireForm]:
-    """A form class for one questionnaire version (cheap: cache it per id and version)."""
+class PostedQuestionnaireForm(QuestionnaireForm, FlaskForm):
+    """The form of a page a person posts: Flask-WTF takes the request's data when none is
+    given and checks the CSRF token (``WTF_CSRF_ENABLED``), so it needs a request."""
 
-    class Form(QuestionnaireForm):
+
+def build_form_class(questionnaire: Questionnaire, max_text_length: int, *, csrf: bool) -> type[QuestionnaireForm]:
+    """A form class for one questionnaire version (cheap: cache it per id and version).
+
+    ``csrf``: a page posted by a browser (the token checked, the request read); otherwise a
+    plain form fed its data, usable anywhere. Each caller says which, so none gets the web's
+    base by accident or loses the token check."""
+
+    class Form(PostedQuestionnaireForm if csrf else QuestionnaireForm):
         pass
 
     Form.questionnaire = questionnaire
@@ -216,11 +231,14 @@ def build_form_class(questionnaire: Questionnaire, max_text_length: int) -> type
     return Form
 
 
-def form_class_for(services, questionnaire: Questionnaire, max_text_length: int):
-    key = (questionnaire.id, questionnaire.version)
+def form_class_for(
+    services, questionnaire: Questionnaire, max_text_length: int, *, csrf: bool
+) -> type[QuestionnaireForm]:
+    """``build_form_class``, kept in ``services.form_classes`` per version and kind of form."""
+    key = (questionnaire.id, questionnaire.version, csrf)
     cls = services.form_classes.get(key)
     if cls is None:
-        cls = services.form_classes[key] = build_form_class(questionnaire, max_text_length)
+        cls = services.form_classes[key] = build_form_class(questionnaire, max_text_length, csrf=csrf)
     return cls
 
 

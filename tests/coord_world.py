@@ -12,7 +12,7 @@ from werkzeug.security import generate_password_hash
 from tests.factories import make_answer
 from survey import create_app
 from survey.services import volunteers
-from survey.services.accounts import ACCOUNTS, SESSIONS
+from survey.storage.repositories.accounts import ACCOUNTS, SIGN_INS
 from survey.services.demo import load_demo
 
 CAMPAIGN_A = "porteur-de-parole-numerique"  # free text only
@@ -52,7 +52,7 @@ class World:
         client = self.app.test_client()
         if role == "coordination":
             sid = f"session-de-test-{uuid.uuid4().hex}"
-            self.svc.records.add(SESSIONS, {"id": sid, "account": COORDINATOR, "expires": time.time() + 3600})
+            self.svc.records.add(SIGN_INS, {"id": sid, "account": COORDINATOR, "expires": time.time() + 3600})
             with client.session_transaction() as session:
                 session["coordinator"] = COORDINATOR
                 session["coordinator_session"] = sid

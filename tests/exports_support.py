@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from survey import create_app
-from survey.services.campaigns import Campaign
+from survey.model.campaign import Campaign
 from tests.factories import make_answer
 
 CAMPAIGN = "essai"

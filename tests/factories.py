@@ -44,11 +44,11 @@ def add_answers(app, campaign_id: str, n: int, **overrides) -> list[dict]:
 
 def login_coordinator(client, app=None, name: str = COORDINATOR[0], password: str = COORDINATOR[1]):
     """Create the coordinator if needed, then log in through the real login page."""
-    from survey.services.accounts import ACCOUNTS, create_coordinator
+    from survey.services.accounts import create_coordinator
 
     app = app or client.application
     svc = app.extensions["survey"]
-    if svc.records.get(ACCOUNTS, name) is None:
+    if svc.accounts.get(name) is None:
         create_coordinator(svc, name, password)
     response = client.post("/connexion", data={"nom": name, "mot_de_passe": password})
     assert response.status_code == 303, response.data[:500]

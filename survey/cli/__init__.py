@@ -2,7 +2,8 @@
 
 ``root.py`` holds the group and ``make_app`` and imports no command; each module below imports
 the group and registers its commands on it, so importing them here is what makes them exist.
-A command reports a mistake one way only: ``root.CommandError`` (French message, exit 1)."""
+A mistake is reported one way only: a ``SurveyError`` (``root.CommandError`` is one) is said by
+the root group, « Erreur : » and its French message on stderr, exit 1."""
 
 from . import campaigns, check, coordinators, demo, export, printables, privacy, serve, tablets, xlsform  # noqa: F401
 from .root import main

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .root import CommandError, data_option, main, make_app
+from .root import data_option, main, make_app
 
 
 @main.group(help="Gère les comptes des coordinateurs.")
@@ -17,14 +17,10 @@ def coordinator():
 @data_option
 @click.option("--password", envvar="SURVEY_PASSWORD", default=None, hidden=True)
 def coordinator_add(name, data_dir, password):
-    from ..services.accounts import AccountError, create_coordinator
+    from ..services.accounts import create_coordinator
 
     app = make_app(data_dir)
     if password is None:
         password = click.prompt("Mot de passe", hide_input=True, confirmation_prompt="Encore une fois")
-    with app.app_context():
-        try:
-            record = create_coordinator(app.extensions["survey"], name, password)
-        except AccountError as exc:
-            raise CommandError(str(exc)) from None
+    record = create_coordinator(app.extensions["survey"], name, password)  # AccountError: said by the group
     click.echo(f"Compte « {record['name']} » créé.")

@@ -11,8 +11,8 @@ from typing import Iterable, Iterator
 
 import click
 
-from ..services.campaigns import CHANNELS
-from ..exports import FORMATS, Export, ExportError, ExportOptions
+from ..model.campaign import CHANNELS
+from ..exports import FORMATS, Export, ExportOptions
 from ..exports.filters import Filters, parse_date
 from .root import CommandError, data_option, main, make_app
 
@@ -100,10 +100,7 @@ def export(
         timezone=app.config["TIMEZONE"],
     )
     options = ExportOptions(format=fmt, separator=separator, bom=not no_bom, codes=codes, filters=filters)
-    try:
-        job = Export(svc, campaign, options)
-    except ExportError as exc:
-        raise CommandError(str(exc)) from None
+    job = Export(svc, campaign, options)  # an ExportError is said by the group (root.SurveyGroup)
 
     if out == "-":
         if fmt == "xlsx":

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from ..printing.errors import PrintError
 from .root import CommandError, data_option, main, make_app
 
 HELP = """Imprime en PDF une affiche, un panneau, des cartes ou le questionnaire papier d'une campagne.
@@ -20,6 +19,7 @@ Au-delà de 50 feuilles, l'impression est seulement comptée : ajoutez --oui pou
 Exemples :
   survey print affiche porteur-de-parole-numerique --out affiches.pdf
   survey print ordi-panneau ordi-panneau-quotidien --size A0 --tile A4 --out ordi.pdf
+  survey print cartes-paroles porteur-de-parole-numerique --du 01/03/2026 --out cartes.pdf
 """
 
 
@@ -43,6 +43,10 @@ Exemples :
     "page « Adresse à imprimer sur les affiches » ou trouvée par « survey serve », "
     "avec le port où le serveur tourne).",
 )
+@click.option(
+    "--du", "since", help="Cartes-paroles : les paroles données à partir de ce jour (2026-03-31 ou 31/03/2026)."
+)
+@click.option("--au", "until", help="Cartes-paroles : les paroles données jusqu'à ce jour inclus.")
 @click.option("--out", "out", type=click.Path(dir_okay=False), help="Fichier PDF à écrire.")
 @click.option(
     "--oui",
@@ -50,7 +54,8 @@ Exemples :
     is_flag=True,
     help="Imprime même au-delà de 50 feuilles (sans cette option, une impression plus grosse est seulement comptée).",
 )
-def print_command(kind, campaign_id, question, every, size, tile, data_dir, base_url, out, agreed):
+def print_command(kind, campaign_id, question, every, size, tile, data_dir, base_url, since, until, out, agreed):
+    from ..model.french_time import parse_date
     from ..services import site_settings
     from ..printing import KINDS, make_pdf, prepare_job, sheet_count, sheet_count_text
     from ..printing.kinds import ordi_plan_text
@@ -65,6 +70,10 @@ def print_command(kind, campaign_id, question, every, size, tile, data_dir, base
         raise CommandError("Indiquez le fichier à écrire avec --out, par exemple --out affiche.pdf.")
     if every and question:
         raise CommandError("Choisissez --all ou --question, pas les deux.")
+    try:
+        first_day, last_day = parse_date(since, "date de début"), parse_date(until, "date de fin")
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
     target = Path(out)
     if target.suffix.lower() != ".pdf":
         raise CommandError(f"Le fichier « {out} » doit finir par .pdf.")
@@ -72,35 +81,36 @@ def print_command(kind, campaign_id, question, every, size, tile, data_dir, base
         raise CommandError(f"Le dossier « {target.parent} » n'existe pas.")
 
     app = make_app(data_dir)
-    try:
-        records = app.extensions["survey"].records
-        address = site_settings.for_command(
-            records, clean_base_url(base_url) if base_url else app.config.get("PUBLIC_BASE_URL"), app.config["PORT"]
+    # A PrintError or an AddressError is said by the group (root.SurveyGroup).
+    records = app.extensions["survey"].records
+    address = site_settings.for_command(
+        records, clean_base_url(base_url) if base_url else app.config.get("PUBLIC_BASE_URL"), app.config["PORT"]
+    )
+    base, warning = address.url, address.warning
+    job = prepare_job(
+        app.extensions["survey"],
+        kind,
+        campaign_id,
+        base,
+        question=question,
+        size=size,
+        tile=tile,
+        wifi=site_settings.team_wifi(records),
+        since=first_day,
+        until=last_day,
+        quote_limit=app.config["QUOTE_CARDS_MAX"],
+    )
+    if job.kind.id == "ordi-panneau" and not job.question:
+        click.echo(ordi_plan_text(job.questionnaire))
+    sheets = sheet_count(job)
+    limit = app.config["PRINT_CONFIRM_SHEETS"]
+    if sheets and sheets > limit and not agreed:
+        raise CommandError(
+            f"cette impression ferait {sheet_count_text(job, sheets)}, plus de {limit}. "
+            "Rien n'a été imprimé. Pour la faire quand même, relancez la commande avec --oui.",
+            label="Attention",
         )
-        base, warning = address.url, address.warning
-        job = prepare_job(
-            app.extensions["survey"],
-            kind,
-            campaign_id,
-            base,
-            question=question,
-            size=size,
-            tile=tile,
-            wifi=site_settings.team_wifi(records),
-        )
-        if job.kind.id == "ordi-panneau" and not job.question:
-            click.echo(ordi_plan_text(job.questionnaire))
-        sheets = sheet_count(job)
-        limit = app.config["PRINT_CONFIRM_SHEETS"]
-        if sheets and sheets > limit and not agreed:
-            raise CommandError(
-                f"cette impression ferait {sheet_count_text(job, sheets)}, plus de {limit}. "
-                "Rien n'a été imprimé. Pour la faire quand même, relancez la commande avec --oui.",
-                label="Attention",
-            )
-        pdf = make_pdf(Renderer(), job)
-    except (PrintError, site_settings.AddressError) as exc:
-        raise CommandError(str(exc)) from None
+    pdf = make_pdf(Renderer(), job)
     if warning:
         click.echo(warning, err=True)
     try:

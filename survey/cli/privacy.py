@@ -21,9 +21,8 @@ def purge(data_dir, dry_run):
         who = f"ligne de commande ({getpass.getuser()})"
     except (KeyError, OSError):
         who = "ligne de commande"
-    with app.app_context():
-        results = purge_all(svc, dry_run=dry_run, audit_as=None if dry_run else who)
-        orphans = orphan_campaigns(svc)
+    results = purge_all(svc, dry_run=dry_run, audit_as=None if dry_run else who)
+    orphans = orphan_campaigns(svc)
     total = 0
     for r in results:
         count = r.expired if dry_run else r.deleted

@@ -1,5 +1,7 @@
 """The root of the ``survey`` command: the group every command registers on, ``make_app``,
-the ``--data`` option and the one way a command reports a user's mistake.
+the ``--data`` option and the one way a command reports a user's mistake: any ``SurveyError``
+(``CommandError`` is one) that leaves a command is « Erreur : » and its French message on
+stderr, exit 1, no traceback, whichever layer raised it.
 
 A leaf: it imports no command, so the command modules can import it without a circle
 (``survey/cli/__init__.py`` imports them all so that they register). Not named ``main.py``:
@@ -10,7 +12,8 @@ from __future__ import annotations
 
 import click
 
-from .. import DataFolderError, create_app
+from .. import create_app
+from ..model.errors import SurveyError
 
 data_option = click.option(
     "--data",
@@ -23,11 +26,13 @@ data_option = click.option(
 )
 
 
-class CommandError(click.ClickException):
+class CommandError(SurveyError, click.ClickException):
     """What the person typing must fix or know, said in French on stderr; the command exits 1.
 
-    Every command reports its errors this way and only this way. ``label`` starts the line:
-    « Erreur » unless the command only refuses to go on (« Attention »)."""
+    A command raises it for what only the command knows (a missing option, a file it cannot
+    write); a ``SurveyError`` from below needs no wrapping (``SurveyGroup`` turns it into one).
+    ``label`` starts the line: « Erreur » unless the command only refuses to go on
+    (« Attention »)."""
 
     exit_code = 1
 
@@ -39,13 +44,26 @@ class CommandError(click.ClickException):
         click.echo(f"{self.label} : {self.format_message()}", file=file, err=True)
 
 
+class SurveyGroup(click.Group):
+    """The ``survey`` group: a ``SurveyError`` raised by any command (or by a service it calls)
+    is reported as a ``CommandError``, so every mistake is said one way and none shows a
+    traceback. Wraps sub-groups too (``survey coordinator add``): they run inside this one."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except CommandError:
+            raise
+        except SurveyError as error:
+            raise CommandError(error.message) from None
+
+
 def make_app(data_dir: str, **extra):
-    try:
-        return create_app({"DATA_DIR": data_dir, **extra})
-    except DataFolderError as exc:
-        raise CommandError(str(exc)) from None
+    """The app on ``data_dir``; a folder it cannot use is a ``DataFolderError`` (a
+    ``SurveyError``: said in French by the group)."""
+    return create_app({"DATA_DIR": data_dir, **extra})
 
 
-@click.group(help="Porteur de parole : recueillir la parole des habitants.")
+@click.group(cls=SurveyGroup, help="Porteur de parole : recueillir la parole des habitants.")
 def main():
     pass

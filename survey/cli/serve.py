@@ -123,6 +123,9 @@ def serve(host, port, data_dir, with_demo, threads, use_https):
     from waitress import serve as waitress_serve
 
     app = make_app(data_dir, **({"HTTPS": True, "SESSION_COOKIE_SECURE": True} if use_https else {}))
+    from .. import allocator
+
+    allocator.limit_arenas(allocator.arena_setting(app.config))  # before the server's threads start
     if with_demo:
         load_demo(app.extensions["survey"], with_answers=True)
     svc = app.extensions["survey"]

@@ -43,28 +43,27 @@ def import_queue(file, data_dir):
     svc = app.extensions["survey"]
     counts = {201: 0, 200: 0, 409: 0, "refused": 0}
     details = []
-    with app.app_context():  # the answer form reads the app's settings; it needs no request
-        for n, item in enumerate(items, 1):
-            campaign_id = item.get("campaign") if isinstance(item, dict) else None
-            try:
-                campaign = svc.campaigns.get(str(campaign_id)) if campaign_id else None
-            except ValueError:
-                campaign = None
-            questionnaire = svc.questionnaire_for(campaign) if campaign else None
-            if questionnaire is None:
-                counts["refused"] += 1
-                details.append(f"réponse {n} : la campagne « {campaign_id} » n'existe pas ici.")
-                continue
-            status, body = receive(svc, app.config, campaign, questionnaire, item)
-            if status in counts:
-                counts[status] += 1
-            else:
-                counts["refused"] += 1
-            if status not in (200, 201):
-                errors = "; ".join(f"{k} : {v}" for k, v in (body.get("errors") or {}).items())
-                details.append(
-                    f"réponse {n} ({item.get('answer_id')}) : {body['message']}" + (f" ({errors})" if errors else "")
-                )
+    for n, item in enumerate(items, 1):  # the answer form is plain Python: no app context, no request
+        campaign_id = item.get("campaign") if isinstance(item, dict) else None
+        try:
+            campaign = svc.campaigns.get(str(campaign_id)) if campaign_id else None
+        except ValueError:
+            campaign = None
+        questionnaire = svc.questionnaire_for(campaign) if campaign else None
+        if questionnaire is None:
+            counts["refused"] += 1
+            details.append(f"réponse {n} : la campagne « {campaign_id} » n'existe pas ici.")
+            continue
+        status, body = receive(svc, app.config, campaign, questionnaire, item)
+        if status in counts:
+            counts[status] += 1
+        else:
+            counts["refused"] += 1
+        if status not in (200, 201):
+            errors = "; ".join(f"{k} : {v}" for k, v in (body.get("errors") or {}).items())
+            details.append(
+                f"réponse {n} ({item.get('answer_id')}) : {body['message']}" + (f" ({errors})" if errors else "")
+            )
     click.echo(f"Fichier : {_plural(len(items), 'réponse', 'réponses')}.")
     click.echo(f"  {_plural(counts[201], 'importée', 'importées')}")
     click.echo(f"  {_plural(counts[200], 'déjà présente', 'déjà présentes')} (rien d'ajouté)")

@@ -23,7 +23,7 @@ def xlsform():
 @click.option("--id", "new_id", default=None, help="Identifiant à donner au questionnaire (s'il est déjà pris).")
 def import_command(file, data_dir, new_id):
     from ..services.questionnaire_files import edited_path, free_id
-    from ..services.versioning import SaveRefused, save
+    from ..services.versioning import save
 
     path = Path(file)
     if path.stat().st_size > MAX_UPLOAD:
@@ -48,10 +48,8 @@ def import_command(file, data_dir, new_id):
             f"un questionnaire « {questionnaire.id} » existe déjà. Choisissez un autre identifiant, par exemple : "
             f"survey xlsform import {file} --id {free_id(svc, questionnaire.id)}"
         )
-    try:
-        saved = save(svc, {**questionnaire.to_dict(), "version": 1}, base_id=None, base_version=None)
-    except SaveRefused as exc:
-        raise CommandError("\n".join(p.message for p in exc.problems)) from None
+    # SaveRefused (each problem on its line) is said by the group (root.SurveyGroup).
+    saved = save(svc, {**questionnaire.to_dict(), "version": 1}, base_id=None, base_version=None)
     click.echo(
         f"Questionnaire « {saved.questionnaire.title} » ({saved.questionnaire.id}, "
         f"{len(saved.questionnaire.answerable)} questions) enregistré dans "

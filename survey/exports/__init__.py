@@ -12,8 +12,8 @@ from datetime import datetime
 from typing import BinaryIO, Iterable, Iterator
 from zoneinfo import ZoneInfo
 
-from ..services.campaigns import Campaign
-from ..services.fieldwork.sessions import SessionRepository
+from ..model.errors import SurveyError
+from ..model.campaign import Campaign
 from ..services.versions import known_versions
 from .columns import Plan
 from .csv_export import csv_chunks
@@ -33,7 +33,7 @@ FORMATS = {
 SEPARATORS = {";": "point-virgule", ",": "virgule"}
 
 
-class ExportError(ValueError):
+class ExportError(SurveyError, ValueError):
     """Nothing can be exported; the message is for the coordinator, in French."""
 
 
@@ -127,7 +127,7 @@ class Export:
 
     def _sessions(self) -> dict[str, tuple[str, str]]:
         """The campaign's field sessions, ``id -> (label, place)``, read once per export."""
-        found = SessionRepository(self.services.records).for_campaign(self.campaign.id)
+        found = self.services.sessions.for_campaign(self.campaign.id)
         return {s.id: (s.label, s.place) for s in found}
 
     def _campaign_summary(self) -> dict:

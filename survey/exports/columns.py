@@ -17,7 +17,7 @@ from datetime import timedelta, timezone
 from typing import Callable
 from zoneinfo import ZoneInfo
 
-from ..services.campaigns import CHANNELS
+from ..model.campaign import CHANNELS
 from ..model.consent import may_quote
 from ..model.questionnaire import CHOICE_TYPES, OTHER_VALUE, TYPES, Choice, Question, Questionnaire
 from ..services.results import place_of

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from .errors import SurveyError
+
 TYPES = {
     "short_text": "texte court",
     "long_text": "texte long",
@@ -298,8 +300,10 @@ class Problem:
         return f"{', '.join(where)} : {self.message}"
 
 
-class QuestionnaireError(ValueError):
+class QuestionnaireError(SurveyError, ValueError):
     """Every problem of one questionnaire, in ``problems``: nothing is built from a wrong file."""
+
+    status = 422
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems

@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .errors import SurveyError
+
 _SPECIAL = re.compile(r'([\\;,:"])')
 NAME_MAX_BYTES = 32  # IEEE 802.11: an SSID is at most 32 bytes
 PASSWORD_LENGTHS = (8, 63)  # WPA2/WPA3 personal pass phrases
 
 
-class WifiError(ValueError):
+class WifiError(SurveyError, ValueError):
     """A network name or password that phones could not use, said in French."""
 
 

@@ -9,8 +9,11 @@ A4 sheets (``tiling``). ``views`` and ``survey.cli.printables`` are the two ways
 
 from __future__ import annotations
 
+from datetime import date
+
+from ..config import DEFAULTS
 from .errors import PrintError
-from .kinds import KINDS, WHOLE, PrintJob, check_question, check_size, check_tile
+from .kinds import KINDS, WHOLE, PrintJob, check_question, check_size, check_tile, newest_quotes
 from .render import PageFormat
 
 __all__ = ["KINDS", "WHOLE", "PrintError", "PrintJob", "prepare_job", "make_pdf", "sheet_count", "sheet_count_text"]
@@ -25,9 +28,14 @@ def prepare_job(
     size: str | None = None,
     tile: str | None = None,
     wifi=None,
+    since: date | None = None,
+    until: date | None = None,
+    quote_limit: int = DEFAULTS["QUOTE_CARDS_MAX"],
 ) -> PrintJob:
     """Check every choice against the campaign; a ``PrintError`` in French otherwise.
-    ``wifi`` (``survey.model.wifi.Wifi``): the team's network, whose QR code posters show too."""
+    ``wifi`` (``survey.model.wifi.Wifi``): the team's network, whose QR code posters show too.
+    Quote cards: at most ``quote_limit`` quotes, the newest given between ``since`` and ``until``
+    (days, both included), read from the newest answers back until there are enough."""
     kind = KINDS.get((kind_id or "").strip())
     if kind is None:
         raise PrintError(f"Type d'imprimé « {kind_id} » inconnu. Types possibles : {', '.join(KINDS)}.")
@@ -40,7 +48,13 @@ def prepare_job(
     question = check_question(kind, questionnaire, (question or "").strip() or None)
     size = check_size(kind, size)
     tile = check_tile(size, tile)
-    answers = list(svc.answers.iter_answers(campaign.id)) if kind.id == "cartes-paroles" else []
+    quotes = []
+    if kind.id == "cartes-paroles":
+        if since and until and since > until:
+            raise PrintError("La date de début doit venir avant la date de fin.")
+        quotes = newest_quotes(
+            questionnaire, svc.answers.iter_newest(campaign.id), question, max(1, quote_limit), since, until
+        )
     return PrintJob(
         kind=kind,
         campaign=campaign,
@@ -49,7 +63,9 @@ def prepare_job(
         fmt=PageFormat(size, kind.orientation),
         base_url=base_url,
         tile=tile,
-        answers=answers,
+        quotes=quotes,
+        since=since,
+        until=until,
         wifi=wifi,
     )
 

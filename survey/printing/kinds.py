@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from datetime import datetime
-from typing import Callable
+from datetime import date, datetime
+from typing import Callable, Iterable, Iterator
 from zoneinfo import ZoneInfo
 
-from ..services.campaigns import Campaign
+from ..model.campaign import Campaign
 from ..config import DEFAULTS
 from ..model.consent import QUOTE_NOTICE, may_display, may_quote
 from ..model.respondent import AGE_BANDS
@@ -124,11 +124,17 @@ class PrintJob:
     fmt: PageFormat
     base_url: str
     tile: str | None = None
-    answers: list = field(default_factory=list)
+    quotes: list = field(default_factory=list)  # quote cards: the quotes chosen (``newest_quotes``)
+    since: date | None = None  # quote cards: the days their answers were given in (both included)
+    until: date | None = None
     wifi: object = None  # survey.model.wifi.Wifi: the team's own network, joined before the form
 
     def url(self, channel: str = "qr", poster: str | None = None, question: str | None = None) -> str:
         return form_url(self.base_url, self.campaign.id, channel, poster, question)
+
+    @property
+    def dated(self) -> bool:
+        return self.since is not None or self.until is not None
 
     @property
     def short_url(self) -> str:
@@ -450,24 +456,95 @@ QUOTE_QUESTION = Box(146, 10, 3.6, 2.4, 1.2, bold=False)
 QUOTE_URL_WIDTH = 90  # in the margin under the card's code
 
 
-def consented_quotes(questionnaire: Questionnaire, answers, question_id: str | None = None) -> list[dict]:
-    """Written answers whose author agreed to display them and to their reuse beyond the
-    day (``consent.may_display`` and ``may_quote``: a printed card outlives the session),
-    and that no coordinator hid (``hidden``) or took off the wall (``wall_hidden``)."""
-    questions = [
+def quote_questions(questionnaire: Questionnaire, question_id: str | None = None) -> list[Question]:
+    """The questions whose answers may become quote cards: written ones (one, or all)."""
+    return [
         q
         for q in questionnaire.answerable
         if q.type == "long_text" and (question_id in (None, WHOLE) or q.id == question_id)
     ]
+
+
+def answer_quotes(answer: dict, questions: list[Question]) -> list[dict]:
+    """The quotes one answer gives: none unless its author agreed to display them and to their
+    reuse beyond the day (``consent.may_display`` and ``may_quote``: a printed card outlives the
+    session), and no coordinator hid it (``hidden``) or took it off the wall (``wall_hidden``)."""
+    if not (may_display(answer) and may_quote(answer)) or answer.get("hidden") or answer.get("wall_hidden"):
+        return []
+    values = answer.get("answers") or {}
     quotes = []
-    for answer in answers:
-        if not (may_display(answer) and may_quote(answer)) or answer.get("hidden") or answer.get("wall_hidden"):
-            continue
-        for question in questions:
-            text = (answer.get("answers") or {}).get(question.id)
-            if isinstance(text, str) and text.strip():
-                quotes.append({"answer": answer, "question": question, "text": text.strip()})
+    for question in questions:
+        text = values.get(question.id)
+        if isinstance(text, str) and text.strip():
+            quotes.append({"answer": answer, "question": question, "text": text.strip()})
     return quotes
+
+
+def consented_quotes(questionnaire: Questionnaire, answers, question_id: str | None = None) -> list[dict]:
+    """Every quote of ``answers`` (``answer_quotes``), in their order."""
+    questions = quote_questions(questionnaire, question_id)
+    return [quote for answer in answers for quote in answer_quotes(answer, questions)]
+
+
+def _local_day(stamp) -> date | None:
+    try:
+        moment = datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return None
+    return moment.astimezone(ZoneInfo(DEFAULTS["TIMEZONE"])).date()
+
+
+def newest_quotes(
+    questionnaire: Questionnaire,
+    newest_first: Iterable[dict],
+    question_id: str | None = None,
+    limit: int = DEFAULTS["QUOTE_CARDS_MAX"],
+    since: date | None = None,
+    until: date | None = None,
+) -> list[dict]:
+    """At most ``limit`` quotes, the newest, given answers newest first (``iter_newest``), read
+    only until the limit is reached: a PDF holds what a wire of cards holds, whatever the size
+    of the campaign, and memory holds only those. ``since``/``until``: days (Paris time, both
+    included) of ``submitted_at``. Returned oldest first, an answer's questions in order."""
+    questions = quote_questions(questionnaire, question_id)
+    groups: list[list[dict]] = []
+    taken = 0
+    for answer in _within(newest_first, since, until):
+        quotes = answer_quotes(answer, questions)
+        if not quotes:
+            continue
+        quotes = quotes[: limit - taken]
+        groups.append(quotes)
+        taken += len(quotes)
+        if taken >= limit:
+            break
+    return [quote for group in reversed(groups) for quote in group]
+
+
+def _within(answers: Iterable[dict], since: date | None, until: date | None) -> Iterator[dict]:
+    if since is None and until is None:
+        yield from answers
+        return
+    for answer in answers:
+        day = _local_day(answer.get("submitted_at"))
+        if day is None or (since and day < since) or (until and day > until):
+            continue
+        yield answer
+
+
+def count_quotes(svc, campaign_id: str, questionnaire: Questionnaire) -> int:
+    """How many quotes the campaign holds (every written question), counted part by part
+    through the store's ``partials``, which may keep the count of parts that did not change."""
+    questions = quote_questions(questionnaire)
+    if not questions:
+        return 0
+    key = "quote-cards:" + ",".join(q.id for q in questions)
+    parts = svc.answers.partials(
+        campaign_id, key, lambda answers: sum(len(answer_quotes(a, questions)) for a in answers)
+    )
+    return sum(parts)
 
 
 def _signature(answer: dict) -> str:
@@ -480,19 +557,17 @@ def _signature(answer: dict) -> str:
 
 
 def _local_date(stamp) -> str:
-    try:
-        moment = datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
-    except ValueError:
-        return ""
-    return moment.astimezone(ZoneInfo(DEFAULTS["TIMEZONE"])).strftime("%d/%m/%Y")
+    day = _local_day(stamp)
+    return day.strftime("%d/%m/%Y") if day else ""
 
 
 def build_cartes_paroles(job: PrintJob, fitter: TextFitter) -> dict:
-    quotes = consented_quotes(job.questionnaire, job.answers, job.question)
+    quotes = job.quotes
     if not quotes:
         raise PrintError(
-            "Aucune parole à imprimer : aucune réponse écrite de cette campagne n'a l'accord "
-            "de la personne pour être affichée et réutilisée."
+            "Aucune parole à imprimer : aucune réponse écrite de cette campagne"
+            + (" entre ces dates" if job.dated else "")
+            + " n'a l'accord de la personne pour être affichée et réutilisée."
         )
     cards = []
     for index, quote in enumerate(quotes):
@@ -682,7 +757,7 @@ def planned_pages(job: PrintJob) -> int | None:
     if kind == "questionnaire-papier":
         return None
     if kind == "cartes-paroles":
-        return -(-len(consented_quotes(q, job.answers, job.question)) // 2)
+        return -(-len(job.quotes) // 2)
     if job.question:
         return 1
     if kind == "affiche":

@@ -12,15 +12,18 @@ never put under another channel instead.
 
 from __future__ import annotations
 
-from .campaigns import CHANNELS, Campaign
+from ..model.errors import SurveyError
+from ..model.campaign import CHANNELS, Campaign
 
 PUBLIC = "qr"
 # What a team member's questionnaire can be, best first (papier, post-it: their own pages).
 TEAM_FORM_CHANNELS = ("tablette", "porte-a-porte", "porteur-de-parole")
 
 
-class ChannelRefused(Exception):
+class ChannelRefused(SurveyError):
     """The campaign does not take answers from this kind of sender (a French message)."""
+
+    status = 410
 
 
 def form_channel(

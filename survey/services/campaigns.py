@@ -1,124 +1,19 @@
-"""Campaigns: a questionnaire asked in a place, between two dates, on some channels."""
+"""Saving a campaign: the campaign is the model's (``model/campaign.py``), its records the
+storage's (``storage/repositories/campaigns.py``); what saving adds is the short code."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import asdict, dataclass, field
-from datetime import date
-from typing import Callable, Iterable
-
-from ..config import DEFAULTS
-from ..model.clock import local_today
-from ..storage import RecordCollections
+from ..model.campaign import Campaign
+from ..storage.repositories import CampaignRepository
 from . import short_codes
 
-# Every answer records how it was collected.
-CHANNELS = {
-    "tablette": "Tablette (avec un ou une bénévole)",
-    "qr": "QR code (la personne répond seule)",
-    "porte-a-porte": "Porte-à-porte",
-    "post-it": "Post-it",
-    "papier": "Questionnaire papier",
-    "porteur-de-parole": "Porteur de parole",
-}
-COLLECTION = "campaigns"
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
-
-@dataclass
-class Campaign:
-    id: str
-    title: str
-    questionnaire: str
-    quartier: str = ""
-    structure: str = ""
-    starts_on: str = ""  # ISO date, inclusive; empty = no limit
-    ends_on: str = ""  # ISO date, inclusive; empty = no limit
-    channels: list[str] = field(default_factory=lambda: list(CHANNELS))
-    closed: bool = False
-    description: str = ""  # who commissions it, what for, who gets the results
-    help_text: str = ""  # « où trouver de l'aide », on the thank-you page
-    retention_months: int = 12
-    short_code: str = ""  # what people type: /<short_code> (survey.services.short_codes)
-
-    @classmethod
-    def from_record(cls, record: dict) -> "Campaign":
-        known = {f for f in cls.__dataclass_fields__}
-        return cls(**{k: v for k, v in record.items() if k in known})
-
-    def to_record(self) -> dict:
-        return asdict(self)
-
-    @property
-    def place(self) -> str:
-        return " – ".join(p for p in (self.quartier, self.structure) if p)
-
-    def accepts_answers(self, today: date | None = None) -> bool:
-        day = (today or local_today(DEFAULTS["TIMEZONE"])).isoformat()
-        if self.closed:
-            return False
-        if self.starts_on and day < self.starts_on:
-            return False
-        if self.ends_on and day > self.ends_on:
-            return False
-        return True
-
-    def default_channel(self) -> str:
-        return "qr" if "qr" in self.channels else (self.channels[0] if self.channels else "qr")
-
-
-def validate(campaign: Campaign, questionnaire_ids: Iterable[str]) -> list[str]:
-    """Problems with a campaign, in French (empty when it is fine)."""
-    problems = []
-    if not _ID.match(campaign.id or ""):
-        problems.append("L'identifiant doit contenir seulement des minuscules, des chiffres et des tirets.")
-    if not campaign.title.strip():
-        problems.append("Donnez un titre à la campagne.")
-    if campaign.questionnaire not in questionnaire_ids:
-        problems.append(f"Le questionnaire « {campaign.questionnaire} » n'existe pas.")
-    unknown = [c for c in campaign.channels if c not in CHANNELS]
-    if unknown or not campaign.channels:
-        problems.append("Choisissez au moins un canal parmi : " + ", ".join(CHANNELS) + ".")
-    for label, value in (("début", campaign.starts_on), ("fin", campaign.ends_on)):
-        if value:
-            try:
-                date.fromisoformat(value)
-            except ValueError:
-                problems.append(f"La date de {label} « {value} » n'est pas une date : écrivez-la comme 31/12/2026.")
-    if campaign.starts_on and campaign.ends_on and campaign.starts_on > campaign.ends_on:
-        problems.append("La date de fin doit venir après la date de début.")
-    if not isinstance(campaign.retention_months, int) or not 1 <= campaign.retention_months <= 120:
-        problems.append("La durée de conservation doit être de 1 à 120 mois.")
-    return problems
-
-
-class CampaignRepository:
-    def __init__(self, records: RecordCollections):
-        self.records = records
-
-    def all(self) -> list[Campaign]:
-        return sorted((Campaign.from_record(r) for r in self.records.all(COLLECTION)), key=lambda c: c.title.lower())
-
-    def get(self, campaign_id: str) -> Campaign | None:
-        record = self.records.get(COLLECTION, campaign_id)
-        return Campaign.from_record(record) if record else None
+class Campaigns(CampaignRepository):
+    """The campaigns as the app uses them (``Services.campaigns``)."""
 
     def save(self, campaign: Campaign) -> None:
         """Store the campaign; it keeps its short code (a form never carries it), or gets one."""
         if not campaign.short_code:
-            campaign.short_code = short_codes.code_for(
-                self.records, campaign.id, self.records.get(COLLECTION, campaign.id)
-            )
-        self.records.put(COLLECTION, campaign.to_record())
-
-    def change(self, campaign_id: str, fn: Callable[[Campaign], Campaign | None]) -> Campaign | None:
-        """Change a stored campaign in one atomic operation (``fn`` changes the Campaign given):
-        for a toggle such as closing, which must not start from a campaign read earlier."""
-
-        def apply(record: dict) -> dict:
-            campaign = Campaign.from_record(record)
-            fn(campaign)
-            return {**record, **campaign.to_record()}
-
-        record = self.records.change(COLLECTION, campaign_id, apply)
-        return Campaign.from_record(record) if record else None
+            stored = self.get(campaign.id)
+            campaign.short_code = (stored.short_code if stored else "") or short_codes.claim(self.records, campaign.id)
+        super().save(campaign)

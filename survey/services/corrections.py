@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from ..config import DEFAULTS
 from ..model.clock import parse_time, utc_now
-from .accounts import record_audit
+from ..model.errors import SurveyError
 from .reading import free_texts
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from . import Services
 
 
-class CorrectionError(ValueError):
+class CorrectionError(SurveyError, ValueError):
     """A French message about a correction that cannot be saved."""
 
 
@@ -82,8 +82,7 @@ def correct_answer(svc: Services, campaign_id: str, answer_id: str, changes: dic
 
     corrected = svc.answers.change(campaign_id, answer_id, change)
     if corrected is not None:
-        record_audit(
-            svc.records,
+        svc.journal.write(
             "correction",
             f"réponse {answer_id} de la campagne {campaign_id} corrigée "
             f"({', '.join(sorted(changes))}) ; le texte d'avant est gardé avec la réponse",

@@ -12,9 +12,8 @@ from typing import TYPE_CHECKING, Any
 from ..model.answer_record import new_answer
 from ..model.clock import stamp
 from ..model.questionnaire import Library, Questionnaire
-from .campaigns import Campaign
-from .fieldwork.doors import record_door
-from .fieldwork.sessions import Session, SessionRepository
+from ..model.campaign import Campaign
+from ..model.fieldwork import Session, new_door
 
 if TYPE_CHECKING:
     from . import Services
@@ -166,7 +165,7 @@ def _porteur_de_parole(
         questions=["complique", "plaisir"],
         stopped=23,
     )
-    SessionRepository(services.records).save(session)
+    services.sessions.save(session)
     for n, (question_id, words, _line) in enumerate(QUOTES):
         services.save_answer(
             questionnaire,
@@ -213,7 +212,7 @@ def _door_to_door(services: Services, campaign: Campaign, questionnaire: Questio
         collector = ("Inès", "Yanis")[n % 2]
         sector = ("Secteur A", "Secteur B")[n % 3 == 0]
         outcome = rng.choice(["repondu", "repondu", "absent", "refus", "repasser"])
-        record_door(services, campaign.id, None, sector, outcome, collector)
+        services.doors.add(new_door(campaign.id, None, sector, outcome, collector))
         if outcome != "repondu":
             continue
         answers: dict = {}

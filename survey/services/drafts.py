@@ -1,6 +1,6 @@
 """Drafts of the questionnaire editor, kept between requests without JavaScript.
 
-A draft is a record of the collection ``drafts``: the questionnaire being edited,
+A draft is a record of the collection ``drafts`` (``Services.drafts``): the questionnaire being edited,
 as a dict in the file format (it may be invalid while it is being written), the
 version it started from, and the import report if it came from a file. Nothing
 reaches the questionnaire files until the coordinator saves and the draft passes
@@ -36,7 +36,6 @@ from ..model.questionnaire import (
 if TYPE_CHECKING:
     from . import Services
 
-COLLECTION = "drafts"
 _DRAFT_ID = re.compile(r"^[0-9a-f]{32}$")
 NEW_TITLE = "Nouveau questionnaire"
 
@@ -85,14 +84,14 @@ def create(
         "updated_at": utc_now(),
         "trash": None,
     }
-    svc.records.add(COLLECTION, draft)
+    svc.drafts.add(draft)
     return draft
 
 
 def get(svc: Services, draft_id: str) -> dict | None:
     if not is_draft_id(draft_id):
         return None
-    return svc.records.get(COLLECTION, draft_id)
+    return svc.drafts.get(draft_id)
 
 
 class DraftChanged(Exception):
@@ -115,18 +114,18 @@ def put(svc: Services, draft: dict) -> None:
             raise DraftChanged(draft["id"])
         return dict(draft, revision=seen + 1, updated_at=utc_now())
 
-    saved = svc.records.change(COLLECTION, draft["id"], write_if_unchanged)
+    saved = svc.drafts.change(draft["id"], write_if_unchanged)
     if saved is None:
         raise DraftChanged(draft["id"], gone=True)
     draft.update(saved)
 
 
 def delete(svc: Services, draft_id: str) -> bool:
-    return is_draft_id(draft_id) and svc.records.delete(COLLECTION, draft_id)
+    return is_draft_id(draft_id) and svc.drafts.delete(draft_id)
 
 
 def all_drafts(svc: Services) -> list[dict]:
-    return sorted(svc.records.all(COLLECTION), key=lambda d: d.get("updated_at", ""), reverse=True)
+    return sorted(svc.drafts.all(), key=lambda d: d.get("updated_at", ""), reverse=True)
 
 
 def for_base(svc: Services, questionnaire_id: str) -> dict | None:

@@ -12,12 +12,9 @@ from .volunteers import find, for_campaign, is_active, new_code, normalise_code
 if TYPE_CHECKING:
     from . import Services
 
-COLLECTION = "kiosk_codes"
-
 
 def kiosk_code(svc: Services, campaign_id: str) -> str:
-    record = svc.records.get(COLLECTION, campaign_id)
-    return (record or {}).get("code", "")
+    return svc.kiosk_codes.code(campaign_id)
 
 
 def set_kiosk_code(svc: Services, campaign_id: str, code: str | None = None) -> str:
@@ -25,7 +22,7 @@ def set_kiosk_code(svc: Services, campaign_id: str, code: str | None = None) -> 
     code = normalise_code(code) if code else new_code()
     if not code:
         raise ValueError("Un code fait 8 caractères, lettres et chiffres (sans I, L, O, 0 ni 1).")
-    svc.records.put(COLLECTION, {"id": campaign_id, "code": code})
+    svc.kiosk_codes.put(campaign_id, code)
     return code
 
 
@@ -39,8 +36,7 @@ def kiosk_code_or_new(svc: Services, campaign_id: str) -> tuple[str, bool]:
             record["code"] = new_code()
             made.append(True)
 
-    record = svc.records.change(COLLECTION, campaign_id, ensure, create=True)
-    assert record is not None  # with create=True there is always a record
+    record = svc.kiosk_codes.change(campaign_id, ensure)
     return record["code"], bool(made)
 
 

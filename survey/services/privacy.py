@@ -14,8 +14,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from ..model.clock import stamp
-from .accounts import record_audit
-from .campaigns import Campaign
+from ..model.campaign import Campaign
 from .results import parse_time
 
 if TYPE_CHECKING:
@@ -88,7 +87,7 @@ def purge_campaign(
         return result
     result.deleted = svc.answers.delete_many(campaign.id, ids)
     if audit_as is not None:
-        record_audit(svc.records, "purge", f"campagne {campaign.id} : {result.summary}", audit_as)
+        svc.journal.write("purge", f"campagne {campaign.id} : {result.summary}", audit_as)
     return result
 
 
@@ -108,9 +107,7 @@ def delete_answer(svc: Services, campaign_id: str, answer_id: str, who: str) -> 
     """Erase one answer on request (the RGPD right to erasure), and log it without its content."""
     deleted = svc.answers.delete(campaign_id, answer_id)
     if deleted:
-        record_audit(
-            svc.records, "suppression", f"réponse {answer_id} de la campagne {campaign_id} effacée à la demande", who
-        )
+        svc.journal.write("suppression", f"réponse {answer_id} de la campagne {campaign_id} effacée à la demande", who)
     return deleted
 
 

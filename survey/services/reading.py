@@ -6,6 +6,7 @@ the requested page in memory while the answers stream from the store.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import unicodedata
@@ -15,7 +16,9 @@ from itertools import islice
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from ..model.questionnaire import Questionnaire
-from .results import TEXT_TYPES
+from ..storage.interfaces import AnswerStore
+from .kept_counts import count_matching
+from .results import TEXT_TYPES, questionnaire_shape
 
 PER_PAGE = 20
 HIDDEN_CHOICES = {"non": "Réponses visibles", "oui": "Réponses masquées", "toutes": "Toutes les réponses"}
@@ -95,28 +98,37 @@ class Filters:
         return bool(self.to_args())
 
 
-def select(answers: Iterable[dict], questionnaire: Questionnaire | None, filters: Filters) -> Iterator[dict]:
-    """The answers that match every filter, in the store's order."""
+def matcher(questionnaire: Questionnaire | None, filters: Filters) -> Callable[[dict], bool]:
+    """The test an answer must pass to match every filter."""
     words = fold(filters.query).split()
-    for answer in answers:
+
+    def matches(answer: dict) -> bool:
         hidden = bool(answer.get("hidden"))
         if (filters.hidden == "non" and hidden) or (filters.hidden == "oui" and not hidden):
-            continue
+            return False
         if filters.tag and filters.tag not in (answer.get("tags") or []):
-            continue
+            return False
         if filters.quoted and not answer.get("quotes"):
-            continue
+            return False
         if filters.question or words:
             texts = free_texts(answer, questionnaire)
             if filters.question:
                 texts = {k: v for k, v in texts.items() if k in (filters.question, f"{filters.question}__autre")}
                 if not texts:
-                    continue
+                    return False
             if words:
                 haystack = fold(" ".join(texts.values()))
                 if not all(w in haystack for w in words):
-                    continue
-        yield answer
+                    return False
+        return True
+
+    return matches
+
+
+def select(answers: Iterable[dict], questionnaire: Questionnaire | None, filters: Filters) -> Iterator[dict]:
+    """The answers that match every filter, in the store's order."""
+    matches = matcher(questionnaire, filters)
+    return (answer for answer in answers if matches(answer))
 
 
 @dataclass
@@ -180,3 +192,121 @@ def newest_first(source: Callable[[], Iterable], number: int = 1, per_page: int 
     low, high = max(0, total - start - per_page), total - start
     kept = list(islice(source(), low, high)) if high > 0 else []
     return Page(list(reversed(kept)), number, per_page, total)
+
+
+FOLD_KEY = "pli/1"  # names ``fold``: change it when fold changes, so no text folded the old way is reused
+COUNT_AHEAD = 5000  # a search counts its matches this many answers past its page, then says « au moins »
+
+
+@dataclass
+class AnswersPage(Page):
+    """A page of the answers list; ``exact`` false when ``total`` is only what a search
+    found so far (« au moins … »): there are more answers it did not read."""
+
+    exact: bool = True
+
+    @property
+    def pages(self) -> int:
+        counted = max(1, math.ceil(self.total / self.per_page))
+        return counted if self.exact else max(counted, self.number + 1)
+
+
+def _kept_key(filters: Filters, questionnaire: Questionnaire | None) -> str:
+    shape = questionnaire_shape(questionnaire) if questionnaire is not None and filters.question else ""
+    return json.dumps(["lecture", filters.hidden, filters.tag, filters.question, filters.quoted, shape])
+
+
+def answers_page(
+    store: AnswerStore,
+    campaign_id: str,
+    questionnaire: Questionnaire | None,
+    filters: Filters,
+    number: int = 1,
+    per_page: int = PER_PAGE,
+    known_tags: Iterable[str] = (),
+) -> AnswersPage:
+    """Page ``number`` of the campaign's answers that pass ``filters``, newest first.
+
+    Without words to find, the total is kept (``count`` of the store, less the kept count
+    of hidden answers; or a kept count per filter) and the page is read from the nearer
+    end of the campaign, stopping when it is full: page 1 reads the newest chunk. With
+    words, the newest answers are read until the page is full and then ``COUNT_AHEAD``
+    more to count the matches; past that, the total says « au moins » (``exact`` false).
+    A tag or question that is not the campaign's is searched the same way (no kept count
+    for a name typed in the address)."""
+    number = max(1, number)
+    kept_filter = (
+        not filters.query
+        and (not filters.tag or filters.tag in set(known_tags))
+        and (
+            not filters.question
+            or (questionnaire is not None and filters.question in {q.id for q in questionnaire.answerable})
+        )
+    )
+    if not kept_filter:
+        return _searched_page(store, campaign_id, questionnaire, filters, number, per_page)
+    plain = not (filters.tag or filters.question or filters.quoted)
+    if plain and filters.hidden == "toutes":
+        total = store.count(campaign_id)
+    elif plain:
+        hidden = count_matching(store, campaign_id, "masquees", lambda a: bool(a.get("hidden")))
+        total = hidden if filters.hidden == "oui" else store.count(campaign_id) - hidden
+    else:
+        total = count_matching(
+            store,
+            campaign_id,
+            _kept_key(filters, questionnaire),
+            matcher(questionnaire, filters),
+        )
+    number = min(number, max(1, math.ceil(total / per_page)))
+    start = (number - 1) * per_page
+    end = min(start + per_page, total)
+    if end <= start:
+        return AnswersPage([], number, per_page, total)
+    if start <= total - end:  # nearer the newest end
+        found = islice(select(store.iter_newest(campaign_id), questionnaire, filters), start, end)
+        items = list(found)
+    else:  # newest positions [start, end) are oldest-first positions [total - end, total - start)
+        found = islice(select(store.iter_answers(campaign_id), questionnaire, filters), total - end, total - start)
+        items = list(found)
+        items.reverse()
+    return AnswersPage(items, number, per_page, total)
+
+
+def _searched_page(
+    store: AnswerStore,
+    campaign_id: str,
+    questionnaire: Questionnaire | None,
+    filters: Filters,
+    number: int,
+    per_page: int,
+) -> AnswersPage:
+    """Read the newest answers until page ``number`` is full, then count ahead a little
+    (``COUNT_AHEAD`` answers read; the chunks the store skips for the words cost nothing)."""
+    start = (number - 1) * per_page
+    items: list = []
+    last_page: list = []  # the matches of the last page begun, for a page number past the end
+    matches = read = 0
+    limit = None
+    matches_filters = matcher(questionnaire, filters)
+    # The store may skip the chunks where a word cannot be (its kept folded texts); each
+    # answer it gives is still tested here.
+    words = fold(filters.query).split()
+    for answer in store.iter_newest_containing(campaign_id, words, fold, FOLD_KEY):
+        read += 1
+        if limit is not None and read > limit:
+            return AnswersPage(items, number, per_page, matches, exact=False)
+        if not matches_filters(answer):
+            continue
+        if matches % per_page == 0:
+            last_page = []
+        last_page.append(answer)
+        if start <= matches < start + per_page:
+            items.append(answer)
+            if len(items) == per_page:
+                limit = read + COUNT_AHEAD
+        matches += 1
+    if not items:  # past the end: the last page, as the list does
+        number = max(1, math.ceil(matches / per_page))
+        items = last_page
+    return AnswersPage(items, number, per_page, matches)

@@ -7,10 +7,12 @@ so 50 000 answers cost a fraction of a second.
 
 from __future__ import annotations
 
-import statistics
+import hashlib
+import math
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 from typing import Any, Iterable, Mapping
 from zoneinfo import ZoneInfo
 
@@ -18,12 +20,15 @@ from ..config import DEFAULTS
 from ..model.clock import parse_time
 from ..model.consent import may_quote
 from ..model.questionnaire import OPEN_TYPES, OTHER_VALUE, Question, Questionnaire
-from .campaigns import CHANNELS
+from ..storage.interfaces import AnswerStore
+from . import kept_counts
+from ..model.campaign import CHANNELS
 
 CLOSED_TYPES = ("single_choice", "multiple_choice", "yes_no", "scale")
 TEXT_TYPES = OPEN_TYPES  # free-text questions: their answers are read, not counted
 NO_PLACE = "Lieu non précisé"
 NO_COLLECTOR = "Sans bénévole (réponse seule)"
+TEXT_SCAN = 10_000  # the dashboard looks for each question's latest texts among this many newest answers
 DEFAULT_TZ = DEFAULTS["TIMEZONE"]
 
 
@@ -150,72 +155,193 @@ def _counts(counter: Counter, total: int, labels: Mapping | None = None, order: 
     return [Count(k, (labels or {}).get(k, k), counter[k], percent(counter[k], total)) for k in keys]
 
 
-class _Question:
-    """Running counts for one question while the answers stream by."""
+Part = tuple[Counter, str, str, tuple[TextAnswer, ...]]  # a part of the answers, counted
 
-    def __init__(self, question: Question, max_texts: int | None):
-        self.question = question
-        self.max_texts = max_texts
-        self.respondents = 0
-        self.counter: Counter = Counter()
-        self.texts: deque[TextAnswer] = deque(maxlen=max_texts)
-        self.text_count = 0
-        self.numbers: list[float] = []
 
-    def add(self, answer: dict, value: Any, values: dict, quoted: set) -> list[TextAnswer]:
-        """Count ``value``, this question's answer in ``answer``; the free texts found."""
-        q = self.question
-        if is_empty(value):
-            return []
-        self.respondents += 1
-        found = []
-        if q.type == "multiple_choice":
-            for v in dict.fromkeys(value if isinstance(value, list) else [value]):
-                self.counter[str(v)] += 1
-        elif q.type in CLOSED_TYPES:
-            self.counter[str(value)] += 1
-        elif q.type == "number":
-            try:
-                self.numbers.append(float(value))
-            except (TypeError, ValueError):
-                pass
-        elif q.type in TEXT_TYPES:
-            found.append(self._text(answer, str(value), q.id in quoted, other=False))
-        other = values.get(f"{q.id}__autre")
-        if q.other and not is_empty(other):
-            found.append(self._text(answer, str(other), False, other=True))
-        return found
+class _Tally:
+    """The counts of a set of answers, summed as they stream by: the same code counts
+    one part of a campaign (kept by the store) and a whole list of answers.
 
-    def _text(self, answer: dict, text: str, quoted: bool, other: bool) -> TextAnswer:
-        item = TextAnswer(
-            answer.get("id", ""), text, answer.get("submitted_at", ""), self.question.id, quoted=quoted, other=other
-        )
-        self.text_count += 1
-        self.texts.append(item)
-        return item
+    ``counts`` keys: ``total``, ``hidden``, ``("day", day)``, ``("channel", c)``,
+    ``("place", own place, session)``, ``("collector", c)``, ``("tag", t)``,
+    ``("resp", question)``, ``("opt", question, value)``, ``("num", question, value)``,
+    ``("text", question)``; plus the first and last times and the quoted texts
+    (chosen by hand, few)."""
 
-    def result(self) -> QuestionResult:
-        q = self.question
-        options = []
-        if q.type in CLOSED_TYPES:
-            known = [c.value for c in q.options]
-            # Values not in today's questionnaire (older versions) still count, after the known ones.
-            extra = sorted(k for k in self.counter if k not in known)
-            for value in known + extra:
-                options.append(
-                    OptionCount(
-                        value, q.label_of(value), self.counter[value], percent(self.counter[value], self.respondents)
-                    )
-                )
-        numbers = {}
-        if self.numbers:
-            numbers = {
-                "min": min(self.numbers),
-                "median": statistics.median(self.numbers),
-                "mean": statistics.fmean(self.numbers),
-                "max": max(self.numbers),
-            }
-        return QuestionResult(q, self.respondents, options, list(self.texts), self.text_count, numbers)
+    def __init__(self, questionnaire: Questionnaire, zone: ZoneInfo, include_hidden: bool):
+        self.by_id = {q.id: q for q in questionnaire.answerable}
+        self.zone = zone
+        self.include_hidden = include_hidden
+        self.counts: Counter = Counter()
+        self.first = self.last = ""
+        self.quotes: list[TextAnswer] = []
+
+    def add(self, answer: dict) -> bool:
+        """Count one answer; False when it is left out (hidden)."""
+        counts = self.counts
+        if answer.get("hidden"):
+            counts["hidden"] += 1
+            if not self.include_hidden:
+                return False
+        counts["total"] += 1
+        submitted = answer.get("submitted_at") or ""
+        if submitted and (not self.first or submitted < self.first):
+            self.first = submitted
+        if submitted > self.last:
+            self.last = submitted
+        day = local_day(submitted, self.zone)
+        counts[("day", day.isoformat() if day else "inconnu")] += 1
+        counts[("channel", answer.get("channel") or "inconnu")] += 1
+        session = answer.get("session")
+        counts[("place", str(answer.get("place") or ""), session if isinstance(session, str) else "")] += 1
+        counts[("collector", answer.get("collector") or NO_COLLECTOR)] += 1
+        for tag in dict.fromkeys(answer.get("tags") or []):
+            counts[("tag", tag)] += 1
+        values = answer.get("answers") or {}
+        # Only words the person agreed to see reused reach « Paroles d'habitants ».
+        quoted = set(answer.get("quotes") or []) if may_quote(answer) else set()
+        for key, value in values.items():  # only the questions answered: fewer than all of them
+            q = self.by_id.get(key)
+            if q is None or is_empty(value):
+                continue
+            counts[("resp", q.id)] += 1
+            if q.type == "multiple_choice":
+                for v in dict.fromkeys(value if isinstance(value, list) else [value]):
+                    counts[("opt", q.id, str(v))] += 1
+            elif q.type in CLOSED_TYPES:
+                counts[("opt", q.id, str(value))] += 1
+            elif q.type == "number":
+                try:
+                    counts[("num", q.id, float(value))] += 1
+                except (TypeError, ValueError):
+                    pass
+            for text in texts_of(answer, q, values, quoted):
+                counts[("text", q.id)] += 1
+                if text.quoted:
+                    self.quotes.append(text)
+        return True
+
+    def part(self) -> Part:
+        return self.counts, self.first, self.last, tuple(self.quotes)
+
+    def merge(self, part: Part) -> None:
+        """Add a part (left unchanged: it may be the store's kept copy)."""
+        counts, first, last, quotes = part
+        self.counts.update(counts)
+        if first and (not self.first or first < self.first):
+            self.first = first
+        if last > self.last:
+            self.last = last
+        self.quotes.extend(quotes)
+
+
+def _merged_parts(one: Part, other: Part) -> Part:
+    """Two parts in stored order as one, made of new objects (the store may keep both)."""
+    firsts = [t for t in (one[1], other[1]) if t]
+    return one[0] + other[0], min(firsts, default=""), max(one[2], other[2]), one[3] + other[3]
+
+
+def texts_of(answer: dict, q: Question, values: dict, quoted: set) -> list[TextAnswer]:
+    """The free texts of ``answer`` for question ``q`` (its words, its « Autre » text)."""
+    found = []
+    if q.type in TEXT_TYPES:
+        found.append(_text(answer, q, str(values[q.id]), q.id in quoted, other=False))
+    other = values.get(f"{q.id}__autre")
+    if q.other and not is_empty(other):
+        found.append(_text(answer, q, str(other), False, other=True))
+    return found
+
+
+def _text(answer: dict, q: Question, text: str, quoted: bool, other: bool) -> TextAnswer:
+    return TextAnswer(answer.get("id", ""), text, answer.get("submitted_at", ""), q.id, quoted=quoted, other=other)
+
+
+def _median(values: Counter) -> float:
+    """The median of values given with their counts (no list of a million numbers)."""
+    n = sum(values.values())
+    middle = sorted(values)
+    wanted = (n - 1) // 2, n // 2  # the two middle positions (the same one when n is odd)
+    found: list[float] = []
+    seen = 0
+    for value in middle:
+        seen += values[value]
+        while len(found) < 2 and seen > wanted[len(found)]:
+            found.append(value)
+    return (found[0] + found[1]) / 2
+
+
+def _question_result(q: Question, counts: Counter, extra_values: dict, numbers: dict, texts: list) -> QuestionResult:
+    respondents = counts[("resp", q.id)]
+    options = []
+    if q.type in CLOSED_TYPES:
+        known = [c.value for c in q.options]
+        # Values not in today's questionnaire (older versions) still count, after the known ones.
+        extra = sorted(v for v in extra_values.get(q.id, ()) if v not in known)
+        for value in known + extra:
+            n = counts[("opt", q.id, value)]
+            options.append(OptionCount(value, q.label_of(value), n, percent(n, respondents)))
+    figures = {}
+    found = numbers.get(q.id)
+    if found:
+        how_many = sum(found.values())
+        figures = {
+            "min": min(found),
+            "median": _median(found),
+            "mean": math.fsum(v * n for v, n in found.items()) / how_many,
+            "max": max(found),
+        }
+    return QuestionResult(q, respondents, options, texts, counts[("text", q.id)], figures)
+
+
+def _results(
+    tally: _Tally,
+    questionnaire: Questionnaire,
+    texts: dict[str, list[TextAnswer]],
+    tags: Iterable[str],
+    session_places: dict | None,
+    default_place: str,
+) -> Results:
+    counts = tally.counts
+    total = counts["total"]
+    days: Counter = Counter()
+    channels: Counter = Counter()
+    places: Counter = Counter()
+    collectors: Counter = Counter()
+    tag_counts: Counter = Counter({t: 0 for t in tags})
+    values: dict[str, set] = {}
+    numbers: dict[str, Counter] = {}
+    for key, n in counts.items():
+        if not isinstance(key, tuple) or not n:
+            continue
+        kind = key[0]
+        if kind == "day":
+            days[key[1]] += n
+        elif kind == "channel":
+            channels[key[1]] += n
+        elif kind == "place":
+            places[place_of({"place": key[1], "session": key[2] or None}, session_places, default_place)] += n
+        elif kind == "collector":
+            collectors[key[1]] += n
+        elif kind == "tag":
+            tag_counts[key[1]] += n
+        elif kind == "opt":
+            values.setdefault(key[1], set()).add(key[2])
+        elif kind == "num":
+            numbers.setdefault(key[1], Counter())[key[2]] += n
+    channel_labels = {code: label for code, label in CHANNELS.items()}
+    return Results(
+        total=total,
+        hidden=counts["hidden"],
+        first_at=tally.first,
+        last_at=tally.last,
+        by_day=_counts(days, total, order=sorted(days)),
+        by_channel=_counts(channels, total, channel_labels),
+        by_place=_counts(places, total),
+        by_collector=_counts(collectors, total),
+        by_tag=_counts(tag_counts, total),
+        questions=[_question_result(q, counts, values, numbers, texts.get(q.id, [])) for q in questionnaire.answerable],
+        quotes=tally.quotes,
+    )
 
 
 def summarise(
@@ -236,59 +362,106 @@ def summarise(
     (the most recent, as the store yields oldest first); counts stay exact.
     ``tags`` lists the campaign's tags so that unused ones show 0;
     ``session_places`` maps field-session ids to their place; ``default_place`` is the campaign's.
+    A stored campaign is counted by ``campaign_summary`` (from kept parts) instead.
     """
-    zone = _zone(tz)
-    running = [_Question(q, max_texts) for q in questionnaire.answerable]
-    by_id = {item.question.id: item for item in running}
-    days: Counter = Counter()
-    channels: Counter = Counter()
-    places: Counter = Counter()
-    collectors: Counter = Counter()
-    tag_counts: Counter = Counter({t: 0 for t in tags})
-    quotes: list[TextAnswer] = []
-    total = hidden = 0
-    first = last = ""
+    tally = _Tally(questionnaire, _zone(tz), include_hidden)
+    texts: dict[str, deque[TextAnswer]] = {q.id: deque(maxlen=max_texts) for q in questionnaire.answerable}
     for answer in answers:
-        if answer.get("hidden"):
-            hidden += 1
-            if not include_hidden:
-                continue
-        total += 1
-        submitted = answer.get("submitted_at") or ""
-        if submitted and (not first or submitted < first):
-            first = submitted
-        if submitted > last:
-            last = submitted
-        day = local_day(submitted, zone)
-        days[day.isoformat() if day else "inconnu"] += 1
-        channels[answer.get("channel") or "inconnu"] += 1
-        places[place_of(answer, session_places, default_place)] += 1
-        collectors[answer.get("collector") or NO_COLLECTOR] += 1
-        for tag in dict.fromkeys(answer.get("tags") or []):
-            tag_counts[tag] += 1
+        if tally.add(answer):
+            values = answer.get("answers") or {}
+            quoted = set(answer.get("quotes") or []) if may_quote(answer) else set()
+            for key, value in values.items():
+                q = tally.by_id.get(key)
+                if q is not None and not is_empty(value):
+                    texts[q.id].extend(texts_of(answer, q, values, quoted))
+    latest = {qid: list(found) for qid, found in texts.items()}
+    return _results(tally, questionnaire, latest, tags, session_places, default_place)
+
+
+def questionnaire_shape(questionnaire: Questionnaire) -> str:
+    """A short digest of what counting depends on in a questionnaire: its answerable
+    questions, their types and « Autre » fields (not their words), for a kept part's key."""
+    shape = "|".join(f"{q.id}:{q.type}:{int(bool(q.other))}" for q in questionnaire.answerable)
+    return hashlib.blake2b(shape.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def campaign_summary(
+    store: AnswerStore,
+    campaign_id: str,
+    questionnaire: Questionnaire,
+    *,
+    tz: str | ZoneInfo = DEFAULT_TZ,
+    include_hidden: bool = False,
+    max_texts: int | None = None,
+    tags: Iterable[str] = (),
+    session_places: dict | None = None,
+    default_place: str = NO_PLACE,
+) -> Results:
+    """``summarise`` over a stored campaign, at the cost of what changed.
+
+    The counts are the store's parts added up (``partials``: only parts whose answers
+    changed are read again); the latest ``max_texts`` texts per question come from the
+    newest answers, read backwards until each question has its texts."""
+    zone = _zone(tz)
+    key = f"resultats/{kept_counts.VERSION}/{zone.key}/{int(include_hidden)}/{questionnaire_shape(questionnaire)}"
+
+    def part(answers: list[dict]) -> Part:
+        tally = _Tally(questionnaire, zone, include_hidden)
+        for answer in answers:
+            tally.add(answer)
+        return tally.part()
+
+    tally = _Tally(questionnaire, zone, include_hidden)
+    for found in store.partials(campaign_id, key, part, _merged_parts):
+        tally.merge(found)
+    limit = None if max_texts is None else TEXT_SCAN
+    texts = latest_texts(store.iter_newest(campaign_id), questionnaire, tally, max_texts, include_hidden, limit)
+    return _results(tally, questionnaire, texts, tags, session_places, default_place)
+
+
+def latest_texts(
+    newest: Iterable[dict],
+    questionnaire: Questionnaire,
+    tally: _Tally,
+    max_texts: int | None,
+    include_hidden: bool,
+    limit: int | None = None,
+) -> dict[str, list[TextAnswer]]:
+    """The last ``max_texts`` texts of each question (oldest first, as ``summarise``),
+    read from the newest answers and stopping as soon as every question has its share
+    (``tally`` says how many texts each question has in all), or after ``limit`` answers:
+    a question seldom answered then shows fewer texts (still the latest ones), and the
+    dashboard's link « Lire les … réponses à cette question » leads to the others."""
+    wanted = {}
+    for q in questionnaire.answerable:
+        count = tally.counts[("text", q.id)]
+        wanted[q.id] = count if max_texts is None else min(max_texts, count)
+    found: dict[str, list[list[TextAnswer]]] = {qid: [] for qid in wanted}
+    have = dict.fromkeys(wanted, 0)
+    missing = sum(1 for n in wanted.values() if n)
+    by_id = {q.id: q for q in questionnaire.answerable}
+    for answer in islice(newest, limit) if missing else ():
+        if answer.get("hidden") and not include_hidden:
+            continue
         values = answer.get("answers") or {}
-        # Only words the person agreed to see reused reach « Paroles d'habitants ».
         quoted = set(answer.get("quotes") or []) if may_quote(answer) else set()
-        for key, value in values.items():  # only the questions answered: fewer than all of them
-            item = by_id.get(key)
-            if item is not None:
-                for text in item.add(answer, value, values, quoted):
-                    if text.quoted:
-                        quotes.append(text)
-    channel_labels = {code: label for code, label in CHANNELS.items()}
-    return Results(
-        total=total,
-        hidden=hidden,
-        first_at=first,
-        last_at=last,
-        by_day=_counts(days, total, order=sorted(days)),
-        by_channel=_counts(channels, total, channel_labels),
-        by_place=_counts(places, total),
-        by_collector=_counts(collectors, total),
-        by_tag=_counts(tag_counts, total),
-        questions=[item.result() for item in running],
-        quotes=quotes,
-    )
+        for key, value in values.items():
+            asked = by_id.get(key)
+            if asked is None or is_empty(value) or have[asked.id] >= wanted[asked.id]:
+                continue
+            texts = texts_of(answer, asked, values, quoted)
+            if texts:
+                found[asked.id].append(texts)
+                have[asked.id] += len(texts)
+                if have[asked.id] >= wanted[asked.id]:
+                    missing -= 1
+        if not missing:
+            break
+    latest = {}
+    for qid, per_answer in found.items():
+        flat = [t for texts in reversed(per_answer) for t in texts]
+        latest[qid] = flat[max(0, len(flat) - wanted[qid]) :] if wanted[qid] else []
+    return latest
 
 
 def collector_counts(
@@ -304,6 +477,14 @@ def collector_counts(
         if local_day(answer.get("submitted_at"), zone) == today:
             on_day += 1
     return on_day, overall
+
+
+def campaign_collector_counts(
+    store: AnswerStore, campaign_id: str, collector: str, today: date, tz: str | ZoneInfo = DEFAULT_TZ
+) -> tuple[int, int]:
+    """``collector_counts`` over a stored campaign, from the kept counts (``kept_counts.Facts``)."""
+    facts = kept_counts.Facts.of(store, campaign_id, tz)
+    return facts.collected(collector, today), facts.collected(collector)
 
 
 def answer_rows(answer: dict, questionnaire: Questionnaire) -> list[tuple[Question, str]]:

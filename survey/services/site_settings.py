@@ -16,6 +16,7 @@ from typing import Callable
 from urllib.parse import urlsplit
 
 from ..model.clock import utc_now
+from ..model.errors import SurveyError
 from ..model.wifi import Wifi
 from ..network import is_loopback, lan_addresses
 from ..storage import RecordCollections
@@ -28,7 +29,7 @@ BY_COORDINATION = "coordination"
 BY_SERVER = "serveur"
 
 
-class AddressError(ValueError):
+class AddressError(SurveyError, ValueError):
     """An address phones could not open, said in French."""
 
 

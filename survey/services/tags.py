@@ -7,8 +7,11 @@ the « hidden » flag and the texts marked « à citer » (``quotes``: question 
 
 from __future__ import annotations
 
+from ..model.errors import SurveyError
 from typing import TYPE_CHECKING, Iterable
 
+from ..config import DEFAULTS
+from .kept_counts import Facts
 from .reading import fold
 
 if TYPE_CHECKING:
@@ -19,13 +22,19 @@ MAX_TAG = 40
 MAX_TAGS = 60
 
 
-class TagError(ValueError):
+class TagError(SurveyError, ValueError):
     """A French message about a tag that cannot be added."""
 
 
 def campaign_tags(svc: Services, campaign_id: str) -> list[str]:
     record = svc.records.get(COLLECTION, campaign_id)
     return list(record.get("tags", [])) if record else []
+
+
+def tag_counts(svc: Services, campaign_id: str, tz: str = DEFAULTS["TIMEZONE"]) -> dict[str, int]:
+    """The campaign's tags, each with how many visible answers carry it (kept counts)."""
+    facts = Facts.of(svc.answers, campaign_id, tz)
+    return {name: facts.tag(name) for name in campaign_tags(svc, campaign_id)}
 
 
 def add_tag(svc: Services, campaign_id: str, name: str) -> str:

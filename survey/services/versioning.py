@@ -3,7 +3,7 @@
 Rules (issue 8):
 - saving a questionnaire whose current version already has answers makes a new
   version (number + 1); the old definition is kept as a snapshot
-  (``survey.services.versions``, collection ``questionnaire_versions``) so old answers
+  (``survey.services.versions``, ``Services.versions``) so old answers
   still display and export;
 - a question id keeps its meaning: once answered, its type cannot change to an
   incompatible one and a choice value cannot take another meaning; the editor
@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from ..formats.yaml_files import from_dict
-from ..model.clock import utc_now
+from ..model.errors import SurveyError
 from ..model.questionnaire import CHOICE_TYPES, TYPES, Problem, Questionnaire, QuestionnaireError
 from . import questionnaire_files as files
-from .versions import COLLECTION, snapshot_id, snapshots
+from .versions import snapshots
 
 if TYPE_CHECKING:
     from . import Services
@@ -36,8 +36,10 @@ COMPATIBLE_TYPES = {("short_text", "long_text"), ("long_text", "short_text")}
 SAME_MEANING = 0.5
 
 
-class SaveRefused(ValueError):
+class SaveRefused(SurveyError, ValueError):
     """The questionnaire cannot be saved as it is; ``problems`` say why, in French."""
+
+    status = 422
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
@@ -151,21 +153,12 @@ def meaning_problems(old_versions: list[Questionnaire], new: Questionnaire, file
 
 def keep_snapshot(svc: Services, questionnaire: Questionnaire) -> None:
     """Keep this version's definition for its answers (the first snapshot of a version wins)."""
-    svc.records.add(
-        COLLECTION,
-        {
-            "id": snapshot_id(questionnaire.id, questionnaire.version),
-            "questionnaire": questionnaire.id,
-            "version": questionnaire.version,
-            "saved_at": utc_now(),
-            "definition": questionnaire.to_dict(),
-        },
-    )
+    svc.versions.keep(questionnaire.id, questionnaire.version, questionnaire.to_dict())
     svc.remembered_versions.add((questionnaire.id, questionnaire.version))
 
 
 def forget_snapshot(svc: Services, questionnaire_id: str, version: int) -> None:
-    svc.records.delete(COLLECTION, snapshot_id(questionnaire_id, version))
+    svc.versions.delete(questionnaire_id, version)
     svc.remembered_versions.discard((questionnaire_id, version))
 
 
@@ -264,8 +257,10 @@ def save(svc: Services, data: dict, *, base_id: str | None, base_version: int | 
     return Saved(saved, new_version, message)
 
 
-class DeleteRefused(ValueError):
+class DeleteRefused(SurveyError, ValueError):
     """A French reason why a version cannot be deleted."""
+
+    status = 422
 
 
 def delete_version(svc: Services, questionnaire_id: str, version: int) -> str:

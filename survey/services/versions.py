@@ -3,8 +3,8 @@
 Only the current YAML file of a questionnaire is in the library, but every
 answer records ``questionnaire`` and ``version``. So that old answers can
 still be read (and exported) after a question is removed or added, the
-definition of each version is kept in the record collection
-``questionnaire_versions`` the first time an answer is saved under it.
+definition of each version is kept (``Services.versions``, the collection
+``questionnaire_versions``) the first time an answer is saved under it.
 """
 
 from __future__ import annotations
@@ -13,19 +13,12 @@ import logging
 from typing import TYPE_CHECKING
 
 from ..formats.yaml_files import from_dict
-from ..model.clock import utc_now
 from ..model.questionnaire import Questionnaire, QuestionnaireError
 
 if TYPE_CHECKING:
     from . import Services
 
-COLLECTION = "questionnaire_versions"
-
 log = logging.getLogger(__name__)
-
-
-def snapshot_id(questionnaire_id: str, version: int) -> str:
-    return f"{questionnaire_id}@{version}"
 
 
 def remember_version(services: Services, questionnaire: Questionnaire) -> None:
@@ -38,15 +31,8 @@ def remember_version(services: Services, questionnaire: Questionnaire) -> None:
     key = (questionnaire.id, questionnaire.version)
     if key in services.remembered_versions:
         return
-    record = {
-        "id": snapshot_id(*key),
-        "questionnaire": questionnaire.id,
-        "version": questionnaire.version,
-        "saved_at": utc_now(),
-        "definition": questionnaire.to_dict(),
-    }
     try:
-        services.records.add(COLLECTION, record)
+        services.versions.keep(questionnaire.id, questionnaire.version, questionnaire.to_dict())
     except OSError:
         log.exception("questionnaire version %s@%s not snapshotted", *key)
         return
@@ -56,9 +42,7 @@ def remember_version(services: Services, questionnaire: Questionnaire) -> None:
 def snapshots(services: Services, questionnaire_id: str) -> list[Questionnaire]:
     """The stored versions of a questionnaire, oldest first (unreadable ones are skipped)."""
     found = []
-    for record in services.records.all(COLLECTION):
-        if record.get("questionnaire") != questionnaire_id:
-            continue
+    for record in services.versions.of(questionnaire_id):
         try:
             found.append(from_dict(record["definition"], record["id"]))
         except (QuestionnaireError, KeyError, TypeError):

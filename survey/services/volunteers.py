@@ -14,11 +14,11 @@ import secrets
 from typing import TYPE_CHECKING, Any, Mapping
 
 from ..model.clock import utc_now
+from ..model.errors import SurveyError
 
 if TYPE_CHECKING:
     from . import Services
 
-COLLECTION = "volunteers"
 # No I, L, O, 0, 1: nothing to confuse when the code is read aloud or copied from paper.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
@@ -27,7 +27,7 @@ SESSION_KEY = "volunteer"
 _CODE = re.compile(f"^[{ALPHABET}]{{{CODE_LENGTH}}}$")
 
 
-class VolunteerError(ValueError):
+class VolunteerError(SurveyError, ValueError):
     """A French message about a code that cannot be made."""
 
 
@@ -54,7 +54,7 @@ def is_active(record: dict | None) -> bool:
 
 def for_campaign(svc: Services, campaign_id: str) -> list[dict]:
     """The campaign's codes, active ones first, then by pseudonym."""
-    found = [r for r in svc.records.all(COLLECTION) if r.get("campaign") == campaign_id]
+    found = svc.volunteer_codes.for_campaign(campaign_id)
     return sorted(found, key=lambda r: (not is_active(r), r.get("pseudonym", "").lower()))
 
 
@@ -80,14 +80,14 @@ def create(svc: Services, campaign_id: str, pseudonym: str, by: str = "") -> dic
             "revoked_at": None,
             "revoked_by": None,
         }
-        if svc.records.add(COLLECTION, record):
+        if svc.volunteer_codes.add(record):
             return record
 
 
 def find(svc: Services, code: str) -> dict | None:
     """The active record of a typed code, or None."""
     code = normalise_code(code)
-    record = svc.records.get(COLLECTION, code) if code else None
+    record = svc.volunteer_codes.get(code) if code else None
     return record if is_active(record) else None
 
 
@@ -102,7 +102,7 @@ def revoke(svc: Services, campaign_id: str, code: str, by: str = "") -> dict | N
             revoked.append(dict(record))
             record.update(revoked_at=utc_now(), revoked_by=by)
 
-    svc.records.change(COLLECTION, code, revoke_if_active)
+    svc.volunteer_codes.change(code, revoke_if_active)
     return revoked[0] if revoked else None
 
 
@@ -136,7 +136,7 @@ def check_session(svc: Services, session: Any) -> dict | None:
     current = session.get(SESSION_KEY)
     if not current:
         return None
-    record = svc.records.get(COLLECTION, current.get("code", "")) if isinstance(current, dict) else None
+    record = svc.volunteer_codes.get(current.get("code", "")) if isinstance(current, dict) else None
     if record is None or not is_active(record) or record.get("campaign") != current.get("campaign"):
         if isinstance(current, dict):
             leave(session)

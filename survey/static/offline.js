@@ -1,14 +1,16 @@
 // Offline capture (progressive enhancement: without it the form posts as usual).
-// A finished answer goes first to a queue in IndexedDB, then to the server, one at a time,
-// with backoff. Only a reply from the server takes it out of the queue: stored (2xx), or
-// refused for good (409 conflict, 410 closed, 422 invalid), then kept aside for the
-// coordination. The answer id makes a resend harmless. Nothing here needs a framework.
-(function () {
-  "use strict";
-  const form = document.querySelector("form.survey");
-  const box = document.getElementById("hors-ligne");
-  if (!form || !box || !window.indexedDB || !window.fetch || !window.Promise) { return; }
+// A finished answer goes first to a queue on the device (offline/queue.js), then to the
+// server, one at a time, with backoff (offline/sending.js). This module is the screen: what
+// the person sees and does (the submit, the counter of answers waiting, the thank-you
+// screen and the next person, the step-by-step draft) and the service worker's start.
+// ES modules served as they are, no build step: the page names the imported ones in
+// <link rel="modulepreload">, so that they all download in the first round of requests.
+import { all, enqueue, exportFile, forgetOldIds, keepAside, newId, now, read, remove } from "./offline/queue.js";
+import * as sending from "./offline/sending.js";
 
+const SEND_WAIT = 6000;  // ms the person waits for the server before the answer just waits
+
+function start(form, box) {
   const bar = document.getElementById("file-attente");
   const thanks = document.getElementById("merci-local");
   const main = document.querySelector("main");
@@ -16,58 +18,7 @@
   const kiosk = data("kiosk") === "1";
   const stepMode = form.getAttribute("data-mode") === "steps";
   const DRAFT = "pdp-brouillon:" + data("campaign");
-  const SEND_WAIT = 6000;      // ms the person waits for the server before the answer just waits
-  const MAX_BACKOFF = 300;     // s, as Enketo: min(2^n, 300)
-  let token = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
-  let failures = 0;
-  let sending = false;
-  let timer = null;
 
-  // --- IndexedDB: "queue" (answers to send or kept aside) and "used" (ids already taken) ---
-  let opening = null;
-  function db() {
-    if (!opening) {
-      opening = new Promise((resolve, reject) => {
-        const request = indexedDB.open("porteur-de-parole", 1);
-        request.onupgradeneeded = () => {
-          const d = request.result;
-          if (!d.objectStoreNames.contains("queue")) { d.createObjectStore("queue", { keyPath: "id" }); }
-          if (!d.objectStoreNames.contains("used")) { d.createObjectStore("used", { keyPath: "id" }); }
-        };
-        request.onsuccess = () => {
-          const d = request.result;
-          d.onversionchange = () => { d.close(); opening = null; };
-          d.onclose = () => { opening = null; };  // Safari closes it under our feet
-          resolve(d);
-        };
-        request.onerror = () => { opening = null; reject(request.error); };
-      });
-    }
-    return opening;
-  }
-  async function run(store, mode, action) {
-    const d = await db();
-    return new Promise((resolve, reject) => {
-      const tx = d.transaction(store, mode);
-      const request = action(tx.objectStore(store));
-      tx.oncomplete = () => resolve(request ? request.result : undefined);
-      tx.onerror = tx.onabort = () => reject(tx.error);
-    });
-  }
-  const put = (store, value) => run(store, "readwrite", (s) => s.put(value));
-  const remove = (store, key) => run(store, "readwrite", (s) => s.delete(key));
-  const read = (store, key) => run(store, "readonly", (s) => s.get(key));
-  const all = (store) => run(store, "readonly", (s) => s.getAll());
-
-  // --- ids and times ---
-  function newId() {
-    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
-    const b = crypto.getRandomValues(new Uint8Array(16));  // crypto.randomUUID needs HTTPS
-    b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
-    const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
-  }
-  const now = () => new Date().toISOString().replace(/\.\d+Z$/, "Z");
   const field = (name) => form.querySelector('[name="' + name + '"]');
   function freshIds() {
     field("answer_id").value = newId();
@@ -112,88 +63,6 @@
     notice.focus();
   }
 
-  // --- sending ---
-  async function refreshToken() {
-    const response = await fetch(data("token"), { credentials: "same-origin", cache: "no-store" });
-    token = (await response.json()).token;
-  }
-  async function post(item) {
-    const control = window.AbortController ? new AbortController() : null;
-    const stop = setTimeout(() => control && control.abort(), 20000);
-    try {
-      return await fetch(item.api, {
-        method: "POST", credentials: "same-origin", cache: "no-store", signal: control && control.signal,
-        headers: { "Content-Type": "application/json", "X-CSRFToken": token }, body: JSON.stringify(item.body),
-      });
-    } finally { clearTimeout(stop); }
-  }
-  // One try: "ok", "conflict", "invalid", "closed", "refused" (other final refusals) or "later".
-  async function attempt(item) {
-    let response;
-    try {
-      response = await post(item);
-      if (response.status === 400) {
-        const body = await response.clone().json().catch(() => ({}));
-        if (body.csrf) { await refreshToken(); response = await post(item); }
-      }
-    } catch (error) {
-      return { outcome: "later", message: "Pas de connexion avec l'ordinateur qui reçoit les réponses." };
-    }
-    const body = await response.json().catch(() => ({}));
-    const status = response.status;
-    if (status >= 200 && status < 300) { return { outcome: "ok" }; }
-    const final = { 409: "conflict", 422: "invalid", 410: "closed", 404: "refused", 400: "refused", 413: "refused" };
-    if (final[status]) { return { outcome: final[status], status: status, message: body.message || "" }; }
-    return { outcome: "later", message: "Le serveur n'a pas pu enregistrer (code " + status + ")." };
-  }
-
-  async function keepAside(item, result) {
-    item.state = "aside";
-    item.status = result.status;
-    item.message = result.message;
-    await put("queue", item);
-  }
-
-  async function flush() {
-    if (sending) { return; }
-    sending = true;
-    clearTimeout(timer);
-    let lastError = "";
-    try {
-      const items = (await all("queue")).filter((i) => i.state === "pending")
-        .sort((a, b) => a.created_at - b.created_at);
-      for (const item of items) {
-        const result = await attempt(item);
-        if (result.outcome === "ok") {
-          await remove("queue", item.id);
-          failures = 0;
-        } else if (result.outcome === "later") {
-          item.tries = (item.tries || 0) + 1;
-          await put("queue", item);
-          failures += 1;
-          lastError = result.message;
-          break;
-        } else {
-          await keepAside(item, result);
-        }
-      }
-    } catch (error) {
-      lastError = "La mémoire de la tablette n'est pas disponible.";
-    } finally {
-      sending = false;
-    }
-    await render(lastError);
-    schedule();
-  }
-
-  async function schedule() {
-    clearTimeout(timer);
-    const pending = (await all("queue").catch(() => [])).filter((i) => i.state === "pending");
-    if (!pending.length) { failures = 0; return; }
-    const wait = Math.min(Math.pow(2, failures), MAX_BACKOFF) * 1000;
-    timer = setTimeout(flush, wait);
-  }
-
   // --- the counter ---
   const plural = (n, one, many) => n + " " + (n > 1 ? many : one);
   async function render(lastError) {
@@ -220,11 +89,7 @@
   }
 
   function exportQueue() {
-    all("queue").then((items) => {
-      const file = {
-        format: "porteur-de-parole/file-d-attente", version: 1, exported_at: now(), origin: location.origin,
-        answers: items.map((i) => Object.assign({ campaign: i.campaign, state: i.state, message: i.message || "" }, i.body)),
-      };
+    exportFile().then((file) => {
       const blob = new Blob([JSON.stringify(file, null, 1)], { type: "application/json" });
       const link = document.createElement("a");
       link.href = URL.createObjectURL(blob);
@@ -313,21 +178,20 @@
       }
       item = { id: body.answer_id, campaign: data("campaign"), api: data("api"), body: body,
                created_at: Date.now(), tries: 0, state: "pending" };
-      await put("queue", item);
-      await put("used", { id: item.id, at: Date.now() });
+      await enqueue(item);
     } catch (error) {
       plainSubmit();  // no IndexedDB here (private browsing…): the ordinary form
       return;
     }
     askPersistence();
     try { sessionStorage.removeItem(DRAFT); } catch (error) { /* ignore */ }
-    let result = await Promise.race([attempt(item), new Promise((r) => setTimeout(() => r({ outcome: "later" }), SEND_WAIT))]);
+    const waited = new Promise((r) => setTimeout(() => r({ outcome: "later" }), SEND_WAIT));
+    let result = await Promise.race([sending.attempt(item), waited]);
     if (result.outcome === "conflict") {  // only an id reused by a kept page: give it a new one
       await remove("queue", item.id);
       item.id = item.body.answer_id = newId();
-      await put("queue", item);
-      await put("used", { id: item.id, at: Date.now() });
-      result = await attempt(item);
+      await enqueue(item);
+      result = await sending.attempt(item);
     }
     if (result.outcome === "invalid" || result.outcome === "closed") {
       await remove("queue", item.id);
@@ -339,10 +203,10 @@
     } else if (result.outcome !== "later") {
       await keepAside(item, result);
     } else {
-      failures += 1;
+      sending.countFailure();
     }
     await render(result.outcome === "later" ? result.message || "" : "");
-    schedule();
+    sending.schedule();
     showThanks(result.outcome === "ok");
   });
 
@@ -386,20 +250,26 @@
   }
 
   // --- start ---
+  sending.setUp({
+    token: (document.querySelector('meta[name="csrf-token"]') || {}).content || "",
+    tokenUrl: data("token"),
+    report: render,
+  });
   if (bar) {
-    bar.querySelector("[data-send]").addEventListener("click", () => { failures = 0; flush(); });
+    bar.querySelector("[data-send]").addEventListener("click", sending.sendNow);
     const exporter = bar.querySelector("[data-export]");
     if (exporter) { exporter.addEventListener("click", exportQueue); }
   }
   thanks.querySelector("[data-next]").addEventListener("click", nextPerson);
-  window.addEventListener("online", () => { failures = 0; flush(); });
+  window.addEventListener("online", sending.sendNow);
   window.addEventListener("offline", () => render(""));
   if (new URLSearchParams(location.search).get("hors-ligne") === "1") { restoreDraft(); }
   read("used", field("answer_id").value).then((used) => { if (used) { freshIds(); } }).catch(() => {});
-  all("used").then((items) => {  // forget ids older than 60 days
-    const old = Date.now() - 60 * 24 * 3600 * 1000;
-    items.filter((i) => i.at < old).forEach((i) => remove("used", i.id));
-  }).catch(() => {});
+  forgetOldIds().catch(() => {});
   registerWorker();
-  render("").then(() => flush());
-})();
+  render("").then(() => sending.flush());
+}
+
+const form = document.querySelector("form.survey");
+const box = document.getElementById("hors-ligne");
+if (form && box && window.indexedDB && window.fetch) { start(form, box); }

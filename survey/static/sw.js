@@ -1,6 +1,7 @@
 // Service worker: the form pages a volunteer opened, and the files they need, stay on the
 // tablet so that the form opens with no connection. Answers are not kept here but in
-// IndexedDB (offline.js), which no update of this file touches.
+// IndexedDB (offline/queue.js), which no update of this file touches. ASSETS names every
+// module offline.js imports: a page reopened with no connection needs them all.
 // Served by /sw.js, which fills in VERSION (a digest of the files) and ASSETS.
 "use strict";
 const VERSION = "__VERSION__";

@@ -3,7 +3,7 @@
 Layout: ``<data>/answers/<campaign>/000001.json``, ``000002.json``… Each file
 is a TinyDB database of at most ``chunk_size`` answers. An insert rewrites only
 the last file (atomically), so saving costs the same whether the campaign
-holds ten answers or fifty thousand, and other campaigns cost nothing.
+holds ten answers or a million, and other campaigns cost nothing.
 
 Concurrency: one flock per campaign (other processes: a second worker, the
 CLI) and one thread at a time per campaign inside this process. Answers that
@@ -11,10 +11,16 @@ arrive while a write is under way are written together by the next writer
 (group commit), so throughput grows with load instead of queueing on fsync.
 
 Idempotency: the answer id is fixed when the form opens. The same id with the
-same content is "already stored"; with other content it is a conflict. An
-index ``answer id -> (chunk, digest)`` per campaign is rebuilt from any chunk
-whose (inode, size, mtime) changed, so writes by other processes are seen.
-Writes always start from the file on disk, never from a cache.
+same content is "already stored"; with other content it is a conflict. The
+index ``answer id -> chunk`` (``answer_index.IdIndex``, saved in ``.id-index``)
+says which chunk to read to find out; writes always start from the file on
+disk, never from a cache.
+
+Seeing other processes' writes without looking at every chunk: every write
+first replaces the 16 random bytes held by ``.lock`` (under the exclusive
+flock taken on that same file, before touching a chunk). A process that finds the bytes it last saw
+knows nothing changed; otherwise it lists the folder and re-reads the chunks
+whose (inode, size, mtime) changed.
 """
 
 from __future__ import annotations
@@ -28,21 +34,33 @@ import threading
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, TypeVar
+from typing import Callable, Iterable, Iterator, Sequence, TypeVar
 
 from tinydb import Query
 from tinydb import TinyDB
 
+from ..model.errors import SurveyError
+
+from .answer_index import IdIndex, Stat
 from .atomic import AtomicJSONStorage
+from .atomic import atomic_write_bytes
 from .atomic import read_json
 from .atomic import remove_stale_temp_files
 from .locks import file_lock
+from .parts_cache import BLOCK as PARTS_BLOCK
+from .parts_cache import PartsCache
 from .records import replaced_by
+from .search_text import ChunkTexts, remove_stale_texts
 
 TABLE = "answers"
 T = TypeVar("T")
 _CHUNK = re.compile(r"^(\d{6})\.json$")
 _CAMPAIGN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+LOCK = ".lock"  # the flock's file; its content is the generation: 16 random bytes replaced by every write
+INDEX = ".id-index"  # answer_index.IdIndex.to_bytes()
+# Chunks re-read or written since the index file was saved before it is saved again (or 5 % of
+# the chunks if more: at a million answers a save costs 0.16 s, a start-up re-reading 500 chunks 0.3 s).
+SAVE_AFTER = 50
 # What makes two submissions "the same answer": not the server's timestamps.
 FINGERPRINT_KEYS = (
     "campaign",
@@ -59,8 +77,14 @@ FINGERPRINT_KEYS = (
 )
 
 
-class AnswerConflict(Exception):
-    """The same answer id was already stored with other content."""
+class AnswerConflict(SurveyError):
+    """The same answer id was already stored with other content (``answer_id``)."""
+
+    status = 409
+
+    def __init__(self, answer_id: str) -> None:
+        super().__init__("Une autre réponse a déjà été enregistrée avec le même identifiant.")
+        self.answer_id = answer_id
 
 
 def fingerprint(answer: dict) -> str:
@@ -68,6 +92,45 @@ def fingerprint(answer: dict) -> str:
         {k: answer.get(k) for k in FINGERPRINT_KEYS}, sort_keys=True, ensure_ascii=False, separators=(",", ":")
     )
     return hashlib.blake2b(canonical.encode("utf-8"), digest_size=12).hexdigest()
+
+
+def chunk_name(number: int) -> str:
+    return f"{number:06d}.json"
+
+
+def chunk_docs(data: dict | None) -> list[dict]:
+    """The answers of a chunk's content, in stored order."""
+    docs = (data or {}).get(TABLE, {})
+    return [docs[k] for k in sorted(docs, key=int)]
+
+
+def stat_key(st: os.stat_result) -> Stat:
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def read_generation(folder: Path) -> bytes | None:
+    try:
+        with open(folder / LOCK, "rb") as handle:
+            return handle.read(16) or None
+    except FileNotFoundError:
+        return None
+
+
+def bump_generation(folder: Path) -> bytes:
+    """Tell other processes that this campaign's chunks are about to change.
+
+    Called under the exclusive flock before a chunk is written (so a writer killed in
+    between only costs the others one look at the folder). Not fsynced: after a power
+    cut every process starts afresh and checks each chunk's stat against the index file.
+    Anything that writes chunks itself (a restore, a benchmark's builder) calls this too.
+    """
+    token = os.urandom(16)
+    fd = os.open(folder / LOCK, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        os.pwrite(fd, token, 0)
+    finally:
+        os.close(fd)
+    return token
 
 
 @dataclass
@@ -82,23 +145,24 @@ class _Request:
 class _Campaign:
     """What this process knows of one campaign's folder."""
 
+    parts: PartsCache
     write_lock: threading.Lock = field(default_factory=threading.Lock)
     queue_lock: threading.Lock = field(default_factory=threading.Lock)
     pending: list = field(default_factory=list)
-    stats: dict = field(default_factory=dict)  # chunk name -> (ino, size, mtime_ns)
-    chunk_ids: dict = field(default_factory=dict)  # chunk name -> {answer id: digest}
-    where: dict = field(default_factory=dict)  # answer id -> chunk name
-    sealed_before: str = ""  # chunks named below this were already full at the last look
+    index: IdIndex | None = None  # None: not loaded yet (or forgotten after a failed write)
+    generation: bytes | None = None  # the lock file's bytes when ``index`` was last brought up to date
+    unsaved: set = field(default_factory=set)  # chunk numbers re-read or written since the index file was saved
 
 
 class ChunkedAnswerStore:
     """The local answer store: implements ``interfaces.AnswerStore``, the interface a
     PostgreSQL backend implements for a hosted instance."""
 
-    def __init__(self, folder: Path, chunk_size: int = 100):
+    def __init__(self, folder: Path, chunk_size: int = 100, parts_block: int = PARTS_BLOCK):
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.chunk_size = chunk_size
+        self.parts_block = parts_block
         self._campaigns: dict[str, _Campaign] = {}
         self._registry_lock = threading.Lock()
 
@@ -124,65 +188,114 @@ class ChunkedAnswerStore:
         return request.created
 
     def get(self, campaign_id: str, answer_id: str) -> dict | None:
+        """One answer: the index names its chunk, and only that chunk is read."""
         state = self._state(campaign_id)
         with state.write_lock, self._lock(campaign_id, shared=True):
-            self._refresh(campaign_id, state)
-            chunk = state.where.get(answer_id)
-        if chunk is None:
-            return None
-        data = read_json(self._dir(campaign_id) / chunk) or {}
-        for doc in data.get(TABLE, {}).values():
-            if doc.get("id") == answer_id:
-                return doc
-        return None
+            index = self._sync(campaign_id, state)
+            found = self._find(campaign_id, index, answer_id, {})
+        return found[1] if found else None
 
     def count(self, campaign_id: str) -> int:
         state = self._state(campaign_id)
         with state.write_lock, self._lock(campaign_id, shared=True):
-            self._refresh(campaign_id, state)
-            return len(state.where)
+            return self._sync(campaign_id, state).total
+
+    def chunk_numbers(self, campaign_id: str) -> list[int]:
+        """The campaign's chunk numbers, ascending, from the index (no folder listing when
+        nothing was written since the last look)."""
+        if not self._dir(campaign_id).is_dir():
+            return []
+        state = self._state(campaign_id)
+        with state.write_lock, self._lock(campaign_id, shared=True):
+            return list(self._sync(campaign_id, state).numbers)
+
+    def read_chunk(self, campaign_id: str, number: int) -> list[dict]:
+        """The answers of one chunk, in stored order (empty if it is gone)."""
+        with self._lock(campaign_id, shared=True):
+            return chunk_docs(read_json(self._dir(campaign_id) / chunk_name(number)))
 
     def iter_answers(self, campaign_id: str) -> Iterator[dict]:
         """Every answer of a campaign, oldest first, one chunk in memory at a time."""
-        folder = self._dir(campaign_id)
-        if not folder.is_dir():
-            return
-        for name in self._chunk_names(folder):
-            with self._lock(campaign_id, shared=True):
-                data = read_json(folder / name) or {}
-            docs = data.get(TABLE, {})
-            for key in sorted(docs, key=int):
-                yield docs[key]
+        for number in self.chunk_numbers(campaign_id):
+            yield from self.read_chunk(campaign_id, number)
 
     def iter_newest(self, campaign_id: str) -> Iterator[dict]:
         """Every answer of a campaign, newest stored first, read one chunk at a time from the
         last: a page of the newest answers reads only the last chunks."""
-        folder = self._dir(campaign_id)
-        if not folder.is_dir():
-            return
-        for name in reversed(self._chunk_names(folder)):
-            with self._lock(campaign_id, shared=True):
-                data = read_json(folder / name) or {}
-            docs = data.get(TABLE, {})
-            for key in sorted(docs, key=int, reverse=True):
-                yield docs[key]
+        for number in reversed(self.chunk_numbers(campaign_id)):
+            yield from reversed(self.read_chunk(campaign_id, number))
 
-    def partials(self, campaign_id: str, key: str, summarise: Callable[[list[dict]], T]) -> list[T]:
+    def iter_newest_containing(
+        self, campaign_id: str, words: Sequence[str], fold: Callable[[str], str], key: str
+    ) -> Iterator[dict]:
+        """``iter_newest``, skipping the chunks where some word cannot occur: at least every
+        answer whose free texts (the strings of its ``answers``, joined by a space, then
+        ``fold``) contain every one of ``words`` (already folded, without spaces); the caller
+        still tests each answer. Each chunk's folded text is kept in ``.texts/`` beside the
+        chunks (``search_text.ChunkTexts``) and made again when the chunk's stat changed, so a
+        search after the first reads small text files, and whole chunks only where it may find
+        something. ``key`` names ``fold`` (with its version), as for ``partials``."""
+        wanted = [w for w in words if w]
+        if not self._dir(campaign_id).is_dir():
+            return
+        if not wanted:
+            yield from self.iter_newest(campaign_id)
+            return
+        state = self._state(campaign_id)
+        with state.write_lock, self._lock(campaign_id, shared=True):
+            index = self._sync(campaign_id, state)
+            stats = [(n, index.chunks[n].stat) for n in reversed(index.numbers)]
+        texts = ChunkTexts(self._dir(campaign_id), key, fold)
+        wanted_bytes = [w.encode("utf-8") for w in wanted]
+        for number, st in stats:
+            text = texts.text(number, st)
+            if text is not None and not all(w in text for w in wanted_bytes):
+                continue
+            with self._lock(campaign_id, shared=True):
+                path = self._dir(campaign_id) / chunk_name(number)
+                try:
+                    st_now = stat_key(os.stat(path))
+                except FileNotFoundError:
+                    continue
+                docs = chunk_docs(read_json(path))
+                if text is None:
+                    text = texts.remember(number, st_now, docs)
+            if all(w in text for w in wanted_bytes):
+                yield from reversed(docs)
+
+    def partials(
+        self,
+        campaign_id: str,
+        key: str,
+        summarise: Callable[[list[dict]], T],
+        merge: Callable[[T, T], T] | None = None,
+    ) -> list[T]:
         """``summarise`` applied to each part of the campaign's answers, in stored order.
 
         The caller merges the parts (counts add up). ``key`` names what ``summarise``
-        computes (with its parameters): a part whose answers did not change since the
-        last call with the same key may be served from memory instead of re-read."""
-        folder = self._dir(campaign_id)
-        if not folder.is_dir():
+        computes (with its parameters): a chunk whose (inode, size, mtime) did not change
+        since the last call with the same key is served from memory. With ``merge`` (which
+        must return a new value and leave its arguments alone, as ``Counter.__add__``), the
+        parts of whole blocks of older chunks are kept merged, so fewer, bigger parts come
+        back and the memory kept per key stays small. The parts returned are the cached
+        ones: the caller must not change them."""
+        if not self._dir(campaign_id).is_dir():
             return []
-        parts = []
-        for name in self._chunk_names(folder):
+        state = self._state(campaign_id)
+        with state.write_lock, self._lock(campaign_id, shared=True):
+            index = self._sync(campaign_id, state)
+            stats = [(n, index.chunks[n].stat) for n in index.numbers]
+
+        def read(number: int) -> tuple[Stat | None, list[dict]]:
             with self._lock(campaign_id, shared=True):
-                data = read_json(folder / name) or {}
-            docs = data.get(TABLE, {})
-            parts.append(summarise([docs[k] for k in sorted(docs, key=int)]))
-        return parts
+                path = self._dir(campaign_id) / chunk_name(number)
+                try:
+                    st = stat_key(os.stat(path))
+                except FileNotFoundError:
+                    return None, []
+                return st, chunk_docs(read_json(path))
+
+        return state.parts.parts(key, stats, read, summarise, merge)
 
     def change(self, campaign_id: str, answer_id: str, fn: Callable[[dict], dict | None]) -> dict | None:
         """Read, change and write one stored answer as one operation (tags, hidden flag…).
@@ -194,11 +307,12 @@ class ChunkedAnswerStore:
         """
         state = self._state(campaign_id)
         with state.write_lock, self._lock(campaign_id):
-            self._refresh(campaign_id, state)
-            name = state.where.get(answer_id)
-            if name is None:
+            index = self._sync(campaign_id, state)
+            found = self._find(campaign_id, index, answer_id, {})
+            if found is None:
                 return None
-            path = self._dir(campaign_id) / name
+            number = found[0]
+            path = self._dir(campaign_id) / chunk_name(number)
             db = TinyDB(path, storage=AtomicJSONStorage)
             table = db.table(TABLE, cache_size=0)
             doc = table.get(Query().id == answer_id)
@@ -210,9 +324,10 @@ class ChunkedAnswerStore:
                 if "fingerprint" in doc:  # what a resent copy is compared with: the content as sent
                     result["fingerprint"] = doc["fingerprint"]
                 if result != dict(doc):
+                    self._will_write(campaign_id, state)
                     table.update(replaced_by(result), doc_ids=[doc.doc_id])  # one atomic write
             db.close()
-            self._index(state, name, read_json(path) or {}, self._stat_key(path))
+            self._reindex(campaign_id, state, number)
             return result
 
     # The former name, kept for callers not yet moved to ``change``.
@@ -229,21 +344,23 @@ class ChunkedAnswerStore:
         state = self._state(campaign_id)
         deleted = 0
         with state.write_lock, self._lock(campaign_id):
-            self._refresh(campaign_id, state)
-            by_chunk: dict[str, list[str]] = {}
+            index = self._sync(campaign_id, state)
+            by_chunk: dict[int, list[str]] = {}
             for answer_id in wanted:
-                if answer_id in state.where:
-                    by_chunk.setdefault(state.where[answer_id], []).append(answer_id)
-            for name, ids in sorted(by_chunk.items()):
-                path = self._dir(campaign_id) / name
+                for number in index.candidates(answer_id):
+                    by_chunk.setdefault(number, []).append(answer_id)
+            for number, ids in sorted(by_chunk.items()):
+                path = self._dir(campaign_id) / chunk_name(number)
                 db = TinyDB(path, storage=AtomicJSONStorage)
+                self._will_write(campaign_id, state)
                 deleted += len(db.table(TABLE, cache_size=0).remove(Query().id.one_of(ids)))
                 db.close()
-                self._index(state, name, read_json(path) or {}, self._stat_key(path))
+                self._reindex(campaign_id, state, number)
         return deleted
 
     def warm(self) -> None:
-        """Build every campaign's index now, so the first answer is not the slow one."""
+        """Load every campaign's index now (from its file, checked against the chunks'
+        stats), so the first answer is not the slow one."""
         for campaign_id in self.campaigns():
             self.count(campaign_id)
 
@@ -260,124 +377,157 @@ class ChunkedAnswerStore:
     def _lock(self, campaign_id: str, shared: bool = False) -> AbstractContextManager[None]:
         folder = self._dir(campaign_id)
         folder.mkdir(exist_ok=True)
-        return file_lock(folder / ".lock", shared=shared)
+        return file_lock(folder / LOCK, shared=shared)
 
     def _state(self, campaign_id: str) -> _Campaign:
         with self._registry_lock:
             state = self._campaigns.get(campaign_id)
             if state is None:
-                state = self._campaigns[campaign_id] = _Campaign()
+                state = self._campaigns[campaign_id] = _Campaign(parts=PartsCache(self.parts_block))
                 folder = self._dir(campaign_id)
                 if folder.is_dir():
-                    with file_lock(folder / ".lock"):
+                    with file_lock(folder / LOCK):
                         remove_stale_temp_files(folder)
+                        remove_stale_texts(folder)
+                        if read_generation(folder) is None:  # a folder from before the generation
+                            bump_generation(folder)
             return state
 
-    @staticmethod
-    def _chunk_names(folder: Path) -> list[str]:
-        return sorted(name for name in os.listdir(folder) if _CHUNK.match(name))
-
-    def _refresh(self, campaign_id: str, state: _Campaign, full: bool = True) -> list[str]:
-        """Bring the id index up to date with the folder (caller holds the locks).
-
-        Inserts only ever go to the last chunk, so for the write path (``full``
-        false) chunks that were already full at the last look are skipped: they
-        can only have lost answers (deletions), never gained one. Reads look at all.
-        """
+    def _sync(self, campaign_id: str, state: _Campaign) -> IdIndex:
+        """The campaign's index, up to date with the folder (caller holds the thread lock and
+        an flock). When the lock file still holds the bytes seen last time, nothing was
+        written since: no listing, no stat. Otherwise the index file is loaded if needed, and
+        the chunks whose stat differs from the index are re-read."""
         folder = self._dir(campaign_id)
-        names = self._chunk_names(folder)
-        for gone in set(state.stats) - set(names):
-            self._forget(state, gone)
-        for name in names:
-            if not full and name < state.sealed_before and name in state.stats:
-                continue
-            st = os.stat(folder / name)
-            key = (st.st_ino, st.st_size, st.st_mtime_ns)
-            if state.stats.get(name) != key:
-                data = read_json(folder / name) or {}
-                self._index(state, name, data, key)
-        state.sealed_before = names[-1] if names else ""
-        return names
+        generation = read_generation(folder)
+        if state.index is not None and generation is not None and generation == state.generation:
+            return state.index
+        if state.index is None:
+            state.index = self._load_index(folder)
+            state.unsaved.clear()
+        index = state.index
+        seen = set()
+        with os.scandir(folder) as entries:
+            for item in entries:
+                if not _CHUNK.match(item.name):
+                    continue
+                number = int(item.name[:6])
+                seen.add(number)
+                try:
+                    st = stat_key(item.stat(follow_symlinks=False))
+                except FileNotFoundError:
+                    continue
+                if index.stat(number) != st:
+                    index.put(number, st, [d["id"] for d in chunk_docs(read_json(folder / item.name))])
+                    state.unsaved.add(number)
+        for number in [n for n in index.numbers if n not in seen]:
+            index.drop(number)
+            state.unsaved.add(number)
+        state.generation = generation
+        self._save_if_due(folder, state)
+        return index
 
     @staticmethod
-    def _forget(state: _Campaign, name: str) -> None:
-        for answer_id in state.chunk_ids.pop(name, {}):
-            if state.where.get(answer_id) == name:
-                del state.where[answer_id]
-        state.stats.pop(name, None)
+    def _load_index(folder: Path) -> IdIndex:
+        try:
+            raw = (folder / INDEX).read_bytes()
+        except FileNotFoundError:
+            return IdIndex()
+        return IdIndex.from_bytes(raw) or IdIndex()
 
-    def _index(self, state: _Campaign, name: str, data: dict, key: tuple[int, int, int]) -> None:
-        self._forget(state, name)
-        ids = {doc["id"]: doc.get("fingerprint") for doc in data.get(TABLE, {}).values()}
-        state.chunk_ids[name] = ids
-        for answer_id in ids:
-            state.where[answer_id] = name
-        state.stats[name] = key
+    @staticmethod
+    def _save_if_due(folder: Path, state: _Campaign) -> None:
+        """Save the index beside the chunks once enough chunks changed since the last save
+        (caller holds the thread lock and an flock). Any saved index is consistent: each
+        chunk's ids go with the stat they were read under, and loading re-checks the stats."""
+        if state.index is None or len(state.unsaved) < max(1, SAVE_AFTER, len(state.index.numbers) // 20):
+            return
+        try:
+            atomic_write_bytes(folder / INDEX, state.index.to_bytes())
+        except OSError:  # only a shortcut for the next start: the chunks are what counts
+            return
+        state.unsaved.clear()
 
-    def _stat_key(self, path: Path) -> tuple[int, int, int]:
-        st = os.stat(path)
-        return (st.st_ino, st.st_size, st.st_mtime_ns)
+    def _will_write(self, campaign_id: str, state: _Campaign) -> None:
+        """About to change a chunk (caller holds the exclusive flock): tell the others first."""
+        state.generation = bump_generation(self._dir(campaign_id))
+
+    def _reindex(self, campaign_id: str, state: _Campaign, number: int) -> None:
+        """Chunk ``number`` was (perhaps) just rewritten by this process: read it again."""
+        assert state.index is not None
+        path = self._dir(campaign_id) / chunk_name(number)
+        try:
+            st = stat_key(os.stat(path))
+        except FileNotFoundError:
+            state.index.drop(number)
+            return
+        if state.index.stat(number) != st:
+            state.index.put(number, st, [d["id"] for d in chunk_docs(read_json(path))])
+            state.unsaved.add(number)
+            self._save_if_due(path.parent, state)
+
+    def _find(
+        self, campaign_id: str, index: IdIndex, answer_id: str, read: dict[int, list[dict]]
+    ) -> tuple[int, dict] | None:
+        """(chunk number, answer) for a stored id, confirmed by reading its chunk (``read``
+        keeps the chunks already read in this operation)."""
+        for number in index.candidates(answer_id):
+            if number not in read:
+                read[number] = chunk_docs(read_json(self._dir(campaign_id) / chunk_name(number)))
+            for doc in read[number]:
+                if doc.get("id") == answer_id:
+                    return number, doc
+        return None
 
     def _write_batch(self, campaign_id: str, state: _Campaign, batch: list[_Request]) -> None:
         try:
             with self._lock(campaign_id):
-                names = self._refresh(campaign_id, state, full=False)
+                index = self._sync(campaign_id, state)
                 folder = self._dir(campaign_id)
                 fresh: list[_Request] = []
                 batch_ids: dict[str, _Request] = {}
+                read: dict[int, list[dict]] = {}
                 for request in batch:
                     answer = request.answer
-                    known = state.where.get(answer["id"])
                     twin = batch_ids.get(answer["id"])
-                    if known is not None or twin is not None:
-                        stored = (
-                            state.chunk_ids[known][answer["id"]]
-                            if known is not None
-                            else twin.answer["fingerprint"]
-                            if twin is not None
-                            else None
-                        )
+                    if twin is not None:
+                        stored = twin.answer["fingerprint"]
+                    else:
+                        found = self._find(campaign_id, index, answer["id"], read)
+                        stored = found[1].get("fingerprint") if found is not None else None
+                    if twin is not None or stored is not None:
                         if stored != answer["fingerprint"]:
                             request.error = AnswerConflict(answer["id"])
                         continue
                     batch_ids[answer["id"]] = request
                     fresh.append(request)
+                number = index.last() or 1
                 while fresh:
-                    name = names[-1] if names else "000001.json"
-                    path = folder / name
+                    path = folder / chunk_name(number)
                     data = read_json(path) or {TABLE: {}}
                     room = self.chunk_size - len(data.get(TABLE, {}))
                     if room <= 0:
-                        name = f"{int(name[:6]) + 1:06d}.json"
-                        names.append(name)
+                        number += 1
                         continue
                     part, fresh = fresh[:room], fresh[room:]
                     working = {**data, TABLE: dict(data.get(TABLE, {}))}
+                    self._will_write(campaign_id, state)
                     db = TinyDB(path, storage=AtomicJSONStorage, initial=working)
                     db.table(TABLE, cache_size=0).insert_multiple(r.answer for r in part)
                     db.close()
                     for r in part:
                         r.created = True
-                    self._index(state, name, self._after_write(path, data, part), self._stat_key(path))
-                    if not names:
-                        names.append(name)
+                    ids = [d["id"] for d in chunk_docs(data)] + [r.answer["id"] for r in part]
+                    index.put(number, stat_key(os.stat(path)), ids)
+                    state.unsaved.add(number)
+                self._save_if_due(folder, state)
         except Exception as exc:  # disk full, permissions…: nobody in the batch is acknowledged
             for request in batch:
                 if request.error is None:
                     request.error = exc
                 request.created = False
-            state.stats.clear()
-            state.chunk_ids.clear()
-            state.where.clear()
-            state.sealed_before = ""
+            state.index = None  # start again from the index file and the chunks' stats
+            state.generation = None
         finally:
             for request in batch:
                 request.done = True
-
-    @staticmethod
-    def _after_write(path: Path, before: dict, part: list[_Request]) -> dict:
-        """The chunk's content after inserting ``part`` (without reading it back)."""
-        docs = dict(before.get(TABLE, {}))
-        for i, r in enumerate(part):
-            docs[f"new{i}"] = r.answer
-        return {TABLE: docs}

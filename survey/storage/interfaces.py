@@ -10,7 +10,7 @@ answer id with other content is refused.
 
 from __future__ import annotations
 
-from typing import Callable, Hashable, Iterable, Iterator, Protocol, TypeVar
+from typing import Callable, Hashable, Iterable, Iterator, Protocol, Sequence, TypeVar
 
 T = TypeVar("T")
 
@@ -29,7 +29,7 @@ class AnswerStore(Protocol):
         ...
 
     def count(self, campaign_id: str) -> int:
-        """How many answers the campaign holds."""
+        """How many answers the campaign holds (kept, not counted: cheap at any size)."""
         ...
 
     def iter_answers(self, campaign_id: str) -> Iterator[dict]:
@@ -41,11 +41,32 @@ class AnswerStore(Protocol):
         answers must cost the page, not the campaign."""
         ...
 
-    def partials(self, campaign_id: str, key: str, summarise: Callable[[list[dict]], T]) -> list[T]:
+    def iter_newest_containing(
+        self, campaign_id: str, words: Sequence[str], fold: Callable[[str], str], key: str
+    ) -> Iterator[dict]:
+        """``iter_newest`` for a search: may skip answers whose free text cannot contain every
+        one of ``words``, never one that does. Free text here is the strings of the answer's
+        ``answers`` joined by a space, then ``fold``ed (lower case without accents); ``words``
+        are already folded and hold no space; ``key`` names ``fold`` and its version (kept
+        texts made with another fold are not reused). The caller still tests each answer it
+        gets (the local store returns whole chunks of 100 where a word occurs; a database
+        would use a trigram index). With no words, every answer."""
+        ...
+
+    def partials(
+        self,
+        campaign_id: str,
+        key: str,
+        summarise: Callable[[list[dict]], T],
+        merge: Callable[[T, T], T] | None = None,
+    ) -> list[T]:
         """``summarise`` applied to each part of the campaign's answers; the caller merges
         the parts. ``key`` names the computation (with its parameters) so that parts whose
         answers did not change may be served from a cache; the result is always the same as
-        summarising every answer afresh (a hosted store may return a single part)."""
+        summarising every answer afresh (a hosted store may return a single part). With
+        ``merge`` (which returns a new value and changes neither argument), the store may
+        return fewer parts, already merged: pass it for bounded memory at a million answers.
+        The parts returned may be the store's kept copies: the caller must not change them."""
         ...
 
     def change(self, campaign_id: str, answer_id: str, fn: Callable[[dict], dict | None]) -> dict | None:
@@ -78,7 +99,8 @@ class RecordCollections(Protocol):
 
     Campaigns, field sessions, doors, volunteer and kiosk codes, short codes, tags,
     settings, drafts, questionnaire versions, accounts and the journal live here
-    (docs/DESIGN.md « Storage » lists them). Every method is one operation: two
+    (docs/DESIGN.md « Storage » lists them); most are reached through a repository of
+    ``storage/repositories/`` that owns the collection's name. Every method is one operation: two
     processes (the server, the command line) may write at the same time."""
 
     def all(self, name: str) -> list[dict]:

@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import functools
 import time
+from datetime import date
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, g, redirect, request, session, url_for
 
 from ..model.answer_record import is_answer_id
+from ..model.clock import local_today
 from ..model.questionnaire import Questionnaire
 from ..services import Services, volunteers
-from ..services.accounts import ACCOUNTS, SESSIONS
-from ..services.campaigns import Campaign
+from ..model.campaign import Campaign
 
 NO_CAMPAIGN = "Cette campagne n'existe pas. Vérifiez l'adresse."
 NO_ANSWER = "Cette réponse n'existe pas dans cette campagne (ou elle a été effacée)."
@@ -36,6 +37,11 @@ def services() -> Services:
     return current_app.extensions["survey"]
 
 
+def team_today() -> date:
+    """Today where the team is (the app's ``TIMEZONE``): the day a campaign's dates are read on."""
+    return local_today(current_app.config["TIMEZONE"])
+
+
 # -- who is signed in --------------------------------------------------------
 
 
@@ -46,13 +52,13 @@ def current_coordinator() -> str | None:
     name, sid = session.get("coordinator"), session.get("coordinator_session")
     g.signed_in = None
     if isinstance(name, str) and isinstance(sid, str):
-        records = services().records
-        record = records.get(SESSIONS, sid)
+        svc = services()
+        record = svc.sign_ins.get(sid)
         if (
             record
             and record.get("account") == name
             and record.get("expires", 0) > time.time()
-            and records.get(ACCOUNTS, name) is not None
+            and svc.accounts.get(name) is not None
         ):
             g.signed_in = name
     return g.signed_in

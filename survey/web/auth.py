@@ -1,7 +1,7 @@
 """Signing coordinators in and out, and the audit log of what the signed-in person does.
 
 Coordinators log in with a name and a password (scrypt hash from Werkzeug); the accounts
-and the log as stored are ``accounts.py``.
+and the log as stored are ``Services.accounts`` and ``Services.journal``.
 Failed logins are throttled per name and per client address. Sensitive actions
 (logins, exports, deletions, purges) are written to an audit log that
 coordinators can read.
@@ -15,15 +15,7 @@ import time
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from werkzeug.security import check_password_hash
 
-from ..services.accounts import (
-    ACCOUNTS,
-    SESSIONS,
-    AccountError,
-    create_coordinator,
-    has_coordinator,
-    normalise_name,
-    record_audit,
-)
+from ..services.accounts import AccountError, create_coordinator, has_coordinator, normalise_name
 from ..model.clock import utc_now
 from ..throttle import Throttle, app_throttle, wait_words
 from .access import current_coordinator, local_target, services
@@ -40,9 +32,9 @@ def start_coordinator_session(name: str) -> None:
     """
     hours = current_app.config["COORDINATOR_SESSION_HOURS"]
     sid, now = secrets.token_urlsafe(24), time.time()
-    records = services().records
-    records.delete_where(SESSIONS, lambda r: r.get("expires", 0) < now)  # the list stays short
-    records.add(SESSIONS, {"id": sid, "account": name, "started_at": utc_now(), "expires": now + hours * 3600})
+    sign_ins = services().sign_ins
+    sign_ins.delete_where(lambda r: r.get("expires", 0) < now)  # the list stays short
+    sign_ins.add({"id": sid, "account": name, "started_at": utc_now(), "expires": now + hours * 3600})
     session.clear()
     session["coordinator"] = name
     session["coordinator_session"] = sid
@@ -53,21 +45,19 @@ def start_coordinator_session(name: str) -> None:
 def end_coordinator_session() -> None:
     sid = session.get("coordinator_session")
     if isinstance(sid, str):
-        services().records.delete(SESSIONS, sid)
+        services().sign_ins.delete(sid)
     session.clear()
     g.signed_in = None
 
 
 def end_every_session(name: str) -> int:
     """« Se déconnecter de tous les appareils »: every device of this account signs in again."""
-    return services().records.delete_where(SESSIONS, lambda r: r.get("account") == name)
+    return services().sign_ins.delete_where(lambda r: r.get("account") == name)
 
 
 def audit(action: str, detail: str = "", who: str | None = None) -> None:
     """Record who did what, when: by default the coordinator of this request."""
-    record_audit(
-        services().records, action, detail, who or getattr(g, "coordinator", None) or current_coordinator() or ""
-    )
+    services().journal.write(action, detail, who or getattr(g, "coordinator", None) or current_coordinator() or "")
 
 
 def _throttle() -> Throttle:
@@ -98,7 +88,7 @@ def login():
             error = _wait_message(wait)
             status = 429
         else:
-            account = svc.records.get(ACCOUNTS, name) if name else None
+            account = svc.accounts.get(name) if name else None
             if account and check_password_hash(account["password_hash"], password):
                 throttle.forget(address, name)
                 start_coordinator_session(name)

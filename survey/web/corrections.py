@@ -4,9 +4,13 @@ The rules are in ``corrections.py``."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 
 from ..services.corrections import CorrectionError, changed_texts, correct_answer, correctable_texts, member_may_correct
+from ..services.kept_counts import Facts
 from ..services.versioning import definition_for
 from .access import (
     answer_or_404,
@@ -90,15 +94,23 @@ def coordinator_correct(campaign_id: str, answer_id: str):
 @bp.route("/terrain/<campaign_id>/saisies")
 @team_required
 def my_entries(campaign_id: str):
-    """What this team member captured today, newest first, each with « Corriger »."""
+    """What this team member captured today, newest first, each with « Corriger ».
+
+    The kept counts say how many answers the member signed today; the newest answers
+    are read backwards until all of them are seen: the page costs today's work."""
     campaign, questionnaire = load_campaign(campaign_id)
     zone = current_app.config["TIMEZONE"]
-    mine = [
-        a
-        for a in services().answers.iter_answers(campaign.id)
-        if member_may_correct(a, g.team_member, zone) and correctable_texts(a, questionnaire)
-    ]
-    mine.reverse()
+    now = datetime.now(ZoneInfo(zone))
+    store = services().answers
+    expected = Facts.of(store, campaign.id, zone).collected(g.team_member, now.date())
+    mine, seen = [], 0
+    for a in store.iter_newest(campaign.id) if expected else ():
+        if member_may_correct(a, g.team_member, zone, now):
+            seen += 1
+            if correctable_texts(a, questionnaire):
+                mine.append(a)
+            if seen >= expected:
+                break
     return render_template(
         "terrain/entries.html",
         campaign=campaign,

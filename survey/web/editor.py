@@ -515,7 +515,7 @@ def _question_preview(q: dict, number: int):
     questionnaire, _, _ = drafts.check({"id": "apercu", "title": "Aperçu", "version": 1, "questions": [alone]})
     if questionnaire is None:
         return None
-    form = build_form_class(questionnaire, current_app.config["MAX_TEXT_LENGTH"])(formdata=None, meta={"csrf": False})
+    form = build_form_class(questionnaire, current_app.config["MAX_TEXT_LENGTH"], csrf=False)()
     return {"questionnaire": questionnaire, "form": form, "number": number}
 
 
@@ -576,9 +576,9 @@ def preview(draft_id: str):
 
 def _preview(questionnaire, back: str, action: str | None):
     """The form exactly as a respondent sees it; « Essayer » checks answers, stores nothing."""
-    form_class = build_form_class(questionnaire, current_app.config["MAX_TEXT_LENGTH"])
+    form_class = build_form_class(questionnaire, current_app.config["MAX_TEXT_LENGTH"], csrf=False)
     tried = request.method == "POST"
-    form = form_class(formdata=request.form if tried else None, meta={"csrf": False})
+    form = form_class(formdata=request.form if tried else None)
     accepted = None
     if tried:
         form.answer_id.data = str(uuid.uuid4())

@@ -1,4 +1,7 @@
-"""Every error a person can meet gets a page in plain French."""
+"""Every error a person can meet gets a page in plain French.
+
+A ``SurveyError`` (``model/errors.py``) that no view caught is a refusal, not a crash: its own
+French message on the page, with its ``status``, and no traceback in the page or the log."""
 
 from __future__ import annotations
 
@@ -8,6 +11,8 @@ from flask import render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from ..model.errors import SurveyError
+
 MESSAGES = {
     400: ("Demande incorrecte", "La page a reçu une demande qu'elle ne comprend pas."),
     403: ("Accès refusé", "Vous n'avez pas accès à cette page."),
@@ -16,6 +21,7 @@ MESSAGES = {
     409: ("Déjà enregistré", "Cette réponse a déjà été enregistrée."),
     410: ("Terminé", "Cette page n'est plus disponible."),
     413: ("Envoi trop gros", "Ce que vous avez envoyé est trop gros. Raccourcissez vos réponses puis réessayez."),
+    422: ("Action impossible", "Ce qui a été envoyé ne peut pas être utilisé tel quel."),
     429: ("Trop d'envois", "Trop d'envois en peu de temps. Attendez une minute puis réessayez."),
     500: ("Erreur de l'application", "Un problème est survenu de notre côté. Réessayez dans un instant."),
     503: (
@@ -49,6 +55,13 @@ def add_hooks(app) -> None:
         # Our own abort() calls carry a French description; Werkzeug's defaults are English.
         description = error.description if _is_french(error) else None
         return render_error(error.code or 500, description)
+
+    @app.errorhandler(SurveyError)
+    def refused(error: SurveyError):
+        # Flask picks the handler of the closest class: this one, not ``unexpected``, for every
+        # subclass. Logged as a line, since the message is the whole story.
+        app.logger.warning("refused (%s %s): %s", type(error).__name__, error.status, error.message)
+        return render_error(error.status, error.message)
 
     @app.errorhandler(Exception)
     def unexpected(error):

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 
-from ..services.campaigns import CHANNELS
+from .. import allocator
+from ..model.campaign import CHANNELS
 from ..exports import FORMATS, Export, ExportError, ExportOptions
 from ..exports.filters import Filters, parse_date
-from .access import coordinator_required, services
+from .access import campaign_or_404, coordinator_required, services
 from .auth import audit
 from .errors import render_error
 
@@ -58,17 +59,10 @@ def options_from_args(args, fmt: str, timezone_name: str) -> tuple[ExportOptions
     return (None if problems else options), problems
 
 
-def load_campaign(campaign_id: str):
-    campaign = services().campaigns.get(campaign_id)
-    if campaign is None:
-        abort(404, description="Cette campagne n'existe pas. Revenez à la liste des campagnes.")
-    return campaign
-
-
 @bp.route("/<campaign_id>/exporter")
 @coordinator_required
 def form(campaign_id: str):
-    campaign = load_campaign(campaign_id)
+    campaign = campaign_or_404(campaign_id)
     problems: list[str] = []
     status = 200
     if "telecharger" in request.args:
@@ -93,7 +87,7 @@ def form(campaign_id: str):
 @bp.route("/<campaign_id>/export.<fmt>")
 @coordinator_required
 def download(campaign_id: str, fmt: str):
-    campaign = load_campaign(campaign_id)
+    campaign = campaign_or_404(campaign_id)
     if fmt not in FORMATS:
         abort(404, description="Ce format d'export n'existe pas : choisissez CSV, XLSX ou JSON.")
     options, problems = options_from_args(request.args, fmt, current_app.config["TIMEZONE"])
@@ -109,7 +103,7 @@ def download(campaign_id: str, fmt: str):
         + (f" · {request.query_string.decode('ascii', 'replace')}" if request.query_string else ""),
     )
     filename = export.filename()
-    return Response(
+    response = Response(
         export.stream(),
         content_type=export.mimetype,
         headers={
@@ -117,3 +111,5 @@ def download(campaign_id: str, fmt: str):
             "Cache-Control": "no-store",
         },
     )
+    allocator.give_back_after(response, current_app.config)
+    return response

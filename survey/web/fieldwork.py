@@ -21,21 +21,25 @@ from flask import (
 )
 
 from ..model.answer_record import is_answer_id, new_answer
-from ..services.campaigns import CHANNELS
+from ..model.campaign import CHANNELS
 from ..model.clock import local_today, parse_time, utc_now
-from ..services.fieldwork import doors as door_rounds
 from ..services.fieldwork.paper import paper_code, sheet_version
-from ..services.fieldwork.photos import TYPES, PhotoError, photo_dir, save_photo
+from ..services.fieldwork.photos import TYPES, PhotoError, save_photo
 from ..model.respondent import AGE_BANDS, clean_age_band, clean_first_name, clean_quartier
-from ..services.fieldwork.sessions import (
+from ..model.fieldwork import (
+    OUTCOMES,
     ROLES,
     Session,
-    SessionRepository,
+    new_door,
     new_id,
     parse_team,
+    rates,
     team_from_rows,
-    validate,
+    total,
+    validate_session,
 )
+from ..storage.repositories import SessionRepository
+from ..services.kept_counts import Facts
 from ..services.fieldwork.wall import postits_on_wall, set_postits_on_wall, set_wall_public, wall_cards, wall_is_public
 from ..forms import field_name, form_class_for, other_name, validate_sheet
 from ..model.french_time import typed_clock, typed_day
@@ -49,6 +53,7 @@ from .access import (
     services,
     team_member,
     team_required,
+    team_today,
 )
 from .auth import audit
 
@@ -56,7 +61,7 @@ bp = Blueprint("terrain", __name__)
 
 
 def sessions() -> SessionRepository:
-    return SessionRepository(services().records)
+    return services().sessions
 
 
 def load_session(campaign_id: str, session_id: str) -> Session:
@@ -110,11 +115,9 @@ def store_words(campaign, questionnaire, question, words: str, channel: str, ses
 
 
 def count_for(campaign_id: str, session_id, channel: str) -> int:
-    return sum(
-        1
-        for a in services().answers.iter_answers(campaign_id)
-        if a.get("session") == session_id and a.get("channel") == channel
-    )
+    """The session's answers on this channel, from the kept counts (not a re-read per save)."""
+    facts = Facts.of(services().answers, campaign_id, current_app.config["TIMEZONE"])
+    return facts.session_channel(session_id, channel)
 
 
 def words_error(words: str) -> str | None:
@@ -178,7 +181,7 @@ def edit_session(campaign_id, session_id=None):
             photos=existing.photos if existing else [],
         )
         # « Ajouter une personne » only shows one more row: nothing is checked or saved yet.
-        problems = [] if adding else problems + validate(item, questionnaire)
+        problems = [] if adding else problems + validate_session(item, questionnaire)
         if not problems and not adding:
             sessions().save(item)
             audit("session", f"session {item.id} enregistrée ({campaign.id})")
@@ -423,7 +426,7 @@ def paper_entry(campaign_id):
         )
     item = optional_session(campaign.id)
     svc = services()
-    form = form_class_for(svc, questionnaire, current_app.config["MAX_TEXT_LENGTH"])()
+    form = form_class_for(svc, questionnaire, current_app.config["MAX_TEXT_LENGTH"], csrf=True)()
     notice, status = None, 200
     if request.method == "POST":
         if not is_answer_id(form.answer_id.data):
@@ -495,9 +498,7 @@ def add_photo(campaign_id, session_id):
     request.max_content_length = 9 * 1024 * 1024  # a phone photo is larger than a form
     upload = request.files.get("photo")
     try:
-        photo = save_photo(
-            services().data_dir, campaign_id, item.id, upload.read() if upload else b"", len(item.photos)
-        )
+        photo = save_photo(services().photos, campaign_id, item.id, upload.read() if upload else b"", len(item.photos))
     except PhotoError as exc:
         flash(str(exc))
     else:
@@ -513,7 +514,7 @@ def photo(campaign_id, session_id, name):
     entry = next((p for p in item.photos if p["file"] == name), None)
     if entry is None:
         abort(404)
-    path = photo_dir(services().data_dir, campaign_id, item.id) / entry["file"]
+    path = services().photos.path(campaign_id, item.id, entry["file"])
     return send_file(path, mimetype=TYPES.get(entry["file"].rsplit(".", 1)[-1], "application/octet-stream"))
 
 
@@ -538,9 +539,10 @@ def doors(campaign_id):
         error = NO_DOORS
     elif request.method == "POST":
         try:
-            door = door_rounds.record_door(
-                services(), campaign.id, item.id if item else None, sector, request.form.get("issue", ""), g.team_member
+            door = new_door(
+                campaign.id, item.id if item else None, sector, request.form.get("issue", ""), g.team_member
             )
+            services().doors.add(door)
         except ValueError as exc:
             error = str(exc)
         else:
@@ -550,22 +552,22 @@ def doors(campaign_id):
                     url_for("public.answer_form", campaign_id=campaign.id, **{k: v for k, v in args.items() if v}),
                     code=303,
                 )
-            flash(f"Porte notée : {door_rounds.OUTCOMES[door['outcome']].lower()}.")
+            flash(f"Porte notée : {OUTCOMES[door['outcome']].lower()}.")
             return redirect(
                 url_for(
                     "terrain.doors", campaign_id=campaign.id, secteur=door["sector"], session=item.id if item else None
                 ),
                 code=303,
             )
-    mine = [d for d in door_rounds.doors_of(services(), campaign.id) if d.get("collector") == g.team_member]
+    mine = [d for d in services().doors.for_campaign(campaign.id) if d.get("collector") == g.team_member]
     return render_template(
         "terrain/doors.html",
         campaign=campaign,
         item=item,
         error=error,
         sector=sector,
-        outcomes=door_rounds.OUTCOMES,
-        mine=door_rounds.total(mine),
+        outcomes=OUTCOMES,
+        mine=total(mine),
         no_doors=no_doors,
     ), (422 if error and request.method == "POST" else 200)
 
@@ -598,7 +600,7 @@ def wall_invitation(campaign, questionnaire, item) -> dict:
     campaign takes answers from the public)."""
     asked = board_questions(questionnaire, item)
     questions = asked[:3] if item and item.questions else asked[:1]
-    if "qr" not in campaign.channels or not campaign.accepts_answers():
+    if "qr" not in campaign.channels or not campaign.accepts_answers(team_today()):
         return {"questions": questions, "qr": None, "address": None}
     from ..printing import PrintError
     from ..printing.links import form_url, short_url
@@ -687,15 +689,15 @@ def report(campaign_id):
     from ..services.fieldwork.report import session_counts
 
     svc = services()
-    all_doors = door_rounds.doors_of(svc, campaign.id)
+    all_doors = svc.doors.for_campaign(campaign.id)
     return render_template(
         "terrain/report.html",
         campaign=campaign,
-        counts=session_counts(svc, campaign.id),
-        by_sector=door_rounds.rates(all_doors, "sector"),
-        by_collector=door_rounds.rates(all_doors, "collector"),
-        doors_total=door_rounds.total(all_doors),
-        outcomes=door_rounds.OUTCOMES,
+        counts=session_counts(svc, campaign.id, current_app.config["TIMEZONE"]),
+        by_sector=rates(all_doors, "sector"),
+        by_collector=rates(all_doors, "collector"),
+        doors_total=total(all_doors),
+        outcomes=OUTCOMES,
         channels=CHANNELS,
     )
 
@@ -708,7 +710,7 @@ def report_csv(campaign_id):
 
     audit("export", f"comptes des sessions ({campaign.id}, CSV)")
     return current_app.response_class(
-        session_counts_csv(services(), campaign.id),
+        session_counts_csv(services(), campaign.id, current_app.config["TIMEZONE"]),
         mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{campaign.id}-sessions.csv"'},
     )

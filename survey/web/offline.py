@@ -21,18 +21,21 @@ from werkzeug.datastructures import MultiDict
 
 from ..services.answer_channel import ChannelRefused
 from ..model.answer_record import is_answer_id, new_answer
-from ..services.campaigns import Campaign
+from ..model.campaign import Campaign
 from ..model.clock import parse_time, stamp, utc_now
 from ..forms import FIELD_PREFIX, field_name, form_class_for
+from ..model.errors import SurveyError
 from ..model.questionnaire import Questionnaire
-from .access import services
+from .access import services, team_today
 from ..storage import AnswerConflict
 
 bp = Blueprint("offline", __name__)
 
 STATIC = Path(__file__).resolve().parent.parent / "static"  # survey/static, the app's static folder
+# The ES modules offline.js imports: the form page preloads them, the service worker keeps them.
+OFFLINE_MODULES = ("offline/queue.js", "offline/sending.js")
 # What the service worker keeps so that a form opens with no connection.
-PRECACHED = ("style.css", "form.js", "offline.js", "kiosk.js", "readaloud.js")
+PRECACHED = ("style.css", "form.js", "offline.js", "kiosk.js", "readaloud.js") + OFFLINE_MODULES
 MAX_META = 80  # characters kept of channel, collector, session and poster
 NOT_FOUND = "Cette campagne n'existe pas, ou plus."
 
@@ -133,10 +136,10 @@ def receive(
             return 422, {"message": "Cette question n'existe pas dans ce questionnaire.", "errors": {}}
         only = {single.id}
 
-    form_class = form_class_for(svc, questionnaire, config["MAX_TEXT_LENGTH"])
+    form_class = form_class_for(svc, questionnaire, config["MAX_TEXT_LENGTH"], csrf=False)
     data = formdata_of(payload.get("answers") or {})
     data["answer_id"] = answer_id
-    form = form_class(formdata=data, meta={"csrf": False})
+    form = form_class(formdata=data)  # plain Python: ``survey import-queue`` has no request
     if not form.validate_questions(only):
         errors = {
             q.id: form.question_field(q).errors[0]
@@ -177,7 +180,7 @@ def receive(
     return 200, {"message": "Cette réponse était déjà enregistrée.", "id": answer_id}
 
 
-class UnreadableJSON(ValueError):
+class UnreadableJSON(SurveyError, ValueError):
     """A body or file that is not JSON, or nested deeper than any answer could be."""
 
 
@@ -207,7 +210,7 @@ def submit(campaign_id: str):
     questionnaire = svc.questionnaire_for(campaign) if campaign else None
     if campaign is None or questionnaire is None:
         return _json(404, {"message": NOT_FOUND})
-    if not campaign.accepts_answers():
+    if not campaign.accepts_answers(team_today()):
         return _json(410, {"message": "Ce questionnaire est fermé : il ne reçoit plus de réponses."})
     collector = (session.get("collector") or {}).get(campaign.id, "")
     from .public import channel_for
@@ -268,4 +271,4 @@ def add_hooks(app) -> None:
             pseudonym = (session.get("collector") or {}).get(campaign_id, "")
             return collector_token(current_app.config["SECRET_KEY"], campaign_id, pseudonym, channel)
 
-        return {"sealed_collector": sealed}
+        return {"sealed_collector": sealed, "offline_modules": OFFLINE_MODULES}

@@ -14,9 +14,11 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, render_template, request
 
+from .. import allocator
+from ..model.french_time import parse_date
 from ..services import site_settings
 from ..printing import KINDS, WHOLE, PrintError, make_pdf, prepare_job, sheet_count, sheet_count_text
-from ..printing.kinds import board_questions, consented_quotes, open_questions, ordi_plan_text
+from ..printing.kinds import board_questions, count_quotes, open_questions, ordi_plan_text
 from ..printing.links import short_url
 from ..printing.render import PAGE_SIZES, PageFormat
 from ..printing.tiling import sheets_per_page
@@ -103,7 +105,7 @@ def render_page(
     confirm: dict | None = None,
 ):
     """``confirm``: a print too big to make without asking (its sheets, and the choices to send again)."""
-    quotes = len(consented_quotes_for(campaign, questionnaire))
+    quotes = count_quotes(services(), campaign.id, questionnaire)
     kinds = [
         {
             "kind": kind,
@@ -131,12 +133,9 @@ def render_page(
         error=error,
         chosen=chosen or {},
         quotes=quotes,
+        quote_limit=current_app.config["QUOTE_CARDS_MAX"],
         confirm=confirm,
     ), status
-
-
-def consented_quotes_for(campaign, questionnaire) -> list:
-    return consented_quotes(questionnaire, services().answers.iter_answers(campaign.id))
 
 
 @bp.route("/<campaign_id>/imprimer")
@@ -156,7 +155,14 @@ def pdf(campaign_id: str, kind: str):
         "question": args.get("question", ""),
         "size": args.get("size", ""),
         "tile": args.get("tile", ""),
+        "du": args.get("du", ""),
+        "au": args.get("au", ""),
     }
+    try:
+        since = parse_date(args.get("du"), "date de début")
+        until = parse_date(args.get("au"), "date de fin")
+    except ValueError as exc:
+        return render_page(campaign, questionnaire, str(exc), chosen, 400)
     try:
         job = prepare_job(
             services(),
@@ -167,6 +173,9 @@ def pdf(campaign_id: str, kind: str):
             size=args.get("size"),
             tile=args.get("tile"),
             wifi=team_wifi(),
+            since=since,
+            until=until,
+            quote_limit=current_app.config["QUOTE_CARDS_MAX"],
         )
         sheets = sheet_count(job)
         if sheets and sheets > current_app.config["PRINT_CONFIRM_SHEETS"] and args.get("confirmer") != "oui":
@@ -185,7 +194,7 @@ def pdf(campaign_id: str, kind: str):
         data = make_pdf(current_app.extensions[EXTENSION].renderer(), job)
     except PrintError as exc:
         return render_page(campaign, questionnaire, str(exc), chosen, 400)
-    return Response(
+    response = Response(
         data,
         mimetype="application/pdf",
         headers={
@@ -193,3 +202,5 @@ def pdf(campaign_id: str, kind: str):
             "Cache-Control": "no-store",
         },
     )
+    allocator.give_back_after(response, current_app.config)
+    return response

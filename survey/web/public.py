@@ -9,14 +9,14 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 
 from ..services.answer_channel import PUBLIC, TEAM_FORM_CHANNELS, ChannelRefused, form_channel
 from ..model.answer_record import is_answer_id, new_answer
-from ..services.campaigns import CHANNELS, Campaign
+from ..model.campaign import CHANNELS, Campaign
 from ..model.clock import parse_time, utc_now
 from ..forms import QuestionnaireForm, field_name, form_class_for, other_name
 from ..model.questionnaire import AUDIENCES, Question, Questionnaire
 from ..storage import AnswerConflict
 from ..services.volunteers import pseudonym_for
 from . import kiosk
-from .access import is_coordinator, load_campaign, services, team_member
+from .access import is_coordinator, load_campaign, services, team_member, team_today
 
 bp = Blueprint("public", __name__)
 
@@ -27,10 +27,10 @@ CARRIED_ARGS = ("mode", "canal", "question", "affiche", "session", "kiosque", "s
 
 @bp.route("/")
 def index():
-    svc = services()
+    svc, today = services(), team_today()
     # Only what the public can answer alone: a campaign without the public channel is the team's.
     open_ones = [
-        (c, svc.questionnaire_for(c)) for c in svc.campaigns.all() if c.accepts_answers() and PUBLIC in c.channels
+        (c, svc.questionnaire_for(c)) for c in svc.campaigns.all() if c.accepts_answers(today) and PUBLIC in c.channels
     ]
     # Inhabitants' questionnaires apart from professionals' (the questionnaire's ``audience``).
     groups = [
@@ -85,14 +85,14 @@ def single_question(questionnaire: Questionnaire) -> Question | None:
 @bp.route("/c/<campaign_id>/", methods=["GET", "POST"])
 def answer_form(campaign_id: str):
     campaign, questionnaire = load_campaign(campaign_id)
-    if not campaign.accepts_answers():
+    if not campaign.accepts_answers(team_today()):
         return render_template("public/closed.html", campaign=campaign), 410
     try:
         channel_for(campaign)
     except ChannelRefused as error:
         return channel_refused(campaign, error)
     svc = services()
-    form_class = form_class_for(svc, questionnaire, current_app.config["MAX_TEXT_LENGTH"])
+    form_class = form_class_for(svc, questionnaire, current_app.config["MAX_TEXT_LENGTH"], csrf=True)
     form: QuestionnaireForm = form_class()
     single = single_question(questionnaire)
     only = {single.id} if single else None

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 
 from ..services import volunteers
-from ..services.campaigns import CHANNELS
-from ..services.results import collector_counts
+from ..model.campaign import CHANNELS
+from ..services.results import campaign_collector_counts
 from .access import local_target, services
 
 bp = Blueprint("volunteer", __name__, url_prefix="/benevole")
@@ -56,8 +56,8 @@ def home():
         volunteers.leave(session)
         return render_template("volunteer/enter.html", error=BAD_CODE), 422
     zone = ZoneInfo(current_app.config["TIMEZONE"])
-    today, overall = collector_counts(
-        svc.answers.iter_answers(campaign.id), record["pseudonym"], datetime.now(zone).date(), zone
+    today, overall = campaign_collector_counts(
+        svc.answers, campaign.id, record["pseudonym"], datetime.now(zone).date(), zone
     )
     return render_template(
         "volunteer/home.html",
@@ -83,9 +83,8 @@ def ways_to_collect(campaign) -> list[str]:
 
 def upcoming_sessions(svc, campaign_id: str, today) -> list:
     """Today's and later sessions, soonest first: where a scribe takes cards."""
-    from ..services.fieldwork.sessions import SessionRepository
 
-    found = [s for s in SessionRepository(svc.records).for_campaign(campaign_id) if s.day >= today.isoformat()]
+    found = [s for s in svc.sessions.for_campaign(campaign_id) if s.day >= today.isoformat()]
     return sorted(found, key=lambda s: (s.day, s.starts))[:5]
 
 

@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import sync_playwright
 
+from survey.config import DEFAULTS
+from survey.services import Services
 from survey.storage import ChunkedAnswerStore
 from tests.conftest import LiveServer
 
@@ -125,6 +127,12 @@ def leave_wifi(context, server) -> None:
 def back_in_wifi(context, server) -> None:
     server.start()
     context.set_offline(False)
+
+
+def services_of(data_dir) -> Services:
+    """The services over a running server's data folder, as the CLI opens them: what the
+    coordination does from the laptop (a volunteer code…) lands where the server reads it."""
+    return Services.open(dict(DEFAULTS, DATA_DIR=str(data_dir)))
 
 
 def stored(server, campaign: str) -> list[dict]:

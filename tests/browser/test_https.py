@@ -8,7 +8,6 @@ import hashlib
 import re
 import ssl
 import urllib.request
-from types import SimpleNamespace
 
 import pytest
 from cryptography import x509
@@ -17,8 +16,8 @@ from playwright.sync_api import expect
 
 from survey import tls
 from survey.services import volunteers
-from survey.storage import RecordStore
 from tests.browser.conftest import ARGS, CHROMIUM, LAN_NAME, back_in_wifi, leave_wifi, stored, wait_until_kept
+from tests.browser.conftest import services_of
 from tests.conftest import LiveServer
 
 CAMPAIGN = "atelier-citoyennete"
@@ -109,7 +108,7 @@ def test_a_tablet_on_a_lan_name_gets_offline_forms_over_https(playwright, https_
     )
     context = outside.watch(browser.new_context(locale="fr-FR"))
     page = context.new_page()
-    records = SimpleNamespace(records=RecordStore(https_server.data_dir / "records"))
+    records = services_of(https_server.data_dir)
     code = volunteers.create(records, CAMPAIGN, "Tablette")["id"]
     page.goto(f"https://{LAN_NAME}:{https_server.port}/benevole/{code}")  # a volunteer's tablet
     url = f"https://{LAN_NAME}:{https_server.port}/c/{CAMPAIGN}/"

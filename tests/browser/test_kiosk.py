@@ -3,7 +3,6 @@ and does not leave the campaign without a volunteer's code."""
 
 from __future__ import annotations
 
-from click.testing import CliRunner
 from playwright.sync_api import expect
 
 from survey import create_app
@@ -24,8 +23,8 @@ def texts_in_page(page) -> str:
     return page.content() + " " + values
 
 
-def kiosk_code(server) -> str:
-    result = CliRunner().invoke(main, ["code-kiosque", CAMPAIGN, "--data", str(server.data_dir)])
+def kiosk_code(runner, server) -> str:
+    result = runner.invoke(main, ["code-kiosque", CAMPAIGN, "--data", str(server.data_dir)])
     assert result.exit_code == 0, result.output
     return result.output.splitlines()[0].rsplit(" : ", 1)[1].strip()
 
@@ -85,8 +84,8 @@ def test_without_javascript_back_does_not_bring_the_answers_back(browser, server
     context.close()
 
 
-def test_leaving_the_kiosk_needs_a_code(context, server):
-    code = kiosk_code(server)
+def test_leaving_the_kiosk_needs_a_code(context, server, runner):
+    code = kiosk_code(runner, server)
     page = context.new_page()
     page.goto(kiosk_url(server))
     for elsewhere in ("/", "/c/besoins-numeriques-habitants/", "/connexion", f"/c/{CAMPAIGN}/?mode=pas-a-pas"):

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
-from types import SimpleNamespace
 from uuid import uuid4
 
 import pytest
@@ -17,8 +15,8 @@ from playwright.sync_api import expect
 
 from survey.services import volunteers
 from survey.cli import main
-from survey.storage import RecordStore
 from tests.browser.conftest import ARGS, CHROMIUM, LAN_NAME, back_in_wifi, leave_wifi, stored, wait_until_kept
+from tests.browser.conftest import services_of
 from tests.conftest import LiveServer
 
 CAMPAIGN = "atelier-citoyennete"
@@ -29,7 +27,7 @@ QUEUED = "Votre réponse est gardée sur cette tablette."
 def sign_in(page, base_url: str, data_dir) -> None:
     """The tablet is a volunteer's: its code entered once. (The campaign has no public
     channel: a browser nobody signed in is told to ask the team.)"""
-    svc = SimpleNamespace(records=RecordStore(Path(data_dir) / "records"))
+    svc = services_of(data_dir)
     code = volunteers.create(svc, CAMPAIGN, f"Tablette {uuid4().hex[:6]}")["id"]
     page.goto(f"{base_url}/benevole/{code}")
 

@@ -13,13 +13,12 @@ import threading
 import time
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from types import SimpleNamespace
 
 from playwright.sync_api import expect
 
 from survey.services import volunteers
-from survey.storage import RecordStore
 from tests.browser.conftest import axe_violations, stored
+from tests.browser.conftest import services_of
 
 CAMPAIGN = "porteur-de-parole-numerique"
 WORDS = [
@@ -39,7 +38,7 @@ POSTITS = [f"{WORDS[n % len(WORDS)]} (n° {n + 1})" for n in range(50)]
 
 def enter_as_volunteer(page, server, pseudonym: str = "Inès") -> None:
     """A volunteer code made by the coordination, typed on the tablet."""
-    records = SimpleNamespace(records=RecordStore(Path(server.data_dir) / "records"))
+    records = services_of(server.data_dir)
     record = volunteers.create(records, CAMPAIGN, pseudonym)
     page.goto(server.url + "/benevole/")
     page.fill("#code", record["id"])

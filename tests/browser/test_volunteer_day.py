@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from types import SimpleNamespace
 
 from playwright.sync_api import expect
 
 from survey.services import volunteers
 from survey.storage import ChunkedAnswerStore, RecordStore
 from tests.browser.conftest import AXE, axe_violations, no_horizontal_scroll, stored
+from tests.browser.conftest import services_of
 from tests.factories import make_answer
 
 DOORS = "besoins-numeriques-habitants"
@@ -23,7 +23,7 @@ WORDS = "porteur-de-parole-numerique"
 
 def new_code(server, campaign: str, pseudonym: str) -> str:
     """A volunteer code, as the coordination hands it out (written where the server reads it)."""
-    svc = SimpleNamespace(records=RecordStore(Path(server.data_dir) / "records"))
+    svc = services_of(server.data_dir)
     return volunteers.display_code(volunteers.create(svc, campaign, pseudonym)["id"])
 
 

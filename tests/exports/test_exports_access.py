@@ -207,7 +207,7 @@ def test_the_cli_says_what_is_wrong_in_french(app, runner, tmp_path, monkeypatch
 
 
 def test_a_campaign_whose_questionnaire_is_gone_gets_a_french_message(app, coordinator):
-    from survey.services.campaigns import Campaign
+    from survey.model.campaign import Campaign
 
     app.extensions["survey"].campaigns.save(Campaign(id="orpheline", title="Orpheline", questionnaire="disparu"))
     response = coordinator.get("/coordination/campagnes/orpheline/export.csv")

@@ -200,7 +200,8 @@ def test_a_large_export_streams_in_chunks(tmp_path):
 
 
 def test_an_answer_of_a_field_session_shows_the_session_and_its_place(tmp_path):
-    from survey.services.fieldwork.sessions import Session, SessionRepository
+    from survey.model.fieldwork import Session
+    from survey.storage.repositories import SessionRepository
 
     app = make_app(tmp_path)
     svc = app.extensions["survey"]

@@ -17,7 +17,8 @@ import pytest
 
 from survey.model.consent import QUOTE_NOTICE, may_display, may_quote
 from survey.exports import Export, ExportOptions
-from survey.services.fieldwork.sessions import Session, SessionRepository
+from survey.model.fieldwork import Session
+from survey.storage.repositories import SessionRepository
 from survey.services.fieldwork.wall import wall_cards
 from survey.printing.kinds import consented_quotes
 from tests.coord_world import CAMPAIGN_A, make_world

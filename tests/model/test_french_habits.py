@@ -15,7 +15,8 @@ from flask import render_template_string
 
 from survey.services import drafts
 from survey.editor_messages import plain
-from survey.services.fieldwork.sessions import COLLECTION as SESSIONS, Session
+from survey.model.fieldwork import Session
+from survey.storage.repositories.fieldwork import SESSIONS
 from survey.model.clock import local_today
 from survey.model.french_time import MONTHS, long_date, long_datetime, parse_clock
 from survey.formats.yaml_files import from_dict

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
 
 from survey.cli import main
 from survey.printing.links import clean_base_url
@@ -36,12 +35,18 @@ def client(app):
     return client
 
 
-def run(data_dir, *args):
-    return CliRunner().invoke(main, ["print", *args, "--data", str(data_dir)], catch_exceptions=False)
+@pytest.fixture
+def run(runner):
+    """``survey print`` with these arguments on a data folder."""
+
+    def invoke(data_dir, *args):
+        return runner.invoke(main, ["print", *args, "--data", str(data_dir)], catch_exceptions=False)
+
+    return invoke
 
 
 # --- command line ------------------------------------------------------------------------------
-def test_cli_prints_every_poster_of_a_campaign_in_one_pdf(data_dir, tmp_path):
+def test_cli_prints_every_poster_of_a_campaign_in_one_pdf(run, data_dir, tmp_path):
     out = tmp_path / "affiches.pdf"
     result = run(data_dir, "affiche", PDP, "--base-url", BASE, "--out", str(out))
     assert result.exit_code == 0, result.output
@@ -50,7 +55,7 @@ def test_cli_prints_every_poster_of_a_campaign_in_one_pdf(data_dir, tmp_path):
     assert "9 page(s)" in result.output and BASE in result.output
 
 
-def test_cli_tiles_a_panel(data_dir, tmp_path):
+def test_cli_tiles_a_panel(run, data_dir, tmp_path):
     out = tmp_path / "panneau.pdf"
     result = run(
         data_dir,
@@ -72,7 +77,7 @@ def test_cli_tiles_a_panel(data_dir, tmp_path):
     assert len(sizes) == 15 + 1 and all(sorted(map(round, s)) == [210, 297] for s in sizes)  # + the QR code
 
 
-def test_cli_uses_the_configured_public_address(data_dir, tmp_path, monkeypatch):
+def test_cli_uses_the_configured_public_address(run, data_dir, tmp_path, monkeypatch):
     monkeypatch.setenv("SURVEY_PUBLIC_URL", "https://enquete.exemple.fr/")
     out = tmp_path / "carte.pdf"
     result = run(data_dir, "questionnaire-papier", "besoins-numeriques-habitants", "--out", str(out))
@@ -92,9 +97,11 @@ def test_cli_uses_the_configured_public_address(data_dir, tmp_path, monkeypatch)
         (["affiche", PDP, "--all", "--question", "simplifie"], "Choisissez --all ou --question"),
         (["affiche", PDP, "--base-url", "192.168.1.2"], "doit ressembler à http://"),
         (["affiche"], "Indiquez la campagne"),
+        (["cartes-paroles", PDP, "--du", "31/02/2026"], "La date de début « 31/02/2026 » n'est pas une date valide"),
+        (["cartes-paroles", PDP, "--au", "2000-01-01"], "Aucune parole à imprimer"),
     ],
 )
-def test_cli_errors_are_french_and_fail(data_dir, tmp_path, args, message):
+def test_cli_errors_are_french_and_fail(run, data_dir, tmp_path, args, message):
     out = tmp_path / "x.pdf"
     result = run(data_dir, *args, "--out", str(out))
     assert result.exit_code != 0
@@ -103,7 +110,7 @@ def test_cli_errors_are_french_and_fail(data_dir, tmp_path, args, message):
     assert not out.exists()
 
 
-def test_cli_asks_for_the_output_file(data_dir):
+def test_cli_asks_for_the_output_file(run, data_dir):
     result = run(data_dir, "affiche", PDP)
     assert result.exit_code != 0 and "Indiquez le fichier à écrire avec --out" in result.output
 

@@ -26,7 +26,8 @@ def world(tmp_path_factory):
     world = make_world(tmp_path_factory.mktemp("coord-results") / "data")
     svc = world.svc
     svc.answers.delete(CAMPAIGN_B, world.answer_b)
-    from survey.services.fieldwork.sessions import Session, SessionRepository
+    from survey.model.fieldwork import Session
+    from survey.storage.repositories import SessionRepository
 
     SessionRepository(svc.records).save(
         Session(id="s1", campaign=CAMPAIGN_B, place="marché du Tunnel", day="2026-03-04")

@@ -17,7 +17,8 @@ from PIL import Image
 from survey import create_app
 from survey.services import drafts
 from survey.services.demo import load_demo
-from survey.services.fieldwork.sessions import Session, SessionRepository
+from survey.model.fieldwork import Session
+from survey.storage.repositories import SessionRepository
 from survey.storage import ChunkedAnswerStore, RecordStore
 from survey.services.tags import TagError, add_tag, campaign_tags
 from tests.factories import add_answers, make_answer

@@ -14,7 +14,7 @@ from werkzeug.datastructures import MultiDict
 
 from survey import create_app
 from survey.model.answer_record import distinct_values
-from survey.services.campaigns import Campaign
+from survey.model.campaign import Campaign
 from survey.cli import main
 from survey.services.drafts import question_from_form
 from survey.forms import EMPTY_MESSAGE

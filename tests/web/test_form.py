@@ -124,7 +124,7 @@ def test_number_and_required_questions(tmp_path):
             "WTF_CSRF_ENABLED": False,
         }
     )
-    from survey.services.campaigns import Campaign
+    from survey.model.campaign import Campaign
 
     app.extensions["survey"].campaigns.save(Campaign(id="essai", title="Essai", questionnaire="essai"))
     client = app.test_client()

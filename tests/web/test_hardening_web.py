@@ -14,7 +14,8 @@ import pytest
 
 from survey import create_app
 from survey.services import kiosk_codes
-from survey.services.accounts import SESSIONS
+from survey.storage.photos import PhotoStore
+from survey.storage.repositories.accounts import SIGN_INS
 from survey.config import secret_key
 from survey.services.fieldwork.photos import PhotoError, save_photo
 from survey.cli.tablets import import_queue
@@ -291,14 +292,14 @@ def test_signing_out_of_every_device(app):
     response = laptop.post("/deconnexion", data={"partout": "1"})
     assert "tous vos appareils" in text(laptop.get(response.headers["Location"]))
     assert tablet.get("/coordination/").status_code == 302
-    assert app.extensions["survey"].records.all(SESSIONS) == []
+    assert app.extensions["survey"].records.all(SIGN_INS) == []
 
 
 def test_a_coordinator_session_ends_after_its_hours_whatever_the_cookie(client, app):
     login_coordinator(client, app)
     svc = app.extensions["survey"]
-    [record] = svc.records.all(SESSIONS)
-    svc.records.change(SESSIONS, record["id"], lambda r: r.update(expires=r["expires"] - 13 * 3600))
+    [record] = svc.records.all(SIGN_INS)
+    svc.records.change(SIGN_INS, record["id"], lambda r: r.update(expires=r["expires"] - 13 * 3600))
     assert client.get("/coordination/").status_code == 302
     assert app.config["COORDINATOR_SESSION_HOURS"] <= 12
 
@@ -380,7 +381,7 @@ def png_header(width: int, height: int) -> bytes:
 def test_a_huge_png_header_is_refused_before_it_is_stored(tmp_path):
     for width, height in ((60000, 60000), (20000, 100), (9000, 9000)):
         with pytest.raises(PhotoError, match="trop grande"):
-            save_photo(tmp_path, CAMPAIGN, "s1", png_header(width, height), already=0)
+            save_photo(PhotoStore(tmp_path / "photos"), CAMPAIGN, "s1", png_header(width, height), already=0)
     assert not (tmp_path / "photos").exists()
 
 
@@ -389,10 +390,10 @@ def test_a_phone_sized_photo_is_accepted(tmp_path):
 
     buffer = io.BytesIO()
     Image.new("RGB", (80, 60), "white").save(buffer, "JPEG")
-    record = save_photo(tmp_path, CAMPAIGN, "s1", buffer.getvalue(), already=0)
+    record = save_photo(PhotoStore(tmp_path / "photos"), CAMPAIGN, "s1", buffer.getvalue(), already=0)
     assert record["type"] == "image/jpeg"
     with pytest.raises(PhotoError):
-        save_photo(tmp_path, CAMPAIGN, "s1", b"\xff\xd8\xff" + b"\0" * 500, already=0)
+        save_photo(PhotoStore(tmp_path / "photos"), CAMPAIGN, "s1", b"\xff\xd8\xff" + b"\0" * 500, already=0)
 
 
 def test_json_module_is_not_needed_for_the_api_content_type(client):
@@ -404,11 +405,11 @@ def test_json_module_is_not_needed_for_the_api_content_type(client):
 def test_expired_coordinator_sessions_are_cleared_at_the_next_sign_in(client, app):
     login_coordinator(client, app)
     svc = app.extensions["survey"]
-    [old] = svc.records.all(SESSIONS)
-    svc.records.change(SESSIONS, old["id"], lambda r: r.update(expires=1.0))
+    [old] = svc.records.all(SIGN_INS)
+    svc.records.change(SIGN_INS, old["id"], lambda r: r.update(expires=1.0))
     login_coordinator(app.test_client(), app)
-    assert [r["id"] for r in svc.records.all(SESSIONS)] != [old["id"]]
-    assert len(svc.records.all(SESSIONS)) == 1
+    assert [r["id"] for r in svc.records.all(SIGN_INS)] != [old["id"]]
+    assert len(svc.records.all(SIGN_INS)) == 1
 
 
 def test_a_session_made_after_the_first_answers_is_known_at_once(client, app):

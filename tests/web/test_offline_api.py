@@ -177,8 +177,10 @@ def test_the_form_page_carries_what_the_scripts_need(client):
     assert html.count('class="button listen" data-listen hidden') == 10
     assert 'id="merci-local"' in html and "Personne suivante" in html
     assert "<script>" not in html and " style=" not in html  # strict CSP
-    for name in ("form.js", "offline.js", "kiosk.js", "readaloud.js"):
+    for name in ("form.js", "readaloud.js"):
         assert f'<script src="/static/{name}" defer></script>' in html
+    assert '<script type="module" src="/static/offline.js"></script>' in html  # its imports: test_offline_modules
+    assert "kiosk.js" not in html  # only a kiosk tablet's form needs it (test_kiosk)
 
 
 def test_the_service_worker_is_served_from_the_root_and_versioned(client):

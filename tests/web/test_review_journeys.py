@@ -10,7 +10,8 @@ from survey.model.clock import local_today
 import pytest
 
 from survey.services import volunteers
-from survey.services.fieldwork.sessions import Session, SessionRepository
+from survey.model.fieldwork import Session
+from survey.storage.repositories import SessionRepository
 from tests.coord_world import make_world
 from tests.factories import login_coordinator
 

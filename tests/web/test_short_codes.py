@@ -9,7 +9,7 @@ import pytest
 
 from survey import create_app
 from survey.services import short_codes
-from survey.services.campaigns import Campaign
+from survey.model.campaign import Campaign
 from tests.coord_world import CAMPAIGN_A, make_world
 
 AMBIGUOUS = set("0O1IL") | set("AEIOUY")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from survey import create_app
-from survey.services.campaigns import Campaign
+from survey.model.campaign import Campaign
 from tests.factories import login_coordinator
 
 V1 = """id: essai

@@ -11,7 +11,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from survey.services import volunteers
-from survey.services.fieldwork.sessions import Session, SessionRepository
+from survey.model.fieldwork import Session
+from survey.storage.repositories import SessionRepository
 from survey.services.fieldwork.wall import postits_on_wall, set_postits_on_wall
 from tests.coord_world import make_world
 

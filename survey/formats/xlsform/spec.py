@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from ...model.errors import SurveyError
+
 MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Columns of our own that ODK and Kobo ignore: where a question comes from.
@@ -126,9 +128,11 @@ METADATA_TYPES = {
 DATE_TYPES = {"date": "une date", "time": "une heure", "datetime": "une date et une heure"}
 
 
-class XLSFormError(ValueError):
+class XLSFormError(SurveyError, ValueError):
     """The file cannot be read as an XLSForm; the message is for a person, in French, and
     ``notes`` say what was found and left out on the way (to be listed under it)."""
+
+    status = 422
 
     def __init__(self, message: str, notes=()):
         super().__init__(message)

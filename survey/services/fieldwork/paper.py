@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..campaigns import Campaign
+    from ...model.campaign import Campaign
 
 _IGNORED = re.compile(r"[\s\-._]")
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import io
 import uuid
 import warnings
-from pathlib import Path
 
-from ...storage.atomic import atomic_write_bytes
+from ...model.errors import SurveyError
+from ...storage.photos import PhotoStore
 
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
 MAX_PHOTOS_PER_SESSION = 20
@@ -23,7 +23,7 @@ _SIGNATURES = (
 TYPES = {ext: mime for _, ext, mime in _SIGNATURES} | {"webp": "image/webp"}
 
 
-class PhotoError(ValueError):
+class PhotoError(SurveyError, ValueError):
     """A French message about a photo that is refused."""
 
 
@@ -57,7 +57,7 @@ def check_dimensions(data: bytes) -> None:
         )
 
 
-def save_photo(data_dir: Path, campaign_id: str, session_id: str, data: bytes, already: int) -> dict:
+def save_photo(photos: PhotoStore, campaign_id: str, session_id: str, data: bytes, already: int) -> dict:
     if not data:
         raise PhotoError("Aucune photo reçue. Choisissez une photo puis envoyez-la.")
     if len(data) > MAX_PHOTO_BYTES:
@@ -70,12 +70,6 @@ def save_photo(data_dir: Path, campaign_id: str, session_id: str, data: bytes, a
         raise PhotoError("Ce fichier n'est pas une photo (formats acceptés : JPEG, PNG, WebP).")
     ext, mime = kind
     check_dimensions(data)
-    folder = photo_dir(data_dir, campaign_id, session_id)
-    folder.mkdir(parents=True, exist_ok=True)
     name = f"{uuid.uuid4().hex}.{ext}"
-    atomic_write_bytes(folder / name, data)
+    photos.write(campaign_id, session_id, name, data)
     return {"file": name, "type": mime, "size": len(data)}
-
-
-def photo_dir(data_dir: Path, campaign_id: str, session_id: str) -> Path:
-    return Path(data_dir) / "photos" / campaign_id / session_id

@@ -8,13 +8,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ...model.consent import may_display
+from ...config import DEFAULTS
 from ...spreadsheet import neutralise
-from .sessions import SessionRepository
+from ..kept_counts import Facts
 
 if TYPE_CHECKING:
     from .. import Services
 
+DEFAULT_TZ = DEFAULTS["TIMEZONE"]
 NO_SESSION = "(hors session)"
 
 
@@ -28,25 +29,27 @@ class SessionCount:
     by_channel: Counter = field(default_factory=Counter)
 
 
-def session_counts(svc: Services, campaign_id: str) -> list[SessionCount]:
-    known = SessionRepository(svc.records).for_campaign(campaign_id)
+def session_counts(svc: Services, campaign_id: str, tz: str = DEFAULT_TZ) -> list[SessionCount]:
+    """One row per session of the campaign (and one for answers outside any), from the
+    kept counts: the page costs the sessions, not the answers."""
+    known = svc.sessions.for_campaign(campaign_id)
     rows: dict[str | None, SessionCount] = {s.id: SessionCount(s.label, s.id, stopped=s.stopped) for s in known}
     loose = SessionCount(NO_SESSION, None)
-    for answer in svc.answers.iter_answers(campaign_id):
-        row = rows.get(answer.get("session")) or loose
-        row.answered += 1
-        row.by_channel[answer.get("channel", "")] += 1
-        if may_display(answer) and not answer.get("hidden") and not answer.get("wall_hidden"):
-            row.displayed += 1
+    facts = Facts.of(svc.answers, campaign_id, tz)
+    for session_id, channels in facts.by_session().items():
+        row = rows.get(session_id) or loose
+        row.answered += sum(channels.values())
+        row.by_channel.update(channels)
+        row.displayed += facts.displayed(session_id)
     return list(rows.values()) + ([loose] if loose.answered else [])
 
 
-def session_counts_csv(svc: Services, campaign_id: str) -> bytes:
+def session_counts_csv(svc: Services, campaign_id: str, tz: str = DEFAULT_TZ) -> bytes:
     """The same table as a CSV for French Excel (`;`, UTF-8 with BOM, CRLF)."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow(["Session", "Identifiant", "Personnes arrêtées", "Réponses", "Paroles affichables"])
-    for row in session_counts(svc, campaign_id):
+    for row in session_counts(svc, campaign_id, tz):
         writer.writerow([neutralise(row.label), row.session_id or "", row.stopped, row.answered, row.displayed])
     return buffer.getvalue().encode("utf-8")

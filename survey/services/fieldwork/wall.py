@@ -12,12 +12,14 @@ hidden answers (spam, out of scope) never show.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections import Counter
+from typing import TYPE_CHECKING, Callable
 
 from ...model.consent import may_display
+from ..kept_counts import VERSION, kept
 
 if TYPE_CHECKING:
-    from ..campaigns import Campaign
+    from ...model.campaign import Campaign
     from .. import Services
 
 WALLS = "walls"
@@ -54,26 +56,52 @@ def card_text(answer: dict) -> str:
     return "\n".join(t for t in texts if t.strip())
 
 
+def _eligible(answer: dict, postits: bool) -> bool:
+    """On the wall when shown: agreed, not hidden, with words (withdrawn or not)."""
+    return on_the_wall(answer, postits) and not answer.get("hidden") and bool(card_text(answer))
+
+
+def _wall_counts(postits: bool) -> Callable[[list[dict]], Counter]:
+    def summarise(answers: list[dict]) -> Counter:
+        counts: Counter = Counter()
+        for answer in answers:
+            if _eligible(answer, postits) and not answer.get("wall_hidden"):
+                counts["toutes"] += 1
+                counts[("session", answer.get("session"))] += 1
+        return counts
+
+    return summarise
+
+
 def wall_cards(
     svc: Services, campaign_id: str, session_id: str | None, include_withdrawn: bool = False, postits: bool = False
 ) -> list[dict]:
     """The newest consented cards first (at most MAX_CARDS for the wall itself); typed
-    post-its too with ``postits`` (see ``postits_on_wall``)."""
-    cards = []
-    for answer in svc.answers.iter_answers(campaign_id):
-        if not on_the_wall(answer, postits) or answer.get("hidden"):
+    post-its too with ``postits`` (see ``postits_on_wall``).
+
+    The wall reads the newest answers backwards and stops at its MAX_CARDS cards, or
+    at the last card there is (how many there are is kept per part of the answers):
+    a refresh costs the cards shown, not the campaign. The coordinator's list
+    (``include_withdrawn``) shows every card, so it reads every answer."""
+    cards: list[dict] = []
+    wanted = None
+    if not include_withdrawn:
+        counts = kept(svc.answers, campaign_id, f"mur/{VERSION}/{int(postits)}", _wall_counts(postits))
+        wanted = min(MAX_CARDS, counts[("session", session_id)] if session_id else counts["toutes"])
+        if not wanted:
+            return []
+    for answer in svc.answers.iter_newest(campaign_id):
+        if not _eligible(answer, postits):
             continue
         if session_id and answer.get("session") != session_id:
             continue
         withdrawn = bool(answer.get("wall_hidden"))
         if withdrawn and not include_withdrawn:
             continue
-        text = card_text(answer)
-        if not text:
-            continue
-        card = {"id": answer["id"], "text": text, "name": answer.get("first_name") or ""}
+        card = {"id": answer["id"], "text": card_text(answer), "name": answer.get("first_name") or ""}
         if include_withdrawn:
             card["withdrawn"] = withdrawn
         cards.append(card)
-    cards.reverse()
-    return cards if include_withdrawn else cards[:MAX_CARDS]
+        if wanted is not None and len(cards) >= wanted:
+            break
+    return cards

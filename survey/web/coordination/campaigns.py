@@ -14,13 +14,13 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
-from ...services.campaigns import CHANNELS, Campaign, validate
+from ...model.campaign import CHANNELS, Campaign, validate
 from ...forms import ValuesField
 from ...model.clock import local_today
 from ...model.french_time import long_date, typed_day
 from ...printing.links import short_url
 from ...services.reading import fold
-from ..access import campaign_or_404, campaign_url, coordinator_required, services
+from ..access import campaign_or_404, campaign_url, coordinator_required, services, team_today
 from ..addresses import public_address
 from ..auth import audit
 from .blueprint import bp
@@ -208,7 +208,7 @@ def _set_closed(campaign_id: str, closed: bool):
     audit("campagne fermée" if closed else "campagne rouverte", f"campagne {campaign.id}")
     if closed:
         flash("La campagne est fermée : le formulaire ne reçoit plus de réponses.")
-    elif not campaign.accepts_answers():
+    elif not campaign.accepts_answers(team_today()):
         flash(
             "La campagne est rouverte, mais ses dates ne permettent pas de répondre aujourd'hui : "
             "modifiez-les si besoin."

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
 
-from ...services.accounts import AUDIT
 from ...services.privacy import expired_ids, purge_campaign, retention_sentence
 from ...services.reading import newest_first, page_number
 from ..access import campaign_or_404, coordinator_required, services
@@ -44,6 +43,5 @@ def purge(campaign_id: str):
 @coordinator_required
 def journal():
     """Who did what, when: logins, exports, deletions, purges (newest first)."""
-    records = services().records
-    page = newest_first(lambda: records.all(AUDIT), page_number(request.args.get("page")), JOURNAL_PAGE)
+    page = newest_first(services().journal.all, page_number(request.args.get("page")), JOURNAL_PAGE)
     return render_template("coordination/journal.html", page=page)

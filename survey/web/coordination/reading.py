@@ -7,15 +7,24 @@ campaign of the URL (``access.answer_or_404``).
 
 from __future__ import annotations
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 
-from ...services.campaigns import CHANNELS
+from ...model.campaign import CHANNELS
 from ...model.consent import consent_words, from_scribe_card, may_display, may_quote
 from ...services.corrections import history as correction_history
 from ...services.privacy import delete_answer
-from ...services.reading import HIDDEN_CHOICES, Filters, free_texts, newest_first, page_number, select
+from ...services.reading import HIDDEN_CHOICES, Filters, answers_page, free_texts, page_number
 from ...services.results import NO_PLACE, TEXT_TYPES, answer_rows, place_of
-from ...services.tags import TagError, add_tag, campaign_tags, remove_tag, set_answer_tags, set_hidden, set_quoted
+from ...services.tags import (
+    TagError,
+    add_tag,
+    campaign_tags,
+    remove_tag,
+    set_answer_tags,
+    set_hidden,
+    set_quoted,
+    tag_counts,
+)
 from ...services.versioning import definition_for
 from ..access import answer_or_404, campaign_or_404, coordinator_required, local_target, questionnaire_or_404, services
 from .blueprint import bp
@@ -29,9 +38,9 @@ def answers(campaign_id: str):
     campaign = campaign_or_404(campaign_id)
     questionnaire = questionnaire_or_404(campaign)
     filters = Filters.from_args(request.args)
-    page = newest_first(
-        lambda: select(svc.answers.iter_answers(campaign.id), questionnaire, filters),
-        page_number(request.args.get("page")),
+    tags = campaign_tags(svc, campaign.id)
+    page = answers_page(
+        svc.answers, campaign.id, questionnaire, filters, page_number(request.args.get("page")), known_tags=tags
     )
     text_questions = [q for q in questionnaire.answerable if q.type in TEXT_TYPES or q.other]
     return render_template(
@@ -40,7 +49,7 @@ def answers(campaign_id: str):
         questionnaire=questionnaire,
         filters=filters,
         page=page,
-        tags=campaign_tags(svc, campaign.id),
+        tags=tags,
         text_questions=text_questions,
         hidden_choices=HIDDEN_CHOICES,
         free_texts=free_texts,
@@ -59,9 +68,8 @@ def session_label(svc, campaign_id: str, session_id) -> str:
     """The field session an answer was captured in, in words (« 21 novembre 2026 … – Marché »)."""
     if not session_id:
         return ""
-    from ...services.fieldwork.sessions import SessionRepository
 
-    found = SessionRepository(svc.records).get(campaign_id, str(session_id))
+    found = svc.sessions.get(campaign_id, str(session_id))
     return found.label if found else str(session_id)
 
 
@@ -186,14 +194,7 @@ def tags(campaign_id: str):
         else:
             flash(f"Étiquette « {added} » ajoutée.")
             return redirect(url_for("coordination.tags", campaign_id=campaign.id), code=303)
-    names = campaign_tags(svc, campaign.id)
-    counts = dict.fromkeys(names, 0)
-    for item in svc.answers.iter_answers(campaign.id):
-        if item.get("hidden"):
-            continue
-        for tag in set(item.get("tags") or []):
-            if tag in counts:
-                counts[tag] += 1
+    counts = tag_counts(svc, campaign.id, current_app.config["TIMEZONE"])
     return render_template("coordination/tags.html", campaign=campaign, counts=counts, error=error, name=name), (
         422 if error else 200
     )

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from flask import Response, current_app, render_template
 
 from ...services.charts import bar_chart, bars, question_chart
-from ...services.results import NO_PLACE, summarise
+from ...services.results import NO_PLACE, campaign_summary
 from ...services.tags import campaign_tags
 from ..access import campaign_or_404, coordinator_required, questionnaire_or_404, services
 from ..auth import audit
@@ -24,16 +24,17 @@ DASHBOARD_TEXTS = 10  # latest free-text answers shown per question on the dashb
 
 def session_places(svc, campaign_id: str) -> dict[str, str]:
     """Field-session id → where it took place (« marché Europe »)."""
-    from ...services.fieldwork.sessions import SessionRepository
 
-    return {s.id: s.place for s in SessionRepository(svc.records).for_campaign(campaign_id)}
+    return {s.id: s.place for s in svc.sessions.for_campaign(campaign_id)}
 
 
 def campaign_results(campaign, questionnaire, max_texts: int | None = DASHBOARD_TEXTS):
-    """``results.summarise`` over the campaign's stored answers, with its tags and session names."""
+    """The campaign's counts (``results.campaign_summary``: kept per part of the answers,
+    only what changed is read again), with its tags and session places."""
     svc = services()
-    return summarise(
-        svc.answers.iter_answers(campaign.id),
+    return campaign_summary(
+        svc.answers,
+        campaign.id,
         questionnaire,
         tz=current_app.config["TIMEZONE"],
         max_texts=max_texts,

@@ -11,7 +11,7 @@ import re
 import pytest
 
 from survey.cli import main
-from survey.services.fieldwork import doors as door_rounds
+from survey.model.fieldwork import rates, total
 from survey.services.fieldwork.paper import paper_code
 from tests.factories import login_coordinator
 
@@ -220,13 +220,13 @@ def test_door_outcomes_add_up_to_the_right_rates(coordinator, app):
         assert response.status_code == 303
         if outcome == "repondu":  # « répondu » opens the questionnaire
             assert response.headers["Location"].startswith("/c/besoins-numeriques-habitants/?canal=porte-a-porte")
-    doors = door_rounds.doors_of(svc, "besoins-numeriques-habitants")
-    by_sector = door_rounds.rates(doors, "sector")
+    doors = svc.doors.for_campaign("besoins-numeriques-habitants")
+    by_sector = rates(doors, "sector")
     assert by_sector["A"].knocked == 6 and by_sector["A"].answer_rate == 0.5
     assert by_sector["A"].refusal_rate == 0.25  # 1 refusal among 4 doors that opened
     assert by_sector["B"].answer_rate == 0.5 and by_sector["B"].refusal_rate == 0.0
-    total = door_rounds.total(doors)
-    assert total.knocked == 8 and total.answer_rate == 0.5
+    overall = total(doors)
+    assert overall.knocked == 8 and overall.answer_rate == 0.5
     assert not any("adresse" in key for door in doors for key in door)
     page = coordinator.get("/coordination/campagnes/besoins-numeriques-habitants/terrain").get_data(as_text=True)
     assert "8 portes frappées" in page and "taux de réponse 50 %" in page

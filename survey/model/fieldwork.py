@@ -1,21 +1,26 @@
-"""A session is one outing of a campaign: a place, a date and time slot, a team,
-and the board question(s). Every answer captured during it records its id."""
+"""Field work as data and rules: a session (one outing of a campaign: a place, a day and
+time slot, a team, the board questions) and the outcome of each door knocked.
+
+Every answer captured during a session records its id. Doors are counted by street sector,
+never by address. Stored by ``storage/repositories/fieldwork.py``; no I/O here.
+"""
 
 from __future__ import annotations
 
 import re
 import secrets
+import uuid
+from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from ...model.french_time import TIME_EXAMPLES, clock_text, long_date
+from .clock import utc_now
+from .french_time import TIME_EXAMPLES, clock_text, long_date
 
 if TYPE_CHECKING:
-    from ...model.questionnaire import Questionnaire
-    from ...storage import RecordCollections
+    from .questionnaire import Questionnaire
 
-COLLECTION = "sessions"
 ROLES = {
     "accroche": "Accroche (inviter les passants)",
     "discussion": "Discussion",
@@ -111,7 +116,7 @@ def team_from_rows(names: list[str], roles: list[str]) -> tuple[list[dict], list
     return team, problems
 
 
-def validate(session: Session, questionnaire: Questionnaire | None) -> list[str]:
+def validate_session(session: Session, questionnaire: Questionnaire | None) -> list[str]:
     problems = []
     if not session.place.strip():
         problems.append("Indiquez le lieu de la session (par exemple : marché du Sanitas).")
@@ -135,47 +140,66 @@ def validate(session: Session, questionnaire: Questionnaire | None) -> list[str]
     return problems
 
 
-class SessionRepository:
-    def __init__(self, records: RecordCollections) -> None:
-        self.records = records
+# -- door to door -------------------------------------------------------------
 
-    def for_campaign(self, campaign_id: str) -> list[Session]:
-        found = [Session.from_record(r) for r in self.records.all(COLLECTION) if r.get("campaign") == campaign_id]
-        return sorted(found, key=lambda s: (s.day, s.starts), reverse=True)
+OUTCOMES = {"repondu": "A répondu", "absent": "Absent", "refus": "Refus", "repasser": "Repasser plus tard"}
 
-    def get(self, campaign_id: str, session_id: str) -> Session | None:
-        """A session of this campaign (a session of another campaign is not found)."""
-        record = self.records.get(COLLECTION, session_id) if session_id else None
-        if not record or record.get("campaign") != campaign_id:
-            return None
-        return Session.from_record(record)
 
-    def save(self, session: Session) -> None:
-        """Create a session, or write what its form edits (place, day, times, team, questions).
-
-        What the team adds while the session runs (people stopped, photos) is kept as stored,
-        in the same locked write: the form was opened before the last taps."""
-
-        def details(record: dict) -> dict:
-            fresh = session.to_record()
-            if "campaign" in record:  # already stored
-                fresh.update({key: record[key] for key in TEAM_COUNTED if key in record})
-            return fresh
-
-        self.records.change(COLLECTION, session.id, details, create=True)
-
-    def count_stopped(self, session: Session, delta: int = 1) -> int:
-        """One more (or one less) person stopped; the new count. One atomic change, so taps
-        from several phones at once are all counted."""
-
-        def bump(record: dict) -> None:
-            record["stopped"] = max(0, int(record.get("stopped") or 0) + delta)
-
-        stored = self.records.change(COLLECTION, session.id, bump)
-        return stored["stopped"] if stored else 0
-
-    def add_photo(self, session: Session, photo: dict) -> None:
-        """Attach a stored photo file to the session (one atomic change)."""
-        self.records.change(
-            COLLECTION, session.id, lambda record: record.update(photos=list(record.get("photos") or []) + [photo])
+def new_door(campaign_id: str, session_id: str | None, sector: str, outcome: str, collector: str) -> dict:
+    """A door's outcome as stored, or a French ``ValueError``: a sector, never an address."""
+    if outcome not in OUTCOMES:
+        raise ValueError("Choisissez ce qui s'est passé à la porte.")
+    sector = " ".join((sector or "").split())[:40]
+    if not sector:
+        raise ValueError(
+            "Indiquez le secteur (par exemple : secteur A, rue des Tilleuls côté pair). "
+            "Jamais le numéro ni l'adresse exacte."
         )
+    return {
+        "id": str(uuid.uuid4()),
+        "campaign": campaign_id,
+        "session": session_id or None,
+        "sector": sector,
+        "outcome": outcome,
+        "collector": collector or "",
+        "at": utc_now(),
+    }
+
+
+@dataclass
+class Rates:
+    knocked: int = 0
+    outcomes: dict = field(default_factory=lambda: dict.fromkeys(OUTCOMES, 0))
+
+    def add(self, outcome: str) -> None:
+        self.knocked += 1
+        self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
+
+    @property
+    def opened(self) -> int:
+        """Doors where someone was there to answer or refuse."""
+        return self.outcomes["repondu"] + self.outcomes["refus"]
+
+    @property
+    def answer_rate(self) -> float:
+        return self.outcomes["repondu"] / self.knocked if self.knocked else 0.0
+
+    @property
+    def refusal_rate(self) -> float:
+        """Refusals among the doors that opened (absences are not refusals)."""
+        return self.outcomes["refus"] / self.opened if self.opened else 0.0
+
+
+def rates(doors: list[dict], key: str) -> dict[str, Rates]:
+    """Rates per sector (``key="sector"``) or per volunteer (``key="collector"``)."""
+    table: dict[str, Rates] = defaultdict(Rates)
+    for door in doors:
+        table[door.get(key) or "—"].add(door["outcome"])
+    return dict(sorted(table.items()))
+
+
+def total(doors: list[dict]) -> Rates:
+    result = Rates()
+    for door in doors:
+        result.add(door["outcome"])
+    return result
