@@ -122,6 +122,9 @@ def team_required(view):
 
 # -- what the URL names -------------------------------------------------------
 
+# The form's choices carried from page to page (step by step, kiosk, poster, session).
+CARRIED_ARGS = ("mode", "canal", "question", "affiche", "session", "kiosque", "secteur")
+
 
 def load_campaign(campaign_id: str) -> tuple[Campaign, Questionnaire]:
     """The campaign and its questionnaire, or a French 404."""

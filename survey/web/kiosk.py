@@ -17,7 +17,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from werkzeug.exceptions import HTTPException
 
 from ..services.kiosk_codes import code_opens, has_any_code
-from .access import services
+from .access import CARRIED_ARGS, services
 from ..throttle import app_throttle, wait_words
 
 bp = Blueprint("kiosk", __name__)
@@ -48,8 +48,6 @@ def _lock() -> None:
     state = session.get(SESSION_KEY)
     if not isinstance(state, dict):
         if endpoint == "public.answer_form" and request.args.get(KIOSK_ARG) == "1" and request.method == "GET":
-            from .public import CARRIED_ARGS
-
             args = {k: request.args[k] for k in CARRIED_ARGS if request.args.get(k) and k != KIOSK_ARG}
             session[SESSION_KEY] = {"campaign": view_args.get("campaign_id"), "args": args}
         return None

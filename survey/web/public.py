@@ -16,13 +16,12 @@ from ..model.questionnaire import AUDIENCES, Question, Questionnaire
 from ..storage import AnswerConflict
 from ..services.volunteers import pseudonym_for
 from . import kiosk
-from .access import is_coordinator, load_campaign, services, team_member, team_today
+from .access import CARRIED_ARGS, is_coordinator, load_campaign, services, team_member, team_today
 
 bp = Blueprint("public", __name__)
 
 STEP_MODE = "pas-a-pas"
 # Query arguments a form keeps from one screen to the next and into "personne suivante".
-CARRIED_ARGS = ("mode", "canal", "question", "affiche", "session", "kiosque", "secteur")
 
 
 @bp.route("/")
