@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from survey import create_app  # noqa: E402
-from survey.services import drafts, versioning  # noqa: E402
+from survey.services import drafts, publishing  # noqa: E402
 from survey.services.demo import load_demo  # noqa: E402
 from survey.formats.xlsform import export_xlsform, import_xlsform  # noqa: E402
 
@@ -84,7 +84,7 @@ def main():
         print(f"setup: {args.answers} answers stored in {time.perf_counter() - start:.1f} s")
 
         floor = timed(lambda: sum(1 for _ in svc.answers.iter_answers(CAMPAIGN)))
-        counts = timed(lambda: versioning.version_counts(svc, CAMPAIGN))
+        counts = timed(lambda: publishing.version_counts(svc, CAMPAIGN))
         reload = timed(svc.reload_library)
         print(f"floor, one read of {args.answers} answers:     {floor * 1000:8.1f} ms")
         print(f"version_counts (same read + counting):      {counts * 1000:8.1f} ms")
@@ -96,7 +96,7 @@ def main():
             data = current.to_dict()
             data["title"] = f"Vos besoins en numérique ({i})"
             start = time.perf_counter()
-            saved = versioning.save(svc, data, base_id=CAMPAIGN, base_version=current.version)
+            saved = publishing.save(svc, data, base_id=CAMPAIGN, base_version=current.version)
             saves.append(time.perf_counter() - start)
         print(
             f"save with answers -> new version (median of 3): {statistics.median(saves) * 1000:8.1f} ms "

@@ -53,7 +53,7 @@ from survey.services.accounts import create_coordinator  # noqa: E402
 from survey.model.campaign import CHANNELS, Campaign  # noqa: E402
 from survey.model.fieldwork import Session  # noqa: E402
 from survey.services.tags import add_tag  # noqa: E402
-from survey.services.versions import remember_version  # noqa: E402
+from survey.services.snapshots import remember_version  # noqa: E402
 from survey.storage.answers import TABLE, fingerprint  # noqa: E402
 from survey.storage.atomic import dumps  # noqa: E402
 

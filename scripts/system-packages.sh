@@ -6,8 +6,10 @@
 #   zbar-tools, poppler-utils   decode QR codes from rendered PDF pages
 #   libreoffice-calc-nogui      check that exports open in LibreOffice
 #   iproute2             a laptop on its own LAN address for the end-to-end tests (ip netns)
+#   postgresql           the shared instance's database; the tests start their own server (initdb, pg_ctl)
+#                        in a temporary folder; its unaccent extension is in the server package
 set -euo pipefail
-packages=(libharfbuzz-subset0 fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 chromium zbar-tools poppler-utils libreoffice-calc-nogui iproute2)
+packages=(libharfbuzz-subset0 fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 chromium zbar-tools poppler-utils libreoffice-calc-nogui iproute2 postgresql)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -29,6 +29,11 @@ DEFAULTS: dict[str, Any] = {
     # uploads) raise Flask's limit for themselves, up to this.
     "MAX_UPLOAD_LENGTH": 16 * 1024 * 1024,
     "ANSWER_CHUNK_SIZE": 100,
+    # A PostgreSQL database (``postgresql://user@host/name``) for every collection instead of
+    # the TinyDB files of the data folder (survey/storage/postgres/, docs/DEPLOYMENT.md);
+    # None keeps the files. Its pool holds at most DATABASE_POOL_SIZE connections per process.
+    "DATABASE_URL": None,
+    "DATABASE_POOL_SIZE": 8,
     # A tablet may keep a form open all day: a token that expires would lose answers.
     "WTF_CSRF_TIME_LIMIT": None,
     "WTF_I18N_ENABLED": False,  # WTForms' own French messages are used instead
@@ -67,6 +72,7 @@ ENVIRONMENT = {
     "SURVEY_DATA": "DATA_DIR",
     "SURVEY_QUESTIONNAIRES": "QUESTIONNAIRES_DIR",
     "SURVEY_PUBLIC_URL": "PUBLIC_BASE_URL",
+    "SURVEY_DATABASE_URL": "DATABASE_URL",
     "SURVEY_HTTPS": "HTTPS",
     "SURVEY_PUBLIC_RATE_LIMIT": "PUBLIC_RATE_LIMIT",
     "SURVEY_MALLOC_ARENA_MAX": "MALLOC_ARENA_MAX",  # a number; 0 leaves glibc's default

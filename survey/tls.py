@@ -201,20 +201,7 @@ def _make_ca(files: Certificate) -> None:
         .not_valid_before(now - timedelta(hours=1))
         .not_valid_after(now + timedelta(days=CA_DAYS))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                key_cert_sign=True,
-                crl_sign=True,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
+        .add_extension(_key_usage(signs_certificates=True), critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .add_extension(_name_constraints(), critical=True)
         .sign(key, hashes.SHA256())
@@ -223,6 +210,22 @@ def _make_ca(files: Certificate) -> None:
     _write_cert(files.ca, cert)
     # A new authority makes the old server certificate worthless.
     files.server.unlink(missing_ok=True)
+
+
+def _key_usage(signs_certificates: bool) -> x509.KeyUsage:
+    """Signatures only: the authority signs certificates (and their revocation lists), the
+    server signs its TLS handshakes (ECDSA: no key encipherment)."""
+    return x509.KeyUsage(
+        digital_signature=True,
+        key_cert_sign=signs_certificates,
+        crl_sign=signs_certificates,
+        content_commitment=False,
+        key_encipherment=False,
+        data_encipherment=False,
+        key_agreement=False,
+        encipher_only=False,
+        decipher_only=False,
+    )
 
 
 def _make_server(files: Certificate, names: list[str]) -> None:
@@ -240,20 +243,7 @@ def _make_server(files: Certificate, names: list[str]) -> None:
         .not_valid_after(now + timedelta(days=SERVER_DAYS))
         .add_extension(_san(names), critical=False)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                key_cert_sign=False,
-                crl_sign=False,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
+        .add_extension(_key_usage(signs_certificates=False), critical=True)
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
         .sign(ca_key, hashes.SHA256())

@@ -14,7 +14,7 @@ import click
 from ..model.campaign import CHANNELS
 from ..exports import FORMATS, Export, ExportOptions
 from ..exports.filters import Filters, parse_date
-from .root import CommandError, data_option, main, make_app
+from .root import CommandError, campaign_named, data_option, main, make_app
 
 DEFAULT_FOLDER = "exports"
 PROGRESS_STEP = 100
@@ -86,11 +86,7 @@ def export(
 
     app = make_app(data_dir)
     svc = app.extensions["survey"]
-    campaign = svc.campaigns.get(campaign_id)
-    if campaign is None:
-        raise CommandError(
-            f"La campagne « {campaign_id} » n'existe pas dans {app.config['DATA_DIR']}. La liste : survey campaigns"
-        )
+    campaign = campaign_named(app, campaign_id)
     filters = Filters(
         date_from=first,
         date_to=last,

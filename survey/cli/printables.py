@@ -6,14 +6,15 @@ from pathlib import Path
 
 import click
 
-from .root import CommandError, data_option, main, make_app
+from ..config import DEFAULTS
+from .root import CommandError, campaign_named, data_option, main, make_app
 
 HELP = """Imprime en PDF une affiche, un panneau, des cartes ou le questionnaire papier d'une campagne.
 
 \b
 TYPE : affiche, ordi-panneau, panneau, cartes-reponse, cartes-paroles, questionnaire-papier.
 CAMPAGNE : l'identifiant de la campagne (voir « survey campaigns »).
-Au-delà de 50 feuilles, l'impression est seulement comptée : ajoutez --oui pour la faire.
+Au-delà de {sheets} feuilles, l'impression est seulement comptée : ajoutez --oui pour la faire.
 
 \b
 Exemples :
@@ -23,7 +24,11 @@ Exemples :
 """
 
 
-@main.command("print", help=HELP, short_help="Imprime affiches, panneaux, cartes et questionnaires (PDF).")
+@main.command(
+    "print",
+    help=HELP.format(sheets=DEFAULTS["PRINT_CONFIRM_SHEETS"]),
+    short_help="Imprime affiches, panneaux, cartes et questionnaires (PDF).",
+)
 @click.argument("kind", metavar="TYPE", required=False)
 @click.argument("campaign_id", metavar="CAMPAGNE", required=False)
 @click.option("--question", help="Une seule question (son identifiant). « * » : tout le questionnaire sur une affiche.")
@@ -52,7 +57,7 @@ Exemples :
     "--oui",
     "agreed",
     is_flag=True,
-    help="Imprime même au-delà de 50 feuilles (sans cette option, une impression plus grosse est seulement comptée).",
+    help=f"Imprime même au-delà de {DEFAULTS['PRINT_CONFIRM_SHEETS']} feuilles (sans cette option, une impression plus grosse est seulement comptée).",
 )
 def print_command(kind, campaign_id, question, every, size, tile, data_dir, base_url, since, until, out, agreed):
     from ..model.french_time import parse_date
@@ -81,6 +86,7 @@ def print_command(kind, campaign_id, question, every, size, tile, data_dir, base
         raise CommandError(f"Le dossier « {target.parent} » n'existe pas.")
 
     app = make_app(data_dir)
+    campaign_named(app, campaign_id)
     # A PrintError or an AddressError is said by the group (root.SurveyGroup).
     records = app.extensions["survey"].records
     address = site_settings.for_command(
@@ -99,6 +105,7 @@ def print_command(kind, campaign_id, question, every, size, tile, data_dir, base
         since=first_day,
         until=last_day,
         quote_limit=app.config["QUOTE_CARDS_MAX"],
+        zone=app.config["TIMEZONE"],
     )
     if job.kind.id == "ordi-panneau" and not job.question:
         click.echo(ordi_plan_text(job.questionnaire))

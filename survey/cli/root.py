@@ -13,14 +13,15 @@ from __future__ import annotations
 import click
 
 from .. import create_app
+from ..config import DEFAULTS, ENVIRONMENT
 from ..model.errors import SurveyError
 
 data_option = click.option(
     "--data",
     "data_dir",
     type=click.Path(file_okay=False),
-    envvar="SURVEY_DATA",
-    default="data",
+    envvar=next(name for name, key in ENVIRONMENT.items() if key == "DATA_DIR"),
+    default=DEFAULTS["DATA_DIR"],
     show_default=True,
     help="Dossier des données.",
 )
@@ -62,6 +63,17 @@ def make_app(data_dir: str, **extra):
     """The app on ``data_dir``; a folder it cannot use is a ``DataFolderError`` (a
     ``SurveyError``: said in French by the group)."""
     return create_app({"DATA_DIR": data_dir, **extra})
+
+
+def campaign_named(app, campaign_id: str):
+    """The campaign a command names, or one message for every command that names one."""
+    try:
+        campaign = app.extensions["survey"].campaigns.get(campaign_id)
+    except ValueError:  # not even the shape of an id
+        campaign = None
+    if campaign is None:
+        raise CommandError(f"La campagne « {campaign_id} » n'existe pas ici. La liste : survey campaigns")
+    return campaign
 
 
 @click.group(cls=SurveyGroup, help="Porteur de parole : recueillir la parole des habitants.")

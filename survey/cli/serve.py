@@ -119,10 +119,19 @@ def announce(app, host: str, port: int, scheme: str) -> tuple[str, list[str]]:
     is_flag=True,
     help="Sert en HTTPS avec un certificat créé sur cet ordinateur (nécessaire pour travailler hors connexion).",
 )
-def serve(host, port, data_dir, with_demo, threads, use_https):
+@click.option(
+    "--database",
+    "database_url",
+    metavar="URL",
+    help="Tout enregistrer dans cette base PostgreSQL (postgresql://…) plutôt que dans le dossier des données.",
+)
+def serve(host, port, data_dir, with_demo, threads, use_https, database_url):
     from waitress import serve as waitress_serve
 
-    app = make_app(data_dir, **({"HTTPS": True, "SESSION_COOKIE_SECURE": True} if use_https else {}))
+    extra = {"HTTPS": True, "SESSION_COOKIE_SECURE": True} if use_https else {}
+    if database_url:  # else SURVEY_DATABASE_URL, if set (config.py)
+        extra["DATABASE_URL"] = database_url
+    app = make_app(data_dir, **extra)
     from .. import allocator
 
     allocator.limit_arenas(allocator.arena_setting(app.config))  # before the server's threads start

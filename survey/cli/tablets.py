@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .root import CommandError, data_option, main, make_app
+from .root import CommandError, campaign_named, data_option, main, make_app
 
 
 def _plural(n: int, one: str, many: str) -> str:
@@ -84,12 +84,7 @@ def kiosk_code_command(campaign_id, nouveau, data_dir):
 
     app = make_app(data_dir)
     svc = app.extensions["survey"]
-    try:
-        campaign = svc.campaigns.get(campaign_id)
-    except ValueError:
-        campaign = None
-    if campaign is None:
-        raise CommandError(f"La campagne « {campaign_id} » n'existe pas. Voir : survey campaigns")
+    campaign = campaign_named(app, campaign_id)
     code, made = (set_kiosk_code(svc, campaign.id), True) if nouveau else kiosk_code_or_new(svc, campaign.id)
     if made:
         click.echo(f"Nouveau code kiosque pour « {campaign.title} » : {display_code(code)}")

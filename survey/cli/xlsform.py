@@ -23,7 +23,7 @@ def xlsform():
 @click.option("--id", "new_id", default=None, help="Identifiant à donner au questionnaire (s'il est déjà pris).")
 def import_command(file, data_dir, new_id):
     from ..services.questionnaire_files import edited_path, free_id
-    from ..services.versioning import save
+    from ..services.publishing import save
 
     path = Path(file)
     if path.stat().st_size > MAX_UPLOAD:
@@ -81,7 +81,7 @@ def _notes(notes: list[str]) -> None:
 @data_option
 def export_command(questionnaire_id, out, version, data_dir):
     from ..storage.atomic import atomic_write_bytes
-    from ..services.versioning import definition_for
+    from ..services.publishing import definition_for
 
     app = make_app(data_dir)
     svc = app.extensions["survey"]

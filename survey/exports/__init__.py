@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from ..model.errors import SurveyError
 from ..model.campaign import Campaign
-from ..services.versions import known_versions
+from ..services.snapshots import known_versions
 from .columns import Plan
 from .csv_export import csv_chunks
 from .filters import DEFAULT_TIMEZONE, Filters

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from ..model.campaign import CHANNELS
 from ..model.consent import may_quote
-from ..model.questionnaire import CHOICE_TYPES, OTHER_VALUE, TYPES, Choice, Question, Questionnaire
+from ..model.questionnaire import CHOICE_TYPES, OTHER_VALUE, TYPES, Choice, Question, Questionnaire, QuestionType
 from ..services.results import place_of
 from ..spreadsheet import neutralise
 from .filters import DEFAULT_TIMEZONE, parse_time
@@ -57,7 +57,7 @@ FLAG_COLUMNS = ("hidden", "consent_display", "consent_report", "may_quote")
 
 
 @dataclass(frozen=True)
-class MergedQuestion:
+class MergedQuestion(QuestionType):
     """One question as it appears across versions (the newest wording wins)."""
 
     id: str
@@ -205,15 +205,15 @@ class Plan:
     def _add_question(self, q: MergedQuestion) -> None:
         text = self._text
         qid = q.id
-        if q.type == "multiple_choice":
+        if q.is_multiple:
             self._add_multiple(q)
         elif q.closed:
-            self._column(qid, q.label, "number" if q.type == "scale" and self.codes else "text")
+            self._column(qid, q.label, "number" if q.is_scale and self.codes else "text")
             labels = self._label_map(q)
-            codes = self.codes and q.type == "scale"
+            codes = self.codes and q.is_scale
             # One lookup for the usual case: a known code (scales are stored as numbers).
             table = {None: None, "": None, **labels}
-            if q.type == "scale":
+            if q.is_scale:
                 table.update(
                     {int(c.value): int(c.value) if codes else labels[c.value] for c in q.options if c.value.isdigit()}
                 )
@@ -233,7 +233,7 @@ class Plan:
                     out.append(unusual(value))
 
             self._producers.append(closed)
-        elif q.type == "number":
+        elif q.is_number:
             self._column(qid, q.label, "number")
 
             def number(answer, values, out, qid=qid):
@@ -261,7 +261,7 @@ class Plan:
                     out.append(value if isinstance(value, int) and not isinstance(value, bool) else text(str(value)))
 
             self._producers.append(free)
-        if q.other and q.type != "multiple_choice":
+        if q.other and not q.is_multiple:
             self._add_other_text(q)
 
     def _add_multiple(self, q: MergedQuestion) -> None:

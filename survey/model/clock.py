@@ -28,6 +28,14 @@ def local_today(zone: str | ZoneInfo, now: datetime | None = None) -> date:
     return (now or datetime.now(timezone.utc)).astimezone(place).date()
 
 
+def local_day(value: Any, zone: str | ZoneInfo) -> date | None:
+    """The day, where the team is, of a stored timestamp (None when missing or unreadable)."""
+    moment = parse_time(value)
+    if moment is None:
+        return None
+    return moment.astimezone(zone if isinstance(zone, ZoneInfo) else ZoneInfo(zone)).date()
+
+
 def parse_time(value: Any) -> datetime | None:
     """A stored timestamp as an aware datetime (naive ones are UTC); None when missing or unreadable."""
     if not value or not isinstance(value, (str, datetime)):

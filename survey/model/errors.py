@@ -28,3 +28,8 @@ class SurveyError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class BadValue(SurveyError, ValueError):
+    """A typed value that is not one (a date, a door's sector, a kiosk code): still a
+    ``ValueError`` for the forms and filters that catch one, said in French."""

@@ -7,6 +7,7 @@ never by address. Stored by ``storage/repositories/fieldwork.py``; no I/O here.
 
 from __future__ import annotations
 
+from .errors import BadValue
 import re
 import secrets
 import uuid
@@ -148,10 +149,10 @@ OUTCOMES = {"repondu": "A répondu", "absent": "Absent", "refus": "Refus", "repa
 def new_door(campaign_id: str, session_id: str | None, sector: str, outcome: str, collector: str) -> dict:
     """A door's outcome as stored, or a French ``ValueError``: a sector, never an address."""
     if outcome not in OUTCOMES:
-        raise ValueError("Choisissez ce qui s'est passé à la porte.")
+        raise BadValue("Choisissez ce qui s'est passé à la porte.")
     sector = " ".join((sector or "").split())[:40]
     if not sector:
-        raise ValueError(
+        raise BadValue(
             "Indiquez le secteur (par exemple : secteur A, rue des Tilleuls côté pair). "
             "Jamais le numéro ni l'adresse exacte."
         )

@@ -7,6 +7,7 @@ A calendar date stored alone (« 2026-12-31 ») is a day, never shifted by a zon
 
 from __future__ import annotations
 
+from .errors import BadValue
 import re
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
@@ -107,7 +108,7 @@ def parse_date(text: str | None, what: str = "date") -> date | None:
             return date(year, month, day)
         return date.fromisoformat(text)
     except ValueError:
-        raise ValueError(
+        raise BadValue(
             f"La {what} « {text} » n'est pas une date valide : écrivez-la comme 2026-03-31 ou 31/03/2026."
         ) from None
 

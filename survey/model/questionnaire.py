@@ -101,27 +101,12 @@ class ShowIf:
         return str(answer) in self.values
 
 
-@dataclass(frozen=True)
-class Question:
-    id: str
+class QuestionType:
+    """The question types by name, so that callers do not compare type strings: shared by a
+    question of one version and a question merged across versions (exports)."""
+
     type: str
-    label: str
-    help: str = ""
-    required: bool = False
-    choices: tuple[Choice, ...] = ()
-    other: bool = False
-    min: int | None = None
-    max: int | None = None
-    scale_labels: tuple[str, ...] = DEFAULT_SCALE_LABELS
-    show_if: ShowIf | None = None
-    source: dict = field(default_factory=dict, compare=False)
-    line: int = field(default=0, compare=False)
 
-    @property
-    def answerable(self) -> bool:
-        return self.type != "note"
-
-    # The question types by name, so that callers do not compare type strings.
     @property
     def is_open(self) -> bool:
         """Answered with the person's own words: a short or long text."""
@@ -131,6 +116,11 @@ class Question:
     def is_choice(self) -> bool:
         """A list of choices written in the questionnaire (single or multiple)."""
         return self.type in CHOICE_TYPES
+
+    @property
+    def is_long_text(self) -> bool:
+        """Several lines of the person's words: what a quote card or a panel can carry."""
+        return self.type == "long_text"
 
     @property
     def is_multiple(self) -> bool:
@@ -148,6 +138,27 @@ class Question:
     @property
     def is_number(self) -> bool:
         return self.type == "number"
+
+
+@dataclass(frozen=True)
+class Question(QuestionType):
+    id: str
+    type: str
+    label: str
+    help: str = ""
+    required: bool = False
+    choices: tuple[Choice, ...] = ()
+    other: bool = False
+    min: int | None = None
+    max: int | None = None
+    scale_labels: tuple[str, ...] = DEFAULT_SCALE_LABELS
+    show_if: ShowIf | None = None
+    source: dict = field(default_factory=dict, compare=False)
+    line: int = field(default=0, compare=False)
+
+    @property
+    def answerable(self) -> bool:
+        return self.type != "note"
 
     @property
     def options(self) -> tuple[Choice, ...]:

@@ -31,6 +31,7 @@ def prepare_job(
     since: date | None = None,
     until: date | None = None,
     quote_limit: int = DEFAULTS["QUOTE_CARDS_MAX"],
+    zone: str = DEFAULTS["TIMEZONE"],
 ) -> PrintJob:
     """Check every choice against the campaign; a ``PrintError`` in French otherwise.
     ``wifi`` (``survey.model.wifi.Wifi``): the team's network, whose QR code posters show too.
@@ -53,7 +54,7 @@ def prepare_job(
         if since and until and since > until:
             raise PrintError("La date de début doit venir avant la date de fin.")
         quotes = newest_quotes(
-            questionnaire, svc.answers.iter_newest(campaign.id), question, max(1, quote_limit), since, until
+            questionnaire, svc.answers.iter_newest(campaign.id), question, max(1, quote_limit), since, until, zone
         )
     return PrintJob(
         kind=kind,
@@ -67,6 +68,7 @@ def prepare_job(
         since=since,
         until=until,
         wifi=wifi,
+        zone=zone,
     )
 
 

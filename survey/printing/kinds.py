@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date
 from typing import Callable, Iterable, Iterator
-from zoneinfo import ZoneInfo
+from ..model.clock import local_day
 
 from ..model.campaign import Campaign
 from ..config import DEFAULTS
@@ -128,6 +128,7 @@ class PrintJob:
     since: date | None = None  # quote cards: the days their answers were given in (both included)
     until: date | None = None
     wifi: object = None  # survey.model.wifi.Wifi: the team's own network, joined before the form
+    zone: str = DEFAULTS["TIMEZONE"]  # the app's TIMEZONE: the days printed on quote cards
 
     def url(self, channel: str = "qr", poster: str | None = None, question: str | None = None) -> str:
         return form_url(self.base_url, self.campaign.id, channel, poster, question)
@@ -459,9 +460,7 @@ QUOTE_URL_WIDTH = 90  # in the margin under the card's code
 def quote_questions(questionnaire: Questionnaire, question_id: str | None = None) -> list[Question]:
     """The questions whose answers may become quote cards: written ones (one, or all)."""
     return [
-        q
-        for q in questionnaire.answerable
-        if q.type == "long_text" and (question_id in (None, WHOLE) or q.id == question_id)
+        q for q in questionnaire.answerable if q.is_long_text and (question_id in (None, WHOLE) or q.id == question_id)
     ]
 
 
@@ -486,16 +485,6 @@ def consented_quotes(questionnaire: Questionnaire, answers, question_id: str | N
     return [quote for answer in answers for quote in answer_quotes(answer, questions)]
 
 
-def _local_day(stamp) -> date | None:
-    try:
-        moment = datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        return None
-    return moment.astimezone(ZoneInfo(DEFAULTS["TIMEZONE"])).date()
-
-
 def newest_quotes(
     questionnaire: Questionnaire,
     newest_first: Iterable[dict],
@@ -503,15 +492,16 @@ def newest_quotes(
     limit: int = DEFAULTS["QUOTE_CARDS_MAX"],
     since: date | None = None,
     until: date | None = None,
+    zone: str = DEFAULTS["TIMEZONE"],
 ) -> list[dict]:
     """At most ``limit`` quotes, the newest, given answers newest first (``iter_newest``), read
     only until the limit is reached: a PDF holds what a wire of cards holds, whatever the size
     of the campaign, and memory holds only those. ``since``/``until``: days (Paris time, both
-    included) of ``submitted_at``. Returned oldest first, an answer's questions in order."""
+    included) of ``submitted_at`` where the team is (``zone``). Returned oldest first, an answer's questions in order."""
     questions = quote_questions(questionnaire, question_id)
     groups: list[list[dict]] = []
     taken = 0
-    for answer in _within(newest_first, since, until):
+    for answer in _within(newest_first, since, until, zone):
         quotes = answer_quotes(answer, questions)
         if not quotes:
             continue
@@ -523,12 +513,12 @@ def newest_quotes(
     return [quote for group in reversed(groups) for quote in group]
 
 
-def _within(answers: Iterable[dict], since: date | None, until: date | None) -> Iterator[dict]:
+def _within(answers: Iterable[dict], since: date | None, until: date | None, zone: str) -> Iterator[dict]:
     if since is None and until is None:
         yield from answers
         return
     for answer in answers:
-        day = _local_day(answer.get("submitted_at"))
+        day = local_day(answer.get("submitted_at"), zone)
         if day is None or (since and day < since) or (until and day > until):
             continue
         yield answer
@@ -556,8 +546,8 @@ def _signature(answer: dict) -> str:
     return french(", ".join(parts))
 
 
-def _local_date(stamp) -> str:
-    day = _local_day(stamp)
+def _local_date(stamp, zone: str) -> str:
+    day = local_day(stamp, zone)
     return day.strftime("%d/%m/%Y") if day else ""
 
 
@@ -580,7 +570,7 @@ def build_cartes_paroles(job: PrintJob, fitter: TextFitter) -> dict:
                 "quote": fit(fitter, text, QUOTE),
                 "question": fit(fitter, f"À la question « {question.label} »", QUOTE_QUESTION),
                 "signature": _signature(quote["answer"]),
-                "date": _local_date(quote["answer"].get("submitted_at")),
+                "date": _local_date(quote["answer"].get("submitted_at"), job.zone),
                 "url": job.url("qr", code, question.id),
                 "code": code,
                 "colour": index % 4,
@@ -597,7 +587,7 @@ def show_if_instruction(questionnaire: Questionnaire, question: Question) -> str
     condition = question.show_if
     target = questionnaire.question(condition.question)
     words = " ou ".join(f"« {target.label_of(v)} »" for v in condition.values)
-    verb = "coché" if target.type == "multiple_choice" else "répondu"
+    verb = "coché" if target.is_multiple else "répondu"
     answerable = list(questionnaire.answerable)
     skipped = {question.id}
     following = None
@@ -643,13 +633,13 @@ def build_questionnaire_papier(job: PrintJob, fitter: TextFitter) -> dict:
             "options": [french(c.label) for c in question.options if c.value != "autre"],
             "condition": show_if_instruction(q, question) if question.show_if else "",
         }
-        if question.type == "number" and (question.min is not None or question.max is not None):
+        if question.is_number and (question.min is not None or question.max is not None):
             low = question.min if question.min is not None else "…"
             high = question.max if question.max is not None else "…"
             item["how"] = f"Écrivez un nombre (de {low} à {high})."
         # One help line: the question's own help, else how to answer (for people who read little).
         item["help_line"] = item["help"] or french(item["how"])
-        if question.type == "scale":  # the faces of the web form, from sad (1) to happy (5)
+        if question.is_scale:  # the faces of the web form, from sad (1) to happy (5)
             item["scale"] = [(n, french(label)) for n, label in enumerate(question.scale_labels, 1)]
         items.append(item)
     return {
@@ -780,7 +770,7 @@ def check_question(kind: Kind, questionnaire: Questionnaire, question: str | Non
     found = questionnaire.question(question)
     allowed = [q.id for q in questionnaire.answerable]
     if kind.id == "cartes-paroles":
-        allowed = [q.id for q in questionnaire.answerable if q.type == "long_text"]
+        allowed = [q.id for q in questionnaire.answerable if q.is_long_text]
     if found is None or question not in allowed:
         raise PrintError(
             f"La question « {question} » n'existe pas dans le questionnaire « {questionnaire.title} »"

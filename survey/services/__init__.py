@@ -40,7 +40,7 @@ class Services:
     answers: AnswerStore
     campaigns: Campaigns
     form_classes: dict = field(default_factory=dict)
-    # (questionnaire id, version) pairs already snapshotted by this process (survey.services.versions).
+    # (questionnaire id, version) pairs already snapshotted by this process (survey.services.snapshots).
     remembered_versions: set = field(default_factory=set)
     questionnaires_dir: str = ""
     # The questionnaire folders' modification times when the library was read.
@@ -75,12 +75,21 @@ class Services:
     @classmethod
     def open(cls, config: dict) -> "Services":
         data_dir = Path(config["DATA_DIR"])
-        records = RecordStore(data_dir / "records")
+        records: RecordCollections
+        answers: AnswerStore
+        if config.get("DATABASE_URL"):  # the shared instance (issue 15): every collection in PostgreSQL
+            from ..storage.postgres import open_database
+
+            database = open_database(config["DATABASE_URL"], pool_size=config["DATABASE_POOL_SIZE"])
+            records, answers = database.records, database.answers
+        else:
+            records = RecordStore(data_dir / "records")
+            answers = ChunkedAnswerStore(data_dir / "answers", chunk_size=config["ANSWER_CHUNK_SIZE"])
         svc = cls(
             data_dir=data_dir,
             library=Library({}, []),
             records=records,
-            answers=ChunkedAnswerStore(data_dir / "answers", chunk_size=config["ANSWER_CHUNK_SIZE"]),
+            answers=answers,
             campaigns=Campaigns(records),
             questionnaires_dir=str(config["QUESTIONNAIRES_DIR"]),
         )
@@ -116,7 +125,7 @@ class Services:
 
     def save_answer(self, questionnaire: Questionnaire, answer: dict) -> bool:
         """Store an answer durably (True if new), keeping its questionnaire version's definition."""
-        from .versions import remember_version
+        from .snapshots import remember_version
 
         remember_version(self, questionnaire)
         answer["session"] = self.known_session(answer["campaign"], answer.get("session"))

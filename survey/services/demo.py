@@ -219,13 +219,13 @@ def _door_to_door(services: Services, campaign: Campaign, questionnaire: Questio
         for q in questionnaire.answerable:
             if not q.is_shown(answers) or rng.random() < 0.15:
                 continue
-            if q.type == "multiple_choice":
+            if q.is_multiple:
                 values = sorted({rng.choice(q.choices).value for _ in range(rng.randint(1, 3))})
                 alone = [v for v in values if v in q.exclusive_values]  # « Aucun de ces appareils » goes alone
                 answers[q.id] = alone[:1] or values
             elif q.type in ("single_choice", "yes_no"):
                 answers[q.id] = rng.choice(q.options).value
-            elif q.type == "scale":
+            elif q.is_scale:
                 answers[q.id] = rng.randint(1, 5)
         services.save_answer(
             questionnaire,

@@ -5,6 +5,7 @@ opens the kiosk too."""
 
 from __future__ import annotations
 
+from ..model.errors import BadValue
 from typing import TYPE_CHECKING
 
 from .volunteers import find, for_campaign, is_active, new_code, normalise_code
@@ -21,7 +22,7 @@ def set_kiosk_code(svc: Services, campaign_id: str, code: str | None = None) -> 
     """Give the campaign a kiosk code (a new random one if none is given)."""
     code = normalise_code(code) if code else new_code()
     if not code:
-        raise ValueError("Un code fait 8 caractères, lettres et chiffres (sans I, L, O, 0 ni 1).")
+        raise BadValue("Un code fait 8 caractères, lettres et chiffres (sans I, L, O, 0 ni 1).")
     svc.kiosk_codes.put(campaign_id, code)
     return code
 

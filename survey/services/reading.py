@@ -49,18 +49,31 @@ def fold(text: Any) -> str:
     return _fold_slow(text)
 
 
-def free_texts(answer: dict, questionnaire: Questionnaire | None = None) -> dict[str, str]:
-    """The free text of an answer: text questions and « Autre : précisez » fields."""
+def text_fields(questionnaire: Questionnaire) -> tuple[str, ...]:
+    """The keys of an answer's values that hold free text: text questions and « Autre :
+    précisez » fields, in the questionnaire's order."""
+    fields: list[str] = []
+    for q in questionnaire.answerable:
+        if q.type in TEXT_TYPES:
+            fields.append(q.id)
+        if q.other:
+            fields.append(f"{q.id}__autre")
+    return tuple(fields)
+
+
+def free_texts(
+    answer: dict, questionnaire: Questionnaire | None = None, fields: tuple[str, ...] | None = None
+) -> dict[str, str]:
+    """The free text of an answer: text questions and « Autre : précisez » fields (``fields``:
+    ``text_fields(questionnaire)``, made once by a caller that reads many answers)."""
     values = answer.get("answers") or {}
     if questionnaire is None:
         return {k: v for k, v in values.items() if isinstance(v, str) and v}
     found = {}
-    for q in questionnaire.answerable:
-        if q.type in TEXT_TYPES and isinstance(values.get(q.id), str) and values[q.id]:
-            found[q.id] = values[q.id]
-        other = values.get(f"{q.id}__autre")
-        if q.other and isinstance(other, str) and other:
-            found[f"{q.id}__autre"] = other
+    for key in text_fields(questionnaire) if fields is None else fields:
+        value = values.get(key)
+        if isinstance(value, str) and value:
+            found[key] = value
     return found
 
 
@@ -101,6 +114,7 @@ class Filters:
 def matcher(questionnaire: Questionnaire | None, filters: Filters) -> Callable[[dict], bool]:
     """The test an answer must pass to match every filter."""
     words = fold(filters.query).split()
+    fields = text_fields(questionnaire) if questionnaire is not None else None
 
     def matches(answer: dict) -> bool:
         hidden = bool(answer.get("hidden"))
@@ -111,7 +125,7 @@ def matcher(questionnaire: Questionnaire | None, filters: Filters) -> Callable[[
         if filters.quoted and not answer.get("quotes"):
             return False
         if filters.question or words:
-            texts = free_texts(answer, questionnaire)
+            texts = free_texts(answer, questionnaire, fields)
             if filters.question:
                 texts = {k: v for k, v in texts.items() if k in (filters.question, f"{filters.question}__autre")}
                 if not texts:

@@ -114,7 +114,7 @@ class QuestionResult:
     @property
     def several(self) -> bool:
         """Several choices per person: percentages add up to more than 100."""
-        return self.question.type == "multiple_choice"
+        return self.question.is_multiple
 
 
 @dataclass
@@ -205,12 +205,12 @@ class _Tally:
             if q is None or is_empty(value):
                 continue
             counts[("resp", q.id)] += 1
-            if q.type == "multiple_choice":
+            if q.is_multiple:
                 for v in dict.fromkeys(value if isinstance(value, list) else [value]):
                     counts[("opt", q.id, str(v))] += 1
             elif q.type in CLOSED_TYPES:
                 counts[("opt", q.id, str(value))] += 1
-            elif q.type == "number":
+            elif q.is_number:
                 try:
                     counts[("num", q.id, float(value))] += 1
                 except (TypeError, ValueError):
@@ -238,7 +238,7 @@ class _Tally:
 def _merged_parts(one: Part, other: Part) -> Part:
     """Two parts in stored order as one, made of new objects (the store may keep both)."""
     firsts = [t for t in (one[1], other[1]) if t]
-    return one[0] + other[0], min(firsts, default=""), max(one[2], other[2]), one[3] + other[3]
+    return kept_counts.added(one[0], other[0]), min(firsts, default=""), max(one[2], other[2]), one[3] + other[3]
 
 
 def texts_of(answer: dict, q: Question, values: dict, quoted: set) -> list[TextAnswer]:

@@ -14,12 +14,13 @@ from __future__ import annotations
 import secrets
 
 from ..storage import RecordCollections
+from ..model.campaign import Campaign
+from ..storage.repositories import CampaignRepository
 
 ALPHABET = "23456789BCDFGHJKMNPQRSTVWXZ"
 LENGTHS = (4, 5, 6)
 TRIES_PER_LENGTH = 20
 COLLECTION = "short_codes"
-CAMPAIGNS = "campaigns"  # the campaigns' collection (campaigns.COLLECTION; no import cycle)
 
 
 def normalise(code: str) -> str:
@@ -56,15 +57,16 @@ def code_for(records: RecordCollections, campaign_id: str, stored: dict | None) 
 
 def give_codes(records: RecordCollections) -> int:
     """Campaigns saved before short codes existed get theirs (once, under the record lock)."""
+    campaigns = CampaignRepository(records)
     given = 0
-    for record in records.all(CAMPAIGNS):
-        if record.get("short_code"):
+    for campaign in campaigns.all():
+        if campaign.short_code:
             continue
 
-        def add_code(stored: dict) -> None:
-            if not stored.get("short_code"):  # another process may have given one meanwhile
-                stored["short_code"] = claim(records, stored["id"])
+        def add_code(stored: Campaign) -> None:
+            if not stored.short_code:  # another process may have given one meanwhile
+                stored.short_code = claim(records, stored.id)
 
-        records.change(CAMPAIGNS, record["id"], add_code)
+        campaigns.change(campaign.id, add_code)
         given += 1
     return given

@@ -5,271 +5,353 @@
 // screen and the next person, the step-by-step draft) and the service worker's start.
 // ES modules served as they are, no build step: the page names the imported ones in
 // <link rel="modulepreload">, so that they all download in the first round of requests.
+// One module, not one per job: each file past the sixth costs the form a round trip on 3G.
 import { all, enqueue, exportFile, forgetOldIds, keepAside, newId, now, read, remove } from "./offline/queue.js";
 import * as sending from "./offline/sending.js";
 
 const SEND_WAIT = 6000;  // ms the person waits for the server before the answer just waits
+const DRAFT_LIFE = 6 * 3600 * 1000;  // ms: an older draft is a past round's, not put back
 
-function start(form, box) {
-  const bar = document.getElementById("file-attente");
-  const thanks = document.getElementById("merci-local");
-  const main = document.querySelector("main");
-  const data = (name) => box.getAttribute("data-" + name) || "";
-  const kiosk = data("kiosk") === "1";
-  const stepMode = form.getAttribute("data-mode") === "steps";
-  const DRAFT = "pdp-brouillon:" + data("campaign");
+const form = document.querySelector("form.survey");
+const box = document.getElementById("hors-ligne");  // the page's settings, as data-* attributes
+const bar = document.getElementById("file-attente");
+const thanks = document.getElementById("merci-local");
+const main = document.querySelector("main");
 
-  const field = (name) => form.querySelector('[name="' + name + '"]');
-  function freshIds() {
-    field("answer_id").value = newId();
-    field("started_at").value = now();
-  }
+const setting = (name) => box.getAttribute("data-" + name) || "";
+const field = (name) => form.querySelector('[name="' + name + '"]');
 
-  // --- what the form holds, as the API wants it ---
-  function payload() {
-    const answers = {};
-    const extra = {};
-    new FormData(form).forEach((value, name) => {
-      if (typeof value !== "string") { return; }
-      if (name.indexOf("q_") !== 0) { extra[name] = value; return; }
-      if (value.trim() === "") { return; }
-      const key = name.slice(2);
-      if (key in answers) {
-        answers[key] = [].concat(answers[key], value);
-      } else {
-        const many = form.querySelector('input[type="checkbox"][name="' + name + '"]');
-        answers[key] = many ? [value] : value;
-      }
-    });
-    return {
-      answer_id: extra.answer_id, started_at: extra.started_at, submitted_at: now(),
-      // The channel the server gave this page (who sends it), not a ?canal= anyone can type.
-      channel: data("channel") || extra.canal, session: extra.session || null, poster: extra.affiche || null,
-      question: extra.question || null, collector: data("collector"), answers: answers,
-    };
-  }
+// --- the page's settings ---
+let kiosk = false;
+let stepMode = false;
+let draftKey = "";
+let prefix = "";  // a question's field name is its id behind it (forms.FIELD_PREFIX)
 
-  function sayEmpty() {
-    let notice = document.getElementById("reponse-vide");
-    if (!notice) {
-      notice = document.createElement("div");
-      notice.id = "reponse-vide";
-      notice.className = "error-summary";
-      notice.setAttribute("role", "alert");
-      notice.setAttribute("tabindex", "-1");
-      notice.appendChild(document.createElement("p")).textContent = data("empty");
-      form.parentNode.insertBefore(notice, form);
-    }
-    notice.focus();
-  }
+function readSettings() {
+  kiosk = setting("kiosk") === "1";
+  stepMode = form.getAttribute("data-mode") === "steps";
+  draftKey = "pdp-brouillon:" + setting("campaign");
+  // "q_" only for a form page kept offline before pages said their prefix (an update keeps pages).
+  prefix = setting("field-prefix") || "q_";
+}
 
-  // --- the counter ---
-  const plural = (n, one, many) => n + " " + (n > 1 ? many : one);
-  async function render(lastError) {
-    if (!bar) { return; }
-    let items = [];
-    try { items = await all("queue"); } catch (error) { return; }
-    const pending = items.filter((i) => i.state === "pending").length;
-    const aside = items.filter((i) => i.state === "aside").length;
-    const offline = navigator.onLine === false || Boolean(lastError);
-    bar.querySelector("[data-count]").textContent = pending
-      ? plural(pending, "réponse en attente d'envoi", "réponses en attente d'envoi")
-      : "Aucune réponse en attente d'envoi.";
-    const asideText = bar.querySelector("[data-aside]");
-    asideText.hidden = !aside;
-    asideText.textContent = aside ? plural(aside, "réponse n'a pas pu être enregistrée par le serveur",
-      "réponses n'ont pas pu être enregistrées par le serveur") +
-      " : elles restent sur cette tablette. Touchez « Exporter la file » et donnez le fichier à la coordination." : "";
-    const error = bar.querySelector("[data-error]");
-    error.hidden = !lastError;
-    error.textContent = lastError ? lastError + " Nouvel essai automatique dans un moment." : "";
-    bar.querySelector("[data-insecure]").hidden = window.isSecureContext || !(pending || offline);
-    bar.querySelector("[data-send]").hidden = !pending;
-    bar.hidden = !(pending || aside || (offline && !window.isSecureContext));
-  }
+// A page the browser kept (back, reload) may hold an id already sent: take new ones.
+function freshIds() {
+  field("answer_id").value = newId();
+  field("started_at").value = now();
+}
 
-  function exportQueue() {
-    exportFile().then((file) => {
-      const blob = new Blob([JSON.stringify(file, null, 1)], { type: "application/json" });
-      const link = document.createElement("a");
-      link.href = URL.createObjectURL(blob);
-      link.download = "file-attente-" + now().slice(0, 16).replace(/[:T]/g, "-") + ".json";
-      document.body.appendChild(link);
-      link.click();
-      setTimeout(() => { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
-    });
-  }
-
-  // --- the thank-you screen and the next person ---
-  let hiddenParts = [];
-  let stopCountdown = null;
-  function showThanks(sent) {
-    hiddenParts = Array.from(main.children).filter((el) => el !== thanks && el !== bar && !el.hidden);
-    hiddenParts.forEach((el) => { el.hidden = true; });
-    thanks.querySelector("[data-sent]").hidden = !sent;
-    thanks.querySelector("[data-queued]").hidden = sent;
-    thanks.hidden = false;
-    window.scrollTo(0, 0);
-    thanks.querySelector("h1").focus();
-    if (kiosk && window.PdpKiosk) { stopCountdown = window.PdpKiosk.start(thanks.querySelector("[data-countdown]"), nextPerson); }
-  }
-
-  function clearForm() {
-    Array.from(form.elements).forEach((el) => {
-      if (el.type === "radio" || el.type === "checkbox") {
-        el.checked = false; el.defaultChecked = false; el.removeAttribute("aria-invalid");
-      } else if (el.tagName === "TEXTAREA" || (el.tagName === "INPUT" && el.type === "text")) {
-        el.value = ""; el.defaultValue = ""; el.removeAttribute("aria-invalid");
-      }
-    });
-    main.querySelectorAll(".error-summary, .question .error, [data-server-notice]").forEach((el) => el.remove());
-    main.querySelectorAll(".has-error").forEach((el) => el.classList.remove("has-error"));
-    freshIds();
-    form.dispatchEvent(new Event("change"));  // form.js hides show_if questions again
-  }
-
-  function nextPerson() {
-    if (stopCountdown) { stopCountdown(); stopCountdown = null; }
-    if (stepMode) { location.replace(data("blank")); return; }
-    clearForm();
-    thanks.hidden = true;
-    hiddenParts.forEach((el) => { el.hidden = false; });
-    form.removeAttribute("data-sending");
-    window.scrollTo(0, 0);
-    const title = main.querySelector("h1");
-    title.setAttribute("tabindex", "-1");
-    title.focus();
-  }
-
-  function plainSubmit() {
-    form.removeAttribute("data-sending");
-    HTMLFormElement.prototype.submit.call(form);
-  }
-
-  // --- submit ---
-  let lastButton = null;  // for browsers without event.submitter (Safari before 15.4)
-  form.addEventListener("click", (event) => {
-    const button = event.target.closest && event.target.closest("button[type=submit]");
-    if (button) { lastButton = button; }
-  });
-  form.addEventListener("submit", async (event) => {
-    if (event.defaultPrevented) { return; }  // form.js: a double tap
-    const submitter = event.submitter || lastButton;
-    if (stepMode && !submitter) { return; }  // unsure which step button: the server decides
-    if (submitter && submitter.name === "action" && submitter.value !== "envoyer") {
-      saveDraft();  // a step of the step-by-step form: the server shows the next one
-      return;
-    }
-    event.preventDefault();
-    const body = payload();
-    if (data("empty") && Object.keys(body.answers).length === 0) {
-      sayEmpty();  // as the server would say it: never queue an answer it will refuse
-      form.removeAttribute("data-sending");  // form.js: nothing was sent, the next tap counts
-      return;
-    }
-    const said = document.getElementById("reponse-vide");
-    if (said) { said.remove(); }
-    let item;
-    try {
-      if (!body.answer_id || await read("used", body.answer_id)) {  // a kept page: its id is taken
-        freshIds();
-        body.answer_id = field("answer_id").value;
-        body.started_at = field("started_at").value;
-      }
-      item = { id: body.answer_id, campaign: data("campaign"), api: data("api"), body: body,
-               created_at: Date.now(), tries: 0, state: "pending" };
-      await enqueue(item);
-    } catch (error) {
-      plainSubmit();  // no IndexedDB here (private browsing…): the ordinary form
-      return;
-    }
-    askPersistence();
-    try { sessionStorage.removeItem(DRAFT); } catch (error) { /* ignore */ }
-    const waited = new Promise((r) => setTimeout(() => r({ outcome: "later" }), SEND_WAIT));
-    let result = await Promise.race([sending.attempt(item), waited]);
-    if (result.outcome === "conflict") {  // only an id reused by a kept page: give it a new one
-      await remove("queue", item.id);
-      item.id = item.body.answer_id = newId();
-      await enqueue(item);
-      result = await sending.attempt(item);
-    }
-    if (result.outcome === "invalid" || result.outcome === "closed") {
-      await remove("queue", item.id);
-      plainSubmit();  // the server shows the French errors (or the closed page), answers kept
-      return;
-    }
-    if (result.outcome === "ok") {
-      await remove("queue", item.id);
-    } else if (result.outcome !== "later") {
-      await keepAside(item, result);
+// --- what the form holds, as the API wants it ---
+function answersOf(pairs) {
+  const answers = {};
+  pairs.forEach(([name, value]) => {
+    if (value.trim() === "") { return; }
+    const key = name.slice(prefix.length);
+    if (key in answers) {
+      answers[key] = [].concat(answers[key], value);
     } else {
-      sending.countFailure();
+      // A box of a multiple choice: a list even with one box ticked, as the server stores it.
+      const many = form.querySelector('input[type="checkbox"][name="' + name + '"]');
+      answers[key] = many ? [value] : value;
     }
-    await render(result.outcome === "later" ? result.message || "" : "");
-    sending.schedule();
-    showThanks(result.outcome === "ok");
   });
+  return answers;
+}
 
-  // --- step-by-step with no connection: what was typed survives (see sw.js) ---
-  function saveDraft() {
-    const pairs = [];
-    new FormData(form).forEach((value, name) => { if (typeof value === "string") { pairs.push([name, value]); } });
-    try { sessionStorage.setItem(DRAFT, JSON.stringify({ at: Date.now(), pairs: pairs })); } catch (error) { /* full */ }
+function payload() {
+  const questions = [];
+  const extra = {};
+  new FormData(form).forEach((value, name) => {
+    if (typeof value !== "string") { return; }
+    if (name.indexOf(prefix) !== 0) { extra[name] = value; return; }
+    questions.push([name, value]);
+  });
+  return {
+    answer_id: extra.answer_id, started_at: extra.started_at, submitted_at: now(),
+    // The channel the server gave this page (who sends it), not a ?canal= anyone can type.
+    channel: setting("channel") || extra.canal, session: extra.session || null, poster: extra.affiche || null,
+    question: extra.question || null, collector: setting("collector"), answers: answersOf(questions),
+  };
+}
+
+// An empty answer, said as the server would say it: never queue an answer it will refuse.
+function sayEmpty() {
+  let notice = document.getElementById("reponse-vide");
+  if (!notice) {
+    notice = document.createElement("div");
+    notice.id = "reponse-vide";
+    notice.className = "error-summary";
+    notice.setAttribute("role", "alert");
+    notice.setAttribute("tabindex", "-1");
+    notice.appendChild(document.createElement("p")).textContent = setting("empty");
+    form.parentNode.insertBefore(notice, form);
   }
-  function restoreDraft() {
-    let draft = null;
-    try { draft = JSON.parse(sessionStorage.getItem(DRAFT) || "null"); } catch (error) { draft = null; }
-    if (!draft || Date.now() - draft.at > 6 * 3600 * 1000) { return; }
-    draft.pairs.forEach(([name, value]) => {
-      form.querySelectorAll('[name="' + name + '"]').forEach((el) => {
-        if (el.type === "radio" || el.type === "checkbox") { if (el.value === value) { el.checked = true; } }
-        else if (el.type !== "submit" && el.tagName !== "BUTTON") { el.value = value; }
-      });
+  notice.focus();
+}
+
+function unsayEmpty() {
+  const said = document.getElementById("reponse-vide");
+  if (said) { said.remove(); }
+}
+
+// --- the counter of answers waiting ---
+const plural = (n, one, many) => n + " " + (n > 1 ? many : one);
+
+// Told by sending.js after each round: `lastError` is "" when nothing failed.
+async function renderCounter(lastError) {
+  if (!bar) { return; }
+  let items = [];
+  try { items = await all("queue"); } catch (error) { return; }
+  const pending = items.filter((i) => i.state === "pending").length;
+  const aside = items.filter((i) => i.state === "aside").length;
+  const offline = navigator.onLine === false || Boolean(lastError);
+  bar.querySelector("[data-count]").textContent = pending
+    ? plural(pending, "réponse en attente d'envoi", "réponses en attente d'envoi")
+    : "Aucune réponse en attente d'envoi.";
+  showAside(aside);
+  const error = bar.querySelector("[data-error]");
+  error.hidden = !lastError;
+  error.textContent = lastError ? lastError + " Nouvel essai automatique dans un moment." : "";
+  // Without HTTPS a closed page cannot reopen offline: said only when it matters.
+  bar.querySelector("[data-insecure]").hidden = window.isSecureContext || !(pending || offline);
+  bar.querySelector("[data-send]").hidden = !pending;
+  bar.hidden = !(pending || aside || (offline && !window.isSecureContext));
+}
+
+function showAside(aside) {
+  const asideText = bar.querySelector("[data-aside]");
+  asideText.hidden = !aside;
+  asideText.textContent = aside ? plural(aside, "réponse n'a pas pu être enregistrée par le serveur",
+    "réponses n'ont pas pu être enregistrées par le serveur") +
+    " : elles restent sur cette tablette. Touchez « Exporter la file » et donnez le fichier à la coordination." : "";
+}
+
+// The file the coordination imports (survey import-queue) when answers cannot reach the server.
+function exportQueue() {
+  exportFile().then((file) => {
+    const blob = new Blob([JSON.stringify(file, null, 1)], { type: "application/json" });
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = "file-attente-" + now().slice(0, 16).replace(/[:T]/g, "-") + ".json";
+    document.body.appendChild(link);
+    link.click();
+    setTimeout(() => { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
+  });
+}
+
+// --- the thank-you screen and the next person ---
+let hiddenParts = [];  // what the thank-you screen hid, shown again for the next person
+let stopCountdown = null;
+
+// The same page, no history entry: « back » never shows the previous person's answers.
+function showThanks(sent) {
+  hiddenParts = Array.from(main.children).filter((el) => el !== thanks && el !== bar && !el.hidden);
+  hiddenParts.forEach((el) => { el.hidden = true; });
+  thanks.querySelector("[data-sent]").hidden = !sent;
+  thanks.querySelector("[data-queued]").hidden = sent;
+  thanks.hidden = false;
+  window.scrollTo(0, 0);
+  thanks.querySelector("h1").focus();
+  if (kiosk && window.PdpKiosk) { stopCountdown = window.PdpKiosk.start(thanks.querySelector("[data-countdown]"), nextPerson); }
+}
+
+// Defaults too: otherwise a reset would bring back the previous person's answers.
+function clearForm() {
+  Array.from(form.elements).forEach((el) => {
+    if (el.type === "radio" || el.type === "checkbox") {
+      el.checked = false; el.defaultChecked = false; el.removeAttribute("aria-invalid");
+    } else if (el.tagName === "TEXTAREA" || (el.tagName === "INPUT" && el.type === "text")) {
+      el.value = ""; el.defaultValue = ""; el.removeAttribute("aria-invalid");
+    }
+  });
+  main.querySelectorAll(".error-summary, .question .error, [data-server-notice]").forEach((el) => el.remove());
+  main.querySelectorAll(".has-error").forEach((el) => el.classList.remove("has-error"));
+  freshIds();
+  form.dispatchEvent(new Event("change"));  // form.js hides show_if questions again
+}
+
+function nextPerson() {
+  if (stopCountdown) { stopCountdown(); stopCountdown = null; }
+  if (stepMode) { location.replace(setting("blank")); return; }  // the server's first step
+  clearForm();
+  thanks.hidden = true;
+  hiddenParts.forEach((el) => { el.hidden = false; });
+  form.removeAttribute("data-sending");
+  window.scrollTo(0, 0);
+  const title = main.querySelector("h1");
+  title.setAttribute("tabindex", "-1");
+  title.focus();
+}
+
+// The ordinary post: submit() fires no "submit" event, so neither form.js nor onSubmit stops it.
+function plainSubmit() {
+  form.removeAttribute("data-sending");
+  HTMLFormElement.prototype.submit.call(form);
+}
+
+// --- the submit ---
+let lastButton = null;  // for browsers without event.submitter (Safari before 15.4)
+
+function rememberButton(event) {
+  const button = event.target.closest && event.target.closest("button[type=submit]");
+  if (button) { lastButton = button; }
+}
+
+async function onSubmit(event) {
+  if (event.defaultPrevented) { return; }  // form.js: a double tap
+  const submitter = event.submitter || lastButton;
+  if (stepMode && !submitter) { return; }  // unsure which step button: the server decides
+  if (submitter && submitter.name === "action" && submitter.value !== "envoyer") {
+    saveDraft();  // a step of the step-by-step form: the server shows the next one
+    return;
+  }
+  event.preventDefault();
+  const body = payload();
+  if (setting("empty") && Object.keys(body.answers).length === 0) {
+    sayEmpty();
+    form.removeAttribute("data-sending");  // form.js: nothing was sent, the next tap counts
+    return;
+  }
+  unsayEmpty();
+  const item = await queued(body);
+  if (!item) {
+    plainSubmit();  // no IndexedDB here (private browsing…): the ordinary form
+    return;
+  }
+  askPersistence();
+  forgetDraft();
+  const result = await firstTry(item);
+  if (result.outcome === "invalid" || result.outcome === "closed") {
+    await remove("queue", item.id);
+    plainSubmit();  // the server shows the French errors (or the closed page), answers kept
+    return;
+  }
+  await settle(item, result);
+  await renderCounter(result.outcome === "later" ? result.message || "" : "");
+  sending.schedule();
+  showThanks(result.outcome === "ok");
+}
+
+// The answer in the queue on this device, or null when the device cannot keep it.
+async function queued(body) {
+  try {
+    if (!body.answer_id || await read("used", body.answer_id)) {  // a kept page: its id is taken
+      freshIds();
+      body.answer_id = field("answer_id").value;
+      body.started_at = field("started_at").value;
+    }
+    const item = { id: body.answer_id, campaign: setting("campaign"), api: setting("api"), body: body,
+                   created_at: Date.now(), tries: 0, state: "pending" };
+    await enqueue(item);
+    return item;
+  } catch (error) {
+    return null;
+  }
+}
+
+// The person waits SEND_WAIT at most: past it the answer stays queued and the thanks say so.
+async function firstTry(item) {
+  const waited = new Promise((r) => setTimeout(() => r({ outcome: "later" }), SEND_WAIT));
+  const result = await Promise.race([sending.attempt(item), waited]);
+  if (result.outcome !== "conflict") { return result; }
+  // Only an id reused by a kept page: give it a new one.
+  await remove("queue", item.id);
+  item.id = item.body.answer_id = newId();
+  await enqueue(item);
+  return sending.attempt(item);
+}
+
+// Out of the queue once stored; kept aside after a final refusal; else sent again later.
+async function settle(item, result) {
+  if (result.outcome === "ok") {
+    await remove("queue", item.id);
+  } else if (result.outcome !== "later") {
+    await keepAside(item, result);
+  } else {
+    sending.countFailure();
+  }
+}
+
+// Lets the browser keep the queue when the tablet is short of space.
+function askPersistence() {
+  if (navigator.storage && navigator.storage.persist) { navigator.storage.persist().catch(() => false); }
+}
+
+// --- step-by-step with no connection: what was typed survives (see sw.js) ---
+// The service worker answers a step posted offline with the one-page form, which puts it back.
+function saveDraft() {
+  const pairs = [];
+  new FormData(form).forEach((value, name) => { if (typeof value === "string") { pairs.push([name, value]); } });
+  try { sessionStorage.setItem(draftKey, JSON.stringify({ at: Date.now(), pairs: pairs })); } catch (error) { /* full */ }
+}
+
+function forgetDraft() {
+  try { sessionStorage.removeItem(draftKey); } catch (error) { /* ignore */ }
+}
+
+function restoreDraft() {
+  let draft = null;
+  try { draft = JSON.parse(sessionStorage.getItem(draftKey) || "null"); } catch (error) { draft = null; }
+  if (!draft || Date.now() - draft.at > DRAFT_LIFE) { return; }
+  draft.pairs.forEach(([name, value]) => {
+    form.querySelectorAll('[name="' + name + '"]').forEach((el) => {
+      if (el.type === "radio" || el.type === "checkbox") { if (el.value === value) { el.checked = true; } }
+      else if (el.type !== "submit" && el.tagName !== "BUTTON") { el.value = value; }
     });
-    form.dispatchEvent(new Event("change"));
-    const notice = document.querySelector("[data-offline-notice]");
-    if (notice) { notice.hidden = false; }
-  }
-
-  function askPersistence() {
-    if (navigator.storage && navigator.storage.persist) { navigator.storage.persist().catch(() => false); }
-  }
-
-  function registerWorker() {
-    if (!("serviceWorker" in navigator) || !window.isSecureContext) { return; }
-    navigator.serviceWorker.register(data("sw"), { scope: "/" }).then(() => navigator.serviceWorker.ready).then(async (reg) => {
-      // Pages the worker has not kept yet (later visits keep themselves as they load).
-      const here = new URL(location.href);
-      here.searchParams.delete("hors-ligne");
-      const cache = await caches.open("pdp-pages-1");
-      const wanted = Array.from(new Set([here.pathname + here.search, data("one-page")]));
-      const missing = [];
-      for (const url of wanted) { if (!(await cache.match(url))) { missing.push(url); } }
-      if (missing.length) { reg.active.postMessage({ type: "garder", urls: missing }); }
-    }).catch(() => { /* the form still works online */ });
-  }
-
-  // --- start ---
-  sending.setUp({
-    token: (document.querySelector('meta[name="csrf-token"]') || {}).content || "",
-    tokenUrl: data("token"),
-    report: render,
   });
+  form.dispatchEvent(new Event("change"));  // form.js shows the show_if questions they open
+  const notice = document.querySelector("[data-offline-notice]");
+  if (notice) { notice.hidden = false; }
+}
+
+// --- the service worker ---
+// Only on HTTPS (or localhost): browsers refuse a worker elsewhere.
+function registerWorker() {
+  if (!("serviceWorker" in navigator) || !window.isSecureContext) { return; }
+  navigator.serviceWorker.register(setting("sw"), { scope: "/" })
+    .then(() => navigator.serviceWorker.ready)
+    .then(keepThesePages)
+    .catch(() => { /* the form still works online */ });
+}
+
+// Pages the worker has not kept yet (later visits keep themselves as they load).
+async function keepThesePages(reg) {
+  const here = new URL(location.href);
+  here.searchParams.delete("hors-ligne");
+  const cache = await caches.open("pdp-pages-1");
+  const wanted = Array.from(new Set([here.pathname + here.search, setting("one-page")]));
+  const missing = [];
+  for (const url of wanted) { if (!(await cache.match(url))) { missing.push(url); } }
+  if (missing.length) { reg.active.postMessage({ type: "garder", urls: missing }); }
+}
+
+// --- start ---
+function wireButtons() {
   if (bar) {
     bar.querySelector("[data-send]").addEventListener("click", sending.sendNow);
     const exporter = bar.querySelector("[data-export]");
     if (exporter) { exporter.addEventListener("click", exportQueue); }
   }
   thanks.querySelector("[data-next]").addEventListener("click", nextPerson);
+  form.addEventListener("click", rememberButton);
+  form.addEventListener("submit", onSubmit);
   window.addEventListener("online", sending.sendNow);
-  window.addEventListener("offline", () => render(""));
+  window.addEventListener("offline", () => renderCounter(""));
+}
+
+function start() {
+  readSettings();
+  sending.setUp({
+    token: (document.querySelector('meta[name="csrf-token"]') || {}).content || "",
+    tokenUrl: setting("token"),
+    report: renderCounter,
+  });
+  wireButtons();
   if (new URLSearchParams(location.search).get("hors-ligne") === "1") { restoreDraft(); }
   read("used", field("answer_id").value).then((used) => { if (used) { freshIds(); } }).catch(() => {});
   forgetOldIds().catch(() => {});
   registerWorker();
-  render("").then(() => sending.flush());
+  renderCounter("").then(() => sending.flush());
 }
 
-const form = document.querySelector("form.survey");
-const box = document.getElementById("hors-ligne");
-if (form && box && window.indexedDB && window.fetch) { start(form, box); }
+if (form && box && window.indexedDB && window.fetch) { start(); }

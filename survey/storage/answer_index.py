@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import itertools
 import struct
 import sys
 from array import array
@@ -34,6 +35,8 @@ CHUNK_MASK = (1 << CHUNK_BITS) - 1
 MAGIC = b"survey-answer-index-1-" + sys.byteorder.encode() + b"\n"
 _COUNTS = struct.Struct("<QQ")
 _DIGEST = 16
+LOG_MAX = 4096  # chunk changes remembered for ``changed_since``; a reader further behind starts afresh
+_TOKENS = itertools.count(1)
 
 Stat = tuple[int, int, int]  # (inode, size, mtime_ns): changes whenever a chunk is rewritten
 
@@ -61,6 +64,12 @@ class IdIndex:
         self.numbers: list[int] = []  # chunk numbers, ascending
         self.total = 0
         self._buckets: dict[int, array] = {}
+        # What changed, for readers that keep something per chunk (``storage.parts_cache``):
+        # ``token`` names this index (a reloaded index is another one), ``changes`` counts the
+        # chunks put or dropped since it was made, ``_log`` holds the last of their numbers.
+        self.token = next(_TOKENS)
+        self.changes = 0
+        self._log: list[int] = []
 
     # -- look-ups ---------------------------------------------------------
 
@@ -84,11 +93,26 @@ class IdIndex:
     def last(self) -> int | None:
         return self.numbers[-1] if self.numbers else None
 
+    def changed_since(self, seen: int) -> set[int] | None:
+        """The chunk numbers put or dropped after change number ``seen`` (``changes`` then);
+        None when they are no longer all remembered (the reader compares every chunk)."""
+        behind = self.changes - seen
+        if behind < 0 or behind > len(self._log):
+            return None
+        return set(self._log[len(self._log) - behind :]) if behind else set()
+
+    def _changed(self, number: int) -> None:
+        self.changes += 1
+        self._log.append(number)
+        if len(self._log) > LOG_MAX:
+            del self._log[: LOG_MAX // 2]
+
     # -- changes ----------------------------------------------------------
 
     def put(self, number: int, stat: Stat, answer_ids: Iterable[str]) -> None:
         """Chunk ``number`` now holds exactly these ids (as read with this stat)."""
-        self.drop(number)
+        self._forget(number)
+        self._changed(number)
         entries = array("Q", sorted(entry(a, number) for a in answer_ids))
         self.chunks[number] = ChunkEntry(stat, entries)
         bisect.insort(self.numbers, number)
@@ -97,6 +121,11 @@ class IdIndex:
             bisect.insort(self._bucket(e), e)
 
     def drop(self, number: int) -> None:
+        if number in self.chunks:
+            self._changed(number)
+        self._forget(number)
+
+    def _forget(self, number: int) -> None:
         chunk = self.chunks.pop(number, None)
         if chunk is None:
             return

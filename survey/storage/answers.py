@@ -13,8 +13,9 @@ arrive while a write is under way are written together by the next writer
 Idempotency: the answer id is fixed when the form opens. The same id with the
 same content is "already stored"; with other content it is a conflict. The
 index ``answer id -> chunk`` (``answer_index.IdIndex``, saved in ``.id-index``)
-says which chunk to read to find out; writes always start from the file on
-disk, never from a cache.
+says which chunk to read to find out; writes start from the file on disk, or
+from the content this process wrote into the last chunk when nothing touched it
+since (same generation, same stat: ``_Campaign.tail``).
 
 Seeing other processes' writes without looking at every chunk: every write
 first replaces the 16 random bytes held by ``.lock`` (under the exclusive
@@ -41,16 +42,18 @@ from tinydb import TinyDB
 
 from ..model.errors import SurveyError
 
+from . import atomic
 from .answer_index import IdIndex, Stat
 from .atomic import AtomicJSONStorage
 from .atomic import atomic_write_bytes
+from .atomic import dumps
 from .atomic import read_json
 from .atomic import remove_stale_temp_files
 from .locks import file_lock
 from .parts_cache import BLOCK as PARTS_BLOCK
 from .parts_cache import PartsCache
 from .records import replaced_by
-from .search_text import ChunkTexts, remove_stale_texts
+from .search_text import ChunkTexts, ChunkTrigrams, remove_stale_texts
 
 TABLE = "answers"
 T = TypeVar("T")
@@ -104,6 +107,29 @@ def chunk_docs(data: dict | None) -> list[dict]:
     return [docs[k] for k in sorted(docs, key=int)]
 
 
+def with_inserted(data: dict, answers: list[dict]) -> dict:
+    """A chunk's content with ``answers`` added as TinyDB's ``insert_multiple`` adds them (ids
+    after the largest, as strings, at the end), without TinyDB's re-reading the file several
+    times: the bytes written are the same, and TinyDB still reads the chunk. ``data`` is left
+    as it was."""
+    table = dict(data.get(TABLE, {}))
+    first = max(map(int, table), default=0) + 1
+    for offset, answer in enumerate(answers):
+        table[str(first + offset)] = dict(answer)
+    return {**data, TABLE: table}
+
+
+def appended_bytes(encoded: bytes, data: dict, answers: list[dict]) -> bytes | None:
+    """``dumps(with_inserted(data, answers))``, made from ``encoded`` (``dumps(data)``) without
+    encoding the whole chunk again; None when the answers' table is not ``data``'s last key."""
+    table = data.get(TABLE)
+    if not table or next(reversed(data)) != TABLE or not encoded.endswith(b"}}"):
+        return None
+    first = max(map(int, table)) + 1
+    added = b"".join(b',"%d":%s' % (first + offset, dumps(answer)) for offset, answer in enumerate(answers))
+    return encoded[:-2] + added + b"}}"
+
+
 def stat_key(st: os.stat_result) -> Stat:
     return (st.st_ino, st.st_size, st.st_mtime_ns)
 
@@ -152,6 +178,11 @@ class _Campaign:
     index: IdIndex | None = None  # None: not loaded yet (or forgotten after a failed write)
     generation: bytes | None = None  # the lock file's bytes when ``index`` was last brought up to date
     unsaved: set = field(default_factory=set)  # chunk numbers re-read or written since the index file was saved
+    # (chunk number, generation, stat, content, its bytes) of the chunk this process wrote last:
+    # the next batch appends to it without reading, parsing and encoding it again (``_chunk_content``).
+    tail: tuple | None = None
+    # fold key -> the search's word filter (``search_text.ChunkTrigrams``), loaded on the first search
+    trigrams: dict = field(default_factory=dict)
 
 
 class ChunkedAnswerStore:
@@ -245,12 +276,23 @@ class ChunkedAnswerStore:
         with state.write_lock, self._lock(campaign_id, shared=True):
             index = self._sync(campaign_id, state)
             stats = [(n, index.chunks[n].stat) for n in reversed(index.numbers)]
-        texts = ChunkTexts(self._dir(campaign_id), key, fold)
+            texts = ChunkTexts(self._dir(campaign_id), key, fold)
+            trigrams = state.trigrams.get(key)
+            if trigrams is None:
+                trigrams = state.trigrams[key] = ChunkTrigrams(texts)
         wanted_bytes = [w.encode("utf-8") for w in wanted]
+        trigrams.ensure(stats)
+        # A chunk covered by the filter for its current stat, whose bit is not set, cannot
+        # hold every word: skipped without opening its text (None: words too short to filter).
+        found = trigrams.candidates(wanted_bytes)
         for number, st in stats:
-            text = texts.text(number, st)
-            if text is not None and not all(w in text for w in wanted_bytes):
+            if found is not None and found.rules_out(number, st):
                 continue
+            text = texts.text(number, st)
+            if text is not None:
+                trigrams.add(number, st, text)
+                if not all(w in text for w in wanted_bytes):
+                    continue
             with self._lock(campaign_id, shared=True):
                 path = self._dir(campaign_id) / chunk_name(number)
                 try:
@@ -260,6 +302,7 @@ class ChunkedAnswerStore:
                 docs = chunk_docs(read_json(path))
                 if text is None:
                     text = texts.remember(number, st_now, docs)
+                    trigrams.add(number, st_now, text)
             if all(w in text for w in wanted_bytes):
                 yield from reversed(docs)
 
@@ -276,26 +319,36 @@ class ChunkedAnswerStore:
         computes (with its parameters): a chunk whose (inode, size, mtime) did not change
         since the last call with the same key is served from memory. With ``merge`` (which
         must return a new value and leave its arguments alone, as ``Counter.__add__``), the
-        parts of whole blocks of older chunks are kept merged, so fewer, bigger parts come
-        back and the memory kept per key stays small. The parts returned are the cached
-        ones: the caller must not change them."""
+        parts of whole blocks of older chunks are kept merged, so the memory kept per key
+        stays small, and one part comes back: the whole campaign's, kept until an answer
+        changes (``parts_cache``). The parts returned are the cached ones: the caller must
+        not change them."""
         if not self._dir(campaign_id).is_dir():
             return []
         state = self._state(campaign_id)
-        with state.write_lock, self._lock(campaign_id, shared=True):
-            index = self._sync(campaign_id, state)
-            stats = [(n, index.chunks[n].stat) for n in index.numbers]
+
+        def read_locked(number: int) -> tuple[Stat | None, list[dict]]:
+            path = self._dir(campaign_id) / chunk_name(number)
+            try:
+                st = stat_key(os.stat(path))
+            except FileNotFoundError:
+                return None, []
+            return st, chunk_docs(read_json(path))
 
         def read(number: int) -> tuple[Stat | None, list[dict]]:
             with self._lock(campaign_id, shared=True):
-                path = self._dir(campaign_id) / chunk_name(number)
-                try:
-                    st = stat_key(os.stat(path))
-                except FileNotFoundError:
-                    return None, []
-                return st, chunk_docs(read_json(path))
+                return read_locked(number)
 
-        return state.parts.parts(key, stats, read, summarise, merge)
+        with state.write_lock, self._lock(campaign_id, shared=True):
+            index = self._sync(campaign_id, state)
+            # Nothing or a few chunks changed since this key was last asked: brought up to
+            # date here, in the time of those chunks (under the locks, so nobody writes meanwhile).
+            quick = state.parts.quick(key, index, read_locked, summarise, merge)
+            if quick is not None:
+                return quick
+            stats = [(n, index.chunks[n].stat) for n in index.numbers]
+            seen = (index.token, index.changes)
+        return state.parts.parts(key, stats, read, summarise, merge, seen)
 
     def change(self, campaign_id: str, answer_id: str, fn: Callable[[dict], dict | None]) -> dict | None:
         """Read, change and write one stored answer as one operation (tags, hidden flag…).
@@ -479,6 +532,22 @@ class ChunkedAnswerStore:
                     return number, doc
         return None
 
+    @staticmethod
+    def _chunk_content(state: _Campaign, number: int, path: Path) -> tuple[dict, bytes | None]:
+        """The content of chunk ``number`` before appending to it (caller holds the exclusive
+        flock, after ``_sync``): what this process wrote last if the lock file still holds the
+        generation of that write and the file the stat it had (nobody wrote since, not even
+        a tool that forgot to bump the generation), with the bytes written; otherwise the file,
+        read and parsed (and no bytes: only those this process encoded are known to be ``dumps``'s)."""
+        tail = state.tail
+        if tail is not None and tail[0] == number and tail[1] == state.generation:
+            try:
+                if stat_key(os.stat(path)) == tail[2]:
+                    return tail[3], tail[4]
+            except FileNotFoundError:
+                pass
+        return read_json(path) or {TABLE: {}}, None
+
     def _write_batch(self, campaign_id: str, state: _Campaign, batch: list[_Request]) -> None:
         try:
             with self._lock(campaign_id):
@@ -504,22 +573,25 @@ class ChunkedAnswerStore:
                 number = index.last() or 1
                 while fresh:
                     path = folder / chunk_name(number)
-                    data = read_json(path) or {TABLE: {}}
+                    data, encoded = self._chunk_content(state, number, path)
                     room = self.chunk_size - len(data.get(TABLE, {}))
                     if room <= 0:
                         number += 1
                         continue
                     part, fresh = fresh[:room], fresh[room:]
-                    working = {**data, TABLE: dict(data.get(TABLE, {}))}
+                    answers = [r.answer for r in part]
+                    working = with_inserted(data, answers)
+                    raw = (encoded and appended_bytes(encoded, data, answers)) or dumps(working)
                     self._will_write(campaign_id, state)
-                    db = TinyDB(path, storage=AtomicJSONStorage, initial=working)
-                    db.table(TABLE, cache_size=0).insert_multiple(r.answer for r in part)
-                    db.close()
+                    state.tail = None
+                    atomic.atomic_write_bytes(path, raw)  # through the module, as TinyDB's storage: one place to fail
                     for r in part:
                         r.created = True
-                    ids = [d["id"] for d in chunk_docs(data)] + [r.answer["id"] for r in part]
-                    index.put(number, stat_key(os.stat(path)), ids)
+                    ids = [d["id"] for d in working[TABLE].values()]  # the index sorts them
+                    st = stat_key(os.stat(path))
+                    index.put(number, st, ids)
                     state.unsaved.add(number)
+                    state.tail = (number, state.generation, st, working, raw)
                 self._save_if_due(folder, state)
         except Exception as exc:  # disk full, permissions…: nobody in the batch is acknowledged
             for request in batch:
@@ -528,6 +600,7 @@ class ChunkedAnswerStore:
                 request.created = False
             state.index = None  # start again from the index file and the chunks' stats
             state.generation = None
+            state.tail = None
         finally:
             for request in batch:
                 request.done = True

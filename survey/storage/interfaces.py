@@ -145,3 +145,8 @@ class RecordCollections(Protocol):
         """A value that changes whenever the collection is written (None if it was never
         written): lets a process keep a map read from a collection until it changes."""
         ...
+
+    def names(self) -> list[str]:
+        """The names of the collections ever written here, sorted: what moves a whole data
+        folder (``services/data_copy.py``) without a list of names that could fall behind."""
+        ...

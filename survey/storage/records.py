@@ -112,6 +112,10 @@ class RecordStore:
             return None
         return (info.st_ino, info.st_size, info.st_mtime_ns)
 
+    def names(self) -> list[str]:
+        """Every ``<name>.json`` of the folder (lock and temporary files start with a dot)."""
+        return sorted(p.stem for p in self.folder.glob("*.json") if not p.name.startswith("."))
+
     def delete(self, name: str, key: str) -> bool:
         with self._table(name) as table:
             return bool(table.remove(Query().id == key))

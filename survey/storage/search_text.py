@@ -9,15 +9,20 @@ mtime_ns, length]`` (the fold's name and the chunk's stat when it was read), the
 one line per answer. A file whose header does not match the chunk's stat, or whose length
 is not the one announced, is ignored and made again. These files are a cache: written by
 rename without fsync, and losing them only costs reading the chunks again.
+
+Reading 10 000 text files still cost 150 ms for a word found nowhere: ``ChunkTrigrams``
+(``.texts/trigrams``) says, without opening them, which chunks cannot hold a word.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
+import threading
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from .answer_index import Stat
 from .atomic import TEMP_PREFIX, remove_stale_temp_files
@@ -45,22 +50,25 @@ class ChunkTexts:
         self.folder = folder / TEXTS
         self.key = key
         self.fold = fold
+        self._named = str(self.folder) + os.sep
+        self._key_json = json.dumps(key).encode("utf-8")
 
     def _path(self, number: int) -> Path:
         return self.folder / f"{number:06d}.txt"
 
     def text(self, number: int, stat: Stat) -> bytes | None:
-        """The kept text of chunk ``number`` if it was made from the chunk with this stat."""
+        """The kept text of chunk ``number`` if it was made from the chunk with this stat.
+
+        A search at a million answers reads thousands of these: the header is compared with
+        the one ``remember`` writes (``json.dumps`` of a string and four integers), not parsed."""
         try:
-            raw = self._path(number).read_bytes()
+            with open(f"{self._named}{number:06d}.txt", "rb") as handle:
+                raw = handle.read()
         except FileNotFoundError:
             return None
         head, _, body = raw.partition(b"\n")
-        try:
-            key, ino, size, mtime, length = json.loads(head)
-        except (ValueError, TypeError):
-            return None
-        if key != self.key or (ino, size, mtime) != tuple(stat) or length != len(body):
+        ino, size, mtime = stat
+        if head != b"[%s, %d, %d, %d, %d]" % (self._key_json, ino, size, mtime, len(body)):
             return None
         return body
 
@@ -80,3 +88,170 @@ class ChunkTexts:
         except OSError:
             Path(tmp).unlink(missing_ok=True)
         return body
+
+
+# The word filter: which chunks may hold a word, without opening their text files.
+TRIGRAMS = "trigrams"  # in ``.texts/``: the filter of the last key searched
+_TRIGRAMS_MAGIC = b"survey-trigrams-1\n"
+BUCKET_BITS = 12  # 4 096 buckets of trigrams: 512 bytes per chunk (5 MB at a million answers, 8 KB for 10 chunks)
+_DIGEST = 16
+# Chunks newly covered by a filter before it is saved again (a save writes the whole file).
+TRIGRAMS_SAVE_AFTER = 50
+
+
+def _bucket(a: int, b: int, c: int) -> int:
+    """The bucket of a three-byte sequence: a multiplicative hash, the same in every process."""
+    return (((a << 16 | b << 8 | c) * 0x9E3779B1) & 0xFFFFFFFF) >> (32 - BUCKET_BITS)
+
+
+def text_buckets(text: bytes) -> set[int]:
+    """The buckets of every three bytes inside a word of ``text`` (words split at ASCII
+    whitespace: a searched word holds none, so it always lies within one of them)."""
+    trigrams: set[tuple[int, int, int]] = set()
+    for word in set(text.split()):
+        if len(word) > 2:
+            trigrams.update(zip(word, word[1:], word[2:]))
+    return {_bucket(*t) for t in trigrams}
+
+
+class Candidates:
+    """What a filter said for one search: a bitmap (bit ``n`` of byte ``n // 8``) and the
+    chunks it covered then, with their stat (taken together: a chunk another thread covers
+    later may hold the words, and its bits are not in this bitmap)."""
+
+    def __init__(self, bitmap: bytes, covered: dict[int, Stat]) -> None:
+        self.bitmap = bitmap
+        self.covered = covered
+
+    def rules_out(self, number: int, stat: Stat) -> bool:
+        """True when chunk ``number``, with this stat, cannot hold every word."""
+        byte = number >> 3
+        return (
+            byte < len(self.bitmap) and not self.bitmap[byte] >> (number & 7) & 1 and self.covered.get(number) == stat
+        )
+
+
+class ChunkTrigrams:
+    """Per bucket of trigrams, a bitmap of the chunks whose folded text holds one of them.
+
+    A chunk is *covered* for the stat its text was made from; for a covered chunk, a word
+    whose buckets are not all set cannot occur, and the chunk is skipped unopened. Bits are
+    only ever added (a chunk rewritten adds its new text's), so a bit may be stale but never
+    missing: the filter names a superset of the chunks, and the text decides. Kept in
+    ``.texts/trigrams`` (magic line, JSON header: key, buckets, bytes per bitmap, covered
+    chunks with their stat; the bitmaps; a 16-byte blake2b), loaded on the first search
+    and made again from the text files when missing, damaged or of another key or layout.
+    A cache: replaced by rename, not fsynced. Safe across threads (one lock)."""
+
+    def __init__(self, texts: ChunkTexts) -> None:
+        self.texts = texts
+        self.path = texts.folder / TRIGRAMS
+        self._lock = threading.Lock()
+        self._loaded = False
+        self._stride = 0  # bytes per bitmap
+        self._maps = bytearray()  # the buckets' bitmaps one after the other, ``_stride`` bytes each
+        self._covered: dict[int, Stat] = {}
+        self._unsaved = 0
+
+    def ensure(self, stats: list[tuple[int, Stat]]) -> None:
+        """Load the file on the first call; when it cannot be used, cover every chunk whose
+        text file is up to date (the others are covered as a search reads them) and save."""
+        with self._lock:
+            if self._loaded:
+                return
+            self._loaded = True
+            if self._load():
+                return
+            for number, st in stats:
+                text = self.texts.text(number, st)
+                if text is not None:
+                    self._add(number, st, text)
+            self._save()
+
+    def candidates(self, words: Sequence[bytes]) -> Candidates | None:
+        """The chunks where every word of 3 bytes or more may occur; None when no word is that
+        long (no filter)."""
+        buckets: set[int] = set()
+        for word in words:
+            if len(word) > 2:
+                buckets |= {_bucket(*t) for t in zip(word, word[1:], word[2:])}
+        if not buckets:
+            return None
+        with self._lock:
+            found = -1
+            for b in buckets:
+                found &= int.from_bytes(self._maps[b * self._stride : (b + 1) * self._stride], "little")
+            return Candidates(found.to_bytes(self._stride, "little") if self._stride else b"", dict(self._covered))
+
+    def add(self, number: int, stat: Stat, text: bytes) -> None:
+        """Chunk ``number``, with this stat, holds ``text``: set its bits (none cleared)."""
+        with self._lock:
+            if self._covered.get(number) == stat:
+                return
+            self._add(number, stat, text)
+            if self._unsaved >= TRIGRAMS_SAVE_AFTER:
+                self._save()
+
+    def _add(self, number: int, stat: Stat, text: bytes) -> None:
+        if number // 8 >= self._stride:
+            stride = number // 8 + 1 + number // 64  # room for an eighth more chunks
+            old, grow = self._stride, stride - self._stride
+            self._maps = bytearray().join(
+                self._maps[b * old : (b + 1) * old] + bytes(grow) for b in range(1 << BUCKET_BITS)
+            )
+            self._stride = stride
+        byte, bit, stride, maps = number // 8, 1 << (number % 8), self._stride, self._maps
+        for b in text_buckets(text):
+            maps[b * stride + byte] |= bit
+        self._covered[number] = stat
+        self._unsaved += 1
+
+    def _header(self) -> bytes:
+        covered = [[n, *st] for n, st in sorted(self._covered.items())]
+        head = {"key": self.texts.key, "buckets": 1 << BUCKET_BITS, "stride": self._stride, "chunks": covered}
+        return json.dumps(head, separators=(",", ":")).encode("utf-8")
+
+    def _save(self) -> None:
+        body = _TRIGRAMS_MAGIC + self._header() + b"\n" + self._maps
+        raw = body + hashlib.blake2b(body, digest_size=_DIGEST).digest()
+        try:
+            self.texts.folder.mkdir(exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=self.texts.folder)
+        except OSError:  # a cache: the search goes on without it
+            return
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(raw)
+            os.replace(tmp, self.path)
+        except OSError:
+            Path(tmp).unlink(missing_ok=True)
+            return
+        self._unsaved = 0
+
+    def _load(self) -> bool:
+        """Take the saved filter if it is whole and of this key and layout."""
+        try:
+            raw = self.path.read_bytes()
+        except OSError:
+            return False
+        body, digest = memoryview(raw)[:-_DIGEST], raw[-_DIGEST:]
+        if not raw.startswith(_TRIGRAMS_MAGIC) or hashlib.blake2b(body, digest_size=_DIGEST).digest() != digest:
+            return False
+        end = raw.find(b"\n", len(_TRIGRAMS_MAGIC))
+        if end < 0:
+            return False
+        try:
+            head = json.loads(raw[len(_TRIGRAMS_MAGIC) : end])
+            stride = int(head["stride"])
+            covered = {int(c[0]): (int(c[1]), int(c[2]), int(c[3])) for c in head["chunks"]}
+        except (ValueError, KeyError, TypeError, IndexError):
+            return False
+        buckets = 1 << BUCKET_BITS
+        if head.get("key") != self.texts.key or head.get("buckets") != buckets:
+            return False
+        if len(body) != end + 1 + buckets * stride or any(n // 8 >= stride for n in covered):
+            return False
+        start = end + 1
+        self._maps = bytearray(body[start:])
+        self._stride, self._covered, self._unsaved = stride, covered, 0
+        return True

@@ -23,7 +23,8 @@ from ..model.questionnaire import Questionnaire
 from ..services import Services, volunteers
 from ..model.campaign import Campaign
 
-NO_CAMPAIGN = "Cette campagne n'existe pas. Vérifiez l'adresse."
+NO_CAMPAIGN = "Cette campagne n'existe pas, ou plus. Vérifiez l'adresse, ou demandez le bon lien à l'équipe."
+QUESTIONNAIRE_AWAY = "Le questionnaire de cette campagne n'est pas disponible pour le moment."
 NO_ANSWER = "Cette réponse n'existe pas dans cette campagne (ou elle a été effacée)."
 NO_QUESTIONNAIRE = (
     "Le questionnaire de cette campagne n'est pas disponible : ouvrez la page « Questionnaires » "
@@ -62,6 +63,11 @@ def current_coordinator() -> str | None:
         ):
             g.signed_in = name
     return g.signed_in
+
+
+def audit(action: str, detail: str = "", who: str | None = None) -> None:
+    """Record who did what, when, in the journal: by default the coordinator of this request."""
+    services().journal.write(action, detail, who or getattr(g, "coordinator", None) or current_coordinator() or "")
 
 
 def is_coordinator() -> bool:
@@ -126,26 +132,23 @@ def team_required(view):
 CARRIED_ARGS = ("mode", "canal", "question", "affiche", "session", "kiosque", "secteur")
 
 
-def load_campaign(campaign_id: str) -> tuple[Campaign, Questionnaire]:
-    """The campaign and its questionnaire, or a French 404."""
-    svc = services()
-    campaign = svc.campaigns.get(campaign_id)
-    if campaign is None:
-        abort(
-            404,
-            description="Cette campagne n'existe pas, ou plus. Vérifiez l'adresse, ou demandez le bon lien à l'équipe.",
-        )
-    questionnaire = svc.questionnaire_for(campaign)
-    if questionnaire is None:
-        abort(404, description="Le questionnaire de cette campagne n'est pas disponible pour le moment.")
-    return campaign, questionnaire
-
-
 def campaign_or_404(campaign_id: str) -> Campaign:
+    """The campaign the address names, or the French 404 page: the one lookup of every view."""
     campaign = services().campaigns.get(campaign_id)
     if campaign is None:
         abort(404, description=NO_CAMPAIGN)
     return campaign
+
+
+def load_campaign(campaign_id: str) -> tuple[Campaign, Questionnaire]:
+    """The campaign and its questionnaire, for the pages people answer on: a missing
+    questionnaire is said to them plainly (the coordination's pages use ``questionnaire_or_404``,
+    which says which file to fix)."""
+    campaign = campaign_or_404(campaign_id)
+    questionnaire = services().questionnaire_for(campaign)
+    if questionnaire is None:
+        abort(404, description=QUESTIONNAIRE_AWAY)
+    return campaign, questionnaire
 
 
 def questionnaire_or_404(campaign: Campaign) -> Questionnaire:

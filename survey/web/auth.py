@@ -17,8 +17,8 @@ from werkzeug.security import check_password_hash
 
 from ..services.accounts import AccountError, create_coordinator, has_coordinator, normalise_name
 from ..model.clock import utc_now
-from ..throttle import Throttle, app_throttle, wait_words
-from .access import current_coordinator, local_target, services
+from .throttle import Throttle, app_throttle, wait_words
+from .access import audit, current_coordinator, local_target, services
 
 bp = Blueprint("auth", __name__)
 
@@ -53,11 +53,6 @@ def end_coordinator_session() -> None:
 def end_every_session(name: str) -> int:
     """« Se déconnecter de tous les appareils »: every device of this account signs in again."""
     return services().sign_ins.delete_where(lambda r: r.get("account") == name)
-
-
-def audit(action: str, detail: str = "", who: str | None = None) -> None:
-    """Record who did what, when: by default the coordinator of this request."""
-    services().journal.write(action, detail, who or getattr(g, "coordinator", None) or current_coordinator() or "")
 
 
 def _throttle() -> Throttle:

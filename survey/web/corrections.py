@@ -11,7 +11,7 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 
 from ..services.corrections import CorrectionError, changed_texts, correct_answer, correctable_texts, member_may_correct
 from ..services.kept_counts import Facts
-from ..services.versioning import definition_for
+from ..services.publishing import definition_for
 from .access import (
     answer_or_404,
     campaign_or_404,

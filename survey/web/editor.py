@@ -3,7 +3,7 @@
 Server-rendered pages that work on a tablet without JavaScript: every button
 is a form submit, the draft lives in the record collection ``drafts`` between
 requests, and the loader's own French problems are shown next to the question
-they concern. Saving goes through ``survey.services.versioning`` (a new version when the
+they concern. Saving goes through ``survey.services.publishing`` (a new version when the
 current one has answers); files go to ``<data>/questionnaires/``.
 """
 
@@ -16,7 +16,7 @@ from flask_wtf.csrf import validate_csrf
 from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms.validators import ValidationError
 
-from ..services import drafts, versioning
+from ..services import drafts, publishing
 from ..services import questionnaire_files as files
 from ..editor_messages import NO_QUESTION, plain_problem
 from ..formats.xlsform import MAX_UPLOAD, MIMETYPE, XLSFormError, export_filename, export_xlsform, import_xlsform
@@ -24,9 +24,9 @@ from ..formats.yaml_files import parse_text
 from ..formats.yaml_writer import questionnaire_yaml
 from ..forms import build_form_class, field_name, other_name
 from ..model.questionnaire import CHOICE_TYPES, DEFAULT_SCALE_LABELS, TYPES, QuestionnaireError
-from ..services.versions import snapshots
+from ..services.snapshots import snapshots
 from .access import coordinator_required, services
-from .auth import audit
+from .access import audit
 
 bp = Blueprint("editor", __name__, url_prefix="/coordination/questionnaires")
 
@@ -105,7 +105,7 @@ def index():
     svc = services()
     rows = []
     for q in svc.library:
-        users = versioning.campaigns_using(svc, q.id)
+        users = publishing.campaigns_using(svc, q.id)
         rows.append(
             {
                 "q": q,
@@ -237,7 +237,7 @@ def _import_error(message: str, status: int, problems=(), notes=()):
 def questionnaire(questionnaire_id: str):
     svc = services()
     current = _questionnaire_or_404(questionnaire_id)
-    counts = versioning.version_counts(svc, questionnaire_id)
+    counts = publishing.version_counts(svc, questionnaire_id)
     versions = {q.version: q for q in snapshots(svc, questionnaire_id)}
     versions[current.version] = current
     rows = [
@@ -249,7 +249,7 @@ def questionnaire(questionnaire_id: str):
         q=current,
         rows=rows,
         origin=files.origin(svc, current),
-        campaigns=versioning.campaigns_using(svc, questionnaire_id),
+        campaigns=publishing.campaigns_using(svc, questionnaire_id),
         draft=drafts.for_base(svc, questionnaire_id),
         types=TYPES,
     )
@@ -320,8 +320,8 @@ def download_xlsform(questionnaire_id: str):
 def delete_version(questionnaire_id: str, version: int):
     svc = services()
     try:
-        message = versioning.delete_version(svc, questionnaire_id, version)
-    except versioning.DeleteRefused as exc:
+        message = publishing.delete_version(svc, questionnaire_id, version)
+    except publishing.DeleteRefused as exc:
         flash(str(exc))
         if svc.library.get(questionnaire_id) is None:
             return redirect(url_for("editor.index"), code=303)
@@ -345,8 +345,8 @@ def _render_draft(draft: dict, status: int = 200, save_problems=None):
     if questionnaire is not None and draft.get("base_id") and not save_problems:
         # Said before saving: an answered question that would change meaning.
         save_problems = (
-            versioning.meaning_problems(
-                versioning.answered_definitions(svc, draft["base_id"]), questionnaire, "brouillon"
+            publishing.meaning_problems(
+                publishing.answered_definitions(svc, draft["base_id"]), questionnaire, "brouillon"
             )
             or None
         )
@@ -375,7 +375,7 @@ def _render_draft(draft: dict, status: int = 200, save_problems=None):
         labels=_labels(questions),
         conditions=_conditions(questions),
         base=svc.library.get(draft["base_id"]) if draft.get("base_id") else None,
-        answers=versioning.answer_total(svc, draft["base_id"]) if draft.get("base_id") else 0,
+        answers=publishing.answer_total(svc, draft["base_id"]) if draft.get("base_id") else 0,
     ), status
 
 
@@ -622,10 +622,10 @@ def save(draft_id: str):
     svc = services()
     draft = _draft_or_404(draft_id)
     try:
-        saved = versioning.save(
+        saved = publishing.save(
             svc, draft["data"], base_id=draft.get("base_id"), base_version=draft.get("base_version")
         )
-    except versioning.SaveRefused as exc:
+    except publishing.SaveRefused as exc:
         return _render_draft(draft, 422, save_problems=exc.problems)
     drafts.delete(svc, draft_id)
     audit("questionnaire enregistré", f"{saved.questionnaire.id} version {saved.questionnaire.version}")

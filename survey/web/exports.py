@@ -15,7 +15,7 @@ from ..model.campaign import CHANNELS
 from ..exports import FORMATS, Export, ExportError, ExportOptions
 from ..exports.filters import Filters, parse_date
 from .access import campaign_or_404, coordinator_required, services
-from .auth import audit
+from .access import audit
 from .errors import render_error
 
 bp = Blueprint("exports", __name__, url_prefix="/coordination/campagnes")

@@ -22,7 +22,7 @@ from flask import (
 
 from ..model.answer_record import is_answer_id, new_answer
 from ..model.campaign import CHANNELS
-from ..model.clock import local_today, parse_time, utc_now
+from ..model.clock import parse_time, utc_now
 from ..services.fieldwork.paper import paper_code, sheet_version
 from ..services.fieldwork.photos import TYPES, PhotoError, save_photo
 from ..model.respondent import AGE_BANDS, clean_age_band, clean_first_name, clean_quartier
@@ -44,7 +44,7 @@ from ..services.fieldwork.wall import postits_on_wall, set_postits_on_wall, set_
 from ..forms import field_name, form_class_for, other_name, validate_sheet
 from ..model.french_time import typed_clock, typed_day
 from ..storage import AnswerConflict
-from ..services.versions import known_versions
+from ..services.snapshots import known_versions
 from .access import (
     coordinator_required,
     is_coordinator,
@@ -55,7 +55,7 @@ from .access import (
     team_required,
     team_today,
 )
-from .auth import audit
+from .access import audit
 
 bp = Blueprint("terrain", __name__)
 
@@ -78,7 +78,7 @@ def optional_session(campaign_id: str) -> Session | None:
 
 def board_questions(questionnaire, session: Session | None):
     """The questions a passer-by can answer in words: the session's, or every text question."""
-    open_questions = [q for q in questionnaire.answerable if q.type in ("long_text", "short_text")]
+    open_questions = [q for q in questionnaire.answerable if q.is_open]
     if session and session.questions:
         chosen = [questionnaire.question(qid) for qid in session.questions]
         return [q for q in chosen if q is not None] or open_questions
@@ -194,7 +194,7 @@ def edit_session(campaign_id, session_id=None):
             id="",
             campaign=campaign.id,
             place=campaign.quartier,
-            day=local_today(current_app.config["TIMEZONE"]).isoformat(),
+            day=team_today().isoformat(),
         )
         rows = current.team + [{}] * 2
     return render_template(
@@ -282,7 +282,7 @@ def scribe(campaign_id, session_id):
 def transcription(campaign_id):
     campaign, questionnaire = load_campaign(campaign_id)
     item = optional_session(campaign.id)
-    candidates = [q for q in questionnaire.answerable if q.type in ("long_text", "short_text")]
+    candidates = [q for q in questionnaire.answerable if q.is_open]
     question = pick_question(questionnaire, board_questions(questionnaire, item) if item else candidates)
     if question is None:
         abort(404, description="Ce questionnaire n'a pas de question à réponse libre pour des post-it.")
@@ -602,14 +602,14 @@ def wall_invitation(campaign, questionnaire, item) -> dict:
     questions = asked[:3] if item and item.questions else asked[:1]
     if "qr" not in campaign.channels or not campaign.accepts_answers(team_today()):
         return {"questions": questions, "qr": None, "address": None}
-    from ..printing import PrintError
     from ..printing.links import form_url, short_url
     from ..printing.qr import qr_svg
-    from .printing import base_url
+    from ..services.site_settings import AddressError
+    from .addresses import public_address
 
     try:
-        base = base_url()
-    except PrintError:
+        base = public_address().url
+    except AddressError:  # a bad saved address: the one this screen was opened with
         base = request.host_url.rstrip("/")
     one = questions[0].id if len(questions) == 1 else None
     url = form_url(base, campaign.id, "qr", poster="MUR", question=one)

@@ -18,7 +18,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..services.kiosk_codes import code_opens, has_any_code
 from .access import CARRIED_ARGS, services
-from ..throttle import app_throttle, wait_words
+from .throttle import app_throttle, wait_words
 
 bp = Blueprint("kiosk", __name__)
 

@@ -271,4 +271,5 @@ def add_hooks(app) -> None:
             pseudonym = (session.get("collector") or {}).get(campaign_id, "")
             return collector_token(current_app.config["SECRET_KEY"], campaign_id, pseudonym, channel)
 
-        return {"sealed_collector": sealed, "offline_modules": OFFLINE_MODULES}
+        # field_prefix: offline.js reads the answers from the field names by it (data-field-prefix).
+        return {"sealed_collector": sealed, "offline_modules": OFFLINE_MODULES, "field_prefix": FIELD_PREFIX}

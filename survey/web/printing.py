@@ -69,7 +69,7 @@ def question_choices(kind, questionnaire) -> list[tuple[str, str]]:
     if not kind.uses_question:
         return []
     if kind.id == "cartes-paroles":
-        pool = [q for q in questionnaire.answerable if q.type == "long_text"]
+        pool = [q for q in questionnaire.answerable if q.is_long_text]
         first = [("", "Toutes les questions à réponse écrite")]
     elif kind.id == "ordi-panneau":
         pool = board_questions(questionnaire)
@@ -176,6 +176,7 @@ def pdf(campaign_id: str, kind: str):
             since=since,
             until=until,
             quote_limit=current_app.config["QUOTE_CARDS_MAX"],
+            zone=current_app.config["TIMEZONE"],
         )
         sheets = sheet_count(job)
         if sheets and sheets > current_app.config["PRINT_CONFIRM_SHEETS"] and args.get("confirmer") != "oui":

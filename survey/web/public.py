@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
+from markupsafe import Markup
 
 from ..services.answer_channel import PUBLIC, TEAM_FORM_CHANNELS, ChannelRefused, form_channel
 from ..model.answer_record import is_answer_id, new_answer
@@ -187,8 +188,10 @@ def render_form(campaign, questionnaire, form, single, step_mode, current, notic
         position = 0
         numbers = {q.id: questionnaire.number_of(q.id) for q in questionnaire.answerable}
     channel = channel_for(campaign)
+    pristine = request.method == "GET" and not single and not step_mode and not notice
     return render_template(
         "public/form.html",
+        questions_html=pristine_questions(questionnaire, form, numbers) if pristine else None,
         campaign=campaign,
         questionnaire=questionnaire,
         form=form,
@@ -209,6 +212,26 @@ def render_form(campaign, questionnaire, form, single, step_mode, current, notic
     )
 
 
+def pristine_questions(questionnaire: Questionnaire, form: QuestionnaireForm, numbers: dict) -> Markup:
+    """The questions of a one-page form nobody has filled yet: the same HTML for everyone (no
+    answer, no error, no token: those are outside it), so rendered once per questionnaire
+    version. Kept beside the form classes, which are dropped when a questionnaire changes."""
+    cache = services().form_classes
+    key = ("questions-html", questionnaire.id, questionnaire.version)
+    kept = cache.get(key)
+    if kept is None or kept[0] is not questionnaire:
+        html = render_template(
+            "public/_questions.html",
+            questionnaire=questionnaire,
+            form=form,
+            field_name=field_name,
+            other_name=other_name,
+            numbers=numbers,
+        )
+        kept = cache[key] = (questionnaire, Markup(html))
+    return kept[1]
+
+
 def with_volunteer(channel: str) -> bool:
     """Someone of the team is with the person and writes with them: the volunteer's intro and
     consent texts. A kiosk tablet is passed from hand to hand: people read alone there."""
@@ -223,9 +246,40 @@ def thanks(campaign_id: str):
         door_round = door_round_url(campaign, channel_for(campaign))
     except ChannelRefused:
         door_round = None
+    args = carried_args()
+    if door_round is None and not args and says_nothing_of_the_visitor():
+        return plain_thanks(campaign, questionnaire)
     return render_template(
-        "public/thanks.html", campaign=campaign, questionnaire=questionnaire, args=carried_args(), door_round=door_round
+        "public/thanks.html", campaign=campaign, questionnaire=questionnaire, args=args, door_round=door_round
     )
+
+
+def says_nothing_of_the_visitor() -> bool:
+    """Nobody signed in (the header's logout form holds a token), no volunteer, no kiosk, no
+    message waiting: a page then shows nothing of who asks for it."""
+    return not (
+        session.get("coordinator")
+        or g.get("volunteer")
+        or session.get("_flashes")
+        or kiosk.kiosk_requested()
+        or kiosk.locked_campaign() is not None
+    )
+
+
+def plain_thanks(campaign: Campaign, questionnaire: Questionnaire) -> str:
+    """The thank-you page of a visitor it says nothing of (``says_nothing_of_the_visitor``),
+    with no carried arguments: the same for all of them, so rendered once per campaign as
+    stored and questionnaire version (kept beside the form classes, as ``pristine_questions``)."""
+    cache = services().form_classes
+    key = ("thanks-html", campaign.id)
+    stamp = (repr(campaign), request.script_root)
+    kept = cache.get(key)
+    if kept is None or kept[0] != stamp or kept[1] is not questionnaire:
+        html = render_template(
+            "public/thanks.html", campaign=campaign, questionnaire=questionnaire, args={}, door_round=None
+        )
+        kept = cache[key] = (stamp, questionnaire, html)
+    return kept[2]
 
 
 @bp.route("/c/<campaign_id>/equipe", methods=["GET", "POST"])

@@ -1,5 +1,5 @@
 """The short address a person types (``/K7PX``): it opens the campaign's form. The codes
-themselves (given, claimed, looked up) are ``survey/short_codes.py``."""
+themselves (given, claimed, looked up) are ``survey/services/short_codes.py``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from flask import Blueprint, abort, redirect, request, url_for
 from werkzeug.routing import BaseConverter
 
 from .access import services
-from ..services.short_codes import ALPHABET, CAMPAIGNS, LENGTHS, campaign_for
+from ..services.short_codes import ALPHABET, LENGTHS, campaign_for
 
 bp = Blueprint("short_codes", __name__)
 
@@ -22,9 +22,9 @@ class ShortCodeConverter(BaseConverter):
 @bp.route("/<short:code>/")
 def open_form(code: str):
     """A typed short address: the campaign's form (its query arguments carried)."""
-    records = services().records
-    campaign_id = campaign_for(records, code)
-    if campaign_id is None or records.get(CAMPAIGNS, campaign_id) is None:
+    svc = services()
+    campaign_id = campaign_for(svc.records, code)
+    if campaign_id is None or svc.campaigns.get(campaign_id) is None:
         abort(
             404,
             description=(

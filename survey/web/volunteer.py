@@ -3,7 +3,6 @@ coordinator's page that hands codes out is ``coordination/volunteers.py``)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
@@ -11,7 +10,7 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from ..services import volunteers
 from ..model.campaign import CHANNELS
 from ..services.results import campaign_collector_counts
-from .access import local_target, services
+from .access import local_target, services, team_today
 
 bp = Blueprint("volunteer", __name__, url_prefix="/benevole")
 BAD_CODE = (
@@ -56,9 +55,8 @@ def home():
         volunteers.leave(session)
         return render_template("volunteer/enter.html", error=BAD_CODE), 422
     zone = ZoneInfo(current_app.config["TIMEZONE"])
-    today, overall = campaign_collector_counts(
-        svc.answers, campaign.id, record["pseudonym"], datetime.now(zone).date(), zone
-    )
+    day = team_today()
+    today, overall = campaign_collector_counts(svc.answers, campaign.id, record["pseudonym"], day, zone)
     return render_template(
         "volunteer/home.html",
         campaign=campaign,
@@ -67,7 +65,7 @@ def home():
         overall=overall,
         ways=ways_to_collect(campaign),
         channels=CHANNELS,
-        sessions=upcoming_sessions(svc, campaign.id, datetime.now(zone).date()),
+        sessions=upcoming_sessions(svc, campaign.id, day),
     )
 
 

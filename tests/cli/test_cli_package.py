@@ -16,6 +16,8 @@ COMMANDS = {
     "check",
     "code-kiosque",
     "coordinator",
+    "data",
+    "db",
     "demo",
     "export",
     "import-queue",

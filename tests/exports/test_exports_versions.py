@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from survey.services.versions import known_versions, remember_version
+from survey.services.snapshots import known_versions, remember_version
 from survey.storage.repositories.versions import COLLECTION
 from tests.exports_support import QUESTIONNAIRE, V1, V2, answer, export_bytes, make_app, write_questionnaire
 

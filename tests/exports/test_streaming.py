@@ -13,6 +13,8 @@ from datetime import date
 import pytest
 
 from survey import allocator
+from survey.config import DEFAULTS
+from survey.formats.yaml_files import load_library
 from survey.exports import Export, ExportOptions
 from survey.exports.csv_export import ROWS_PER_CHUNK
 from survey.exports.json_export import ANSWERS_PER_CHUNK
@@ -248,3 +250,13 @@ def test_a_bad_date_on_the_print_page_is_said_in_french(quotes_app):
     response = client.get(f"/coordination/campagnes/{PDP}/imprimer/cartes-paroles.pdf?du=2026-04-05&au=2026-04-01")
     assert response.status_code == 400
     assert "La date de début doit venir avant la date de fin." in html.unescape(response.get_data(as_text=True))
+
+
+def test_quote_days_are_the_teams_days_in_the_apps_time_zone():
+    # Given at 23:30 UTC on 31 March: already 1 April in Paris (summer time), still 31 March in UTC.
+    late = consented(1, start_day=1)[0]
+    late["submitted_at"] = "2026-03-31T23:30:00Z"
+    questionnaire = load_library(DEFAULTS["QUESTIONNAIRES_DIR"]).get(PDP)
+    april = {"since": date(2026, 4, 1), "until": date(2026, 4, 1)}
+    assert len(newest_quotes(questionnaire, [late], zone="Europe/Paris", **april)) == 1
+    assert newest_quotes(questionnaire, [late], zone="UTC", **april) == []

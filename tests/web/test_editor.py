@@ -18,7 +18,7 @@ from werkzeug.test import encode_multipart
 from survey.model.campaign import Campaign
 from survey.exports import Export, ExportOptions
 from survey.formats.yaml_files import load_file, parse_text
-from survey.services.versions import snapshots
+from survey.services.snapshots import snapshots
 from survey.storage.repositories.versions import COLLECTION
 from survey.formats.xlsform import MAX_UPLOAD, import_xlsform
 from tests.factories import login_coordinator

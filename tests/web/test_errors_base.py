@@ -79,7 +79,7 @@ def test_every_user_facing_error_carries_its_french_message():
     from survey.services.corrections import CorrectionError
     from survey.services.fieldwork.photos import PhotoError
     from survey.services.site_settings import AddressError
-    from survey.services.versioning import DeleteRefused, SaveRefused
+    from survey.services.publishing import DeleteRefused, SaveRefused
     from survey.services.volunteers import VolunteerError
     from survey.web.offline import UnreadableJSON
 

@@ -20,7 +20,7 @@ from survey.config import secret_key
 from survey.services.fieldwork.photos import PhotoError, save_photo
 from survey.cli.tablets import import_queue
 from survey.web.access import local_target
-from survey.throttle import Throttle
+from survey.web.throttle import Throttle
 from tests.factories import COORDINATOR, login_coordinator
 
 CAMPAIGN = "porteur-de-parole-numerique"

@@ -92,7 +92,7 @@ def export_xlsform(questionnaire: Questionnaire) -> bytes:
                 q.help,
                 required,
                 relevant,
-                "multiline" if q.type == "long_text" else "",
+                "multiline" if q.is_long_text else "",
                 source=source,
             )
         elif q.is_number:

@@ -9,20 +9,19 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask import current_app, flash, g, redirect, render_template, request
+from flask import flash, g, redirect, render_template, request
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from ...model.campaign import CHANNELS, Campaign, validate
 from ...forms import ValuesField
-from ...model.clock import local_today
 from ...model.french_time import long_date, typed_day
 from ...printing.links import short_url
 from ...services.reading import fold
 from ..access import campaign_or_404, campaign_url, coordinator_required, services, team_today
 from ..addresses import public_address
-from ..auth import audit
+from ..access import audit
 from .blueprint import bp
 
 RESERVED_IDS = {"nouvelle"}
@@ -117,7 +116,7 @@ def campaign_from_form(form: CampaignForm, base: Campaign | None) -> tuple[Campa
 
 
 def status_of(campaign: Campaign, today: date | None = None) -> str:
-    today_text = (today or local_today(current_app.config["TIMEZONE"])).isoformat()
+    today_text = (today or team_today()).isoformat()
     if campaign.closed:
         return "fermée"
     if campaign.starts_on and today_text < campaign.starts_on:
@@ -146,15 +145,8 @@ def new_campaign():
             flash(f"La campagne « {campaign.title} » est créée.")
             return redirect(campaign_url(campaign), code=303)
     elif request.method == "POST":
-        problems = ["La page a expiré. Vérifiez les informations puis enregistrez à nouveau."]
-    return render_template(
-        "coordination/campaign_form.html",
-        form=form,
-        problems=problems,
-        campaign=None,
-        channels=CHANNELS,
-        has_answers=False,
-    ), (422 if problems else 200)
+        problems = [EXPIRED]
+    return _form_page(form, problems, None, False)
 
 
 @bp.route("/campagnes/<campaign_id>/modifier", methods=["GET", "POST"])
@@ -186,12 +178,20 @@ def edit_campaign(campaign_id: str):
             flash("Les changements sont enregistrés.")
             return redirect(campaign_url(campaign), code=303)
     elif request.method == "POST":
-        problems = ["La page a expiré. Vérifiez les informations puis enregistrez à nouveau."]
+        problems = [EXPIRED]
+    return _form_page(form, problems, current, has_answers)
+
+
+EXPIRED = "La page a expiré. Vérifiez les informations puis enregistrez à nouveau."
+
+
+def _form_page(form, problems: list[str], campaign: Campaign | None, has_answers: bool):
+    """The new or edit campaign form, with its problems (422) or as it opens."""
     return render_template(
         "coordination/campaign_form.html",
         form=form,
         problems=problems,
-        campaign=current,
+        campaign=campaign,
         channels=CHANNELS,
         has_answers=has_answers,
     ), (422 if problems else 200)

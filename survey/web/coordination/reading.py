@@ -25,7 +25,7 @@ from ...services.tags import (
     set_quoted,
     tag_counts,
 )
-from ...services.versioning import definition_for
+from ...services.publishing import definition_for
 from ..access import answer_or_404, campaign_or_404, coordinator_required, local_target, questionnaire_or_404, services
 from .blueprint import bp
 from .results import session_places

@@ -13,7 +13,7 @@ from ...network import lan_addresses
 from ...model.wifi import WifiError, check
 from ..access import coordinator_required, services
 from ..addresses import public_address, wifi_qr
-from ..auth import audit
+from ..access import audit
 from .blueprint import bp
 
 LOOPBACK_WARNING = (

@@ -9,7 +9,7 @@ from ...services import kiosk_codes, site_settings, volunteers
 from .. import kiosk
 from ..access import campaign_or_404, coordinator_required, services
 from ..addresses import link_qr, public_address, public_url, wifi_qr
-from ..auth import audit
+from ..access import audit
 from .blueprint import bp
 
 

@@ -3,7 +3,7 @@
 Rules (issue 8):
 - saving a questionnaire whose current version already has answers makes a new
   version (number + 1); the old definition is kept as a snapshot
-  (``survey.services.versions``, ``Services.versions``) so old answers
+  (``survey.services.snapshots``, ``Services.versions``) so old answers
   still display and export;
 - a question id keeps its meaning: once answered, its type cannot change to an
   incompatible one and a choice value cannot take another meaning; the editor
@@ -25,7 +25,7 @@ from ..formats.yaml_files import from_dict
 from ..model.errors import SurveyError
 from ..model.questionnaire import CHOICE_TYPES, TYPES, Problem, Questionnaire, QuestionnaireError
 from . import questionnaire_files as files
-from .versions import snapshots
+from .snapshots import forget_snapshot, keep_snapshot, snapshots
 
 if TYPE_CHECKING:
     from . import Services
@@ -114,7 +114,7 @@ def meaning_problems(old_versions: list[Questionnaire], new: Questionnaire, file
     for q in new.questions:
         for old in old_versions:
             before = old.question(q.id)
-            if before is None or before.type == "note":
+            if before is None or not before.answerable:
                 continue
             if before.type != q.type and (before.type, q.type) not in COMPATIBLE_TYPES:
                 problems.append(
@@ -149,17 +149,6 @@ def meaning_problems(old_versions: list[Questionnaire], new: Questionnaire, file
                     )
                     break
     return problems
-
-
-def keep_snapshot(svc: Services, questionnaire: Questionnaire) -> None:
-    """Keep this version's definition for its answers (the first snapshot of a version wins)."""
-    svc.versions.keep(questionnaire.id, questionnaire.version, questionnaire.to_dict())
-    svc.remembered_versions.add((questionnaire.id, questionnaire.version))
-
-
-def forget_snapshot(svc: Services, questionnaire_id: str, version: int) -> None:
-    svc.versions.delete(questionnaire_id, version)
-    svc.remembered_versions.discard((questionnaire_id, version))
 
 
 def _same_content(a: dict, b: dict) -> bool:

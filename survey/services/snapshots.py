@@ -32,11 +32,21 @@ def remember_version(services: Services, questionnaire: Questionnaire) -> None:
     if key in services.remembered_versions:
         return
     try:
-        services.versions.keep(questionnaire.id, questionnaire.version, questionnaire.to_dict())
+        keep_snapshot(services, questionnaire)
     except OSError:
         log.exception("questionnaire version %s@%s not snapshotted", *key)
-        return
-    services.remembered_versions.add(key)
+
+
+def keep_snapshot(services: Services, questionnaire: Questionnaire) -> None:
+    """Keep this version's definition for its answers (the first snapshot of a version wins);
+    an error to write reaches the caller (the editor says it; an answer's save logs it)."""
+    services.versions.keep(questionnaire.id, questionnaire.version, questionnaire.to_dict())
+    services.remembered_versions.add((questionnaire.id, questionnaire.version))
+
+
+def forget_snapshot(services: Services, questionnaire_id: str, version: int) -> None:
+    services.versions.delete(questionnaire_id, version)
+    services.remembered_versions.discard((questionnaire_id, version))
 
 
 def snapshots(services: Services, questionnaire_id: str) -> list[Questionnaire]:

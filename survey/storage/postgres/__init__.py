@@ -1,0 +1,50 @@
+"""PostgreSQL storage (issue 15): the two storage interfaces over one database, chosen by
+``DATABASE_URL`` (``SURVEY_DATABASE_URL``, ``survey serve --database``).
+
+``open_database(url)`` upgrades the schema (``migrations.py``, under an advisory lock) and
+returns the answer store and the record collections over one connection pool. Only this
+package imports psycopg (a ``lint-imports`` contract): services call ``open_database``.
+Photos stay files in the data folder for now (issue 15 lists them for the database).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from psycopg_pool import ConnectionPool
+
+from . import migrations
+from .answers import PostgresAnswerStore
+from .records import PostgresRecordCollections
+
+
+@dataclass
+class Database:
+    """What ``open_database`` opened: close it to end the pool's connections and threads."""
+
+    pool: ConnectionPool
+    answers: PostgresAnswerStore
+    records: PostgresRecordCollections
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+def open_database(url: str, pool_size: int = 8, upgrade: bool = True) -> Database:
+    """The stores over a new pool to ``url``; the schema is brought up to date first
+    (``upgrade``), as ``survey db upgrade`` does, so a server never runs on an old one."""
+    if upgrade:
+        migrations.upgrade_url(url)
+    pool = ConnectionPool(
+        url,
+        min_size=1,
+        max_size=max(1, pool_size),
+        kwargs={"autocommit": True},
+        check=ConnectionPool.check_connection,  # a connection cut by a database restart is replaced, not used
+        open=True,
+        name="survey",
+    )
+    return Database(pool, PostgresAnswerStore(pool), PostgresRecordCollections(pool))
+
+
+__all__ = ["Database", "PostgresAnswerStore", "PostgresRecordCollections", "open_database"]
