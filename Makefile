@@ -7,10 +7,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: demo test setup bench clean
+.PHONY: demo test setup bench clean shared
 
 demo: setup
 	$(BIN)/survey serve --demo --port $(PORT)
+
+# The shared instance on this machine: PostgreSQL in ./shared-db, two gunicorn workers (README).
+shared: setup
+	$(BIN)/survey instance-locale --port $(PORT)
 
 test: setup
 	$(BIN)/ruff check survey tests benchmarks

@@ -26,12 +26,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from survey import create_app  # noqa: E402
-from survey.storage.repositories.accounts import SIGN_INS  # noqa: E402
 from survey.services.demo import load_demo  # noqa: E402
 from survey.services.privacy import purge_campaign  # noqa: E402
 from survey.services.results import summarise  # noqa: E402
-from survey.storage.answers import fingerprint  # noqa: E402
 from survey.services.volunteers import create as create_code  # noqa: E402
+from survey.storage.answers import fingerprint  # noqa: E402
+from survey.storage.repositories.accounts import SIGN_INS  # noqa: E402
 
 CAMPAIGN = "besoins-numeriques-habitants"
 WORDS = (

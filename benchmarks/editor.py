@@ -23,9 +23,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from survey import create_app  # noqa: E402
+from survey.formats.xlsform import export_xlsform, import_xlsform  # noqa: E402
 from survey.services import drafts, publishing  # noqa: E402
 from survey.services.demo import load_demo  # noqa: E402
-from survey.formats.xlsform import export_xlsform, import_xlsform  # noqa: E402
 
 CAMPAIGN = "besoins-numeriques-habitants"
 

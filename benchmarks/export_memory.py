@@ -77,8 +77,8 @@ def setup(base: Path, count: int, cards: list[int]) -> None:
     questionnaires.mkdir(parents=True)
     (questionnaires / f"{QUESTIONNAIRE}.yaml").write_text(QUESTIONNAIRE_YAML, encoding="utf-8")
     app = app_for(base)
-    from survey.services.accounts import create_coordinator
     from survey.model.campaign import Campaign
+    from survey.services.accounts import create_coordinator
 
     svc = app.extensions["survey"]
     with app.app_context():

@@ -24,12 +24,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from survey import create_app  # noqa: E402
-from survey.services.demo import load_demo  # noqa: E402
+from survey.model.wifi import Wifi  # noqa: E402
 from survey.printing import make_pdf, prepare_job  # noqa: E402
 from survey.printing.kinds import KINDS, PrintJob, board_questions  # noqa: E402
 from survey.printing.qr import qr_svg  # noqa: E402
 from survey.printing.render import PageFormat, Renderer  # noqa: E402
-from survey.model.wifi import Wifi  # noqa: E402
+from survey.services.demo import load_demo  # noqa: E402
 
 BASE = "http://192.168.1.20:8000"
 FLOOR_HTML = """<!doctype html><html lang="fr"><head><meta charset="utf-8"><style>

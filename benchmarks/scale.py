@@ -45,15 +45,15 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from report import write_section  # noqa: E402
 
 from survey.config import DEFAULTS, build  # noqa: E402
-from survey.services import Services  # noqa: E402
 from survey.model.answer_record import new_answer  # noqa: E402
-from survey.model.respondent import AGE_BANDS  # noqa: E402
-from survey.model.questionnaire import OTHER_VALUE  # noqa: E402
-from survey.services.accounts import create_coordinator  # noqa: E402
 from survey.model.campaign import CHANNELS, Campaign  # noqa: E402
 from survey.model.fieldwork import Session  # noqa: E402
-from survey.services.tags import add_tag  # noqa: E402
+from survey.model.questionnaire import OTHER_VALUE  # noqa: E402
+from survey.model.respondent import AGE_BANDS  # noqa: E402
+from survey.services import Services  # noqa: E402
+from survey.services.accounts import create_coordinator  # noqa: E402
 from survey.services.snapshots import remember_version  # noqa: E402
+from survey.services.tags import add_tag  # noqa: E402
 from survey.storage.answers import TABLE, fingerprint  # noqa: E402
 from survey.storage.atomic import dumps  # noqa: E402
 

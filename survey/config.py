@@ -46,6 +46,18 @@ DEFAULTS: dict[str, Any] = {
     "PUBLIC_RATE_LIMIT": "30 per minute",  # answer-form sends per client address
     "VOLUNTEER_CODE_RATE_LIMIT": "10 per minute",  # volunteer code tries per client address
     "OFFLINE_RATE_LIMIT": "120 per minute",  # queued answers a tablet sends at once, per address
+    # Handing a laptop campaign over to the shared instance (survey envoyer, docs/DEPLOYMENT.md):
+    # requests per client address, days an upload token lasts, answers per batch, bytes per batch.
+    "HANDOVER_RATE_LIMIT": "300 per minute",
+    "HANDOVER_TOKEN_DAYS": 7,
+    "HANDOVER_BATCH": 200,
+    "HANDOVER_MAX_BATCH_BYTES": 8 * 1024 * 1024,
+    # Where those limits count: this process's memory, or Redis (``redis://localhost:6379/0``)
+    # so that the workers of a shared instance count together (docs/DEPLOYMENT.md).
+    "RATELIMIT_STORAGE_URI": "memory://",
+    # Behind a reverse proxy (nginx): trust its X-Forwarded-For/-Proto (werkzeug's ProxyFix),
+    # so that limits and throttles count each client, not the proxy. Never without a proxy.
+    "BEHIND_PROXY": False,
     "KIOSK_DELAY_SECONDS": 8,  # on the kiosk's thank-you screen, before a blank form
     # A coordinator's sign-in lasts this long on a device, whatever its cookie says.
     "COORDINATOR_SESSION_HOURS": 12,
@@ -75,6 +87,8 @@ ENVIRONMENT = {
     "SURVEY_DATABASE_URL": "DATABASE_URL",
     "SURVEY_HTTPS": "HTTPS",
     "SURVEY_PUBLIC_RATE_LIMIT": "PUBLIC_RATE_LIMIT",
+    "SURVEY_RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
+    "SURVEY_BEHIND_PROXY": "BEHIND_PROXY",  # « oui » or 1
     "SURVEY_MALLOC_ARENA_MAX": "MALLOC_ARENA_MAX",  # a number; 0 leaves glibc's default
     "SURVEY_MALLOC_TRIM": "MALLOC_TRIM",  # « non » or 0 turns it off
 }

@@ -7,15 +7,15 @@ machinery (see docs/DESIGN.md: WTForms 3.3 choice pitfalls).
 
 Plain Python: a form is given its data and its limits (``max_text_length``) and needs no
 request nor app, so the tablets' API, ``survey import-queue``, the editor's preview and tests
-build and validate it anywhere. Only a page a person posts asks for ``csrf=True``: the same
-form on Flask-WTF's base, which reads the request and checks its CSRF token.
+build and validate it anywhere. A page a person posts uses the same form on Flask-WTF's base
+(``web/posted_forms.py``), which reads the request and checks its CSRF token: the factory
+takes the base class, so this module knows nothing of the web.
 """
 
 from __future__ import annotations
 
 import re
 
-from flask_wtf import FlaskForm
 from wtforms import Field, Form, HiddenField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
@@ -197,19 +197,15 @@ class QuestionnaireForm(Form):
         return list(token.errors) if token is not None and token.errors else []
 
 
-class PostedQuestionnaireForm(QuestionnaireForm, FlaskForm):
-    """The form of a page a person posts: Flask-WTF takes the request's data when none is
-    given and checks the CSRF token (``WTF_CSRF_ENABLED``), so it needs a request."""
-
-
-def build_form_class(questionnaire: Questionnaire, max_text_length: int, *, csrf: bool) -> type[QuestionnaireForm]:
+def build_form_class(
+    questionnaire: Questionnaire, max_text_length: int, base: type[QuestionnaireForm] = QuestionnaireForm
+) -> type[QuestionnaireForm]:
     """A form class for one questionnaire version (cheap: cache it per id and version).
 
-    ``csrf``: a page posted by a browser (the token checked, the request read); otherwise a
-    plain form fed its data, usable anywhere. Each caller says which, so none gets the web's
-    base by accident or loses the token check."""
+    ``base``: the plain form fed its data, usable anywhere; a page posted by a browser passes
+    the web's base instead (``web/posted_forms.py``: the token checked, the request read)."""
 
-    class Form(PostedQuestionnaireForm if csrf else QuestionnaireForm):
+    class Form(base):  # type: ignore[valid-type,misc]  # the base is chosen by the caller
         pass
 
     Form.questionnaire = questionnaire
@@ -232,13 +228,13 @@ def build_form_class(questionnaire: Questionnaire, max_text_length: int, *, csrf
 
 
 def form_class_for(
-    services, questionnaire: Questionnaire, max_text_length: int, *, csrf: bool
+    services, questionnaire: Questionnaire, max_text_length: int, base: type[QuestionnaireForm] = QuestionnaireForm
 ) -> type[QuestionnaireForm]:
-    """``build_form_class``, kept in ``services.form_classes`` per version and kind of form."""
-    key = (questionnaire.id, questionnaire.version, csrf)
+    """``build_form_class``, kept in ``services.form_classes`` per version and base."""
+    key = (questionnaire.id, questionnaire.version, base)
     cls = services.form_classes.get(key)
     if cls is None:
-        cls = services.form_classes[key] = build_form_class(questionnaire, max_text_length, csrf=csrf)
+        cls = services.form_classes[key] = build_form_class(questionnaire, max_text_length, base)
     return cls
 
 

@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 
 from werkzeug.security import generate_password_hash
 
-from tests.factories import make_answer
 from survey import create_app
 from survey.services import volunteers
-from survey.storage.repositories.accounts import ACCOUNTS, SIGN_INS
 from survey.services.demo import load_demo
+from survey.storage.repositories.accounts import ACCOUNTS, SIGN_INS
+from tests.factories import make_answer
 
 CAMPAIGN_A = "porteur-de-parole-numerique"  # free text only
 CAMPAIGN_B = "besoins-numeriques-habitants"  # choices, yes/no, scale, text

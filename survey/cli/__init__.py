@@ -5,7 +5,22 @@ the group and registers its commands on it, so importing them here is what makes
 A mistake is reported one way only: a ``SurveyError`` (``root.CommandError`` is one) is said by
 the root group, « Erreur : » and its French message on stderr, exit 1."""
 
-from . import campaigns, check, coordinators, data, db, demo, export, printables, privacy, serve, tablets, xlsform  # noqa: F401
+from . import (  # noqa: F401  # noqa: F401
+    campaigns,
+    check,
+    coordinators,
+    data,
+    db,
+    demo,
+    export,
+    handover,
+    printables,
+    privacy,
+    serve,
+    shared,
+    tablets,
+    xlsform,
+)
 from .root import main
 
 __all__ = ["main"]

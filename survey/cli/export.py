@@ -11,9 +11,9 @@ from typing import Iterable, Iterator
 
 import click
 
-from ..model.campaign import CHANNELS
 from ..exports import FORMATS, Export, ExportOptions
 from ..exports.filters import Filters, parse_date
+from ..model.campaign import CHANNELS
 from .root import CommandError, campaign_named, data_option, main, make_app
 
 DEFAULT_FOLDER = "exports"

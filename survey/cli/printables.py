@@ -61,11 +61,11 @@ Exemples :
 )
 def print_command(kind, campaign_id, question, every, size, tile, data_dir, base_url, since, until, out, agreed):
     from ..model.french_time import parse_date
-    from ..services import site_settings
     from ..printing import KINDS, make_pdf, prepare_job, sheet_count, sheet_count_text
     from ..printing.kinds import ordi_plan_text
     from ..printing.links import clean_base_url
     from ..printing.render import Renderer
+    from ..services import site_settings
 
     if not kind:
         raise CommandError(f"Indiquez le type d'imprimé : {', '.join(KINDS)}.")

@@ -107,6 +107,27 @@ def announce(app, host: str, port: int, scheme: str) -> tuple[str, list[str]]:
     return opened, list(dict.fromkeys((lan or [host]) + [urlsplit(opened).hostname or ""]))
 
 
+def check_workers(app, use_https: bool) -> None:
+    """Several processes share only what is in the database: without one, each would keep its
+    own files' locks, throttles and limits, so it is refused."""
+    if not app.config.get("DATABASE_URL"):
+        raise CommandError(
+            "Plusieurs processus serveurs (--workers) demandent une base PostgreSQL (--database ou "
+            "SURVEY_DATABASE_URL) : sans elle, les fichiers du dossier de données et les compteurs "
+            "d'essais ne sont partagés que par un seul processus."
+        )
+    if use_https:
+        raise CommandError("--https sert avec un seul processus : devant plusieurs, c'est nginx qui fait le HTTPS.")
+    if os.name != "posix":
+        raise CommandError("Plusieurs processus serveurs (--workers) ne marchent que sous Linux ou macOS.")
+    if str(app.config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory://"):
+        click.echo(
+            "Attention : les limites d'envois sont comptées par processus (SURVEY_RATELIMIT_STORAGE_URI "
+            "vers Redis pour les partager) ; les essais de mot de passe, eux, sont comptés dans la base.",
+            err=True,
+        )
+
+
 @main.command(help="Démarre le serveur sur le réseau local.")
 @click.option("--host", default="0.0.0.0", show_default=True, help="Adresse d'écoute.")
 @click.option("--port", default=DEFAULTS["PORT"], show_default=True, type=click.IntRange(1, 65535), help="Port.")
@@ -125,13 +146,30 @@ def announce(app, host: str, port: int, scheme: str) -> tuple[str, list[str]]:
     metavar="URL",
     help="Tout enregistrer dans cette base PostgreSQL (postgresql://…) plutôt que dans le dossier des données.",
 )
-def serve(host, port, data_dir, with_demo, threads, use_https, database_url):
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Processus serveurs (gunicorn) : seulement avec une base PostgreSQL (--database).",
+)
+@click.option(
+    "--proxy",
+    "behind_proxy",
+    is_flag=True,
+    help="Derrière un serveur mandataire (nginx) : l'adresse de chaque client est celle qu'il transmet.",
+)
+def serve(host, port, data_dir, with_demo, threads, use_https, database_url, workers, behind_proxy):
     from waitress import serve as waitress_serve
 
     extra = {"HTTPS": True, "SESSION_COOKIE_SECURE": True} if use_https else {}
     if database_url:  # else SURVEY_DATABASE_URL, if set (config.py)
         extra["DATABASE_URL"] = database_url
+    if behind_proxy:
+        extra["BEHIND_PROXY"] = True
     app = make_app(data_dir, **extra)
+    if workers > 1:
+        check_workers(app, use_https)
     from .. import allocator
 
     allocator.limit_arenas(allocator.arena_setting(app.config))  # before the server's threads start
@@ -165,6 +203,11 @@ def serve(host, port, data_dir, with_demo, threads, use_https, database_url):
         return
     click.echo("Arrêt : Ctrl+C.")
     sys.stdout.flush()
+    if workers > 1:
+        from .workers import run_gunicorn
+
+        run_gunicorn(lambda: make_app(data_dir, **extra), host, port, workers, threads)
+        return
     waitress_serve(
         app,
         host=host,

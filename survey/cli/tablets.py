@@ -13,7 +13,7 @@ def _plural(n: int, one: str, many: str) -> str:
 
 def read_queue(path) -> list[dict]:
     """The answers of an exported queue file, or a French error."""
-    from ..web.offline import UnreadableJSON, parse_json
+    from ..services.queued_answers import UnreadableJSON, parse_json
 
     try:
         with open(path, encoding="utf-8") as handle:
@@ -36,7 +36,7 @@ def read_queue(path) -> list[dict]:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @data_option
 def import_queue(file, data_dir):
-    from ..web.offline import receive
+    from ..services.queued_answers import receive
 
     items = read_queue(file)
     app = make_app(data_dir)

@@ -22,8 +22,8 @@ def xlsform():
 @data_option
 @click.option("--id", "new_id", default=None, help="Identifiant à donner au questionnaire (s'il est déjà pris).")
 def import_command(file, data_dir, new_id):
-    from ..services.questionnaire_files import edited_path, free_id
     from ..services.publishing import save
+    from ..services.questionnaire_files import edited_path, free_id
 
     path = Path(file)
     if path.stat().st_size > MAX_UPLOAD:
@@ -80,8 +80,8 @@ def _notes(notes: list[str]) -> None:
 @click.option("--version", "version", type=int, default=None, help="Une version précédente (par défaut : en cours).")
 @data_option
 def export_command(questionnaire_id, out, version, data_dir):
-    from ..storage.atomic import atomic_write_bytes
     from ..services.publishing import definition_for
+    from ..storage.atomic import atomic_write_bytes
 
     app = make_app(data_dir)
     svc = app.extensions["survey"]

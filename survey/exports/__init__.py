@@ -12,8 +12,8 @@ from datetime import datetime
 from typing import BinaryIO, Iterable, Iterator
 from zoneinfo import ZoneInfo
 
-from ..model.errors import SurveyError
 from ..model.campaign import Campaign
+from ..model.errors import SurveyError
 from ..services.snapshots import known_versions
 from .columns import Plan
 from .csv_export import csv_chunks

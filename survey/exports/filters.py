@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Callable, Iterable, Iterator
 from zoneinfo import ZoneInfo
-from ..model.clock import parse_time
+
 from ..config import DEFAULTS
+from ..model.clock import parse_time
 from ..model.french_time import parse_date  # noqa: F401  (typed days: one reader for every page)
 
 DEFAULT_TIMEZONE = DEFAULTS["TIMEZONE"]

@@ -25,10 +25,10 @@ from __future__ import annotations
 
 import io
 import math
-from datetime import date
 import shutil
 import tempfile
 import zipfile
+from datetime import date
 from typing import BinaryIO, Iterable, Iterator, TextIO
 
 from openpyxl import Workbook

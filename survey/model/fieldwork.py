@@ -7,7 +7,6 @@ never by address. Stored by ``storage/repositories/fieldwork.py``; no I/O here.
 
 from __future__ import annotations
 
-from .errors import BadValue
 import re
 import secrets
 import uuid
@@ -17,6 +16,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from .clock import utc_now
+from .errors import BadValue
 from .french_time import TIME_EXAMPLES, clock_text, long_date
 
 if TYPE_CHECKING:

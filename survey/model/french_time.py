@@ -7,13 +7,13 @@ A calendar date stored alone (« 2026-12-31 ») is a day, never shifted by a zon
 
 from __future__ import annotations
 
-from .errors import BadValue
 import re
 from datetime import date, datetime, timezone
-from zoneinfo import ZoneInfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from .clock import parse_time
+from .errors import BadValue
 
 MONTHS = (
     "janvier",

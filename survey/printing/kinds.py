@@ -13,15 +13,15 @@ import math
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Callable, Iterable, Iterator
-from ..model.clock import local_day
 
-from ..model.campaign import Campaign
 from ..config import DEFAULTS
+from ..model.campaign import Campaign
+from ..model.clock import local_day
 from ..model.consent import QUOTE_NOTICE, may_display, may_quote
-from ..model.respondent import AGE_BANDS
 from ..model.questionnaire import OPEN_TYPES, Question, Questionnaire
-from .errors import PrintError
+from ..model.respondent import AGE_BANDS
 from ..services.fieldwork.paper import paper_code
+from .errors import PrintError
 from .links import form_url, poster_code, short_url, team_url
 from .render import PAGE_SIZES, PageFormat
 from .typography import TextFitter, french, of_name

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any, Hashable
 
 from ..formats.yaml_files import load_library
-from ..model.questionnaire import Library, Questionnaire
 from ..model.campaign import Campaign
+from ..model.questionnaire import Library, Questionnaire
 from ..storage import AnswerStore, ChunkedAnswerStore, RecordCollections, RecordStore
 from ..storage.photos import PhotoStore
 from ..storage.repositories import (
@@ -30,6 +30,8 @@ POSTER_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
 
 # Questionnaires created or edited in the browser, under the data folder.
 EDITED_QUESTIONNAIRES = "questionnaires"
+# On a shared instance, this host's copy of the edited questionnaires the database holds.
+SHARED_QUESTIONNAIRES = ".questionnaires-de-la-base"
 
 
 @dataclass
@@ -48,6 +50,9 @@ class Services:
     # Field sessions by id, with the stamp of the file they were read from (session_campaigns).
     sessions_index: dict = field(default_factory=dict)
     sessions_stamp: Hashable = ()
+    # A shared instance (DATABASE_URL): edited questionnaires and photos live in the database,
+    # the questionnaires folder of the data folder is only this host's copy of them.
+    shared: bool = False
     # One repository per small collection, over ``records`` (storage/repositories/).
     sessions: SessionRepository = field(init=False)
     doors: DoorRepository = field(init=False)
@@ -77,6 +82,7 @@ class Services:
         data_dir = Path(config["DATA_DIR"])
         records: RecordCollections
         answers: AnswerStore
+        database = None
         if config.get("DATABASE_URL"):  # the shared instance (issue 15): every collection in PostgreSQL
             from ..storage.postgres import open_database
 
@@ -92,35 +98,64 @@ class Services:
             answers=answers,
             campaigns=Campaigns(records),
             questionnaires_dir=str(config["QUESTIONNAIRES_DIR"]),
+            shared=bool(config.get("DATABASE_URL")),
         )
+        if database is not None:
+            svc.photos = database.photos  # type: ignore[assignment]  # same methods, rows not files
+            database.photos.take_in(data_dir / "photos")  # files from before, or from survey data copy
         svc.reload_library()
         return svc
 
     @property
     def questionnaire_folders(self) -> tuple[Path, Path]:
-        """Shipped questionnaires, then those edited in the browser (which win)."""
-        return Path(self.questionnaires_dir), self.data_dir / EDITED_QUESTIONNAIRES
+        """Shipped questionnaires, then those edited in the browser (which win): on a shared
+        instance, this host's copy of those the database holds (``questionnaire_files.py``)."""
+        edited = SHARED_QUESTIONNAIRES if self.shared else EDITED_QUESTIONNAIRES
+        return Path(self.questionnaires_dir), self.data_dir / edited
+
+    def library_folders(self) -> tuple[Path, ...]:
+        """The folders the library is read from, the later winning: on a shared instance, the
+        files left in ``questionnaires/`` from before are read under the database's copy."""
+        shipped, edited = self.questionnaire_folders
+        return (shipped, self.data_dir / EDITED_QUESTIONNAIRES, edited) if self.shared else (shipped, edited)
 
     def folders_stamp(self) -> tuple:
         """Changes whenever a questionnaire file is added, replaced or removed: every
         write renames a new file into place, which touches its folder."""
         stamp: list[int | None] = []
-        for folder in self.questionnaire_folders:
+        for folder in self.library_folders():
             try:
                 stamp.append(folder.stat().st_mtime_ns)
             except OSError:
                 stamp.append(None)
         return tuple(stamp)
 
+    def library_version(self) -> tuple:
+        """The folders' stamp, and on a shared instance the version of the edited questionnaires
+        in the database: a questionnaire edited through another server changes it."""
+        if not self.shared:
+            return self.folders_stamp()
+        from .questionnaire_files import COLLECTION
+
+        return self.folders_stamp() + (self.records.stamp(COLLECTION),)
+
     def reload_library(self) -> None:
         """After a questionnaire file changed: new library, no stale form class."""
-        self.library_stamp = self.folders_stamp()  # before reading: a write meanwhile is seen next time
-        self.library = load_library(*self.questionnaire_folders)
+        if self.shared:
+            from .questionnaire_files import COLLECTION, copy_from_database
+
+            version = self.records.stamp(COLLECTION)  # before copying: a write meanwhile is seen next time
+            copy_from_database(self)
+            self.library_stamp = self.folders_stamp() + (version,)
+        else:
+            self.library_stamp = self.folders_stamp()  # before reading: a write meanwhile is seen next time
+        self.library = load_library(*self.library_folders())
         self.form_classes.clear()
 
     def refresh_library(self) -> None:
-        """Take in what another process wrote (the CLI, a second worker): two stat calls."""
-        if self.folders_stamp() != self.library_stamp:
+        """Take in what another process wrote (the CLI, a second worker, another server):
+        two stat calls, and one indexed query on a shared instance."""
+        if self.library_version() != self.library_stamp:
             self.reload_library()
 
     def save_answer(self, questionnaire: Questionnaire, answer: dict) -> bool:

@@ -12,8 +12,8 @@ never put under another channel instead.
 
 from __future__ import annotations
 
-from ..model.errors import SurveyError
 from ..model.campaign import CHANNELS, Campaign
+from ..model.errors import SurveyError
 
 PUBLIC = "qr"
 # What a team member's questionnaire can be, best first (papier, post-it: their own pages).

@@ -16,10 +16,9 @@ stored », never a conflict (``storage/answers.py``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 import copy
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from ..config import DEFAULTS

@@ -10,10 +10,10 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 from ..model.answer_record import new_answer
-from ..model.clock import stamp
-from ..model.questionnaire import Library, Questionnaire
 from ..model.campaign import Campaign
+from ..model.clock import stamp
 from ..model.fieldwork import Session, new_door
+from ..model.questionnaire import Library, Questionnaire
 
 if TYPE_CHECKING:
     from . import Services

@@ -11,12 +11,11 @@ This module also turns the fields of the editor's HTML forms into that dict.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Collection, Iterable
-
 import re
 import unicodedata
 import uuid
 from dataclasses import replace
+from typing import TYPE_CHECKING, Any, Collection, Iterable
 
 from ..editor_messages import plain
 from ..formats.yaml_files import from_dict

@@ -5,9 +5,9 @@ opens the kiosk too."""
 
 from __future__ import annotations
 
-from ..model.errors import BadValue
 from typing import TYPE_CHECKING
 
+from ..model.errors import BadValue
 from .volunteers import find, for_campaign, is_active, new_code, normalise_code
 
 if TYPE_CHECKING:

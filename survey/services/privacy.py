@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from ..model.clock import stamp
 from ..model.campaign import Campaign
+from ..model.clock import stamp
 from .results import parse_time
 
 if TYPE_CHECKING:

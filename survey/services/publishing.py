@@ -13,13 +13,12 @@ Rules (issue 8):
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from typing import TYPE_CHECKING, Any
 
 from ..formats.yaml_files import from_dict
 from ..model.errors import SurveyError

@@ -7,14 +7,21 @@ wins over a shipped file of the same id. The text of the file is
 ``survey.formats.yaml_writer``'s; this module decides where it goes, writes it
 atomically under one lock and reloads the running app's library (so it needs
 the app's ``Services``: it is not plain file storage).
+
+On a shared instance (``DATABASE_URL``) the database holds them: the records collection
+``edited_questionnaires`` (``{"id", "yaml"}``), whose ``stamp`` every server compares at each
+request (``Services.refresh_library``). The data folder's ``.questionnaires-de-la-base/`` is
+this host's copy, rewritten from the database (``copy_from_database``) before the library is
+read, so the rest of the app still reads files. Files left in ``questionnaires/`` (an instance
+from before, ``survey data copy``) are still read, by this host only, under those of the
+database; saved once through the editor, one is in the database for every server.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterator
-
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
 
 from ..formats.yaml_writer import dump_yaml
 from ..model.questionnaire import Questionnaire
@@ -23,6 +30,10 @@ from ..storage.locks import file_lock
 
 if TYPE_CHECKING:
     from . import Services
+
+
+# The records collection of edited questionnaires on a shared instance.
+COLLECTION = "edited_questionnaires"
 
 
 def edited_folder(svc: Services) -> Path:
@@ -45,7 +56,7 @@ def edited_path(svc: Services, questionnaire_id: str) -> Path:
 
 def origin(svc: Services, questionnaire: Questionnaire) -> str:
     """« fourni avec l'outil », « modifié ici » or « créé ici », for the list of questionnaires."""
-    edited = Path(questionnaire.path).parent == edited_folder(svc) if questionnaire.path else False
+    edited = Path(questionnaire.path).parent in svc.library_folders()[1:] if questionnaire.path else False
     if not edited:
         return "fourni avec l'outil"
     return "modifié ici" if shipped_path(svc, questionnaire.id) else "créé ici"
@@ -59,21 +70,53 @@ def writing(svc: Services) -> Iterator[None]:
 
 
 def write_file(svc: Services, data: dict) -> Path:
-    """Write one questionnaire file atomically, then reload the library of the running app."""
+    """Write one questionnaire file atomically (on a shared instance, into the database
+    first), then reload the library of the running app."""
     path = edited_path(svc, data["id"])
-    atomic_write_bytes(path, dump_yaml(data).encode("utf-8"))
+    text = dump_yaml(data)
+    if svc.shared:
+        svc.records.put(COLLECTION, {"id": data["id"], "yaml": text})
+    atomic_write_bytes(path, text.encode("utf-8"))
     svc.reload_library()
     return path
 
 
 def remove_file(svc: Services, questionnaire_id: str) -> bool:
     path = edited_path(svc, questionnaire_id)
+    removed = False
+    if svc.shared:
+        removed = svc.records.delete(COLLECTION, questionnaire_id)
+        for left in svc.library_folders()[1:-1]:  # a file left from before would come back
+            for suffix in (".yaml", ".yml"):
+                if (left / f"{questionnaire_id}{suffix}").exists():
+                    (left / f"{questionnaire_id}{suffix}").unlink(missing_ok=True)
+                    removed = True
     try:
         path.unlink()
     except FileNotFoundError:
-        return False
+        if not removed:
+            return False
     svc.reload_library()
     return True
+
+
+def copy_from_database(svc: Services) -> None:
+    """Make this host's folder what the database holds: write what differs, remove what is
+    gone. Idempotent, so two workers of one host doing it at once end the same."""
+    folder = edited_folder(svc)
+    held = {r["id"]: r["yaml"] for r in svc.records.all(COLLECTION) if isinstance(r.get("yaml"), str)}
+    for questionnaire_id, text in held.items():
+        path = folder / f"{questionnaire_id}.yaml"
+        data = text.encode("utf-8")
+        try:
+            same = path.read_bytes() == data
+        except OSError:
+            same = False
+        if not same:
+            atomic_write_bytes(path, data)
+    for path in folder.glob("*.y*ml"):
+        if path.stem not in held:
+            path.unlink(missing_ok=True)
 
 
 def free_id(svc: Services, base: str, taken: set[str] | None = None) -> str:

@@ -209,7 +209,7 @@ def newest_first(source: Callable[[], Iterable], number: int = 1, per_page: int 
 
 
 FOLD_KEY = "pli/1"  # names ``fold``: change it when fold changes, so no text folded the old way is reused
-COUNT_AHEAD = 5000  # a search counts its matches this many answers past its page, then says « au moins »
+COUNT_AHEAD = 1000  # a search counts its matches this many answers past its page, then says « au moins »
 
 
 @dataclass

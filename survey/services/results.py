@@ -17,12 +17,12 @@ from typing import Any, Iterable, Mapping
 from zoneinfo import ZoneInfo
 
 from ..config import DEFAULTS
+from ..model.campaign import CHANNELS
 from ..model.clock import parse_time
 from ..model.consent import may_quote
 from ..model.questionnaire import OPEN_TYPES, OTHER_VALUE, Question, Questionnaire
 from ..storage.interfaces import AnswerStore
 from . import kept_counts
-from ..model.campaign import CHANNELS
 
 CLOSED_TYPES = ("single_choice", "multiple_choice", "yes_no", "scale")
 TEXT_TYPES = OPEN_TYPES  # free-text questions: their answers are read, not counted

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import secrets
 
-from ..storage import RecordCollections
 from ..model.campaign import Campaign
+from ..storage import RecordCollections
 from ..storage.repositories import CampaignRepository
 
 ALPHABET = "23456789BCDFGHJKMNPQRSTVWXZ"

@@ -7,10 +7,10 @@ the « hidden » flag and the texts marked « à citer » (``quotes``: question 
 
 from __future__ import annotations
 
-from ..model.errors import SurveyError
 from typing import TYPE_CHECKING, Iterable
 
 from ..config import DEFAULTS
+from ..model.errors import SurveyError
 from .kept_counts import Facts
 from .reading import fold
 

@@ -1,7 +1,6 @@
 """Local storage: TinyDB files in the data folder, written atomically."""
 
-from .answers import AnswerConflict
-from .answers import ChunkedAnswerStore
+from .answers import AnswerConflict, ChunkedAnswerStore
 from .interfaces import AnswerStore, RecordCollections
 from .records import RecordStore
 

@@ -37,18 +37,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence, TypeVar
 
-from tinydb import Query
-from tinydb import TinyDB
+from tinydb import Query, TinyDB
 
 from ..model.errors import SurveyError
-
 from . import atomic
 from .answer_index import IdIndex, Stat
-from .atomic import AtomicJSONStorage
-from .atomic import atomic_write_bytes
-from .atomic import dumps
-from .atomic import read_json
-from .atomic import remove_stale_temp_files
+from .atomic import AtomicJSONStorage, atomic_write_bytes, dumps, read_json, remove_stale_temp_files
 from .locks import file_lock
 from .parts_cache import BLOCK as PARTS_BLOCK
 from .parts_cache import PartsCache

@@ -28,3 +28,11 @@ class PhotoStore:
     def path(self, campaign_id: str, session_id: str, name: str) -> Path:
         """Where a stored photo is, to send it back."""
         return self.folder_of(campaign_id, session_id) / name
+
+    def read(self, campaign_id: str, session_id: str, name: str) -> bytes | None:
+        """The stored photo's bytes, or None: what the page sends back, on both storages
+        (``storage/postgres/photos.py`` keeps them in the database)."""
+        try:
+            return self.path(campaign_id, session_id, name).read_bytes()
+        except FileNotFoundError:
+            return None

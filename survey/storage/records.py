@@ -16,8 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Hashable, Iterator, MutableMapping
 
-from tinydb import Query
-from tinydb import TinyDB
+from tinydb import Query, TinyDB
 from tinydb.table import Table
 
 from .atomic import AtomicJSONStorage

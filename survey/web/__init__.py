@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 from flask import request
 
 from ..model import french_time
-from ..services.charts import count_text
 from ..model.consent import QUOTE_NOTICE
 from ..model.questionnaire import language_words
+from ..services.charts import count_text
 from ..services.results import percent_text
 from ..services.short_codes import give_codes
 from . import (
@@ -26,6 +26,7 @@ from . import (
     errors,
     exports,
     fieldwork,
+    handover,
     help,
     kiosk,
     offline,
@@ -46,6 +47,7 @@ COORDINATION_LINKS = [
     ("exports.form", "Exporter les réponses"),
     ("terrain.report", "Terrain"),
     ("printing.index", "Imprimer"),
+    ("coordination.handover_send", "Envoyer vers l'instance partagée"),
 ]
 TRUE = {"1", "true", "oui", "yes", "on"}
 # Pages with answers or codes must not stay in a shared tablet's cache.
@@ -75,6 +77,7 @@ def register(app) -> None:
     app.register_blueprint(volunteer.bp)
     app.register_blueprint(privacy.bp)
     _https_cookies(app)
+    _behind_proxy(app)
     # The limiter counts before each request (its hooks come here, after the volunteer's);
     # the views it limits are wrapped at the end, once they all exist.
     limiter = ratelimit.add_limiter(app)
@@ -91,6 +94,8 @@ def register(app) -> None:
     compress.add_hooks(app)
     app.register_blueprint(offline.bp)
     offline.add_hooks(app)
+    app.register_blueprint(handover.bp)  # a laptop's hand-over (issue 15 §4): token, no CSRF
+    handover.add_hooks(app)
     # The kiosk's hooks come last: its lock runs after every other before_request hook, and
     # its no-store header is the first after_request hook to run.
     app.register_blueprint(kiosk.bp)
@@ -106,6 +111,7 @@ def register(app) -> None:
 
     # Last: the limiter wraps view functions, so every limited view must be registered by now.
     ratelimit.limit_views(app, limiter)
+    handover.limit_views(app, limiter)
 
 
 def _https_cookies(app) -> None:
@@ -113,6 +119,17 @@ def _https_cookies(app) -> None:
     if str(app.config.get("HTTPS", "")).strip().lower() in TRUE or app.config.get("HTTPS") is True:
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["PREFERRED_URL_SCHEME"] = "https"
+
+
+def _behind_proxy(app) -> None:
+    """Behind nginx (BEHIND_PROXY, ``survey serve --proxy``): the client's address and scheme
+    are the proxy's X-Forwarded-For/-Proto (one proxy trusted), so that rate limits and
+    throttles count each client, not the proxy. Off without a proxy: anyone could forge them."""
+    value = app.config.get("BEHIND_PROXY")
+    if value is True or str(value or "").strip().lower() in TRUE:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # nginx sets Host itself
 
 
 def _template_filters(app) -> None:

@@ -18,10 +18,10 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, g, redirect, request, session, url_for
 
 from ..model.answer_record import is_answer_id
+from ..model.campaign import Campaign
 from ..model.clock import local_today
 from ..model.questionnaire import Questionnaire
 from ..services import Services, volunteers
-from ..model.campaign import Campaign
 
 NO_CAMPAIGN = "Cette campagne n'existe pas, ou plus. Vérifiez l'adresse, ou demandez le bon lien à l'équipe."
 QUESTIONNAIRE_AWAY = "Le questionnaire de cette campagne n'est pas disponible pour le moment."

@@ -9,10 +9,10 @@ from __future__ import annotations
 from flask import current_app, request, url_for
 from markupsafe import Markup
 
-from ..services import site_settings
-from ..printing.qr import qr_svg
-from .access import services
 from ..model.wifi import Wifi
+from ..printing.qr import qr_svg
+from ..services import site_settings
+from .access import services
 
 
 def public_address() -> site_settings.PublicAddress:

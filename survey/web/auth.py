@@ -15,10 +15,10 @@ import time
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from werkzeug.security import check_password_hash
 
-from ..services.accounts import AccountError, create_coordinator, has_coordinator, normalise_name
 from ..model.clock import utc_now
-from .throttle import Throttle, app_throttle, wait_words
+from ..services.accounts import AccountError, create_coordinator, has_coordinator, normalise_name
 from .access import audit, current_coordinator, local_target, services
+from .throttle import Throttle, app_throttle, wait_words
 
 bp = Blueprint("auth", __name__)
 

@@ -16,17 +16,16 @@ from flask_wtf.csrf import validate_csrf
 from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms.validators import ValidationError
 
-from ..services import drafts, publishing
-from ..services import questionnaire_files as files
 from ..editor_messages import NO_QUESTION, plain_problem
 from ..formats.xlsform import MAX_UPLOAD, MIMETYPE, XLSFormError, export_filename, export_xlsform, import_xlsform
 from ..formats.yaml_files import parse_text
 from ..formats.yaml_writer import questionnaire_yaml
 from ..forms import build_form_class, field_name, other_name
 from ..model.questionnaire import CHOICE_TYPES, DEFAULT_SCALE_LABELS, TYPES, QuestionnaireError
+from ..services import drafts, publishing
+from ..services import questionnaire_files as files
 from ..services.snapshots import snapshots
-from .access import coordinator_required, services
-from .access import audit
+from .access import audit, coordinator_required, services
 
 bp = Blueprint("editor", __name__, url_prefix="/coordination/questionnaires")
 
@@ -515,7 +514,7 @@ def _question_preview(q: dict, number: int):
     questionnaire, _, _ = drafts.check({"id": "apercu", "title": "Aperçu", "version": 1, "questions": [alone]})
     if questionnaire is None:
         return None
-    form = build_form_class(questionnaire, current_app.config["MAX_TEXT_LENGTH"], csrf=False)()
+    form = build_form_class(questionnaire, current_app.config["MAX_TEXT_LENGTH"])()
     return {"questionnaire": questionnaire, "form": form, "number": number}
 
 
@@ -576,7 +575,7 @@ def preview(draft_id: str):
 
 def _preview(questionnaire, back: str, action: str | None):
     """The form exactly as a respondent sees it; « Essayer » checks answers, stores nothing."""
-    form_class = build_form_class(questionnaire, current_app.config["MAX_TEXT_LENGTH"], csrf=False)
+    form_class = build_form_class(questionnaire, current_app.config["MAX_TEXT_LENGTH"])
     tried = request.method == "POST"
     form = form_class(formdata=request.form if tried else None)
     accepted = None

@@ -11,11 +11,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 
 from .. import allocator
-from ..model.campaign import CHANNELS
 from ..exports import FORMATS, Export, ExportError, ExportOptions
 from ..exports.filters import Filters, parse_date
-from .access import campaign_or_404, coordinator_required, services
-from .access import audit
+from ..model.campaign import CHANNELS
+from .access import audit, campaign_or_404, coordinator_required, services
 from .errors import render_error
 
 bp = Blueprint("exports", __name__, url_prefix="/coordination/campagnes")

@@ -3,6 +3,7 @@ sheets, door-to-door rounds, and the wall of words."""
 
 from __future__ import annotations
 
+import io
 import re
 import uuid
 
@@ -20,12 +21,10 @@ from flask import (
     url_for,
 )
 
+from ..forms import field_name, other_name, validate_sheet
 from ..model.answer_record import is_answer_id, new_answer
 from ..model.campaign import CHANNELS
 from ..model.clock import parse_time, utc_now
-from ..services.fieldwork.paper import paper_code, sheet_version
-from ..services.fieldwork.photos import TYPES, PhotoError, save_photo
-from ..model.respondent import AGE_BANDS, clean_age_band, clean_first_name, clean_quartier
 from ..model.fieldwork import (
     OUTCOMES,
     ROLES,
@@ -38,14 +37,17 @@ from ..model.fieldwork import (
     total,
     validate_session,
 )
-from ..storage.repositories import SessionRepository
-from ..services.kept_counts import Facts
-from ..services.fieldwork.wall import postits_on_wall, set_postits_on_wall, set_wall_public, wall_cards, wall_is_public
-from ..forms import field_name, form_class_for, other_name, validate_sheet
 from ..model.french_time import typed_clock, typed_day
-from ..storage import AnswerConflict
+from ..model.respondent import AGE_BANDS, clean_age_band, clean_first_name, clean_quartier
+from ..services.fieldwork.paper import paper_code, sheet_version
+from ..services.fieldwork.photos import TYPES, PhotoError, save_photo
+from ..services.fieldwork.wall import postits_on_wall, set_postits_on_wall, set_wall_public, wall_cards, wall_is_public
+from ..services.kept_counts import Facts
 from ..services.snapshots import known_versions
+from ..storage import AnswerConflict
+from ..storage.repositories import SessionRepository
 from .access import (
+    audit,
     coordinator_required,
     is_coordinator,
     load_campaign,
@@ -55,7 +57,7 @@ from .access import (
     team_required,
     team_today,
 )
-from .access import audit
+from .posted_forms import posted_form_class
 
 bp = Blueprint("terrain", __name__)
 
@@ -426,7 +428,7 @@ def paper_entry(campaign_id):
         )
     item = optional_session(campaign.id)
     svc = services()
-    form = form_class_for(svc, questionnaire, current_app.config["MAX_TEXT_LENGTH"], csrf=True)()
+    form = posted_form_class(svc, questionnaire, current_app.config["MAX_TEXT_LENGTH"])()
     notice, status = None, 200
     if request.method == "POST":
         if not is_answer_id(form.answer_id.data):
@@ -514,8 +516,10 @@ def photo(campaign_id, session_id, name):
     entry = next((p for p in item.photos if p["file"] == name), None)
     if entry is None:
         abort(404)
-    path = services().photos.path(campaign_id, item.id, entry["file"])
-    return send_file(path, mimetype=TYPES.get(entry["file"].rsplit(".", 1)[-1], "application/octet-stream"))
+    data = services().photos.read(campaign_id, item.id, entry["file"])
+    if data is None:
+        abort(404)
+    return send_file(io.BytesIO(data), mimetype=TYPES.get(entry["file"].rsplit(".", 1)[-1], "application/octet-stream"))
 
 
 # -- door to door -------------------------------------------------------------

@@ -16,12 +16,12 @@ from flask import Blueprint, Response, current_app, render_template, request
 
 from .. import allocator
 from ..model.french_time import parse_date
-from ..services import site_settings
 from ..printing import KINDS, WHOLE, PrintError, make_pdf, prepare_job, sheet_count, sheet_count_text
 from ..printing.kinds import board_questions, count_quotes, open_questions, ordi_plan_text
 from ..printing.links import short_url
 from ..printing.render import PAGE_SIZES, PageFormat
 from ..printing.tiling import sheets_per_page
+from ..services import site_settings
 from ..services.site_settings import AddressError
 from .access import coordinator_required, load_campaign, services
 

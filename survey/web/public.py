@@ -8,16 +8,17 @@ import uuid
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 from markupsafe import Markup
 
-from ..services.answer_channel import PUBLIC, TEAM_FORM_CHANNELS, ChannelRefused, form_channel
+from ..forms import QuestionnaireForm, field_name, other_name
 from ..model.answer_record import is_answer_id, new_answer
 from ..model.campaign import CHANNELS, Campaign
 from ..model.clock import parse_time, utc_now
-from ..forms import QuestionnaireForm, field_name, form_class_for, other_name
 from ..model.questionnaire import AUDIENCES, Question, Questionnaire
-from ..storage import AnswerConflict
+from ..services.answer_channel import PUBLIC, TEAM_FORM_CHANNELS, ChannelRefused, form_channel
 from ..services.volunteers import pseudonym_for
+from ..storage import AnswerConflict
 from . import kiosk
 from .access import CARRIED_ARGS, is_coordinator, load_campaign, services, team_member, team_today
+from .posted_forms import posted_form_class
 
 bp = Blueprint("public", __name__)
 
@@ -92,7 +93,7 @@ def answer_form(campaign_id: str):
     except ChannelRefused as error:
         return channel_refused(campaign, error)
     svc = services()
-    form_class = form_class_for(svc, questionnaire, current_app.config["MAX_TEXT_LENGTH"], csrf=True)
+    form_class = posted_form_class(svc, questionnaire, current_app.config["MAX_TEXT_LENGTH"])
     form: QuestionnaireForm = form_class()
     single = single_question(questionnaire)
     only = {single.id} if single else None

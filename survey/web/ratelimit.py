@@ -1,7 +1,10 @@
 """Per-client limits on what a script could flood: the public form and volunteer codes.
 
-Flask-Limiter with in-memory counters: right for the single waitress process
-this app runs in (docs/DESIGN.md); several processes would each count apart.
+Flask-Limiter, counting where ``RATELIMIT_STORAGE_URI`` says: in memory (``memory://``,
+the default) for the laptop's single waitress process; the workers of a shared instance
+count together in Redis (``redis://…``, docs/DEPLOYMENT.md). The ``limits`` library has no
+PostgreSQL storage (memory, Redis/Valkey, Memcached, MongoDB only), so the database cannot
+hold these counts; the login and kiosk throttles (``throttle.py``) are in the database.
 Counted per client address (``request.remote_addr``); the machine itself
 (loopback) is not limited. Behind a reverse proxy the app would see one address
 for everybody: pass the real one (werkzeug's ProxyFix) before relying on this.
@@ -33,7 +36,13 @@ def from_this_machine() -> bool:
 
 def add_limiter(app) -> Limiter:
     """The limiter and its hooks (it counts before each request), and the French 429 page."""
-    limiter = Limiter(get_remote_address, app=app, storage_uri="memory://", default_limits=[], strategy="moving-window")
+    limiter = Limiter(
+        get_remote_address,
+        app=app,
+        storage_uri=app.config["RATELIMIT_STORAGE_URI"],
+        default_limits=[],
+        strategy="moving-window",
+    )
     app.extensions["survey_limiter"] = limiter
 
     @app.errorhandler(RateLimitExceeded)

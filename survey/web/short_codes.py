@@ -6,8 +6,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, request, url_for
 from werkzeug.routing import BaseConverter
 
-from .access import services
 from ..services.short_codes import ALPHABET, LENGTHS, campaign_for
+from .access import services
 
 bp = Blueprint("short_codes", __name__)
 

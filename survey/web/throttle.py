@@ -3,8 +3,13 @@
 Failures are counted per (client address, subject) pair: after the free tries the pair
 waits, twice as long after each further failure, up to a maximum. An address that fails
 on many subjects waits too. The subject alone (a coordinator's name, a campaign) is never
-a key, so guessing from another machine never blocks the owner's own device. Kept by the
-app, in memory: one process, and a restart forgets (docs/SECURITY.md).
+a key, so guessing from another machine never blocks the owner's own device.
+
+Where the failures are kept: in memory on the laptop (one process; a restart forgets,
+docs/SECURITY.md); with ``DATABASE_URL``, in the records collection ``throttle`` of the
+database, so that the workers of a shared instance count together (an attacker spreading
+tries over several servers waits as if on one). Each failure is one ``change``: an atomic
+read-modify-write of that key's recent times.
 """
 
 from __future__ import annotations
@@ -17,46 +22,82 @@ from flask import current_app
 FIRST_DELAY = 30  # seconds, after the last free try; doubles with each further failure
 
 
-class Throttle:
-    """Failure counts per (address, subject) and per address, within ``window`` seconds."""
+SHARED_COLLECTION = "throttle"  # the records collection of the shared counts
 
-    def __init__(self, free_tries: int, max_delay: int, address_tries: int, window: int):
-        self.free_tries, self.max_delay = free_tries, max_delay
-        self.address_tries, self.window = address_tries, window
-        self.failures: dict[str, list[float]] = {}
+
+class MemoryFailures:
+    """Failure times by key, in this process."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, list[float]] = {}
         self.lock = threading.Lock()
 
+    def read(self, key: str) -> list[float]:
+        with self.lock:
+            return list(self.times.get(key, []))
+
+    def add(self, key: str, now: float, window: int) -> None:
+        with self.lock:
+            self.times[key] = [t for t in self.times.get(key, []) if now - t < window] + [now]
+
+    def clear(self, key: str) -> None:
+        with self.lock:
+            self.times.pop(key, None)
+
+
+class SharedFailures:
+    """Failure times by key in a records collection (the database of a shared instance):
+    one record per key, ``{"id": key, "times": [...]}``, older times dropped at each write."""
+
+    def __init__(self, records, kind: str) -> None:
+        self.records, self.kind = records, kind
+
+    def read(self, key: str) -> list[float]:
+        record = self.records.get(SHARED_COLLECTION, f"{self.kind}|{key}")
+        return list(record.get("times", [])) if record else []
+
+    def add(self, key: str, now: float, window: int) -> None:
+        def one_more(record: dict) -> None:
+            record["times"] = [t for t in record.get("times", []) if now - t < window] + [now]
+
+        self.records.change(SHARED_COLLECTION, f"{self.kind}|{key}", one_more, create=True)
+
+    def clear(self, key: str) -> None:
+        self.records.delete(SHARED_COLLECTION, f"{self.kind}|{key}")
+
+
+class Throttle:
+    """Failure counts per (address, subject) and per address, within ``window`` seconds,
+    kept in ``failures`` (``MemoryFailures`` unless given)."""
+
+    def __init__(self, free_tries: int, max_delay: int, address_tries: int, window: int, failures=None):
+        self.free_tries, self.max_delay = free_tries, max_delay
+        self.address_tries, self.window = address_tries, window
+        self.failures = failures if failures is not None else MemoryFailures()
+
     def _recent(self, key: str, now: float) -> list[float]:
-        recent = [t for t in self.failures.get(key, []) if now - t < self.window]
-        if recent:
-            self.failures[key] = recent
-        else:
-            self.failures.pop(key, None)
-        return recent
+        return [t for t in self.failures.read(key) if now - t < self.window]
 
     def blocked_for(self, address: str, subject: str, now: float | None = None) -> int:
         """Seconds to wait before another try (0 = may try now)."""
         now = now or time.time()
-        with self.lock:
-            wait = 0.0
-            pair = self._recent(f"{address}|{subject}", now)
-            if len(pair) >= self.free_tries:
-                delay = min(self.max_delay, FIRST_DELAY * 2 ** min(len(pair) - self.free_tries, 20))
-                wait = max(wait, pair[-1] + delay - now)
-            by_address = self._recent(f"ip:{address}", now)
-            if len(by_address) >= self.address_tries:
-                wait = max(wait, by_address[0] + self.window - now)
-            return int(wait) + 1 if wait > 0 else 0
+        wait = 0.0
+        pair = self._recent(f"{address}|{subject}", now)
+        if len(pair) >= self.free_tries:
+            delay = min(self.max_delay, FIRST_DELAY * 2 ** min(len(pair) - self.free_tries, 20))
+            wait = max(wait, pair[-1] + delay - now)
+        by_address = self._recent(f"ip:{address}", now)
+        if len(by_address) >= self.address_tries:
+            wait = max(wait, by_address[0] + self.window - now)
+        return int(wait) + 1 if wait > 0 else 0
 
     def fail(self, address: str, subject: str, now: float | None = None) -> None:
         now = now or time.time()
-        with self.lock:
-            for key in (f"{address}|{subject}", f"ip:{address}"):
-                self.failures.setdefault(key, []).append(now)
+        for key in (f"{address}|{subject}", f"ip:{address}"):
+            self.failures.add(key, now, self.window)
 
     def forget(self, address: str, subject: str) -> None:
-        with self.lock:
-            self.failures.pop(f"{address}|{subject}", None)
+        self.failures.clear(f"{address}|{subject}")
 
 
 def app_throttle(kind: str, prefix: str) -> Throttle:
@@ -72,6 +113,7 @@ def app_throttle(kind: str, prefix: str) -> Throttle:
                 config[f"{prefix}_MAX_DELAY"],
                 config[f"{prefix}_ADDRESS_TRIES"],
                 config[f"{prefix}_WINDOW"],
+                SharedFailures(current_app.extensions["survey"].records, kind) if config.get("DATABASE_URL") else None,
             ),
         )
     return throttle

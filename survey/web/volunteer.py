@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 
-from ..services import volunteers
 from ..model.campaign import CHANNELS
+from ..services import volunteers
 from ..services.results import campaign_collector_counts
 from .access import local_target, services, team_today
 

@@ -16,8 +16,16 @@ from playwright.sync_api import expect
 
 from survey import tls
 from survey.services import volunteers
-from tests.browser.conftest import ARGS, CHROMIUM, LAN_NAME, back_in_wifi, leave_wifi, stored, wait_until_kept
-from tests.browser.conftest import services_of
+from tests.browser.conftest import (
+    ARGS,
+    CHROMIUM,
+    LAN_NAME,
+    back_in_wifi,
+    leave_wifi,
+    services_of,
+    stored,
+    wait_until_kept,
+)
 from tests.conftest import LiveServer
 
 CAMPAIGN = "atelier-citoyennete"

@@ -13,10 +13,18 @@ from uuid import uuid4
 import pytest
 from playwright.sync_api import expect
 
-from survey.services import volunteers
 from survey.cli import main
-from tests.browser.conftest import ARGS, CHROMIUM, LAN_NAME, back_in_wifi, leave_wifi, stored, wait_until_kept
-from tests.browser.conftest import services_of
+from survey.services import volunteers
+from tests.browser.conftest import (
+    ARGS,
+    CHROMIUM,
+    LAN_NAME,
+    back_in_wifi,
+    leave_wifi,
+    services_of,
+    stored,
+    wait_until_kept,
+)
 from tests.conftest import LiveServer
 
 CAMPAIGN = "atelier-citoyennete"

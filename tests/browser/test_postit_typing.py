@@ -17,8 +17,7 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from survey.services import volunteers
-from tests.browser.conftest import axe_violations, stored
-from tests.browser.conftest import services_of
+from tests.browser.conftest import axe_violations, services_of, stored
 
 CAMPAIGN = "porteur-de-parole-numerique"
 WORDS = [

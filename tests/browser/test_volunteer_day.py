@@ -13,8 +13,7 @@ from playwright.sync_api import expect
 
 from survey.services import volunteers
 from survey.storage import ChunkedAnswerStore, RecordStore
-from tests.browser.conftest import AXE, axe_violations, no_horizontal_scroll, stored
-from tests.browser.conftest import services_of
+from tests.browser.conftest import AXE, axe_violations, no_horizontal_scroll, services_of, stored
 from tests.factories import make_answer
 
 DOORS = "besoins-numeriques-habitants"

@@ -11,7 +11,6 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-
 from survey.cli import main
 from tests.conftest import ROOT, LiveServer, free_port
 

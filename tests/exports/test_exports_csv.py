@@ -9,8 +9,8 @@ from datetime import date
 
 import pytest
 
-from survey.spreadsheet import neutralise
 from survey.exports.filters import Filters, parse_date
+from survey.spreadsheet import neutralise
 from tests.exports_support import ANSWERS, EXPECTED_HEADER, EXPECTED_ROWS, answer, export_bytes, load_answers, make_app
 
 

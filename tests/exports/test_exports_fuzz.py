@@ -16,11 +16,10 @@ import openpyxl
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from survey.spreadsheet import FORMULA_STARTS
 from survey.formats.yaml_files import parse_text
 from survey.formats.yaml_writer import dump_yaml
 from survey.model.questionnaire import QuestionnaireError
-from survey.spreadsheet import xml_safe
+from survey.spreadsheet import FORMULA_STARTS, xml_safe
 from tests.exports_support import CAMPAIGN, QUESTIONNAIRE, answer, export_bytes, load_answers, make_app
 
 FUZZ = settings(

@@ -14,9 +14,9 @@ from datetime import datetime
 import openpyxl
 import pytest
 
+from survey.formats.xlsform import export_xlsform
 from survey.formats.yaml_files import parse_text
 from survey.spreadsheet import safe_cell, xml_safe
-from survey.formats.xlsform import export_xlsform
 from tests.exports_support import V1, answer, export_bytes, load_answers, make_app
 
 FORMULA = '=HYPERLINK("http://exemple.invalid";"clic")'

@@ -14,10 +14,10 @@ import pytest
 
 from survey import allocator
 from survey.config import DEFAULTS
-from survey.formats.yaml_files import load_library
 from survey.exports import Export, ExportOptions
 from survey.exports.csv_export import ROWS_PER_CHUNK
 from survey.exports.json_export import ANSWERS_PER_CHUNK
+from survey.formats.yaml_files import load_library
 from survey.printing import make_pdf, prepare_job
 from survey.printing.kinds import consented_quotes, count_quotes, newest_quotes
 from survey.printing.render import Renderer

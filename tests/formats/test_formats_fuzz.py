@@ -16,11 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pyxform.xls2xform import convert
 
+from survey.formats.xlsform import SOURCE_COLUMN, XLSFormError, export_xlsform, import_xlsform
 from survey.formats.yaml_files import from_dict, parse_text
 from survey.formats.yaml_writer import dump_yaml, questionnaire_yaml
 from survey.model.questionnaire import Questionnaire, QuestionnaireError
 from survey.spreadsheet import xml_safe
-from survey.formats.xlsform import SOURCE_COLUMN, XLSFormError, export_xlsform, import_xlsform
 
 FUZZ = settings(
     max_examples=60, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow]

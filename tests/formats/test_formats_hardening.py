@@ -13,12 +13,12 @@ import pytest
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from survey.services import drafts
 from survey.formats.xlsform import SOURCE_COLUMN, XLSFormError, import_xlsform, sheets
 from survey.formats.xlsform.sheets import MAX_COLUMNS
 from survey.formats.yaml_files import parse_text
 from survey.formats.yaml_writer import questionnaire_yaml
 from survey.model.questionnaire import QuestionnaireError
+from survey.services import drafts
 from tests.factories import login_coordinator
 from tests.formats.test_xlsform import workbook
 

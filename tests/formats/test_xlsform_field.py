@@ -12,10 +12,10 @@ import pytest
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from survey.services import drafts
 from survey.cli import main
 from survey.formats.xlsform import XLSFormError, export_xlsform, import_xlsform
 from survey.formats.yaml_files import from_dict
+from survey.services import drafts
 from tests.factories import login_coordinator
 from tests.formats.test_xlsform import pyxform_convert, workbook
 

@@ -15,12 +15,12 @@ import uuid
 import openpyxl
 import pytest
 
-from survey.model.consent import QUOTE_NOTICE, may_display, may_quote
 from survey.exports import Export, ExportOptions
+from survey.model.consent import QUOTE_NOTICE, may_display, may_quote
 from survey.model.fieldwork import Session
-from survey.storage.repositories import SessionRepository
-from survey.services.fieldwork.wall import wall_cards
 from survey.printing.kinds import consented_quotes
+from survey.services.fieldwork.wall import wall_cards
+from survey.storage.repositories import SessionRepository
 from tests.coord_world import CAMPAIGN_A, make_world
 
 QUESTION = "complique"  # a long_text question of CAMPAIGN_A

@@ -13,14 +13,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from flask import render_template_string
 
-from survey.services import drafts
 from survey.editor_messages import plain
-from survey.model.fieldwork import Session
-from survey.storage.repositories.fieldwork import SESSIONS
-from survey.model.clock import local_today
-from survey.model.french_time import MONTHS, long_date, long_datetime, parse_clock
 from survey.formats.yaml_files import from_dict
+from survey.model.clock import local_today
+from survey.model.fieldwork import Session
+from survey.model.french_time import MONTHS, long_date, long_datetime, parse_clock
 from survey.model.questionnaire import QuestionnaireError
+from survey.services import drafts
+from survey.storage.repositories.fieldwork import SESSIONS
 from tests.coord_world import CAMPAIGN_A, CAMPAIGN_B, make_world
 
 PARIS = ZoneInfo("Europe/Paris")

@@ -10,8 +10,8 @@ import pytest
 
 from survey.printing import KINDS, PrintError, make_pdf, prepare_job
 from survey.printing.kinds import WHOLE, board_questions, show_if_instruction
-from survey.services.fieldwork.paper import paper_code
 from survey.printing.render import PAGE_SIZES, Renderer
+from survey.services.fieldwork.paper import paper_code
 from tests.printing_support import (
     BASE,
     CONSENTED,
@@ -300,7 +300,8 @@ def test_type_shrinks_for_long_questions_within_bounds(svc, renderer):
 def test_an_absurdly_long_question_still_makes_one_page(svc, renderer):
     from dataclasses import replace
 
-    from survey.printing.kinds import KINDS as kinds, PrintJob
+    from survey.printing.kinds import KINDS as kinds
+    from survey.printing.kinds import PrintJob
     from survey.printing.render import PageFormat
 
     campaign = svc.campaigns.get(PDP)
@@ -424,9 +425,9 @@ def test_unknown_resources_are_not_fetched(renderer, caplog):
 
 
 def test_a_questionnaire_without_a_fitting_question_is_a_french_error(svc, renderer):
+    from survey.formats.yaml_files import from_dict
     from survey.printing.kinds import PrintJob
     from survey.printing.render import PageFormat
-    from survey.formats.yaml_files import from_dict
 
     notes = from_dict(
         {

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from survey.cli import main
+from survey.printing import PrintError
 from survey.printing.links import clean_base_url
 from survey.services.site_settings import for_command, for_request
 from survey.storage import RecordStore
-from survey.printing import PrintError
 from tests.factories import login_coordinator
 from tests.printing_support import BASE, make_printing_app, page_sizes_mm, pdf_text, reader
 

@@ -11,12 +11,12 @@ import subprocess
 import pytest
 
 from survey.cli import main
+from survey.formats.yaml_files import from_dict
 from survey.printing import make_pdf, prepare_job, sheet_count
 from survey.printing.kinds import HOW_TO, ordi_plan_text, rgpd_line
 from survey.printing.render import CodeBox, PageFormat, Renderer
 from survey.printing.tiling import OVERLAP, plan_stickers, plan_tiles
 from survey.printing.typography import of_name
-from survey.formats.yaml_files import from_dict
 from tests.factories import login_coordinator
 from tests.printing_support import BASE, flat, make_printing_app, needs_tools, pdf_text, reader
 

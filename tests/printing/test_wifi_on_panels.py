@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 
+from survey.model.wifi import Wifi, wifi_payload
 from survey.printing import make_pdf, prepare_job
 from survey.printing.kinds import MONO_ADVANCE, build_ordi, build_panneau
 from survey.printing.render import PageFormat, Renderer
 from survey.printing.tiling import plan_stickers, plan_tiles
-from survey.model.wifi import Wifi, wifi_payload
 from tests.printing_support import decode_qr, make_printing_app, needs_tools, pdf_text, reader
 
 PDP = "porteur-de-parole-numerique"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from survey.services import site_settings
 from survey.cli.serve import announce
+from survey.model.wifi import Wifi, WifiError, check, wifi_payload
 from survey.printing import make_pdf, prepare_job
 from survey.printing.render import Renderer
-from survey.model.wifi import Wifi, WifiError, check, wifi_payload
+from survey.services import site_settings
 from tests.factories import login_coordinator
 from tests.printing_support import decode_qr, make_printing_app, needs_tools, pdf_text
 

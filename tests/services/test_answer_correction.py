@@ -11,8 +11,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from survey.services.corrections import CorrectionError, changed_texts
 from survey.exports import Export, ExportOptions
+from survey.services.corrections import CorrectionError, changed_texts
 from survey.storage import AnswerConflict, ChunkedAnswerStore
 from tests.coord_world import CAMPAIGN_A, COORDINATOR, make_world
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from survey.services.charts import WIDTH, VALUE_SPACE, bar_chart, bars, question_chart
+from survey.services.charts import VALUE_SPACE, WIDTH, bar_chart, bars, question_chart
 from survey.services.results import NO_COLLECTOR, collector_counts, percent_text, summarise
 from survey.services.tags import add_tag
 from tests.coord_world import CAMPAIGN_B, make_world

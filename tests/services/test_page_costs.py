@@ -15,9 +15,7 @@ import pytest
 
 from survey.services import kept_counts
 from survey.services.kept_counts import added
-from survey.storage import ChunkedAnswerStore
-from survey.storage import answer_index
-from survey.storage import parts_cache
+from survey.storage import ChunkedAnswerStore, answer_index, parts_cache
 from survey.storage.answer_index import IdIndex
 from tests.factories import make_answer
 

@@ -15,12 +15,12 @@ import pytest
 from PIL import Image
 
 from survey import create_app
+from survey.model.fieldwork import Session
 from survey.services import drafts
 from survey.services.demo import load_demo
-from survey.model.fieldwork import Session
-from survey.storage.repositories import SessionRepository
-from survey.storage import ChunkedAnswerStore, RecordStore
 from survey.services.tags import TagError, add_tag, campaign_tags
+from survey.storage import ChunkedAnswerStore, RecordStore
+from survey.storage.repositories import SessionRepository
 from tests.factories import add_answers, make_answer
 
 CAMPAIGN = "porteur-de-parole-numerique"

@@ -9,8 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from survey.storage import ChunkedAnswerStore
-from survey.storage import search_text
+from survey.storage import ChunkedAnswerStore, search_text
 from survey.storage.search_text import TEXTS, TRIGRAMS, ChunkTexts, ChunkTrigrams
 from tests.factories import make_answer
 

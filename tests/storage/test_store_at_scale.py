@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from survey.storage import AnswerConflict, ChunkedAnswerStore
-from survey.storage import answer_index
+from survey.storage import AnswerConflict, ChunkedAnswerStore, answer_index
 from survey.storage import answers as answers_module
 from survey.storage.answer_index import IdIndex
 from survey.storage.answers import INDEX, chunk_docs, chunk_name, stat_key

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from survey import network
-from survey.services import site_settings
 from survey.cli import main
 from survey.network import Interface, NetworkView, choose_addresses, default_route_interfaces, is_loopback
 from survey.printing import KINDS, make_pdf, prepare_job
 from survey.printing.render import Renderer
+from survey.services import site_settings
 from tests.factories import login_coordinator, make_answer
 from tests.lan import lan_laptop  # noqa: F401 (fixture)
 from tests.printing_support import decode_qr, make_printing_app, needs_tools, pdf_text

@@ -13,15 +13,15 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from survey import create_app
-from survey.model.answer_record import distinct_values
-from survey.model.campaign import Campaign
 from survey.cli import main
-from survey.services.drafts import question_from_form
-from survey.forms import EMPTY_MESSAGE
+from survey.config import DEFAULTS
 from survey.formats.yaml_files import load_library, parse_text
 from survey.formats.yaml_writer import dump_yaml
+from survey.forms import EMPTY_MESSAGE
+from survey.model.answer_record import distinct_values
+from survey.model.campaign import Campaign
 from survey.model.questionnaire import QuestionnaireError
-from survey.config import DEFAULTS
+from survey.services.drafts import question_from_form
 
 CAMPAIGN = "besoins-numeriques-habitants"
 FORM = f"/c/{CAMPAIGN}/"

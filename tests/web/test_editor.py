@@ -15,12 +15,12 @@ import yaml
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from survey.model.campaign import Campaign
 from survey.exports import Export, ExportOptions
+from survey.formats.xlsform import MAX_UPLOAD, import_xlsform
 from survey.formats.yaml_files import load_file, parse_text
+from survey.model.campaign import Campaign
 from survey.services.snapshots import snapshots
 from survey.storage.repositories.versions import COLLECTION
-from survey.formats.xlsform import MAX_UPLOAD, import_xlsform
 from tests.factories import login_coordinator
 
 BASE = "/coordination/questionnaires"

@@ -78,10 +78,10 @@ def test_every_user_facing_error_carries_its_french_message():
     from survey.services.accounts import AccountError
     from survey.services.corrections import CorrectionError
     from survey.services.fieldwork.photos import PhotoError
-    from survey.services.site_settings import AddressError
     from survey.services.publishing import DeleteRefused, SaveRefused
+    from survey.services.queued_answers import UnreadableJSON
+    from survey.services.site_settings import AddressError
     from survey.services.volunteers import VolunteerError
-    from survey.web.offline import UnreadableJSON
 
     for cls in (
         AccountError,

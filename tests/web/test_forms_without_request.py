@@ -14,6 +14,7 @@ from werkzeug.datastructures import MultiDict
 from survey import create_app
 from survey.formats.yaml_files import from_dict
 from survey.forms import REQUIRED_MESSAGE, build_form_class, form_class_for
+from survey.web.posted_forms import posted_form_class
 
 QUESTIONNAIRE = from_dict(
     {
@@ -37,7 +38,7 @@ QUESTIONNAIRE = from_dict(
 
 
 def plain_form(**answers):
-    form_class = build_form_class(QUESTIONNAIRE, 20, csrf=False)
+    form_class = build_form_class(QUESTIONNAIRE, 20)
     return form_class(formdata=MultiDict({"answer_id": str(uuid.uuid4()), **answers}))
 
 
@@ -72,10 +73,10 @@ def csrf_app(tmp_path):
 
 def test_a_posted_page_still_checks_its_csrf_token(csrf_app):
     svc = csrf_app.extensions["survey"]
-    posted = form_class_for(svc, QUESTIONNAIRE, 20, csrf=True)
-    plain = form_class_for(svc, QUESTIONNAIRE, 20, csrf=False)
+    posted = posted_form_class(svc, QUESTIONNAIRE, 20)
+    plain = form_class_for(svc, QUESTIONNAIRE, 20)
     assert issubclass(posted, FlaskForm) and not issubclass(plain, FlaskForm)
-    assert form_class_for(svc, QUESTIONNAIRE, 20, csrf=True) is posted  # kept per version and kind
+    assert posted_form_class(svc, QUESTIONNAIRE, 20) is posted  # kept per version and kind
     data = {"answer_id": str(uuid.uuid4()), "q_avis": "Bien"}
     with csrf_app.test_request_context(method="POST", data=data):
         form = posted()  # reads the request, as the public form and the paper typing do

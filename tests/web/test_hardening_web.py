@@ -13,12 +13,12 @@ import zlib
 import pytest
 
 from survey import create_app
+from survey.cli.tablets import import_queue
+from survey.config import secret_key
 from survey.services import kiosk_codes
+from survey.services.fieldwork.photos import PhotoError, save_photo
 from survey.storage.photos import PhotoStore
 from survey.storage.repositories.accounts import SIGN_INS
-from survey.config import secret_key
-from survey.services.fieldwork.photos import PhotoError, save_photo
-from survey.cli.tablets import import_queue
 from survey.web.access import local_target
 from survey.web.throttle import Throttle
 from tests.factories import COORDINATOR, login_coordinator

@@ -4,13 +4,12 @@ on a phone (no browser « back » needed)."""
 
 from __future__ import annotations
 
-from survey.config import DEFAULTS
-from survey.model.clock import local_today
-
 import pytest
 
-from survey.services import volunteers
+from survey.config import DEFAULTS
+from survey.model.clock import local_today
 from survey.model.fieldwork import Session
+from survey.services import volunteers
 from survey.storage.repositories import SessionRepository
 from tests.coord_world import make_world
 from tests.factories import login_coordinator

@@ -8,8 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from survey import create_app
-from survey.services import short_codes
 from survey.model.campaign import Campaign
+from survey.services import short_codes
 from tests.coord_world import CAMPAIGN_A, make_world
 
 AMBIGUOUS = set("0O1IL") | set("AEIOUY")

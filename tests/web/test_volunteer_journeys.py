@@ -8,19 +8,18 @@ from __future__ import annotations
 import html as markup
 import re
 import uuid
-from survey.config import DEFAULTS
-from survey.model.clock import local_today
 
 import pytest
-
-from survey.services import volunteers
-from survey.forms import validate_sheet
-from survey.services.fieldwork.paper import paper_code, sheet_version
-from survey.model.fieldwork import Session
-from survey.storage.repositories import SessionRepository
-from survey.forms import build_form_class
 from werkzeug.datastructures import MultiDict
+
+from survey.config import DEFAULTS
 from survey.formats.yaml_files import from_dict
+from survey.forms import build_form_class, validate_sheet
+from survey.model.clock import local_today
+from survey.model.fieldwork import Session
+from survey.services import volunteers
+from survey.services.fieldwork.paper import paper_code, sheet_version
+from survey.storage.repositories import SessionRepository
 from tests.coord_world import make_world
 
 DOORS = "besoins-numeriques-habitants"  # porte-a-porte, tablette, qr, papier
@@ -322,7 +321,7 @@ def test_a_required_question_left_blank_on_paper_stays_blank():
         },
         "essai",
     )
-    form_class = build_form_class(questionnaire, 2000, csrf=False)  # plain Python: no request needed
+    form_class = build_form_class(questionnaire, 2000)  # plain Python: no request needed
     form = form_class(formdata=MultiDict({"answer_id": str(uuid.uuid4()), "q_avis": "Bien"}))
     assert validate_sheet(form) == (True, None) and form.answers() == {"avis": "Bien"}
     form = form_class(formdata=MultiDict({"answer_id": str(uuid.uuid4()), "q_age": "douze"}))

@@ -10,10 +10,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from survey.services import volunteers
 from survey.model.fieldwork import Session
-from survey.storage.repositories import SessionRepository
+from survey.services import volunteers
 from survey.services.fieldwork.wall import postits_on_wall, set_postits_on_wall
+from survey.storage.repositories import SessionRepository
 from tests.coord_world import make_world
 
 WORDS = "porteur-de-parole-numerique"  # porteur-de-parole, qr, post-it, papier

@@ -4,7 +4,7 @@
 ``open_database(url)`` upgrades the schema (``migrations.py``, under an advisory lock) and
 returns the answer store and the record collections over one connection pool. Only this
 package imports psycopg (a ``lint-imports`` contract): services call ``open_database``.
-Photos stay files in the data folder for now (issue 15 lists them for the database).
+Board photos are rows too (``photos.py``), so that every server sends them back.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from psycopg_pool import ConnectionPool
 
 from . import migrations
 from .answers import PostgresAnswerStore
+from .photos import PostgresPhotoStore
 from .records import PostgresRecordCollections
 
 
@@ -25,6 +26,7 @@ class Database:
     pool: ConnectionPool
     answers: PostgresAnswerStore
     records: PostgresRecordCollections
+    photos: PostgresPhotoStore
 
     def close(self) -> None:
         self.pool.close()
@@ -44,7 +46,7 @@ def open_database(url: str, pool_size: int = 8, upgrade: bool = True) -> Databas
         open=True,
         name="survey",
     )
-    return Database(pool, PostgresAnswerStore(pool), PostgresRecordCollections(pool))
+    return Database(pool, PostgresAnswerStore(pool), PostgresRecordCollections(pool), PostgresPhotoStore(pool))
 
 
-__all__ = ["Database", "PostgresAnswerStore", "PostgresRecordCollections", "open_database"]
+__all__ = ["Database", "PostgresAnswerStore", "PostgresPhotoStore", "PostgresRecordCollections", "open_database"]

@@ -6,7 +6,7 @@ routes to it, so that they all exist before ``web.register`` registers it.
 
 from __future__ import annotations
 
-from . import campaigns, home, privacy, reading, results, settings, volunteers  # noqa: F401  (their routes)
+from . import campaigns, handover, home, privacy, reading, results, settings, volunteers  # noqa: F401  (their routes)
 from .blueprint import bp
 
 __all__ = ["bp"]

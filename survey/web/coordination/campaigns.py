@@ -14,14 +14,13 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
-from ...model.campaign import CHANNELS, Campaign, validate
 from ...forms import ValuesField
+from ...model.campaign import CHANNELS, Campaign, validate
 from ...model.french_time import long_date, typed_day
 from ...printing.links import short_url
 from ...services.reading import fold
-from ..access import campaign_or_404, campaign_url, coordinator_required, services, team_today
+from ..access import audit, campaign_or_404, campaign_url, coordinator_required, services, team_today
 from ..addresses import public_address
-from ..access import audit
 from .blueprint import bp
 
 RESERVED_IDS = {"nouvelle"}

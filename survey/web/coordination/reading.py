@@ -13,6 +13,7 @@ from ...model.campaign import CHANNELS
 from ...model.consent import consent_words, from_scribe_card, may_display, may_quote
 from ...services.corrections import history as correction_history
 from ...services.privacy import delete_answer
+from ...services.publishing import definition_for
 from ...services.reading import HIDDEN_CHOICES, Filters, answers_page, free_texts, page_number
 from ...services.results import NO_PLACE, TEXT_TYPES, answer_rows, place_of
 from ...services.tags import (
@@ -25,7 +26,6 @@ from ...services.tags import (
     set_quoted,
     tag_counts,
 )
-from ...services.publishing import definition_for
 from ..access import answer_or_404, campaign_or_404, coordinator_required, local_target, questionnaire_or_404, services
 from .blueprint import bp
 from .results import session_places

@@ -14,8 +14,7 @@ from flask import Response, current_app, render_template
 from ...services.charts import bar_chart, bars, question_chart
 from ...services.results import NO_PLACE, campaign_summary
 from ...services.tags import campaign_tags
-from ..access import campaign_or_404, coordinator_required, questionnaire_or_404, services
-from ..access import audit
+from ..access import audit, campaign_or_404, coordinator_required, questionnaire_or_404, services
 from ..errors import render_error
 from .blueprint import bp
 

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 
-from ...services import site_settings
-from ...network import lan_addresses
 from ...model.wifi import WifiError, check
-from ..access import coordinator_required, services
+from ...network import lan_addresses
+from ...services import site_settings
+from ..access import audit, coordinator_required, services
 from ..addresses import public_address, wifi_qr
-from ..access import audit
 from .blueprint import bp
 
 LOOPBACK_WARNING = (

@@ -7,9 +7,8 @@ from flask import flash, g, redirect, render_template, request, url_for
 
 from ...services import kiosk_codes, site_settings, volunteers
 from .. import kiosk
-from ..access import campaign_or_404, coordinator_required, services
+from ..access import audit, campaign_or_404, coordinator_required, services
 from ..addresses import link_qr, public_address, public_url, wifi_qr
-from ..access import audit
 from .blueprint import bp
 
 

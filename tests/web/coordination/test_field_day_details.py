@@ -99,8 +99,8 @@ def test_the_editor_marks_a_choice_that_goes_alone(tmp_path):
 
 
 def test_survey_print_uses_the_port_the_server_really_ran_on_even_on_loopback(tmp_path):
-    from survey.services import site_settings
     from survey.cli.serve import announce
+    from survey.services import site_settings
 
     world = make_world(tmp_path / "data")
     records = world.svc.records
