@@ -7,6 +7,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
+# Run a second time with every app on a real PostgreSQL (tests/storage_switch.py, issue 15).
+POSTGRES_TESTS := tests/web tests/services tests/exports
+
 .PHONY: demo test setup bench clean shared
 
 demo: setup
@@ -22,6 +25,7 @@ test: setup
 	$(BIN)/lint-imports
 	$(BIN)/mypy survey/model survey/storage survey/services
 	$(BIN)/python -m pytest -q
+	SURVEY_TEST_STORAGE=postgresql $(BIN)/python -m pytest -q $(POSTGRES_TESTS)
 
 bench: setup
 	$(BIN)/python benchmarks/submit.py

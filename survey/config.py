@@ -34,6 +34,9 @@ DEFAULTS: dict[str, Any] = {
     # None keeps the files. Its pool holds at most DATABASE_POOL_SIZE connections per process.
     "DATABASE_URL": None,
     "DATABASE_POOL_SIZE": 8,
+    # How long a request waits for a database connection before the page says « the database
+    # does not answer » (503; a tablet keeps the answer and sends it again later).
+    "DATABASE_WAIT_SECONDS": 5.0,
     # A tablet may keep a form open all day: a token that expires would lose answers.
     "WTF_CSRF_TIME_LIMIT": None,
     "WTF_I18N_ENABLED": False,  # WTForms' own French messages are used instead
@@ -85,6 +88,7 @@ ENVIRONMENT = {
     "SURVEY_QUESTIONNAIRES": "QUESTIONNAIRES_DIR",
     "SURVEY_PUBLIC_URL": "PUBLIC_BASE_URL",
     "SURVEY_DATABASE_URL": "DATABASE_URL",
+    "SURVEY_DATABASE_WAIT_SECONDS": "DATABASE_WAIT_SECONDS",  # seconds, a number
     "SURVEY_HTTPS": "HTTPS",
     "SURVEY_PUBLIC_RATE_LIMIT": "PUBLIC_RATE_LIMIT",
     "SURVEY_RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",

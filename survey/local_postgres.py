@@ -90,7 +90,10 @@ class LocalPostgres:
         self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
 
     def restart(self, mode: str = "immediate") -> None:
-        self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "restart")
+        # pg_ctl keeps the start's options (postmaster.opts) but not its log file: without -l
+        # the server would write to our captured output and hold it open for ever.
+        log = self.folder / "server.log"
+        self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-l", str(log), "-w", "restart")
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://{self.superuser}@/{database}?host={self.socket_dir}"

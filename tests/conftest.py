@@ -16,6 +16,14 @@ from click.testing import CliRunner
 
 from survey import create_app
 from survey.services.demo import load_demo
+from tests.storage_switch import (  # noqa: F401  (fixtures and hook: SURVEY_TEST_STORAGE=postgresql)
+    postgres_server,
+    pytest_collection_modifyitems,
+    server_environment,
+    storage_module,
+    storage_session,
+    storage_test,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -87,7 +95,7 @@ class LiveServer:
 
     def start(self) -> None:
         """Start (or start again, same port and data) and wait until it answers."""
-        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        env = dict(os.environ, PYTHONUNBUFFERED="1", **server_environment(self.data_dir, self.extra))
         self.process = subprocess.Popen(
             self.command(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd=ROOT, text=True
         )

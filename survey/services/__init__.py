@@ -86,7 +86,11 @@ class Services:
         if config.get("DATABASE_URL"):  # the shared instance (issue 15): every collection in PostgreSQL
             from ..storage.postgres import open_database
 
-            database = open_database(config["DATABASE_URL"], pool_size=config["DATABASE_POOL_SIZE"])
+            database = open_database(
+                config["DATABASE_URL"],
+                pool_size=config["DATABASE_POOL_SIZE"],
+                wait=float(config["DATABASE_WAIT_SECONDS"]),
+            )
             records, answers = database.records, database.answers
         else:
             records = RecordStore(data_dir / "records")

@@ -47,7 +47,7 @@ from .locks import file_lock
 from .parts_cache import BLOCK as PARTS_BLOCK
 from .parts_cache import PartsCache
 from .records import replaced_by
-from .search_text import ChunkTexts, ChunkTrigrams, remove_stale_texts
+from .search_text import ChunkTexts, ChunkTrigrams, forget_text, remove_stale_texts
 
 TABLE = "answers"
 T = TypeVar("T")
@@ -373,6 +373,7 @@ class ChunkedAnswerStore:
                 if result != dict(doc):
                     self._will_write(campaign_id, state)
                     table.update(replaced_by(result), doc_ids=[doc.doc_id])  # one atomic write
+                    forget_text(self._dir(campaign_id), number)
             db.close()
             self._reindex(campaign_id, state, number)
             return result
@@ -402,6 +403,7 @@ class ChunkedAnswerStore:
                 self._will_write(campaign_id, state)
                 deleted += len(db.table(TABLE, cache_size=0).remove(Query().id.one_of(ids)))
                 db.close()
+                forget_text(self._dir(campaign_id), number)
                 self._reindex(campaign_id, state, number)
         return deleted
 

@@ -36,6 +36,13 @@ def remove_stale_texts(folder: Path) -> None:
         remove_stale_temp_files(folder / TEXTS)
 
 
+def forget_text(folder: Path, number: int) -> None:
+    """Drop the kept text of chunk ``number`` when an answer in it was changed or deleted
+    (caller holds the exclusive flock): a deletion on request must not leave the person's
+    words in a cache until the next search. The word filter keeps only hashed trigrams."""
+    (folder / TEXTS / f"{number:06d}.txt").unlink(missing_ok=True)
+
+
 def answer_text(answer: dict, fold: Callable[[str], str]) -> str:
     """What a search may find in an answer: its written strings, joined, folded, on one line."""
     values = [v for v in (answer.get("answers") or {}).values() if isinstance(v, str) and v]

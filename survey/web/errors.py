@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import errno
 
-from flask import render_template
+from flask import jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -32,6 +32,9 @@ MESSAGES = {
     ),
 }
 
+# The JSON doors (the tablets' queue, a laptop's hand-over): their errors are ``{"message": …}``.
+API = "/api/"
+
 # Errors that mean « no room left »: a full disk, or a quota reached.
 DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
 
@@ -40,9 +43,14 @@ def is_disk_full(error: BaseException) -> bool:
     return isinstance(error, OSError) and error.errno in DISK_FULL
 
 
-def render_error(code: int, description: str | None = None):
-    title, default = MESSAGES.get(code, MESSAGES[500])
-    return render_template("error.html", title=title, message=description or default, code=code), code
+def render_error(code: int, description: str | None = None, title: str | None = None):
+    default_title, default = MESSAGES.get(code, MESSAGES[500])
+    message = description or default
+    if request.path.startswith(API):  # a tablet's queue reads the message, not a page
+        response = jsonify(message=message)
+        response.headers["Cache-Control"] = "no-store"
+        return response, code
+    return render_template("error.html", title=title or default_title, message=message, code=code), code
 
 
 def add_hooks(app) -> None:
@@ -61,7 +69,7 @@ def add_hooks(app) -> None:
         # Flask picks the handler of the closest class: this one, not ``unexpected``, for every
         # subclass. Logged as a line, since the message is the whole story.
         app.logger.warning("refused (%s %s): %s", type(error).__name__, error.status, error.message)
-        return render_error(error.status, error.message)
+        return render_error(error.status, error.message, getattr(error, "title", None))
 
     @app.errorhandler(Exception)
     def unexpected(error):

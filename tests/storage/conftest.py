@@ -1,18 +1,10 @@
-"""A real PostgreSQL for the storage tests that run on both storages (postgres_server.py)."""
+"""A database per module for the storage tests that run on both storages (postgres_server.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.storage.postgres_server import PostgresServer, require_postgres
-
-
-@pytest.fixture(scope="session")
-def postgres_server():
-    require_postgres()
-    server = PostgresServer()
-    yield server
-    server.stop()
+# ``postgres_server`` (the session's cluster) comes from tests/conftest.py (tests/storage_switch.py).
 
 
 @pytest.fixture(scope="module")

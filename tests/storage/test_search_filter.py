@@ -162,3 +162,22 @@ def test_the_filter_opens_fewer_text_files_for_a_rare_word(tmp_path, monkeypatch
     monkeypatch.setattr(ChunkTrigrams, "candidates", lambda self, words: None)  # no filter
     assert found(store, ["trottinette"]) == [made[4]["id"]]
     assert len(opens.paths) == 20  # every chunk's text
+
+
+def kept_texts(folder: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in sorted((folder / TEXTS).glob("*.txt")))
+
+
+def test_words_deleted_or_corrected_leave_no_copy_in_the_search_cache(tmp_path):
+    # A deletion on request (or a correction) must not leave the person's words in `.texts/`
+    # until some later search happens to re-read that chunk.
+    store, made = filled(tmp_path)
+    assert found(store, ["trottinette"]) == [made[4]["id"]]  # the search kept every chunk's text
+    assert b"trottinette" in kept_texts(tmp_path / "c1")
+    store.delete("c1", made[4]["id"])
+    assert b"trottinette" not in kept_texts(tmp_path / "c1")
+    store.change("c1", made[10]["id"], lambda a: a["answers"].update(avis="mon adresse 12 rue des Lilas"))
+    found(store, ["adresse"])
+    store.change("c1", made[10]["id"], lambda a: a["answers"].update(avis="une rue"))
+    assert b"lilas" not in kept_texts(tmp_path / "c1")
+    assert found(store, ["trottinette"]) == [] and found(store, ["banc"]) == expected(store, ["banc"])

@@ -16,6 +16,7 @@ from psycopg_pool import ConnectionPool
 from . import migrations
 from .answers import PostgresAnswerStore
 from .photos import PostgresPhotoStore
+from .pool import open_pool
 from .records import PostgresRecordCollections
 
 
@@ -32,20 +33,13 @@ class Database:
         self.pool.close()
 
 
-def open_database(url: str, pool_size: int = 8, upgrade: bool = True) -> Database:
+def open_database(url: str, pool_size: int = 8, upgrade: bool = True, wait: float = 5.0) -> Database:
     """The stores over a new pool to ``url``; the schema is brought up to date first
-    (``upgrade``), as ``survey db upgrade`` does, so a server never runs on an old one."""
+    (``upgrade``), as ``survey db upgrade`` does, so a server never runs on an old one. A
+    request waits ``wait`` seconds for a connection, then gets ``StorageUnavailable``."""
     if upgrade:
         migrations.upgrade_url(url)
-    pool = ConnectionPool(
-        url,
-        min_size=1,
-        max_size=max(1, pool_size),
-        kwargs={"autocommit": True},
-        check=ConnectionPool.check_connection,  # a connection cut by a database restart is replaced, not used
-        open=True,
-        name="survey",
-    )
+    pool = open_pool(url, pool_size, wait)
     return Database(pool, PostgresAnswerStore(pool), PostgresRecordCollections(pool), PostgresPhotoStore(pool))
 
 

@@ -25,7 +25,7 @@ from psycopg.rows import TupleRow
 from psycopg_pool import ConnectionPool
 
 from ..answers import AnswerConflict, fingerprint
-from .values import jsonb
+from .values import has_unstorable, jsonb
 
 T = TypeVar("T")
 PAGE = 500  # answers read per query when streaming
@@ -120,6 +120,8 @@ class PostgresAnswerStore:
     # -- reads --------------------------------------------------------------
 
     def get(self, campaign_id: str, answer_id: str) -> dict | None:
+        if has_unstorable(campaign_id) or has_unstorable(answer_id):  # no answer can have it
+            return None
         with self.pool.connection() as conn:
             row = conn.execute(
                 "SELECT body FROM answers WHERE campaign = %s AND id = %s", (campaign_id, answer_id)

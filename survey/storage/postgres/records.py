@@ -22,7 +22,7 @@ from typing import Callable, Hashable
 import psycopg
 from psycopg_pool import ConnectionPool
 
-from .values import jsonb
+from .values import has_unstorable, jsonb
 
 
 class PostgresRecordCollections:
@@ -34,6 +34,8 @@ class PostgresRecordCollections:
             return [r[0] for r in conn.execute("SELECT body FROM records WHERE collection = %s ORDER BY seq", (name,))]
 
     def get(self, name: str, key: str) -> dict | None:
+        if has_unstorable(key):  # no record can have it (an id typed in an address: a 404, not a 500)
+            return None
         with self.pool.connection() as conn:
             row = conn.execute("SELECT body FROM records WHERE collection = %s AND key = %s", (name, key)).fetchone()
         return row[0] if row else None
