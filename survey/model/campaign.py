@@ -23,6 +23,10 @@ CHANNELS = {
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
 
+# The campaign's fields written as text (the id aside): what a form fills and a record must hold.
+TEXT_FIELDS = ("title", "questionnaire", "quartier", "structure", "starts_on", "ends_on", "description", "help_text")
+
+
 @dataclass
 class Campaign:
     id: str

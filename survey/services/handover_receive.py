@@ -20,7 +20,7 @@ import time
 from typing import Any, Callable
 
 from ..model.answer_record import is_answer_id
-from ..model.campaign import Campaign, validate
+from ..model.campaign import TEXT_FIELDS, Campaign, validate
 from ..model.clock import utc_now
 from ..model.errors import SurveyError
 from ..storage.repositories.handover import UploadTokenRepository
@@ -149,17 +149,7 @@ def receive_campaign(svc: Services, campaign_id: str, record: Any) -> dict:
 
 def well_typed(campaign: Campaign) -> bool:
     """Every field of the type the model gives it (a record from elsewhere may hold anything)."""
-    texts = (
-        "id",
-        "title",
-        "questionnaire",
-        "quartier",
-        "structure",
-        "starts_on",
-        "ends_on",
-        "description",
-        "help_text",
-    )
+    texts = ("id", *TEXT_FIELDS)
     return (
         all(isinstance(getattr(campaign, name), str) for name in texts)
         and isinstance(campaign.channels, list)

@@ -15,7 +15,7 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from ...forms import ValuesField
-from ...model.campaign import CHANNELS, Campaign, validate
+from ...model.campaign import CHANNELS, TEXT_FIELDS, Campaign, validate
 from ...model.french_time import long_date, typed_day
 from ...printing.links import short_url
 from ...services.reading import fold
@@ -63,16 +63,7 @@ def _form(svc, campaign: Campaign | None) -> CampaignForm:
     form.questionnaire.choices = _questionnaire_choices(svc)
     if request.method == "GET" and campaign is not None:
         form.identifier.data = campaign.id
-        for name in (
-            "title",
-            "questionnaire",
-            "quartier",
-            "structure",
-            "starts_on",
-            "ends_on",
-            "description",
-            "help_text",
-        ):
+        for name in TEXT_FIELDS:
             getattr(form, name).data = getattr(campaign, name)
         form.channels.data = list(campaign.channels)
         form.retention_months.data = str(campaign.retention_months)
