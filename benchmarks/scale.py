@@ -590,9 +590,15 @@ def measure(source: Path, built: Built, runs: int, starts: int, log: Path) -> di
         figures["scribe"] = timed(server, runs, card)
         figures["postit"] = timed(server, runs, postit("text/html"))
         figures["postit_json"] = timed(server, runs, postit("application/json"), expect=201)
+        # Like for like: the PDF holds the newest QUOTE_CARDS_MAX quotes, and a campaign of 1 000 answers
+        # holds 2. Scribe cards (each a quote) are saved until every size holds as many as a PDF prints.
+        limit = DEFAULTS["QUOTE_CARDS_MAX"]
+        cards = built.counts.get("quote cards", 0) + runs + 1  # the scribe cards saved above, warm-up included
+        for _ in range(max(0, limit - cards)):
+            card()
         quotes = f"{base}/imprimer/cartes-paroles.pdf"
         figures["quotes"] = timed(server, max(1, runs // 2), lambda: browser.get(quotes, "application/pdf"))
-        figures["quotes"].note = f"{built.counts.get('quote cards', 0):,} cards".replace(",", " ")
+        figures["quotes"].note = f"{limit} cards in the PDF"
         for key in ("scribe", "postit", "postit_json", "quotes"):
             print(f"  {key:14s} {figures[key].seconds * 1000:9.1f} ms  peak {figures[key].peak_mb:6.0f} MB", flush=True)
     finally:
@@ -684,7 +690,9 @@ def report(sizes: list[int], results: dict[int, dict[str, Figure]], built: dict[
         "« page 100 » is past the end: the app shows the last page. Building 1 000 000 answers takes about "
         "1.5 min and 740 MB of disk: `--keep DIR` keeps the data and the next run reuses it "
         "(`benchmarks/submit.py --keep DIR` too); the pages are measured on a hard-linked copy, so saves "
-        "do not change the kept campaign.\n\n"
+        "do not change the kept campaign. The quote cards PDF holds the newest "
+        f"{DEFAULTS['QUOTE_CARDS_MAX']} quotes at every size: where the campaign holds fewer (2 at 1 000 "
+        "answers), scribe cards, each a quote, are saved through the page before it is measured.\n\n"
         + "\n".join(lines)
         + "\n\nServer memory (`VmRSS` at start; otherwise `VmHWM`, reset before each page through "
         "`/proc/<pid>/clear_refs`):\n\n" + "\n".join(memory)

@@ -160,14 +160,6 @@ def add_sessions(data_dir: Path, count: int) -> str:
     return session.id
 
 
-def server_cpu_s(pid: int) -> float:
-    """User + system CPU time of a process so far (/proc/<pid>/stat)."""
-    import os
-
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def free_port() -> int:
     import socket
 
@@ -192,12 +184,44 @@ def wait_ready(port: int, process, path: str = f"/c/{CAMPAIGN}/", timeout: float
     raise RuntimeError("server did not start")
 
 
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (``survey serve --workers``: gunicorn's master and workers)."""
+    pids, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        pids.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                todo.extend(int(child) for child in task.read_text().split())
+            except OSError:
+                pass
+    return pids
+
+
+def server_cpu_s(pid: int) -> float:
+    """User + system CPU time of a server so far (/proc/<pid>/stat), its worker processes included."""
+    import os
+
+    total = 0
+    for one in process_tree(pid):
+        try:
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def peak_rss_mb(pid: int) -> float:
-    with open(f"/proc/{pid}/status") as handle:
-        for line in handle:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
+    """Peak resident memory (VmHWM), added up over the server's processes."""
+    total = 0
+    for one in process_tree(pid):
+        try:
+            with open(f"/proc/{one}/status") as handle:
+                total += next(int(line.split()[1]) for line in handle if line.startswith("VmHWM:"))
+        except (OSError, StopIteration):
+            continue
+    return total / 1024 if total else float("nan")
 
 
 def load(port: int, per_client: int, extra: dict | None = None, api: bool = False) -> dict:
@@ -274,13 +298,14 @@ def run_survey(preloaded: int, per_client: int, sessions: int = 0, api: bool = F
         return result
 
 
-def serve_command(data: Path):
+def serve_command(data: Path, workers: int = 1):
     return lambda port: (
         [sys.executable, "-m", "survey", "serve", "--host", "127.0.0.1", "--port", str(port)]
         + [
             "--data",
             str(data),
         ]
+        + (["--workers", str(workers)] if workers > 1 else [])
     )
 
 
@@ -446,9 +471,11 @@ def pages_of(data: Path, campaign: str) -> tuple[bytes, bytes]:
     return form.data, thanks.data
 
 
-def run_journeys(answers: int, per_client: int, keep: Path | None) -> tuple[dict, dict, int]:
-    """(floor, survey serve, bytes of the form page) for journeys into a campaign of ``answers``,
-    the floor measured just before (a shared machine's load drifts)."""
+def run_journeys(
+    answers: int, per_client: int, keep: Path | None, workers: list[int] | None = None
+) -> tuple[dict, dict[int, dict], int]:
+    """(floor, survey serve per number of worker processes, bytes of the form page) for journeys
+    into a campaign of ``answers``, the floor measured just before (a shared machine's load drifts)."""
     base = keep or Path(tempfile.mkdtemp(prefix="bench-submit-"))
     try:
         prepare(base / str(answers), answers, SEED)  # the campaign, kept by --keep (shared with scale.py)
@@ -464,24 +491,34 @@ def run_journeys(answers: int, per_client: int, keep: Path | None) -> tuple[dict
             floor = measure(
                 lambda port: floor_command + [str(port), *files], lambda port: journeys(port, BIG_CAMPAIGN, per_client)
             )
-            survey = measure(
-                serve_command(data), lambda port: journeys(port, BIG_CAMPAIGN, per_client), ready, timeout=900
-            )
-            stored = set()  # the newest answers: those sent (and those of journeys that failed after the POST)
-            for answer in ChunkedAnswerStore(data / "answers").iter_newest(BIG_CAMPAIGN):
-                if len(stored) == len(survey["sent"]) + len(survey["errors"]):
-                    break
-                stored.add(answer["id"])
-            survey["stored_ok"] = set(survey["sent"]) <= stored
             floor["stored_ok"] = sum(1 for _ in open(files[0], encoding="utf-8")) == floor["n"]
-            return floor, survey, len(form_page)
+            surveys = {}
+            for count in workers or [1]:  # one after the other, on the same campaign
+                survey = surveys[count] = measure(
+                    serve_command(data, count),
+                    lambda port: journeys(port, BIG_CAMPAIGN, per_client),
+                    ready,
+                    timeout=900,
+                )
+                stored = set()  # the newest answers: those sent (and those of journeys that failed after the POST)
+                for answer in ChunkedAnswerStore(data / "answers").iter_newest(BIG_CAMPAIGN):
+                    if len(stored) == len(survey["sent"]) + len(survey["errors"]):
+                        break
+                    stored.add(answer["id"])
+                survey["stored_ok"] = set(survey["sent"]) <= stored
+            return floor, surveys, len(form_page)
     finally:
         if not keep:
             shutil.rmtree(base, ignore_errors=True)
 
 
+def served_by(workers: int) -> str:
+    return f"survey serve --workers {workers}" if workers > 1 else "survey serve"
+
+
 def journeys_main(args) -> None:
     sizes = [int(s) for s in args.answers.replace("_", "").split(",")]
+    workers = [int(w) for w in str(args.workers).split(",")]
     rows = [
         (
             "| server | answers in the campaign | journeys/s | ratio to the floor | journey p50 | journey p95 "
@@ -493,40 +530,59 @@ def journeys_main(args) -> None:
     queues = []
     all_stored = True
     for n in sizes:
-        floor, survey, form_bytes = run_journeys(n, args.journeys, args.keep)
-        for name, result in (("floor", floor), ("survey serve", survey)):
+        floor, surveys, form_bytes = run_journeys(n, args.journeys, args.keep, workers)
+        for name, result in [("floor", floor)] + [(served_by(w), s) for w, s in surveys.items()]:
             if result["errors"]:
                 print(f"{name}: {len(result['errors'])} journeys failed, e.g. {sorted(set(result['errors']))[:5]}")
         stored = f"{n:,}".replace(",", " ")
-        ratio = floor["rate"] / survey["rate"]
-        for name, pre, r, shown in (
-            ("floor: bare Flask + waitress, the same pages, append a JSON line + fsync", "–", floor, "1×"),
-            ("survey serve", stored, survey, f"{ratio:.1f}×"),
-        ):
+        ratios = {w: floor["rate"] / s["rate"] for w, s in surveys.items()}
+        for name, pre, r, shown in [
+            ("floor: bare Flask + waitress, the same pages, append a JSON line + fsync", "–", floor, "1×")
+        ] + [(served_by(w), stored, s, f"{ratios[w]:.1f}×") for w, s in surveys.items()]:
             rows.append(
                 f"| {name} | {pre} | {r['rate']:.0f} | {shown} | {r['p50']:.0f} ms | {r['p95']:.0f} ms "
                 f"| {r['post_p50']:.0f} ms | {r['post_p95']:.0f} ms | {r['cpu_ms']:.1f} ms | {r['rss']:.0f} MB "
                 f"| {len(r['errors'])} |"
             )
-        queues.append(f"{survey['queue']} at {stored} (floor: {floor['queue']})")
-        checks = [  # the targets are read at the largest campaign of the run
-            (f"journeys/s within 3× of the floor's at {stored} answers", ratio <= 3, f"{ratio:.1f}×"),
-            ("POST p95 ≤ 100 ms with 20 clients", survey["post_p95"] <= 100, f"{survey['post_p95']:.0f} ms"),
-        ]
-        all_stored &= survey["stored_ok"] and floor["stored_ok"]
+        queues.append(f"{surveys[workers[0]]['queue']} at {stored} (floor: {floor['queue']})")
+        checks = []  # the targets are read at the largest campaign of the run
+        for w, survey in surveys.items():
+            suffix = f" ({served_by(w)})" if len(workers) > 1 else ""
+            checks += [
+                (
+                    f"journeys/s within 3× of the floor's at {stored} answers{suffix}",
+                    ratios[w] <= 3,
+                    f"{ratios[w]:.1f}×",
+                ),
+                (
+                    f"POST p95 ≤ 100 ms with 20 clients{suffix}",
+                    survey["post_p95"] <= 100,
+                    f"{survey['post_p95']:.0f} ms",
+                ),
+            ]
+        all_stored &= floor["stored_ok"] and all(s["stored_ok"] for s in surveys.values())
     checks.append(("every acknowledged answer on disk, once", all_stored, ""))
+    servers = " and ".join(
+        f"`{served_by(w)}` (gunicorn: {w} processes of 8 threads on the same data folder)"
+        if w > 1
+        else "`survey serve` (waitress, 8 threads)"
+        for w in workers
+    )
     body = (
-        f"`python benchmarks/submit.py --answers {args.answers}` — {CLIENTS} phones at once (client threads), "
+        f"`python benchmarks/submit.py --answers {args.answers}"
+        + (f" --workers {args.workers}" if workers != [1] else "")
+        + f"` — {CLIENTS} phones at once (client threads), "
         f"each making {args.journeys} journeys one after another: a new connection with no cookie, GET the form "
         f"({form_bytes / 1024:.1f} KB of HTML, the page of `besoins-numeriques-habitants`), POST ~1.3 KB of "
         "answers with its CSRF token (303), GET the thank-you page; static files not counted (a phone keeps "
         "them in its cache). The campaign is built in the stored format (`scale.build_campaign`); a real "
-        "`survey serve` (waitress, 8 threads), client and server on the same machine. Floor, measured just "
+        f"{servers}, one after the other, client and server on the same machine; server CPU and memory: all "
+        "its processes. Floor, measured just "
         "before each campaign size: a bare Flask app on waitress serving the same form and thank-you HTML and "
         "appending each answer as a JSON line with fsync. POST: the request that stores the answer (fsync "
         "included), alone.\n\n"
         + "\n".join(rows)
-        + "\n\nRequests waiting for one of the server's 8 threads (waitress's « Task queue depth »), at most: "
+        + "\n\nRequests waiting for one of waitress's 8 threads (its « Task queue depth »), at most: "
         + "; ".join(queues)
         + ".\n\n| target | met | measured |\n|---|---|---|\n"
         + "\n".join(f"| {name} | {'yes' if ok else '**no**'} | {figure} |" for name, ok, figure in checks)
@@ -543,6 +599,11 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="keep the built campaign here and reuse it (as scale.py)")
     parser.add_argument("--no-write", action="store_true", help="print, do not write docs/BENCHMARKS.md")
     parser.add_argument("--posts", action="store_true", help="the former measure: POSTs only, 0 to 50 000 stored")
+    parser.add_argument(
+        "--workers",
+        default="1",
+        help="survey serve --workers N (journeys only); 1,2 measures both, one after the other",
+    )
     parser.add_argument("--quick", action="store_true", help="with --posts: fewer requests, no report written")
     args = parser.parse_args()
     if args.posts:

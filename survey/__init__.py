@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from . import config as configuration
 from .model.errors import SurveyError
-from .services import Services
+from .services import Services, structures
 
 __version__ = "0.1.0"
 
@@ -46,6 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
             ) from None
 
     app.extensions["survey"] = Services.open(app.config)
+    structures.ensure_default(app.extensions["survey"])  # the laptop's one structure, from the first start
     # A questionnaire the CLI or another worker wrote is offered at the next request.
     app.before_request(app.extensions["survey"].refresh_library)
     CSRFProtect(app)

@@ -58,9 +58,18 @@ DEFAULTS: dict[str, Any] = {
     # Where those limits count: this process's memory, or Redis (``redis://localhost:6379/0``)
     # so that the workers of a shared instance count together (docs/DEPLOYMENT.md).
     "RATELIMIT_STORAGE_URI": "memory://",
+    # Redis away must never refuse a respondent: each process then counts in its own memory
+    # (Flask-Limiter's fallback), goes back to Redis once it answers, and waits for it at most
+    # half a second (seconds, redis-py's options); any other error of the count lets the request through.
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    "RATELIMIT_SWALLOW_ERRORS": True,
+    "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     # Behind a reverse proxy (nginx): trust its X-Forwarded-For/-Proto (werkzeug's ProxyFix),
     # so that limits and throttles count each client, not the proxy. Never without a proxy.
     "BEHIND_PROXY": False,
+    # Sign-in throttles counted in the records collection ``throttle`` (every process reads it),
+    # not in memory: set by ``survey serve --workers N``; a database (DATABASE_URL) implies it.
+    "SHARED_THROTTLES": False,
     "KIOSK_DELAY_SECONDS": 8,  # on the kiosk's thank-you screen, before a blank form
     # A coordinator's sign-in lasts this long on a device, whatever its cookie says.
     "COORDINATOR_SESSION_HOURS": 12,

@@ -19,13 +19,27 @@ import re
 from wtforms import Field, Form, HiddenField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
-from .model.answer_record import distinct_values, is_answer_id
+from .catalogs import N_
+from .model.answer_record import distinct_values, is_answer_id, typed_text
 from .model.questionnaire import OTHER_VALUE, Question, Questionnaire
 
-REQUIRED_MESSAGE = "Cette question demande une réponse."
-CHOICE_MESSAGE = "Choisissez une des réponses proposées."
-OTHER_MESSAGE = "Précisez votre réponse « Autre »."
-EMPTY_MESSAGE = "Répondez à au moins une question avant d'envoyer."
+
+def french(text: str, **values) -> str:
+    """A message in the source language, its ``%(name)s`` filled in: the plain form's ``translate``."""
+    return text % values if values else text
+
+
+# Marked for the catalogs (``N_``); the form says them through its ``translate`` (the French
+# words here, the page's language on the web).
+REQUIRED_MESSAGE = N_("Cette question demande une réponse.")
+CHOICE_MESSAGE = N_("Choisissez une des réponses proposées.")
+OTHER_MESSAGE = N_("Précisez votre réponse « Autre ».")
+EMPTY_MESSAGE = N_("Répondez à au moins une question avant d'envoyer.")
+TOO_LONG_MESSAGE = N_("Votre réponse est trop longue : %(length)s caractères pour %(limit)s au plus.")
+EXCLUSIVE_MESSAGE = N_("« %(label)s » ne va pas avec une autre réponse : décochez l'un ou l'autre.")
+INTEGER_MESSAGE = N_("Écrivez un nombre entier, en chiffres (par exemple 12).")
+AT_LEAST_MESSAGE = N_("Le nombre doit être au moins %(limit)s.")
+AT_MOST_MESSAGE = N_("Le nombre doit être au plus %(limit)s.")
 _INTEGER = re.compile(r"^-?\d{1,9}$")
 
 
@@ -57,7 +71,7 @@ class ValuesField(Field):
 def _max_length(limit: int):
     def check(form, field):
         if field.data and len(field.data) > limit:
-            raise ValidationError(f"Votre réponse est trop longue : {len(field.data)} caractères pour {limit} au plus.")
+            raise ValidationError(form.translate(TOO_LONG_MESSAGE, length=len(field.data), limit=limit))
 
     return check
 
@@ -68,7 +82,7 @@ def _one_of(question: Question):
     def check(form, field):
         values = field.data if isinstance(field.data, list) else [field.data]
         if any(v and v not in allowed for v in values):
-            raise ValidationError(CHOICE_MESSAGE)
+            raise ValidationError(form.translate(CHOICE_MESSAGE))
 
     return check
 
@@ -81,9 +95,7 @@ def _exclusive(question: Question):
         chosen = field.data or []
         for value in chosen:
             if value in alone and len(chosen) > 1:
-                raise ValidationError(
-                    f"« {question.label_of(value)} » ne va pas avec une autre réponse : décochez l'un ou l'autre."
-                )
+                raise ValidationError(form.translate(EXCLUSIVE_MESSAGE, label=question.label_of(value)))
 
     return check
 
@@ -94,12 +106,12 @@ def _integer(question: Question):
         if not text:
             return
         if not _INTEGER.match(text):
-            raise ValidationError("Écrivez un nombre entier, en chiffres (par exemple 12).")
+            raise ValidationError(form.translate(INTEGER_MESSAGE))
         value = int(text)
         if question.min is not None and value < question.min:
-            raise ValidationError(f"Le nombre doit être au moins {question.min}.")
+            raise ValidationError(form.translate(AT_LEAST_MESSAGE, limit=question.min))
         if question.max is not None and value > question.max:
-            raise ValidationError(f"Le nombre doit être au plus {question.max}.")
+            raise ValidationError(form.translate(AT_MOST_MESSAGE, limit=question.max))
 
     return check
 
@@ -113,6 +125,9 @@ class QuestionnaireForm(Form):
     questionnaire: Questionnaire
     empty_error: str | None = None  # the whole answer is empty (not one question's error)
     empty_message = EMPTY_MESSAGE  # also said by offline.js before it queues an empty answer
+    # Says a message in the language of the person who answers: the source words by default; a
+    # page posted on the web passes the page's catalog (``web/posted_forms.py``).
+    translate = staticmethod(french)
 
     def question_field(self, question: Question):
         return self[field_name(question)]
@@ -121,7 +136,7 @@ class QuestionnaireForm(Form):
         data = self.question_field(question).data
         if question.type == "multiple_choice":
             return list(data or [])
-        return (data or "").strip() if isinstance(data, str) else data
+        return typed_text(data).strip() if isinstance(data, str) else data
 
     def answers(self, only: set[str] | None = None) -> dict:
         """The stored form of the answers: only questions shown, only non-empty values."""
@@ -139,7 +154,7 @@ class QuestionnaireForm(Form):
                 value = value.replace("\r\n", "\n")
             result[q.id] = value
             if q.other and (value == OTHER_VALUE or (isinstance(value, list) and OTHER_VALUE in value)):
-                text = (self[other_name(q)].data or "").strip()
+                text = typed_text(self[other_name(q)].data or "").strip()
                 if text:
                     result[f"{q.id}__autre"] = text
         return result
@@ -174,18 +189,18 @@ class QuestionnaireForm(Form):
             errors = list(field.errors)
             value = self.raw_value(q)
             if q.required and value in ("", None, []):
-                errors = [REQUIRED_MESSAGE]
+                errors = [self.translate(REQUIRED_MESSAGE)]
             if q.other and not errors:
                 chosen = value if isinstance(value, list) else [value]
                 other = self[other_name(q)]
-                if OTHER_VALUE in chosen and not (other.data or "").strip():
-                    errors = [OTHER_MESSAGE]
+                if OTHER_VALUE in chosen and not typed_text(other.data or "").strip():
+                    errors = [self.translate(OTHER_MESSAGE)]
                 elif other.errors:
                     errors = list(other.errors)
             field.errors = errors
             ok = ok and not errors
         if ok and final and not self.questionnaire.allow_empty and not self.answers(only):
-            self.empty_error = EMPTY_MESSAGE
+            self.empty_error = self.translate(EMPTY_MESSAGE)
             ok = False
         if not is_answer_id(self.answer_id.data):
             ok = False
@@ -230,8 +245,8 @@ def build_form_class(
 def form_class_for(
     services, questionnaire: Questionnaire, max_text_length: int, base: type[QuestionnaireForm] = QuestionnaireForm
 ) -> type[QuestionnaireForm]:
-    """``build_form_class``, kept in ``services.form_classes`` per version and base."""
-    key = (questionnaire.id, questionnaire.version, base)
+    """``build_form_class``, kept in ``services.form_classes`` per version, language and base."""
+    key = (questionnaire.id, questionnaire.version, questionnaire.language, base)
     cls = services.form_classes.get(key)
     if cls is None:
         cls = services.form_classes[key] = build_form_class(questionnaire, max_text_length, base)
@@ -249,7 +264,7 @@ def validate_sheet(form) -> tuple[bool, str | None]:
     ok = not form.csrf_errors
     for question in form.visible_questions():
         field = form.question_field(question)
-        field.errors = [e for e in field.errors if e != REQUIRED_MESSAGE]
+        field.errors = [e for e in field.errors if e != form.translate(REQUIRED_MESSAGE)]
         ok = ok and not field.errors
     if ok and not form.answers():
         return False, EMPTY_SHEET

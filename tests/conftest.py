@@ -14,9 +14,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from survey import create_app
+from survey import config, create_app
+from survey.services import Services
 from survey.services.demo import load_demo
 from tests.storage_switch import (  # noqa: F401  (fixtures and hook: SURVEY_TEST_STORAGE=postgresql)
+    opened_services,
     postgres_server,
     pytest_collection_modifyitems,
     server_environment,
@@ -38,6 +40,25 @@ def app(data_dir):
     app = create_app({"TESTING": True, "DATA_DIR": str(data_dir), "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False})
     load_demo(app.extensions["survey"])
     return app
+
+
+def services_of(data_dir) -> Services:
+    """The services over a data folder as another process opens them (the CLI, a second
+    server): its files, or on PostgreSQL the database the test storage gives that folder
+    (``storage_switch.py``). Read what a running server stored through these, not its files."""
+    opened = opened_services()
+    key = str(Path(data_dir).resolve())
+    if opened is not None and key in opened:
+        return opened[key]
+    services = Services.open(config.build({"DATA_DIR": str(data_dir)}))
+    if opened is not None:
+        opened[key] = services
+    return services
+
+
+def stored_answers(data_dir, campaign: str) -> list[dict]:
+    """Every answer of ``campaign`` stored for this data folder, read afresh, on either storage."""
+    return list(services_of(data_dir).answers.iter_answers(campaign))
 
 
 @pytest.fixture

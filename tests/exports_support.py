@@ -110,6 +110,7 @@ ANSWERS = [
         "a2",
         "2026-07-14T21:15:00Z",
         answers={"avis": '=HYPERLINK("http://x";"clic")', "transport": "bus", "internet": "non", "age": -3},
+        language="en",  # answered in English: exported under the reference's (French) labels all the same
     ),
     answer("a3", "2026-07-14T22:30:00Z", hidden=True, answers={"avis": "indésirable"}),
 ]
@@ -142,6 +143,7 @@ EXPECTED_HEADER = [
     "Prénom",
     "Tranche d'âge",
     "Quartier",
+    "Langue de la réponse",
 ]
 EXPECTED_ROWS = [
     [
@@ -172,6 +174,7 @@ EXPECTED_ROWS = [
         "",
         "",
         "",
+        "fr",
     ],
     [
         '\'=HYPERLINK("http://x";"clic")',
@@ -201,6 +204,7 @@ EXPECTED_ROWS = [
         "",
         "",
         "",
+        "en",
     ],
 ]
 

@@ -11,7 +11,9 @@ keeps it.
 
 Tests that check the TinyDB storage itself (they read the data folder's files, or run the
 laptop without a database on purpose) are marked ``tinydb_only``, or listed in ``TINYDB_ONLY``
-with the reason, and skipped on PostgreSQL.
+with the reason, and skipped on PostgreSQL. Modules that choose their storages themselves (the
+storage contract on both, the copy between a folder and a database, the PostgreSQL faults) are
+listed in ``OWN_STORAGE``: the first pass already runs them on both, the second skips them.
 """
 
 from __future__ import annotations
@@ -32,7 +34,6 @@ TEMPLATE = "survey_template"
 
 # Tests (node ids, or a module's path for all of its tests) that check the TinyDB storage itself.
 FILES = "lit ou écrit les fichiers TinyDB du dossier de données"
-NUL = "y range un caractère nul, que PostgreSQL refuse (le service le dit en français : UnstorableText)"
 SUBPROCESS = "lance « survey » dans un autre processus sur le seul dossier de données"
 TINYDB_ONLY: dict[str, str] = {
     "tests/web/test_shared_instance.py::test_several_workers_without_a_database_are_refused_in_french": (
@@ -46,10 +47,27 @@ TINYDB_ONLY: dict[str, str] = {
     "tests/services/test_answer_correction.py::test_a_tablet_resending_the_original_is_still_already_stored": FILES,
     "tests/services/test_kept_counts.py": "compte les lectures des morceaux TinyDB",
     "tests/exports/test_exports_access.py::test_the_cli_writes_to_exports_by_default": SUBPROCESS,
-    "tests/exports/test_exports_xlsx_safety.py": NUL,
-    "tests/exports/test_exports_formats.py::test_xlsx_drops_characters_xml_cannot_hold": NUL,
-    "tests/exports/test_exports_fuzz.py::test_any_text_exports_to_files_that_open_without_a_live_formula": NUL,
+    "tests/benchmarks_smoke/test_scale_builder.py": "le banc d'essai écrit les morceaux TinyDB lui-même",
+    # The TinyDB stores themselves, opened on a folder by the test (no app, no storage to switch).
+    "tests/storage/test_storage.py": FILES,
+    "tests/storage/test_reading_parts.py": FILES,
+    "tests/storage/test_search_filter.py": FILES,
+    "tests/storage/test_store_at_scale.py": FILES,
+    "tests/storage/test_scale_pages.py": FILES,
+    "tests/storage/test_repositories.py": FILES,
+    "tests/storage/test_atomic_updates.py::test_answer_changes_from_threads_and_processes_are_all_kept": FILES,
+    "tests/storage/test_atomic_updates.py::test_a_change_that_fails_leaves_the_record_as_it_was": FILES,
 }
+
+# Modules that choose their storages themselves: run on both by the first pass already.
+BOTH = "choisit ses stockages lui-même : le premier passage l'a déjà fait sur les deux"
+OWN_STORAGE: dict[str, str] = {
+    "tests/storage/test_storage_contract.py": BOTH,
+    "tests/storage/test_data_copy.py": BOTH,
+    "tests/storage/test_data_copy_back.py": BOTH,
+    "tests/storage/test_scale_pages_workers.py": BOTH,
+}
+OWN_STORAGE_PREFIX = "tests/storage/test_postgres_"  # PostgreSQL's own tests (migrations, faults…)
 
 # Failures found on PostgreSQL, to be fixed in survey/storage/postgres/: expected to fail (strict,
 # so that the fix shows) until then.
@@ -67,6 +85,7 @@ class Databases:
         self.server = server
         self.by_folder: dict[str, tuple[str, str]] = {}  # data folder: (database name, URL)
         self.opened: list = []  # survey.storage.postgres.Database objects, closed after each test
+        self.services: dict[str, object] = {}  # data folder: Services opened by tests.conftest.services_of
         with psycopg.connect(server.url(), autocommit=True) as conn:
             conn.execute(f"CREATE DATABASE {TEMPLATE}".encode())
         migrations.upgrade_url(server.url(TEMPLATE))
@@ -90,6 +109,7 @@ class Databases:
         import psycopg
 
         folders, opened = mark
+        self.services.clear()  # their pools may be closed below
         while len(self.opened) > opened:
             self.opened.pop().close()
         with psycopg.connect(self.server.url(), autocommit=True) as conn:
@@ -106,6 +126,13 @@ def server_environment(data_dir: Path, extra: tuple[str, ...]) -> dict[str, str]
     if _databases is None or "--database" in extra or os.environ.get("SURVEY_DATABASE_URL"):
         return {}
     return {"SURVEY_DATABASE_URL": _databases.url_for(data_dir)}
+
+
+def opened_services() -> dict[str, object] | None:
+    """On PostgreSQL, the services the current test opened per data folder, to reuse: a test
+    that polls what a server stored opens one pool, not one per poll (None on TinyDB: each
+    read opens the files afresh, as another process would)."""
+    return None if _databases is None else _databases.services
 
 
 @pytest.fixture(scope="session")
@@ -128,6 +155,8 @@ def pytest_collection_modifyitems(items) -> None:
             reason = marker.args[0] if marker.args else FILES
         if reason:
             item.add_marker(pytest.mark.skip(reason="TinyDB seulement : " + reason))
+        elif (module := item.nodeid.split("::")[0]) in OWN_STORAGE or module.startswith(OWN_STORAGE_PREFIX):
+            item.add_marker(pytest.mark.skip(reason="Déjà passé : " + OWN_STORAGE.get(module, BOTH)))
         elif item.nodeid in POSTGRES_FINDINGS:
             item.add_marker(pytest.mark.xfail(reason=POSTGRES_FINDINGS[item.nodeid], strict=True))
 

@@ -12,6 +12,7 @@ from typing import Iterable, Iterator
 import click
 
 from ..exports import FORMATS, Export, ExportOptions
+from ..exports.datapackage import DATA_FILE, DESCRIPTOR, write_folder
 from ..exports.filters import Filters, parse_date
 from ..model.campaign import CHANNELS
 from .root import CommandError, campaign_named, data_option, main, make_app
@@ -32,6 +33,26 @@ def _counted(source: Iterable[dict], bar) -> Iterator[dict]:
     bar.update(pending)
 
 
+def _write_package(svc, campaign, job: Export, out: str | None) -> None:
+    """A data package is a folder: ``--out DIR``, else ``exports/<campagne>-<date>/``."""
+    if out == "-":
+        raise CommandError("Un paquet de données est un dossier : donnez --out DOSSIER.")
+    folder = Path(out) if out else Path(DEFAULT_FOLDER) / job.filename(datetime.now(job.plan.tz)).removesuffix(".zip")
+    total = svc.answers.count(campaign.id)
+    try:
+        with click.progressbar(
+            length=total, label=f"Export de {total} réponse{'s' if total != 1 else ''}", file=sys.stderr
+        ) as bar:
+            kept = write_folder(job, folder, _counted(svc.answers.iter_answers(campaign.id), bar))
+    except OSError as exc:
+        raise CommandError(f"Le paquet n'a pas pu être écrit dans « {folder} » ({exc.strerror}).") from None
+    click.echo(
+        f"{kept} réponse{'s' if kept != 1 else ''} dans le paquet de données ouvertes {folder} "
+        f"({DESCRIPTOR} et {DATA_FILE})"
+        + (" — avec des données personnelles : ne le publiez pas." if job.options.personal else ".")
+    )
+
+
 def _target(out: str | None, filename: str) -> Path:
     if not out:
         return Path(DEFAULT_FOLDER) / filename
@@ -41,9 +62,14 @@ def _target(out: str | None, filename: str) -> Path:
     return path
 
 
-@main.command(help="Exporte les réponses d'une campagne en CSV, XLSX ou JSON (par défaut dans le dossier exports/).")
+@main.command(
+    help="Exporte les réponses d'une campagne en CSV, XLSX, JSON, ou en données ouvertes (--format datapackage : "
+    "un dossier avec le CSV et sa description, sans données personnelles) ; par défaut dans le dossier exports/."
+)
 @click.argument("campaign_id", metavar="CAMPAGNE")
-@click.option("--format", "fmt", default="csv", show_default=True, metavar="csv|xlsx|json", help="Format du fichier.")
+@click.option(
+    "--format", "fmt", default="csv", show_default=True, metavar="csv|xlsx|json|datapackage", help="Format du fichier."
+)
 @click.option(
     "--out",
     default=None,
@@ -71,12 +97,33 @@ def _target(out: str | None, filename: str) -> Path:
 @click.option("--channel", default=None, metavar="CANAL", help="Un seul canal : " + ", ".join(CHANNELS) + ".")
 @click.option("--place", default=None, metavar="LIEU", help="Un seul lieu (écrit comme dans les réponses).")
 @click.option("--include-hidden", is_flag=True, help="Inclut les réponses masquées (exclues par défaut).")
+@click.option(
+    "--donnees-personnelles",
+    "personal",
+    is_flag=True,
+    help="Données ouvertes seulement : inclut prénoms, personnes qui ont recueilli et réponses libres sans "
+    "accord de réutilisation (le paquet ne doit alors pas être publié).",
+)
 @data_option
 def export(
-    campaign_id, fmt, out, separator, no_bom, codes, date_from, date_to, channel, place, include_hidden, data_dir
+    campaign_id,
+    fmt,
+    out,
+    separator,
+    no_bom,
+    codes,
+    date_from,
+    date_to,
+    channel,
+    place,
+    include_hidden,
+    personal,
+    data_dir,
 ):
     if fmt not in FORMATS:
-        raise CommandError(f"Le format « {fmt} » n'existe pas : choisissez csv, xlsx ou json.")
+        raise CommandError(f"Le format « {fmt} » n'existe pas : choisissez csv, xlsx, json ou datapackage.")
+    if personal and fmt != "datapackage":
+        raise CommandError("--donnees-personnelles ne sert qu'aux données ouvertes (--format datapackage).")
     if channel and channel not in CHANNELS:
         raise CommandError(f"Le canal « {channel} » n'existe pas. Canaux : {', '.join(CHANNELS)}.")
     try:
@@ -95,8 +142,13 @@ def export(
         include_hidden=include_hidden,
         timezone=app.config["TIMEZONE"],
     )
-    options = ExportOptions(format=fmt, separator=separator, bom=not no_bom, codes=codes, filters=filters)
+    options = ExportOptions(
+        format=fmt, separator=separator, bom=not no_bom, codes=codes, filters=filters, personal=personal
+    )
     job = Export(svc, campaign, options)  # an ExportError is said by the group (root.SurveyGroup)
+    if fmt == "datapackage":
+        _write_package(svc, campaign, job, out)
+        return
 
     if out == "-":
         if fmt == "xlsx":

@@ -21,6 +21,7 @@ Exemples :
   survey print affiche porteur-de-parole-numerique --out affiches.pdf
   survey print ordi-panneau ordi-panneau-quotidien --size A0 --tile A4 --out ordi.pdf
   survey print cartes-paroles porteur-de-parole-numerique --du 01/03/2026 --out cartes.pdf
+  survey print questionnaire-papier besoins-numeriques-habitants --langue ar --out papier-ar.pdf
 """
 
 
@@ -40,6 +41,12 @@ Exemples :
 )
 @click.option("--size", help="Format : A4, A3, A2, A1 ou A0 (par défaut : selon le type).")
 @click.option("--tile", help="Découpe la page en feuilles A4 (ou A3) à assembler : --tile A4.")
+@click.option(
+    "--langue",
+    "language",
+    help="Une langue du questionnaire (ar, en…) : le questionnaire papier s'imprime dans cette langue ; "
+    "une affiche, un panneau ou un ordi-panneau en français et dans cette langue.",
+)
 @data_option
 @click.option(
     "--base-url",
@@ -59,7 +66,9 @@ Exemples :
     is_flag=True,
     help=f"Imprime même au-delà de {DEFAULTS['PRINT_CONFIRM_SHEETS']} feuilles (sans cette option, une impression plus grosse est seulement comptée).",
 )
-def print_command(kind, campaign_id, question, every, size, tile, data_dir, base_url, since, until, out, agreed):
+def print_command(
+    kind, campaign_id, question, every, size, tile, language, data_dir, base_url, since, until, out, agreed
+):
     from ..model.french_time import parse_date
     from ..printing import KINDS, make_pdf, prepare_job, sheet_count, sheet_count_text
     from ..printing.kinds import ordi_plan_text
@@ -106,6 +115,7 @@ def print_command(kind, campaign_id, question, every, size, tile, data_dir, base
         until=last_day,
         quote_limit=app.config["QUOTE_CARDS_MAX"],
         zone=app.config["TIMEZONE"],
+        language=language,
     )
     if job.kind.id == "ordi-panneau" and not job.question:
         click.echo(ordi_plan_text(job.questionnaire))

@@ -108,22 +108,19 @@ def announce(app, host: str, port: int, scheme: str) -> tuple[str, list[str]]:
 
 
 def check_workers(app, use_https: bool) -> None:
-    """Several processes share only what is in the database: without one, each would keep its
-    own files' locks, throttles and limits, so it is refused."""
-    if not app.config.get("DATABASE_URL"):
-        raise CommandError(
-            "Plusieurs processus serveurs (--workers) demandent une base PostgreSQL (--database ou "
-            "SURVEY_DATABASE_URL) : sans elle, les fichiers du dossier de données et les compteurs "
-            "d'essais ne sont partagés que par un seul processus."
-        )
+    """Several processes share what is on disk or in the database: each campaign's answers
+    (flock and generation: storage/answers.py), the records (an flock per collection), the
+    sign-in throttles (``SHARED_THROTTLES``, set by ``serve``). The limits of sends per address
+    are counted per process unless they are in Redis: said, not refused."""
     if use_https:
         raise CommandError("--https sert avec un seul processus : devant plusieurs, c'est nginx qui fait le HTTPS.")
     if os.name != "posix":
         raise CommandError("Plusieurs processus serveurs (--workers) ne marchent que sous Linux ou macOS.")
     if str(app.config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory://"):
+        where = "dans la base" if app.config.get("DATABASE_URL") else "dans le dossier des données"
         click.echo(
             "Attention : les limites d'envois sont comptées par processus (SURVEY_RATELIMIT_STORAGE_URI "
-            "vers Redis pour les partager) ; les essais de mot de passe, eux, sont comptés dans la base.",
+            f"vers Redis pour les partager) ; les essais de mot de passe, eux, sont comptés {where}.",
             err=True,
         )
 
@@ -151,7 +148,7 @@ def check_workers(app, use_https: bool) -> None:
     default=1,
     show_default=True,
     type=click.IntRange(1, 64),
-    help="Processus serveurs (gunicorn) : seulement avec une base PostgreSQL (--database).",
+    help="Processus serveurs (gunicorn, Linux ou macOS) : 2 pour recevoir beaucoup de réponses à la fois.",
 )
 @click.option(
     "--proxy",
@@ -167,6 +164,8 @@ def serve(host, port, data_dir, with_demo, threads, use_https, database_url, wor
         extra["DATABASE_URL"] = database_url
     if behind_proxy:
         extra["BEHIND_PROXY"] = True
+    if workers > 1:  # the sign-in throttles counted in the records that every worker reads
+        extra["SHARED_THROTTLES"] = True
     app = make_app(data_dir, **extra)
     if workers > 1:
         check_workers(app, use_https)
@@ -176,7 +175,9 @@ def serve(host, port, data_dir, with_demo, threads, use_https, database_url, wor
     if with_demo:
         load_demo(app.extensions["survey"], with_answers=True)
     svc = app.extensions["survey"]
-    svc.answers.warm()
+    on_folder = not app.config.get("DATABASE_URL")
+    if workers == 1 or not on_folder:  # several on the folder: each worker loads its own index, not this process
+        svc.answers.warm()
     for problem in svc.library.problems:
         click.echo(f"Questionnaire ignoré : {problem}", err=True)
     check_port(host, port)
@@ -206,7 +207,13 @@ def serve(host, port, data_dir, with_demo, threads, use_https, database_url, wor
     if workers > 1:
         from .workers import run_gunicorn
 
-        run_gunicorn(lambda: make_app(data_dir, **extra), host, port, workers, threads)
+        def worker_app():
+            made = make_app(data_dir, **extra)
+            if on_folder:
+                made.extensions["survey"].answers.warm()
+            return made
+
+        run_gunicorn(worker_app, host, port, workers, threads)
         return
     waitress_serve(
         app,
@@ -215,4 +222,6 @@ def serve(host, port, data_dir, with_demo, threads, use_https, database_url, wor
         threads=threads,
         ident="porteur-de-parole",
         max_request_body_size=app.config["MAX_UPLOAD_LENGTH"],
+        # waitress drops X-Forwarded-* by default: behind nginx, ProxyFix must see them (--proxy)
+        clear_untrusted_proxy_headers=not behind_proxy,
     )

@@ -29,7 +29,13 @@ FORMATS = {
     "csv": ("text/csv; charset=utf-8", "CSV (Excel, LibreOffice, tableurs)"),
     "xlsx": (XLSX_MIMETYPE, "XLSX (classeur Excel, avec la description et les comptes)"),
     "json": ("application/json", "JSON (pour d'autres logiciels)"),
+    "datapackage": (
+        "application/zip",
+        "Données ouvertes (paquet Frictionless : un CSV et sa description, sans données personnelles)",
+    ),
 }
+# What a downloaded file of each format ends with (a data package travels as a zip).
+EXTENSIONS = {"datapackage": "zip"}
 SEPARATORS = {";": "point-virgule", ",": "virgule"}
 
 
@@ -44,11 +50,14 @@ class ExportOptions:
     bom: bool = True
     codes: bool = False
     filters: Filters = field(default_factory=Filters)
+    # Open data only: first names, collectors and free texts without reuse consent, included
+    # because the coordinator said so knowingly (exports/datapackage.py).
+    personal: bool = False
 
     def problems(self) -> list[str]:
         problems = []
         if self.format not in FORMATS:
-            problems.append(f"Le format « {self.format} » n'existe pas : choisissez csv, xlsx ou json.")
+            problems.append(f"Le format « {self.format} » n'existe pas : choisissez csv, xlsx, json ou datapackage.")
         if self.separator not in SEPARATORS:
             problems.append("Le séparateur doit être « ; » (point-virgule) ou « , » (virgule).")
         return problems + self.filters.problems()
@@ -71,14 +80,21 @@ class Export:
                 f"Le questionnaire « {campaign.questionnaire} » de cette campagne est introuvable : "
                 "impossible de savoir quelles colonnes écrire."
             )
-        self.plan = Plan(
+        self.plan = self._plan(codes=options.codes or options.format == "datapackage")
+
+    def _plan(self, codes: bool) -> Plan:
+        return Plan(
             self.definitions,
-            place=campaign.place,
+            place=self.campaign.place,
             sessions=self._sessions(),
-            codes=options.codes,
-            for_csv=options.format == "csv",
-            timezone_name=options.filters.timezone,
+            codes=codes,
+            for_csv=self.options.format == "csv",
+            timezone_name=self.options.filters.timezone,
         )
+
+    def labelled_plan(self) -> Plan:
+        """The same columns with their French labels (a data package's titles)."""
+        return self._plan(codes=False)
 
     @property
     def mimetype(self) -> str:
@@ -90,7 +106,8 @@ class Export:
 
     def filename(self, now: datetime | None = None) -> str:
         now = now or datetime.now(ZoneInfo(self.options.filters.timezone or DEFAULT_TIMEZONE))
-        return f"{self.campaign.id}-{now:%Y%m%d-%H%M}.{self.options.format}"
+        extension = EXTENSIONS.get(self.options.format, self.options.format)
+        return f"{self.campaign.id}-{now:%Y%m%d-%H%M}.{extension}"
 
     def answers(self, source: Iterable[dict] | None = None) -> Iterator[dict]:
         """The answers to export, read chunk by chunk from the store unless ``source`` is given."""
@@ -102,8 +119,12 @@ class Export:
 
     def stream(self, source: Iterable[dict] | None = None) -> Iterator[bytes]:
         """The file as byte chunks (for a streamed response or a file)."""
-        answers = self.answers(source)
         fmt = self.options.format
+        if fmt == "datapackage":  # a zip of the CSV and its description
+            from .datapackage import zip_chunks
+
+            return zip_chunks(self, source)
+        answers = self.answers(source)
         if fmt == "csv":
             return csv_chunks(self.plan, answers, separator=self.options.separator, bom=self.options.bom)
         if fmt == "json":

@@ -49,6 +49,9 @@ META = (
     ("person_first_name", "Prénom"),  # codes that no question id takes (« quartier » may be one)
     ("person_age_band", "Tranche d'âge"),
     ("person_quartier", "Quartier"),
+    # The language the person read the questionnaire in (a code: fr, en, ar…); the labels of
+    # the columns and answers stay the reference's whatever it is (issue 16).
+    ("language", "Langue de la réponse"),
 )
 # Metadata columns of dates ("2026-03-01 10:30:00" text; date cells in an XLSX).
 DATE_COLUMNS = ("submitted_at_local", "submitted_at_utc")
@@ -368,6 +371,7 @@ class Plan:
                 as_text(get("first_name")),
                 as_text(get("age_band")),
                 as_text(get("quartier")),
+                as_text(get("language")),
             )
 
         self._producers.append(meta)

@@ -32,6 +32,7 @@ from ..model.questionnaire import (
     QuestionnaireError,
     ShowIf,
 )
+from . import yaml_translations
 
 # The keys of a questionnaire file, in the order the writer lays them out (``docs/QUESTIONNAIRE_FORMAT.md``).
 TOP_ORDER = (
@@ -39,6 +40,7 @@ TOP_ORDER = (
     "title",
     "version",
     "language",
+    "languages",
     "audience",
     "allow_empty",
     "intro",
@@ -48,6 +50,7 @@ TOP_ORDER = (
     "consent_with_volunteer",
     "source",
     "questions",
+    "translations",
 )
 QUESTION_ORDER = (
     "id",
@@ -282,13 +285,15 @@ def from_dict(data, filename: str = "questionnaire") -> Questionnaire:
             seen[q.id] = q
             questions.append(q)
 
+    language = _text(data.get("language")) or "fr"
+    translations = yaml_translations.read(data, language, top_line, lambda line, q, m: problem(line, q, m))
     if problems:
         raise QuestionnaireError(problems)
-    return Questionnaire(
+    questionnaire = Questionnaire(
         id=qid,
         title=_text(data["title"]),
         version=version,
-        language=_text(data.get("language")) or "fr",
+        language=language,
         intro=_text(data.get("intro")),
         purpose=_text(data.get("purpose")),
         consent=_text(data.get("consent")),
@@ -299,6 +304,10 @@ def from_dict(data, filename: str = "questionnaire") -> Questionnaire:
         audience=audience,
         allow_empty=allow_empty,
     )
+    checked = yaml_translations.checked(questionnaire, translations, lambda line, q, m: problem(line, q, m))
+    if problems:
+        raise QuestionnaireError(problems)
+    return replace(questionnaire, translations=checked) if checked else questionnaire
 
 
 def _clean(mapping: dict) -> dict:

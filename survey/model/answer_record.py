@@ -3,6 +3,7 @@ queue, a scribe's card, a post-it, the demo. See docs/DESIGN.md."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import TYPE_CHECKING, Any, Iterable
 
@@ -21,6 +22,28 @@ def distinct_values(values: Iterable[Any]) -> list[str]:
     return list(dict.fromkeys(str(v) for v in values if v not in (None, "")))
 
 
+# Control characters nobody types on purpose (U+0000 to U+001F but tab, line feed and carriage
+# return): a paste from a terminal or an old word processor brings them along. Dropped at every
+# way in, whatever the storage: PostgreSQL cannot hold U+0000, and the files must not keep what
+# the database would refuse (one rule for both, docs/DESIGN.md).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def typed_text(value: Any) -> Any:
+    """A text without the invisible control characters of a paste; any other value as given."""
+    return _CONTROL.sub("", value) if isinstance(value, str) else value
+
+
+def _typed_answers(answers: dict) -> dict:
+    """Every text of ``answers`` through ``typed_text``; a text left empty is no answer."""
+    kept: dict = {}
+    for key, value in answers.items():
+        value = distinct_values(typed_text(v) for v in value) if isinstance(value, list) else typed_text(value)
+        if value != "":
+            kept[key] = value
+    return kept
+
+
 def new_answer(
     campaign: Any,
     questionnaire: Questionnaire,
@@ -33,12 +56,16 @@ def new_answer(
     poster: str | None = None,
     started_at: str | None = None,
     submitted_at: str | None = None,
+    language: str | None = None,
     **respondent: Any,
 ) -> dict:
     """An answer ready for ``Services.save_answer``. ``respondent`` holds what a passer-by
-    chose to give on a scribe's card (first_name, age_band, quartier, the two consents)."""
+    chose to give on a scribe's card (first_name, age_band, quartier, the two consents).
+    ``language``: the one the person read the questionnaire in (one of ``questionnaire.languages``;
+    the questionnaire's own by default; a translated questionnaire gives its language)."""
     now = utc_now()
-    answers = {key: distinct_values(value) if isinstance(value, list) else value for key, value in answers.items()}
+    answers = _typed_answers(answers)
+    respondent = {key: typed_text(value) for key, value in respondent.items()}
     return {
         "id": answer_id,
         "campaign": campaign.id,
@@ -50,7 +77,7 @@ def new_answer(
         "poster": poster or None,
         "started_at": started_at or now,
         "submitted_at": submitted_at or now,
-        "language": questionnaire.language,
+        "language": language if language in questionnaire.languages else questionnaire.language,
         "answers": answers,
         "tags": [],
         "hidden": False,

@@ -42,6 +42,7 @@ class Campaign:
     help_text: str = ""  # « où trouver de l'aide », on the thank-you page
     retention_months: int = 12
     short_code: str = ""  # what people type: /<short_code> (survey.services.short_codes)
+    structure_id: str = ""  # the structure that owns it (model/structure.py); "" = the default one
 
     @classmethod
     def from_record(cls, record: dict) -> "Campaign":

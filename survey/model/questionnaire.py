@@ -78,6 +78,47 @@ def language_words(code: str | None) -> str:
     return LANGUAGE_WORDS.get((code or "und").lower(), code or "non précisée")
 
 
+# A question's texts given as a list, one per position (``questions.<id>.scale_labels.1``…).
+LISTED_TEXTS = ("scale_labels", "yes_no")
+
+
+@dataclass(frozen=True)
+class Translation:
+    """One other language's words for a questionnaire: ``texts`` maps a text's key (``title``,
+    ``questions.<id>.label``…, see ``model/translations.py``) to its words. Ids and choice
+    values stay those of the reference, so answers in every language are counted together."""
+
+    language: str
+    texts: dict = field(default_factory=dict)
+    # Who translated and how sure it is (« Traduction de l'équipe, à relire »): a translation
+    # is not the seed document's words, and says so.
+    note: str = ""
+
+    def to_dict(self) -> dict:
+        """The file format: top texts, then ``questions: {id: {label, help, choices…}}``."""
+        data: dict = {"note": self.note} if self.note else {}
+        questions: dict = {}
+        for key, text in self.texts.items():
+            parts = key.split(".")
+            if parts[0] != "questions":
+                data[key] = text
+                continue
+            item = questions.setdefault(parts[1], {})
+            if parts[2] == "choices":
+                item.setdefault("choices", {})[parts[3]] = text
+            elif parts[2] in LISTED_TEXTS:
+                item.setdefault(parts[2], {})[int(parts[3])] = text
+            else:
+                item[parts[2]] = text
+        for item in questions.values():
+            for name in LISTED_TEXTS:
+                if name in item:
+                    item[name] = [item[name][n] for n in sorted(item[name])]
+        if questions:
+            data["questions"] = questions
+        return data
+
+
 @dataclass(frozen=True)
 class Choice:
     value: str
@@ -155,6 +196,9 @@ class Question(QuestionType):
     show_if: ShowIf | None = None
     source: dict = field(default_factory=dict, compare=False)
     line: int = field(default=0, compare=False)
+    # The words of « autre » and of oui / non, French unless a translation gave others.
+    other_label: str = OTHER_LABEL
+    yes_no_labels: tuple[str, str] = (YES_NO_CHOICES[0][1], YES_NO_CHOICES[1][1])
 
     @property
     def answerable(self) -> bool:
@@ -164,10 +208,10 @@ class Question(QuestionType):
     def options(self) -> tuple[Choice, ...]:
         """Every value a person can pick, as shown: choices, oui/non, or 1..5."""
         if self.is_choice:
-            extra = (Choice(OTHER_VALUE, OTHER_LABEL),) if self.other else ()
+            extra = (Choice(OTHER_VALUE, self.other_label),) if self.other else ()
             return self.choices + extra
         if self.is_yes_no:
-            return tuple(Choice(v, lab) for v, lab in YES_NO_CHOICES)
+            return tuple(Choice(v, lab) for (v, _), lab in zip(YES_NO_CHOICES, self.yes_no_labels))
         if self.is_scale:
             return tuple(Choice(str(i), f"{i} – {lab}") for i, lab in enumerate(self.scale_labels, 1))
         return ()
@@ -215,6 +259,20 @@ class Questionnaire:
     consent_with_volunteer: str = ""
     audience: str = DEFAULT_AUDIENCE
     allow_empty: bool = False  # an answer with nothing in it is refused unless this is true
+    # Other languages the questionnaire is offered in, each with every text translated
+    # (``model/translations.py``); ``language`` stays the reference the answers are read in.
+    translations: tuple[Translation, ...] = ()
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The reference language first, then each translation's."""
+        return (self.language, *(t.language for t in self.translations))
+
+    def translation(self, language: str) -> Translation | None:
+        for t in self.translations:
+            if t.language == language:
+                return t
+        return None
 
     def question(self, question_id: str) -> Question | None:
         for q in self.questions:
@@ -290,6 +348,9 @@ class Questionnaire:
             data["audience"] = self.audience
         if self.allow_empty:
             data["allow_empty"] = True
+        if self.translations:
+            data["languages"] = [t.language for t in self.translations]
+            data["translations"] = {t.language: t.to_dict() for t in self.translations}
         return data
 
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 from datetime import date
 
 from ..config import DEFAULTS
+from ..services.structure_identity import identity_for
 from .errors import PrintError
-from .kinds import KINDS, WHOLE, PrintJob, check_question, check_size, check_tile, newest_quotes
+from .kinds import KINDS, WHOLE, PrintJob, check_language, check_question, check_size, check_tile, newest_quotes
 from .render import PageFormat
 
 __all__ = ["KINDS", "WHOLE", "PrintError", "PrintJob", "prepare_job", "make_pdf", "sheet_count", "sheet_count_text"]
@@ -32,11 +33,14 @@ def prepare_job(
     until: date | None = None,
     quote_limit: int = DEFAULTS["QUOTE_CARDS_MAX"],
     zone: str = DEFAULTS["TIMEZONE"],
+    language: str | None = None,
 ) -> PrintJob:
     """Check every choice against the campaign; a ``PrintError`` in French otherwise.
     ``wifi`` (``survey.model.wifi.Wifi``): the team's network, whose QR code posters show too.
     Quote cards: at most ``quote_limit`` quotes, the newest given between ``since`` and ``until``
-    (days, both included), read from the newest answers back until there are enough."""
+    (days, both included), read from the newest answers back until there are enough.
+    ``language``: one the questionnaire declares (``check_language``): the paper questionnaire
+    prints in it, a poster or panel in French and in it."""
     kind = KINDS.get((kind_id or "").strip())
     if kind is None:
         raise PrintError(f"Type d'imprimé « {kind_id} » inconnu. Types possibles : {', '.join(KINDS)}.")
@@ -49,6 +53,7 @@ def prepare_job(
     question = check_question(kind, questionnaire, (question or "").strip() or None)
     size = check_size(kind, size)
     tile = check_tile(size, tile)
+    language = check_language(kind, questionnaire, language)
     quotes = []
     if kind.id == "cartes-paroles":
         if since and until and since > until:
@@ -69,6 +74,8 @@ def prepare_job(
         until=until,
         wifi=wifi,
         zone=zone,
+        identity=identity_for(svc, campaign),
+        language=language,
     )
 
 

@@ -20,11 +20,14 @@ from ..model.clock import local_day
 from ..model.consent import QUOTE_NOTICE, may_display, may_quote
 from ..model.questionnaire import OPEN_TYPES, Question, Questionnaire
 from ..model.respondent import AGE_BANDS
+from ..model.translations import in_language, own_name
 from ..services.fieldwork.paper import paper_code
+from ..services.structure_identity import Identity
 from .errors import PrintError
 from .links import form_url, poster_code, short_url, team_url
 from .render import PAGE_SIZES, PageFormat
-from .typography import TextFitter, french, of_name
+from .typography import TextFitter, face_for, french, of_name, typeset
+from .words import Words
 
 WHOLE = "*"  # the question value that means "the whole questionnaire" (one poster for all)
 MONO_ADVANCE = 1233 / 2048  # DejaVu Sans Mono: every glyph is this many em wide
@@ -69,20 +72,22 @@ class Fitted:
         return self.style.replace("max-height", "height")
 
 
-def fit(fitter: TextFitter, text: str, box: Box) -> Fitted:
-    """French typography, then the largest size that fits; below the smallest size only
-    for a text too long for its box (down to half of it), never overflowing silently."""
-    text = french(text)
-    size = fitter.fit(text, box.width, box.height, box.largest, box.smallest, box.line_height, box.bold)
-    if not _fits(fitter, text, size, box):
+def fit(fitter: TextFitter, text: str, box: Box, language: str = "fr") -> Fitted:
+    """The language's typography, then the largest size that fits, measured with the face that
+    draws the language (Amiri for Arabic); below the smallest size only for a text too long for
+    its box (down to half of it), never overflowing silently."""
+    text = typeset(text, language)
+    face = face_for(language)
+    size = fitter.fit(text, box.width, box.height, box.largest, box.smallest, box.line_height, box.bold, face=face)
+    if not _fits(fitter, text, size, box, face):
         size = fitter.fit(
-            text, box.width, box.height, box.smallest, box.smallest / 2, box.line_height, box.bold, step=0.1
+            text, box.width, box.height, box.smallest, box.smallest / 2, box.line_height, box.bold, step=0.1, face=face
         )
-    return Fitted(text, size, box, fitter.lines(text, size, box.width, box.bold) or 1)
+    return Fitted(text, size, box, fitter.lines(text, size, box.width, box.bold, face) or 1)
 
 
-def _fits(fitter, text, size, box) -> bool:
-    lines = fitter.lines(text, size, box.width, box.bold)
+def _fits(fitter, text, size, box, face: str = "latin") -> bool:
+    lines = fitter.lines(text, size, box.width, box.bold, face)
     return lines is not None and lines * size * box.line_height <= box.height
 
 
@@ -129,9 +134,28 @@ class PrintJob:
     until: date | None = None
     wifi: object = None  # survey.model.wifi.Wifi: the team's own network, joined before the form
     zone: str = DEFAULTS["TIMEZONE"]  # the app's TIMEZONE: the days printed on quote cards
+    identity: Identity | None = None  # who runs it: name, RGPD contact, logo (services/structure_identity.py)
+    # A language the questionnaire declares, other than its reference (None: the reference only).
+    # The paper questionnaire prints wholly in it; a poster or panel prints both (``Kind.languages``).
+    language: str | None = None
 
-    def url(self, channel: str = "qr", poster: str | None = None, question: str | None = None) -> str:
-        return form_url(self.base_url, self.campaign.id, channel, poster, question)
+    def url(
+        self, channel: str = "qr", poster: str | None = None, question: str | None = None, language: str | None = None
+    ) -> str:
+        return form_url(self.base_url, self.campaign.id, channel, poster, question, language)
+
+    @property
+    def words(self) -> Words:
+        """The words of the page's first language: the chosen one for a paper questionnaire,
+        else the reference (French), with the second language beside it (``second``)."""
+        if self.language and self.kind.languages == "page":
+            return Words(self.language)
+        return Words(self.questionnaire.language)
+
+    @property
+    def second(self) -> Words | None:
+        """The other language of a bilingual poster or panel."""
+        return Words(self.language) if self.language and self.kind.languages == "both" else None
 
     @property
     def dated(self) -> bool:
@@ -148,6 +172,8 @@ class PrintJob:
         if self.kind.uses_question:
             parts.append(which)
         parts.append(self.fmt.size)
+        if self.language:
+            parts.append(self.language)
         if self.tile:
             parts.append(f"sur-{self.tile}")
         return "-".join(parts) + ".pdf"
@@ -166,6 +192,9 @@ class Kind:
     uses_question: bool
     build: Callable[[PrintJob, TextFitter], dict]
     whole: bool = False  # accepts WHOLE (a poster of the whole questionnaire)
+    # Other languages: "page" (the whole sheet in the chosen one), "both" (French and the chosen
+    # one, each question in both), "" (French only: the cards are written on by the team).
+    languages: str = ""
 
 
 def board_questions(questionnaire: Questionnaire) -> list[Question]:
@@ -177,37 +206,88 @@ def open_questions(questionnaire: Questionnaire) -> list[Question]:
     return [q for q in questionnaire.answerable if q.type in OPEN_TYPES and q.show_if is None]
 
 
-def team_of(campaign: Campaign) -> str:
-    """« l'équipe du Centre social », with the article the name needs (« de la Médiathèque »)."""
-    if not campaign.structure.strip():
+def printed_name(campaign: Campaign, identity: Identity | None = None) -> str:
+    """Who runs the campaign, as printed: its own « structure » text (a partner may be named
+    there), else the name of the structure that owns it (``identity``)."""
+    return identity.name if identity is not None else campaign.structure.strip()
+
+
+def _in_french(words: Words | None) -> bool:
+    return words is None or words.is_reference
+
+
+def team_of(campaign: Campaign, identity: Identity | None = None, words: Words | None = None) -> str:
+    """« l'équipe du Centre social », with the article the name needs (« de la Médiathèque »);
+    in another language, its catalog's words around the name (``words``)."""
+    name = printed_name(campaign, identity)
+    if not _in_french(words):
+        return words("l'équipe de {name}", name=name) if name else words("l'équipe qui mène l'enquête")
+    if not name:
         return "l'équipe qui mène l'enquête"
-    return f"l'équipe {of_name(campaign.structure)}"
+    return f"l'équipe {of_name(name)}"
 
 
-def rgpd_line(campaign: Campaign) -> str:
+def contact_sentence(
+    campaign: Campaign,
+    identity: Identity | None = None,
+    what: str = "les consulter ou les effacer",
+    words: Words | None = None,
+) -> str:
+    """« Pour les consulter ou les effacer, contactez l'équipe du Centre social : … », with the
+    structure's RGPD contact; without one, the words printed before structures had one.
+    In another language, the whole sentence is the catalog's (``words``)."""
+    who = team_of(campaign, identity, words)
+    if not _in_french(words):
+        if identity is not None and identity.contact:
+            return words(f"Pour {what}, contactez {{who}} : {{contact}}.", who=who, contact=identity.contact)
+        return words(f"Pour {what}, adressez-vous à {{who}}.", who=who)
+    if identity is not None and identity.contact:
+        return f"Pour {what}, contactez {who} : {identity.contact}."
+    return f"Pour {what}, adressez-vous à {who}."
+
+
+def rgpd_line(campaign: Campaign, identity: Identity | None = None, words: Words | None = None) -> str:
     """The privacy line of a sheet people answer from alone (QR code or post-it): it carries
     ``QUOTE_NOTICE``, which is what lets their anonymous words be quoted (``consent.may_quote``)."""
-    who = team_of(campaign)
+    who = team_of(campaign, identity, words)
     months = campaign.retention_months
+    if not _in_french(words):
+        return " ".join(
+            (
+                words("Nous ne demandons pas votre nom."),
+                words(QUOTE_NOTICE),
+                words(
+                    "Vos réponses servent seulement à cette enquête, sont lues par {who} et gardées {months} mois au plus.",
+                    who=who,
+                    months=months,
+                ),
+                contact_sentence(campaign, identity, words=words),
+            )
+        )
     return french(
         f"Nous ne demandons pas votre nom. {QUOTE_NOTICE} Vos réponses servent seulement à cette enquête, "
-        f"sont lues par {who} et gardées {months} mois au plus. "
-        f"Pour les consulter ou les effacer, adressez-vous à {who}."
+        f"sont lues par {who} et gardées {months} mois au plus. " + contact_sentence(campaign, identity)
     )
 
 
 def _common(job: PrintJob, fitter: TextFitter) -> dict:
     campaign = job.campaign
+    name = printed_name(campaign, job.identity)
+    words = job.words
     return {
+        # The page's language (``<html lang dir>``), its words, and a bilingual sheet's second one.
+        "say": words,
+        "second": job.second,
         "campaign": campaign,
         "questionnaire": job.questionnaire,
         "kind": job.kind,
-        "structure": french(campaign.structure or campaign.title),
+        "structure": french(name or campaign.title),
         "quartier": french(campaign.quartier),
-        "rgpd": rgpd_line(campaign),
+        "rgpd": rgpd_line(campaign, job.identity),
         "doc_title": french(f"{job.kind.title} – {campaign.title}"),
-        "author": french(campaign.structure or "Porteur de parole"),
+        "author": french(name or "Porteur de parole"),
         "short_url": job.short_url,
+        "logo": job.identity.logo_uri if job.identity else "",
     }
 
 
@@ -231,6 +311,9 @@ POSTER_URL_WIDTH = 186
 POSTER_ASK_HEIGHT = 126  # the block that holds kicker, question (and intro), centred
 POSTER_KICKER = 9.5
 POSTER_INTRO_GAP = 4
+POSTER_LOGO_WIDTH = 40  # the logo's white tile in the top band, before the name (affiche.css)
+# The privacy line at the foot: a long RGPD contact makes its type smaller, never cut off the sheet.
+POSTER_LEGAL = Box(160, 13, 2.7, 1.6, 1.3, bold=False)
 
 
 JOIN_TEXT_WIDTH = 32  # beside each of the two codes of a poster with the team's Wi-Fi
@@ -251,8 +334,37 @@ def wifi_join(job: PrintJob, fitter: TextFitter, width: float = JOIN_TEXT_WIDTH,
     }
 
 
+# A bilingual poster (French and ``job.second``): each text in both, stacked, the same boxes
+# halved; a code per language side by side, each opening the form in its language.
+POSTER_BI_QUESTION = Box(186, 52, 14, 6, 1.12)
+POSTER_BI_TITLE = Box(186, 30, 12, 6, 1.12)
+POSTER_BI_INTRO = Box(186, 18, 5, 3, 1.3, bold=False)
+POSTER_BI_GAP = 5  # between the two languages (a rule in the middle: affiche.css .second-lang)
+POSTER_BI_PURPOSE = Box(84, 21, 4.4, 2.4, 1.3, bold=False)
+POSTER_BI_LEGAL = Box(78, 13, 2.4, 1.4, 1.3, bold=False)
+
+
+def lang_codes(job: PrintJob, poster: str, question_id: str | None, uid: str) -> list[dict] | None:
+    """The codes of a bilingual sheet, French first: what a passer-by reads over each (« Répondre
+    en français », « أجب بالعربية ») and the form's address in that language (``?lang=``).
+    One code per language: whoever reads one of the two finds the code under their own words and
+    lands on the form in them, with nothing to choose on the phone. None for one language."""
+    if job.second is None:
+        return None
+    return [
+        {"words": words, "url": job.url("qr", poster, question_id, words.language), "uid": f"{uid}-{words.language}"}
+        for words in (job.words, job.second)
+    ]
+
+
+def _second_texts(job: PrintJob) -> Questionnaire | None:
+    return in_language(job.questionnaire, job.second.language) if job.second else None
+
+
 def build_affiche(job: PrintJob, fitter: TextFitter) -> dict:
     q = job.questionnaire
+    other = _second_texts(job)
+    lang = job.second.language if job.second else None
     pages = []
     whole_page = None
     if job.question in (None, WHOLE):
@@ -260,10 +372,13 @@ def build_affiche(job: PrintJob, fitter: TextFitter) -> dict:
         whole_page = {
             "uid": "qr-tout",
             "whole": True,
-            "headline": fit(fitter, q.title, POSTER_TITLE),
-            "intro": fit(fitter, q.intro, POSTER_INTRO) if q.intro else None,
+            "headline": fit(fitter, q.title, POSTER_BI_TITLE if other else POSTER_TITLE),
+            "intro": fit(fitter, q.intro, POSTER_BI_INTRO if other else POSTER_INTRO) if q.intro else None,
+            "second_headline": fit(fitter, other.title, POSTER_BI_TITLE, lang) if other else None,
+            "second_intro": fit(fitter, other.intro, POSTER_BI_INTRO, lang) if other and other.intro else None,
             "count": len(q.answerable),
             "url": job.url("qr", code),
+            "codes": lang_codes(job, code, None, "qr-tout"),
             "code": code,
             "postit": False,
             "paper": "papier" in job.campaign.channels,
@@ -275,8 +390,12 @@ def build_affiche(job: PrintJob, fitter: TextFitter) -> dict:
                 {
                     "uid": f"qr-{question.id}",
                     "whole": False,
-                    "headline": fit(fitter, question.label, POSTER_QUESTION),
+                    "headline": fit(fitter, question.label, POSTER_BI_QUESTION if other else POSTER_QUESTION),
+                    "second_headline": fit(fitter, other.question(question.id).label, POSTER_BI_QUESTION, lang)
+                    if other
+                    else None,
                     "url": job.url("qr", code, question.id),
+                    "codes": lang_codes(job, code, question.id, f"qr-{question.id}"),
                     "code": code,
                     "postit": "post-it" in job.campaign.channels,
                     "paper": "papier" in job.campaign.channels,
@@ -289,16 +408,27 @@ def build_affiche(job: PrintJob, fitter: TextFitter) -> dict:
             POSTER_KICKER
             + page["headline"].height
             + (POSTER_INTRO_GAP + page["intro"].height if page.get("intro") else 0)
+            + (POSTER_BI_GAP + page["second_headline"].height if page["second_headline"] else 0)
+            + (POSTER_INTRO_GAP + page["second_intro"].height if page.get("second_intro") else 0)
         )
         page["offset"] = round(max(0.0, (POSTER_ASK_HEIGHT - used) / 2), 2)
     return {
         **_common(job, fitter),
         "pages": pages,
-        "band_who": fit(fitter, job.campaign.structure or job.campaign.title, Box(96, 8, 6.5, 3.7, 1.1)),
+        "band_who": fit(
+            fitter,
+            printed_name(job.campaign, job.identity) or job.campaign.title,
+            Box(96 - (POSTER_LOGO_WIDTH if job.identity and job.identity.logo else 0), 8, 6.5, 3.7, 1.1),
+        ),
         "band_where": fit(fitter, job.campaign.quartier, Box(86, 6, 4.4, 2.8, 1.2, bold=False)),
-        "purpose": fit(fitter, q.purpose, POSTER_PURPOSE) if q.purpose else None,
+        "purpose": fit(fitter, q.purpose, POSTER_BI_PURPOSE if other else POSTER_PURPOSE) if q.purpose else None,
         "url_size": address_size(job.short_url, POSTER_URL_WIDTH, 5.5),
         "wifi": wifi_join(job, fitter),
+        "legal": fit(fitter, rgpd_line(job.campaign, job.identity), POSTER_BI_LEGAL if other else POSTER_LEGAL),
+        "second_purpose": fit(fitter, other.purpose, POSTER_BI_PURPOSE, lang) if other and other.purpose else None,
+        "second_legal": fit(fitter, rgpd_line(job.campaign, job.identity, job.second), POSTER_BI_LEGAL, lang)
+        if other
+        else None,
     }
 
 
@@ -351,7 +481,8 @@ def build_ordi(job: PrintJob, fitter: TextFitter) -> dict:
     wifi = wifi_join(job, fitter, ORDI_JOIN_TEXT_WIDTH, 3.4)
     return {
         **_common(job, fitter),
-        "panels": [_ordi_screen(fitter, questions) for questions in groups],
+        "panels": [_ordi_screen(fitter, questions, _second_texts(job)) for questions in groups],
+        "codes": lang_codes(job, code, single, "qr-ordi"),
         "title": french(job.questionnaire.title),
         "url": job.url("qr", code, single),
         "code": code,
@@ -360,21 +491,37 @@ def build_ordi(job: PrintJob, fitter: TextFitter) -> dict:
         ),
         "url_size": address_size(job.short_url, ORDI_SIDE_WIDTH, 3.2),
         "wifi": wifi,
+        "legal": fit(
+            fitter,
+            rgpd_line(job.campaign, job.identity),
+            Box(ORDI_SIDE_WIDTH, 30 if wifi else 40, 2.3, 1.6, 1.3, False),
+        ),
     }
 
 
-def _ordi_screen(fitter: TextFitter, questions: list[Question]) -> dict:
-    """One to three questions side by side on the drawn screen, at one type size."""
+def _ordi_screen(fitter: TextFitter, questions: list[Question], other: Questionnaire | None = None) -> dict:
+    """One to three questions side by side on the drawn screen, at one type size; with ``other``
+    (a bilingual panel) each also in that language under it, the two halves sharing the height."""
     n = len(questions)
     column = (ORDI_SCREEN[0] - 12 - 6 * (n - 1)) / n
-    box = Box(round(column - 4, 2), 44, 9 if n > 1 else 16, 4, 1.15)
-    fitted = [fit(fitter, question.label, box) for question in questions]
-    # One size for every question on the screen, and post-it areas that line up.
-    size = min(f.size for f in fitted)
-    height = max(fitter.lines(f.text, size, box.width, True) or 1 for f in fitted) * size * box.line_height
-    box = Box(box.width, round(height + 0.5, 2), size, size, box.line_height)
+    box = Box(round(column - 4, 2), 44 if other is None else 21, 9 if n > 1 else 16, 4 if other is None else 3, 1.15)
+
+    def one_size(labels: list[str], language: str) -> list[Fitted]:
+        # One size for every question on the screen, and post-it areas that line up.
+        face = face_for(language)
+        fitted = [fit(fitter, label, box, language) for label in labels]
+        size = min(f.size for f in fitted)
+        height = max(fitter.lines(f.text, size, box.width, True, face) or 1 for f in fitted) * size * box.line_height
+        same = Box(box.width, round(height + 0.5, 2), size, size, box.line_height)
+        return [Fitted(f.text, size, same, fitter.lines(f.text, size, same.width, True, face) or 1) for f in fitted]
+
+    first = one_size([q.label for q in questions], "fr")
+    second = one_size([other.question(q.id).label for q in questions], other.language) if other else None
+    top = first[0].box.height + 4 + (second[0].box.height + 3 if second else 0)
     return {
-        "questions": [Fitted(f.text, size, box, fitter.lines(f.text, size, box.width, True) or 1) for f in fitted],
+        "questions": first,
+        "seconds": second,
+        "stick_top": round(top, 2),
         "column": column,
     }
 
@@ -393,21 +540,36 @@ PANEL_WIFI_INVITE_WIDTH = 128
 PANEL_WIFI_STEP_WIDTH = 66  # each of the two steps: its code (35 rem), its text on the right
 PANEL_WIFI_TEXT_WIDTH = 28
 PANEL_PURPOSE_LEAD = french("À quoi servira votre réponse ?")
+PANEL_TALK = "Arrêtez-vous, dites-nous ce que vous en pensez : nous écrivons votre réponse avec vous, avec vos mots."
+PANEL_BI_GAP = 6  # between the question's two languages (a rule: panneau.css .second-lang)
+PANEL_BI_LARGEST = 22
+PANEL_LOGO_HEIGHT = 20  # the logo at the top left of the frame (panneau.css .logo: 16 rem and a gap)
 
 
 def build_panneau(job: PrintJob, fitter: TextFitter) -> dict:
     wifi = wifi_join(job, fitter, PANEL_WIFI_TEXT_WIDTH, 3.4)
     box, ask = (PANEL_QUESTION, PANEL_ASK_HEIGHT) if wifi is None else (PANEL_WIFI_QUESTION, PANEL_WIFI_ASK_HEIGHT)
+    top = 0
+    if job.identity and job.identity.logo:  # the logo above the question, which keeps the rest
+        top = PANEL_LOGO_HEIGHT
+        box, ask = replace(box, height=box.height - top), ask - top
+    other = _second_texts(job)
+    if other:  # each question in both languages: two boxes of half the height, and a gap
+        box = replace(box, height=(box.height - PANEL_BI_GAP) / 2, largest=PANEL_BI_LARGEST, smallest=9)
     pages = []
     for question in _selected(job, open_questions(job.questionnaire) or board_questions(job.questionnaire)):
         code = poster_code("panneau", question.id)
         headline = fit(fitter, question.label, box)
+        second = fit(fitter, other.question(question.id).label, box, other.language) if other else None
+        used = headline.height + (PANEL_BI_GAP + second.height if second else 0)
         pages.append(
             {
                 "uid": f"qr-{question.id}",
                 "headline": headline,
-                "offset": round(max(0.0, (ask - headline.height) / 2), 2),
+                "second_headline": second,
+                "offset": round(top + max(0.0, (ask - used) / 2), 2),
                 "url": job.url("qr", code, question.id),
+                "codes": lang_codes(job, code, question.id, f"qr-{question.id}"),
                 "code": code,
             }
         )
@@ -418,8 +580,23 @@ def build_panneau(job: PrintJob, fitter: TextFitter) -> dict:
         f"{PANEL_PURPOSE_LEAD} {job.questionnaire.purpose}",
         Box(invite, 14 if wifi is None else 18, 3.6, 2.6, 1.3, False),
     )
+    common = _common(job, fitter)
+    where = " · ".join(p for p in (common["structure"], common["quartier"]) if p)
+    legal = fit(fitter, f"{where} — {common['rgpd']}", Box(invite, 10.5 if wifi is None else 16, 2.4, 1.6, 1.3, False))
+    talks = None
+    if other:  # the invitation in both languages, smaller; the purpose and the legal line in French
+        talk = Box(invite, 8.5 if wifi is None else 11, 4.4, 2.6, 1.2)
+        talks = [fit(fitter, PANEL_TALK, talk), fit(fitter, job.second(PANEL_TALK), talk, other.language)]
+        purpose = fit(
+            fitter,
+            f"{PANEL_PURPOSE_LEAD} {job.questionnaire.purpose}",
+            Box(invite, 9 if wifi is None else 14, 3.2, 2, 1.3, False),
+        )
+        legal = fit(fitter, f"{where} — {common['rgpd']}", Box(invite, 9 if wifi is None else 12, 2.4, 1.4, 1.3, False))
     return {
-        **_common(job, fitter),
+        **common,
+        "talks": talks,
+        "legal": legal,
         "pages": pages,
         "purpose": replace(purpose, text=french(job.questionnaire.purpose)),
         "purpose_lead": PANEL_PURPOSE_LEAD,
@@ -581,13 +758,14 @@ def build_cartes_paroles(job: PrintJob, fitter: TextFitter) -> dict:
 
 
 # --- questionnaire-papier ---------------------------------------------------------------------
-def show_if_instruction(questionnaire: Questionnaire, question: Question) -> str:
+def show_if_instruction(questionnaire: Questionnaire, question: Question, say: Words | None = None) -> str:
     """« Si vous avez répondu « Oui » à la question 3, répondez à cette question ; sinon
-    passez à la question 6. » The next question skips the whole block under the same condition."""
+    passez à la question 6. » The next question skips the whole block under the same condition.
+    ``say``: the words of the sheet's language (the questionnaire given already translated)."""
+    say = say or Words()
     condition = question.show_if
     target = questionnaire.question(condition.question)
-    words = " ou ".join(f"« {target.label_of(v)} »" for v in condition.values)
-    verb = "coché" if target.is_multiple else "répondu"
+    chosen = f" {say('ou')} ".join(say.quoted(target.label_of(v)) for v in condition.values)
     answerable = list(questionnaire.answerable)
     skipped = {question.id}
     following = None
@@ -598,13 +776,15 @@ def show_if_instruction(questionnaire: Questionnaire, question: Question) -> str
         following = later
         break
     if following is None:
-        otherwise = "sinon le questionnaire est terminé"
+        otherwise = say("sinon le questionnaire est terminé")
     else:
-        otherwise = f"sinon passez à la question {questionnaire.number_of(following.id)}"
-    return french(
-        f"Si vous avez {verb} {words} à la question {questionnaire.number_of(target.id)}, "
-        f"répondez à cette question ; {otherwise}."
+        otherwise = say("sinon passez à la question {number}", number=questionnaire.number_of(following.id))
+    sentence = (
+        "Si vous avez coché {choices} à la question {number}, répondez à cette question ; {otherwise}."
+        if target.is_multiple
+        else "Si vous avez répondu {choices} à la question {number}, répondez à cette question ; {otherwise}."
     )
+    return say(sentence, choices=chosen, number=questionnaire.number_of(target.id), otherwise=otherwise)
 
 
 # The help line of a paper question without its own ``help``: one plain instruction.
@@ -620,38 +800,46 @@ HOW_TO = {
 
 
 def build_questionnaire_papier(job: PrintJob, fitter: TextFitter) -> dict:
-    q = job.questionnaire
+    """The whole questionnaire on paper, in the job's language (``in_language``: the same
+    questions and values, so the team types a sheet in whatever language it was filled in)."""
+    say = job.words
+    q = in_language(job.questionnaire, say.language)
     code = paper_code(job.campaign, q.version)
+    lang = say.language
     items = []
     for question in q.questions:
         item = {
             "q": question,
-            "label": french(question.label),
-            "help": french(question.help),
+            "label": typeset(question.label, lang),
+            "help": typeset(question.help, lang),
             "number": q.number_of(question.id) if question.answerable else None,
-            "how": HOW_TO.get(question.type, ""),
-            "options": [french(c.label) for c in question.options if c.value != "autre"],
-            "condition": show_if_instruction(q, question) if question.show_if else "",
+            "how": say(HOW_TO[question.type]) if question.type in HOW_TO else "",
+            "options": [typeset(c.label, lang) for c in question.options if c.value != "autre"],
+            "other": typeset(question.other_label, lang),
+            "condition": show_if_instruction(q, question, say) if question.show_if else "",
         }
         if question.is_number and (question.min is not None or question.max is not None):
             low = question.min if question.min is not None else "…"
             high = question.max if question.max is not None else "…"
-            item["how"] = f"Écrivez un nombre (de {low} à {high})."
+            item["how"] = say("Écrivez un nombre (de {low} à {high}).", low=low, high=high)
         # One help line: the question's own help, else how to answer (for people who read little).
-        item["help_line"] = item["help"] or french(item["how"])
+        item["help_line"] = item["help"] or item["how"]
         if question.is_scale:  # the faces of the web form, from sad (1) to happy (5)
-            item["scale"] = [(n, french(label)) for n, label in enumerate(question.scale_labels, 1)]
+            item["scale"] = [(n, typeset(label, lang)) for n, label in enumerate(question.scale_labels, 1)]
         items.append(item)
     return {
         **_common(job, fitter),
         "items": items,
         "code": code,
-        "title": french(q.title),
-        "team": french(team_of(job.campaign)),
-        "intro": french(q.intro),
-        "purpose": french(q.purpose),
-        "consent": french(f"{q.consent} {QUOTE_NOTICE}".strip()),
-        "url": job.url("qr", code),
+        "title": typeset(q.title, lang),
+        "team": typeset(team_of(job.campaign, job.identity, say), lang),
+        "intro": typeset(q.intro, lang),
+        "purpose": typeset(q.purpose, lang),
+        "consent": typeset(f"{q.consent} {say(QUOTE_NOTICE)}".strip(), lang),
+        "contact": typeset(contact_sentence(job.campaign, job.identity, "consulter ou effacer vos réponses", say), lang)
+        if job.identity and job.identity.contact
+        else "",
+        "url": job.url("qr", code, language=None if say.language == job.questionnaire.language else lang),
         "code_size": mono_size(code, 168, 7),
         "url_size": address_size(job.short_url, 170, 4.4),
     }
@@ -673,6 +861,7 @@ KINDS: dict[str, Kind] = {
             True,
             build_affiche,
             whole=True,
+            languages="both",
         ),
         Kind(
             "ordi-panneau",
@@ -685,6 +874,7 @@ KINDS: dict[str, Kind] = {
             "ordi-panneau",
             True,
             build_ordi,
+            languages="both",
         ),
         Kind(
             "panneau",
@@ -697,6 +887,7 @@ KINDS: dict[str, Kind] = {
             "panneau",
             True,
             build_panneau,
+            languages="both",
         ),
         Kind(
             "cartes-reponse",
@@ -735,6 +926,7 @@ KINDS: dict[str, Kind] = {
             "questionnaire-papier",
             False,
             build_questionnaire_papier,
+            languages="page",
         ),
     )
 }
@@ -778,6 +970,31 @@ def check_question(kind: Kind, questionnaire: Questionnaire, question: str | Non
             f"Questions possibles : {', '.join(allowed)}."
         )
     return question
+
+
+def language_choices(questionnaire: Questionnaire) -> list[tuple[str, str]]:
+    """(code, name in its own words) of every language the questionnaire declares, reference first."""
+    return [(code, own_name(code)) for code in questionnaire.languages]
+
+
+def check_language(kind: Kind, questionnaire: Questionnaire, language: str | None) -> str | None:
+    """The other language asked for (None for the reference or none), or a French error that
+    lists the questionnaire's languages."""
+    language = (language or "").strip()
+    if not language or language == questionnaire.language:
+        return None
+    if language not in questionnaire.languages:
+        choices = ", ".join(f"{code} ({name})" for code, name in language_choices(questionnaire))
+        raise PrintError(
+            f"Le questionnaire « {questionnaire.title} » n'est pas traduit dans la langue « {language} ». "
+            f"Langues possibles : {choices}."
+        )
+    if not kind.languages:
+        raise PrintError(
+            f"« {kind.title} » s'imprime en français seulement (l'équipe écrit dessus). Une autre langue "
+            "est possible pour l'affiche, le panneau, l'ordi-panneau et le questionnaire papier."
+        )
+    return language
 
 
 def check_size(kind: Kind, size: str | None) -> str:

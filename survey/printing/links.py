@@ -40,14 +40,22 @@ def poster_code(kind: str, question_id: str | None = None) -> str:
 
 
 def form_url(
-    base_url: str, campaign_id: str, channel: str = "qr", poster: str | None = None, question: str | None = None
+    base_url: str,
+    campaign_id: str,
+    channel: str = "qr",
+    poster: str | None = None,
+    question: str | None = None,
+    language: str | None = None,
 ) -> str:
-    """The absolute URL of the public form, as a QR code opens it."""
+    """The absolute URL of the public form, as a QR code opens it; ``language``: the form opens
+    in it (``lang``), for the code printed under a question in that language."""
     args = {"canal": channel}
     if question:
         args["question"] = question
     if poster:
         args["affiche"] = poster
+    if language:
+        args["lang"] = language
     return f"{base_url}/c/{campaign_id}/?{urlencode(args)}"
 
 

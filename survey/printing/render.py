@@ -34,6 +34,14 @@ FONT_FILES = {  # CSS family, weight -> file (fonts-dejavu-core)
     ("Affiche Mono", "normal"): "DejaVuSansMono.ttf",
     ("Affiche Mono", "bold"): "DejaVuSansMono-Bold.ttf",
 }
+# Arabic (fonts-hosny-amiri, 2.5 MB): a complete Naskh with its own joining and ligature rules,
+# the book style people read most easily; common.css draws every ``:lang(ar)`` block with it.
+# DejaVu has Arabic letters too, but only isolated-form designs of uneven quality.
+ARABIC_FONT_DIR = Path("/usr/share/fonts/opentype/fonts-hosny-amiri")
+ARABIC_FONT_FILES = {
+    ("Affiche Arabe", "normal"): "Amiri-Regular.ttf",
+    ("Affiche Arabe", "bold"): "Amiri-Bold.ttf",
+}
 # ISO 216 sizes in millimetres, portrait.
 PAGE_SIZES = {"A4": (210, 297), "A3": (297, 420), "A2": (420, 594), "A1": (594, 841), "A0": (841, 1189)}
 ORIENTATIONS = {"portrait": "portrait", "landscape": "paysage"}
@@ -85,12 +93,15 @@ class PageFormat:
 
 
 def _local_fetcher(roots: tuple[Path, ...]):
-    """A WeasyPrint URL fetcher that reads only files under ``roots`` (no network)."""
+    """A WeasyPrint URL fetcher that reads only files under ``roots`` and ``data:`` addresses
+    (no network)."""
     from weasyprint.urls import URLFetcher
 
     class LocalFetcher(URLFetcher):
         def fetch(self, url, headers=None):
             parts = urlsplit(url)
+            if parts.scheme == "data":  # an image carried in the page itself (a structure's logo)
+                return super().fetch(url, headers)
             if parts.scheme != "file":
                 raise ValueError(f"refused (not a local file): {url}")
             path = Path(unquote(parts.path)).resolve()
@@ -98,13 +109,15 @@ def _local_fetcher(roots: tuple[Path, ...]):
                 raise ValueError(f"refused (outside the printables): {url}")
             return super().fetch(url, headers)
 
-    return LocalFetcher(allowed_protocols=("file",), allow_redirects=False, timeout=5)
+    return LocalFetcher(allowed_protocols=("file", "data"), allow_redirects=False, timeout=5)
 
 
 class Renderer:
     """Renders the printables' templates to PDF bytes (thread-safe through a lock)."""
 
-    def __init__(self, printables_dir: Path = PRINTABLES_DIR, font_dir: Path = FONT_DIR):
+    def __init__(
+        self, printables_dir: Path = PRINTABLES_DIR, font_dir: Path = FONT_DIR, arabic_font_dir: Path = ARABIC_FONT_DIR
+    ):
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
@@ -116,18 +129,29 @@ class Renderer:
                 f"Police introuvable dans {self.font_dir} : {', '.join(missing)}. "
                 "Installez le paquet fonts-dejavu-core (scripts/system-packages.sh)."
             )
+        self.arabic_font_dir = Path(arabic_font_dir).resolve()
+        missing = [name for name in ARABIC_FONT_FILES.values() if not (self.arabic_font_dir / name).is_file()]
+        if missing:
+            raise PrintError(
+                f"Police arabe introuvable dans {self.arabic_font_dir} : {', '.join(missing)}. "
+                "Installez le paquet fonts-hosny-amiri (scripts/system-packages.sh)."
+            )
         # One print at a time: FontConfiguration and the FreeType faces of the fitter are not
         # known to be thread-safe. Re-entrant: make_pdf holds it around fitting and rendering.
         self.lock = threading.RLock()
         self.font_config = FontConfiguration()
-        self.fetcher = _local_fetcher((self.printables_dir, self.font_dir))
+        self.fetcher = _local_fetcher((self.printables_dir, self.font_dir, self.arabic_font_dir))
+        files = {key: self.font_dir / name for key, name in FONT_FILES.items()}
+        files.update({key: self.arabic_font_dir / name for key, name in ARABIC_FONT_FILES.items()})
+        # The fitter measures each language with the face that draws it (common.css, :lang(ar)).
         self.fitter = TextFitter(
-            self.font_dir / FONT_FILES[("Affiche", "normal")], self.font_dir / FONT_FILES[("Affiche", "bold")]
+            files[("Affiche", "normal")],
+            files[("Affiche", "bold")],
+            arabic=(files[("Affiche Arabe", "normal")], files[("Affiche Arabe", "bold")]),
         )
         faces = "".join(
-            f'@font-face {{ font-family: "{family}"; font-weight: {weight}; '
-            f'src: url("{(self.font_dir / name).as_uri()}"); }}\n'
-            for (family, weight), name in FONT_FILES.items()
+            f'@font-face {{ font-family: "{family}"; font-weight: {weight}; src: url("{path.as_uri()}"); }}\n'
+            for (family, weight), path in files.items()
         )
         self._css_class = CSS
         self._fonts_css = CSS(string=faces, font_config=self.font_config, url_fetcher=self.fetcher)

@@ -20,6 +20,7 @@ from ..storage.repositories import (
     KioskCodeRepository,
     SessionRepository,
     SignInRepository,
+    StructureRepository,
     VersionRepository,
     VolunteerCodeRepository,
 )
@@ -63,6 +64,7 @@ class Services:
     volunteer_codes: VolunteerCodeRepository = field(init=False)
     kiosk_codes: KioskCodeRepository = field(init=False)
     drafts: DraftRepository = field(init=False)
+    structures: StructureRepository = field(init=False)
     photos: PhotoStore = field(init=False)
 
     def __post_init__(self) -> None:
@@ -75,6 +77,7 @@ class Services:
         self.volunteer_codes = VolunteerCodeRepository(self.records)
         self.kiosk_codes = KioskCodeRepository(self.records)
         self.drafts = DraftRepository(self.records)
+        self.structures = StructureRepository(self.records)
         self.photos = PhotoStore(self.data_dir / "photos")
 
     @classmethod

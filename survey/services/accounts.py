@@ -14,6 +14,7 @@ from werkzeug.security import generate_password_hash
 
 from ..model.clock import utc_now
 from ..model.errors import SurveyError
+from ..model.structure import DEFAULT_ID, ROLE_COORDINATOR, ROLES
 
 if TYPE_CHECKING:
     from . import Services
@@ -30,7 +31,11 @@ def normalise_name(name: str) -> str:
     return (name or "").strip().lower()
 
 
-def create_coordinator(svc: Services, name: str, password: str) -> dict:
+def create_coordinator(
+    svc: Services, name: str, password: str, structure_id: str = DEFAULT_ID, role: str = ROLE_COORDINATOR
+) -> dict:
+    """A coordinator of one structure (``ROLE_COORDINATOR``: sees its campaigns only), or of
+    the whole network (``ROLE_NETWORK``: sees every structure, creates structures and accounts)."""
     name = normalise_name(name)
     if not _NAME.match(name):
         raise AccountError(
@@ -38,10 +43,16 @@ def create_coordinator(svc: Services, name: str, password: str) -> dict:
         )
     if len(password or "") < MIN_PASSWORD:
         raise AccountError(f"Le mot de passe doit faire au moins {MIN_PASSWORD} caractères.")
+    if role not in ROLES:
+        raise AccountError("Ce rôle n'existe pas : coordination d'une structure, ou du réseau.")
+    structure_id = (structure_id or DEFAULT_ID).strip()
+    if structure_id != DEFAULT_ID and svc.structures.get(structure_id) is None:
+        raise AccountError(f"La structure « {structure_id} » n'existe pas : créez-la d'abord.")
     record = {
         "id": name,
         "name": name,
-        "role": "coordinator",
+        "role": role,
+        "structure_id": structure_id,
         "password_hash": generate_password_hash(password),
         "created_at": utc_now(),
     }

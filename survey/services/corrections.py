@@ -22,9 +22,11 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from ..config import DEFAULTS
+from ..model.answer_record import typed_text
 from ..model.clock import parse_time, utc_now
 from ..model.errors import SurveyError
 from .reading import free_texts
+from .structures import structure_of_campaign
 
 if TYPE_CHECKING:
     from ..model.questionnaire import Questionnaire
@@ -41,7 +43,7 @@ def correctable_texts(answer: dict, questionnaire: Questionnaire | None = None) 
 
 
 def normalise(text: Any) -> str:
-    return str(text or "").replace("\r\n", "\n").strip()
+    return typed_text(str(text or "")).replace("\r\n", "\n").strip()
 
 
 def changed_texts(answer: dict, submitted: dict, questionnaire: Questionnaire | None, limit: int) -> dict[str, str]:
@@ -86,6 +88,7 @@ def correct_answer(svc: Services, campaign_id: str, answer_id: str, changes: dic
             f"réponse {answer_id} de la campagne {campaign_id} corrigée "
             f"({', '.join(sorted(changes))}) ; le texte d'avant est gardé avec la réponse",
             who,
+            structure_of_campaign(svc, campaign_id),
         )
     return corrected
 

@@ -12,8 +12,10 @@ through the two storage interfaces only, so it works between any two storages:
   received keeps the fingerprint of what was sent (what a tablet resending it is compared
   with): its first version is added, then changed into the corrected one;
 - the files the stores do not hold yet: ``photos/`` and ``questionnaires/`` (edited in the
-  browser). The secret key and ``tls/`` are not copied: they belong to their machine (a new
-  key only signs everybody out; a certificate names its host).
+  browser). A database holds those of a shared instance itself (the ``photos`` table, the
+  ``edited_questionnaires`` collection): they count as its files, so a copy to a folder writes
+  them where a laptop reads them. The secret key and ``tls/`` are not copied: they belong to
+  their machine (a new key only signs everybody out; a certificate names its host).
 
 Then both sides are read again and compared: per campaign, per collection and for the files,
 the count and an order-independent digest (the sum of one hash per item, so two stores that
@@ -30,8 +32,9 @@ import json
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from ..config import DEFAULTS
 from ..model.errors import SurveyError
@@ -40,6 +43,7 @@ from ..storage.answers import fingerprint
 from ..storage.atomic import atomic_write_bytes
 from . import EDITED_QUESTIONNAIRES, Services
 from .charts import count_text
+from .questionnaire_files import COLLECTION as EDITED_COLLECTION
 
 DATABASE_SCHEMES = ("postgresql://", "postgres://")
 # The folders of files copied (under the data folder); what is left out is said in the report.
@@ -65,10 +69,35 @@ class DataSide:
     answers: AnswerStore
     records: RecordCollections
     files: Path | None
+    # A database's own files (``database_files``); None for a folder.
+    held_files: Callable[[], dict[str, Callable[[], bytes]]] | None = None
 
     @classmethod
     def of(cls, svc: Services, label: str) -> "DataSide":
-        return cls(label, svc.answers, svc.records, svc.data_dir)
+        held = partial(database_files, svc) if svc.shared else None
+        return cls(label, svc.answers, svc.records, svc.data_dir, held)
+
+
+def _plain(part: Any) -> bool:
+    """A name that stays one folder or file of the data folder (never ``..`` nor hidden)."""
+    return isinstance(part, str) and part != "" and "/" not in part and "\\" not in part and not part.startswith(".")
+
+
+def database_files(svc: Services) -> dict[str, Callable[[], bytes]]:
+    """What a shared instance's database holds that a folder keeps as files, by the path the
+    folder keeps it at: the board photos and the questionnaires edited in the browser."""
+    found: dict[str, Callable[[], bytes]] = {}
+    for campaign, session, name in svc.photos.names():  # type: ignore[attr-defined]  # the database's store
+        if _plain(campaign) and _plain(session) and _plain(name):
+            found[f"photos/{campaign}/{session}/{name}"] = partial(_photo, svc, campaign, session, name)
+    for record in svc.records.all(EDITED_COLLECTION):
+        if _plain(record.get("id")) and isinstance(record.get("yaml"), str):
+            found[f"{EDITED_QUESTIONNAIRES}/{record['id']}.yaml"] = partial(str.encode, record["yaml"], "utf-8")
+    return found
+
+
+def _photo(svc: Services, campaign: str, session: str, name: str) -> bytes:
+    return svc.photos.read(campaign, session, name) or b""
 
 
 @contextmanager
@@ -188,24 +217,26 @@ def accepted_hashes(answer: dict) -> set[int]:
     return hashes
 
 
-def file_items(data_dir: Path | None) -> dict[str, Path]:
-    """The copied files of a data folder by relative path (lock and temporary files start with a dot)."""
-    found: dict[str, Path] = {}
-    if data_dir is None:
-        return found
-    for name in FILE_FOLDERS:
+def file_items(side: DataSide) -> dict[str, Callable[[], bytes]]:
+    """The copied files of a side by relative path, each with how to read it: its data folder's
+    (lock and temporary files start with a dot), then its database's, which win."""
+    found: dict[str, Callable[[], bytes]] = {}
+    data_dir = side.files or Path()
+    for name in FILE_FOLDERS if side.files is not None else ():
         root = data_dir / name
         if not root.is_dir():
             continue
         for path in sorted(root.rglob("*")):
             relative = path.relative_to(data_dir)
             if path.is_file() and not any(part.startswith(".") for part in relative.parts):
-                found[relative.as_posix()] = path
+                found[relative.as_posix()] = path.read_bytes
+    if side.held_files is not None:
+        found.update(side.held_files())
     return found
 
 
-def file_hash(relative: str, path: Path) -> int:
-    return item_hash([relative, hashlib.sha256(path.read_bytes()).hexdigest()])
+def file_hash(relative: str, read: Callable[[], bytes]) -> int:
+    return item_hash([relative, hashlib.sha256(read()).hexdigest()])
 
 
 # -- the report ------------------------------------------------------------------------------
@@ -296,14 +327,18 @@ def copy_data(source: DataSide, target: DataSide, merge: bool = False) -> CopyRe
     for campaign_id in campaigns:
         copy_campaign(source, target, campaign_id, report)
     if folders is not None:
-        copy_files(*folders, report)
+        copy_files(source, target, folders[1], report)
     report.differences = verify(source, target, merge, files)
     return report
 
 
 def file_folders(source: DataSide, target: DataSide) -> tuple[Path, Path] | None:
-    """The two folders whose files are copied; None when a side has none or both share one."""
-    if source.files is None or target.files is None or source.files.resolve() == target.files.resolve():
+    """The two folders whose files are copied; None when a side has none or two folders share
+    one (a database beside its folder still has files of its own to give or compare)."""
+    if source.files is None or target.files is None:
+        return None
+    shared = source.held_files is not None or target.held_files is not None
+    if source.files.resolve() == target.files.resolve() and not shared:
         return None
     return source.files, target.files
 
@@ -326,8 +361,8 @@ def other_data(source: DataSide, target: DataSide, files: bool) -> list[str]:
         if (n := sum(v for v in extra.values() if v > 0)) > 0:
             found.append(f"collection {name} : {plural(n, 'enregistrement', 'enregistrements')}")
     if files:
-        mine = {rel: file_hash(rel, p) for rel, p in file_items(source.files).items()}
-        extra_files = [rel for rel, p in file_items(target.files).items() if mine.get(rel) != file_hash(rel, p)]
+        mine = {rel: file_hash(rel, read) for rel, read in file_items(source).items()}
+        extra_files = [rel for rel, read in file_items(target).items() if mine.get(rel) != file_hash(rel, read)]
         if extra_files:
             found.append(f"{plural(len(extra_files), 'fichier', 'fichiers')} ({extra_files[0]}…)")
     return found
@@ -395,12 +430,16 @@ def copy_answer(target: AnswerStore, answer: dict, held: int | None, report: Cop
     report.answers_copied += 1
 
 
-def copy_files(source: Path, target: Path, report: CopyReport) -> None:
-    for relative, path in file_items(source).items():
-        data = path.read_bytes()
-        there = target / relative
-        if there.is_file():
-            if there.read_bytes() == data:
+def copy_files(source: DataSide, target: DataSide, folder: Path, report: CopyReport) -> None:
+    """Each file of ``source`` (its folder's and its database's) that ``target`` lacks, into its
+    ``folder``: on a shared instance, its database takes the photos in at the next start
+    (``Services.open``)."""
+    held = file_items(target)
+    for relative, read in file_items(source).items():
+        data = read()
+        there = folder / relative
+        if relative in held:
+            if held[relative]() == data:
                 report.files_present += 1
             else:
                 report.refused.append(Refusal(f"fichier {relative}", "déjà présent à l'arrivée avec un autre contenu"))
@@ -447,8 +486,8 @@ def verify(source: DataSide, target: DataSide, merge: bool, files: bool) -> list
         if here != there:
             differences.append(f"collection {name} : au départ {here}, à l'arrivée {there} enregistrements")
     if files:
-        mine_files = {rel: file_hash(rel, p) for rel, p in file_items(source.files).items()}
-        theirs_files = {rel: file_hash(rel, p) for rel, p in file_items(target.files).items()}
+        mine_files = {rel: file_hash(rel, read) for rel, read in file_items(source).items()}
+        theirs_files = {rel: file_hash(rel, read) for rel, read in file_items(target).items()}
         if merge:
             theirs_files = {rel: h for rel, h in theirs_files.items() if mine_files.get(rel) == h}
         here, there = tally(mine_files.values()), tally(theirs_files.values())

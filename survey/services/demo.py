@@ -14,6 +14,7 @@ from ..model.campaign import Campaign
 from ..model.clock import stamp
 from ..model.fieldwork import Session, new_door
 from ..model.questionnaire import Library, Questionnaire
+from ..model.structure import DEFAULT_ID, DEFAULT_NAME
 
 if TYPE_CHECKING:
     from . import Services
@@ -106,6 +107,7 @@ def load_demo(services: Services, with_answers: bool = False) -> list[Campaign]:
             services.campaigns.save(campaign)
             created.append(campaign)
     if with_answers:
+        _demo_identity(services)
         rng = random.Random(2012)
         for campaign in created:
             filler = DEMO_ANSWERS.get(campaign.id)
@@ -113,6 +115,26 @@ def load_demo(services: Services, with_answers: bool = False) -> list[Campaign]:
             if filler and questionnaire is not None:
                 filler(services, campaign, questionnaire, rng)
     return created
+
+
+# The default structure's printed identity on the demo server (« Ma structure »).
+DEMO_STRUCTURE_NAME = "Centre social Europe (démo)"
+DEMO_STRUCTURE_CONTACT = "donnees@centre-social-europe.exemple · 02 47 00 00 00"
+
+
+def _demo_identity(services: Services) -> None:
+    """A name and an RGPD contact for the default structure, that posters and the privacy page
+    show them; a structure whose coordinator gave a contact keeps it."""
+
+    def fill(record: dict) -> dict:
+        if not record.get("contact"):
+            record["contact"] = DEMO_STRUCTURE_CONTACT
+            if record.get("name", DEFAULT_NAME) in ("", DEFAULT_NAME):
+                record["name"] = DEMO_STRUCTURE_NAME
+        record.setdefault("created_at", stamp(datetime.now(timezone.utc)))
+        return record
+
+    services.structures.change(DEFAULT_ID, fill, create=True)
 
 
 # Words of inhabitants quoted in seed 004 (lines given), used as example scribe cards.

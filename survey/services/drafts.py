@@ -30,7 +30,9 @@ from ..model.questionnaire import (
     Problem,
     Questionnaire,
     QuestionnaireError,
+    language_words,
 )
+from . import draft_translations
 
 if TYPE_CHECKING:
     from . import Services
@@ -107,6 +109,7 @@ def put(svc: Services, draft: dict) -> None:
     Each write counts a ``revision``; the check and the write are one atomic change, so a
     second tab never silently overwrites the first one's edit (DraftChanged instead)."""
     seen = draft.get("revision", 0)
+    draft_translations.prune(draft["data"])
 
     def write_if_unchanged(stored: dict) -> dict:
         if stored.get("revision", 0) != seen:
@@ -159,7 +162,17 @@ def check(data: dict) -> tuple[Questionnaire | None, list[str], dict[int, list[s
     try:
         return from_dict(data, "brouillon"), [], {}
     except QuestionnaireError as exc:
-        return None, *placed(exc.problems, data)
+        problems = exc.problems
+    if draft_translations.reference_of(data) is None:
+        return None, *placed(problems, data)
+    # Only the translations are wrong: one line per language, not one per text to translate.
+    unfinished = [
+        f"la traduction en {language_words(code)} ({code}) n'est pas finie : {total - done} texte(s) à traduire"
+        for code, _, done, total in draft_translations.progress(data)
+        if done < total
+    ]
+    others = [plain(p.message) for p in problems if "ne donne pas" not in p.message]
+    return None, unfinished + others, {}
 
 
 def placed(problems: list[Problem], data: dict) -> tuple[list[str], dict[int, list[str]]]:

@@ -23,11 +23,13 @@ from ..model.answer_record import is_answer_id
 from ..model.campaign import TEXT_FIELDS, Campaign, validate
 from ..model.clock import utc_now
 from ..model.errors import SurveyError
+from ..model.structure import owner_of
 from ..storage.repositories.handover import UploadTokenRepository
 from ..storage.repositories.versions import snapshot_id
 from . import Services
 from .data_copy import CopyReport, answer_hash, canonical, copy_answer, item_hash, tally
 from .fieldwork.photos import MAX_PHOTO_BYTES, PhotoError, check_dimensions, image_type
+from .structures import campaign_owner
 
 CAMPAIGN_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")  # as model/campaign.py
 PHOTO_NAME = re.compile(r"^[0-9a-f]{32}\.(jpg|png|webp)$")  # as services/fieldwork/photos.py names them
@@ -51,9 +53,10 @@ def token_hash(token: str) -> str:
 # -- tokens ----------------------------------------------------------------------------------
 
 
-def make_token(svc: Services, campaign_id: str, days: int, by: str) -> str:
+def make_token(svc: Services, campaign_id: str, days: int, by: str, structure_id: str = "") -> str:
     """A new token for ``campaign_id`` (which need not exist yet: the laptop brings it); the
-    token itself is returned once and never stored."""
+    token itself is returned once and never stored. The campaign it brings belongs to
+    ``structure_id`` (``services/structures.py`` ``token_structure``; "" the default one)."""
     campaign_id = (campaign_id or "").strip()
     if not CAMPAIGN_ID.match(campaign_id):
         raise HandoverRefused(
@@ -69,6 +72,8 @@ def make_token(svc: Services, campaign_id: str, days: int, by: str) -> str:
         "by": by,
         "revoked": False,
     }
+    if structure_id:
+        record["structure_id"] = structure_id
     UploadTokenRepository(svc.records).add(record)
     return token
 
@@ -83,14 +88,21 @@ def tokens(svc: Services) -> list[dict]:
     return sorted(found, key=lambda r: r.get("created_at", ""), reverse=True)
 
 
-def revoke_token(svc: Services, token_id: str) -> dict | None:
+def revoke_token(svc: Services, token_id: str, may_revoke: Callable[[dict], bool] = lambda record: True) -> dict | None:
+    """Withdraw a token; None when there is none, or it is not one ``may_revoke`` (another
+    structure's)."""
+
     def revoke(record: dict) -> None:
         record["revoked"] = True
         record["revoked_at"] = utc_now()
 
     if not isinstance(token_id, str) or not re.fullmatch(r"[0-9a-f]{64}", token_id):
         return None
-    return UploadTokenRepository(svc.records).change(token_id, revoke)
+    repository = UploadTokenRepository(svc.records)
+    found = repository.get(token_id)
+    if found is None or not may_revoke(found):  # a token's structure never changes
+        return None
+    return repository.change(token_id, revoke)
 
 
 def check_token(svc: Services, authorization: str | None, campaign_id: str) -> dict:
@@ -109,19 +121,29 @@ def check_token(svc: Services, authorization: str | None, campaign_id: str) -> d
         raise HandoverRefused(
             f"Ce jeton d'envoi est fait pour la campagne « {record.get('campaign')} », pas pour « {campaign_id} ».", 403
         )
+    existing = svc.campaigns.get(campaign_id)
+    if existing is not None and campaign_owner(existing) != owner_of(record):
+        # Another structure made a campaign with this id after the token: nothing goes into it.
+        raise HandoverRefused(
+            f"La campagne « {campaign_id} » de l'instance appartient à une autre structure : "
+            "créez un nouveau jeton, pour un autre identifiant.",
+            403,
+        )
     return record
 
 
 # -- receiving -------------------------------------------------------------------------------
 
 
-def receive_campaign(svc: Services, campaign_id: str, record: Any) -> dict:
-    """The campaign record: stored if absent; if present, the instance's is kept as it is
-    (it may have been edited there) and the answer says whether it differs."""
+def receive_campaign(svc: Services, campaign_id: str, record: Any, structure_id: str = "") -> dict:
+    """The campaign record: stored if absent, as a campaign of ``structure_id`` (the structure
+    of the token, whatever the laptop says); if present, the instance's is kept as it is (it
+    may have been edited there) and the answer says whether it differs."""
     if not isinstance(record, dict) or record.get("id") != campaign_id:
         raise HandoverRefused("La campagne envoyée n'est pas lisible, ou ce n'est pas celle de l'adresse.")
     try:
-        campaign = Campaign.from_record({**record, "short_code": ""})  # the instance gives its own
+        # The instance gives its own short code, and the structure is the token's.
+        campaign = Campaign.from_record({**record, "short_code": "", "structure_id": structure_id})
     except TypeError:
         raise HandoverRefused("La campagne envoyée n'est pas lisible (champs manquants).") from None
     if not well_typed(campaign):
@@ -140,7 +162,7 @@ def receive_campaign(svc: Services, campaign_id: str, record: Any) -> dict:
         svc.campaigns.save(campaign)
         message = "Campagne enregistrée sur l'instance."
         return {"resultat": "enregistree", "message": message + missing, "a_signaler": bool(missing)}
-    same = {**stored.to_record(), "short_code": ""} == campaign.to_record()
+    same = {**stored.to_record(), "short_code": "", "structure_id": structure_id} == campaign.to_record()
     message = (
         "Campagne déjà là." if same else "Campagne déjà là, avec d'autres réglages : ceux de l'instance sont gardés."
     )

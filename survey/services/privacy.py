@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from ..model.campaign import Campaign
 from ..model.clock import stamp
 from .results import parse_time
+from .structures import campaign_owner, structure_of_campaign
 
 if TYPE_CHECKING:
     from . import Services
@@ -87,7 +88,7 @@ def purge_campaign(
         return result
     result.deleted = svc.answers.delete_many(campaign.id, ids)
     if audit_as is not None:
-        svc.journal.write("purge", f"campagne {campaign.id} : {result.summary}", audit_as)
+        svc.journal.write("purge", f"campagne {campaign.id} : {result.summary}", audit_as, campaign_owner(campaign))
     return result
 
 
@@ -107,7 +108,12 @@ def delete_answer(svc: Services, campaign_id: str, answer_id: str, who: str) -> 
     """Erase one answer on request (the RGPD right to erasure), and log it without its content."""
     deleted = svc.answers.delete(campaign_id, answer_id)
     if deleted:
-        svc.journal.write("suppression", f"réponse {answer_id} de la campagne {campaign_id} effacée à la demande", who)
+        svc.journal.write(
+            "suppression",
+            f"réponse {answer_id} de la campagne {campaign_id} effacée à la demande",
+            who,
+            structure_of_campaign(svc, campaign_id),
+        )
     return deleted
 
 

@@ -164,6 +164,7 @@ def receive(
         poster=_text(payload.get("poster")),
         started_at=_time_or_now(payload.get("started_at")),
         submitted_at=_time_or_now(payload.get("submitted_at")),
+        language=payload.get("language") if isinstance(payload.get("language"), str) else None,  # the page's
     )
     try:
         new = svc.save_answer(questionnaire, answer)

@@ -277,8 +277,11 @@ def answers_page(
     end = min(start + per_page, total)
     if end <= start:
         return AnswersPage([], number, per_page, total)
-    if start <= total - end:  # nearer the newest end
-        found = islice(select(store.iter_newest(campaign_id), questionnaire, filters), start, end)
+    if start <= total - end:  # nearer the newest end: the store starts at the page (a kept count per part)
+        key = _kept_key(filters, questionnaire)
+        found = islice(
+            store.iter_newest_matching(campaign_id, key, matcher(questionnaire, filters), start), end - start
+        )
         items = list(found)
     else:  # newest positions [start, end) are oldest-first positions [total - end, total - start)
         found = islice(select(store.iter_answers(campaign_id), questionnaire, filters), total - end, total - start)
@@ -303,14 +306,14 @@ def _searched_page(
     matches = read = 0
     limit = None
     matches_filters = matcher(questionnaire, filters)
-    # The store may skip the chunks where a word cannot be (its kept folded texts); each
-    # answer it gives is still tested here.
+    # The store may skip the chunks, and the answers, where a word cannot be (its kept folded
+    # texts), saying how many answers it passed; each answer it gives is still tested here.
     words = fold(filters.query).split()
-    for answer in store.iter_newest_containing(campaign_id, words, fold, FOLD_KEY):
-        read += 1
+    for passed, answer in store.iter_newest_found(campaign_id, words, fold, FOLD_KEY):
+        read += passed
         if limit is not None and read > limit:
             return AnswersPage(items, number, per_page, matches, exact=False)
-        if not matches_filters(answer):
+        if answer is None or not matches_filters(answer):
             continue
         if matches % per_page == 0:
             last_page = []

@@ -10,6 +10,11 @@
   if (!form) { return; }
   var dependants = Array.prototype.slice.call(form.querySelectorAll("[data-show-if]"));
   var status = form.querySelector("[data-choice-status]");
+  // The status line's words, in the page's language (#mots-de-la-page); French without them.
+  var words = {};
+  try { words = JSON.parse(document.getElementById("mots-de-la-page").getAttribute("data-words")) || {}; } catch (e) { words = {}; }
+  var OTHERS_UNTICKED = words.othersUnticked || "« %(label)s » : les autres réponses sont décochées.";
+  var UNTICKED = words.unticked || "« %(label)s » est décoché.";
 
   function valuesOf(name) {
     var values = [];
@@ -66,8 +71,8 @@
     others.forEach(function (el) { el.checked = false; });
     if (others.length && status) {
       status.textContent = box.hasAttribute("data-exclusive")
-        ? "« " + labelOf(box) + " » : les autres réponses sont décochées."
-        : "« " + labelOf(others[0]) + " » est décoché.";
+        ? OTHERS_UNTICKED.replace("%(label)s", labelOf(box))
+        : UNTICKED.replace("%(label)s", labelOf(others[0]));
     }
   }
 

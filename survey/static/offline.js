@@ -19,6 +19,11 @@ const thanks = document.getElementById("merci-local");
 const main = document.querySelector("main");
 
 const setting = (name) => box.getAttribute("data-" + name) || "";
+// What this screen says, in the page's language (#mots-de-la-page, data-words); French without it.
+const words = (() => {
+  const given = document.getElementById("mots-de-la-page");
+  try { return JSON.parse((given && given.getAttribute("data-words")) || "{}"); } catch (error) { return {}; }
+})();
 const field = (name) => form.querySelector('[name="' + name + '"]');
 
 // --- the page's settings ---
@@ -71,6 +76,7 @@ function payload() {
     // The channel the server gave this page (who sends it), not a ?canal= anyone can type.
     channel: setting("channel") || extra.canal, session: extra.session || null, poster: extra.affiche || null,
     question: extra.question || null, collector: setting("collector"), answers: answersOf(questions),
+    language: setting("language") || null,  // the questionnaire's language on this page
   };
 }
 
@@ -96,6 +102,14 @@ function unsayEmpty() {
 
 // --- the counter of answers waiting ---
 const plural = (n, one, many) => n + " " + (n > 1 ? many : one);
+// A count said in the page's language: `forms` maps a plural category (Intl.PluralRules) to a
+// sentence with %(num)s; French's one/many when the page gives none.
+function counted(n, forms, one, many) {
+  if (!forms || !window.Intl || !Intl.PluralRules) { return plural(n, one, many); }
+  const category = new Intl.PluralRules(words.lang || "fr").select(n);
+  const sentence = forms[category] || forms.other || forms.many;
+  return sentence ? sentence.replace("%(num)s", n) : plural(n, one, many);
+}
 
 // Told by sending.js after each round: `lastError` is "" when nothing failed.
 async function renderCounter(lastError) {
@@ -106,12 +120,12 @@ async function renderCounter(lastError) {
   const aside = items.filter((i) => i.state === "aside").length;
   const offline = navigator.onLine === false || Boolean(lastError);
   bar.querySelector("[data-count]").textContent = pending
-    ? plural(pending, "réponse en attente d'envoi", "réponses en attente d'envoi")
-    : "Aucune réponse en attente d'envoi.";
+    ? counted(pending, words.pending, "réponse en attente d'envoi", "réponses en attente d'envoi")
+    : words.noneWaiting || "Aucune réponse en attente d'envoi.";
   showAside(aside);
   const error = bar.querySelector("[data-error]");
   error.hidden = !lastError;
-  error.textContent = lastError ? lastError + " Nouvel essai automatique dans un moment." : "";
+  error.textContent = lastError ? lastError + " " + (words.retry || "Nouvel essai automatique dans un moment.") : "";
   // Without HTTPS a closed page cannot reopen offline: said only when it matters.
   bar.querySelector("[data-insecure]").hidden = window.isSecureContext || !(pending || offline);
   bar.querySelector("[data-send]").hidden = !pending;
@@ -121,9 +135,10 @@ async function renderCounter(lastError) {
 function showAside(aside) {
   const asideText = bar.querySelector("[data-aside]");
   asideText.hidden = !aside;
-  asideText.textContent = aside ? plural(aside, "réponse n'a pas pu être enregistrée par le serveur",
-    "réponses n'ont pas pu être enregistrées par le serveur") +
-    " : elles restent sur cette tablette. Touchez « Exporter la file » et donnez le fichier à la coordination." : "";
+  const exportHint = words.aside ? words.asideExport || "" : "Touchez « Exporter la file » et donnez le fichier à la coordination.";
+  asideText.textContent = aside ? (counted(aside, words.aside,
+    "réponse n'a pas pu être enregistrée par le serveur : elle reste sur cette tablette.",
+    "réponses n'ont pas pu être enregistrées par le serveur : elles restent sur cette tablette.") + " " + exportHint).trim() : "";
 }
 
 // The file the coordination imports (survey import-queue) when answers cannot reach the server.
@@ -172,7 +187,8 @@ function clearForm() {
 
 function nextPerson() {
   if (stopCountdown) { stopCountdown(); stopCountdown = null; }
-  if (stepMode) { location.replace(setting("blank")); return; }  // the server's first step
+  // The server's first step; or a form in another language than the one a new answer starts in.
+  if (stepMode || setting("language-reset") === "1") { location.replace(setting("blank")); return; }
   clearForm();
   thanks.hidden = true;
   hiddenParts.forEach((el) => { el.hidden = false; });
@@ -345,6 +361,7 @@ function start() {
     token: (document.querySelector('meta[name="csrf-token"]') || {}).content || "",
     tokenUrl: setting("token"),
     report: renderCounter,
+    words: { noLink: words.noLink, serverCode: words.serverCode, noMemory: words.noMemory },
   });
   wireButtons();
   if (new URLSearchParams(location.search).get("hors-ligne") === "1") { restoreDraft(); }

@@ -20,8 +20,9 @@ since (same generation, same stat: ``_Campaign.tail``).
 Seeing other processes' writes without looking at every chunk: every write
 first replaces the 16 random bytes held by ``.lock`` (under the exclusive
 flock taken on that same file, before touching a chunk). A process that finds the bytes it last saw
-knows nothing changed; otherwise it lists the folder and re-reads the chunks
-whose (inode, size, mtime) changed.
+knows nothing changed; otherwise the lock file's list of the last writes names the chunks to
+look at again (two server processes taking turns), or, when it no longer does, it lists the
+folder and re-reads the chunks whose (inode, size, mtime) changed.
 """
 
 from __future__ import annotations
@@ -29,11 +30,15 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import operator
 import os
 import re
+import struct
 import threading
+from array import array
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence, TypeVar
 
@@ -47,13 +52,30 @@ from .locks import file_lock
 from .parts_cache import BLOCK as PARTS_BLOCK
 from .parts_cache import PartsCache
 from .records import replaced_by
-from .search_text import ChunkTexts, ChunkTrigrams, forget_text, remove_stale_texts
+from .search_text import (
+    ChunkTexts,
+    ChunkTrigrams,
+    answer_spans,
+    forget_text,
+    matching_lines,
+    remove_stale_texts,
+)
 
 TABLE = "answers"
 T = TypeVar("T")
 _CHUNK = re.compile(r"^(\d{6})\.json$")
 _CAMPAIGN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 LOCK = ".lock"  # the flock's file; its content is the generation: 16 random bytes replaced by every write
+# After the generation, the lock file remembers the last CHANGES writes: (generation, chunk number)
+# each, in a ring (the next slot's number first), so that a process that saw an older generation
+# looks again at those chunks only, not at the folder's 10 000 (chunk 0: unknown, list the folder).
+CHANGES = 256
+_CHANGE = struct.Struct("<16sI")
+_RING_AT = 20  # 16 bytes of generation, 4 of the next slot
+_LOCK_SIZE = _RING_AT + CHANGES * _CHANGE.size
+# A page that starts within this many chunks' worth of answers from the newest reads them rather
+# than keep counts per chunk (``iter_newest_matching``): up to 10 chunks, a few milliseconds.
+DEEP_PAGE = 10
 INDEX = ".id-index"  # answer_index.IdIndex.to_bytes()
 # Chunks re-read or written since the index file was saved before it is saved again (or 5 % of
 # the chunks if more: at a million answers a save costs 0.16 s, a start-up re-reading 500 chunks 0.3 s).
@@ -101,6 +123,13 @@ def chunk_docs(data: dict | None) -> list[dict]:
     return [docs[k] for k in sorted(docs, key=int)]
 
 
+def chunk_bytes(path: Path) -> tuple[Stat, bytes]:
+    """A chunk file's stat and bytes, of the same file (a rename in between cannot mix them):
+    a search parses from them only the answers it needs."""
+    with open(path, "rb") as handle:
+        return stat_key(os.fstat(handle.fileno())), handle.read()
+
+
 def with_inserted(data: dict, answers: list[dict]) -> dict:
     """A chunk's content with ``answers`` added as TinyDB's ``insert_multiple`` adds them (ids
     after the largest, as strings, at the end), without TinyDB's re-reading the file several
@@ -136,21 +165,50 @@ def read_generation(folder: Path) -> bytes | None:
         return None
 
 
-def bump_generation(folder: Path) -> bytes:
-    """Tell other processes that this campaign's chunks are about to change.
+def bump_generation(folder: Path, number: int = 0) -> bytes:
+    """Tell other processes that chunk ``number`` of this campaign is about to change (0: any
+    chunk; they will list the folder).
 
     Called under the exclusive flock before a chunk is written (so a writer killed in
-    between only costs the others one look at the folder). Not fsynced: after a power
+    between only costs the others one look at that chunk). Not fsynced: after a power
     cut every process starts afresh and checks each chunk's stat against the index file.
     Anything that writes chunks itself (a restore, a benchmark's builder) calls this too.
     """
     token = os.urandom(16)
-    fd = os.open(folder / LOCK, os.O_WRONLY | os.O_CREAT, 0o600)
+    fd = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        os.pwrite(fd, token, 0)
+        raw = os.pread(fd, _LOCK_SIZE, 0)
+        ring = bytearray(raw[_RING_AT:] if len(raw) == _LOCK_SIZE else bytes(_LOCK_SIZE - _RING_AT))
+        slot = int.from_bytes(raw[16:_RING_AT], "little") % CHANGES if len(raw) == _LOCK_SIZE else 0
+        _CHANGE.pack_into(ring, slot * _CHANGE.size, token, number)
+        os.pwrite(fd, token + ((slot + 1) % CHANGES).to_bytes(4, "little") + ring, 0)  # one write
     finally:
         os.close(fd)
     return token
+
+
+def written_since(folder: Path, seen: bytes) -> tuple[bytes | None, set[int] | None]:
+    """(the generation now, the chunks written since generation ``seen``), from the lock file
+    (caller holds an flock); None for the chunks when they are not all known: ``seen`` is no
+    longer remembered, a write named no chunk, or a writer bumped only the first 16 bytes."""
+    try:
+        with open(folder / LOCK, "rb") as handle:
+            raw = handle.read(_LOCK_SIZE + 1)
+    except FileNotFoundError:
+        return None, None
+    generation = raw[:16] or None
+    if len(raw) != _LOCK_SIZE:
+        return generation, None
+    slot = int.from_bytes(raw[16:_RING_AT], "little") % CHANGES
+    at = _RING_AT + slot * _CHANGE.size
+    changes = list(_CHANGE.iter_unpack(raw[at:] + raw[_RING_AT:at]))  # oldest first
+    if changes[-1][0] != generation:
+        return generation, None
+    for k in range(len(changes) - 2, -1, -1):
+        if changes[k][0] == seen:
+            numbers = {number for _, number in changes[k + 1 :]}
+            return generation, None if 0 in numbers else numbers
+    return generation, None
 
 
 @dataclass
@@ -177,6 +235,32 @@ class _Campaign:
     tail: tuple | None = None
     # fold key -> the search's word filter (``search_text.ChunkTrigrams``), loaded on the first search
     trigrams: dict = field(default_factory=dict)
+    # ((index token, changes), [(chunk number, stat)…] newest first): what a search walks, made
+    # again only when the index changed (10 000 pairs at a million answers: 6 ms a search)
+    newest_stats: tuple | None = None
+
+
+@dataclass
+class _FoundChunk:
+    """A chunk that may hold a search's words: the answers (by position) whose line of its folded
+    text holds them (None: every answer), and its answers, parsed whole, or one by one from the
+    chunk's bytes where ``spans`` (``search_text.answer_spans``) says they lie."""
+
+    count: int
+    hits: list[int] | None = None
+    docs: list[dict] | None = None
+    raw: bytes = b""
+    spans: list[int] | None = None
+
+    def doc(self, k: int) -> dict:
+        if self.docs is None and self.spans is not None:
+            return json.loads(self.raw[self.spans[2 * k] : self.spans[2 * k + 1]])
+        return self.all()[k]
+
+    def all(self) -> list[dict]:
+        if self.docs is None:
+            self.docs = chunk_docs(json.loads(self.raw) if self.raw.strip() else None)
+        return self.docs
 
 
 class ChunkedAnswerStore:
@@ -250,6 +334,40 @@ class ChunkedAnswerStore:
         for number in reversed(self.chunk_numbers(campaign_id)):
             yield from reversed(self.read_chunk(campaign_id, number))
 
+    def iter_newest_matching(
+        self, campaign_id: str, key: str, test: Callable[[dict], bool], skip: int = 0
+    ) -> Iterator[dict]:
+        """The answers that pass ``test``, newest first, less the first ``skip`` of them: a deep
+        page of a list starts reading at the chunk that holds its first answer. How many answers
+        of each chunk pass ``test`` (named by ``key``, as for ``partials``) is kept by
+        ``partials``, merged as one array per campaign; the chunks newer than the page are not
+        opened. A skip within the newest ``DEEP_PAGE`` chunks reads from the newest end, counting
+        nothing: the counts' first reading is every chunk (once per key, as the first dashboard)."""
+        if skip < DEEP_PAGE * self.chunk_size:
+            yield from islice(filter(test, self.iter_newest(campaign_id)), skip, None)
+            return
+
+        def passing(docs: list[dict]) -> array:
+            return array("I", [sum(1 for d in docs if test(d))])
+
+        parts = self.partials(campaign_id, f"positions/{key}", passing, operator.add)
+        numbers = self.chunk_numbers(campaign_id)
+        counts = parts[0] if parts else array("I")
+        if len(counts) != len(numbers):  # a chunk came or went in between: count while reading
+            yield from islice(filter(test, self.iter_newest(campaign_id)), skip, None)
+            return
+        position = len(numbers)
+        while position and counts[position - 1] <= skip:
+            position -= 1
+            skip -= counts[position]
+        for number in reversed(numbers[:position]):
+            for doc in reversed(self.read_chunk(campaign_id, number)):
+                if test(doc):
+                    if skip:
+                        skip -= 1
+                        continue
+                    yield doc
+
     def iter_newest_containing(
         self, campaign_id: str, words: Sequence[str], fold: Callable[[str], str], key: str
     ) -> Iterator[dict]:
@@ -260,16 +378,46 @@ class ChunkedAnswerStore:
         chunks (``search_text.ChunkTexts``) and made again when the chunk's stat changed, so a
         search after the first reads small text files, and whole chunks only where it may find
         something. ``key`` names ``fold`` (with its version), as for ``partials``."""
+        for chunk in self._chunks_containing(campaign_id, words, fold, key):
+            yield from reversed(chunk.all())
+
+    def iter_newest_found(
+        self, campaign_id: str, words: Sequence[str], fold: Callable[[str], str], key: str
+    ) -> Iterator[tuple[int, dict | None]]:
+        """``iter_newest_containing`` answer by answer: of the chunks it opens, only the answers
+        whose own line of the kept text holds every word (parsed alone from the chunk's bytes
+        when the text file says where each lies), each with how many answers of those chunks
+        were passed to reach it (itself included), and at the end of a chunk the answers passed
+        since (with None), so that a search bounds its count ahead exactly as if it had been
+        given them all, without testing the others."""
+        for chunk in self._chunks_containing(campaign_id, words, fold, key):
+            above = chunk.count  # answers from ``above`` up are passed
+            for k in reversed(range(chunk.count) if chunk.hits is None else chunk.hits):
+                yield above - k, chunk.doc(k)
+                above = k
+            if above:
+                yield above, None
+
+    def _chunks_containing(
+        self, campaign_id: str, words: Sequence[str], fold: Callable[[str], str], key: str
+    ) -> Iterator[_FoundChunk]:
+        """Newest first, the chunks that may hold every word (all of them with no word), with
+        the answers whose line of the chunk's folded text holds them when there are words."""
         wanted = [w for w in words if w]
         if not self._dir(campaign_id).is_dir():
             return
         if not wanted:
-            yield from self.iter_newest(campaign_id)
+            for number in reversed(self.chunk_numbers(campaign_id)):
+                docs = self.read_chunk(campaign_id, number)
+                yield _FoundChunk(len(docs), docs=docs)
             return
         state = self._state(campaign_id)
         with state.write_lock, self._lock(campaign_id, shared=True):
             index = self._sync(campaign_id, state)
-            stats = [(n, index.chunks[n].stat) for n in reversed(index.numbers)]
+            seen = (index.token, index.changes)
+            if state.newest_stats is None or state.newest_stats[0] != seen:
+                state.newest_stats = (seen, [(n, index.chunks[n].stat) for n in reversed(index.numbers)])
+            stats = state.newest_stats[1]
             texts = ChunkTexts(self._dir(campaign_id), key, fold)
             trigrams = state.trigrams.get(key)
             if trigrams is None:
@@ -279,26 +427,44 @@ class ChunkedAnswerStore:
         # A chunk covered by the filter for its current stat, whose bit is not set, cannot
         # hold every word: skipped without opening its text (None: words too short to filter).
         found = trigrams.candidates(wanted_bytes)
+        folder = self._dir(campaign_id)
         for number, st in stats:
             if found is not None and found.rules_out(number, st):
                 continue
-            text = texts.text(number, st)
+            kept = texts.text_and_spans(number, st)
+            text, spans = kept if kept is not None else (None, None)
             if text is not None:
                 trigrams.add(number, st, text)
                 if not all(w in text for w in wanted_bytes):
                     continue
-            with self._lock(campaign_id, shared=True):
-                path = self._dir(campaign_id) / chunk_name(number)
+            path = folder / chunk_name(number)
+            chunk = None
+            if text is not None and spans is not None:  # no lock: the bytes and stat of one file
                 try:
-                    st_now = stat_key(os.stat(path))
+                    st_now, raw = chunk_bytes(path)
                 except FileNotFoundError:
                     continue
-                docs = chunk_docs(read_json(path))
-                if text is None:
-                    text = texts.remember(number, st_now, docs)
-                    trigrams.add(number, st_now, text)
+                if st_now == st:
+                    chunk = _FoundChunk(len(spans) // 2, raw=raw, spans=spans)
+            if chunk is None:  # under the lock: a change's removal of the text cannot come between
+                with self._lock(campaign_id, shared=True):
+                    try:
+                        st_now, raw = chunk_bytes(path)
+                    except FileNotFoundError:
+                        continue
+                    data = json.loads(raw) if raw.strip() else None
+                    docs = chunk_docs(data)
+                    chunk = _FoundChunk(len(docs), docs=docs)
+                    if text is None or st_now != st:  # the text of these very answers, line by line
+                        table = data.get(TABLE) if isinstance(data, dict) and list(data) == [TABLE] else None
+                        spans = answer_spans(raw, table) if isinstance(table, dict) else None
+                        text = texts.remember(number, st_now, docs, spans)
+                        trigrams.add(number, st_now, text)
+            assert text is not None  # the lock-free read needs a kept text; the locked one makes it
             if all(w in text for w in wanted_bytes):
-                yield from reversed(docs)
+                if text.count(b"\n") + 1 == chunk.count:  # one line per answer
+                    chunk.hits = matching_lines(text, wanted_bytes)
+                yield chunk
 
     def partials(
         self,
@@ -371,7 +537,7 @@ class ChunkedAnswerStore:
                 if "fingerprint" in doc:  # what a resent copy is compared with: the content as sent
                     result["fingerprint"] = doc["fingerprint"]
                 if result != dict(doc):
-                    self._will_write(campaign_id, state)
+                    self._will_write(campaign_id, state, number)
                     table.update(replaced_by(result), doc_ids=[doc.doc_id])  # one atomic write
                     forget_text(self._dir(campaign_id), number)
             db.close()
@@ -400,7 +566,7 @@ class ChunkedAnswerStore:
             for number, ids in sorted(by_chunk.items()):
                 path = self._dir(campaign_id) / chunk_name(number)
                 db = TinyDB(path, storage=AtomicJSONStorage)
-                self._will_write(campaign_id, state)
+                self._will_write(campaign_id, state, number)
                 deleted += len(db.table(TABLE, cache_size=0).remove(Query().id.one_of(ids)))
                 db.close()
                 forget_text(self._dir(campaign_id), number)
@@ -451,6 +617,19 @@ class ChunkedAnswerStore:
         generation = read_generation(folder)
         if state.index is not None and generation is not None and generation == state.generation:
             return state.index
+        if state.index is not None and state.generation is not None:
+            # Another process wrote: the lock file names the chunks, if it still remembers them all.
+            generation, written = written_since(folder, state.generation)
+            if generation is not None and written is not None:
+                last = None
+                for number in sorted(written):
+                    last = self._restat(folder, state, number)
+                state.generation = generation
+                if last is not None and last[0] == state.index.last():
+                    # the chunk the next save appends to, as just read: it is not parsed twice
+                    state.tail = (last[0], generation, *last[1:])
+                self._save_if_due(folder, state)
+                return state.index
         if state.index is None:
             state.index = self._load_index(folder)
             state.unsaved.clear()
@@ -477,6 +656,30 @@ class ChunkedAnswerStore:
         return index
 
     @staticmethod
+    def _restat(folder: Path, state: _Campaign, number: int) -> tuple | None:
+        """Bring the index up to date with chunk ``number`` as on disk (caller holds an flock).
+        When the chunk was read: (number, stat, content, bytes), the bytes only when they are
+        TinyDB's layout (``{"answers":{…}}`` and nothing else), which ``appended_bytes`` extends."""
+        assert state.index is not None
+        path = folder / chunk_name(number)
+        try:
+            st = stat_key(os.stat(path))
+            raw = path.read_bytes() if state.index.stat(number) != st else None
+        except FileNotFoundError:
+            if state.index.stat(number) is not None:
+                state.index.drop(number)
+                state.unsaved.add(number)
+            return None
+        if raw is None:
+            return None
+        data = json.loads(raw) if raw.strip() else None
+        state.index.put(number, st, [d["id"] for d in chunk_docs(data)])
+        state.unsaved.add(number)
+        if not isinstance(data, dict) or list(data) != [TABLE]:
+            return None
+        return number, st, data, raw if raw.startswith(b'{"%s":{' % TABLE.encode()) else None
+
+    @staticmethod
     def _load_index(folder: Path) -> IdIndex:
         try:
             raw = (folder / INDEX).read_bytes()
@@ -497,9 +700,9 @@ class ChunkedAnswerStore:
             return
         state.unsaved.clear()
 
-    def _will_write(self, campaign_id: str, state: _Campaign) -> None:
-        """About to change a chunk (caller holds the exclusive flock): tell the others first."""
-        state.generation = bump_generation(self._dir(campaign_id))
+    def _will_write(self, campaign_id: str, state: _Campaign, number: int) -> None:
+        """About to change chunk ``number`` (caller holds the exclusive flock): tell the others first."""
+        state.generation = bump_generation(self._dir(campaign_id), number)
 
     def _reindex(self, campaign_id: str, state: _Campaign, number: int) -> None:
         """Chunk ``number`` was (perhaps) just rewritten by this process: read it again."""
@@ -533,8 +736,9 @@ class ChunkedAnswerStore:
         """The content of chunk ``number`` before appending to it (caller holds the exclusive
         flock, after ``_sync``): what this process wrote last if the lock file still holds the
         generation of that write and the file the stat it had (nobody wrote since, not even
-        a tool that forgot to bump the generation), with the bytes written; otherwise the file,
-        read and parsed (and no bytes: only those this process encoded are known to be ``dumps``'s)."""
+        a tool that forgot to bump the generation), with the bytes written (or, after another
+        process wrote it, as ``_sync`` read them); otherwise the file, read and parsed (and no
+        bytes: it is encoded again)."""
         tail = state.tail
         if tail is not None and tail[0] == number and tail[1] == state.generation:
             try:
@@ -578,7 +782,7 @@ class ChunkedAnswerStore:
                     answers = [r.answer for r in part]
                     working = with_inserted(data, answers)
                     raw = (encoded and appended_bytes(encoded, data, answers)) or dumps(working)
-                    self._will_write(campaign_id, state)
+                    self._will_write(campaign_id, state, number)
                     state.tail = None
                     atomic.atomic_write_bytes(path, raw)  # through the module, as TinyDB's storage: one place to fail
                     for r in part:

@@ -41,6 +41,15 @@ class AnswerStore(Protocol):
         answers must cost the page, not the campaign."""
         ...
 
+    def iter_newest_matching(
+        self, campaign_id: str, key: str, test: Callable[[dict], bool], skip: int = 0
+    ) -> Iterator[dict]:
+        """The answers that pass ``test``, newest first, less the first ``skip`` of them
+        (``islice(filter(test, iter_newest(…)), skip, None)``), lazily: page N of a filtered list.
+        ``key`` names ``test`` (as for ``partials``): the store may keep how many answers pass it
+        per part, so as not to read the parts before the page."""
+        ...
+
     def iter_newest_containing(
         self, campaign_id: str, words: Sequence[str], fold: Callable[[str], str], key: str
     ) -> Iterator[dict]:
@@ -51,6 +60,17 @@ class AnswerStore(Protocol):
         texts made with another fold are not reused). The caller still tests each answer it
         gets (the local store returns whole chunks of 100 where a word occurs; a database
         would use a trigram index). With no words, every answer."""
+        ...
+
+    def iter_newest_found(
+        self, campaign_id: str, words: Sequence[str], fold: Callable[[str], str], key: str
+    ) -> Iterator[tuple[int, dict | None]]:
+        """``iter_newest_containing`` for a search that counts ahead: pairs (how many answers
+        were passed to reach this one, itself included; the answer). The store may leave out
+        more answers than there (those whose own free text cannot hold every word) and count
+        them in the next pair, or in a pair (passed, None), so that the caller's bound on the
+        answers read gives the same page. A store that knows no better gives every answer of
+        ``iter_newest_containing`` with 1."""
         ...
 
     def partials(

@@ -25,9 +25,13 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from .answer_index import Stat
-from .atomic import TEMP_PREFIX, remove_stale_temp_files
+from .atomic import TEMP_PREFIX, dumps, remove_stale_temp_files
 
 TEXTS = ".texts"
+# The layout of a text file, in its header beside the fold's key: 2 added, on the line after the
+# header, where each answer lies in the chunk's bytes (``answer_spans``), so a search parses only
+# the answers whose line holds its words. A file of another layout is made again.
+TEXT_LAYOUT = 2
 
 
 def remove_stale_texts(folder: Path) -> None:
@@ -41,6 +45,48 @@ def forget_text(folder: Path, number: int) -> None:
     (caller holds the exclusive flock): a deletion on request must not leave the person's
     words in a cache until the next search. The word filter keeps only hashed trigrams."""
     (folder / TEXTS / f"{number:06d}.txt").unlink(missing_ok=True)
+
+
+def answer_spans(raw: bytes, docs: dict) -> list[int] | None:
+    """Where each answer of a chunk lies in its bytes ``raw``, in stored order: [start, end,
+    start, end…], or None when the bytes are not exactly ``atomic.dumps`` of ``{"answers": docs}``
+    with the answers in stored order (then a search parses the whole chunk, as before)."""
+    keys = list(docs)
+    if keys != sorted(keys, key=int) or not raw.startswith(b'{"answers":{') or not raw.endswith(b"}}"):
+        return None
+    spans: list[int] = []
+    at = len(b'{"answers":{')
+    for k, key in enumerate(keys):
+        head = b'%s"%s":' % (b"," if k else b"", key.encode("utf-8"))
+        if not raw.startswith(head, at):
+            return None
+        at += len(head)
+        encoded = dumps(docs[key])
+        if not raw.startswith(encoded, at):
+            return None
+        spans += [at, at + len(encoded)]
+        at += len(encoded)
+    return spans if at == len(raw) - 2 else None
+
+
+def matching_lines(text: bytes, words: Sequence[bytes]) -> list[int]:
+    """The numbers (from 0, ascending) of the lines of ``text`` that hold every one of
+    ``words`` (at least one): found by searching the text for the first word, not by walking
+    every line, so a chunk costs its matches."""
+    first, rest = words[0], words[1:]
+    found: list[int] = []
+    line = counted = 0  # the line number of position ``counted``
+    at = text.find(first)
+    while at != -1:
+        start = text.rfind(b"\n", 0, at) + 1
+        end = text.find(b"\n", at)
+        end = len(text) if end == -1 else end
+        line += text.count(b"\n", counted, start)
+        counted = start
+        if all(w in text[start:end] for w in rest):
+            found.append(line)
+        at = text.find(first, end)
+    return found
 
 
 def answer_text(answer: dict, fold: Callable[[str], str]) -> str:
@@ -58,16 +104,22 @@ class ChunkTexts:
         self.key = key
         self.fold = fold
         self._named = str(self.folder) + os.sep
-        self._key_json = json.dumps(key).encode("utf-8")
+        self._key_json = json.dumps([key, TEXT_LAYOUT]).encode("utf-8")
 
     def _path(self, number: int) -> Path:
         return self.folder / f"{number:06d}.txt"
 
     def text(self, number: int, stat: Stat) -> bytes | None:
-        """The kept text of chunk ``number`` if it was made from the chunk with this stat.
+        """The kept text of chunk ``number`` if it was made from the chunk with this stat."""
+        found = self.text_and_spans(number, stat)
+        return found[0] if found is not None else None
+
+    def text_and_spans(self, number: int, stat: Stat) -> tuple[bytes, list[int] | None] | None:
+        """The kept text of chunk ``number`` if it was made from the chunk with this stat, and
+        where its answers lie in the chunk's bytes (``answer_spans``; None if unknown).
 
         A search at a million answers reads thousands of these: the header is compared with
-        the one ``remember`` writes (``json.dumps`` of a string and four integers), not parsed."""
+        the one ``remember`` writes (``json.dumps`` of the key and four integers), not parsed."""
         try:
             with open(f"{self._named}{number:06d}.txt", "rb") as handle:
                 raw = handle.read()
@@ -77,24 +129,32 @@ class ChunkTexts:
         ino, size, mtime = stat
         if head != b"[%s, %d, %d, %d, %d]" % (self._key_json, ino, size, mtime, len(body)):
             return None
-        return body
+        where, _, text = body.partition(b"\n")
+        try:
+            spans = [int(n) for n in where.split()] if where != b"-" else None
+        except ValueError:
+            return None
+        return text, spans
 
-    def remember(self, number: int, stat: Stat, answers: list[dict]) -> bytes:
-        """Make and keep the text of chunk ``number``, read with this stat; returns it (UTF-8)."""
-        body = "\n".join(answer_text(a, self.fold) for a in answers).encode("utf-8")
-        head = json.dumps([self.key, *stat, len(body)]).encode("utf-8")
+    def remember(self, number: int, stat: Stat, answers: list[dict], spans: list[int] | None = None) -> bytes:
+        """Make and keep the text of chunk ``number``, read with this stat (with where its
+        answers lie in the chunk's bytes, if known); returns the text (UTF-8)."""
+        text = "\n".join(answer_text(a, self.fold) for a in answers).encode("utf-8")
+        where = b" ".join(b"%d" % n for n in spans) if spans and len(spans) == 2 * len(answers) else b"-"
+        body = where + b"\n" + text
+        head = json.dumps([[self.key, TEXT_LAYOUT], *stat, len(body)]).encode("utf-8")
         try:
             self.folder.mkdir(exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=self.folder)
         except OSError:  # a cache: the search goes on without it
-            return body
+            return text
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(head + b"\n" + body)
             os.replace(tmp, self._path(number))
         except OSError:
             Path(tmp).unlink(missing_ok=True)
-        return body
+        return text
 
 
 # The word filter: which chunks may hold a word, without opening their text files.

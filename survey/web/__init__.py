@@ -23,12 +23,14 @@ from . import (
     coordination,
     corrections,
     editor,
+    editor_translations,
     errors,
     exports,
     fieldwork,
     handover,
     help,
     kiosk,
+    languages,
     offline,
     printing,
     privacy,
@@ -63,6 +65,8 @@ def register(app) -> None:
     """
     # Error pages first: every later handler (the limiter's 429) renders through them.
     errors.add_hooks(app)
+    # The language of each page (Flask-Babel): the respondent's, French for the coordinator space.
+    languages.add_hooks(app)
     # Added first, so it runs last on every response: the security headers go on all of them.
     security.add_hooks(app)
 
@@ -70,6 +74,7 @@ def register(app) -> None:
     public.add_hooks(app)  # the form checks its own CSRF token; "/" is the endpoint « index »
     app.register_blueprint(auth.bp)
     app.register_blueprint(coordination.bp)  # importing the package added all its routes
+    coordination.structure_identity.add_hooks(app)  # « Ma structure » (a logo) checks its own CSRF token
     links = app.config.setdefault("COORDINATION_LINKS", [])
     links.extend(link for link in COORDINATION_LINKS if link not in links)
     app.jinja_env.globals["coordination_links"] = links
@@ -102,6 +107,7 @@ def register(app) -> None:
     kiosk.add_hooks(app)
     app.register_blueprint(help.bp)
     app.register_blueprint(editor.bp)
+    app.register_blueprint(editor_translations.bp)
     editor.add_hooks(app)  # the upload checks its own CSRF token
     # The ``short`` converter must exist before the blueprint's rules (``/<short:code>``) are added.
     app.url_map.converters["short"] = short_codes.ShortCodeConverter

@@ -17,14 +17,16 @@ from urllib.parse import urlsplit
 
 from flask import abort, current_app, g, redirect, request, session, url_for
 
+from ..catalogs import N_
 from ..model.answer_record import is_answer_id
 from ..model.campaign import Campaign
 from ..model.clock import local_today
 from ..model.questionnaire import Questionnaire
-from ..services import Services, volunteers
+from ..services import Services, structures, volunteers
 
-NO_CAMPAIGN = "Cette campagne n'existe pas, ou plus. Vérifiez l'adresse, ou demandez le bon lien à l'équipe."
-QUESTIONNAIRE_AWAY = "Le questionnaire de cette campagne n'est pas disponible pour le moment."
+# N_: the error page says them in the respondent's language (survey/translations/).
+NO_CAMPAIGN = N_("Cette campagne n'existe pas, ou plus. Vérifiez l'adresse, ou demandez le bon lien à l'équipe.")
+QUESTIONNAIRE_AWAY = N_("Le questionnaire de cette campagne n'est pas disponible pour le moment.")
 NO_ANSWER = "Cette réponse n'existe pas dans cette campagne (ou elle a été effacée)."
 NO_QUESTIONNAIRE = (
     "Le questionnaire de cette campagne n'est pas disponible : ouvrez la page « Questionnaires » "
@@ -55,19 +57,28 @@ def current_coordinator() -> str | None:
     if isinstance(name, str) and isinstance(sid, str):
         svc = services()
         record = svc.sign_ins.get(sid)
-        if (
-            record
-            and record.get("account") == name
-            and record.get("expires", 0) > time.time()
-            and svc.accounts.get(name) is not None
-        ):
-            g.signed_in = name
+        account = svc.accounts.get(name) if record else None
+        if record and record.get("account") == name and record.get("expires", 0) > time.time() and account is not None:
+            g.signed_in, g.account = name, account
     return g.signed_in
 
 
-def audit(action: str, detail: str = "", who: str | None = None) -> None:
-    """Record who did what, when, in the journal: by default the coordinator of this request."""
-    services().journal.write(action, detail, who or getattr(g, "coordinator", None) or current_coordinator() or "")
+def current_account() -> dict | None:
+    """The signed-in coordinator's account (its structure and role: ``services/structures.py``);
+    without sign-in (tests only) one that sees every structure."""
+    if current_app.config.get("LOGIN_DISABLED"):
+        return structures.NO_SIGN_IN
+    return g.get("account") if current_coordinator() else None
+
+
+def audit(action: str, detail: str = "", who: str | None = None, structure_id: str = "") -> None:
+    """Record who did what, when, in the journal: by default the coordinator of this request.
+    The entry belongs to ``structure_id``, else to the structure of the campaign the request is
+    about (so that its coordinators read it, whoever acted), else to the acting coordinator's
+    (``services/structures.py`` ``entry_structure``)."""
+    who = who or getattr(g, "coordinator", None) or current_coordinator() or ""
+    structure_id = structure_id or g.get("campaign_structure") or structures.entry_structure(g.get("account"))
+    services().journal.write(action, detail, who, structure_id)
 
 
 def is_coordinator() -> bool:
@@ -96,11 +107,19 @@ def coordinator_required(view):
     return wrapped
 
 
+def coordinates(campaign: Campaign) -> bool:
+    """A coordinator signed in here who may see this campaign (of its structure, or the network's)."""
+    return is_coordinator() and structures.may_see(current_account(), campaign)
+
+
 def team_member(campaign_id: str) -> str | None:
     """The name that signs what this person captures, or None if not in the team."""
     if current_app.config.get("LOGIN_DISABLED"):
         return "test"
     if is_coordinator():
+        campaign = services().campaigns.get(campaign_id)
+        if campaign is not None and not structures.may_see(current_account(), campaign):
+            return None  # another structure's campaign: not this coordinator's team
         return current_coordinator()
     record = volunteers.check_session(services(), session)
     if record and record.get("campaign") == campaign_id:
@@ -114,6 +133,8 @@ def team_required(view):
     @functools.wraps(view)
     def wrapped(campaign_id, *args, **kwargs):
         member = team_member(campaign_id)
+        if member is None and is_coordinator():  # a coordinator of another structure
+            abort(404, description=NO_CAMPAIGN)
         if member is None:
             abort(
                 403,
@@ -133,11 +154,22 @@ CARRIED_ARGS = ("mode", "canal", "question", "affiche", "session", "kiosque", "s
 
 
 def campaign_or_404(campaign_id: str) -> Campaign:
-    """The campaign the address names, or the French 404 page: the one lookup of every view."""
+    """The campaign the address names, or the French 404 page: the one lookup of every view.
+
+    In the coordinator's pages (``coordinator_required``), a campaign of another structure is
+    refused the same way, as if it did not exist (``services/structures.py``); the public pages
+    (the form, the notice, a public wall) stay open to everyone, a coordinator of another
+    structure included, who is no more than a passer-by there (``team_member``)."""
     campaign = services().campaigns.get(campaign_id)
-    if campaign is None:
+    if campaign is None or ("coordinator" in g and not structures.may_see(current_account(), campaign)):
         abort(404, description=NO_CAMPAIGN)
+    g.campaign_structure = structures.campaign_owner(campaign)
     return campaign
+
+
+def visible_campaigns() -> list[Campaign]:
+    """The campaigns the signed-in coordinator may see: every list of the coordinator's pages."""
+    return structures.visible_campaigns(services(), current_account())
 
 
 def load_campaign(campaign_id: str) -> tuple[Campaign, Questionnaire]:

@@ -16,6 +16,7 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from werkzeug.security import check_password_hash
 
 from ..model.clock import utc_now
+from ..model.structure import ROLE_NETWORK
 from ..services.accounts import AccountError, create_coordinator, has_coordinator, normalise_name
 from .access import audit, current_coordinator, local_target, services
 from .throttle import Throttle, app_throttle, wait_words
@@ -40,6 +41,7 @@ def start_coordinator_session(name: str) -> None:
     session["coordinator_session"] = sid
     session.permanent = True
     g.coordinator = g.signed_in = name
+    g.account = services().accounts.get(name)
 
 
 def end_coordinator_session() -> None:
@@ -111,7 +113,9 @@ def logout():
 
 @bp.route("/premier-demarrage", methods=["GET", "POST"])
 def first_run():
-    """Create the first coordinator; the page disappears once one exists."""
+    """Create the first coordinator; the page disappears once one exists. The person installing
+    the app coordinates the whole network (``ROLE_NETWORK``): on a laptop that changes nothing
+    (one structure), on a shared instance it is who adds the structures and their accounts."""
     svc = services()
     if has_coordinator(svc):
         abort(404)
@@ -124,7 +128,7 @@ def first_run():
             error = "Les deux mots de passe ne sont pas identiques."
         else:
             try:
-                create_coordinator(svc, name, password)
+                create_coordinator(svc, name, password, role=ROLE_NETWORK)
             except AccountError as exc:
                 error = str(exc)
             else:

@@ -22,10 +22,10 @@ from ..formats.yaml_files import parse_text
 from ..formats.yaml_writer import questionnaire_yaml
 from ..forms import build_form_class, field_name, other_name
 from ..model.questionnaire import CHOICE_TYPES, DEFAULT_SCALE_LABELS, TYPES, QuestionnaireError
-from ..services import drafts, publishing
+from ..services import draft_translations, drafts, publishing, structures
 from ..services import questionnaire_files as files
 from ..services.snapshots import snapshots
-from .access import audit, coordinator_required, services
+from .access import audit, coordinator_required, current_account, services, visible_campaigns
 
 bp = Blueprint("editor", __name__, url_prefix="/coordination/questionnaires")
 
@@ -91,6 +91,17 @@ def _version_or_404(questionnaire_id: str, version: int | None):
     abort(404, description=f"La version {version} de ce questionnaire n'existe pas.")
 
 
+SHARED_QUESTIONNAIRE = (
+    "Des campagnes d'autres structures utilisent ce questionnaire : seule la coordination du réseau le "
+    "modifie. Faites-en une copie (« Copier ») pour l'adapter à votre structure."
+)
+
+
+def _may_edit(questionnaire_id: str) -> None:
+    if not structures.may_edit_questionnaire(services(), current_account(), questionnaire_id):
+        abort(403, description=SHARED_QUESTIONNAIRE)
+
+
 def _who() -> str:
     return getattr(g, "coordinator", "") or ""
 
@@ -103,8 +114,9 @@ def _who() -> str:
 def index():
     svc = services()
     rows = []
+    mine = {c.id for c in visible_campaigns()}  # questionnaires are shared; campaigns are not
     for q in svc.library:
-        users = publishing.campaigns_using(svc, q.id)
+        users = [c for c in publishing.campaigns_using(svc, q.id) if c.id in mine]
         rows.append(
             {
                 "q": q,
@@ -243,12 +255,13 @@ def questionnaire(questionnaire_id: str):
         {"q": q, "answers": counts.get(v, 0), "current": v == current.version}
         for v, q in sorted(versions.items(), reverse=True)
     ]
+    mine = {c.id for c in visible_campaigns()}  # questionnaires are shared; campaigns are not
     return render_template(
         "editor/questionnaire.html",
         q=current,
         rows=rows,
         origin=files.origin(svc, current),
-        campaigns=publishing.campaigns_using(svc, questionnaire_id),
+        campaigns=[c for c in publishing.campaigns_using(svc, questionnaire_id) if c.id in mine],
         draft=drafts.for_base(svc, questionnaire_id),
         types=TYPES,
     )
@@ -259,6 +272,7 @@ def questionnaire(questionnaire_id: str):
 def edit(questionnaire_id: str):
     svc = services()
     current = _questionnaire_or_404(questionnaire_id)
+    _may_edit(questionnaire_id)
     existing = drafts.for_base(svc, questionnaire_id)
     if existing is not None:
         flash("Un brouillon de ce questionnaire était déjà commencé : vous le reprenez.")
@@ -375,6 +389,8 @@ def _render_draft(draft: dict, status: int = 200, save_problems=None):
         conditions=_conditions(questions),
         base=svc.library.get(draft["base_id"]) if draft.get("base_id") else None,
         answers=publishing.answer_total(svc, draft["base_id"]) if draft.get("base_id") else 0,
+        translations=draft_translations.progress(data),
+        addable_languages=draft_translations.addable(data),
     ), status
 
 
@@ -470,6 +486,7 @@ def question(draft_id: str, number: int):
         if action.startswith(("monter-", "descendre-", "retirer-")):
             drafts.move_choice(updated, action)
         drafts.rename_references(questions, old.get("id", ""), updated["id"])
+        draft_translations.rename_question(draft["data"], old.get("id", ""), updated["id"])
         questions[number - 1] = updated
         if draft.get("fresh") == old.get("id"):
             draft["fresh"] = None
@@ -620,6 +637,8 @@ def _answers_in_words(questionnaire, answers: dict) -> list[tuple[str, str]]:
 def save(draft_id: str):
     svc = services()
     draft = _draft_or_404(draft_id)
+    if draft.get("base_id"):
+        _may_edit(draft["base_id"])
     try:
         saved = publishing.save(
             svc, draft["data"], base_id=draft.get("base_id"), base_version=draft.get("base_version")

@@ -8,27 +8,34 @@ from __future__ import annotations
 import errno
 
 from flask import jsonify, render_template, request
+from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from ..catalogs import N_
 from ..model.errors import SurveyError
 
 MESSAGES = {
-    400: ("Demande incorrecte", "La page a reçu une demande qu'elle ne comprend pas."),
-    403: ("Accès refusé", "Vous n'avez pas accès à cette page."),
-    404: ("Page introuvable", "Cette page n'existe pas. Vérifiez l'adresse."),
-    405: ("Action impossible", "Cette page ne permet pas cette action."),
-    409: ("Déjà enregistré", "Cette réponse a déjà été enregistrée."),
-    410: ("Terminé", "Cette page n'est plus disponible."),
-    413: ("Envoi trop gros", "Ce que vous avez envoyé est trop gros. Raccourcissez vos réponses puis réessayez."),
-    422: ("Action impossible", "Ce qui a été envoyé ne peut pas être utilisé tel quel."),
-    429: ("Trop d'envois", "Trop d'envois en peu de temps. Attendez une minute puis réessayez."),
-    500: ("Erreur de l'application", "Un problème est survenu de notre côté. Réessayez dans un instant."),
+    400: (N_("Demande incorrecte"), N_("La page a reçu une demande qu'elle ne comprend pas.")),
+    403: (N_("Accès refusé"), N_("Vous n'avez pas accès à cette page.")),
+    404: (N_("Page introuvable"), N_("Cette page n'existe pas. Vérifiez l'adresse.")),
+    405: (N_("Action impossible"), N_("Cette page ne permet pas cette action.")),
+    409: (N_("Déjà enregistré"), N_("Cette réponse a déjà été enregistrée.")),
+    410: (N_("Terminé"), N_("Cette page n'est plus disponible.")),
+    413: (
+        N_("Envoi trop gros"),
+        N_("Ce que vous avez envoyé est trop gros. Raccourcissez vos réponses puis réessayez."),
+    ),
+    422: (N_("Action impossible"), N_("Ce qui a été envoyé ne peut pas être utilisé tel quel.")),
+    429: (N_("Trop d'envois"), N_("Trop d'envois en peu de temps. Attendez une minute puis réessayez.")),
+    500: (N_("Erreur de l'application"), N_("Un problème est survenu de notre côté. Réessayez dans un instant.")),
     503: (
-        "Disque plein",
-        "L'ordinateur qui fait tourner l'application n'a plus de place pour enregistrer. "
-        "Rien n'a été enregistré pour cette action. Prévenez la personne qui coordonne : "
-        "il faut libérer de la place sur le disque, puis réessayer.",
+        N_("Disque plein"),
+        N_(
+            "L'ordinateur qui fait tourner l'application n'a plus de place pour enregistrer. "
+            "Rien n'a été enregistré pour cette action. Prévenez la personne qui coordonne : "
+            "il faut libérer de la place sur le disque, puis réessayer."
+        ),
     ),
 }
 
@@ -50,13 +57,15 @@ def render_error(code: int, description: str | None = None, title: str | None = 
         response = jsonify(message=message)
         response.headers["Cache-Control"] = "no-store"
         return response, code
-    return render_template("error.html", title=title or default_title, message=message, code=code), code
+    # In the page's language when the catalog has the words (the defaults above, marked messages).
+    title, message = gettext(title or default_title), gettext(message)
+    return render_template("error.html", title=title, message=message, code=code), code
 
 
 def add_hooks(app) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return render_error(400, "La page a expiré. Revenez en arrière, rechargez la page et réessayez.")
+        return render_error(400, N_("La page a expiré. Revenez en arrière, rechargez la page et réessayez."))
 
     @app.errorhandler(HTTPException)
     def http_error(error):

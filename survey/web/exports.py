@@ -45,6 +45,7 @@ def options_from_args(args, fmt: str, timezone_name: str) -> tuple[ExportOptions
         separator=separator or ";",
         bom=args.get("bom", "oui") != "non",
         codes=args.get("valeurs") == "codes",
+        personal=fmt == "datapackage" and args.get("personnelles") == "oui",
         filters=Filters(
             date_from=dates["du"],
             date_to=dates["au"],
@@ -88,7 +89,7 @@ def form(campaign_id: str):
 def download(campaign_id: str, fmt: str):
     campaign = campaign_or_404(campaign_id)
     if fmt not in FORMATS:
-        abort(404, description="Ce format d'export n'existe pas : choisissez CSV, XLSX ou JSON.")
+        abort(404, description="Ce format d'export n'existe pas : choisissez CSV, XLSX, JSON ou données ouvertes.")
     options, problems = options_from_args(request.args, fmt, current_app.config["TIMEZONE"])
     if options is None:
         return render_error(400, " ".join(problems))

@@ -9,7 +9,7 @@ another campaign's token, 404, 409, 413, 415); bad input is never a 500.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
 
 from ..services import handover_receive as receive
 from ..services.fieldwork.photos import MAX_PHOTO_BYTES
@@ -29,8 +29,11 @@ def _json(status: int, body: dict):
 
 @bp.url_value_preprocessor
 def _authorised(endpoint, values):
-    """Every route: the token must be alive and made for the campaign of the address."""
-    receive.check_token(services(), request.headers.get("Authorization"), (values or {}).get("campaign_id", ""))
+    """Every route: the token must be alive and made for the campaign of the address (and
+    for its structure, when the campaign is already on the instance)."""
+    g.upload_token = receive.check_token(
+        services(), request.headers.get("Authorization"), (values or {}).get("campaign_id", "")
+    )
 
 
 def _body(key: str | None = None):
@@ -48,7 +51,9 @@ def _body(key: str | None = None):
 
 @bp.put("/campagne")
 def campaign(campaign_id: str):
-    return _json(200, receive.receive_campaign(services(), campaign_id, _body()))
+    # The campaign received belongs to the structure of the coordinator who made the token.
+    structure_id = g.upload_token.get("structure_id", "")
+    return _json(200, receive.receive_campaign(services(), campaign_id, _body(), structure_id))
 
 
 @bp.put("/versions")

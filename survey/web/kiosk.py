@@ -14,6 +14,7 @@ The countdown to the next person and the reset of the form are in ``static/kiosk
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 
 from ..services.kiosk_codes import code_opens, has_any_code
@@ -92,19 +93,19 @@ def leave(campaign_id: str):
     campaign = svc.campaigns.get(campaign_id) if locked_campaign() == campaign_id or not locked_campaign() else None
     if campaign is None:
         abort(404, description="Cette page n'existe pas. Vérifiez l'adresse.")
-    from .access import is_coordinator
+    from .access import coordinates
 
-    needs_code = has_any_code(svc, campaign.id) and not is_coordinator()
+    needs_code = has_any_code(svc, campaign.id) and not coordinates(campaign)
     error = None
     if request.method == "POST":
         # Counted on the server: a replayed cookie gives no fresh tries.
         throttle, address = app_throttle("kiosk", "KIOSK"), request.remote_addr or ""
         wait = throttle.blocked_for(address, campaign.id) if needs_code else 0
         if wait:
-            error = f"Trop d'essais. Attendez {wait_words(wait)} avant de réessayer."
+            error = gettext("Trop d'essais. Attendez %(wait)s avant de réessayer.", wait=wait_words(wait))
         elif needs_code and not code_opens(svc, campaign.id, request.form.get("code")):
             throttle.fail(address, campaign.id)
-            error = "Ce code n'ouvre pas le mode kiosque de cette campagne. Vérifiez-le et réessayez."
+            error = gettext("Ce code n'ouvre pas le mode kiosque de cette campagne. Vérifiez-le et réessayez.")
         else:
             throttle.forget(address, campaign.id)
             session.pop(SESSION_KEY, None)

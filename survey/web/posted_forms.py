@@ -5,6 +5,7 @@ API, ``survey import-queue`` and the editor's preview use the plain form."""
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from flask_wtf import FlaskForm
 
 from ..forms import QuestionnaireForm, form_class_for
@@ -12,7 +13,9 @@ from ..model.questionnaire import Questionnaire
 
 
 class PostedQuestionnaireForm(QuestionnaireForm, FlaskForm):
-    """A questionnaire form whose token is checked."""
+    """A questionnaire form whose token is checked, its messages in the page's language."""
+
+    translate = staticmethod(gettext)
 
 
 def posted_form_class(services, questionnaire: Questionnaire, max_text_length: int) -> type[QuestionnaireForm]:

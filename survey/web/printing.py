@@ -17,7 +17,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from .. import allocator
 from ..model.french_time import parse_date
 from ..printing import KINDS, WHOLE, PrintError, make_pdf, prepare_job, sheet_count, sheet_count_text
-from ..printing.kinds import board_questions, count_quotes, open_questions, ordi_plan_text
+from ..printing.kinds import board_questions, count_quotes, language_choices, open_questions, ordi_plan_text
 from ..printing.links import short_url
 from ..printing.render import PAGE_SIZES, PageFormat
 from ..printing.tiling import sheets_per_page
@@ -117,6 +117,9 @@ def render_page(
             "tiles": PAGE_SIZES[kind.sizes[-1]][0] >= PAGE_SIZES["A2"][0],
             "tile_sheets": tile_sheets_text(kind),
             "plan": ordi_plan_text(questionnaire) if kind.id == "ordi-panneau" else "",
+            # The questionnaire's languages, named in their own words: the paper questionnaire prints
+            # in one of them; a poster or panel in French and one of them (``Kind.languages``).
+            "languages": language_choices(questionnaire) if kind.languages and len(questionnaire.languages) > 1 else [],
         }
         for kind in KINDS.values()
     ]
@@ -155,6 +158,7 @@ def pdf(campaign_id: str, kind: str):
         "question": args.get("question", ""),
         "size": args.get("size", ""),
         "tile": args.get("tile", ""),
+        "langue": args.get("langue", ""),
         "du": args.get("du", ""),
         "au": args.get("au", ""),
     }
@@ -177,6 +181,7 @@ def pdf(campaign_id: str, kind: str):
             until=until,
             quote_limit=current_app.config["QUOTE_CARDS_MAX"],
             zone=current_app.config["TIMEZONE"],
+            language=args.get("langue"),
         )
         sheets = sheet_count(job)
         if sheets and sheets > current_app.config["PRINT_CONFIRM_SHEETS"] and args.get("confirmer") != "oui":

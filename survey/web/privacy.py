@@ -4,9 +4,11 @@ for how long, and the person's rights (the coordinator's side is ``coordination/
 from __future__ import annotations
 
 from flask import Blueprint, render_template
+from flask_babel import ngettext
 
-from ..services.privacy import retention_sentence
-from .access import load_campaign
+from ..services.structure_identity import identity_for
+from .access import services
+from .languages import campaign_in_language, language_arg
 
 bp = Blueprint("privacy", __name__)
 
@@ -14,10 +16,20 @@ bp = Blueprint("privacy", __name__)
 @bp.route("/c/<campaign_id>/confidentialite")
 def notice(campaign_id: str):
     """What is collected, what for, by whom, for how long, and the person's rights."""
-    campaign, questionnaire = load_campaign(campaign_id)
+    campaign, reference, questionnaire, _language = campaign_in_language(campaign_id)
     return render_template(
         "public/privacy.html",
         campaign=campaign,
         questionnaire=questionnaire,
-        retention=retention_sentence(campaign.retention_months),
+        lang_args=language_arg(questionnaire, reference),
+        retention=retention_words(campaign.retention_months),
+        identity=identity_for(services(), campaign, with_logo=False),  # who runs it, the RGPD contact
     )
+
+
+def retention_words(months: int) -> str:
+    """« 1 an », « 18 mois »: how long answers are kept, in the page's language."""
+    months = int(months)
+    if months % 12 == 0:
+        return ngettext("%(num)s an", "%(num)s ans", months // 12)
+    return ngettext("%(num)s mois", "%(num)s mois", months)

@@ -3,21 +3,34 @@ screen), and the thank-you page. No account needed; nobody sees others' answers.
 
 from __future__ import annotations
 
+import json
 import uuid
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from markupsafe import Markup
 
+from ..catalogs import N_
 from ..forms import QuestionnaireForm, field_name, other_name
 from ..model.answer_record import is_answer_id, new_answer
 from ..model.campaign import CHANNELS, Campaign
 from ..model.clock import parse_time, utc_now
 from ..model.questionnaire import AUDIENCES, Question, Questionnaire
 from ..services.answer_channel import PUBLIC, TEAM_FORM_CHANNELS, ChannelRefused, form_channel
+from ..services.structure_identity import identity_for
 from ..services.volunteers import pseudonym_for
 from ..storage import AnswerConflict
 from . import kiosk
 from .access import CARRIED_ARGS, is_coordinator, load_campaign, services, team_member, team_today
+from .languages import (
+    LANG_ARG,
+    campaign_in_language,
+    keeps_language,
+    language_arg,
+    language_links,
+    page_words,
+    set_keep_language,
+)
 from .posted_forms import posted_form_class
 
 bp = Blueprint("public", __name__)
@@ -79,13 +92,14 @@ def single_question(questionnaire: Questionnaire) -> Question | None:
         return None
     question = questionnaire.question(question_id)
     if question is None or not question.answerable:
-        abort(404, description="Cette question n'existe pas dans ce questionnaire.")
+        abort(404, description=N_("Cette question n'existe pas dans ce questionnaire."))
     return question
 
 
 @bp.route("/c/<campaign_id>/", methods=["GET", "POST"])
 def answer_form(campaign_id: str):
-    campaign, questionnaire = load_campaign(campaign_id)
+    # ``reference``: as stored (answers are saved against it); ``questionnaire``: in the respondent's language.
+    campaign, reference, questionnaire, _language = campaign_in_language(campaign_id)
     if not campaign.accepts_answers(team_today()):
         return render_template("public/closed.html", campaign=campaign), 410
     try:
@@ -107,7 +121,7 @@ def answer_form(campaign_id: str):
 
     if not is_answer_id(form.answer_id.data):
         form.answer_id.data = str(uuid.uuid4())
-        notice = "Le formulaire a été rechargé. Vérifiez vos réponses puis envoyez-les."
+        notice = gettext("Le formulaire a été rechargé. Vérifiez vos réponses puis envoyez-les.")
     if parse_time(form.started_at.data) is None:
         form.started_at.data = utc_now()
 
@@ -117,7 +131,7 @@ def answer_form(campaign_id: str):
 
     if notice or not form.validate_questions(only):
         if form.csrf_errors:
-            notice = (
+            notice = gettext(
                 "La page était ouverte depuis longtemps. Vos réponses sont gardées : "
                 "vérifiez-les puis envoyez à nouveau."
             )
@@ -127,17 +141,20 @@ def answer_form(campaign_id: str):
 
     answer = build_answer(campaign, questionnaire, form, only)
     try:
-        svc.save_answer(questionnaire, answer)
+        svc.save_answer(reference, answer)
     except AnswerConflict:
         return render_template("public/conflict.html", campaign=campaign, args=carried_args()), 409
     except OSError:
         current_app.logger.exception("answer not saved")
-        notice = (
+        notice = gettext(
             "Votre réponse n'a pas pu être enregistrée (problème sur l'ordinateur qui reçoit les réponses). "
             "Rien n'est perdu sur cette page : réessayez dans un instant."
         )
         return render_form(campaign, questionnaire, form, single, step_mode, None, notice), 503
-    return redirect(url_for("public.thanks", campaign_id=campaign.id, **carried_args()), code=303)
+    thanks_url = url_for(
+        "public.thanks", campaign_id=campaign.id, **carried_args(), **language_arg(questionnaire, reference)
+    )
+    return redirect(thanks_url, code=303)
 
 
 def build_answer(campaign: Campaign, questionnaire: Questionnaire, form: QuestionnaireForm, only) -> dict:
@@ -190,6 +207,8 @@ def render_form(campaign, questionnaire, form, single, step_mode, current, notic
         numbers = {q.id: questionnaire.number_of(q.id) for q in questionnaire.answerable}
     channel = channel_for(campaign)
     pristine = request.method == "GET" and not single and not step_mode and not notice
+    reference = services().questionnaire_for(campaign) or questionnaire
+    in_language = language_arg(questionnaire, reference)  # carried by the form's screens and links
     return render_template(
         "public/form.html",
         questions_html=pristine_questions(questionnaire, form, numbers) if pristine else None,
@@ -210,6 +229,17 @@ def render_form(campaign, questionnaire, form, single, step_mode, current, notic
         numbers=numbers,
         with_volunteer=with_volunteer(channel),
         errors=[(q, form.question_field(q).errors) for q in visible if form.question_field(q).errors],
+        lang_args=in_language,
+        languages=language_links(
+            reference,
+            questionnaire.language,
+            lambda code: url_for("public.answer_form", campaign_id=campaign.id, **carried_args(), **{LANG_ARG: code}),
+        ),
+        # The scripts' words (data-words); a kiosk's say nothing of the export it does not offer.
+        words=json.dumps(
+            page_words(kiosk.kiosk_requested() or kiosk.locked_campaign() is not None), ensure_ascii=False
+        ),
+        keeps_language=keeps_language(campaign.id),
     )
 
 
@@ -218,7 +248,7 @@ def pristine_questions(questionnaire: Questionnaire, form: QuestionnaireForm, nu
     answer, no error, no token: those are outside it), so rendered once per questionnaire
     version. Kept beside the form classes, which are dropped when a questionnaire changes."""
     cache = services().form_classes
-    key = ("questions-html", questionnaire.id, questionnaire.version)
+    key = ("questions-html", questionnaire.id, questionnaire.version, questionnaire.language)
     kept = cache.get(key)
     if kept is None or kept[0] is not questionnaire:
         html = render_template(
@@ -242,16 +272,23 @@ def with_volunteer(channel: str) -> bool:
 
 @bp.route("/c/<campaign_id>/merci")
 def thanks(campaign_id: str):
-    campaign, questionnaire = load_campaign(campaign_id)
+    campaign, reference, questionnaire, _language = campaign_in_language(campaign_id)
     try:
         door_round = door_round_url(campaign, channel_for(campaign))
     except ChannelRefused:
         door_round = None
     args = carried_args()
+    identity = identity_for(services(), campaign, with_logo=False)  # the RGPD contact
     if door_round is None and not args and says_nothing_of_the_visitor():
-        return plain_thanks(campaign, questionnaire)
+        return plain_thanks(campaign, questionnaire, identity, language_arg(questionnaire, reference))
     return render_template(
-        "public/thanks.html", campaign=campaign, questionnaire=questionnaire, args=args, door_round=door_round
+        "public/thanks.html",
+        campaign=campaign,
+        questionnaire=questionnaire,
+        args=args,
+        door_round=door_round,
+        identity=identity,
+        lang_args=language_arg(questionnaire, reference),
     )
 
 
@@ -267,17 +304,23 @@ def says_nothing_of_the_visitor() -> bool:
     )
 
 
-def plain_thanks(campaign: Campaign, questionnaire: Questionnaire) -> str:
+def plain_thanks(campaign: Campaign, questionnaire: Questionnaire, identity, lang_args: dict) -> str:
     """The thank-you page of a visitor it says nothing of (``says_nothing_of_the_visitor``),
     with no carried arguments: the same for all of them, so rendered once per campaign as
     stored and questionnaire version (kept beside the form classes, as ``pristine_questions``)."""
     cache = services().form_classes
-    key = ("thanks-html", campaign.id)
-    stamp = (repr(campaign), request.script_root)
+    key = ("thanks-html", campaign.id, questionnaire.language)
+    stamp = (repr(campaign), repr(identity), request.script_root)
     kept = cache.get(key)
     if kept is None or kept[0] != stamp or kept[1] is not questionnaire:
         html = render_template(
-            "public/thanks.html", campaign=campaign, questionnaire=questionnaire, args={}, door_round=None
+            "public/thanks.html",
+            campaign=campaign,
+            questionnaire=questionnaire,
+            args={},
+            door_round=None,
+            identity=identity,
+            lang_args=lang_args,
         )
         kept = cache[key] = (stamp, questionnaire, html)
     return kept[2]
@@ -303,10 +346,11 @@ def team(campaign_id: str):
         if not in_team:
             return redirect(url_for("volunteer.home"), code=303)
         if channel not in choices:
-            error = "Choisissez un canal de collecte."
+            error = gettext("Choisissez un canal de collecte.")
         else:
             session.setdefault("collector", {})[campaign.id] = pseudonym
             session.setdefault("channel", {})[campaign.id] = channel
+            set_keep_language(campaign.id, request.form.get("garder_langue") == "1")
             session.modified = True
             if channel == "porte-a-porte":  # the door's outcome comes first, then the questionnaire
                 return redirect(url_for("terrain.doors", campaign_id=campaign.id), code=303)
@@ -326,6 +370,8 @@ def team(campaign_id: str):
         choices=choices,
         in_team=in_team,
         channel=current,
+        many_languages=len(questionnaire.languages) > 1,
+        keeps_language=keeps_language(campaign.id),
     ), (422 if error else 200)
 
 

@@ -6,10 +6,10 @@ on many subjects waits too. The subject alone (a coordinator's name, a campaign)
 a key, so guessing from another machine never blocks the owner's own device.
 
 Where the failures are kept: in memory on the laptop (one process; a restart forgets,
-docs/SECURITY.md); with ``DATABASE_URL``, in the records collection ``throttle`` of the
-database, so that the workers of a shared instance count together (an attacker spreading
-tries over several servers waits as if on one). Each failure is one ``change``: an atomic
-read-modify-write of that key's recent times.
+docs/SECURITY.md); with ``DATABASE_URL`` or ``SHARED_THROTTLES`` (``survey serve --workers``),
+in the records collection ``throttle`` (the database's, or the data folder's), so that the
+workers count together (an attacker spreading tries over several servers waits as if on one).
+Each failure is one ``change``: an atomic read-modify-write of that key's recent times.
 """
 
 from __future__ import annotations
@@ -113,7 +113,9 @@ def app_throttle(kind: str, prefix: str) -> Throttle:
                 config[f"{prefix}_MAX_DELAY"],
                 config[f"{prefix}_ADDRESS_TRIES"],
                 config[f"{prefix}_WINDOW"],
-                SharedFailures(current_app.extensions["survey"].records, kind) if config.get("DATABASE_URL") else None,
+                SharedFailures(current_app.extensions["survey"].records, kind)
+                if config.get("DATABASE_URL") or config.get("SHARED_THROTTLES")
+                else None,
             ),
         )
     return throttle

@@ -7,13 +7,14 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 
+from ..catalogs import N_
 from ..model.campaign import CHANNELS
 from ..services import volunteers
 from ..services.results import campaign_collector_counts
 from .access import local_target, services, team_today
 
 bp = Blueprint("volunteer", __name__, url_prefix="/benevole")
-BAD_CODE = (
+BAD_CODE = N_(
     "Ce code n'est pas valable. Vérifiez-le (8 lettres et chiffres), ou demandez-en un "
     "nouveau à la personne qui coordonne la campagne."
 )

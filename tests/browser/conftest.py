@@ -17,10 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import sync_playwright
 
-from survey.config import DEFAULTS
-from survey.services import Services
-from survey.storage import ChunkedAnswerStore
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, services_of, stored_answers  # noqa: F401  (services_of: for the tests here)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 LAN_NAME = "tablette.lan"
@@ -129,14 +126,13 @@ def back_in_wifi(context, server) -> None:
     context.set_offline(False)
 
 
-def services_of(data_dir) -> Services:
-    """The services over a running server's data folder, as the CLI opens them: what the
-    coordination does from the laptop (a volunteer code…) lands where the server reads it."""
-    return Services.open(dict(DEFAULTS, DATA_DIR=str(data_dir)))
+# ``services_of(data_dir)`` (tests/conftest.py): the services over a running server's data folder,
+# as the CLI opens them, on the test's storage: what the coordination does from the laptop (a
+# volunteer code…) lands where the server reads it.
 
 
 def stored(server, campaign: str) -> list[dict]:
-    return list(ChunkedAnswerStore(Path(server.data_dir) / "answers").iter_answers(campaign))
+    return stored_answers(server.data_dir, campaign)
 
 
 def axe_violations(page, impacts=("serious", "critical")) -> list[str]:

@@ -28,7 +28,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from survey.storage import ChunkedAnswerStore, RecordStore
+from survey.storage import RecordCollections
+from tests.conftest import services_of, stored_answers
 from tests.lan import lan_laptop  # noqa: F401 (fixture)
 from tests.printing_support import decode_qr, pdf_text
 
@@ -39,11 +40,11 @@ TYPO, FIXED = POSTITS[6], "Post-it n°7 : moins de papiers, plus d'écoute (corr
 
 
 def answers(laptop) -> list[dict]:
-    return list(ChunkedAnswerStore(Path(laptop.data_dir) / "answers").iter_answers(CAMPAIGN))
+    return stored_answers(laptop.data_dir, CAMPAIGN)
 
 
-def records(laptop) -> RecordStore:
-    return RecordStore(Path(laptop.data_dir) / "records")
+def records(laptop) -> RecordCollections:
+    return services_of(laptop.data_dir).records
 
 
 def wait_for(page, predicate, what: str, tries: int = 150):

@@ -3,13 +3,13 @@ the wall of words shows a new card without a reload."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-from survey.storage import ChunkedAnswerStore
-from tests.browser.conftest import stored
+from tests.browser.conftest import services_of, stored
+from tests.conftest import server_environment
 from tests.factories import make_answer
 
 CAMPAIGN = "besoins-numeriques-habitants"
@@ -54,10 +54,11 @@ def test_the_wall_shows_a_new_card_without_reloading(context, server):
             str(server.data_dir),
         ],
         check=True,
+        env=dict(os.environ, **server_environment(server.data_dir, ())),  # the server's storage
     )
     page = context.new_page()
     page.goto(f"{server.url}/mur/porteur-de-parole-numerique/")
-    store = ChunkedAnswerStore(Path(server.data_dir) / "answers")
+    store = services_of(server.data_dir).answers
     store.add(
         make_answer(
             "porteur-de-parole-numerique",

@@ -25,7 +25,7 @@ from tests.browser.conftest import (
     stored,
     wait_until_kept,
 )
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, stored_answers
 
 CAMPAIGN = "atelier-citoyennete"
 SENT = "Votre réponse est bien enregistrée."
@@ -196,9 +196,7 @@ def test_exported_queue_imports_once_with_the_cli(browser, server, tmp_path, out
     assert "Fichier : 2 réponses." in first.output and "2 importées" in first.output
     again = runner.invoke(main, ["import-queue", str(path), "--data", data])
     assert "0 importée" in again.output and "2 déjà présentes" in again.output
-    from survey.storage import ChunkedAnswerStore
-
-    imported = list(ChunkedAnswerStore(tmp_path / "autre-ordinateur" / "answers").iter_answers(CAMPAIGN))
+    imported = stored_answers(data, CAMPAIGN)
     assert sorted(a["answers"]["faciliter"] for a in imported) == ["Exportée 1", "Exportée 2"]
     # « canal=papier » in an address never makes a paper answer: the tablet's channel is kept.
     assert {a["channel"] for a in imported} == {"tablette"}

@@ -7,12 +7,10 @@ readable from the back of the room."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from playwright.sync_api import expect
 
 from survey.services import volunteers
-from survey.storage import ChunkedAnswerStore, RecordStore
 from tests.browser.conftest import AXE, axe_violations, no_horizontal_scroll, services_of, stored
 from tests.factories import make_answer
 
@@ -29,7 +27,7 @@ def new_code(server, campaign: str, pseudonym: str) -> str:
 def doors_knocked(server, collector: str) -> list[dict]:
     return [
         d
-        for d in RecordStore(Path(server.data_dir) / "records").all("doors")
+        for d in services_of(server.data_dir).records.all("doors")
         if d["campaign"] == DOORS and d["collector"] == collector
     ]
 
@@ -105,7 +103,7 @@ def test_a_volunteer_door_round_on_a_phone(server, context, tmp_path):
 
 def test_the_wall_opens_with_a_team_code_and_reads_from_afar(server, browser, outside, tmp_path):
     code = new_code(server, WORDS, "Écran de la salle")
-    ChunkedAnswerStore(Path(server.data_dir) / "answers").add(
+    services_of(server.data_dir).answers.add(
         make_answer(WORDS, WORDS, channel="post-it", answers={"simplifie": "Des bancs devant la mairie"})
     )
     screen = outside.watch(browser.new_context(locale="fr-FR", viewport={"width": 1920, "height": 1080}))

@@ -9,10 +9,9 @@ import subprocess
 import sys
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 from survey.cli import main
-from tests.conftest import ROOT, LiveServer, free_port
+from tests.conftest import ROOT, LiveServer, free_port, stored_answers
 
 
 def browser():
@@ -34,9 +33,7 @@ def test_a_phone_opens_the_home_page_and_answers(live_server):
     assert "Votre réponse est bien enregistrée" in response.read().decode()
     # Retried by a flaky network: still one answer.
     phone.open(live_server.url + "/c/ordi-panneau-quotidien/", data=body).read()
-    from survey.storage import ChunkedAnswerStore
-
-    stored = list(ChunkedAnswerStore(live_server.data_dir / "answers").iter_answers("ordi-panneau-quotidien"))
+    stored = stored_answers(live_server.data_dir, "ordi-panneau-quotidien")
     mine = [a["answers"] for a in stored if a["id"] == fields["answer_id"]]
     assert mine == [{question[2:]: "Écrit sur un post-it : « trop de mots de passe »"}]
 
@@ -127,7 +124,8 @@ def test_demo_then_campaigns_lists_every_shipped_questionnaire(runner, tmp_path)
 def test_data_folder_from_the_environment(runner, tmp_path):
     result = runner.invoke(main, ["demo"], env={"SURVEY_DATA": str(tmp_path / "env")})
     assert result.exit_code == 0
-    assert (Path(tmp_path) / "env" / "records" / "campaigns.json").exists()
+    listing = runner.invoke(main, ["campaigns", "--data", str(tmp_path / "env")]).output  # where the demo went
+    assert len(listing.strip().splitlines()) == 9
 
 
 def test_a_malformed_questionnaire_does_not_stop_the_server(tmp_path):

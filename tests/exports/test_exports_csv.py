@@ -35,13 +35,13 @@ def test_the_default_file_is_exactly_what_french_excel_expects(app):
         '"Âge";"Identifiant de la réponse";"Date et heure (heure de Paris)";"Date et heure (UTC)";"Canal";'
         '"Lieu";"Collecté par";"Session";"Version du questionnaire";"Thèmes";"Masquée";'
         '"Accord : affiché aujourd\'hui";"Accord : réutilisé dans le compte rendu";"Citation possible (sans nom)";'
-        '"Prénom";"Tranche d\'âge";"Quartier"\r\n'
+        '"Prénom";"Tranche d\'âge";"Quartier";"Langue de la réponse"\r\n'
         '"Très bien, merci ; vraiment";"Autre";"En trottinette";"Mails | Autre";"1";"0";"1";"Jeux";"Oui";'
         '"4 – Beaucoup";"34";"a1";"2026-03-01 10:30:00";"2026-03-01 09:30:00";'
-        '"Tablette (avec un ou une bénévole)";"Tunnel – Centre social";"Zoé";"";"1";"accès | coût";"non";"";"";"oui";"";"";""\r\n'
+        '"Tablette (avec un ou une bénévole)";"Tunnel – Centre social";"Zoé";"";"1";"accès | coût";"non";"";"";"oui";"";"";"";"fr"\r\n'
         '"\'=HYPERLINK(""http://x"";""clic"")";"En bus";"";"";"";"";"";"";"Non";"";"-3";"a2";'
         '"2026-07-14 23:15:00";"2026-07-14 21:15:00";"QR code (la personne répond seule)";'
-        '"Tunnel – Centre social";"";"";"1";"";"non";"";"";"oui";"";"";""\r\n'
+        '"Tunnel – Centre social";"";"";"1";"";"non";"";"";"oui";"";"";"";"en"\r\n'
     )
     data = export_bytes(app)
     assert data[:3] == b"\xef\xbb\xbf"
@@ -132,6 +132,7 @@ def test_codes_instead_of_labels(app):
         "person_first_name",
         "person_age_band",
         "person_quartier",
+        "language",
     ]
     first = dict(zip(rows[0], rows[1]))
     assert (

@@ -51,7 +51,7 @@ def test_xlsx_keeps_a_formula_typed_by_the_public_as_text(workbook):
 
 def test_xlsx_drops_characters_xml_cannot_hold(tmp_path):
     app = make_app(tmp_path)
-    load_answers(app, [answer("c1", "2026-03-01T09:30:00Z", answers={"avis": "collé\x0bdepuis\x00Word"})])
+    load_answers(app, [answer("c1", "2026-03-01T09:30:00Z", answers={"avis": "collé\x0bdepuis\x01Word"})])
     book = openpyxl.load_workbook(io.BytesIO(export_bytes(app, "xlsx")))
     assert book["Réponses"]["A2"].value == "collédepuisWord"
 

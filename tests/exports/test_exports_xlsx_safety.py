@@ -27,7 +27,9 @@ HOSTILE = (
     .replace('label: "En bus"', 'label: "=HYPERLINK(\\"http://exemple.invalid\\";\\"clic\\")"')
     .replace('label: "Usages"', 'label: "@SUM(A1:A9)\\x1b"')
 )
-CONTROL = "ligne\x00avec\x08des\x1bcaractères de contrôle"
+# Stored before control characters were dropped at every way in (model/answer_record.typed_text),
+# or brought by a copy: U+0001 rather than U+0000, which PostgreSQL cannot hold at all.
+CONTROL = "ligne\x01avec\x08des\x1bcaractères de contrôle"
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +88,7 @@ def test_control_characters_never_make_an_export_fail(hostile_app, xlsx):
     assert rows[1][0].startswith("ligne") and rows[2][0] == "'" + FORMULA
     data = json.loads(export_bytes(hostile_app, "json"))
     assert data["questionnaire"]["title"] == "Sondage\x08 =1+1"
-    assert data["answers"][0]["answers"]["avis"].startswith("ligne\x00avec\x08")
+    assert data["answers"][0]["answers"]["avis"].startswith("ligne\x01avec\x08")
 
 
 def test_dates_are_date_cells_in_paris_time(xlsx):

@@ -21,6 +21,7 @@ from survey.services.demo import load_demo
 from survey.services.tags import TagError, add_tag, campaign_tags
 from survey.storage import ChunkedAnswerStore, RecordStore
 from survey.storage.repositories import SessionRepository
+from tests.conftest import services_of
 from tests.factories import add_answers, make_answer
 
 CAMPAIGN = "porteur-de-parole-numerique"
@@ -70,7 +71,7 @@ def new_session(app, stopped: int = 0) -> str:
 
 
 def stopped_count(data_dir: Path, session_id: str) -> int:
-    return RecordStore(Path(data_dir) / "records").get("sessions", session_id)["stopped"]
+    return services_of(data_dir).records.get("sessions", session_id)["stopped"]  # read afresh, either storage
 
 
 def tap(app, session_id: str, times: int, start: threading.Barrier | None = None) -> None:

@@ -9,6 +9,7 @@ import psycopg
 import pytest
 
 from survey.cli import main
+from survey.services.reading import fold
 from survey.storage.postgres import migrations, open_database
 from tests.factories import make_answer
 
@@ -51,24 +52,36 @@ def test_an_empty_database_is_upgraded_to_the_latest_schema_and_works(empty_url)
         database.close()
 
 
-def test_a_database_at_the_previous_version_is_upgraded_and_keeps_its_answers(empty_url):
-    previous = migrations.latest() - 1
+@pytest.mark.parametrize("previous", range(1, migrations.latest()))
+def test_a_database_at_a_previous_version_is_upgraded_and_keeps_its_answers(empty_url, previous):
     with psycopg.connect(empty_url, autocommit=True) as conn:
         assert migrations.upgrade(conn, target=previous) == list(range(1, previous + 1))
-    assert "photos" not in tables(empty_url)  # what the latest migration (0003) adds
-    old = open_database(empty_url, pool_size=1, upgrade=False)  # a server of the previous version
+    assert ("photos" in tables(empty_url)) == (previous >= 3)  # what migration 0003 adds
+    old = open_database(empty_url, pool_size=1, upgrade=False)  # a server of that version
     kept = [make_answer("c1", "q", answers={"avis": f"réponse {i}"}) for i in range(5)]
     try:
-        for a in kept:
-            old.answers.add(a)
+        with old.pool.connection() as conn:  # its own INSERT: this version's columns only
+            for a in kept:
+                conn.execute(
+                    "INSERT INTO answers (campaign, id, fingerprint, body) VALUES (%s, %s, 'f', %s)",
+                    (a["campaign"], a["id"], psycopg.types.json.Jsonb(a)),
+                )
+            conn.execute("INSERT INTO answer_campaigns (campaign, total) VALUES ('c1', 5)")
     finally:
         old.close()
-    assert migrations.upgrade_url(empty_url) == (previous, [migrations.latest()])
-    assert "photos" in tables(empty_url) and "answers_by_campaign" in indexes(empty_url)
+    assert migrations.upgrade_url(empty_url) == (previous, list(range(previous + 1, migrations.latest() + 1)))
+    assert "photos" in tables(empty_url) and {"answers_by_campaign", "answers_folded_trigrams"} <= indexes(empty_url)
     database = open_database(empty_url, pool_size=1)
     try:
         assert [a["id"] for a in database.answers.iter_newest("c1")] == [a["id"] for a in reversed(kept)]
         assert database.answers.count("c1") == 5
+        # 0004: the answers got their part, so the kept counts see them, and see the next one
+        assert database.answers.partials("c1", "n", len, lambda a, b: a + b) == [5]
+        database.answers.add(make_answer("c1", "q", answers={"avis": "une de plus"}))
+        assert database.answers.partials("c1", "n", len, lambda a, b: a + b) == [6]
+        assert [
+            a["answers"]["avis"] for a in database.answers.iter_newest_containing("c1", ["reponse"], fold, "f")
+        ] == [f"réponse {i}" for i in reversed(range(5))]
     finally:
         database.close()
 

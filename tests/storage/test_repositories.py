@@ -67,6 +67,7 @@ def test_a_campaign_round_trips_and_is_stored_with_every_field(records, folder):
             "help_text": "",
             "retention_months": 12,
             "short_code": "",
+            "structure_id": "",
         }
     ]
     closed = repository.change("quartier", lambda c: setattr(c, "closed", True))

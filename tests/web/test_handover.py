@@ -24,17 +24,14 @@ from tests.handover_support import (
     png,
     token,
 )
-from tests.storage.postgres_server import PostgresServer, require_postgres
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def database():
-    require_postgres()
-    server = PostgresServer()
-    yield server
-    server.stop()
+def database(postgres_server):
+    """The session's cluster (tests/storage_switch.py), not one more started for this module."""
+    return postgres_server
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ import pytest
 from survey import create_app, local_postgres
 from survey.services.accounts import create_coordinator
 from tests.conftest import LiveServer
-from tests.storage.postgres_server import PostgresServer, require_postgres
+from tests.storage.postgres_server import require_postgres
 
 CAMPAIGN = "besoins-numeriques-habitants"
 NAME, PASSWORD = "camille", "un-mot-de-passe-long"
@@ -70,11 +70,9 @@ class Browser:
 
 
 @pytest.fixture(scope="module")
-def postgres():
-    require_postgres()
-    server = PostgresServer()
-    yield server
-    server.stop()
+def postgres(postgres_server):
+    """The session's cluster (tests/storage_switch.py), not one more started for this module."""
+    return postgres_server
 
 
 @pytest.fixture(scope="module")
@@ -188,13 +186,15 @@ def test_a_board_photo_stored_through_one_host_is_read_by_another(database, shar
         other.extensions["survey"].records.pool.close()
 
 
-def test_several_workers_without_a_database_are_refused_in_french(runner, tmp_path, monkeypatch):
+def test_several_workers_with_https_are_refused_in_french(runner, tmp_path, monkeypatch):
+    """Without a database they share the data folder (tests/storage/test_scale_pages_workers.py);
+    HTTPS in front of several is nginx's."""
     from survey.cli import main
 
     monkeypatch.delenv("SURVEY_DATABASE_URL", raising=False)
-    result = runner.invoke(main, ["serve", "--workers", "2", "--data", str(tmp_path / "data")])
+    result = runner.invoke(main, ["serve", "--workers", "2", "--https", "--data", str(tmp_path / "data")])
     assert result.exit_code == 1
-    assert "Plusieurs processus serveurs (--workers) demandent une base PostgreSQL" in result.output
+    assert "--https sert avec un seul processus" in result.output
 
 
 def test_behind_a_proxy_each_client_is_counted_by_its_forwarded_address(database, shared, tmp_path):

@@ -11,13 +11,15 @@ import io
 import json
 import re
 
-from ...model.questionnaire import OTHER_LABEL, OTHER_VALUE, Questionnaire
+from ...model.questionnaire import OTHER_VALUE, Questionnaire
+from ...model.translations import in_language
 from .spec import (
     EXCLUSIVE_COLUMN,
     INTRO_NOTES,
     OTHER_TEXT_LABEL,
     SETTINGS_COLUMNS,
     SOURCE_COLUMN,
+    TRANSLATED_SETTINGS,
     WORD_JOINER,
     YES_NO_LIST,
     language_label,
@@ -38,29 +40,12 @@ def xlsform_text(text: str, names: set[str]) -> str:
     return _DOLLAR_BRACE.sub(keep_or_break, text) if text and "${" in text else text
 
 
-def export_xlsform(questionnaire: Questionnaire) -> bytes:
-    """The questionnaire as an XLSForm workbook (bytes of an .xlsx file)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    lang = language_label(questionnaire.language)
-    survey_header = [
-        "type",
-        "name",
-        f"label::{lang}",
-        f"hint::{lang}",
-        "required",
-        "relevant",
-        "appearance",
-        "parameters",
-        "constraint",
-        f"constraint_message::{lang}",
-        SOURCE_COLUMN,
-    ]
+def _rows(view: Questionnaire, names: set[str], reference: bool) -> tuple[list[list], list[list]]:
+    """The survey and choices rows of the questionnaire in one language: every language
+    gives the same rows in the same order, only their texts differ."""
     survey_rows: list[list] = []
     choice_rows: list[list] = []
     used_lists: set[str] = set()
-    names = {xml_name(q.id) for q in questionnaire.questions}
 
     def row(type_, name, label, hint="", required="", relevant="", appearance="", constraint="", message="", source=""):
         label, hint, message, source = (xlsform_text(t, names) for t in (label, hint, message, source))
@@ -74,14 +59,14 @@ def export_xlsform(questionnaire: Questionnaire) -> bytes:
         return name
 
     for name, (key, prefix) in INTRO_NOTES.items():
-        text = getattr(questionnaire, key)
-        if text:
-            row("note", name, prefix + text)
+        text = getattr(view, key)
+        if text:  # the prefix tells our import which note is which; a translation needs none
+            row("note", name, (prefix if reference else "") + text)
 
     yes_no_list = None
-    for q in questionnaire.questions:
+    for q in view.questions:
         name = xml_name(q.id)
-        relevant = _relevant(questionnaire, q)
+        relevant = _relevant(view, q)
         required = "yes" if q.required else ""
         source = json.dumps(q.source, ensure_ascii=False) if q.source else ""
         if q.is_open:
@@ -118,7 +103,7 @@ def export_xlsform(questionnaire: Questionnaire) -> bytes:
         elif q.is_yes_no:
             if yes_no_list is None:
                 yes_no_list = new_list(YES_NO_LIST)
-                choice_rows += [[yes_no_list, "oui", "Oui"], [yes_no_list, "non", "Non"]]
+                choice_rows += [[yes_no_list, value, label] for value, label in zip(("oui", "non"), q.yes_no_labels)]
             row(f"select_one {yes_no_list}", name, q.label, q.help, required, relevant, source=source)
         elif q.is_scale:
             list_name = new_list(f"echelle_{q.id}")
@@ -130,14 +115,14 @@ def export_xlsform(questionnaire: Questionnaire) -> bytes:
             list_name = new_list(xml_name(q.id))
             choice_rows += [[list_name, c.value, c.label, "yes" if c.exclusive else ""] for c in q.choices]
             if q.other:
-                choice_rows.append([list_name, OTHER_VALUE, OTHER_LABEL])
+                choice_rows.append([list_name, OTHER_VALUE, q.other_label])
             command = "select_multiple" if q.is_multiple else "select_one"
             row(f"{command} {list_name}", name, q.label, q.help, required, relevant, source=source)
             if q.other:
                 row(
                     "text",
                     f"{name}__autre",
-                    OTHER_TEXT_LABEL,
+                    OTHER_TEXT_LABEL if reference else q.other_label,
                     required="yes",
                     relevant=f"selected(${{{name}}}, '{OTHER_VALUE}')",
                 )
@@ -147,6 +132,55 @@ def export_xlsform(questionnaire: Questionnaire) -> bytes:
     choice_rows = [
         [list_name, value, xlsform_text(label, names), *rest] for list_name, value, label, *rest in choice_rows
     ]
+    return survey_rows, choice_rows
+
+
+def export_xlsform(questionnaire: Questionnaire) -> bytes:
+    """The questionnaire as an XLSForm workbook (bytes of an .xlsx file), with one column of
+    labels, hints and choice labels per language (the reference first, ``default_language``)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    names = {xml_name(q.id) for q in questionnaire.questions}
+    languages = [language_label(code) for code in questionnaire.languages]
+    lang = languages[0]
+    views = [
+        _rows(in_language(questionnaire, code), names, reference=index == 0)
+        for index, code in enumerate(questionnaire.languages)
+    ]
+
+    def texts(column: str) -> list[str]:
+        return [f"{column}::{language}" for language in languages]
+
+    survey_header = [
+        "type",
+        "name",
+        *texts("label"),
+        *texts("hint"),
+        "required",
+        "relevant",
+        "appearance",
+        "parameters",
+        "constraint",
+        *texts("constraint_message"),
+        SOURCE_COLUMN,
+    ]
+    survey_rows = []
+    for number, base in enumerate(views[0][0]):
+        per_language = [view[0][number] for view in views]
+        survey_rows.append(
+            [
+                *base[0:2],
+                *(r[2] for r in per_language),
+                *(r[3] for r in per_language),
+                *base[4:9],
+                *(r[9] for r in per_language),
+                base[10],
+            ]
+        )
+    choice_rows = []
+    for number, base in enumerate(views[0][1]):
+        choice_rows.append([*base[0:2], *(view[1][number][2] for view in views), *base[3:]])
     book = Workbook()
     survey = book.active
     survey.title = "survey"
@@ -154,20 +188,33 @@ def export_xlsform(questionnaire: Questionnaire) -> bytes:
         survey,
         survey_header,
         survey_rows,
-        widths={"type": 28, "name": 24, f"label::{lang}": 60, f"hint::{lang}": 40, "relevant": 36},
+        widths={"type": 28, "name": 24, **{c: 60 for c in texts("label")}, **{c: 40 for c in texts("hint")}},
     )
     choices = book.create_sheet("choices")
     _fill(
         choices,
-        ["list_name", "name", f"label::{lang}", EXCLUSIVE_COLUMN],
+        ["list_name", "name", *texts("label"), EXCLUSIVE_COLUMN],
         choice_rows,
-        widths={"list_name": 24, "name": 20, f"label::{lang}": 50},
+        widths={"list_name": 24, "name": 20, **{c: 50 for c in texts("label")}},
     )
     settings = book.create_sheet("settings")
     ours = questionnaire.to_dict()
+    translated = [
+        (f"{column}::{language_label(t.language)}", t.texts.get(key, "") if key != "note" else t.note)
+        for t in questionnaire.translations
+        for key, column in TRANSLATED_SETTINGS.items()
+    ]
     _fill(
         settings,
-        ["form_title", "form_id", "version", "default_language", SOURCE_COLUMN, *SETTINGS_COLUMNS.values()],
+        [
+            "form_title",
+            "form_id",
+            "version",
+            "default_language",
+            SOURCE_COLUMN,
+            *SETTINGS_COLUMNS.values(),
+            *(column for column, _ in translated),
+        ],
         [
             [
                 xlsform_text(questionnaire.title, names),
@@ -181,6 +228,7 @@ def export_xlsform(questionnaire: Questionnaire) -> bytes:
                     ("yes" if ours[key] is True else xlsform_text(ours[key], names)) if key in ours else ""
                     for key in SETTINGS_COLUMNS
                 ],
+                *(xlsform_text(text, names) for _, text in translated),
             ]
         ],
         widths={"form_title": 40, "form_id": 30},

@@ -18,7 +18,7 @@ import yaml
 
 from ...model.questionnaire import DEFAULT_SCALE_LABELS, OTHER_VALUE, Problem, Questionnaire, QuestionnaireError
 from ..yaml_files import MAX_YAML_DEPTH, RefusedYAML, from_dict, load_plain_yaml
-from .sheets import Sheet, read_workbook
+from .sheets import Sheet
 from .spec import (
     DATE_TYPES,
     EXCLUSIVE_COLUMN,
@@ -32,6 +32,10 @@ from .spec import (
     XLSFormError,
     language_code,
 )
+
+# Words a translation gives that our format keeps outside a question's label and choices
+# (oui/non, « autre »): carried on the question read in one language only.
+WORDS = "__words__"
 
 
 @dataclass
@@ -150,9 +154,12 @@ def parse_bounds(expression: str):
 class _Importer:
     """One conversion, with its notes (kept in the order a person would check them)."""
 
-    def __init__(self, sheets: dict[str, Sheet], filename: str):
+    def __init__(self, sheets: dict[str, Sheet], filename: str, only_language: str | None = None):
         self.sheets = sheets
         self.filename = filename
+        # Reading one translation (``translated_import.py``): that language's column only, no
+        # fallback to another, and the words of oui/non and « autre » kept.
+        self.only_language = only_language
         self.notes: list[str] = []
         self.questions: list[dict] = []
         self.by_name: dict[str, dict] = {}  # XLSForm name -> our question dict
@@ -174,6 +181,9 @@ class _Importer:
 
     # -- languages
     def choose_language(self, settings: dict):
+        if self.only_language is not None:
+            self.language_column, self.language = self.only_language, language_code(self.only_language)
+            return
         labels = [key[1] for key in self.sheets["survey"].header if isinstance(key, tuple) and key[0] == "label"]
         plain = "label" in self.sheets["survey"].header
         self.language_column = None
@@ -192,12 +202,8 @@ class _Importer:
         code = language_code(chosen or default)
         if code:
             self.language = code
-        if len(labels) > 1 and chosen is not None:
-            self.note(
-                f"Le formulaire existe en plusieurs langues ({', '.join(labels)}) : seule la langue "
-                f"« {chosen} » est reprise (notre questionnaire a une seule langue)."
-            )
-        elif plain and chosen is not None:
+        # Several languages: the others become translations (translated_import.py), which notes any left out.
+        if plain and chosen is not None:
             self.note(
                 f"Le formulaire a des libellés en « {chosen} » et d'autres sans langue précisée "
                 f"(colonne « label ») : seuls ceux en « {chosen} » sont repris."
@@ -215,6 +221,8 @@ class _Importer:
 
     def text(self, row: dict, column: str) -> str:
         """A text in the chosen language, else the plain column, else any language."""
+        if self.only_language is not None:
+            return row.get((column, self.only_language)) or ""
         if self.language_column is not None and row.get((column, self.language_column)):
             return row[(column, self.language_column)]
         if row.get(column):
@@ -241,7 +249,8 @@ class _Importer:
             name = row.get("name", "")
             if not list_name or not name:
                 continue
-            lists.setdefault(list_name, []).append((name, self.text(row, "label") or name))
+            label = self.text(row, "label")
+            lists.setdefault(list_name, []).append((name, label or ("" if self.only_language else name)))
             if str(row.get(EXCLUSIVE_COLUMN, "")).strip().lower() in ("yes", "true", "1", "oui"):
                 self.exclusive.setdefault(list_name, set()).add(name)
         return lists
@@ -361,7 +370,7 @@ class _Importer:
             self.note(f"{what} : le type « {raw_type} » est inconnu de notre outil, question non reprise.")
             return 1
         question["label"] = label
-        if not label:
+        if not label and self.only_language is None:  # a translation's missing label stays missing
             if question["type"] == "note":
                 return used
             question["label"] = name
@@ -415,12 +424,12 @@ class _Importer:
         ):
             value_map = {names[0]: "oui", names[1]: "non"}
             self.value_maps[name] = value_map
-            return {"type": "yes_no"}, used
+            return ({"type": "yes_no", WORDS: {"yes_no": labels}} if self.only_language else {"type": "yes_no"}), used
         likert = "likert" in row.get("appearance", "").lower()
         if kind == "select_one" and likert and names == ["1", "2", "3", "4", "5"]:
             self.value_maps[name] = {n: n for n in names}
             question = {"type": "scale"}
-            if tuple(labels) != DEFAULT_SCALE_LABELS:
+            if tuple(labels) != DEFAULT_SCALE_LABELS or self.only_language:
                 question["scale_labels"] = labels
             return question, used
         question = {"type": "single_choice" if kind == "select_one" else "multiple_choice", "choices": []}
@@ -431,6 +440,8 @@ class _Importer:
             if next_row.get("type", "").strip().lower() == "text" and next_row.get("name") in other_text:
                 other = True
                 value_map[names[-1]] = OTHER_VALUE
+                if self.only_language:
+                    question[WORDS] = {"other": labels[-1]}
                 raw_choices = raw_choices[:-1]
                 used = 2
         renamed = []
@@ -504,7 +515,7 @@ class _Importer:
                     f"{what} : la règle d'obligation « {row['required']} » n'est pas reprise ; "
                     "la question est facultative."
                 )
-        for key in ("choices", "other", "scale_labels", "min", "max"):
+        for key in ("choices", "other", "scale_labels", "min", "max", WORDS):
             if key in question:
                 item[key] = question[key]
         self.constraint(row, item, what)
@@ -699,6 +710,7 @@ def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value).replace(".", ",")
 
 
-def import_xlsform(content: bytes, filename: str = "formulaire.xlsx") -> ImportResult:
-    """An XLSForm workbook in our format, with a French note for every thing left out."""
-    return _Importer(read_workbook(content), filename).run()
+def import_one_language(sheets: dict[str, Sheet], filename: str, language: str | None = None) -> ImportResult:
+    """The workbook in our format, in its reference language (French when it has it), or
+    in exactly ``language`` (a ``label::…`` column's suffix) for one of its translations."""
+    return _Importer(sheets, filename, only_language=language).run()

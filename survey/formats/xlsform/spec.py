@@ -26,6 +26,15 @@ SETTINGS_COLUMNS = {
     "intro_with_volunteer": "intro_with_volunteer_porteur_de_parole",
     "consent_with_volunteer": "consent_with_volunteer_porteur_de_parole",
 }
+# A translation's texts XLSForm has no translated column for, in our own settings columns
+# suffixed with the language (``title_porteur_de_parole::English (en)``); ``note`` says who
+# translated it.
+TRANSLATED_SETTINGS = {
+    "title": "title_porteur_de_parole",
+    "intro_with_volunteer": SETTINGS_COLUMNS["intro_with_volunteer"],
+    "consent_with_volunteer": SETTINGS_COLUMNS["consent_with_volunteer"],
+    "note": "translation_note_porteur_de_parole",
+}
 # Notes that carry our presentation texts, so that a Kobo respondent reads them too.
 INTRO_NOTES = {
     "_intro": ("intro", ""),

@@ -36,8 +36,12 @@ def image_type(data: bytes) -> tuple[str, str] | None:
     return None
 
 
-def check_dimensions(data: bytes) -> None:
-    """Refuse an image whose header announces too many pixels, without decoding it."""
+UNREADABLE = "Cette photo ne peut pas être lue (fichier abîmé ou trop grand). Reprenez la photo puis envoyez-la."
+
+
+def check_dimensions(data: bytes, unreadable: str = UNREADABLE) -> None:
+    """Refuse an image whose header announces too many pixels, without decoding it
+    (``unreadable``: what to say of a file Pillow cannot read, a logo is no photo)."""
     from PIL import Image, UnidentifiedImageError
 
     try:
@@ -48,9 +52,7 @@ def check_dimensions(data: bytes) -> None:
     except Image.DecompressionBombError:  # Pillow's own ceiling, far above ours
         raise PhotoError(f"Cette image est trop grande. Maximum : {MAX_PHOTO_SIDE} pixels de côté.") from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
-        raise PhotoError(
-            "Cette photo ne peut pas être lue (fichier abîmé ou trop grand). Reprenez la photo puis envoyez-la."
-        ) from None
+        raise PhotoError(unreadable) from None
     if max(width, height) > MAX_PHOTO_SIDE or width * height > MAX_PHOTO_PIXELS:
         raise PhotoError(
             f"Cette image est trop grande ({width} × {height} pixels). Maximum : {MAX_PHOTO_SIDE} pixels de côté."

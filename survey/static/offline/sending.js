@@ -5,7 +5,12 @@
 import { all, keepAside, put, remove } from "./queue.js";
 
 const MAX_BACKOFF = 300;  // s
-const NO_LINK = "Pas de connexion avec l'ordinateur qui reçoit les réponses.";
+// What a failed round says, in the page's language (setUp's `words`); French by default.
+let words = {
+  noLink: "Pas de connexion avec l'ordinateur qui reçoit les réponses.",
+  serverCode: "Le serveur n'a pas pu enregistrer (code %(code)s).",
+  noMemory: "La mémoire de la tablette n'est pas disponible.",
+};
 let token = "";
 let tokenUrl = "";
 let report = async () => {};  // the screen's counter, told how the last round went
@@ -18,6 +23,7 @@ export function setUp(options) {
   token = options.token;
   tokenUrl = options.tokenUrl;
   report = options.report;
+  Object.entries(options.words || {}).forEach(([key, text]) => { if (text) { words[key] = text; } });
 }
 
 async function refreshToken() {
@@ -45,14 +51,14 @@ export async function attempt(item) {
       if (body.csrf) { await refreshToken(); response = await post(item); }
     }
   } catch (error) {
-    return { outcome: "later", message: NO_LINK };
+    return { outcome: "later", message: words.noLink };
   }
   const body = await response.json().catch(() => ({}));
   const status = response.status;
   if (status >= 200 && status < 300) { return { outcome: "ok" }; }
   const final = { 409: "conflict", 422: "invalid", 410: "closed", 404: "refused", 400: "refused", 413: "refused" };
   if (final[status]) { return { outcome: final[status], status: status, message: body.message || "" }; }
-  return { outcome: "later", message: "Le serveur n'a pas pu enregistrer (code " + status + ")." };
+  return { outcome: "later", message: words.serverCode.replace("%(code)s", status) };
 }
 
 // Every pending answer, oldest first; stops at the first one that must wait.
@@ -80,7 +86,7 @@ export async function flush() {
       }
     }
   } catch (error) {
-    lastError = "La mémoire de la tablette n'est pas disponible.";
+    lastError = words.noMemory;
   } finally {
     sending = false;
   }

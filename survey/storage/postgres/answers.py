@@ -9,26 +9,45 @@ the order it was stored in (``received``), its fingerprint and the whole answer 
 - Durable before returning: each write commits before the method returns.
 - Read-modify-write (``change``) is ``SELECT … FOR UPDATE`` and the ``UPDATE`` in one
   transaction.
-- Reading walks ``(campaign, received)`` by keyset pagination (index of migration 0002), one
-  page per short transaction: no answer list in memory, and a reader that stops half-way
-  (a page of the reading list) holds no connection.
+- Reading newest first walks ``(campaign, received)`` by keyset pagination (index of migration
+  0002), one page per short transaction: no answer list in memory, and a reader that stops
+  half-way (a page of the reading list) holds no connection. The whole campaign oldest first
+  (exports) is one server-side cursor.
+- Counts: ``partials`` keeps summaries per part of ``PART_ROWS`` answers, valid while the
+  part's version (bumped by a trigger in each write's transaction, migration 0004) is the
+  same, in memory and in ``answer_summaries`` (``summaries.py``).
+- Search: a trigram index over the folded text (migration 0004), never skipping an answer.
 """
 
 from __future__ import annotations
 
 import copy
+import json
+import queue
 import re
-from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
+import threading
+from typing import Any, Callable, Generic, Iterable, Iterator, Sequence, TypeVar, cast
 
 import psycopg
 from psycopg.rows import TupleRow
 from psycopg_pool import ConnectionPool
 
+from ..answer_index import Stat
 from ..answers import AnswerConflict, fingerprint
+from ..parts_cache import ChunkStats, PartsCache
+from . import summaries
 from .values import has_unstorable, jsonb
 
 T = TypeVar("T")
+# Bodies are read as text and parsed by json.loads: measured on 100 000 answers, 2.5 times
+# faster than psycopg's jsonb loader (3.6 s against 8.9 s on a busy machine).
 PAGE = 500  # answers read per query when streaming
+STREAM_ROWS = 1000  # rows per fetch of iter_answers' server-side cursor
+PART_ROWS = 500  # answers per part of a campaign, whose summaries are kept (migration 0004 says 500 too)
+_BUMP_COUNTS = (  # after « INSERT INTO answer_campaigns (campaign, total, added) … »
+    " ON CONFLICT (campaign) DO UPDATE"
+    " SET total = answer_campaigns.total + EXCLUDED.total, added = answer_campaigns.added + EXCLUDED.added"
+)
 FIRST_PAGE = 50  # the first page of iter_newest: a page of the reading list costs about that
 # Characters a search fold is checked against (the local fold's fast table: Latin letters,
 # punctuation, €); a text holding any other character is always returned to the caller.
@@ -43,6 +62,9 @@ class PostgresAnswerStore:
     def __init__(self, pool: ConnectionPool) -> None:
         self.pool = pool
         self._unfoldable: dict[str, str] = {}  # fold key → regex class of characters SQL folds otherwise
+        self._plain_agrees: dict[str, bool] = {}  # fold key → the indexes' plain characters fold alike
+        self._parts: dict[str, PartsCache] = {}  # campaign → summaries of its parts kept in memory
+        self._parts_lock = threading.Lock()
 
     # -- writes -------------------------------------------------------------
 
@@ -51,18 +73,31 @@ class PostgresAnswerStore:
         holds the same content; ``AnswerConflict`` when it holds other content."""
         stored = dict(answer, fingerprint=fingerprint(answer))
         campaign_id, answer_id = stored["campaign"], stored["id"]
-        with self.pool.connection() as conn, conn.transaction():
-            inserted = conn.execute(
-                "INSERT INTO answers (campaign, id, fingerprint, body) VALUES (%s, %s, %s, %s)"
+        # One round trip (a pipeline): the statements are sent together and the transaction is
+        # committed before the results are read. The kept counts are bumped only when the row is
+        # this transaction's (xmin), in the same order of locks as delete_many (the parts of the
+        # insert's trigger, then the campaign's counts), so that two writers never deadlock.
+        with self.pool.connection() as conn, conn.pipeline(), conn.transaction():
+            # Its part: how many answers the campaign received before it, by PART_ROWS (two
+            # servers adding at once may put both in one part: parts need not be equal).
+            insert = conn.execute(
+                "INSERT INTO answers (campaign, id, fingerprint, body, part) VALUES (%s, %s, %s, %s,"
+                " coalesce((SELECT added FROM answer_campaigns WHERE campaign = %s), 0) / %s)"
                 " ON CONFLICT ON CONSTRAINT answers_once DO NOTHING",
-                (campaign_id, answer_id, stored["fingerprint"], jsonb(stored)),
-            ).rowcount
-            if inserted:
-                self._count(conn, campaign_id, 1)
-                return True
-            row = conn.execute(
+                (campaign_id, answer_id, stored["fingerprint"], jsonb(stored), campaign_id, PART_ROWS),
+            )
+            conn.execute(
+                "INSERT INTO answer_campaigns (campaign, total, added) SELECT %s, 1, 1 WHERE EXISTS"
+                " (SELECT 1 FROM answers WHERE campaign = %s AND id = %s AND xmin = pg_current_xact_id()::xid)"
+                + _BUMP_COUNTS,
+                (campaign_id, campaign_id, answer_id),
+            )
+            held = conn.execute(
                 "SELECT fingerprint FROM answers WHERE campaign = %s AND id = %s", (campaign_id, answer_id)
-            ).fetchone()
+            )
+        if insert.rowcount:
+            return True
+        row = held.fetchone()
         if row is None:  # deleted between the two statements: sent again, it is new again
             return self.add(answer)
         if row[0] != stored["fingerprint"]:
@@ -112,9 +147,8 @@ class PostgresAnswerStore:
     @staticmethod
     def _count(conn: psycopg.Connection, campaign_id: str, delta: int) -> None:
         conn.execute(
-            "INSERT INTO answer_campaigns (campaign, total) VALUES (%s, %s)"
-            " ON CONFLICT (campaign) DO UPDATE SET total = answer_campaigns.total + EXCLUDED.total",
-            (campaign_id, delta),
+            "INSERT INTO answer_campaigns (campaign, total, added) VALUES (%s, %s, %s)" + _BUMP_COUNTS,
+            (campaign_id, delta, max(delta, 0)),
         )
 
     # -- reads --------------------------------------------------------------
@@ -139,13 +173,72 @@ class PostgresAnswerStore:
             return [r[0] for r in conn.execute("SELECT campaign FROM answer_campaigns ORDER BY campaign")]
 
     def iter_answers(self, campaign_id: str) -> Iterator[dict]:
-        """Oldest first, ``PAGE`` answers at a time."""
-        return self._pages(campaign_id, newest=False)
+        """Oldest first, through a server-side cursor (``STREAM_ROWS`` rows a fetch): one
+        query and one snapshot for the whole campaign (an export sees no answer twice nor
+        half a change), holding one connection of the pool until the reader is done or
+        dropped. The rows are fetched by a thread of its own, one batch ahead, and parsed
+        here: the database makes the next batch's text while the reader writes its rows (an
+        export of a million answers waited for the database otherwise, docs/BENCHMARKS.md)."""
+        batches: queue.Queue[list[str] | BaseException] = queue.Queue(maxsize=2)
+        done = threading.Event()
+
+        def fetch() -> None:
+            try:
+                with self.pool.connection() as conn, conn.transaction():
+                    with conn.cursor(name="answers_oldest_first") as cursor:
+                        cursor.execute(
+                            "SELECT body::text FROM answers WHERE campaign = %s ORDER BY received", (campaign_id,)
+                        )
+                        while not done.is_set():
+                            rows = cursor.fetchmany(STREAM_ROWS)
+                            batches.put([row[0] for row in rows])
+                            if not rows:
+                                return
+            except BaseException as error:  # noqa: BLE001 - handed to the reader, who raises it
+                batches.put(error)
+
+        reader = threading.Thread(target=fetch, name=f"answers-{campaign_id}", daemon=True)
+        reader.start()
+        try:
+            while True:
+                batch = batches.get()
+                if isinstance(batch, BaseException):
+                    raise batch
+                if not batch:
+                    return
+                for text in batch:
+                    yield json.loads(text)
+        finally:
+            done.set()
+            while reader.is_alive():  # a fetch waiting for room in the queue is let through
+                try:
+                    batches.get_nowait()
+                except queue.Empty:
+                    reader.join(0.05)
 
     def iter_newest(self, campaign_id: str) -> Iterator[dict]:
         """Newest first; the first page is small (``FIRST_PAGE``), so a page of the reading
         list reads about that."""
         return self._pages(campaign_id, newest=True)
+
+    def iter_newest_matching(
+        self, campaign_id: str, key: str, test: Callable[[dict], bool], skip: int = 0
+    ) -> Iterator[dict]:
+        """``iter_newest`` filtered by ``test``, less the first ``skip`` (no kept count per part
+        here: ``key`` is unused; an SQL filter with OFFSET is the follow-up for deep pages)."""
+        for answer in self.iter_newest(campaign_id):
+            if test(answer):
+                if skip:
+                    skip -= 1
+                else:
+                    yield answer
+
+    def iter_newest_found(
+        self, campaign_id: str, words: Sequence[str], fold: Callable[[str], str], key: str
+    ) -> Iterator[tuple[int, dict | None]]:
+        """Every answer of ``iter_newest_containing``, each counted as one answer passed."""
+        for answer in self.iter_newest_containing(campaign_id, words, fold, key):
+            yield 1, answer
 
     def iter_newest_containing(
         self, campaign_id: str, words: Sequence[str], fold: Callable[[str], str], key: str
@@ -157,12 +250,21 @@ class PostgresAnswerStore:
         character outside them, is returned whatever it says (the caller tests each answer).
         Words holding a character jsonb escapes (« " », « \\ », control characters) are left
         to the caller. ``fold`` is assumed to work character by character on ``_CHECKED``
-        (as ``services.reading.fold`` does). A trigram index is the follow-up at scale."""
+        (as ``services.reading.fold`` does).
+
+        When every character the indexes of migration 0004 call plain folds alike, the test
+        is theirs: the trigram index over ``survey_fold`` finds the words, and the partial
+        index gives the answers holding any other character (always returned); a page of a
+        search then costs its matches, not the campaign. Else the same test without them."""
         wanted = [w for w in words if w and not _ESCAPED.search(w)]
         if not wanted:
             return self._pages(campaign_id, newest=True)
         unfoldable = self._unfoldable_class(fold, key)
         patterns = ["%" + w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for w in wanted]
+        if self._plain_agrees[key]:
+            each = " AND ".join(["survey_fold((body->'answers')::text) LIKE %s"] * len(patterns))
+            condition = f"(survey_plain((body->'answers')::text) IS FALSE OR ({each}))"
+            return self._pages(campaign_id, newest=True, where=condition, params=tuple(patterns))
         condition = "((body->'answers')::text ~ %s OR lower(unaccent((body->'answers')::text)) LIKE ALL(%s))"
         return self._pages(campaign_id, newest=True, where=condition, params=(unfoldable, patterns))
 
@@ -173,29 +275,37 @@ class PostgresAnswerStore:
         summarise: Callable[[list[dict]], T],
         merge: Callable[[T, T], T] | None = None,
     ) -> list[T]:
-        """``summarise`` over each page of ``PAGE`` answers, streamed oldest first; with
-        ``merge`` the pages are merged as they come, so one part comes back and memory holds
-        one page. Nothing is cached (``key`` is unused): the figures are always summarised
-        afresh. The target for the dashboard at a million answers is SQL aggregates over
-        the JSONB (issue 15, a follow-up), not this Python pass."""
-        parts: list[T] = []
-        page: list[dict] = []
+        """``summarise`` over each part of the campaign (``PART_ROWS`` answers received in a
+        row, ``answer_parts``), in stored order, re-read only for the parts whose version
+        changed: each write gives its part a new version in the same transaction (a trigger),
+        so the sum is exactly a recount. Summaries are kept in this process (``PartsCache``,
+        as the local store's chunks, merged by blocks with ``merge``) and in the database
+        (``answer_summaries``), so a server that starts adds up kept summaries instead of
+        reading every answer (docs/DESIGN.md « PostgreSQL »)."""
+        with self.pool.connection() as conn:
+            versions = conn.execute(
+                "SELECT part, version FROM answer_parts WHERE campaign = %s ORDER BY part", (campaign_id,)
+            ).fetchall()
+        if not versions:
+            return []
+        with self._parts_lock:
+            cache = self._parts.get(campaign_id)
+            if cache is None:
+                cache = self._parts[campaign_id] = PartsCache()
+        kept: _KeptSummaries[T] = _KeptSummaries(self.pool, campaign_id, key, {int(p): int(v) for p, v in versions})
+        # PartsCache numbers chunks from 1; a part's "stat" is its version.
+        stats: ChunkStats = [(int(part) + 1, cast(Stat, int(version))) for part, version in versions]
 
-        def flush() -> None:
-            part = summarise(page)
-            if merge is not None and parts:
-                parts[0] = merge(parts[0], part)
-            else:
-                parts.append(part)
+        def read(number: int) -> tuple[Stat | None, list[dict]]:
+            return kept.read(number - 1)
 
-        for answer in self.iter_answers(campaign_id):
-            page.append(answer)
-            if len(page) >= PAGE:
-                flush()
-                page = []
-        if page:
-            flush()
-        return parts
+        def summary_of(rows: list[dict]) -> T:
+            return kept.summary_of(rows, summarise)
+
+        try:
+            return cache.parts(key, stats, read, summary_of, merge)
+        finally:
+            kept.save()
 
     def warm(self) -> None:
         """Wait for the pool's first connections, so the first answer is not the slow one."""
@@ -208,7 +318,7 @@ class PostgresAnswerStore:
     ) -> Iterator[dict]:
         order, beyond = ("DESC", "<") if newest else ("ASC", ">")
         query = (
-            f"SELECT received, body FROM answers WHERE campaign = %s AND received {beyond} %s AND {where}"
+            f"SELECT received, body::text FROM answers WHERE campaign = %s AND received {beyond} %s AND {where}"
             f" ORDER BY received {order} LIMIT %s"
         )
         last = 2**63 - 1 if newest else 0
@@ -217,7 +327,7 @@ class PostgresAnswerStore:
             with self.pool.connection() as conn:
                 rows: list[TupleRow] = conn.execute(query.encode(), (campaign_id, last, *params, size)).fetchall()
             for row in rows:
-                yield row[1]
+                yield json.loads(row[1])
             if len(rows) < size:
                 return
             last = rows[-1][0]
@@ -230,7 +340,9 @@ class PostgresAnswerStore:
         if found is None:
             with self.pool.connection() as conn:
                 rows = conn.execute("SELECT c, lower(unaccent(c)) FROM unnest(%s::text[]) AS c", (_CHECKED,)).fetchall()
+                plain = conn.execute("SELECT survey_plain_characters()").fetchone()
             agree = [ord(c) for c, folded in rows if folded == fold(c)]
+            self._plain_agrees[key] = plain is not None and _expanded(plain[0]) <= set(agree)
             found = self._unfoldable[key] = "[^" + "".join(_ranges(agree)) + "]"
         return found
 
@@ -248,6 +360,99 @@ def _ranges(points: list[int]) -> Iterator[str]:
         i = j + 1
 
 
+def _expanded(bracket: str) -> set[int]:
+    """The code points of the inside of a regex bracket expression made of characters and
+    ``a-z`` ranges (``survey_plain_characters()``)."""
+    points: set[int] = set()
+    i = 0
+    while i < len(bracket):
+        if i + 2 < len(bracket) and bracket[i + 1] == "-":
+            points.update(range(ord(bracket[i]), ord(bracket[i + 2]) + 1))
+            i += 3
+        else:
+            points.add(ord(bracket[i]))
+            i += 1
+    return points
+
+
 def _bracket(point: int) -> str:
     c = chr(point)
     return "\\" + c if c in "\\]^-[" else c
+
+
+class _Rows(list):
+    """A part's answers as read, with the part and version they were read at."""
+
+    def __init__(self, part: int, version: int, answers: list[dict]) -> None:
+        super().__init__(answers)
+        self.part, self.version = part, version
+
+
+class _Kept(list):
+    """A part's summary found in ``answer_summaries``: no answer read (an empty list to
+    ``PartsCache``, which hands it to ``summary_of``)."""
+
+    def __init__(self, summary: Any) -> None:
+        super().__init__()
+        self.summary = summary
+
+
+class _KeptSummaries(Generic[T]):
+    """The parts ``partials`` must summarise again, for one call: their summaries are looked
+    for in ``answer_summaries`` first (one query for a few parts; after ``BULK`` misses, one
+    query for every kept summary of the key), else read and summarised, then saved."""
+
+    BULK = 3
+    SAVE_EVERY = 50
+
+    def __init__(self, pool: ConnectionPool, campaign_id: str, key: str, versions: dict[int, int]) -> None:
+        self.pool, self.campaign_id, self.key, self.versions = pool, campaign_id, key, versions
+        self.misses = 0
+        self.loaded: dict[int, tuple[int, Any]] | None = None
+        self.made: list[tuple[int, int, Any]] = []
+
+    def read(self, part: int) -> tuple[Stat | None, list[dict]]:
+        with self.pool.connection() as conn:
+            found = self._stored(conn, part)
+            if found is not None:
+                return cast(Stat, found[0]), _Kept(found[1])
+            # The version and the rows in one statement: one snapshot, so the summary is
+            # exactly of the version it is kept under.
+            rows = conn.execute(
+                "SELECT p.version, a.body::text FROM answer_parts p"
+                " LEFT JOIN answers a ON a.campaign = p.campaign AND a.part = p.part"
+                " WHERE p.campaign = %s AND p.part = %s ORDER BY a.received",
+                (self.campaign_id, part),
+            ).fetchall()
+        if not rows:
+            return None, []
+        version = int(rows[0][0])
+        return cast(Stat, version), _Rows(part, version, [json.loads(r[1]) for r in rows if r[1] is not None])
+
+    def _stored(self, conn: psycopg.Connection, part: int) -> tuple[int, Any] | None:
+        """The kept summary of ``part`` if it was made from the version ``partials`` read
+        (if the part changed since, the next call finds the new version and reads it)."""
+        self.misses += 1
+        if self.loaded is None and self.misses > self.BULK:
+            self.loaded = summaries.stored(conn, self.campaign_id, self.key, None)
+        if self.loaded is not None:
+            kept = self.loaded.get(part)
+        else:
+            kept = summaries.stored(conn, self.campaign_id, self.key, [part]).get(part)
+        return kept if kept is not None and kept[0] == self.versions.get(part) else None
+
+    def summary_of(self, rows: list[dict], summarise: Callable[[list[dict]], T]) -> T:
+        if isinstance(rows, _Kept):
+            return cast(T, rows.summary)
+        summary = summarise(rows)
+        if isinstance(rows, _Rows):
+            self.made.append((rows.part, rows.version, summary))
+            if len(self.made) >= self.SAVE_EVERY:  # a first reading cut short keeps what it made
+                self.save()
+        return summary
+
+    def save(self) -> None:
+        if self.made:
+            with self.pool.connection() as conn:
+                summaries.keep(conn, self.campaign_id, self.key, self.made)
+            self.made = []

@@ -33,6 +33,14 @@ class PostgresPhotoStore:
             ).fetchone()
         return bytes(row[0]) if row else None
 
+    def names(self) -> list[tuple[str, str, str]]:
+        """Every photo as (campaign, session, name): what ``survey data copy`` gives a folder."""
+        with self.pool.connection() as conn:
+            rows = conn.execute(
+                "SELECT campaign, session, name FROM photos ORDER BY campaign, session, name"
+            ).fetchall()
+        return [(campaign, session, name) for campaign, session, name in rows]
+
     def take_in(self, folder: Path) -> int:
         """Photo files of a data folder (``<campaign>/<session>/<name>``: an instance from before,
         ``survey data copy``) into the table, those it lacks only; the files stay. At each start:

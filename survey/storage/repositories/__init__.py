@@ -13,6 +13,7 @@ from .codes import KioskCodeRepository, VolunteerCodeRepository
 from .drafts import DraftRepository
 from .fieldwork import DoorRepository, SessionRepository
 from .journal import Journal
+from .structures import StructureRepository
 from .versions import VersionRepository
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "KioskCodeRepository",
     "SessionRepository",
     "SignInRepository",
+    "StructureRepository",
     "VersionRepository",
     "VolunteerCodeRepository",
 ]

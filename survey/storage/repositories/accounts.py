@@ -22,6 +22,10 @@ class AccountRepository:
     def get(self, name: str) -> dict | None:
         return self.records.get(ACCOUNTS, name)
 
+    def all(self) -> list[dict]:
+        """Every account (the network's page lists each structure's coordinators)."""
+        return self.records.all(ACCOUNTS)
+
     def any(self) -> bool:
         """Whether at least one account exists (else the first-run page)."""
         return bool(self.records.all(ACCOUNTS))

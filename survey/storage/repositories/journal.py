@@ -15,11 +15,13 @@ class Journal:
     def __init__(self, records: RecordCollections) -> None:
         self.records = records
 
-    def write(self, action: str, detail: str, who: str) -> None:
-        """Add an entry; who acted is the caller's to say (a use case never sees a request)."""
-        self.records.append(
-            AUDIT, {"id": str(uuid.uuid4()), "at": utc_now(), "action": action, "detail": detail, "who": who}
-        )
+    def write(self, action: str, detail: str, who: str, structure_id: str = "") -> None:
+        """Add an entry; who acted is the caller's to say (a use case never sees a request), and
+        the structure whose coordinators may read it (none: the default structure's)."""
+        entry = {"id": str(uuid.uuid4()), "at": utc_now(), "action": action, "detail": detail, "who": who}
+        if structure_id:
+            entry["structure_id"] = structure_id
+        self.records.append(AUDIT, entry)
 
     def all(self) -> list[dict]:
         """Every entry, in the order written."""

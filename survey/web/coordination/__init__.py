@@ -6,7 +6,19 @@ routes to it, so that they all exist before ``web.register`` registers it.
 
 from __future__ import annotations
 
-from . import campaigns, handover, home, privacy, reading, results, settings, volunteers  # noqa: F401  (their routes)
+from . import (  # noqa: F401
+    campaigns,
+    crosstab,
+    handover,
+    home,
+    privacy,
+    reading,
+    results,
+    settings,
+    structure_identity,
+    structures,
+    volunteers,
+)
 from .blueprint import bp
 
 __all__ = ["bp"]

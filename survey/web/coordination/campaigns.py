@@ -18,8 +18,9 @@ from ...forms import ValuesField
 from ...model.campaign import CHANNELS, TEXT_FIELDS, Campaign, validate
 from ...model.french_time import long_date, typed_day
 from ...printing.links import short_url
+from ...services import structures
 from ...services.reading import fold
-from ..access import audit, campaign_or_404, campaign_url, coordinator_required, services, team_today
+from ..access import audit, campaign_or_404, campaign_url, coordinator_required, current_account, services, team_today
 from ..addresses import public_address
 from .blueprint import bp
 
@@ -129,6 +130,12 @@ def new_campaign():
             problems.append(f"L'identifiant « {campaign.id} » est réservé : choisissez-en un autre.")
         elif not problems and svc.campaigns.get(campaign.id) is not None:
             problems.append(f"Une campagne a déjà l'identifiant « {campaign.id} » : choisissez-en un autre.")
+        try:  # the coordinator's structure; a network coordinator chooses it
+            campaign.structure_id = structures.structure_for_new_campaign(
+                svc, current_account(), request.form.get("proprietaire", "")
+            )
+        except structures.StructureError as exc:
+            problems.append(exc.message)
         if not problems:
             svc.campaigns.save(campaign)
             audit("campagne créée", f"campagne {campaign.id} : {campaign.title}")
@@ -176,7 +183,10 @@ EXPIRED = "La page a expiré. Vérifiez les informations puis enregistrez à nou
 
 
 def _form_page(form, problems: list[str], campaign: Campaign | None, has_answers: bool):
-    """The new or edit campaign form, with its problems (422) or as it opens."""
+    """The new or edit campaign form, with its problems (422) or as it opens; a network
+    coordinator chooses the structure of a new campaign."""
+    account = current_account()
+    owners = structures.structure_choices(services()) if campaign is None and structures.is_network(account) else []
     return render_template(
         "coordination/campaign_form.html",
         form=form,
@@ -184,11 +194,14 @@ def _form_page(form, problems: list[str], campaign: Campaign | None, has_answers
         campaign=campaign,
         channels=CHANNELS,
         has_answers=has_answers,
+        owners=owners,
+        owner=request.form.get("proprietaire") or (account or {}).get("structure_id") or "",
     ), (422 if problems else 200)
 
 
-# What the edit form never changes: the id, whether it is closed (its own button), its short code.
-KEPT_ON_EDIT = ("id", "closed", "short_code")
+# What the edit form never changes: the id, whether it is closed (its own button), its short code,
+# the structure it belongs to.
+KEPT_ON_EDIT = ("id", "closed", "short_code", "structure_id")
 
 
 def _set_closed(campaign_id: str, closed: bool):

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 
-from ...services import handover, handover_receive
-from ..access import audit, campaign_or_404, coordinator_required, services
+from ...model.structure import owner_of
+from ...services import handover, handover_receive, structures
+from ..access import audit, campaign_or_404, coordinator_required, current_account, services
 from .blueprint import bp
 
 
@@ -15,36 +16,40 @@ from .blueprint import bp
 @coordinator_required
 def handover_tokens():
     """« Recevoir une campagne d'un ordinateur portable »: the token is shown once, here."""
-    svc = services()
+    svc, account = services(), current_account()
     error, token, campaign_id = None, None, ""
     if request.method == "POST":
         campaign_id = request.form.get("campagne", "").strip()
         try:
+            owner = structures.token_structure(svc, account, campaign_id)
             token = handover_receive.make_token(
-                svc, campaign_id, current_app.config["HANDOVER_TOKEN_DAYS"], g.coordinator
+                svc, campaign_id, current_app.config["HANDOVER_TOKEN_DAYS"], g.coordinator, owner
             )
-        except handover_receive.HandoverRefused as exc:
+        except (handover_receive.HandoverRefused, structures.StructureError) as exc:
             error = exc.message
         else:
-            audit("jeton d'envoi créé", f"campagne {campaign_id}")
+            audit("jeton d'envoi créé", f"campagne {campaign_id}", structure_id=owner)
     return render_template(
         "coordination/handover_tokens.html",
         error=error,
         token=token,
         campaign_id=campaign_id,
         days=current_app.config["HANDOVER_TOKEN_DAYS"],
-        tokens=handover_receive.tokens(svc),
+        tokens=[t for t in handover_receive.tokens(svc) if structures.may_see_record(account, t)],
     ), (422 if error else 200)
 
 
 @bp.route("/recevoir/<token_id>/retirer", methods=["POST"])
 @coordinator_required
 def revoke_handover_token(token_id: str):
-    record = handover_receive.revoke_token(services(), token_id)
+    account = current_account()
+    record = handover_receive.revoke_token(
+        services(), token_id, lambda found: structures.may_see_record(account, found)
+    )
     if record is None:
         flash("Ce jeton n'existe pas.")
     else:
-        audit("jeton d'envoi retiré", f"campagne {record.get('campaign')}")
+        audit("jeton d'envoi retiré", f"campagne {record.get('campaign')}", structure_id=owner_of(record))
         flash(f"Le jeton de la campagne « {record.get('campaign')} » est retiré : il ne permet plus d'envoyer.")
     return redirect(url_for("coordination.handover_tokens"), code=303)
 

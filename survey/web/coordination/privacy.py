@@ -7,7 +7,8 @@ from flask import flash, g, redirect, render_template, request, url_for
 
 from ...services.privacy import expired_ids, purge_campaign, retention_sentence
 from ...services.reading import newest_first, page_number
-from ..access import campaign_or_404, coordinator_required, services
+from ...services.structures import journal_entries
+from ..access import campaign_or_404, coordinator_required, current_account, services
 from .blueprint import bp
 
 JOURNAL_PAGE = 50
@@ -42,6 +43,8 @@ def purge(campaign_id: str):
 @bp.route("/journal")
 @coordinator_required
 def journal():
-    """Who did what, when: logins, exports, deletions, purges (newest first)."""
-    page = newest_first(services().journal.all, page_number(request.args.get("page")), JOURNAL_PAGE)
+    """Who did what, when: logins, exports, deletions, purges (newest first); a structure's
+    coordinator reads the entries of their structure only."""
+    svc, account = services(), current_account()
+    page = newest_first(lambda: journal_entries(svc, account), page_number(request.args.get("page")), JOURNAL_PAGE)
     return render_template("coordination/journal.html", page=page)

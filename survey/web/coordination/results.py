@@ -13,6 +13,7 @@ from flask import Response, current_app, render_template
 
 from ...services.charts import bar_chart, bars, question_chart
 from ...services.results import NO_PLACE, campaign_summary
+from ...services.structure_identity import identity_for
 from ...services.tags import campaign_tags
 from ..access import audit, campaign_or_404, coordinator_required, questionnaire_or_404, services
 from ..errors import render_error
@@ -86,6 +87,7 @@ def _summary_context(campaign_id: str) -> dict:
         channel_chart=channel_chart,
         made_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         pdf=printing_available(),
+        identity=identity_for(services(), campaign, with_logo=False),  # who prepared it; the PDF adds the logo
     )
 
 
@@ -112,6 +114,7 @@ def summary_pdf(campaign_id: str):
         )
     from ...printing import PrintError
 
+    context["identity"] = identity_for(services(), context["campaign"])
     html = render_template("coordination/summary_pdf.html", **context)
     try:
         pdf = _renderer().render_html(html, ("synthese",))

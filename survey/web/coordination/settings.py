@@ -6,12 +6,12 @@ The address every page shows to phones is ``web/addresses.py``'s.
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
 from ...model.wifi import WifiError, check
 from ...network import lan_addresses
-from ...services import site_settings
-from ..access import audit, coordinator_required, services
+from ...services import site_settings, structures
+from ..access import audit, coordinator_required, current_account, services
 from ..addresses import public_address, wifi_qr
 from .blueprint import bp
 
@@ -62,9 +62,21 @@ def settings():
     return _page()
 
 
+INSTANCE_ONLY = (
+    "L'adresse imprimée sur les affiches et le Wi-Fi de l'équipe valent pour toutes les structures de "
+    "cette instance : seule la coordination du réseau les change."
+)
+
+
+def instance_change_allowed() -> None:
+    if not structures.may_change_instance(services(), current_account()):
+        abort(403, description=INSTANCE_ONLY)
+
+
 @bp.route("/adresse", methods=["POST"])
 @coordinator_required
 def save_address():
+    instance_change_allowed()
     typed = (request.form.get("adresse") or "").strip()
     url = typed if "://" in typed or not typed else f"http://{typed}"
     try:
@@ -81,6 +93,7 @@ def save_address():
 @bp.route("/adresse/automatique", methods=["POST"])
 @coordinator_required
 def forget_address():
+    instance_change_allowed()
     site_settings.forget_address(services().records)
     audit("adresse des affiches : retour à l'adresse trouvée")
     flash("L'adresse sera celle que l'ordinateur trouve sur le réseau.")
@@ -90,6 +103,7 @@ def forget_address():
 @bp.route("/wifi", methods=["POST"])
 @coordinator_required
 def save_wifi():
+    instance_change_allowed()
     name, password = request.form.get("nom_wifi", ""), request.form.get("mot_de_passe_wifi", "")
     try:
         wifi = check(name, password)
@@ -104,6 +118,7 @@ def save_wifi():
 @bp.route("/wifi/retirer", methods=["POST"])
 @coordinator_required
 def forget_wifi():
+    instance_change_allowed()
     site_settings.forget_wifi(services().records)
     audit("Wi-Fi de l'équipe retiré")
     flash("Le Wi-Fi de l'équipe est retiré : les affiches n'en montrent plus.")

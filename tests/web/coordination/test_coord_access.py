@@ -397,3 +397,251 @@ def test_login_throttle_slows_the_guesser_not_the_owner(tmp_path):
     assert login("dominique", "un-autre-mot-de-passe", "10.1.1.1").status_code == 303  # another name
     actions = [e["action"] for e in world.svc.records.all("audit")]
     assert actions.count("connexion") == 2
+
+
+# -- two structures on one instance, and the network's coordinator (issue 15 §3) --------------
+
+from survey.model.structure import DEFAULT_ID  # noqa: E402
+from tests.coord_world import CAMPAIGN_C, SECRET_C, STRUCTURE_2, add_second_structure  # noqa: E402
+
+COORD_2, NETWORK = "coordination_nord", "reseau"
+# Each structure's campaign with what its URLs name: A is camille's (default structure), C dominique's.
+OWN = {
+    "A": {"campaign": CAMPAIGN_A, "answer": "aid", "code": "code_a"},
+    "C": {"campaign": CAMPAIGN_C, "answer": "cid", "code": "code_c"},
+}
+SEES = {COORD: {"A"}, COORD_2: {"C"}, NETWORK: {"A", "C"}}
+SECRETS = {"A": SECRET_A, "C": SECRET_C}
+# Addresses open to everyone whoever they are (the form, its notice, a wall made public, the
+# tablets' and the laptops' APIs): a coordinator of another structure is anyone there.
+PUBLIC_PREFIXES = ("/c/", "/mur/", "/api/")
+# The POSTs that change one campaign (a new campaign: test_new_campaign_belongs_to_the_coordinators_structure).
+CAMPAIGN_POSTS = [row for row in POST_TABLE if "{A}" in row[0]]
+# Every page of one campaign a coordinator opens (GET), from the coordinator space and the field.
+CAMPAIGN_PAGES = [
+    "/coordination/campagnes/{X}/",
+    "/coordination/campagnes/{X}/modifier",
+    "/coordination/campagnes/{X}/fermer",
+    "/coordination/campagnes/{X}/resultats",
+    "/coordination/campagnes/{X}/synthese",
+    "/coordination/campagnes/{X}/reponses",
+    "/coordination/campagnes/{X}/reponses?q=secret",
+    "/coordination/campagnes/{X}/reponses/{xid}",
+    "/coordination/campagnes/{X}/reponses/{xid}/supprimer",
+    "/coordination/campagnes/{X}/reponses/{xid}/corriger",
+    "/coordination/campagnes/{X}/etiquettes",
+    "/coordination/campagnes/{X}/benevoles",
+    "/coordination/campagnes/{X}/donnees",
+    "/coordination/campagnes/{X}/exporter",
+    "/coordination/campagnes/{X}/export.csv",
+    "/coordination/campagnes/{X}/export.json",
+    "/coordination/campagnes/{X}/imprimer",
+    "/coordination/campagnes/{X}/terrain",
+    "/coordination/campagnes/{X}/terrain.csv",
+    "/coordination/campagnes/{X}/envoyer",
+    "/terrain/{X}/",
+    "/terrain/{X}/saisies",
+    "/terrain/{X}/papier",
+    "/terrain/{X}/transcription",
+    "/terrain/{X}/mur",
+    "/terrain/{X}/sessions/nouvelle",
+]
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    world = add_second_structure(make_world(tmp_path_factory.mktemp("structures") / "data"))
+    from survey.services.tags import add_tag
+
+    add_tag(world.svc, CAMPAIGN_A, "thème")
+    add_tag(world.svc, CAMPAIGN_C, "thème")
+    return world
+
+
+def on(world, template: str, key: str) -> str:
+    """``template`` for structure ``key``'s campaign ({X}, {xid} its answer, {xcode} its code)."""
+    own = OWN[key]
+    for mark, name in (
+        ("{X}", "{" + key + "}"),
+        ("{xid}", "{" + own["answer"] + "}"),
+        ("{xcode}", "{" + own["code"] + "}"),
+    ):
+        template = template.replace(mark, name)
+    return world.fill(template)
+
+
+def stored(world) -> str:
+    """Everything stored but the sign-ins (each test client adds one): what a refused request must not change."""
+    svc = world.svc
+    records = {
+        name: sorted(map(repr, svc.records.all(name))) for name in svc.records.names() if name != "coordinator_sessions"
+    }
+    answers = {c: sorted(map(repr, svc.answers.iter_answers(c))) for c in (CAMPAIGN_A, CAMPAIGN_B, CAMPAIGN_C)}
+    return repr((records, answers))
+
+
+@pytest.mark.parametrize("role", [COORD, COORD_2, NETWORK])
+@pytest.mark.parametrize("page", CAMPAIGN_PAGES)
+def test_each_structure_reaches_its_campaign_pages_and_no_other(shared, page, role):
+    client = shared.client(role)
+    for key in ("A", "C"):
+        response = client.get(on(shared, page, key))
+        body = response.get_data(as_text=True)
+        if key in SEES[role]:
+            assert response.status_code == 200, (key, response.status_code, body[:300])
+        else:
+            assert response.status_code == 404, (key, response.status_code)
+            assert "n'existe pas" in html.unescape(body)
+            assert SECRETS[key] not in body and OWN[key]["campaign"] not in body.replace(
+                f"/{OWN[key]['campaign']}/", ""
+            )
+
+
+def _routes_with_a_campaign(app) -> list[Rule]:
+    return [
+        r for r in app.url_map.iter_rules() if "campaign_id" in r.arguments and not r.rule.startswith(PUBLIC_PREFIXES)
+    ]
+
+
+@pytest.mark.parametrize("role, key", [(COORD, "C"), (COORD_2, "A")])
+def test_every_route_of_another_structures_campaign_is_a_404_and_changes_nothing(shared, role, key):
+    """Any route that names a campaign, even one added later by another feature, answers a
+    coordinator of another structure as for a campaign that does not exist (GET and POST)."""
+    rules = _routes_with_a_campaign(shared.app)
+    assert len(rules) >= 35
+    own = OWN[key]
+    values = {
+        "campaign_id": own["campaign"],
+        "answer_id": shared.fill("{" + own["answer"] + "}"),
+        "code": shared.fill("{" + own["code"] + "}"),
+        "fmt": "csv",
+        "kind": "affiche",
+    }
+    client = shared.client(role)
+    before = stored(shared)
+    for rule in rules:
+        url = rule.rule
+        for name in rule.arguments:
+            url = re.sub(rf"<(?:[a-z]+:)?{name}>", values.get(name, "x"), url)
+        for method in sorted((rule.methods or set()) & {"GET", "POST"}):
+            data = {
+                "confirmer": "oui",
+                "masquer": "1",
+                "pseudonyme": "Intrus",
+                "etiquette": "intrus",
+                "title": "Piraté",
+            }
+            response = client.open(url, method=method, data=data if method == "POST" else None)
+            assert response.status_code == 404, (role, method, url, response.status_code)
+            assert SECRETS[key] not in response.get_data(as_text=True)
+    assert stored(shared) == before
+
+
+@pytest.mark.parametrize("role, key", [(COORD, "C"), (COORD_2, "A")])
+@pytest.mark.parametrize("path, data, check", CAMPAIGN_POSTS, ids=[row[0] for row in CAMPAIGN_POSTS])
+def test_post_table_refused_to_another_structure(shared, path, data, check, role, key):
+    before = stored(shared)
+    response = shared.client(role).post(
+        on(shared, path.replace("{A}", "{X}").replace("{aid}", "{xid}").replace("{code_a}", "{xcode}"), key), data=data
+    )
+    assert response.status_code == 404
+    assert stored(shared) == before
+
+
+def _state_of(world, check, campaign, answer_id):
+    svc = world.svc
+    return {
+        "open": lambda: svc.campaigns.get(campaign).closed,
+        "title": lambda: svc.campaigns.get(campaign).title,
+        "answer": lambda: svc.answers.get(campaign, answer_id),
+        "tags": lambda: svc.records.get("campaign_tags", campaign),
+        "codes": lambda: sorted(map(str, svc.records.all("volunteers"))),
+    }[check]()
+
+
+@pytest.mark.parametrize("role", [COORD_2, NETWORK])
+@pytest.mark.parametrize("path, data, check", CAMPAIGN_POSTS, ids=[row[0] for row in CAMPAIGN_POSTS])
+def test_post_table_allowed_on_the_second_structures_campaign(tmp_path, path, data, check, role):
+    """The second structure's coordinator, and the network's, change structure 2's campaign."""
+    fresh = add_second_structure(make_world(tmp_path / "data"))
+    from survey.services.tags import add_tag
+
+    add_tag(fresh.svc, CAMPAIGN_C, "thème")
+    answer_id = fresh.extra["cid"]
+    if path.endswith("/rouvrir"):
+        fresh.svc.campaigns.change(CAMPAIGN_C, lambda c: setattr(c, "closed", True))
+    if path.endswith("/purger"):
+        fresh.svc.answers.update(CAMPAIGN_C, answer_id, lambda a: a.__setitem__("submitted_at", "2001-01-01T00:00:00Z"))
+    if path.endswith("/modifier"):
+        data = {**data, "questionnaire": CAMPAIGN_A}
+    before = _state_of(fresh, check, CAMPAIGN_C, answer_id)
+    url = on(fresh, path.replace("{A}", "{X}").replace("{aid}", "{xid}").replace("{code_a}", "{xcode}"), "C")
+    response = fresh.client(role).post(url, data=data)
+    assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    assert _state_of(fresh, check, CAMPAIGN_C, answer_id) != before
+    assert fresh.svc.campaigns.get(CAMPAIGN_C).structure_id == STRUCTURE_2  # an edit keeps the owner
+
+
+def test_lists_show_only_what_each_may_see(shared):
+    titles = {key: shared.svc.campaigns.get(OWN[key]["campaign"]).title for key in OWN}
+    for role in (COORD, COORD_2, NETWORK):
+        client = shared.client(role)
+        for page in ("/coordination/", f"/coordination/questionnaires/q/{CAMPAIGN_A}/"):
+            body = text(client.get(page))
+            for key, title in titles.items():
+                assert (title in body) == (key in SEES[role]), (role, page, key)
+    assert "Centre social du Nord" in text(shared.client(COORD_2).get("/coordination/"))
+    # The questionnaires are shared; the count of campaigns using one is each one's own.
+    counts = {}
+    for role in (COORD, COORD_2, NETWORK):
+        page = text(shared.client(role).get("/coordination/questionnaires/"))
+        card = page.split(f'id="q-{CAMPAIGN_A}"')[1]
+        counts[role] = int(re.search(r"·\s+(\d+) campagnes?\s+·", card).group(1))
+    assert counts == {COORD: 1, COORD_2: 1, NETWORK: 2}
+
+
+def test_journal_each_structure_reads_its_own_entries(shared):
+    shared.client(COORD_2).get(f"/coordination/campagnes/{CAMPAIGN_C}/export.csv").get_data()
+    shared.client(COORD).get(f"/coordination/campagnes/{CAMPAIGN_A}/export.json").get_data()
+    pages = {role: text(shared.client(role).get("/coordination/journal")) for role in (COORD, COORD_2, NETWORK)}
+    assert f"{CAMPAIGN_C} · csv" in pages[COORD_2] and f"{CAMPAIGN_A} · json" not in pages[COORD_2]
+    assert f"{CAMPAIGN_A} · json" in pages[COORD] and f"{CAMPAIGN_C} · csv" not in pages[COORD]
+    assert f"{CAMPAIGN_A} · json" in pages[NETWORK] and f"{CAMPAIGN_C} · csv" in pages[NETWORK]
+    entry = [e for e in shared.svc.journal.all() if e["detail"].startswith(f"{CAMPAIGN_C} · csv")][-1]
+    assert entry["structure_id"] == STRUCTURE_2 and entry["who"] == "dominique"
+
+
+def test_new_campaign_belongs_to_the_coordinators_structure(tmp_path):
+    world = add_second_structure(make_world(tmp_path / "data"))
+    form = {"title": "Nouvelle", "questionnaire": CAMPAIGN_A, "channels": ["qr"], "retention_months": "12"}
+    # A structure's coordinator: their structure, whatever the form says.
+    world.client(COORD_2).post(
+        "/coordination/campagnes/nouvelle", data={**form, "identifier": "du-nord", "proprietaire": DEFAULT_ID}
+    )
+    assert world.svc.campaigns.get("du-nord").structure_id == STRUCTURE_2
+    # The network's coordinator chooses it; the choice is offered on the form.
+    network = world.client(NETWORK)
+    page = text(network.get("/coordination/campagnes/nouvelle"))
+    assert 'name="proprietaire"' in page and "Centre social du Nord" in page
+    assert 'name="proprietaire"' not in text(world.client(COORD_2).get("/coordination/campagnes/nouvelle"))
+    network.post(
+        "/coordination/campagnes/nouvelle", data={**form, "identifier": "pour-le-nord", "proprietaire": STRUCTURE_2}
+    )
+    assert world.svc.campaigns.get("pour-le-nord").structure_id == STRUCTURE_2
+    refused = network.post(
+        "/coordination/campagnes/nouvelle", data={**form, "identifier": "nulle-part", "proprietaire": "inconnue"}
+    )
+    assert refused.status_code == 422 and world.svc.campaigns.get("nulle-part") is None
+    assert world.client(COORD).get("/coordination/campagnes/pour-le-nord/").status_code == 404
+
+
+def test_public_pages_of_another_structure_are_as_for_anyone(shared):
+    """The form stays public; a coordinator of another structure answers it as a passer-by
+    (no team channel, not in the team) and reaches no team page."""
+    anonymous, other = shared.app.test_client(), shared.client(COORD)
+    for page in (f"/c/{CAMPAIGN_C}/", f"/c/{CAMPAIGN_C}/confidentialite", f"/mur/{CAMPAIGN_C}/"):
+        assert other.get(page).status_code == anonymous.get(page).status_code, page
+    team = other.post(f"/c/{CAMPAIGN_C}/equipe", data={"canal": "porteur-de-parole"})
+    assert team.status_code == 303 and "/benevole/" in team.headers["Location"]
+    own = shared.client(COORD_2).post(f"/c/{CAMPAIGN_C}/equipe", data={"canal": "porteur-de-parole"})
+    assert own.status_code == 303 and "/benevole/" not in own.headers["Location"]
