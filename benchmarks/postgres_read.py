@@ -148,7 +148,7 @@ def fill(data_dir: Path, url: str, n: int, seed: int) -> scale.Built:
                         ids.append(answer["id"])
             conn.execute(
                 "INSERT INTO answer_campaigns (campaign, total, added) VALUES (%s, %s, %s)"
-                " ON CONFLICT (campaign) DO UPDATE SET total = EXCLUDED.total, added = EXCLUDED.added",
+                " ON CONFLICT (campaign, shard) DO UPDATE SET total = EXCLUDED.total, added = EXCLUDED.added",
                 (scale.CAMPAIGN, n, n),
             )
         conn.execute("SET maintenance_work_mem = '256MB'")

@@ -143,7 +143,8 @@ def preload(url: str, data_dir: Path, count: int) -> int:
         extra = ", added" if "added" in kept else ""
         conn.execute(
             f"INSERT INTO answer_campaigns (campaign, total{extra}) VALUES (%s, %s{', %s' if extra else ''})"
-            f" ON CONFLICT (campaign) DO UPDATE SET total = answer_campaigns.total + EXCLUDED.total"
+            f" ON CONFLICT ({'campaign, shard' if 'shard' in kept else 'campaign'}) DO UPDATE"
+            " SET total = answer_campaigns.total + EXCLUDED.total"
             + (", added = answer_campaigns.added + EXCLUDED.added" if extra else ""),
             (CAMPAIGN, missing, missing) if extra else (CAMPAIGN, missing),
         )

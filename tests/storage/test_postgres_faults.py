@@ -171,7 +171,7 @@ def stored_once(database: str, sent: list[str]) -> None:
 
     with psycopg.connect(database) as conn:
         rows = conn.execute("SELECT id, count(*) FROM answers WHERE campaign = %s GROUP BY id", (CAMPAIGN,)).fetchall()
-        total = conn.execute("SELECT total FROM answer_campaigns WHERE campaign = %s", (CAMPAIGN,)).fetchone()
+        total = conn.execute("SELECT sum(total) FROM answer_campaigns WHERE campaign = %s", (CAMPAIGN,)).fetchone()
     counts = dict(rows)
     assert [i for i in sent if counts.get(i) != 1] == []
     assert max(counts.values()) == 1

@@ -15,7 +15,9 @@ the order it was stored in (``received``), its fingerprint and the whole answer 
   (exports) is one server-side cursor.
 - Counts: ``partials`` keeps summaries per part of ``PART_ROWS`` answers, valid while the
   part's version (bumped by a trigger in each write's transaction, migration 0004) is the
-  same, in memory and in ``answer_summaries`` (``summaries.py``).
+  same, in memory and in ``answer_summaries`` (``summaries.py``). The kept counts and the
+  parts' versions are split in shards by writing connection (migration 0005), so that the
+  answers of one campaign are not written one after the other.
 - Search: a trigram index over the folded text (migration 0004), never skipping an answer.
 """
 
@@ -44,8 +46,8 @@ T = TypeVar("T")
 PAGE = 500  # answers read per query when streaming
 STREAM_ROWS = 1000  # rows per fetch of iter_answers' server-side cursor
 PART_ROWS = 500  # answers per part of a campaign, whose summaries are kept (migration 0004 says 500 too)
-_BUMP_COUNTS = (  # after « INSERT INTO answer_campaigns (campaign, total, added) … »
-    " ON CONFLICT (campaign) DO UPDATE"
+_BUMP_COUNTS = (  # after « INSERT INTO answer_campaigns (campaign, shard, total, added) … »
+    " ON CONFLICT (campaign, shard) DO UPDATE"
     " SET total = answer_campaigns.total + EXCLUDED.total, added = answer_campaigns.added + EXCLUDED.added"
 )
 FIRST_PAGE = 50  # the first page of iter_newest: a page of the reading list costs about that
@@ -82,12 +84,13 @@ class PostgresAnswerStore:
             # servers adding at once may put both in one part: parts need not be equal).
             insert = conn.execute(
                 "INSERT INTO answers (campaign, id, fingerprint, body, part) VALUES (%s, %s, %s, %s,"
-                " coalesce((SELECT added FROM answer_campaigns WHERE campaign = %s), 0) / %s)"
+                " coalesce((SELECT sum(added)::bigint FROM answer_campaigns WHERE campaign = %s), 0) / %s)"
                 " ON CONFLICT ON CONSTRAINT answers_once DO NOTHING",
                 (campaign_id, answer_id, stored["fingerprint"], jsonb(stored), campaign_id, PART_ROWS),
             )
             conn.execute(
-                "INSERT INTO answer_campaigns (campaign, total, added) SELECT %s, 1, 1 WHERE EXISTS"
+                "INSERT INTO answer_campaigns (campaign, shard, total, added) SELECT %s, survey_write_shard(), 1, 1"
+                " WHERE EXISTS"
                 " (SELECT 1 FROM answers WHERE campaign = %s AND id = %s AND xmin = pg_current_xact_id()::xid)"
                 + _BUMP_COUNTS,
                 (campaign_id, campaign_id, answer_id),
@@ -147,7 +150,8 @@ class PostgresAnswerStore:
     @staticmethod
     def _count(conn: psycopg.Connection, campaign_id: str, delta: int) -> None:
         conn.execute(
-            "INSERT INTO answer_campaigns (campaign, total, added) VALUES (%s, %s, %s)" + _BUMP_COUNTS,
+            "INSERT INTO answer_campaigns (campaign, shard, total, added) VALUES (%s, survey_write_shard(), %s, %s)"
+            + _BUMP_COUNTS,
             (campaign_id, delta, max(delta, 0)),
         )
 
@@ -163,14 +167,14 @@ class PostgresAnswerStore:
         return row[0] if row else None
 
     def count(self, campaign_id: str) -> int:
-        """The kept count (``answer_campaigns``), not a ``count(*)``."""
+        """The kept count (``answer_campaigns``, summed over its shards), not a ``count(*)``."""
         with self.pool.connection() as conn:
-            row = conn.execute("SELECT total FROM answer_campaigns WHERE campaign = %s", (campaign_id,)).fetchone()
-        return int(row[0]) if row else 0
+            row = conn.execute("SELECT sum(total) FROM answer_campaigns WHERE campaign = %s", (campaign_id,)).fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
 
     def campaigns(self) -> list[str]:
         with self.pool.connection() as conn:
-            return [r[0] for r in conn.execute("SELECT campaign FROM answer_campaigns ORDER BY campaign")]
+            return [r[0] for r in conn.execute("SELECT DISTINCT campaign FROM answer_campaigns ORDER BY campaign")]
 
     def iter_answers(self, campaign_id: str) -> Iterator[dict]:
         """Oldest first, through a server-side cursor (``STREAM_ROWS`` rows a fetch): one
@@ -284,7 +288,8 @@ class PostgresAnswerStore:
         reading every answer (docs/DESIGN.md « PostgreSQL »)."""
         with self.pool.connection() as conn:
             versions = conn.execute(
-                "SELECT part, version FROM answer_parts WHERE campaign = %s ORDER BY part", (campaign_id,)
+                "SELECT part, sum(version) FROM answer_parts WHERE campaign = %s GROUP BY part ORDER BY part",
+                (campaign_id,),
             ).fetchall()
         if not versions:
             return []
@@ -419,12 +424,12 @@ class _KeptSummaries(Generic[T]):
             # The version and the rows in one statement: one snapshot, so the summary is
             # exactly of the version it is kept under.
             rows = conn.execute(
-                "SELECT p.version, a.body::text FROM answer_parts p"
-                " LEFT JOIN answers a ON a.campaign = p.campaign AND a.part = p.part"
-                " WHERE p.campaign = %s AND p.part = %s ORDER BY a.received",
-                (self.campaign_id, part),
+                "SELECT p.version, a.body::text FROM"
+                " (SELECT sum(version) AS version FROM answer_parts WHERE campaign = %s AND part = %s) p"
+                " LEFT JOIN answers a ON a.campaign = %s AND a.part = %s ORDER BY a.received",
+                (self.campaign_id, part, self.campaign_id, part),
             ).fetchall()
-        if not rows:
+        if not rows or rows[0][0] is None:
             return None, []
         version = int(rows[0][0])
         return cast(Stat, version), _Rows(part, version, [json.loads(r[1]) for r in rows if r[1] is not None])
