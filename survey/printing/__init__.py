@@ -110,11 +110,35 @@ def sheet_count_text(job: PrintJob, sheets: int) -> str:
     )
 
 
+def joined_pdfs(parts) -> bytes:
+    """One PDF of the pages of ``parts`` (PDF bytes), in order."""
+    from io import BytesIO
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for number, part in enumerate(parts):
+        reader = PdfReader(BytesIO(part))
+        writer.append(reader)
+        if number == 0 and reader.metadata:
+            writer.add_metadata(dict(reader.metadata))  # the title and author of the first
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def make_pdf(renderer, job: PrintJob) -> bytes:
     """The PDF bytes of a job (tiled onto smaller sheets when asked)."""
     with renderer.lock:
         context = job.kind.build(job, renderer.fitter)
         stylesheets = ("common", job.kind.stylesheet)
+        sheets = context.get("pages") or []
+        if not job.tile and job.kind.batch_sheets and len(sheets) > job.kind.batch_sheets:
+            step = job.kind.batch_sheets
+            return joined_pdfs(
+                renderer.render(job.kind.template, dict(context, pages=sheets[i : i + step]), job.fmt, stylesheets)
+                for i in range(0, len(sheets), step)
+            )
         if not job.tile:
             return renderer.render(job.kind.template, context, job.fmt, stylesheets)
         from .tiling import tile_pdf

@@ -195,6 +195,9 @@ class Kind:
     # Other languages: "page" (the whole sheet in the chosen one), "both" (French and the chosen
     # one, each question in both), "" (French only: the cards are written on by the team).
     languages: str = ""
+    # Sheets laid out alone (``pages`` of the context, no page counter): rendered by batches of
+    # this many and joined, so that a PDF of many cards never holds every sheet's layout at once.
+    batch_sheets: int = 0
 
 
 def board_questions(questionnaire: Questionnaire) -> list[Question]:
@@ -913,6 +916,7 @@ KINDS: dict[str, Kind] = {
             "cartes",
             True,
             build_cartes_paroles,
+            batch_sheets=10,
         ),
         Kind(
             "questionnaire-papier",

@@ -112,6 +112,18 @@ def _local_fetcher(roots: tuple[Path, ...]):
     return LocalFetcher(allowed_protocols=("file", "data"), allow_redirects=False, timeout=5)
 
 
+def _fonts_in(folder, names, what: str, package: str) -> Path:
+    """The folder holding every font file named, or a French ``PrintError`` naming the package."""
+    folder = Path(folder).resolve()
+    missing = [name for name in names if not (folder / name).is_file()]
+    if missing:
+        raise PrintError(
+            f"{what} introuvable dans {folder} : {', '.join(missing)}. "
+            f"Installez le paquet {package} (scripts/system-packages.sh)."
+        )
+    return folder
+
+
 class Renderer:
     """Renders the printables' templates to PDF bytes (thread-safe through a lock)."""
 
@@ -122,20 +134,10 @@ class Renderer:
         from weasyprint.text.fonts import FontConfiguration
 
         self.printables_dir = Path(printables_dir).resolve()
-        self.font_dir = Path(font_dir).resolve()
-        missing = [name for name in FONT_FILES.values() if not (self.font_dir / name).is_file()]
-        if missing:
-            raise PrintError(
-                f"Police introuvable dans {self.font_dir} : {', '.join(missing)}. "
-                "Installez le paquet fonts-dejavu-core (scripts/system-packages.sh)."
-            )
-        self.arabic_font_dir = Path(arabic_font_dir).resolve()
-        missing = [name for name in ARABIC_FONT_FILES.values() if not (self.arabic_font_dir / name).is_file()]
-        if missing:
-            raise PrintError(
-                f"Police arabe introuvable dans {self.arabic_font_dir} : {', '.join(missing)}. "
-                "Installez le paquet fonts-hosny-amiri (scripts/system-packages.sh)."
-            )
+        self.font_dir = _fonts_in(font_dir, FONT_FILES.values(), "Police", "fonts-dejavu-core")
+        self.arabic_font_dir = _fonts_in(
+            arabic_font_dir, ARABIC_FONT_FILES.values(), "Police arabe", "fonts-hosny-amiri"
+        )
         # One print at a time: FontConfiguration and the FreeType faces of the fitter are not
         # known to be thread-safe. Re-entrant: make_pdf holds it around fitting and rendering.
         self.lock = threading.RLock()

@@ -17,6 +17,7 @@ from typing import Callable, Hashable
 from zoneinfo import ZoneInfo
 
 from ..model.campaign import CHANNELS, Campaign
+from ..model.french_time import MONTHS
 from ..model.questionnaire import Question, Questionnaire
 from ..storage.interfaces import AnswerStore
 from .kept_counts import VERSION, day_of, kept
@@ -30,20 +31,6 @@ DIMENSIONS = {
     "mois": "Le mois",
 }
 NOT_SAID = "Non précisé"
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 
 class CrosstabError(ValueError):
