@@ -18,6 +18,7 @@ from . import (  # noqa: F401
     structure_identity,
     structures,
     volunteers,
+    words,
 )
 from .blueprint import bp
 
