@@ -204,3 +204,27 @@ def test_a_kept_summary_that_is_not_plain_data_is_never_loaded(svc, open_app, da
     fresh = open_app("c")
     assert campaign_summary(fresh.answers, CAMPAIGN, QUESTIONNAIRE, tz=TZ, tags=TAGS) == kept
     assert kept == summarise(list(svc.answers.iter_answers(CAMPAIGN)), QUESTIONNAIRE, tz=TZ, tags=TAGS)
+
+
+def test_an_erased_answers_words_leave_the_kept_summaries_in_the_same_transaction(svc, database_url):
+    """« Mots fréquents » keeps words per part: deleting an answer (an erasure on request) must
+    not leave them in ``answer_summaries`` until someone opens the page again."""
+    secret = "Zébulon-le-voisin"
+    answer = dict(random_answer(random.Random(11)), answers={"autre": f"Mon voisin {secret} m'aide"})
+    svc.answers.add(answer)
+    for n in range(4):
+        svc.answers.add(random_answer(random.Random(100 + n)))
+
+    def words(answers: list[dict]) -> Counter:
+        return Counter(w for a in answers for w in str((a.get("answers") or {}).get("autre", "")).split())
+
+    assert sum(svc.answers.partials(CAMPAIGN, "mots-essai", words, add), Counter())[secret] == 1
+
+    def kept_bytes() -> bytes:
+        with psycopg.connect(database_url) as conn:
+            return b"".join(bytes(r[0]) for r in conn.execute("SELECT summary FROM answer_summaries").fetchall())
+
+    assert secret.encode() in kept_bytes()
+    assert svc.answers.delete(CAMPAIGN, answer["id"])
+    assert secret.encode() not in kept_bytes()
+    assert sum(svc.answers.partials(CAMPAIGN, "mots-essai", words, add), Counter())[secret] == 0
