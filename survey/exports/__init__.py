@@ -31,7 +31,7 @@ FORMATS = {
     "json": ("application/json", "JSON (pour d'autres logiciels)"),
     "datapackage": (
         "application/zip",
-        "Données ouvertes (paquet Frictionless : un CSV et sa description, sans données personnelles)",
+        "Données ouvertes (un tableau et sa description, à publier : sans données personnelles)",
     ),
 }
 # What a downloaded file of each format ends with (a data package travels as a zip).
