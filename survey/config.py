@@ -23,11 +23,24 @@ DEFAULTS: dict[str, Any] = {
     # Quote cards: one PDF holds at most this many quotes, the newest consented ones (the print
     # page says so, and dates or a question choose older ones); two cards a sheet.
     "QUOTE_CARDS_MAX": 100,
+    # The diagnostic report (survey rapport, « Rapport »): at most this many quotes, the newest
+    # reuse-consented written answers, grouped by tag; the team keeps or cuts them in the ODT.
+    "REPORT_QUOTES_MAX": 60,
+    # A published restitution page is kept in memory, made again when it changes and at the
+    # latest after this many seconds (new answers counted, an erased quote gone).
+    "RESTITUTION_CACHE_SECONDS": 60,
     "MAX_TEXT_LENGTH": 5000,  # characters in one free-text answer
     "MAX_CONTENT_LENGTH": 512 * 1024,  # bytes in one request (answers are small)
     # The web server's own ceiling: routes that take files (board photos, XLSForm
     # uploads) raise Flask's limit for themselves, up to this.
     "MAX_UPLOAD_LENGTH": 16 * 1024 * 1024,
+    # Answers that need no writing (issue 16 §2): a recording lasts at most this many seconds
+    # (the browser stops there) and weighs at most this many bytes (checked from the bytes by
+    # the server: 2 minutes of Opus at 64 kbit/s are about 1 MB); a drawing or a photo of one
+    # at most MEDIA_MAX_IMAGE_BYTES. A form with media takes their sum in one request.
+    "MEDIA_MAX_RECORDING_SECONDS": 120,
+    "MEDIA_MAX_RECORDING_BYTES": 4 * 1024 * 1024,
+    "MEDIA_MAX_IMAGE_BYTES": 4 * 1024 * 1024,
     "ANSWER_CHUNK_SIZE": 100,
     # A PostgreSQL database (``postgresql://user@host/name``) for every collection instead of
     # the TinyDB files of the data folder (survey/storage/postgres/, docs/DEPLOYMENT.md);

@@ -125,6 +125,9 @@ class QuestionnaireForm(Form):
     questionnaire: Questionnaire
     empty_error: str | None = None  # the whole answer is empty (not one question's error)
     empty_message = EMPTY_MESSAGE  # also said by offline.js before it queues an empty answer
+    # Ids of the questions answered by a medium sent with the form (a drawing, a recording): set
+    # by the page that read the files, so that a drawing with no phrase is an answer.
+    media_answered: frozenset[str] = frozenset()
     # Says a message in the language of the person who answers: the source words by default; a
     # page posted on the web passes the page's catalog (``web/posted_forms.py``).
     translate = staticmethod(french)
@@ -188,7 +191,7 @@ class QuestionnaireForm(Form):
                 continue
             errors = list(field.errors)
             value = self.raw_value(q)
-            if q.required and value in ("", None, []):
+            if q.required and value in ("", None, []) and q.id not in self.media_answered:
                 errors = [self.translate(REQUIRED_MESSAGE)]
             if q.other and not errors:
                 chosen = value if isinstance(value, list) else [value]
@@ -199,7 +202,8 @@ class QuestionnaireForm(Form):
                     errors = list(other.errors)
             field.errors = errors
             ok = ok and not errors
-        if ok and final and not self.questionnaire.allow_empty and not self.answers(only):
+        answered = self.answers(only) or self.media_answered
+        if ok and final and not self.questionnaire.allow_empty and not answered:
             self.empty_error = self.translate(EMPTY_MESSAGE)
             ok = False
         if not is_answer_id(self.answer_id.data):
@@ -234,6 +238,8 @@ def build_form_class(
             field = ValuesField(q.label, validators=[_one_of(q), _exclusive(q)])
         elif q.type == "number":
             field = StringField(q.label, validators=[_integer(q)])
+        elif q.is_drawing:  # the optional short phrase; the drawing itself is a file (media-<id>)
+            field = StringField(q.label, validators=[limit])
         else:  # single_choice, yes_no, scale
             field = StringField(q.label, validators=[_one_of(q)])
         setattr(Form, field_name(q), field)

@@ -66,6 +66,7 @@ OWN_STORAGE: dict[str, str] = {
     "tests/storage/test_data_copy.py": BOTH,
     "tests/storage/test_data_copy_back.py": BOTH,
     "tests/storage/test_scale_pages_workers.py": BOTH,
+    "tests/storage/test_media_store.py": BOTH,
 }
 OWN_STORAGE_PREFIX = "tests/storage/test_postgres_"  # PostgreSQL's own tests (migrations, faults…)
 

@@ -16,6 +16,8 @@ from . import (  # noqa: F401  # noqa: F401
     handover,
     printables,
     privacy,
+    report,
+    restitution,
     serve,
     shared,
     tablets,

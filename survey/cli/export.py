@@ -14,6 +14,7 @@ import click
 from ..exports import FORMATS, Export, ExportOptions
 from ..exports.datapackage import DATA_FILE, DESCRIPTOR, write_folder
 from ..exports.filters import Filters, parse_date
+from ..exports.media_zip import ZIP_FORMATS, media_filename, write_with_media
 from ..model.campaign import CHANNELS
 from .root import CommandError, campaign_named, data_option, main, make_app
 
@@ -104,6 +105,13 @@ def _target(out: str | None, filename: str) -> Path:
     help="Données ouvertes seulement : inclut prénoms, personnes qui ont recueilli et réponses libres sans "
     "accord de réutilisation (le paquet ne doit alors pas être publié).",
 )
+@click.option(
+    "--avec-medias",
+    "with_media",
+    is_flag=True,
+    help="CSV ou XLSX seulement : un fichier zip avec le tableau et, dans medias/, les enregistrements "
+    "et les dessins des réponses (le tableau nomme le fichier de chaque réponse).",
+)
 @data_option
 def export(
     campaign_id,
@@ -118,6 +126,7 @@ def export(
     place,
     include_hidden,
     personal,
+    with_media,
     data_dir,
 ):
     if fmt not in FORMATS:
@@ -126,6 +135,8 @@ def export(
         raise CommandError("--donnees-personnelles ne sert qu'aux données ouvertes (--format datapackage).")
     if channel and channel not in CHANNELS:
         raise CommandError(f"Le canal « {channel} » n'existe pas. Canaux : {', '.join(CHANNELS)}.")
+    if with_media and (fmt not in ZIP_FORMATS or out == "-"):
+        raise CommandError("--avec-medias écrit un fichier zip avec un CSV ou un XLSX : donnez --format csv ou xlsx.")
     try:
         first, last = parse_date(date_from, "date de début"), parse_date(date_to, "date de fin")
     except ValueError as exc:
@@ -157,7 +168,8 @@ def export(
         sys.stdout.buffer.flush()
         return
 
-    target = _target(out, job.filename(datetime.now(job.plan.tz)))
+    filename = media_filename(job) if with_media else job.filename(datetime.now(job.plan.tz))
+    target = _target(out, filename)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         # Written beside the target, then renamed: a failed export never leaves half a file.
@@ -170,7 +182,11 @@ def export(
             with click.progressbar(
                 length=total, label=f"Export de {total} réponse{'s' if total != 1 else ''}", file=sys.stderr
             ) as bar:
-                job.write(handle, _counted(svc.answers.iter_answers(campaign.id), bar))
+                answers = _counted(svc.answers.iter_answers(campaign.id), bar)
+                if with_media:
+                    write_with_media(job, handle, answers)
+                else:
+                    job.write(handle, answers)
         os.replace(temporary, target)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)

@@ -36,6 +36,7 @@ def read_queue(path) -> list[dict]:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @data_option
 def import_queue(file, data_dir):
+    from ..services.queue_media import media_of_item
     from ..services.queued_answers import receive
 
     items = read_queue(file)
@@ -54,7 +55,9 @@ def import_queue(file, data_dir):
             counts["refused"] += 1
             details.append(f"réponse {n} : la campagne « {campaign_id} » n'existe pas ici.")
             continue
-        status, body = receive(svc, app.config, campaign, questionnaire, item)
+        # Recordings and drawings travel in the file as base64, checked as the form's are.
+        media, media_refused = media_of_item(svc, app.config, campaign, questionnaire, item)
+        status, body = receive(svc, app.config, campaign, questionnaire, item, media=media, media_refused=media_refused)
         if status in counts:
             counts[status] += 1
         else:

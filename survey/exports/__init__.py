@@ -90,6 +90,7 @@ class Export:
             codes=codes,
             for_csv=self.options.format == "csv",
             timezone_name=self.options.filters.timezone,
+            voice_on_open_questions=self.campaign.voice_answers,
         )
 
     def labelled_plan(self) -> Plan:

@@ -19,12 +19,18 @@ from zoneinfo import ZoneInfo
 
 from ..model.campaign import CHANNELS
 from ..model.consent import may_quote
+from ..model.media import RECORDING, medium_for, transcription_of
 from ..model.questionnaire import CHOICE_TYPES, OTHER_VALUE, TYPES, Choice, Question, Questionnaire, QuestionType
+from ..services.media import media_kind
 from ..services.results import place_of
 from ..spreadsheet import neutralise
 from .filters import DEFAULT_TIMEZONE, parse_time
 
 JOIN = " | "
+# A recording's or a drawing's column (``<question>__fichier``) names its file in the zip's folder.
+MEDIA_COLUMN_SUFFIX = "__fichier"
+TRANSCRIPTION_COLUMN_SUFFIX = "__transcription"
+MEDIA_FOLDER = "medias"
 OTHER_EXPORT_LABEL = "Autre"
 CLOSED_TYPES = CHOICE_TYPES | {"yes_no", "scale"}
 CACHE_LIMIT = 10_000  # entries of a per-export cache (bounded: memory stays flat)
@@ -71,6 +77,7 @@ class MergedQuestion(QuestionType):
     other: bool
     versions: tuple[int, ...]
     show_if: str  # the newest condition, in words; empty when always shown
+    voice: bool = False  # some version takes a recording for it (``voice: true``)
 
     @property
     def closed(self) -> bool:
@@ -126,6 +133,7 @@ def merge_versions(definitions: list[Questionnaire]) -> list[MergedQuestion]:
                 other=other,
                 versions=tuple(sorted({d.version for d, _ in found})),
                 show_if=_condition(newest, owner),
+                voice=any(getattr(q, "voice", False) for _, q in found),
             )
         )
     return merged
@@ -159,6 +167,7 @@ class Plan:
         codes: bool = False,
         for_csv: bool = False,
         timezone_name: str = DEFAULT_TIMEZONE,
+        voice_on_open_questions: bool = False,
     ):
         if not definitions:
             raise ValueError("no questionnaire definition")
@@ -176,6 +185,9 @@ class Plan:
         self._producers: list[Callable] = []
         for q in self.questions:
             self._add_question(q)
+            kind = media_kind(q, voice_on_open_questions)
+            if kind:
+                self._add_medium(q, kind)
         self._add_metadata()
         self._unique_headers()
 
@@ -306,6 +318,28 @@ class Plan:
         self._producers.append(multiple)
         if q.other:
             self._add_other_text(q)
+
+    def _add_medium(self, q: MergedQuestion, kind: str) -> None:
+        """The file of a recording or a drawing, as named in a zip with media (``medias/<file>``)."""
+        text = self._text
+        key = f"{q.id}{MEDIA_COLUMN_SUFFIX}"
+        self._column(key, f"{q.label} ({'enregistrement' if kind == RECORDING else 'dessin'} : fichier)")
+
+        def medium(answer, values, out, qid=q.id):
+            entry = medium_for(answer, qid) if "media" in answer else None
+            out.append(text(f"{MEDIA_FOLDER}/{entry['file']}") if entry else None)
+
+        self._producers.append(medium)
+        if kind != RECORDING:
+            return
+        # What a facilitator heard in it, marked as such: never the person's own typed words.
+        self._column(f"{q.id}{TRANSCRIPTION_COLUMN_SUFFIX}", f"{q.label} (transcription de l'enregistrement)")
+
+        def transcription(answer, values, out, qid=q.id):
+            said = transcription_of(answer, qid) if "transcriptions" in answer else None
+            out.append(text(said["text"]) if said else None)
+
+        self._producers.append(transcription)
 
     def _add_other_text(self, q: MergedQuestion) -> None:
         text = self._text

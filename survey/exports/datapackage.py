@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 
 from ..model.campaign import CHANNELS
 from ..model.consent import may_quote
-from .columns import DATE_COLUMNS, FLAG_COLUMNS, Column, Plan
+from .columns import DATE_COLUMNS, FLAG_COLUMNS, MEDIA_COLUMN_SUFFIX, TRANSCRIPTION_COLUMN_SUFFIX, Column, Plan
 
 if TYPE_CHECKING:
     from . import Export
@@ -62,8 +62,12 @@ class Shape:
 
 def shape_of(plan: Plan, personal: bool) -> Shape:
     open_keys = {q.id for q in plan.questions if q.is_open} | {f"{q.id}__autre" for q in plan.questions if q.other}
+    # A transcription is a person's words too; a recording's or a drawing's file is not in the package.
+    open_keys |= {c.key for c in plan.columns if c.key.endswith(TRANSCRIPTION_COLUMN_SUFFIX)}
     kept, consented, numbers = [], set(), set()
     for index, column in enumerate(plan.columns):
+        if column.key.endswith(MEDIA_COLUMN_SUFFIX):
+            continue
         if not personal and column.key in PERSONAL_COLUMNS:
             continue
         kept.append(index)

@@ -22,6 +22,7 @@ from ..model.questionnaire import (
     CHOICE_TYPES,
     DEFAULT_AUDIENCE,
     DEFAULT_SCALE_LABELS,
+    OPEN_TYPES,
     OTHER_VALUE,
     TYPES,
     Choice,
@@ -32,7 +33,7 @@ from ..model.questionnaire import (
     QuestionnaireError,
     ShowIf,
 )
-from . import yaml_translations
+from . import pictograms, yaml_translations
 
 # The keys of a questionnaire file, in the order the writer lays them out (``docs/QUESTIONNAIRE_FORMAT.md``).
 TOP_ORDER = (
@@ -63,6 +64,7 @@ QUESTION_ORDER = (
     "min",
     "max",
     "scale_labels",
+    "voice",
     "show_if",
     "source",
 )
@@ -342,9 +344,9 @@ def _question(raw, index, seen, problem) -> Question | None:
     errors = []
     key_lines = raw.get(_KEY_LINES, {})
 
-    def bad(message, key=None):
+    def bad(message, key=None, line=None):
         errors.append(message)
-        problem(key_lines.get(key, line), name, message)
+        problem(line or key_lines.get(key, raw.get(_LINE, 0)), name, message)
 
     for key in sorted(set(raw) - _QUESTION_KEYS - _META, key=str):
         bad(f"la clé « {key} » est inconnue", key)
@@ -400,7 +402,8 @@ def _question(raw, index, seen, problem) -> Question | None:
                         "à choix multiple (multiple_choice)",
                         "choices",
                     )
-                choices.append(Choice(value, _text(c["label"]), exclusive))
+                picto = _picto(c, value, bad)
+                choices.append(Choice(value, _text(c["label"]), exclusive, picto))
     elif raw_choices is not None:
         bad("seules les questions à choix (single_choice, multiple_choice) ont des « choices »")
     other = raw.get("other", False)
@@ -424,6 +427,13 @@ def _question(raw, index, seen, problem) -> Question | None:
             bad("« scale_labels » doit donner exactement 5 mots, pour une question « scale »")
         else:
             scale_labels = tuple(_text(x) for x in labels)
+
+    voice = raw.get("voice", False)
+    if not isinstance(voice, bool):
+        bad("« voice » doit valoir true ou false", "voice")
+        voice = False
+    elif voice and qtype not in OPEN_TYPES:
+        bad("« voice » ne s'applique qu'aux questions à réponse libre (short_text, long_text)", "voice")
 
     show_if = None
     raw_show = raw.get("show_if")
@@ -451,7 +461,27 @@ def _question(raw, index, seen, problem) -> Question | None:
         show_if=show_if,
         source=_clean(source),
         line=line,
+        voice=voice,
     )
+
+
+def _picto(raw_choice: dict, value: str, bad) -> str:
+    """The choice's pictogram name, checked against the drawings shipped (``pictograms``);
+    a problem names the choice's line."""
+    if raw_choice.get("picto") in (None, ""):
+        return ""
+    name = _text(raw_choice["picto"])
+    if not pictograms.exists(name):
+        near = [n for n in pictograms.catalogue() if n.startswith(name[:3])][:5]
+        hint = f" (proches : {', '.join(near)})" if near else ""
+        line = raw_choice.get(_KEY_LINES, {}).get("picto") or raw_choice.get(_LINE)
+        bad(
+            f"le pictogramme « {name} » du choix « {value} » n'existe pas{hint} : "
+            "la liste des pictogrammes est dans printables/art/pictos/README.md",
+            line=line,
+        )
+        return ""
+    return name
 
 
 def _show_if(raw, seen: dict[str, Question], bad) -> ShowIf | None:

@@ -43,6 +43,9 @@ class Campaign:
     retention_months: int = 12
     short_code: str = ""  # what people type: /<short_code> (survey.services.short_codes)
     structure_id: str = ""  # the structure that owns it (model/structure.py); "" = the default one
+    # Every open question may be answered by a recording too, not only those that say
+    # ``voice: true`` (issue 16 §2, ``model/media.py`` ``takes_recording``).
+    voice_answers: bool = False
 
     @classmethod
     def from_record(cls, record: dict) -> "Campaign":

@@ -25,9 +25,14 @@ class SurveyError(Exception):
 
     status: int = 400
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, **values: object) -> None:
+        """``message`` may hold ``%(name)s`` parts filled from ``values``: ``template`` and
+        ``values`` stay apart so that a page says it in its reader's language (``gettext``)."""
+        said = message % values if values else message
+        super().__init__(said)
+        self.message = said
+        self.template = message
+        self.values = values
 
 
 class BadValue(SurveyError, ValueError):

@@ -28,6 +28,14 @@ ROLES = {
     "scribe": "Scribe (écrit les paroles)",
     "porte-a-porte": "Porte-à-porte",
 }
+# What kind of outing a session is, counted apart in a démarche's key figures (services/demarches.py).
+# "" (not said): deduced from what the session collected.
+SESSION_KINDS = {
+    "porteur-de-parole": "Porteur de parole",
+    "ordi-panneau": "Ordi-panneau",
+    "atelier": "Atelier d'échange",
+    "porte-a-porte": "Porte-à-porte",
+}
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 TEAM_COUNTED = ("stopped", "photos")  # changed during the session, never by its form
 
@@ -44,6 +52,7 @@ class Session:
     questions: list[str] = field(default_factory=list)  # board question ids
     stopped: int = 0  # passers-by who stopped (counted by the team)
     photos: list[dict] = field(default_factory=list)  # [{"file": …, "type": …, "size": …}]
+    kind: str = ""  # one of SESSION_KINDS, "" when the coordinator did not say
 
     @classmethod
     def from_record(cls, record: dict) -> "Session":
@@ -134,6 +143,8 @@ def validate_session(session: Session, questionnaire: Questionnaire | None) -> l
             problems.append(f"L'heure de {label} « {value} » n'est pas une heure : écrivez-la comme {TIME_EXAMPLES}.")
     if session.starts and session.ends and session.starts >= session.ends:
         problems.append("L'heure de fin doit venir après l'heure de début.")
+    if session.kind and session.kind not in SESSION_KINDS:
+        problems.append("Choisissez le genre de session dans la liste.")
     known = {q.id for q in questionnaire.answerable} if questionnaire else set()
     for question_id in session.questions:
         if question_id not in known:

@@ -23,6 +23,7 @@ TYPES = {
     "scale": "échelle de 1 à 5",
     "number": "nombre",
     "note": "texte d'information",
+    "dessin": "dessin",
 }
 CHOICE_TYPES = {"single_choice", "multiple_choice"}
 YES_NO_CHOICES = (("oui", "Oui"), ("non", "Non"))
@@ -125,6 +126,10 @@ class Choice:
     label: str
     # « Aucun de ces appareils »: a choice of a multiple choice that excludes every other one.
     exclusive: bool = False
+    # A drawing shown beside the words, for people who read little: the name of one of
+    # printables/art/pictos/ (``formats/pictograms.py``), or "" for none. Not compared: a
+    # choice with another drawing is the same choice (versions, exports).
+    picto: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -180,6 +185,12 @@ class QuestionType:
     def is_number(self) -> bool:
         return self.type == "number"
 
+    @property
+    def is_drawing(self) -> bool:
+        """Answered with a drawing (on the screen, or a photo of paper) and an optional short
+        phrase: the phrase is the answer's text, the image a medium (``model/media.py``)."""
+        return self.type == "dessin"
+
 
 @dataclass(frozen=True)
 class Question(QuestionType):
@@ -196,6 +207,8 @@ class Question(QuestionType):
     show_if: ShowIf | None = None
     source: dict = field(default_factory=dict, compare=False)
     line: int = field(default=0, compare=False)
+    # Answered by a recording of the person's voice too (``voice: true``, ``model/media.py``).
+    voice: bool = False
     # The words of « autre » and of oui / non, French unless a translation gave others.
     other_label: str = OTHER_LABEL
     yes_no_labels: tuple[str, str] = (YES_NO_CHOICES[0][1], YES_NO_CHOICES[1][1])
@@ -208,10 +221,13 @@ class Question(QuestionType):
     def options(self) -> tuple[Choice, ...]:
         """Every value a person can pick, as shown: choices, oui/non, or 1..5."""
         if self.is_choice:
-            extra = (Choice(OTHER_VALUE, self.other_label),) if self.other else ()
+            # « Autre » has its pencil when the other choices have drawings, so that none is bare.
+            other_picto = OTHER_VALUE if any(c.picto for c in self.choices) else ""
+            extra = (Choice(OTHER_VALUE, self.other_label, picto=other_picto),) if self.other else ()
             return self.choices + extra
         if self.is_yes_no:
-            return tuple(Choice(v, lab) for (v, _), lab in zip(YES_NO_CHOICES, self.yes_no_labels))
+            # Oui and non always carry their drawing (a tick, a cross), as a scale its faces.
+            return tuple(Choice(v, lab, picto=v) for (v, _), lab in zip(YES_NO_CHOICES, self.yes_no_labels))
         if self.is_scale:
             return tuple(Choice(str(i), f"{i} – {lab}") for i, lab in enumerate(self.scale_labels, 1))
         return ()
@@ -313,7 +329,12 @@ class Questionnaire:
                 item["required"] = True
             if q.choices:
                 item["choices"] = [
-                    {"value": c.value, "label": c.label, **({"exclusive": True} if c.exclusive else {})}
+                    {
+                        "value": c.value,
+                        "label": c.label,
+                        **({"exclusive": True} if c.exclusive else {}),
+                        **({"picto": c.picto} if c.picto else {}),
+                    }
                     for c in q.choices
                 ]
             if q.other:
@@ -324,6 +345,8 @@ class Questionnaire:
                 item["max"] = q.max
             if q.is_scale and q.scale_labels != DEFAULT_SCALE_LABELS:
                 item["scale_labels"] = list(q.scale_labels)
+            if q.voice:
+                item["voice"] = True
             if q.show_if:
                 values = list(q.show_if.values)
                 item["show_if"] = {"question": q.show_if.question, "equals": values[0] if len(values) == 1 else values}

@@ -799,6 +799,7 @@ HOW_TO = {
     "yes_no": "Cochez une seule case.",
     "scale": "Cochez une seule case, sous le visage qui vous ressemble.",
     "number": "Écrivez un nombre.",
+    "dessin": "Dessinez dans le cadre.",
 }
 
 
@@ -818,7 +819,10 @@ def build_questionnaire_papier(job: PrintJob, fitter: TextFitter) -> dict:
             "number": q.number_of(question.id) if question.answerable else None,
             "how": say(HOW_TO[question.type]) if question.type in HOW_TO else "",
             "options": [typeset(c.label, lang) for c in question.options if c.value != "autre"],
+            # Each option's pictogram name ("" for none), in the same order: drawn beside its box.
+            "pictos": [c.picto for c in question.options if c.value != "autre"],
             "other": typeset(question.other_label, lang),
+            "other_picto": next((c.picto for c in question.options if c.value == "autre"), ""),
             "condition": show_if_instruction(q, question, say) if question.show_if else "",
         }
         if question.is_number and (question.min is not None or question.max is not None):

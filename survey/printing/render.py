@@ -21,6 +21,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..config import PROJECT_ROOT
+from ..formats import pictograms
 from .errors import PrintError
 from .qr import qr_svg, svg_id
 from .typography import TextFitter, french
@@ -173,7 +174,7 @@ class Renderer:
             lstrip_blocks=True,
         )
         self.env.filters["fr"] = french
-        self.env.globals.update(art=self.art, qr=self.qr)
+        self.env.globals.update(art=self.art, qr=self.qr, choice_picto=choice_picto)
         self._qr: dict[tuple[str, str | None], str] = {}
         self._qr_serial = itertools.count(1)
 
@@ -243,6 +244,12 @@ class Renderer:
                 string=markup, base_url=str(self.printables_dir / "templates") + "/", url_fetcher=self.fetcher
             )
             return document.render(stylesheets=sheets, font_config=self.font_config)
+
+
+def choice_picto(name: str) -> Markup:
+    """A choice's pictogram beside its box (``formats/pictograms.py``), its strokes as attributes:
+    the printables' stylesheets do not reach inside an inline SVG."""
+    return Markup(pictograms.svg(name, "picto", strokes=True))
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,11 @@ from ..formats.yaml_files import load_library
 from ..model.campaign import Campaign
 from ..model.questionnaire import Library, Questionnaire
 from ..storage import AnswerStore, ChunkedAnswerStore, RecordCollections, RecordStore
+from ..storage.media import MediaStore
 from ..storage.photos import PhotoStore
 from ..storage.repositories import (
     AccountRepository,
+    DemarcheRepository,
     DoorRepository,
     DraftRepository,
     Journal,
@@ -65,7 +67,10 @@ class Services:
     kiosk_codes: KioskCodeRepository = field(init=False)
     drafts: DraftRepository = field(init=False)
     structures: StructureRepository = field(init=False)
+    demarches: DemarcheRepository = field(init=False)
     photos: PhotoStore = field(init=False)
+    # Recordings and drawings of answers (issue 16 §2): files, or rows on a shared instance.
+    media: MediaStore = field(init=False)
 
     def __post_init__(self) -> None:
         self.sessions = SessionRepository(self.records)
@@ -78,7 +83,9 @@ class Services:
         self.kiosk_codes = KioskCodeRepository(self.records)
         self.drafts = DraftRepository(self.records)
         self.structures = StructureRepository(self.records)
+        self.demarches = DemarcheRepository(self.records)
         self.photos = PhotoStore(self.data_dir / "photos")
+        self.media = MediaStore(self.data_dir / "media")
 
     @classmethod
     def open(cls, config: dict) -> "Services":
@@ -110,6 +117,8 @@ class Services:
         if database is not None:
             svc.photos = database.photos  # type: ignore[assignment]  # same methods, rows not files
             database.photos.take_in(data_dir / "photos")  # files from before, or from survey data copy
+            svc.media = database.media  # type: ignore[assignment]  # same methods, rows not files
+            database.media.take_in(data_dir / "media")
         svc.reload_library()
         return svc
 

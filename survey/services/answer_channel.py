@@ -12,6 +12,9 @@ never put under another channel instead.
 
 from __future__ import annotations
 
+from typing import Callable
+
+from ..catalogs import N_
 from ..model.campaign import CHANNELS, Campaign
 from ..model.errors import SurveyError
 
@@ -45,19 +48,28 @@ def form_channel(
             if candidate in allowed and candidate in campaign.channels:
                 return candidate
         raise ChannelRefused(
-            "Cette campagne ne prévoit pas de questionnaire rempli avec un ou une bénévole "
-            f"(canaux prévus : {labels(campaign)}). La coordination peut ajouter le canal "
-            "« Tablette » dans les réglages de la campagne."
+            N_(
+                "Cette campagne ne prévoit pas de questionnaire rempli avec un ou une bénévole "
+                "(canaux prévus : %(channels)s). La coordination peut ajouter le canal "
+                "« Tablette » dans les réglages de la campagne."
+            ),
+            channels=labels(campaign),
         )
     if PUBLIC in campaign.channels:
         return PUBLIC
     raise ChannelRefused(
-        "Ce questionnaire ne se remplit pas en ligne par le public : il se fait avec l'équipe "
-        f"de la campagne ({labels(campaign)}). Adressez-vous à elle, ou, si vous êtes bénévole, "
-        "entrez votre code dans l'espace bénévole."
+        N_(
+            "Ce questionnaire ne se remplit pas en ligne par le public : il se fait avec l'équipe "
+            "de la campagne (%(channels)s). Adressez-vous à elle, ou, si vous êtes bénévole, "
+            "entrez votre code dans l'espace bénévole."
+        ),
+        channels=labels(campaign),
     )
 
 
-def labels(campaign: Campaign) -> str:
-    """The campaign's channels in plain French, lower case."""
-    return ", ".join(CHANNELS.get(c, c).split(" (")[0].lower() for c in campaign.channels) or "aucun"
+def labels(campaign: Campaign, say: Callable[[str], str] = str, join: Callable[[list[str]], str] = ", ".join) -> str:
+    """The campaign's channels in plain words, lower case: French, or through ``say`` and
+    ``join`` (a page's ``gettext`` and its language's list: the refusal's ``%(channels)s``
+    in its reader's words)."""
+    names = [say(CHANNELS.get(c, c)).split(" (")[0].lower() for c in campaign.channels]
+    return join(names) if names else say(N_("aucun"))

@@ -75,14 +75,23 @@ def describe(title: str, items: list[Bar], unit: str = "réponses") -> str:
     return title.rstrip() + joiner + " ; ".join(parts) + "."
 
 
-def bar_chart(items: list[Bar], title: str, *, unit: str = "réponses", chart_id: str = "") -> Markup:
-    """One horizontal bar chart; the bar length is the percentage."""
+def bar_chart(
+    items: list[Bar],
+    title: str,
+    *,
+    unit: str = "réponses",
+    chart_id: str = "",
+    width: int = WIDTH,
+    label_chars: int = LABEL_CHARS,
+) -> Markup:
+    """One horizontal bar chart; the bar length is the percentage. A narrower ``width`` (with
+    fewer ``label_chars`` per line) keeps the type readable on a phone's screen."""
     label = describe(title, items, unit)
     y = 8
     body = []
-    bar_room = WIDTH - VALUE_SPACE
+    bar_room = width - VALUE_SPACE
     for bar in items:
-        lines = textwrap.wrap(bar.label, LABEL_CHARS) or [""]
+        lines = textwrap.wrap(bar.label, label_chars) or [""]
         for line in lines:
             y += LINE
             body.append(f'<text x="0" y="{y - 5}" font-size="{FONT}" fill="{INK}">{escape(line)}</text>')
@@ -100,13 +109,14 @@ def bar_chart(items: list[Bar], title: str, *, unit: str = "réponses", chart_id
     id_attr = f' id="{escape(chart_id)}"' if chart_id else ""
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart"{id_attr} role="img" '
-        f'aria-label="{escape(label)}" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
+        f'aria-label="{escape(label)}" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'font-family="DejaVu Sans, Verdana, sans-serif">'
         f"<title>{escape(label)}</title>" + "".join(body) + "</svg>"
     )
     return Markup(svg)
 
 
-def question_chart(result: QuestionResult, *, chart_id: str = "") -> Markup:
-    """The chart of one closed question from ``results.QuestionResult``."""
-    return bar_chart(bars(result.options), result.question.label, unit="personnes", chart_id=chart_id)
+def question_chart(result: QuestionResult, *, chart_id: str = "", **size: int) -> Markup:
+    """The chart of one closed question from ``results.QuestionResult`` (``size``: ``width``
+    and ``label_chars`` of ``bar_chart``)."""
+    return bar_chart(bars(result.options), result.question.label, unit="personnes", chart_id=chart_id, **size)

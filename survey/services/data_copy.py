@@ -16,6 +16,8 @@ through the two storage interfaces only, so it works between any two storages:
   ``edited_questionnaires`` collection): they count as its files, so a copy to a folder writes
   them where a laptop reads them. The secret key and ``tls/`` are not copied: they belong to
   their machine (a new key only signs everybody out; a certificate names its host).
+- the recordings and drawings of answers (``Services.media``), with the answer naming them,
+  each checked again from its bytes (``media_transfer.py``).
 
 Then both sides are read again and compared: per campaign, per collection and for the files,
 the count and an order-independent digest (the sum of one hash per item, so two stores that
@@ -38,11 +40,14 @@ from typing import Any, Callable, Iterable, Iterator
 
 from ..config import DEFAULTS
 from ..model.errors import SurveyError
+from ..model.media import media_of
 from ..storage import AnswerConflict, AnswerStore, RecordCollections
 from ..storage.answers import fingerprint
 from ..storage.atomic import atomic_write_bytes
 from . import EDITED_QUESTIONNAIRES, Services
 from .charts import count_text
+from .media import MediaRefused
+from .media_transfer import STORED, described, media_items, receive_medium
 from .questionnaire_files import COLLECTION as EDITED_COLLECTION
 
 DATABASE_SCHEMES = ("postgresql://", "postgres://")
@@ -71,11 +76,13 @@ class DataSide:
     files: Path | None
     # A database's own files (``database_files``); None for a folder.
     held_files: Callable[[], dict[str, Callable[[], bytes]]] | None = None
+    # The recordings and drawings of answers (``Services.media``): copied with the answer naming them.
+    media: Any = None
 
     @classmethod
     def of(cls, svc: Services, label: str) -> "DataSide":
         held = partial(database_files, svc) if svc.shared else None
-        return cls(label, svc.answers, svc.records, svc.data_dir, held)
+        return cls(label, svc.answers, svc.records, svc.data_dir, held, svc.media)
 
 
 def _plain(part: Any) -> bool:
@@ -258,6 +265,8 @@ class CopyReport:
     answers_present: int = 0
     records_copied: int = 0
     records_present: int = 0
+    media_copied: int = 0
+    media_present: int = 0
     files_copied: int = 0
     files_present: int = 0
     files_note: str = ""
@@ -277,10 +286,12 @@ class CopyReport:
             f" ; vérifié : {'identiques' if not self.differences else 'DIFFÉRENCES'}.",
             f"Déjà présents à l'arrivée : {plural(self.answers_present, 'réponse', 'réponses')}, "
             f"{plural(self.records_present, 'enregistrement', 'enregistrements')}, "
-            f"{plural(self.files_present, 'fichier', 'fichiers')}.",
+            f"{plural(self.files_present, 'fichier', 'fichiers')}, "
+            f"{plural(self.media_present, 'enregistrement ou dessin', 'enregistrements ou dessins')}.",
             f"Copiés aussi : {plural(self.records_copied, 'enregistrement', 'enregistrements')} "
             f"(campagnes, sessions, comptes, journal…), {plural(self.files_copied, 'fichier', 'fichiers')} "
-            f"({self.files_note or 'photos et questionnaires modifiés dans le navigateur'}).",
+            f"({self.files_note or 'photos et questionnaires modifiés dans le navigateur'}), "
+            f"{plural(self.media_copied, 'enregistrement ou dessin', 'enregistrements ou dessins')} des réponses.",
             f"Non copiés : {NOT_COPIED}.",
         ]
         lines += listed("Refusé", [str(r) for r in self.refused])
@@ -399,7 +410,34 @@ def copy_campaign(source: DataSide, target: DataSide, campaign_id: str, report: 
     """The campaign's answers, oldest first; those already at the target as they are are skipped."""
     held = {a["id"]: answer_hash(a) for a in target.answers.iter_answers(campaign_id)}
     for answer in source.answers.iter_answers(campaign_id):
+        before = len(report.refused)
         copy_answer(target.answers, answer, held.get(answer["id"]), report)
+        if len(report.refused) == before:  # the target holds this answer: its media go with it
+            copy_media(source, target, answer, report)
+
+
+def copy_media(source: DataSide, target: DataSide, answer: dict, report: CopyReport) -> None:
+    """The recordings and drawings the answer names, each checked again from its bytes and
+    stored once (``media_transfer.receive_medium``); one missing or refused is listed."""
+    if source.media is None or target.media is None:
+        return
+    campaign_id = answer["campaign"]
+    for entry in media_of(answer):
+        name = entry["file"]
+        where = f"campagne {campaign_id}, {described(answer, name)}"
+        data = source.media.read(campaign_id, name)
+        if data is None:
+            report.refused.append(Refusal(where, "fichier introuvable au départ"))
+            continue
+        try:
+            outcome = receive_medium(target.media, campaign_id, answer, name, data)
+        except MediaRefused as refusal:
+            report.refused.append(Refusal(where, refusal.message))
+            continue
+        if outcome == STORED:
+            report.media_copied += 1
+        else:
+            report.media_present += 1
 
 
 def copy_answer(target: AnswerStore, answer: dict, held: int | None, report: CopyReport) -> None:
@@ -452,6 +490,18 @@ def copy_files(source: DataSide, target: DataSide, folder: Path, report: CopyRep
 # -- the verification ------------------------------------------------------------------------
 
 
+def media_differences(source: DataSide, target: DataSide, campaign_id: str) -> list[str]:
+    """The media the source's answers name, read on both sides: count and digest."""
+    answers = list(source.answers.iter_answers(campaign_id)) if source.media is not None else []
+    if not any(media_of(a) for a in answers):
+        return []
+    here = tally(item_hash(i) for i in media_items(source.media, campaign_id, answers))
+    there = tally(item_hash(i) for i in media_items(target.media, campaign_id, answers))
+    if here == there:
+        return []
+    return [f"campagne {campaign_id} : au départ {here}, à l'arrivée {there} enregistrements et dessins"]
+
+
 def verify(source: DataSide, target: DataSide, merge: bool, files: bool) -> list[str]:
     """Both sides read again: per campaign, per collection and for the files, count and digest.
     When merging, the target is compared on the items the source has (its others stay)."""
@@ -475,6 +525,8 @@ def verify(source: DataSide, target: DataSide, merge: bool, files: bool) -> list
                 f"campagne {campaign_id} : nombres gardés {kept[0]} au départ, {kept[1]} à l'arrivée, "
                 f"pour {here.count} réponses lues"
             )
+        if source.media is not None and target.media is not None:
+            differences += media_differences(source, target, campaign_id)
     names = set(source.records.names()) | (set() if merge else set(target.records.names()))
     for name in sorted(names):
         mine_records = Counter(canonical(r) for r in source.records.all(name))

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..model.answer_record import new_answer
 from ..model.campaign import Campaign
-from ..model.clock import stamp
+from ..model.clock import stamp, utc_now
+from ..model.demarche import Demarche
 from ..model.fieldwork import Session, new_door
 from ..model.questionnaire import Library, Questionnaire
 from ..model.structure import DEFAULT_ID, DEFAULT_NAME
@@ -114,7 +115,25 @@ def load_demo(services: Services, with_answers: bool = False) -> list[Campaign]:
             questionnaire = services.questionnaire_for(campaign)
             if filler and questionnaire is not None:
                 filler(services, campaign, questionnaire, rng)
+    _demo_demarche(services, [c.id for c in demo_campaigns(services.library)])
     return created
+
+
+# The démarche that groups the demo campaigns, as seed 004's « démarche d'expression » does.
+DEMO_DEMARCHE = Demarche(
+    id="parlons-numerique",
+    title="Parlons numérique ! (démo)",
+    structure=DEFAULT_ID,
+)
+
+
+def _demo_demarche(services: Services, campaign_ids: list[str]) -> None:
+    """The demo démarche, once (one a coordinator changed is left as it is)."""
+    stored = [c for c in campaign_ids if services.campaigns.get(c) is not None]
+    if stored and services.demarches.get(DEMO_DEMARCHE.id) is None:
+        services.demarches.add(
+            Demarche(DEMO_DEMARCHE.id, DEMO_DEMARCHE.title, stored, DEMO_DEMARCHE.structure, utc_now())
+        )
 
 
 # The default structure's printed identity on the demo server (« Ma structure »).
@@ -257,7 +276,49 @@ def _door_to_door(services: Services, campaign: Campaign, questionnaire: Questio
         )
 
 
+def _atelier(services: Services, campaign: Campaign, questionnaire: Questionnaire, rng: random.Random) -> None:
+    """A workshop of the day of exchanges: a session whose participants are counted, no answer typed yet."""
+    day = (datetime.now(timezone.utc) - timedelta(days=10)).date().isoformat()
+    services.sessions.save(
+        Session(
+            id=f"s-demo-{campaign.id}",
+            campaign=campaign.id,
+            place="Salle polyvalente, Vierzon",
+            day=day,
+            starts="14:00",
+            ends="16:30",
+            team=[{"pseudonym": "Samia", "role": "discussion"}, {"pseudonym": "Inès", "role": "scribe"}],
+            stopped=8 + len(campaign.id) % 5,
+            kind="atelier",
+        )
+    )
+
+
+def _ordi_panneau_outing(
+    services: Services, campaign: Campaign, questionnaire: Questionnaire, rng: random.Random
+) -> None:
+    """An afternoon with the ordi-panneau in the hall: people stopped, post-its to type later."""
+    day = (datetime.now(timezone.utc) - timedelta(days=5)).date().isoformat()
+    services.sessions.save(
+        Session(
+            id="s-demo-ordi-panneau",
+            campaign=campaign.id,
+            place="Hall du centre social du Tunnel",
+            day=day,
+            starts="14:00",
+            ends="17:00",
+            team=[{"pseudonym": "Yanis", "role": "accroche"}],
+            stopped=14,
+            kind="ordi-panneau",
+        )
+    )
+
+
 DEMO_ANSWERS = {
+    "atelier-education": _atelier,
+    "atelier-insertion": _atelier,
+    "atelier-citoyennete": _atelier,
+    "ordi-panneau-citoyennete": _ordi_panneau_outing,
     "porteur-de-parole-numerique": _porteur_de_parole,
     "ordi-panneau-quotidien": _ordi_panneau,
     "besoins-numeriques-habitants": _door_to_door,

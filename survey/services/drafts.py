@@ -23,6 +23,7 @@ from ..model.clock import utc_now
 from ..model.questionnaire import (
     CHOICE_TYPES,
     DEFAULT_SCALE_LABELS,
+    OPEN_TYPES,
     OTHER_LABEL,
     OTHER_VALUE,
     TYPES,
@@ -284,6 +285,9 @@ def question_from_form(form: Any, old: dict) -> dict:
             # « Réponse seule » boxes, by row: a row's code may change in the same save.
             ticked = {n for n in form.getlist("choix_seul") if n.isdigit()} if form.get("choix_seul_montre") else None
             kept = {c.get("value") for c in old.get("choices") or [] if isinstance(c, dict) and c.get("exclusive")}
+            # Pictograms, by row (the loader checks the names); without the lists, each code keeps its own.
+            shown_pictos = form.getlist("choix_picto")
+            old_pictos = {c.get("value"): c.get("picto") for c in old.get("choices") or [] if isinstance(c, dict)}
             choices: list[dict] = []
             for row, (value, choice_label) in enumerate(zip(values, labels), 1):
                 value, choice_label = value.strip().lower(), choice_label.strip()
@@ -295,6 +299,9 @@ def question_from_form(form: Any, old: dict) -> dict:
                 # Without the boxes (a form of before), a choice keeps the flag while its code stays.
                 if qtype == "multiple_choice" and (str(row) in ticked if ticked is not None else value in kept):
                     choice["exclusive"] = True
+                picto = shown_pictos[row - 1].strip() if len(shown_pictos) >= row else old_pictos.get(value)
+                if picto:
+                    choice["picto"] = picto
                 choices.append(choice)
         else:  # the type just became a choice: keep what there was
             choices = list(old.get("choices") or [])
@@ -324,6 +331,11 @@ def question_from_form(form: Any, old: dict) -> dict:
             question["show_if"] = {"question": target, "equals": chosen[0] if len(chosen) == 1 else chosen}
     if old.get("source"):
         question["source"] = old["source"]
+    # Answered by voice too: the box of an open question says it (« voix_montre »: the box was on
+    # the page); a form without it (the type just changed) keeps what there was, while open.
+    voice = form.get("voice") if form.get("voix_montre") else old.get("voice") is True
+    if voice and qtype in OPEN_TYPES:
+        question["voice"] = True
     return question
 
 

@@ -34,11 +34,13 @@ from typing import Any, Callable
 from urllib.parse import quote, urlsplit
 
 from ..model.errors import SurveyError
+from ..model.media import media_of
 from ..storage.repositories.handover import HandoverProgressRepository
 from ..storage.repositories.versions import snapshot_id
 from . import Services
 from .data_copy import listed, plural
 from .handover_receive import KINDS, campaign_summary
+from .media_transfer import described
 
 ATTEMPTS = 5  # tries of one request before giving up (waits 1, 2, 4, 8 s between)
 TIMEOUT = 60  # seconds for one request
@@ -48,6 +50,7 @@ KIND_WORDS = {
     "sessions": "sessions",
     "versions": "versions du questionnaire",
     "photos": "photos",
+    "medias": "enregistrements et dessins",
 }
 
 
@@ -148,7 +151,11 @@ class Connection:
         except (OSError, ssl.SSLError):
             raise HandoverError(f"Le fichier d'autorité de certification « {ca} » ne peut pas être lu.") from None
 
-    def call(self, method: str, path: str, body: Any = None, data: bytes | None = None, kind: str = "") -> dict:
+    def call(
+        self, method: str, path: str, body: Any = None, data: bytes | None = None, kind: str = "", listed: tuple = ()
+    ) -> dict:
+        """The instance's JSON answer; a refusal whose status is in ``listed`` comes back as
+        ``{"refus": message}`` (to be listed) instead of stopping the hand-over."""
         if body is not None:
             data = json.dumps(body, ensure_ascii=False).encode("utf-8")
             kind = "application/json"
@@ -167,6 +174,8 @@ class Connection:
                 if error.code in RETRIED and attempt + 1 < ATTEMPTS:
                     continue
                 message = answer.get("message") or f"l'instance a répondu {error.code}"
+                if error.code in listed:
+                    return {"refus": message}
                 raise HandoverError(f"Refusé par l'instance ({error.code}) : {message}") from None
             except ssl.SSLCertVerificationError:
                 raise HandoverError(
@@ -250,6 +259,9 @@ def send_campaign(
 
     report.there = connection.call("GET", "/bilan")
     report.here = campaign_summary(svc, campaign_id)
+    for name in report.there.get("medias_manquants") or []:
+        if name not in report.here.get("medias_manquants", []):
+            report.differences.append(f"fichier {name} : il manque sur l'instance")
     for kind in KINDS:
         mine, theirs = report.here[kind], report.there.get(kind) or {}
         if mine != theirs:
@@ -282,6 +294,7 @@ def send_answers(
         nonlocal sent
         result = connection.call("POST", "/reponses", {"reponses": pending})
         tell(report, "reponses", result, prefix="réponse")
+        send_media(svc, connection, campaign_id, pending, report)  # before the batch counts as done
         progress.put({"id": key, "campaign": campaign_id, "url": url, "last_answer": pending[-1]["id"]})
         sent += len(pending)
         pending.clear()
@@ -298,6 +311,32 @@ def send_answers(
             flush()
     if pending:
         flush()
+
+
+def send_media(
+    svc: Services, connection: Connection, campaign_id: str, answers: list[dict], report: HandoverReport
+) -> None:
+    """The recordings and drawings of a batch of answers, once the instance holds the answers: it
+    checks each again from its bytes and stores it once. A file missing here, or refused there,
+    is listed in French."""
+    outcome = report.outcomes["medias"]
+    for answer in answers:
+        for entry in media_of(answer):
+            name = entry["file"]
+            data = svc.media.read(campaign_id, name)
+            if data is None:
+                report.refused.append(f"{described(answer, name)} : fichier introuvable ici, il n'a pas été envoyé")
+                continue
+            path = f"/medias/{quote(answer['id'], safe='')}/{quote(name, safe='')}"
+            result = connection.call(
+                "PUT", path, data=data, kind="application/octet-stream", listed=(404, 409, 413, 422)
+            )
+            if "refus" in result:
+                report.refused.append(f"{described(answer, name)} : {result['refus']}")
+            elif result.get("resultat") == "enregistree":
+                outcome.stored += 1
+            else:
+                outcome.present += 1
 
 
 def tell(report: HandoverReport, kind: str, result: dict, prefix: str | None = None) -> None:

@@ -29,13 +29,15 @@ from ..storage.repositories.versions import snapshot_id
 from . import Services
 from .data_copy import CopyReport, answer_hash, canonical, copy_answer, item_hash, tally
 from .fieldwork.photos import MAX_PHOTO_BYTES, PhotoError, check_dimensions, image_type
+from .media import MediaRefused
+from .media_transfer import STORED, media_digests, receive_medium
 from .structures import campaign_owner
 
 CAMPAIGN_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")  # as model/campaign.py
 PHOTO_NAME = re.compile(r"^[0-9a-f]{32}\.(jpg|png|webp)$")  # as services/fieldwork/photos.py names them
 SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
 TOKEN_BYTES = 32
-KINDS = ("reponses", "sessions", "versions", "photos")
+KINDS = ("reponses", "sessions", "versions", "photos", "medias")
 
 
 class HandoverRefused(SurveyError):
@@ -300,17 +302,41 @@ def receive_photo(svc: Services, campaign_id: str, session_id: str, name: str, d
     return {"resultat": "enregistree", "message": "Photo enregistrée."}
 
 
+def receive_answer_medium(svc: Services, campaign_id: str, answer_id: str, name: str, data: bytes) -> dict:
+    """A recording or drawing of an answer already sent: checked again from its bytes, stored
+    once (``media_transfer.receive_medium``); the answer must be here and name it."""
+    answer = svc.answers.get(campaign_id, answer_id) if is_answer_id(answer_id) else None
+    if answer is None:
+        raise HandoverRefused("Cette réponse n'est pas (encore) sur l'instance : envoyez d'abord les réponses.", 404)
+    try:
+        outcome = receive_medium(svc.media, campaign_id, answer, name, data)
+    except MediaRefused as refusal:  # 422, or 409 for other bytes under that name
+        raise HandoverRefused(f"Fichier {name} refusé : {refusal.message}", refusal.status) from None
+    if outcome == STORED:
+        return {"resultat": "enregistree", "message": "Fichier enregistré."}
+    return {"resultat": "deja-la", "message": "Fichier déjà là."}
+
+
 # -- the final check -------------------------------------------------------------------------
 
 
 def campaign_summary(svc: Services, campaign_id: str) -> dict:
     """Per kind, the count and the order-independent digest (``data_copy.tally``) of this
     campaign's items: answers, sessions, the questionnaire versions its answers were given
-    under, photo files. Both sides compute it the same way, so equal means identical."""
+    under, photo files, the recordings and drawings the answers name. Both sides compute it the
+    same way, so equal means identical. ``medias_manquants``: the files an answer names that are
+    not here (an answer never arrives without them unnoticed)."""
     answer_hashes: list[int] = []
     versions: set[str] = set()
+    media_hashes: list[int] = []
+    missing: list[str] = []
     for answer in svc.answers.iter_answers(campaign_id):
         answer_hashes.append(answer_hash(answer))
+        for name, digest in media_digests(svc.media, campaign_id, answer):
+            if digest is None:
+                missing.append(name)
+            else:
+                media_hashes.append(item_hash([name, digest]))
         if isinstance(answer.get("questionnaire"), str) and isinstance(answer.get("version"), int):
             versions.add(snapshot_id(answer["questionnaire"], answer["version"]))
     sessions = [r for r in svc.records.all("sessions") if r.get("campaign") == campaign_id]
@@ -326,5 +352,8 @@ def campaign_summary(svc: Services, campaign_id: str) -> dict:
         "sessions": tally(item_hash(canonical(r)) for r in sessions),
         "versions": tally(item_hash(canonical(r)) for r in kept_versions if r is not None),
         "photos": tally(photos),
+        "medias": tally(media_hashes),
     }
-    return {kind: {"nombre": t.count, "empreinte": t.digest} for kind, t in found.items()}
+    summary: dict = {kind: {"nombre": t.count, "empreinte": t.digest} for kind, t in found.items()}
+    summary["medias_manquants"] = missing
+    return summary

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..model.campaign import Campaign
 from ..model.clock import stamp
+from .media import delete_media_of, delete_orphan_media
 from .results import parse_time
 from .structures import campaign_owner, structure_of_campaign
 
@@ -87,6 +88,8 @@ def purge_campaign(
     if dry_run:
         return result
     result.deleted = svc.answers.delete_many(campaign.id, ids)
+    # Their recordings and drawings go with them, and those of answers never sent.
+    delete_orphan_media(svc, campaign.id)
     if audit_as is not None:
         svc.journal.write("purge", f"campagne {campaign.id} : {result.summary}", audit_as, campaign_owner(campaign))
     return result
@@ -105,8 +108,12 @@ def orphan_campaigns(svc: Services) -> list[str]:
 
 
 def delete_answer(svc: Services, campaign_id: str, answer_id: str, who: str) -> bool:
-    """Erase one answer on request (the RGPD right to erasure), and log it without its content."""
+    """Erase one answer on request (the RGPD right to erasure), its recordings and drawings with
+    it, and log it without its content."""
+    answer = svc.answers.get(campaign_id, answer_id)
     deleted = svc.answers.delete(campaign_id, answer_id)
+    if answer is not None:
+        delete_media_of(svc, [answer])
     if deleted:
         svc.journal.write(
             "suppression",

@@ -25,6 +25,7 @@ from ..model.errors import SurveyError
 from ..model.questionnaire import Questionnaire
 from ..storage import AnswerConflict
 from .answer_channel import ChannelRefused
+from .media import Checked, keep_media
 
 if TYPE_CHECKING:
     from . import Services
@@ -102,6 +103,8 @@ def receive(
     payload: Any,
     collector: str = "",
     channel: Callable[[], str] | None = None,
+    media: Checked | None = None,
+    media_refused: Mapping[str, str] | None = None,
 ) -> tuple[int, dict]:
     """Validate and store one answer sent as JSON; (HTTP status, JSON body in French).
 
@@ -109,7 +112,9 @@ def receive(
     this sender (``answer_channel``; it may raise ``ChannelRefused``). The sealed
     ``collector`` of the payload (made when the page was served, see ``collector_token``)
     wins for both, since the session may be gone by then. Without ``channel`` (a queue file
-    imported by the coordinator), the payload's channel is kept when the campaign has it."""
+    imported by the coordinator), the payload's channel is kept when the campaign has it.
+    ``media``: the recordings and drawings sent with it, checked (``services/media.py``), stored
+    before the answer; ``media_refused``: the French refusal of each file that was not."""
     if not isinstance(payload, dict) or not isinstance(payload.get("answers", {}), dict):
         return 400, {"message": "Cette réponse n'est pas lisible (format inattendu)."}
     sealed_channel = channel_of(config["SECRET_KEY"], campaign.id, payload.get("collector"))
@@ -138,13 +143,20 @@ def receive(
     data = formdata_of(payload.get("answers") or {})
     data["answer_id"] = answer_id
     form = form_class(formdata=data)  # plain Python: ``survey import-queue`` has no request
-    if not form.validate_questions(only):
+    media = media or {}
+    form.media_answered = frozenset(media)
+    valid = form.validate_questions(only)
+    for question in form.visible_questions(only):
+        if question.id in (media_refused or {}):
+            form.question_field(question).errors = [media_refused[question.id]]  # type: ignore[index]
+            valid = False
+    if not valid:
         errors = {
             q.id: form.question_field(q).errors[0]
             for q in form.visible_questions(only)
             if form.question_field(q).errors
         }
-        if form.empty_error:
+        if form.empty_error and not errors:  # a refused recording is said first: it is why it is empty
             return 422, {"message": form.empty_error, "errors": {}, "fields": {}}
         count = len(errors)
         return 422, {
@@ -166,7 +178,11 @@ def receive(
         submitted_at=_time_or_now(payload.get("submitted_at")),
         language=payload.get("language") if isinstance(payload.get("language"), str) else None,  # the page's
     )
+    visible = {q.id for q in form.visible_questions(only)}
+    shown_media = {qid: item for qid, item in media.items() if qid in visible}
     try:
+        if shown_media:  # on disk before the answer that names them is acknowledged
+            answer["media"] = keep_media(svc, campaign.id, answer_id, shown_media)
         new = svc.save_answer(questionnaire, answer)
     except AnswerConflict:
         return 409, {

@@ -84,6 +84,9 @@ class Filters:
     hidden: str = "non"  # "non" visible ones, "oui" hidden ones, "toutes"
     question: str = ""  # only answers with text for this question
     quoted: bool = False  # only answers with a text marked « à citer »
+    place: str = ""  # only answers collected there (``results.place_of``: the figures' rule)
+    choice: str = ""  # only answers that chose ``value`` at question ``choice`` (any, without ``value``)
+    value: str = ""
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> "Filters":
@@ -94,6 +97,9 @@ class Filters:
             hidden=hidden if hidden in HIDDEN_CHOICES else "non",
             question=(args.get("question") or "").strip()[:80],
             quoted=args.get("citer") == "1",
+            place=(args.get("lieu") or "").strip()[:200],
+            choice=(args.get("choix") or "").strip()[:80],
+            value=(args.get("valeur") or "").strip()[:200],
         )
 
     def to_args(self) -> dict:
@@ -103,6 +109,9 @@ class Filters:
             "question": self.question,
             "masquees": self.hidden if self.hidden != "non" else "",
             "citer": "1" if self.quoted else "",
+            "lieu": self.place,
+            "choix": self.choice,
+            "valeur": self.value,
         }
         return {k: v for k, v in args.items() if v}
 
@@ -111,16 +120,24 @@ class Filters:
         return bool(self.to_args())
 
 
-def matcher(questionnaire: Questionnaire | None, filters: Filters) -> Callable[[dict], bool]:
-    """The test an answer must pass to match every filter."""
+def matcher(
+    questionnaire: Questionnaire | None, filters: Filters, place_of: Callable[[dict], str] | None = None
+) -> Callable[[dict], bool]:
+    """The test an answer must pass to match every filter (``place_of``: where an answer was
+    collected, for the place filter; without it no answer has a place)."""
     words = fold(filters.query).split()
     fields = text_fields(questionnaire) if questionnaire is not None else None
+    place = fold(filters.place.strip())
 
     def matches(answer: dict) -> bool:
         hidden = bool(answer.get("hidden"))
         if (filters.hidden == "non" and hidden) or (filters.hidden == "oui" and not hidden):
             return False
         if filters.tag and filters.tag not in (answer.get("tags") or []):
+            return False
+        if filters.choice and not chose(answer, filters.choice, filters.value):
+            return False
+        if place and (place_of is None or fold(place_of(answer).strip()) != place):
             return False
         if filters.quoted and not answer.get("quotes"):
             return False
@@ -139,9 +156,23 @@ def matcher(questionnaire: Questionnaire | None, filters: Filters) -> Callable[[
     return matches
 
 
-def select(answers: Iterable[dict], questionnaire: Questionnaire | None, filters: Filters) -> Iterator[dict]:
+def chose(answer: dict, question_id: str, value: str) -> bool:
+    """Whether the answer chose ``value`` at ``question_id`` (one of a multiple choice's; a scale
+    stored as a number matches its digits), as the charts and cross-tabs count it; with no
+    ``value``, whether it answered the question at all (the people a percentage is of)."""
+    given = (answer.get("answers") or {}).get(question_id)
+    values = given if isinstance(given, list) else [given]
+    return any(v is not None and v != "" and (not value or str(v) == value) for v in values)
+
+
+def select(
+    answers: Iterable[dict],
+    questionnaire: Questionnaire | None,
+    filters: Filters,
+    place_of: Callable[[dict], str] | None = None,
+) -> Iterator[dict]:
     """The answers that match every filter, in the store's order."""
-    matches = matcher(questionnaire, filters)
+    matches = matcher(questionnaire, filters, place_of)
     return (answer for answer in answers if matches(answer))
 
 
@@ -227,7 +258,8 @@ class AnswersPage(Page):
 
 def _kept_key(filters: Filters, questionnaire: Questionnaire | None) -> str:
     shape = questionnaire_shape(questionnaire) if questionnaire is not None and filters.question else ""
-    return json.dumps(["lecture", filters.hidden, filters.tag, filters.question, filters.quoted, shape])
+    chosen = [filters.choice, filters.value] if filters.choice else []
+    return json.dumps(["lecture", filters.hidden, filters.tag, filters.question, filters.quoted, shape, *chosen])
 
 
 def answers_page(
@@ -238,6 +270,7 @@ def answers_page(
     number: int = 1,
     per_page: int = PER_PAGE,
     known_tags: Iterable[str] = (),
+    place_of: Callable[[dict], str] | None = None,
 ) -> AnswersPage:
     """Page ``number`` of the campaign's answers that pass ``filters``, newest first.
 
@@ -247,10 +280,12 @@ def answers_page(
     words, the newest answers are read until the page is full and then ``COUNT_AHEAD``
     more to count the matches; past that, the total says « au moins » (``exact`` false).
     A tag or question that is not the campaign's is searched the same way (no kept count
-    for a name typed in the address)."""
+    for a name typed in the address), and so is a place (``place_of``: where an answer was
+    collected, which depends on the sessions' places, not on the answer alone)."""
     number = max(1, number)
     kept_filter = (
         not filters.query
+        and not filters.place
         and (not filters.tag or filters.tag in set(known_tags))
         and (
             not filters.question
@@ -258,8 +293,8 @@ def answers_page(
         )
     )
     if not kept_filter:
-        return _searched_page(store, campaign_id, questionnaire, filters, number, per_page)
-    plain = not (filters.tag or filters.question or filters.quoted)
+        return _searched_page(store, campaign_id, questionnaire, filters, number, per_page, place_of)
+    plain = not (filters.tag or filters.question or filters.quoted or filters.choice)
     if plain and filters.hidden == "toutes":
         total = store.count(campaign_id)
     elif plain:
@@ -297,6 +332,7 @@ def _searched_page(
     filters: Filters,
     number: int,
     per_page: int,
+    place_of: Callable[[dict], str] | None = None,
 ) -> AnswersPage:
     """Read the newest answers until page ``number`` is full, then count ahead a little
     (``COUNT_AHEAD`` answers read; the chunks the store skips for the words cost nothing)."""
@@ -305,7 +341,7 @@ def _searched_page(
     last_page: list = []  # the matches of the last page begun, for a page number past the end
     matches = read = 0
     limit = None
-    matches_filters = matcher(questionnaire, filters)
+    matches_filters = matcher(questionnaire, filters, place_of)
     # The store may skip the chunks, and the answers, where a word cannot be (its kept folded
     # texts), saying how many answers it passed; each answer it gives is still tested here.
     words = fold(filters.query).split()

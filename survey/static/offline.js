@@ -63,6 +63,19 @@ function answersOf(pairs) {
   return answers;
 }
 
+// A recording or a drawing (a File in a field media-<question id>): kept in the queue beside
+// the answer's JSON and sent with it as multipart (sending.js). An empty file field is no medium.
+const MEDIA_PREFIX = "media-";
+function mediaOf() {
+  const media = {};
+  new FormData(form).forEach((value, name) => {
+    if (typeof value !== "string" && name.indexOf(MEDIA_PREFIX) === 0 && value.size > 0) {
+      media[name.slice(MEDIA_PREFIX.length)] = value;
+    }
+  });
+  return media;
+}
+
 function payload() {
   const questions = [];
   const extra = {};
@@ -71,7 +84,15 @@ function payload() {
     if (name.indexOf(prefix) !== 0) { extra[name] = value; return; }
     questions.push([name, value]);
   });
+  // The consent boxes of the recordings (« accord-voix-<id> »): the server wants them with the file.
+  const consents = {};
+  const kept = {};  // recordings the server already stored for this answer (media-garde-<id>)
+  Object.keys(extra).forEach((name) => {
+    if (name.indexOf("accord-voix-") === 0) { consents[name] = extra[name]; }
+    if (name.indexOf("media-garde-") === 0) { kept[name.slice("media-garde-".length)] = extra[name]; }
+  });
   return {
+    consents: consents, kept_media: kept,
     answer_id: extra.answer_id, started_at: extra.started_at, submitted_at: now(),
     // The channel the server gave this page (who sends it), not a ?canal= anyone can type.
     channel: setting("channel") || extra.canal, session: extra.session || null, poster: extra.affiche || null,
@@ -165,6 +186,7 @@ function showThanks(sent) {
   thanks.querySelector("[data-sent]").hidden = !sent;
   thanks.querySelector("[data-queued]").hidden = sent;
   thanks.hidden = false;
+  document.title = thanks.dataset.title;  // the page says where the person is: thanked
   window.scrollTo(0, 0);
   thanks.querySelector("h1").focus();
   if (kiosk && window.PdpKiosk) { stopCountdown = window.PdpKiosk.start(thanks.querySelector("[data-countdown]"), nextPerson); }
@@ -177,9 +199,13 @@ function clearForm() {
       el.checked = false; el.defaultChecked = false; el.removeAttribute("aria-invalid");
     } else if (el.tagName === "TEXTAREA" || (el.tagName === "INPUT" && el.type === "text")) {
       el.value = ""; el.defaultValue = ""; el.removeAttribute("aria-invalid");
+    } else if (el.type === "file") {
+      el.value = "";  // a recording or a drawing of the previous person
     }
   });
   main.querySelectorAll(".error-summary, .question .error, [data-server-notice]").forEach((el) => el.remove());
+  // Recordings the server kept for the previous person's answer (after a screen shown again).
+  form.querySelectorAll('input[name^="media-garde-"], .recorder-kept').forEach((el) => el.remove());
   main.querySelectorAll(".has-error").forEach((el) => el.classList.remove("has-error"));
   freshIds();
   form.dispatchEvent(new Event("change"));  // form.js hides show_if questions again
@@ -190,6 +216,7 @@ function nextPerson() {
   // The server's first step; or a form in another language than the one a new answer starts in.
   if (stepMode || setting("language-reset") === "1") { location.replace(setting("blank")); return; }
   clearForm();
+  document.title = thanks.dataset.formTitle;  // a blank form: no « Erreur – » of the previous person
   thanks.hidden = true;
   hiddenParts.forEach((el) => { el.hidden = false; });
   form.removeAttribute("data-sending");
@@ -223,13 +250,15 @@ async function onSubmit(event) {
   }
   event.preventDefault();
   const body = payload();
-  if (setting("empty") && Object.keys(body.answers).length === 0) {
+  const media = mediaOf();
+  const nothing = !Object.keys(body.answers).length && !Object.keys(media).length && !Object.keys(body.kept_media).length;
+  if (setting("empty") && nothing) {
     sayEmpty();
     form.removeAttribute("data-sending");  // form.js: nothing was sent, the next tap counts
     return;
   }
   unsayEmpty();
-  const item = await queued(body);
+  const item = await queued(body, media);
   if (!item) {
     plainSubmit();  // no IndexedDB here (private browsing…): the ordinary form
     return;
@@ -249,7 +278,7 @@ async function onSubmit(event) {
 }
 
 // The answer in the queue on this device, or null when the device cannot keep it.
-async function queued(body) {
+async function queued(body, media) {
   try {
     if (!body.answer_id || await read("used", body.answer_id)) {  // a kept page: its id is taken
       freshIds();
@@ -258,6 +287,7 @@ async function queued(body) {
     }
     const item = { id: body.answer_id, campaign: setting("campaign"), api: setting("api"), body: body,
                    created_at: Date.now(), tries: 0, state: "pending" };
+    if (media && Object.keys(media).length) { item.media = media; }  // Files: IndexedDB keeps them
     await enqueue(item);
     return item;
   } catch (error) {

@@ -2,10 +2,12 @@
 // tablet so that the form opens with no connection. Answers are not kept here but in
 // IndexedDB (offline/queue.js), which no update of this file touches. ASSETS names every
 // module offline.js imports: a page reopened with no connection needs them all.
-// Served by /sw.js, which fills in VERSION (a digest of the files) and ASSETS.
+// Served by /sw.js, which fills in VERSION (a digest of the files), ASSETS and OFFLINE_WORDS
+// (the « no connection » page in each interface language, from its catalog).
 "use strict";
 const VERSION = "__VERSION__";
 const ASSETS = __ASSETS__;
+const OFFLINE_WORDS = __OFFLINE_WORDS__;
 const ASSET_CACHE = "pdp-fichiers-" + VERSION;
 const PAGE_CACHE = "pdp-pages-1";  // not versioned: an update keeps the opened forms
 const FORM_PAGE = /^\/c\/[a-z0-9][a-z0-9-]*\/$/;
@@ -48,13 +50,24 @@ async function keptPage(url) {
     (await cache.match(url.href, { ignoreSearch: true }));
 }
 
-function offlinePage() {
-  const html = "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\">" +
-    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">" +
-    "<title>Pas de connexion – Porteur de parole</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head>" +
-    "<body><main id=\"contenu\"><h1>Pas de connexion</h1><p class=\"lead\">Cette page n'a pas été ouverte sur cette " +
-    "tablette avant la coupure : elle n'est pas disponible hors connexion. Les réponses déjà faites restent gardées " +
-    "et partiront au retour de la connexion.</p></main></body></html>";
+// The language of the address (?lang=ar, as a bilingual poster's QR code opens it), else the
+// device's, else French. The words are plain text from the catalogs: escaped here all the same.
+function offlineWords(url) {
+  const asked = [url.searchParams.get("lang") || "", ...((self.navigator && self.navigator.languages) || [])];
+  const code = asked.map((c) => String(c).toLowerCase().split("-")[0]).find((c) => OFFLINE_WORDS[c]);
+  return OFFLINE_WORDS[code || "fr"] || OFFLINE_WORDS.fr;
+}
+
+function escaped(text) {
+  return String(text).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+}
+
+function offlinePage(url) {
+  const w = offlineWords(url);
+  const html = "<!doctype html><html lang=\"" + escaped(w.lang) + "\" dir=\"" + escaped(w.dir) + "\"><head>" +
+    "<meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">" +
+    "<title>" + escaped(w.title) + " – Porteur de parole</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head>" +
+    "<body><main id=\"contenu\"><h1>" + escaped(w.title) + "</h1><p class=\"lead\">" + escaped(w.text) + "</p></main></body></html>";
   return new Response(html, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
 }
 
@@ -72,7 +85,7 @@ async function navigate(request) {
     }
     return response;
   } catch (error) {
-    return (await keptPage(url)) || offlinePage();
+    return (await keptPage(url)) || offlinePage(url);
   }
 }
 

@@ -774,6 +774,8 @@ class ChunkedAnswerStore:
                 while fresh:
                     path = folder / chunk_name(number)
                     data, encoded = self._chunk_content(state, number, path)
+                    tail = state.tail  # what this process wrote last: ``encoded`` comes from it
+                    was = tail[2] if encoded is not None and tail is not None else None
                     room = self.chunk_size - len(data.get(TABLE, {}))
                     if room <= 0:
                         number += 1
@@ -787,9 +789,12 @@ class ChunkedAnswerStore:
                     atomic.atomic_write_bytes(path, raw)  # through the module, as TinyDB's storage: one place to fail
                     for r in part:
                         r.created = True
-                    ids = [d["id"] for d in working[TABLE].values()]  # the index sorts them
                     st = stat_key(os.stat(path))
-                    index.put(number, st, ids)
+                    if was is not None and index.stat(number) == was:
+                        # appended to what this process wrote last, as the index has it: add the new ids
+                        index.extend(number, st, [a["id"] for a in answers])
+                    else:
+                        index.put(number, st, [d["id"] for d in working[TABLE].values()])
                     state.unsaved.add(number)
                     state.tail = (number, state.generation, st, working, raw)
                 self._save_if_due(folder, state)

@@ -1,7 +1,9 @@
 """Small collections (campaigns, accounts, audit log…), one TinyDB file each.
 
 They stay small, so each operation opens the file afresh under a file lock:
-no cache can go stale when the CLI writes while the server runs.
+no cache can go stale when the CLI writes while the server runs. ``get`` alone
+keeps what it read, checked against the file's stamp at every call (every write
+renames a new file into place).
 
 A change that depends on what is stored (a counter, a list, a flag set only
 once) goes through ``change``, which reads, changes and writes under one lock:
@@ -12,6 +14,8 @@ and keep only the second one's change.
 from __future__ import annotations
 
 import copy
+import json
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Hashable, Iterator, MutableMapping
@@ -33,12 +37,26 @@ def replaced_by(record: dict) -> Callable[[MutableMapping], None]:
     return replace
 
 
+KEPT_RECORDS = 1000  # records ``get`` keeps per collection (lookups of many ids start afresh)
+SETTLED_NS = 1_000_000_000  # a file written this recently is not kept (see ``_kept_stamp``)
+
+
+def _kept_stamp(stamp: Hashable) -> bool:
+    """Whether what was read under this stamp may be kept. Every write renames a new file into
+    place, so a new stamp tells a change, but a freed inode number may come back with the same
+    size within one tick of the file system's clock: a file written in the last second is read
+    again each time, so that no later write can look like it."""
+    return time.time_ns() - stamp[2] > SETTLED_NS  # type: ignore[index]
+
+
 class RecordStore:
     """Each collection in ``<folder>/<name>.json``; implements ``interfaces.RecordCollections``."""
 
     def __init__(self, folder: Path):
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
+        # name -> (the file's stamp, {key: the record as JSON}): what ``get`` read from that file.
+        self._kept: dict[str, tuple[Hashable, dict[str, str]]] = {}
 
     @contextmanager
     def _table(self, name: str, shared: bool = False) -> Iterator[Table]:
@@ -56,11 +74,23 @@ class RecordStore:
             return [dict(doc) for doc in table.all()]
 
     def get(self, name: str, key: str) -> dict | None:
-        if not (self.folder / f"{name}.json").exists():
+        """The record ``key``, a fresh copy. Each page a respondent opens looks its campaign up:
+        the records read are kept (as JSON text, so no caller can change what is kept) with the
+        file's stamp, and read again only when the file changed (``_kept_stamp``)."""
+        stamp = self.stamp(name)
+        if stamp is None:
             return None
+        kept = self._kept.get(name)
+        if kept is not None and kept[0] == stamp and key in kept[1]:
+            return json.loads(kept[1][key])
         with self._table(name, shared=True) as table:
             doc = table.get(Query().id == key)
-            return dict(doc) if doc else None
+            record = dict(doc) if doc else None
+        if record is not None and _kept_stamp(stamp):
+            if kept is None or kept[0] != stamp or len(kept[1]) >= KEPT_RECORDS:
+                kept = self._kept[name] = (stamp, {})
+            kept[1][key] = json.dumps(record)
+        return record
 
     def put(self, name: str, record: dict) -> None:
         """Insert or replace the record with this ``id``."""

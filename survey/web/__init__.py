@@ -9,7 +9,9 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from flask import request
+from markupsafe import Markup
 
+from ..formats import pictograms
 from ..model import french_time
 from ..model.consent import QUOTE_NOTICE
 from ..model.questionnaire import language_words
@@ -26,16 +28,19 @@ from . import (
     editor_translations,
     errors,
     exports,
+    field_errors,
     fieldwork,
     handover,
     help,
     kiosk,
     languages,
+    media_uploads,
     offline,
     printing,
     privacy,
     public,
     ratelimit,
+    restitution,
     security,
     short_codes,
     volunteer,
@@ -46,6 +51,8 @@ COORDINATION_LINKS = [
     ("coordination.campaign", "Gérer la campagne"),
     ("coordination.results", "Résultats"),
     ("coordination.answers", "Lire les réponses"),
+    ("coordination.restitution", "Restitution"),
+    ("coordination.campaign_report_page", "Rapport"),
     ("exports.form", "Exporter les réponses"),
     ("terrain.report", "Terrain"),
     ("printing.index", "Imprimer"),
@@ -65,6 +72,9 @@ def register(app) -> None:
     """
     # Error pages first: every later handler (the limiter's 429) renders through them.
     errors.add_hooks(app)
+    # Before every hook, the app's own too (its CSRF check reads the form): an answer with a photo
+    # or a recording gets its bigger size limit before anything reads its body.
+    app.before_request_funcs.setdefault(None, []).insert(0, media_uploads.media_body_first)
     # The language of each page (Flask-Babel): the respondent's, French for the coordinator space.
     languages.add_hooks(app)
     # Added first, so it runs last on every response: the security headers go on all of them.
@@ -106,6 +116,8 @@ def register(app) -> None:
     app.register_blueprint(kiosk.bp)
     kiosk.add_hooks(app)
     app.register_blueprint(help.bp)
+    app.register_blueprint(restitution.bp)  # the public restitution pages, once published
+    restitution.add_hooks(app)
     app.register_blueprint(editor.bp)
     app.register_blueprint(editor_translations.bp)
     editor.add_hooks(app)  # the upload checks its own CSRF token
@@ -114,6 +126,7 @@ def register(app) -> None:
     app.register_blueprint(short_codes.bp)
     give_codes(app.extensions["survey"].records)  # campaigns saved before short codes get theirs
     app.jinja_env.globals["public_url"] = addresses.public_url
+    field_errors.add_hooks(app)  # the forms' one error pattern (templates/_field_errors.html)
 
     # Last: the limiter wraps view functions, so every limited view must be registered by now.
     ratelimit.limit_views(app, limiter)
@@ -145,6 +158,8 @@ def _template_filters(app) -> None:
     app.add_template_filter(percent_text, "pourcent")
     app.add_template_filter(count_text, "nombre")
     app.add_template_filter(language_words, "langue")
+    # A choice's pictogram, inlined beside its words (public form, editor): our own files only.
+    app.add_template_global(lambda name: Markup(pictograms.svg(name)), "choice_picto")
 
 
 def _no_store_private_pages(response):

@@ -138,8 +138,10 @@ def team_required(view):
         if member is None:
             abort(
                 403,
-                description="Cette page est réservée à l'équipe de la campagne. Connectez-vous, "
-                "ou entrez le code bénévole que la coordination vous a donné.",
+                description=N_(
+                    "Cette page est réservée à l'équipe de la campagne. Connectez-vous, "
+                    "ou entrez le code bénévole que la coordination vous a donné."
+                ),
             )
         g.team_member = member
         return view(campaign_id, *args, **kwargs)

@@ -19,6 +19,7 @@ from ..model.clock import utc_now
 from ..model.structure import ROLE_NETWORK
 from ..services.accounts import AccountError, create_coordinator, has_coordinator, normalise_name
 from .access import audit, current_coordinator, local_target, services
+from .field_errors import on
 from .throttle import Throttle, app_throttle, wait_words
 
 bp = Blueprint("auth", __name__)
@@ -55,6 +56,9 @@ def end_coordinator_session() -> None:
 def end_every_session(name: str) -> int:
     """« Se déconnecter de tous les appareils »: every device of this account signs in again."""
     return services().sign_ins.delete_where(lambda r: r.get("account") == name)
+
+
+MISMATCH = "Les deux mots de passe ne sont pas identiques."
 
 
 def _throttle() -> Throttle:
@@ -94,7 +98,8 @@ def login():
             throttle.fail(address, name)
             error = "Nom ou mot de passe incorrect."
             status = 401
-    return render_template("auth/login.html", error=error, name=name), status
+    field = "nom" if status == 429 else "mot_de_passe"
+    return render_template("auth/login.html", field_errors=on(field, error), name=name), status
 
 
 @bp.route("/deconnexion", methods=["POST"])
@@ -125,7 +130,7 @@ def first_run():
         name = request.form.get("nom", "")
         password = request.form.get("mot_de_passe", "")
         if password != request.form.get("confirmation", ""):
-            error = "Les deux mots de passe ne sont pas identiques."
+            error = MISMATCH
         else:
             try:
                 create_coordinator(svc, name, password, role=ROLE_NETWORK)
@@ -135,4 +140,5 @@ def first_run():
                 start_coordinator_session(normalise_name(name))
                 audit("compte créé", f"premier compte coordinateur : {normalise_name(name)}")
                 return redirect(url_for("coordination.home"), code=303)
-    return render_template("auth/first_run.html", error=error, name=name), (422 if error else 200)
+    field = "confirmation" if error == MISMATCH else "mot_de_passe" if error and "mot de passe" in error else "nom"
+    return render_template("auth/first_run.html", field_errors=on(field, error), name=name), (422 if error else 200)

@@ -17,11 +17,12 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms.validators import ValidationError
 
 from ..editor_messages import NO_QUESTION, plain_problem
+from ..formats import pictograms
 from ..formats.xlsform import MAX_UPLOAD, MIMETYPE, XLSFormError, export_filename, export_xlsform, import_xlsform
 from ..formats.yaml_files import parse_text
 from ..formats.yaml_writer import questionnaire_yaml
 from ..forms import build_form_class, field_name, other_name
-from ..model.questionnaire import CHOICE_TYPES, DEFAULT_SCALE_LABELS, TYPES, QuestionnaireError
+from ..model.questionnaire import CHOICE_TYPES, DEFAULT_SCALE_LABELS, OPEN_TYPES, TYPES, QuestionnaireError
 from ..services import draft_translations, drafts, publishing, structures
 from ..services import questionnaire_files as files
 from ..services.snapshots import snapshots
@@ -40,6 +41,8 @@ TYPE_HELP = {
     "scale": "De 1 à 5, chaque niveau avec un mot et un pictogramme.",
     "number": "Un nombre entier (un âge, un nombre de personnes…).",
     "note": "Un texte à lire, sans réponse.",
+    "dessin": "Un dessin fait du doigt sur la tablette, ou la photo d'un dessin sur papier, avec une petite "
+    "phrase si la personne le veut (la phrase seule suffit aussi).",
 }
 
 
@@ -516,6 +519,8 @@ def _render_question(draft: dict, number: int):
         types=TYPES,
         type_help=TYPE_HELP,
         choice_types=CHOICE_TYPES,
+        open_types=OPEN_TYPES,  # the questions a recording may answer (« voice »)
+        pictos=pictograms.catalogue(),  # the drawings a choice may carry, by name
         conditions=drafts.condition_choices(questions, number - 1),
         condition=drafts.condition_code(q),
         scale_labels=q.get("scale_labels") or list(DEFAULT_SCALE_LABELS),
@@ -587,10 +592,10 @@ def preview(draft_id: str):
     if questionnaire is None:
         flash("L'aperçu sera possible quand les problèmes signalés seront corrigés.")
         return redirect(url_for("editor.draft", draft_id=draft_id, verifier=1) + "#problemes", code=303)
-    return _preview(questionnaire, back=back, action=url_for("editor.preview", draft_id=draft_id))
+    return _preview(questionnaire, back=back, action=url_for("editor.preview", draft_id=draft_id), draft=True)
 
 
-def _preview(questionnaire, back: str, action: str | None):
+def _preview(questionnaire, back: str, action: str | None, draft: bool = False):
     """The form exactly as a respondent sees it; « Essayer » checks answers, stores nothing."""
     form_class = build_form_class(questionnaire, current_app.config["MAX_TEXT_LENGTH"])
     tried = request.method == "POST"
@@ -608,6 +613,7 @@ def _preview(questionnaire, back: str, action: str | None):
     return render_template(
         "editor/preview.html",
         questionnaire=questionnaire,
+        draft_preview=draft,
         form=form,
         back=back,
         action=action,

@@ -50,6 +50,15 @@ def is_disk_full(error: BaseException) -> bool:
     return isinstance(error, OSError) and error.errno in DISK_FULL
 
 
+def said(error: SurveyError) -> str:
+    """A refusal in the page's language: its French ``template`` is the catalog's message id
+    (marked ``N_`` where it is raised), its ``values`` filled in after; French when the catalog
+    lacks it. A tablet's queue (``/api/``) keeps the French: only the coordination reads it."""
+    if request.path.startswith(API):
+        return error.message
+    return gettext(error.template, **error.values) if error.values else gettext(error.template)
+
+
 def render_error(code: int, description: str | None = None, title: str | None = None):
     default_title, default = MESSAGES.get(code, MESSAGES[500])
     message = description or default
@@ -78,7 +87,7 @@ def add_hooks(app) -> None:
         # Flask picks the handler of the closest class: this one, not ``unexpected``, for every
         # subclass. Logged as a line, since the message is the whole story.
         app.logger.warning("refused (%s %s): %s", type(error).__name__, error.status, error.message)
-        return render_error(error.status, error.message, getattr(error, "title", None))
+        return render_error(error.status, said(error), getattr(error, "title", None))
 
     @app.errorhandler(Exception)
     def unexpected(error):

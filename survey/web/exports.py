@@ -8,20 +8,32 @@ written. Options travel in the query string, so a download link can be kept.
 
 from __future__ import annotations
 
+import tempfile
+
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 
 from .. import allocator
 from ..exports import FORMATS, Export, ExportError, ExportOptions
 from ..exports.filters import Filters, parse_date
+from ..exports.media_zip import ZIP_FORMATS, ZIP_MIMETYPE, media_filename, write_with_media
 from ..model.campaign import CHANNELS
 from .access import audit, campaign_or_404, coordinator_required, services
 from .errors import render_error
+from .field_errors import pinned
 
 bp = Blueprint("exports", __name__, url_prefix="/coordination/campagnes")
 
 # Query values of the form (ASCII, readable in a kept link).
 SEPARATOR_ARGS = {"point-virgule": ";", "virgule": ","}
 VALUE_ARGS = ("libelles", "codes")
+# Which field of the form each problem's words are about (``field_errors.pinned``).
+PROBLEM_FIELDS = [
+    ("doit venir avant", "au"),
+    ("date de début", "du"),
+    ("date de fin", "au"),
+    ("séparateur", "sep-pv"),
+    ("canal", "canal"),
+]
 
 
 def options_from_args(args, fmt: str, timezone_name: str) -> tuple[ExportOptions | None, list[str]]:
@@ -79,7 +91,7 @@ def form(campaign_id: str):
         formats=FORMATS,
         channels=CHANNELS,
         args=request.args,
-        problems=problems,
+        field_errors=pinned(problems, PROBLEM_FIELDS, "format-csv"),
         count=count,
     ), status
 
@@ -102,6 +114,8 @@ def download(campaign_id: str, fmt: str):
         f"{campaign.id} · {fmt}"
         + (f" · {request.query_string.decode('ascii', 'replace')}" if request.query_string else ""),
     )
+    if request.args.get("medias") == "oui" and fmt in ZIP_FORMATS:
+        return media_download(export)
     filename = export.filename()
     response = Response(
         export.stream(),
@@ -111,5 +125,38 @@ def download(campaign_id: str, fmt: str):
             "Cache-Control": "no-store",
         },
     )
+    allocator.give_back_after(response, current_app.config)
+    return response
+
+
+def media_download(export: Export):
+    """The CSV or XLSX with the recordings and drawings, in one zip (``exports/media_zip.py``):
+    written to a temporary file first (a zip of media is megabytes, not a stream of rows)."""
+    target = tempfile.TemporaryFile()
+    try:
+        write_with_media(export, target)
+    except BaseException:
+        target.close()
+        raise
+    size = target.tell()
+    target.seek(0)
+
+    def chunks():
+        try:
+            while chunk := target.read(1 << 20):
+                yield chunk
+        finally:
+            target.close()
+
+    response = Response(
+        chunks(),
+        content_type=ZIP_MIMETYPE,
+        headers={
+            "Content-Disposition": f'attachment; filename="{media_filename(export)}"',
+            "Content-Length": str(size),
+            "Cache-Control": "no-store",
+        },
+    )
+    response.call_on_close(target.close)
     allocator.give_back_after(response, current_app.config)
     return response

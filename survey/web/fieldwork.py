@@ -28,6 +28,7 @@ from ..model.clock import parse_time, utc_now
 from ..model.fieldwork import (
     OUTCOMES,
     ROLES,
+    SESSION_KINDS,
     Session,
     new_door,
     new_id,
@@ -57,6 +58,7 @@ from .access import (
     team_required,
     team_today,
 )
+from .field_errors import on, pinned
 from .posted_forms import posted_form_class
 
 bp = Blueprint("terrain", __name__)
@@ -181,6 +183,7 @@ def edit_session(campaign_id, session_id=None):
             questions=form.getlist("questions"),
             stopped=existing.stopped if existing else 0,
             photos=existing.photos if existing else [],
+            kind=form.get("genre", ""),
         )
         # « Ajouter une personne » only shows one more row: nothing is checked or saved yet.
         problems = [] if adding else problems + validate_session(item, questionnaire)
@@ -206,10 +209,24 @@ def edit_session(campaign_id, session_id=None):
         item=current,
         rows=rows,
         roles=ROLES,
+        kinds=SESSION_KINDS,
         added=adding,
-        problems=problems,
+        field_errors=pinned(problems, session_problem_fields(questionnaire, len(rows)), "lieu"),
         editing=bool(existing),
     ), (422 if problems else 200)
+
+
+def session_problem_fields(questionnaire, rows: int) -> list[tuple[str, str]]:
+    """Which field of the session form each problem's words are about (``field_errors.pinned``)."""
+    first_question = next((f"qs-{q.id}" for q in questionnaire.answerable if q.is_open), "lieu")
+    return [(f"personne {n} de", f"membre-{n}") for n in range(1, rows + 1)] + [
+        ("de l'équipe", "membre-1"),
+        ("heure de fin", "fin"),
+        ("heure de début", "debut"),
+        ("date", "jour"),
+        ("lieu", "lieu"),
+        ("question", first_question),
+    ]
 
 
 @bp.route("/terrain/<campaign_id>/sessions/<session_id>/arrets", methods=["POST"])
@@ -267,7 +284,7 @@ def scribe(campaign_id, session_id):
         item=item,
         question=question,
         candidates=candidates,
-        error=error,
+        field_errors=on("paroles", error),
         count=count,
         age_bands=AGE_BANDS,
         answer_id=str(uuid.uuid4()),
@@ -333,7 +350,7 @@ def transcription(campaign_id):
         item=item,
         question=question,
         candidates=candidates,
-        error=error,
+        field_errors=on("texte", error),
         count=count,
         sessions=sessions().for_campaign(campaign.id),
         answer_id=str(uuid.uuid4()),
@@ -405,7 +422,7 @@ def paper(campaign_id):
         "terrain/paper.html",
         campaign=campaign,
         questionnaire=questionnaire,
-        error=error,
+        field_errors=on("feuille", error),
         code=code,
         example=paper_code(campaign, questionnaire.version),
         sessions=sessions().for_campaign(campaign.id),
@@ -568,7 +585,8 @@ def doors(campaign_id):
         "terrain/doors.html",
         campaign=campaign,
         item=item,
-        error=error,
+        notice=NO_DOORS if no_doors else None,
+        field_errors=[] if no_doors else on("secteur", error),
         sector=sector,
         outcomes=OUTCOMES,
         mine=total(mine),

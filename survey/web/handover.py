@@ -78,6 +78,14 @@ def photo(campaign_id: str, session_id: str, name: str):
     return _json(200, receive.receive_photo(services(), campaign_id, session_id, name, data))
 
 
+@bp.put("/medias/<answer_id>/<name>")
+def medium(campaign_id: str, answer_id: str, name: str):
+    config = current_app.config
+    request.max_content_length = max(config["MEDIA_MAX_RECORDING_BYTES"], config["MEDIA_MAX_IMAGE_BYTES"]) + 1024
+    data = request.get_data(cache=False)
+    return _json(200, receive.receive_answer_medium(services(), campaign_id, answer_id, name, data))
+
+
 @bp.get("/bilan")
 def summary(campaign_id: str):
     return _json(200, receive.campaign_summary(services(), campaign_id))

@@ -17,8 +17,10 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 
+from ..catalogs import N_
 from ..services.kiosk_codes import code_opens, has_any_code
 from .access import CARRIED_ARGS, services
+from .field_errors import on
 from .throttle import app_throttle, wait_words
 
 bp = Blueprint("kiosk", __name__)
@@ -92,7 +94,7 @@ def leave(campaign_id: str):
     svc = services()
     campaign = svc.campaigns.get(campaign_id) if locked_campaign() == campaign_id or not locked_campaign() else None
     if campaign is None:
-        abort(404, description="Cette page n'existe pas. Vérifiez l'adresse.")
+        abort(404, description=N_("Cette page n'existe pas. Vérifiez l'adresse."))
     from .access import coordinates
 
     needs_code = has_any_code(svc, campaign.id) and not coordinates(campaign)
@@ -116,7 +118,7 @@ def leave(campaign_id: str):
         else url_for("public.answer_form", campaign_id=campaign.id)
     )
     return render_template(
-        "public/kiosk_exit.html", campaign=campaign, needs_code=needs_code, error=error, back=back
+        "public/kiosk_exit.html", campaign=campaign, needs_code=needs_code, field_errors=on("code", error), back=back
     ), (422 if error else 200)
 
 

@@ -88,10 +88,15 @@ def interface_languages() -> list[str]:
 
 
 def _asked() -> str | None:
-    try:
-        value = request.values.get(LANG_ARG)
-    except HTTPException:  # a posted form too big to read: no language asked
-        return None
+    """``lang`` of the address, else of the posted form (as ``request.values`` would: the
+    address first), so that a form too big to read still gets its 413 page in the address's
+    language."""
+    value = request.args.get(LANG_ARG)
+    if not value:
+        try:
+            value = request.form.get(LANG_ARG)
+        except HTTPException:  # a posted form too big to read: no language in it
+            return None
     return value.strip().lower()[:12] if isinstance(value, str) and value.strip() else None
 
 

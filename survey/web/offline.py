@@ -16,7 +16,11 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, jsonify, request, session, url_for
 from flask_wtf.csrf import CSRFError, generate_csrf
 
+from .. import catalogs
+from ..catalogs import N_
 from ..forms import FIELD_PREFIX
+from ..model.translations import direction
+from ..services.media import media_questions
 from ..services.queued_answers import (
     UnreadableJSON,
     collector_token,
@@ -24,6 +28,7 @@ from ..services.queued_answers import (
     receive,
 )
 from .access import services, team_today
+from .media_uploads import answer_media
 
 bp = Blueprint("offline", __name__)
 
@@ -31,7 +36,8 @@ STATIC = Path(__file__).resolve().parent.parent / "static"  # survey/static, the
 # The ES modules offline.js imports: the form page preloads them, the service worker keeps them.
 OFFLINE_MODULES = ("offline/queue.js", "offline/sending.js")
 # What the service worker keeps so that a form opens with no connection.
-PRECACHED = ("style.css", "form.js", "offline.js", "kiosk.js", "readaloud.js") + OFFLINE_MODULES
+PRECACHED = ("style.css", "form.js", "offline.js", "kiosk.js", "readaloud.js", "record.js") + OFFLINE_MODULES
+PRECACHED += ("draw.js", "draw.css")  # a drawing question's pad (loaded only on its pages)
 NOT_FOUND = "Cette campagne n'existe pas, ou plus."
 
 
@@ -54,13 +60,37 @@ def submit(campaign_id: str):
     collector = (session.get("collector") or {}).get(campaign.id, "")
     from .public import channel_for
 
+    # An answer with recordings or drawings comes as multipart: its JSON in « reponse », each file
+    # as media-<question id> (static/offline/sending.js); checked from their bytes here.
+    media_kinds = media_questions(questionnaire, campaign.voice_answers)
     try:
-        payload = parse_json(request.get_data(cache=False))
+        if request.mimetype == "multipart/form-data":
+            payload = parse_json(request.form.get("reponse", ""))
+        else:
+            payload = parse_json(request.get_data(cache=False))
     except UnreadableJSON as exc:
         return _json(400, {"message": str(exc)})
+    # Media stored by an earlier screen of this answer are named in the JSON (« kept_media »).
+    given = payload if isinstance(payload, dict) else {}
+    consents, kept = given.get("consents"), given.get("kept_media")
+    media, refused = answer_media(
+        media_kinds,
+        campaign.id,
+        str(given.get("answer_id")),
+        consents if isinstance(consents, dict) else {},
+        kept if isinstance(kept, dict) else {},
+    )
     try:
         status, body = receive(
-            svc, current_app.config, campaign, questionnaire, payload, collector, channel=lambda: channel_for(campaign)
+            svc,
+            current_app.config,
+            campaign,
+            questionnaire,
+            payload,
+            collector,
+            channel=lambda: channel_for(campaign),
+            media=media,
+            media_refused=refused,
         )
     except OSError:
         current_app.logger.exception("answer not saved")
@@ -92,11 +122,34 @@ def assets_version() -> str:
     return cache["version"]
 
 
+OFFLINE_TITLE = N_("Pas de connexion")
+OFFLINE_TEXT = N_(
+    "Cette page n'a pas été ouverte sur cette tablette avant la coupure : elle n'est pas disponible "
+    "hors connexion. Les réponses déjà faites restent gardées et partiront au retour de la connexion."
+)
+
+
+def offline_words() -> dict:
+    """The service worker's « no connection » page in every interface language: it cannot ask
+    the server then, so it carries them all (a few hundred bytes each)."""
+    words = {}
+    for code in catalogs.languages():
+        said = catalogs.translations(code)
+        words[code] = {
+            "lang": code,
+            "dir": direction(code),
+            "title": said.gettext(OFFLINE_TITLE),
+            "text": said.gettext(OFFLINE_TEXT),
+        }
+    return words
+
+
 @bp.get("/sw.js")
 def service_worker():
     source = (STATIC / "sw.js").read_text(encoding="utf-8")
     assets = [url_for("static", filename=name) for name in PRECACHED]
     source = source.replace("__VERSION__", assets_version()).replace("__ASSETS__", json.dumps(assets))
+    source = source.replace("__OFFLINE_WORDS__", json.dumps(offline_words(), ensure_ascii=False))
     response = Response(source, mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Service-Worker-Allowed"] = "/"

@@ -4,24 +4,30 @@ screen), and the thank-you page. No account needed; nobody sees others' answers.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 
+from babel.lists import format_list
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
-from flask_babel import gettext
-from markupsafe import Markup
+from flask_babel import get_locale, get_translations, gettext
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
 
 from ..catalogs import N_
 from ..forms import QuestionnaireForm, field_name, other_name
 from ..model.answer_record import is_answer_id, new_answer
 from ..model.campaign import CHANNELS, Campaign
 from ..model.clock import parse_time, utc_now
+from ..model.media import RECORDING
 from ..model.questionnaire import AUDIENCES, Question, Questionnaire
-from ..services.answer_channel import PUBLIC, TEAM_FORM_CHANNELS, ChannelRefused, form_channel
+from ..services.answer_channel import PUBLIC, TEAM_FORM_CHANNELS, ChannelRefused, form_channel, labels
+from ..services.media import keep_media, media_questions
 from ..services.structure_identity import identity_for
 from ..services.volunteers import pseudonym_for
 from ..storage import AnswerConflict
 from . import kiosk
 from .access import CARRIED_ARGS, is_coordinator, load_campaign, services, team_member, team_today
+from .field_errors import on
 from .languages import (
     LANG_ARG,
     campaign_in_language,
@@ -31,6 +37,7 @@ from .languages import (
     page_words,
     set_keep_language,
 )
+from .media_uploads import answer_media, keep_for_next_screen
 from .posted_forms import posted_form_class
 
 bp = Blueprint("public", __name__)
@@ -74,7 +81,10 @@ def channel_for(campaign: Campaign) -> str:
 
 
 def channel_refused(campaign: Campaign, error: ChannelRefused):
-    return render_template("public/channel_refused.html", campaign=campaign, message=str(error)), 403
+    """The refusal in the page's language, the campaign's channels named in it too."""
+    channels = labels(campaign, gettext, lambda names: format_list(names, locale=get_locale()))
+    message = gettext(error.template, channels=channels)
+    return render_template("public/channel_refused.html", campaign=campaign, message=message), 403
 
 
 def door_round_url(campaign: Campaign, channel: str) -> str | None:
@@ -103,10 +113,13 @@ def answer_form(campaign_id: str):
     if not campaign.accepts_answers(team_today()):
         return render_template("public/closed.html", campaign=campaign), 410
     try:
-        channel_for(campaign)
+        channel = channel_for(campaign)
     except ChannelRefused as error:
         return channel_refused(campaign, error)
+    if request.method == "GET" and is_plain_visit(campaign, channel):
+        return plain_form_page(campaign, questionnaire, channel)
     svc = services()
+    media_kinds = media_questions(questionnaire, campaign.voice_answers)
     form_class = posted_form_class(svc, questionnaire, current_app.config["MAX_TEXT_LENGTH"])
     form: QuestionnaireForm = form_class()
     single = single_question(questionnaire)
@@ -126,10 +139,15 @@ def answer_form(campaign_id: str):
         form.started_at.data = utc_now()
 
     action = request.form.get("action", "envoyer")
+    # Recordings and drawings, checked from their bytes; a refused one is its question's error.
+    media, refused = answer_media(media_kinds, campaign.id, form.answer_id.data)
+    form.media_answered = frozenset(media)
     if step_mode and action in ("suivant", "precedent"):
-        return move_step(campaign, questionnaire, form, action)
+        return move_step(campaign, questionnaire, form, action, media, refused)
 
-    if notice or not form.validate_questions(only):
+    valid = form.validate_questions(only)
+    valid = said_refusals(questionnaire, form, refused, only) and valid
+    if notice or not valid:
         if form.csrf_errors:
             notice = gettext(
                 "La page était ouverte depuis longtemps. Vos réponses sont gardées : "
@@ -137,10 +155,15 @@ def answer_form(campaign_id: str):
             )
         notice = notice or form.empty_error
         current = first_error(form) if step_mode else None
-        return render_form(campaign, questionnaire, form, single, step_mode, current, notice), 422
+        kept = keep_for_next_screen(campaign.id, form.answer_id.data, media)
+        return render_form(campaign, questionnaire, form, single, step_mode, current, notice, kept), 422
 
-    answer = build_answer(campaign, questionnaire, form, only)
+    answer = build_answer(campaign, questionnaire, form, only, channel)
+    visible = {q.id for q in form.visible_questions(only)}
     try:
+        shown_media = {qid: item for qid, item in media.items() if qid in visible}
+        if shown_media:  # on disk before the answer that names them is acknowledged
+            answer["media"] = keep_media(svc, campaign.id, answer["id"], shown_media)
         svc.save_answer(reference, answer)
     except AnswerConflict:
         return render_template("public/conflict.html", campaign=campaign, args=carried_args()), 409
@@ -150,20 +173,21 @@ def answer_form(campaign_id: str):
             "Votre réponse n'a pas pu être enregistrée (problème sur l'ordinateur qui reçoit les réponses). "
             "Rien n'est perdu sur cette page : réessayez dans un instant."
         )
-        return render_form(campaign, questionnaire, form, single, step_mode, None, notice), 503
+        kept = {entry["question"]: entry["file"] for entry in answer.get("media", [])}  # those written
+        return render_form(campaign, questionnaire, form, single, step_mode, None, notice, kept), 503
     thanks_url = url_for(
         "public.thanks", campaign_id=campaign.id, **carried_args(), **language_arg(questionnaire, reference)
     )
     return redirect(thanks_url, code=303)
 
 
-def build_answer(campaign: Campaign, questionnaire: Questionnaire, form: QuestionnaireForm, only) -> dict:
+def build_answer(campaign: Campaign, questionnaire: Questionnaire, form: QuestionnaireForm, only, channel: str) -> dict:
     return new_answer(
         campaign,
         questionnaire,
         answer_id=form.answer_id.data,
         answers=form.answers(only),
-        channel=channel_for(campaign),
+        channel=channel,  # ``channel_for``, as the view found it
         collector=session.get("collector", {}).get(campaign.id, ""),
         session=request.values.get("session"),
         poster=request.values.get("affiche"),
@@ -171,21 +195,38 @@ def build_answer(campaign: Campaign, questionnaire: Questionnaire, form: Questio
     )
 
 
-def move_step(campaign, questionnaire, form: QuestionnaireForm, action: str):
+def said_refusals(questionnaire: Questionnaire, form: QuestionnaireForm, refused: dict, only) -> bool:
+    """Each refused medium said on its question's field (if shown); False when there is one."""
+    valid = True
+    shown = form.visible_questions(only)
+    for question_id, message in refused.items():
+        question = questionnaire.question(question_id)
+        if question is not None and question in shown:
+            form.question_field(question).errors = [message]
+            valid = False
+    return valid
+
+
+def move_step(campaign, questionnaire, form: QuestionnaireForm, action: str, media=None, refused=None):
+    # A recording made on this step is stored now and named on the next screens (a file cannot travel).
+    kept = keep_for_next_screen(campaign.id, form.answer_id.data, media or {})
     visible = form.visible_questions()
     ids = [q.id for q in visible]
     current_id = request.form.get("etape")
     index = ids.index(current_id) if current_id in ids else 0
     if action == "precedent":
         index = max(index - 1, 0)
-        return render_form(campaign, questionnaire, form, None, True, visible[index])
-    if not form.validate_questions({ids[index]}, final=False):
-        return render_form(campaign, questionnaire, form, None, True, visible[index]), 422
+        return render_form(campaign, questionnaire, form, None, True, visible[index], kept_media=kept)
+    valid = form.validate_questions({ids[index]}, final=False)
+    if not (said_refusals(questionnaire, form, refused or {}, {ids[index]}) and valid):
+        return render_form(campaign, questionnaire, form, None, True, visible[index], kept_media=kept), 422
     # The answer just given may show or hide later questions: recompute.
     visible = form.visible_questions()
     ids = [q.id for q in visible]
     index = ids.index(current_id) + 1 if current_id in ids else 0
-    return render_form(campaign, questionnaire, form, None, True, visible[min(index, len(visible) - 1)])
+    return render_form(
+        campaign, questionnaire, form, None, True, visible[min(index, len(visible) - 1)], kept_media=kept
+    )
 
 
 def first_error(form: QuestionnaireForm) -> Question | None:
@@ -195,7 +236,7 @@ def first_error(form: QuestionnaireForm) -> Question | None:
     return None
 
 
-def render_form(campaign, questionnaire, form, single, step_mode, current, notice=None):
+def render_form(campaign, questionnaire, form, single, step_mode, current, notice=None, kept_media=None):
     visible = form.visible_questions()
     if step_mode:
         current = current or (visible[0] if visible else None)
@@ -209,9 +250,16 @@ def render_form(campaign, questionnaire, form, single, step_mode, current, notic
     pristine = request.method == "GET" and not single and not step_mode and not notice
     reference = services().questionnaire_for(campaign) or questionnaire
     in_language = language_arg(questionnaire, reference)  # carried by the form's screens and links
+    media_kinds = media_questions(questionnaire, campaign.voice_answers)
+    recorded = recorder_settings(media_kinds)
+    if recorded and kept_media:  # a recording stored on an earlier screen of this answer
+        recorded = dict(recorded, kept=frozenset(kept_media))
     return render_template(
         "public/form.html",
-        questions_html=pristine_questions(questionnaire, form, numbers) if pristine else None,
+        questions_html=pristine_questions(questionnaire, form, numbers, recorded) if pristine else None,
+        has_media=bool(media_kinds),
+        recorded=recorded,
+        kept_media=kept_media or {},
         campaign=campaign,
         questionnaire=questionnaire,
         form=form,
@@ -243,12 +291,26 @@ def render_form(campaign, questionnaire, form, single, step_mode, current, notic
     )
 
 
-def pristine_questions(questionnaire: Questionnaire, form: QuestionnaireForm, numbers: dict) -> Markup:
+def recorder_settings(media_kinds: dict) -> dict:
+    """What the voice recorder of the page needs (``public/_recorder.html``): the questions that
+    take a recording and the longest one, in seconds. Empty: no recorder, no record.js."""
+    ids = frozenset(qid for qid, kind in media_kinds.items() if kind == RECORDING)
+    return {"ids": ids, "seconds": current_app.config["MEDIA_MAX_RECORDING_SECONDS"]} if ids else {}
+
+
+def pristine_questions(questionnaire: Questionnaire, form: QuestionnaireForm, numbers: dict, recorded: dict) -> Markup:
     """The questions of a one-page form nobody has filled yet: the same HTML for everyone (no
     answer, no error, no token: those are outside it), so rendered once per questionnaire
     version. Kept beside the form classes, which are dropped when a questionnaire changes."""
     cache = services().form_classes
-    key = ("questions-html", questionnaire.id, questionnaire.version, questionnaire.language)
+    # Two campaigns of one questionnaire may differ in which questions take a recording.
+    key = (
+        "questions-html",
+        questionnaire.id,
+        questionnaire.version,
+        questionnaire.language,
+        repr(sorted(recorded.items())),
+    )
     kept = cache.get(key)
     if kept is None or kept[0] is not questionnaire:
         html = render_template(
@@ -258,9 +320,79 @@ def pristine_questions(questionnaire: Questionnaire, form: QuestionnaireForm, nu
             field_name=field_name,
             other_name=other_name,
             numbers=numbers,
+            recorded=recorded,
         )
         kept = cache[key] = (questionnaire, Markup(html))
     return kept[1]
+
+
+def is_plain_visit(campaign: Campaign, channel: str) -> bool:
+    """The one-page form opened by a visitor it says nothing of (``says_nothing_of_the_visitor``),
+    with no argument but the language: the page most phones ask for, the same for all of them
+    but for the token, the answer id and the start time."""
+    return (
+        request.args.keys() <= {LANG_ARG}
+        and says_nothing_of_the_visitor()
+        and door_round_url(campaign, channel) is None
+    )
+
+
+# What belongs to one request in a kept form page (``plain_form_page``): slots of ``fill``.
+TOKEN_SLOT, ANSWER_ID_SLOT, STARTED_AT_SLOT = range(3)
+
+
+def plain_form_page(campaign: Campaign, questionnaire: Questionnaire, channel: str) -> str:
+    """The page of ``is_plain_visit``, rendered once per campaign as stored, questionnaire version
+    and language (kept beside the form classes, as ``plain_thanks``), then filled in per request
+    with this visitor's token, a new answer id and the start time: rendering it was a third of
+    a journey's time. The first request renders it whole (and is served that page); what may
+    differ for another visitor (the channel, the tablet's language setting, the catalog of the
+    page's words) is part of what the kept page is checked against."""
+    token = generate_csrf()  # this visitor's, in their session, as the form's own field makes it
+    answer_id, started_at = str(uuid.uuid4()), utc_now()
+    cache = services().form_classes
+    key = ("form-html", campaign.id, questionnaire.language)
+    stamp = (
+        repr(campaign),
+        request.script_root,
+        channel,
+        keeps_language(campaign.id),
+        (session.get("collector") or {}).get(campaign.id, ""),
+    )
+    translations = get_translations()
+    kept = cache.get(key)
+    if kept is not None and kept[0] == stamp and kept[1] is questionnaire and kept[2] is translations:
+        return fill(kept[3], (token, answer_id, started_at))
+    form = posted_form_class(services(), questionnaire, current_app.config["MAX_TEXT_LENGTH"])()
+    form.answer_id.data, form.started_at.data = answer_id, started_at
+    html = render_form(campaign, questionnaire, form, None, False, current=None)
+    parts = split_on(html, (token, answer_id, started_at))
+    if parts is not None:
+        cache[key] = (stamp, questionnaire, translations, parts)
+    return html
+
+
+def split_on(html: str, values: tuple[str, ...]) -> list | None:
+    """``html`` as its literal pieces with, between them, the slot (index in ``values``) of what
+    stood there; None when the token is missing, or the answer id or the start time is not
+    there exactly once (such a page is not kept)."""
+    pattern = re.compile("|".join(re.escape(value) for value in values))
+    parts: list = []
+    seen = [0] * len(values)
+    start = 0
+    for match in pattern.finditer(html):
+        slot = values.index(match.group())
+        seen[slot] += 1
+        parts += [html[start : match.start()], slot]
+        start = match.end()
+    parts.append(html[start:])
+    if seen[TOKEN_SLOT] < 1 or seen[ANSWER_ID_SLOT] != 1 or seen[STARTED_AT_SLOT] != 1:
+        return None
+    return parts
+
+
+def fill(parts: list, values: tuple[str, ...]) -> str:
+    return "".join(str(escape(values[part])) if isinstance(part, int) else part for part in parts)
 
 
 def with_volunteer(channel: str) -> bool:
@@ -363,7 +495,7 @@ def team(campaign_id: str):
         "public/team.html",
         campaign=campaign,
         channels=CHANNELS,
-        error=error,
+        field_errors=on("canal-1", error),
         collector=session.get("collector", {}).get(campaign.id, ""),
         volunteer=volunteer,
         may_sign=may_sign,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    # blob: the play-back of a recording just made on the page (record.js), before it is sent.
+    "media-src 'self' blob:; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 )
 

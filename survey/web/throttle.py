@@ -18,6 +18,7 @@ import threading
 import time
 
 from flask import current_app
+from flask_babel import format_decimal, get_translations
 
 FIRST_DELAY = 30  # seconds, after the last free try; doubles with each further failure
 
@@ -122,7 +123,17 @@ def app_throttle(kind: str, prefix: str) -> Throttle:
 
 
 def wait_words(seconds: int) -> str:
-    """« 40 secondes », « 8 minutes »: how long to wait, in words."""
+    """« 40 secondes », « 8 minutes »: how long to wait, in words (the page's language: a kiosk's
+    exit speaks the form's; the coordinator's login is French)."""
     if seconds < 90:
-        return f"{seconds} secondes"
-    return f"{round(seconds / 60)} minutes"
+        count, said = seconds, ngettext("%(num)s seconde", "%(num)s secondes", seconds)
+    else:
+        count = round(seconds / 60)
+        said = ngettext("%(num)s minute", "%(num)s minutes", count)
+    return said % {"num": format_decimal(count)}  # the number as the language writes it
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """The catalog's form for ``count``, the number left to fill (Flask-Babel's own ``ngettext``
+    would put the bare number in). Named so that ``pybabel extract`` finds its messages."""
+    return get_translations().ungettext(singular, plural, count)

@@ -6,12 +6,14 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import get_locale, gettext
 
-from ..catalogs import N_
+from ..catalogs import N_, SOURCE_LANGUAGE
 from ..model.campaign import CHANNELS
 from ..services import volunteers
 from ..services.results import campaign_collector_counts
 from .access import local_target, services, team_today
+from .field_errors import on
 
 bp = Blueprint("volunteer", __name__, url_prefix="/benevole")
 BAD_CODE = N_(
@@ -49,12 +51,14 @@ def home():
     record = g.volunteer
     if record is None:
         return render_template(
-            "volunteer/enter.html", error=error, then=local_target(request.values.get("suite"), "")
+            "volunteer/enter.html",
+            field_errors=on("code", error and gettext(error)),
+            then=local_target(request.values.get("suite"), ""),
         ), (422 if error else 200)
     campaign = svc.campaigns.get(record["campaign"])
     if campaign is None:
         volunteers.leave(session)
-        return render_template("volunteer/enter.html", error=BAD_CODE), 422
+        return render_template("volunteer/enter.html", field_errors=on("code", gettext(BAD_CODE))), 422
     zone = ZoneInfo(current_app.config["TIMEZONE"])
     day = team_today()
     today, overall = campaign_collector_counts(svc.answers, campaign.id, record["pseudonym"], day, zone)
@@ -93,12 +97,13 @@ def link(code: str):
     svc = services()
     record = volunteers.find(svc, code)
     if record is None or svc.campaigns.get(record["campaign"]) is None:
-        return render_template("volunteer/enter.html", error=BAD_CODE), 404
+        return render_template("volunteer/enter.html", field_errors=on("code", gettext(BAD_CODE))), 404
     return _start(record)
 
 
 @bp.route("/sortir", methods=["POST"])
 def leave():
     volunteers.leave(session)
-    flash("Vous avez quitté l'espace bénévole sur cet appareil.")
-    return redirect(url_for("volunteer.home"), code=303)
+    flash(gettext("Vous avez quitté l'espace bénévole sur cet appareil."))
+    language = str(get_locale() or SOURCE_LANGUAGE)  # the page the volunteer left from speaks it: so does the next
+    return redirect(url_for("volunteer.home", **({"lang": language} if language != SOURCE_LANGUAGE else {})), code=303)

@@ -30,6 +30,20 @@ ARGS = [
     "--no-first-run",
     f"--host-resolver-rules=MAP {LAN_NAME} 127.0.0.1",
 ]
+
+# A microphone and a camera that need no person: Chromium's fake devices, allowed without asking.
+FAKE_MEDIA_DEVICES = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
+# Whether an <audio> element can play what it holds: it reads the recording's header.
+PLAYABLE = """async (audio) => {
+    if (audio.readyState < 1) {
+        await new Promise((resolve, reject) => {
+            audio.addEventListener('loadedmetadata', resolve, { once: true });
+            audio.addEventListener('error', () => reject(new Error('illisible')), { once: true });
+            audio.load();
+        });
+    }
+    return audio.readyState >= 1 && !audio.error;
+}"""
 LOCAL_HOSTS = {"127.0.0.1", "localhost", LAN_NAME}
 AXE = Path(__file__).resolve().parent.parent / "vendor" / "axe.min.js"
 

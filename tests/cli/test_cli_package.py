@@ -25,6 +25,8 @@ COMMANDS = {
     "instance-locale",
     "print",
     "purge",
+    "rapport",
+    "restitution",
     "serve",
     "xlsform",
 }

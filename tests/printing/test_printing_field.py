@@ -304,9 +304,13 @@ def test_paper_scale_shows_the_faces_of_the_web_form(svc, renderer, printing_app
     html = renderer.html(job.kind.template, fmt=job.fmt, **job.kind.build(job, renderer.fitter))
     web = printing_app.test_client().get(f"/c/{BESOINS}/").get_data(as_text=True)
     faces, on_screen = (
-        [re.sub(r">\s+<", "><", svg) for svg in re.findall(r'<svg class="picto".*?</svg>', page, re.S)]
+        [
+            re.sub(r">\s+<", "><", svg)
+            for svg in re.findall(r'<svg class="picto" viewBox="0 0 40 40".*?</svg>', page, re.S)
+        ]
         for page in (html, web)
     )
+    # the scale's faces (40×40), not the choices' pictograms (printables/art/pictos, 64×64)
     assert len(faces) == 5 and faces == on_screen[:5]
     assert len(set(faces)) == 5  # five different mouths, from sad to happy
 

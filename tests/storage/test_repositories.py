@@ -68,6 +68,7 @@ def test_a_campaign_round_trips_and_is_stored_with_every_field(records, folder):
             "retention_months": 12,
             "short_code": "",
             "structure_id": "",
+            "voice_answers": False,
         }
     ]
     closed = repository.change("quartier", lambda c: setattr(c, "closed", True))
@@ -121,6 +122,7 @@ def test_a_session_round_trips_with_its_shape_and_keeps_what_the_team_counted(re
             "questions": ["q1"],
             "stopped": 0,
             "photos": [],
+            "kind": "",
         }
     ]
     assert repository.count_stopped(session) == 1

@@ -14,12 +14,17 @@ import re
 from ...model.questionnaire import OTHER_VALUE, Questionnaire
 from ...model.translations import in_language
 from .spec import (
+    DRAWING_APPEARANCE,
+    DRAWING_PARAMETERS,
+    DRAWING_TYPE,
     EXCLUSIVE_COLUMN,
     INTRO_NOTES,
     OTHER_TEXT_LABEL,
+    PICTOGRAM_COLUMN,
     SETTINGS_COLUMNS,
     SOURCE_COLUMN,
     TRANSLATED_SETTINGS,
+    VOICE_COLUMN,
     WORD_JOINER,
     YES_NO_LIST,
     language_label,
@@ -47,9 +52,13 @@ def _rows(view: Questionnaire, names: set[str], reference: bool) -> tuple[list[l
     choice_rows: list[list] = []
     used_lists: set[str] = set()
 
-    def row(type_, name, label, hint="", required="", relevant="", appearance="", constraint="", message="", source=""):
+    def row(type_, name, label, hint="", required="", relevant="", appearance="", constraint="", message="", **more):
+        source, parameters = more.get("source", ""), more.get("parameters", "")
         label, hint, message, source = (xlsform_text(t, names) for t in (label, hint, message, source))
-        survey_rows.append([type_, name, label, hint, required, relevant, appearance, "", constraint, message, source])
+        survey_rows.append(
+            [type_, name, label, hint, required, relevant, appearance, parameters, constraint, message, source]
+            + [more.get("voice", "")]
+        )
 
     def new_list(base: str) -> str:
         name, n = base, 2
@@ -79,6 +88,7 @@ def _rows(view: Questionnaire, names: set[str], reference: bool) -> tuple[list[l
                 relevant,
                 "multiline" if q.is_long_text else "",
                 source=source,
+                voice="yes" if q.voice else "",
             )
         elif q.is_number:
             parts, words = [], []
@@ -113,7 +123,9 @@ def _rows(view: Questionnaire, names: set[str], reference: bool) -> tuple[list[l
             )
         elif q.is_choice:
             list_name = new_list(xml_name(q.id))
-            choice_rows += [[list_name, c.value, c.label, "yes" if c.exclusive else ""] for c in q.choices]
+            choice_rows += [
+                [list_name, c.value, c.label, "yes" if c.exclusive else "", pictogram_file(c.picto)] for c in q.choices
+            ]
             if q.other:
                 choice_rows.append([list_name, OTHER_VALUE, q.other_label])
             command = "select_multiple" if q.is_multiple else "select_one"
@@ -126,6 +138,18 @@ def _rows(view: Questionnaire, names: set[str], reference: bool) -> tuple[list[l
                     required="yes",
                     relevant=f"selected(${{{name}}}, '{OTHER_VALUE}')",
                 )
+        elif q.is_drawing:
+            row(
+                DRAWING_TYPE,
+                name,
+                q.label,
+                q.help,
+                required,
+                relevant,
+                appearance=DRAWING_APPEARANCE,
+                parameters=DRAWING_PARAMETERS,
+                source=source,
+            )
         else:  # note
             row("note", name, q.label, q.help, relevant=relevant, source=source)
 
@@ -133,6 +157,12 @@ def _rows(view: Questionnaire, names: set[str], reference: bool) -> tuple[list[l
         [list_name, value, xlsform_text(label, names), *rest] for list_name, value, label, *rest in choice_rows
     ]
     return survey_rows, choice_rows
+
+
+def pictogram_file(name: str) -> str:
+    """A choice's pictogram as XLSForm names a choice's image: the file to join as the form's
+    media (``printables/art/pictos/smartphone.svg``); the import reads the name back."""
+    return f"{name}.svg" if name else ""
 
 
 def export_xlsform(questionnaire: Questionnaire) -> bytes:
@@ -164,6 +194,7 @@ def export_xlsform(questionnaire: Questionnaire) -> bytes:
         "constraint",
         *texts("constraint_message"),
         SOURCE_COLUMN,
+        VOICE_COLUMN,
     ]
     survey_rows = []
     for number, base in enumerate(views[0][0]):
@@ -176,11 +207,14 @@ def export_xlsform(questionnaire: Questionnaire) -> bytes:
                 *base[4:9],
                 *(r[9] for r in per_language),
                 base[10],
+                base[11],
             ]
         )
     choice_rows = []
     for number, base in enumerate(views[0][1]):
-        choice_rows.append([*base[0:2], *(view[1][number][2] for view in views), *base[3:]])
+        # A pictogram is the same file in every language (one image column per language, as pyxform wants).
+        pictos = [base[4]] * len(views) if len(base) > 4 else []
+        choice_rows.append([*base[0:2], *(view[1][number][2] for view in views), *base[3:4], *pictos])
     book = Workbook()
     survey = book.active
     survey.title = "survey"
@@ -193,7 +227,7 @@ def export_xlsform(questionnaire: Questionnaire) -> bytes:
     choices = book.create_sheet("choices")
     _fill(
         choices,
-        ["list_name", "name", *texts("label"), EXCLUSIVE_COLUMN],
+        ["list_name", "name", *texts("label"), EXCLUSIVE_COLUMN, *texts(PICTOGRAM_COLUMN)],
         choice_rows,
         widths={"list_name": 24, "name": 20, **{c: 50 for c in texts("label")}},
     )

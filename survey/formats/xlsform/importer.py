@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from ...model.questionnaire import DEFAULT_SCALE_LABELS, OTHER_VALUE, Problem, Questionnaire, QuestionnaireError
+from .. import pictograms
 from ..yaml_files import MAX_YAML_DEPTH, RefusedYAML, from_dict, load_plain_yaml
 from .sheets import Sheet
 from .spec import (
@@ -29,7 +30,9 @@ from .spec import (
     TYPE_PHRASES,
     UNKNOWN_LANGUAGE,
     UNSUPPORTED_TYPES,
+    VOICE_COLUMN,
     XLSFormError,
+    is_drawing_row,
     language_code,
 )
 
@@ -242,6 +245,7 @@ class _Importer:
         sheet = self.sheets.get("choices")
         lists: dict[str, list[tuple[str, str]]] = {}
         self.exclusive: dict[str, set[str]] = {}
+        self.pictos: dict[str, dict[str, str]] = {}
         if sheet is None:
             return lists
         for number, row in sheet.rows:
@@ -253,7 +257,24 @@ class _Importer:
             lists.setdefault(list_name, []).append((name, label or ("" if self.only_language else name)))
             if str(row.get(EXCLUSIVE_COLUMN, "")).strip().lower() in ("yes", "true", "1", "oui"):
                 self.exclusive.setdefault(list_name, set()).add(name)
+            self.choice_picto(list_name, name, row)
         return lists
+
+    def choice_picto(self, list_name: str, name: str, row: dict) -> None:
+        """A choice's image (``media::image``) that names one of our pictograms (``smartphone.svg``)
+        becomes its ``picto``; another image is not carried over, and the notes say so."""
+        image = next((str(v).strip() for k, v in row.items() if _is_image_column(k) and str(v).strip()), "")
+        if not image:
+            return
+        stem = image.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()
+        if pictograms.exists(stem):
+            self.pictos.setdefault(list_name, {})[name] = stem
+        else:
+            self.note_once(
+                "choice-images",
+                "Les images des choix qui ne sont pas nos pictogrammes ne sont pas reprises "
+                f"(par exemple « {image} »).",
+            )
 
     # -- the whole form
     def run(self) -> ImportResult:
@@ -341,7 +362,7 @@ class _Importer:
         if kind in METADATA_TYPES:
             self.dropped_meta.append(kind)
             return 1
-        if kind in UNSUPPORTED_TYPES:
+        if kind in UNSUPPORTED_TYPES and not is_drawing_row(kind, row):
             self.note(f"{what} ({raw_type}) : non reprise, car {UNSUPPORTED_TYPES[kind]}.")
             return 1
         question: dict = {}
@@ -362,6 +383,8 @@ class _Importer:
             question = self.range(row, what)
         elif kind == "note":
             question = {"type": "note"}
+        elif is_drawing_row(kind, row):
+            question = {"type": "dessin"}
         elif kind in ("select_one", "select_multiple"):
             question, used = self.select(kind, rest, row, following, what, name)
             if question is None:
@@ -458,6 +481,8 @@ class _Importer:
             question["choices"].append({"value": value, "label": choice_label})
             if kind == "select_multiple" and choice_name in self.exclusive.get(list_name, ()):
                 question["choices"][-1]["exclusive"] = True
+            if choice_name in self.pictos.get(list_name, {}):
+                question["choices"][-1]["picto"] = self.pictos[list_name][choice_name]
         if renamed:
             self.note_once(
                 f"list-{list_name}",
@@ -535,8 +560,24 @@ class _Importer:
         parsed = self.source(row.get(SOURCE_COLUMN, ""), what)
         if parsed:
             item["source"] = parsed
+        self.voice(row, item, what)
         self.questions.append(item)
         self.by_name[name] = item
+
+    def voice(self, row, item, what):
+        """Our column ``voice_porteur_de_parole`` (``spec.VOICE_COLUMN``): « yes » on a text
+        question lets the person answer by a recording too."""
+        said = str(row.get(VOICE_COLUMN, "")).strip().lower()
+        if not said or said in _NO:
+            return
+        if said not in _YES:
+            self.note(
+                f"{what} : la colonne « {VOICE_COLUMN} » vaut « {said} » : ni oui ni non, pas de réponse à voix haute."
+            )
+        elif item["type"] in ("short_text", "long_text"):
+            item["voice"] = True
+        else:
+            self.note(f"{what} : la réponse à voix haute ne vaut que pour une question à réponse libre ; non reprise.")
 
     def constraint(self, row, item, what):
         expression = row.get("constraint", "")
@@ -699,6 +740,13 @@ def _deeper_than(value, limit: int) -> bool:
         return True
     children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
     return any(_deeper_than(child, limit - 1) for child in children)
+
+
+def _is_image_column(key) -> bool:
+    """``image``, ``media::image`` or ``media::image::Français (fr)`` (an image per language)."""
+    if isinstance(key, tuple):
+        return key[0] == "media" and key[1].split("::")[0].strip().lower() == "image"
+    return key == "image"
 
 
 def _has_column(row: dict, column: str) -> bool:

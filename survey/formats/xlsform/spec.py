@@ -17,8 +17,14 @@ MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Columns of our own that ODK and Kobo ignore: where a question comes from.
 SOURCE_COLUMN = "source_porteur_de_parole"
+# An open question that may also be answered by a recording (``voice: true``): XLSForm has no
+# word for « a text question, or your voice », so our own column says « yes » (ODK and Kobo
+# ignore it and show a text question; an ``audio`` row beside it would be a second question).
+VOICE_COLUMN = "voice_porteur_de_parole"
 # « Aucun de ces appareils »: a choice that goes alone (choices sheet, « yes »).
 EXCLUSIVE_COLUMN = "exclusive_porteur_de_parole"
+# A choice's pictogram (``picto``): XLSForm's image of a choice, a file of printables/art/pictos/.
+PICTOGRAM_COLUMN = "media::image"
 # Questionnaire settings of our format that XLSForm has no word for (settings sheet).
 SETTINGS_COLUMNS = {
     "audience": "audience_porteur_de_parole",
@@ -101,6 +107,16 @@ UNSUPPORTED_TYPES = {
     "xml-external": "les données externes ne sont pas reprises",
     "csv-external": "les données externes ne sont pas reprises",
 }
+# Our ``dessin`` question: an XLSForm ``image`` with the ``draw`` appearance (ODK Collect and Enketo
+# open a drawing pad for it); any other image (a photo) is not taken.
+DRAWING_TYPE, DRAWING_APPEARANCE = "image", "draw"
+DRAWING_PARAMETERS = "max-pixels=2000"  # ODK's drawing is made no bigger (pyxform asks for a bound)
+
+
+def is_drawing_row(kind: str, row: dict) -> bool:
+    return kind == DRAWING_TYPE and DRAWING_APPEARANCE in str(row.get("appearance", "")).lower().split()
+
+
 # The older spellings of XLSForm types, longest first (« select one from LIST » is « select_one LIST »).
 TYPE_PHRASES = (
     ("begin group", "begin_group"),

@@ -69,11 +69,34 @@ export function forgetOldIds() {  // ids older than 60 days
   });
 }
 
-// The whole queue as the file « Exporter la file » gives (read by `survey import-queue`).
+// A recording or a drawing in the file: a JSON file holds no File, so its bytes go in base64.
+function base64Of(blob) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).split(",")[1] || "");
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(blob);
+  });
+}
+
+// The whole queue as the file « Exporter la file » gives (read by `survey import-queue`), each
+// answer with its media: { question id: { type, base64 } }, checked on import as if posted.
 export async function exportFile() {
   const items = await all("queue");
+  const answers = [];
+  for (const i of items) {
+    const answer = Object.assign({ campaign: i.campaign, state: i.state, message: i.message || "" }, i.body);
+    const media = i.media || {};
+    if (Object.keys(media).length) {
+      answer.media = {};
+      for (const question of Object.keys(media)) {
+        answer.media[question] = { type: media[question].type || "", base64: await base64Of(media[question]) };
+      }
+    }
+    answers.push(answer);
+  }
   return {
     format: "porteur-de-parole/file-d-attente", version: 1, exported_at: now(), origin: location.origin,
-    answers: items.map((i) => Object.assign({ campaign: i.campaign, state: i.state, message: i.message || "" }, i.body)),
+    answers: answers,
   };
 }

@@ -30,13 +30,26 @@ async function refreshToken() {
   const response = await fetch(tokenUrl, { credentials: "same-origin", cache: "no-store" });
   token = (await response.json()).token;
 }
+// An answer with media (recordings, drawings: Files kept in the queue) goes as multipart: its
+// JSON in the field « reponse », each file as media-<question id>; the browser sets the boundary.
+function bodyOf(item) {
+  const names = Object.keys(item.media || {});
+  if (!names.length) { return [{ "Content-Type": "application/json" }, JSON.stringify(item.body)]; }
+  const data = new FormData();
+  data.append("reponse", JSON.stringify(item.body));
+  names.forEach((id) => { data.append("media-" + id, item.media[id], item.media[id].name || id); });
+  return [{}, data];
+}
+
 async function post(item) {
   const control = window.AbortController ? new AbortController() : null;
-  const stop = setTimeout(() => control && control.abort(), 20000);
+  // A recording takes longer to send than words on a slow Wi-Fi.
+  const stop = setTimeout(() => control && control.abort(), item.media ? 120000 : 20000);
+  const [headers, body] = bodyOf(item);
   try {
     return await fetch(item.api, {
       method: "POST", credentials: "same-origin", cache: "no-store", signal: control && control.signal,
-      headers: { "Content-Type": "application/json", "X-CSRFToken": token }, body: JSON.stringify(item.body),
+      headers: Object.assign(headers, { "X-CSRFToken": token }), body: body,
     });
   } finally { clearTimeout(stop); }
 }

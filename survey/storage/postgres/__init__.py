@@ -15,6 +15,7 @@ from psycopg_pool import ConnectionPool
 
 from . import migrations
 from .answers import PostgresAnswerStore
+from .media import PostgresMediaStore
 from .photos import PostgresPhotoStore
 from .pool import open_pool
 from .records import PostgresRecordCollections
@@ -28,6 +29,7 @@ class Database:
     answers: PostgresAnswerStore
     records: PostgresRecordCollections
     photos: PostgresPhotoStore
+    media: PostgresMediaStore
 
     def close(self) -> None:
         self.pool.close()
@@ -40,7 +42,20 @@ def open_database(url: str, pool_size: int = 8, upgrade: bool = True, wait: floa
     if upgrade:
         migrations.upgrade_url(url)
     pool = open_pool(url, pool_size, wait)
-    return Database(pool, PostgresAnswerStore(pool), PostgresRecordCollections(pool), PostgresPhotoStore(pool))
+    return Database(
+        pool,
+        PostgresAnswerStore(pool),
+        PostgresRecordCollections(pool),
+        PostgresPhotoStore(pool),
+        PostgresMediaStore(pool),
+    )
 
 
-__all__ = ["Database", "PostgresAnswerStore", "PostgresPhotoStore", "PostgresRecordCollections", "open_database"]
+__all__ = [
+    "Database",
+    "PostgresAnswerStore",
+    "PostgresMediaStore",
+    "PostgresPhotoStore",
+    "PostgresRecordCollections",
+    "open_database",
+]

@@ -7,6 +7,7 @@ that says so, never a server error."""
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -34,6 +35,25 @@ def has_unstorable(value: Any) -> bool:
     if isinstance(value, (list, tuple)):
         return any(has_unstorable(v) for v in value)
     return False
+
+
+# U+0000 in JSON text: its escape preceded by an even number of backslashes (after an odd
+# number, the backslash is the text's own and « u0000 » plain letters).
+_NUL_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
+
+
+def jsonb_text(value: dict) -> str:
+    """``value`` as JSON text for a ``%s::jsonb`` parameter, or ``UnstorableText`` where
+    ``jsonb`` refuses: encoded once and checked on its text (an answer per POST: less than half the
+    CPU of walking the value in Python, then having psycopg's dumper encode it)."""
+    text = json.dumps(value, ensure_ascii=False)
+    try:
+        text.encode()  # a lone surrogate has no UTF-8
+    except UnicodeEncodeError:
+        raise UnstorableText() from None
+    if "\\u0000" in text and _NUL_ESCAPE.search(text):
+        raise UnstorableText()
+    return text
 
 
 def jsonb(value: dict) -> Jsonb:

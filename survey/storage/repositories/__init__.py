@@ -10,6 +10,7 @@ works on it unchanged. Services reach them as attributes of ``Services`` (``svc.
 from .accounts import AccountRepository, SignInRepository
 from .campaigns import CampaignRepository
 from .codes import KioskCodeRepository, VolunteerCodeRepository
+from .demarches import DemarcheRepository
 from .drafts import DraftRepository
 from .fieldwork import DoorRepository, SessionRepository
 from .journal import Journal
@@ -19,6 +20,7 @@ from .versions import VersionRepository
 __all__ = [
     "AccountRepository",
     "CampaignRepository",
+    "DemarcheRepository",
     "DoorRepository",
     "DraftRepository",
     "Journal",

@@ -8,11 +8,16 @@ from __future__ import annotations
 
 from . import (  # noqa: F401
     campaigns,
+    compare,
     crosstab,
+    demarches,
+    drawings,
     handover,
     home,
+    media,
     privacy,
     reading,
+    restitution,
     results,
     settings,
     structure_identity,

@@ -11,7 +11,7 @@ from datetime import date
 
 from flask import flash, g, redirect, render_template, request
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from ...forms import ValuesField
@@ -22,6 +22,7 @@ from ...services import structures
 from ...services.reading import fold
 from ..access import audit, campaign_or_404, campaign_url, coordinator_required, current_account, services, team_today
 from ..addresses import public_address
+from ..field_errors import pinned
 from .blueprint import bp
 
 RESERVED_IDS = {"nouvelle"}
@@ -47,6 +48,7 @@ class CampaignForm(FlaskForm):
     description = TextAreaField("Description")
     help_text = TextAreaField("Où trouver de l'aide (page de remerciement)")
     retention_months = StringField("Durée de conservation des réponses, en mois", render_kw={"inputmode": "numeric"})
+    voice_answers = BooleanField("Permettre de répondre à voix haute (enregistrement) à toutes les questions ouvertes")
 
 
 def slugify(text: str) -> str:
@@ -68,6 +70,7 @@ def _form(svc, campaign: Campaign | None) -> CampaignForm:
             getattr(form, name).data = getattr(campaign, name)
         form.channels.data = list(campaign.channels)
         form.retention_months.data = str(campaign.retention_months)
+        form.voice_answers.data = campaign.voice_answers
     elif request.method == "GET":
         form.channels.data = list(CHANNELS)
         form.retention_months.data = "12"
@@ -102,6 +105,7 @@ def campaign_from_form(form: CampaignForm, base: Campaign | None) -> tuple[Campa
         description=text["description"],
         help_text=text["help_text"],
         retention_months=retention,
+        voice_answers=bool(form.voice_answers.data),
     )
     return campaign, problems
 
@@ -182,6 +186,24 @@ def edit_campaign(campaign_id: str):
 EXPIRED = "La page a expiré. Vérifiez les informations puis enregistrez à nouveau."
 
 
+def _problem_fields(new: bool, owners: bool) -> list[tuple[str, str]]:
+    """Which field of the form each problem's words are about (``field_errors.pinned``)."""
+    return [
+        ("la structure fait", "structure"),
+        ("structure", "proprietaire" if owners else "structure"),
+        ("identifiant", "identifier" if new else "title"),
+        ("titre", "title"),
+        ("quartier", "quartier"),
+        ("description", "description"),
+        ("texte d'aide", "help_text"),
+        ("questionnaire", "questionnaire"),
+        ("canal", "channels-1"),
+        ("date de fin", "ends_on"),
+        ("date de début", "starts_on"),
+        ("conservation", "retention_months"),
+    ]
+
+
 def _form_page(form, problems: list[str], campaign: Campaign | None, has_answers: bool):
     """The new or edit campaign form, with its problems (422) or as it opens; a network
     coordinator chooses the structure of a new campaign."""
@@ -190,7 +212,7 @@ def _form_page(form, problems: list[str], campaign: Campaign | None, has_answers
     return render_template(
         "coordination/campaign_form.html",
         form=form,
-        problems=problems,
+        field_errors=pinned(problems, _problem_fields(campaign is None, bool(owners)), "title"),
         campaign=campaign,
         channels=CHANNELS,
         has_answers=has_answers,

@@ -27,6 +27,7 @@ from ...services.tags import (
     tag_counts,
 )
 from ..access import answer_or_404, campaign_or_404, coordinator_required, local_target, questionnaire_or_404, services
+from ..field_errors import on
 from .blueprint import bp
 from .results import session_places
 
@@ -39,8 +40,15 @@ def answers(campaign_id: str):
     questionnaire = questionnaire_or_404(campaign)
     filters = Filters.from_args(request.args)
     tags = campaign_tags(svc, campaign.id)
+    places = session_places(svc, campaign.id) if filters.place else {}
     page = answers_page(
-        svc.answers, campaign.id, questionnaire, filters, page_number(request.args.get("page")), known_tags=tags
+        svc.answers,
+        campaign.id,
+        questionnaire,
+        filters,
+        page_number(request.args.get("page")),
+        known_tags=tags,
+        place_of=lambda answer: place_of(answer, places, campaign.place or NO_PLACE),
     )
     text_questions = [q for q in questionnaire.answerable if q.type in TEXT_TYPES or q.other]
     return render_template(
@@ -195,6 +203,6 @@ def tags(campaign_id: str):
             flash(f"Étiquette « {added} » ajoutée.")
             return redirect(url_for("coordination.tags", campaign_id=campaign.id), code=303)
     counts = tag_counts(svc, campaign.id, current_app.config["TIMEZONE"])
-    return render_template("coordination/tags.html", campaign=campaign, counts=counts, error=error, name=name), (
-        422 if error else 200
-    )
+    return render_template(
+        "coordination/tags.html", campaign=campaign, counts=counts, field_errors=on("etiquette", error), name=name
+    ), (422 if error else 200)

@@ -9,6 +9,7 @@ from ...services import kiosk_codes, site_settings, volunteers
 from .. import kiosk
 from ..access import audit, campaign_or_404, coordinator_required, services
 from ..addresses import link_qr, public_address, public_url, wifi_qr
+from ..field_errors import on
 from .blueprint import bp
 
 
@@ -37,7 +38,7 @@ def volunteer_codes(campaign_id: str):
         "coordination/volunteers.html",
         campaign=campaign,
         records=records,
-        error=error,
+        field_errors=on("pseudonyme", error),
         pseudonym=pseudonym,
         display_code=volunteers.display_code,
         is_active=volunteers.is_active,
