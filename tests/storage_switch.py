@@ -67,6 +67,8 @@ OWN_STORAGE: dict[str, str] = {
     "tests/storage/test_data_copy_back.py": BOTH,
     "tests/storage/test_scale_pages_workers.py": BOTH,
     "tests/storage/test_media_store.py": BOTH,
+    # a laptop folder handed over to, and copied to and back from, a PostgreSQL database of its own
+    "tests/services/test_handover_media.py": BOTH,
 }
 OWN_STORAGE_PREFIX = "tests/storage/test_postgres_"  # PostgreSQL's own tests (migrations, faults…)
 
