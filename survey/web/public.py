@@ -25,7 +25,7 @@ from ..services.media import keep_media, media_questions
 from ..services.structure_identity import identity_for
 from ..services.volunteers import pseudonym_for
 from ..storage import AnswerConflict
-from . import kiosk
+from . import compress, kiosk
 from .access import CARRIED_ARGS, is_coordinator, load_campaign, services, team_member, team_today
 from .field_errors import on
 from .languages import (
@@ -117,6 +117,7 @@ def answer_form(campaign_id: str):
     except ChannelRefused as error:
         return channel_refused(campaign, error)
     if request.method == "GET" and is_plain_visit(campaign, channel):
+        compress.reflects_nothing()
         return plain_form_page(campaign, questionnaire, channel)
     svc = services()
     media_kinds = media_questions(questionnaire, campaign.voice_answers)
