@@ -333,6 +333,33 @@ function saveDraft() {
 
 function forgetDraft() {
   try { sessionStorage.removeItem(draftKey); } catch (error) { /* ignore */ }
+  draftMedia((cache, input, key) => cache.delete(key));
+}
+
+// The recordings and drawings of steps posted offline, kept by the service worker (sw.js,
+// keepStepMedia) under « <form path>brouillon/<field> »: each is put back in its field, so that the
+// answer is queued with them; forgotten once the answer is queued.
+const DRAFT_MEDIA_CACHE = "pdp-brouillon-medias";
+
+async function draftMedia(action) {
+  if (!window.caches) { return; }
+  try {
+    const cache = await caches.open(DRAFT_MEDIA_CACHE);
+    for (const input of form.querySelectorAll('input[type=file][name^="media-"]')) {
+      await action(cache, input, location.pathname + "brouillon/" + input.name);
+    }
+  } catch (error) { /* no cache: the typed words came back all the same */ }
+}
+
+async function putBackMedium(cache, input, key) {
+  const kept = await cache.match(key);
+  if (!kept || input.files.length) { return; }
+  const blob = await kept.blob();
+  const name = decodeURIComponent(kept.headers.get("X-File-Name") || input.name);
+  const files = new DataTransfer();
+  files.items.add(new File([blob], name, { type: blob.type }));
+  input.files = files.files;
+  input.dispatchEvent(new Event("change", { bubbles: true }));
 }
 
 function restoreDraft() {
@@ -345,6 +372,7 @@ function restoreDraft() {
       else if (el.type !== "submit" && el.tagName !== "BUTTON") { el.value = value; }
     });
   });
+  draftMedia(putBackMedium);
   form.dispatchEvent(new Event("change"));  // form.js shows the show_if questions they open
   const notice = document.querySelector("[data-offline-notice]");
   if (notice) { notice.hidden = false; }

@@ -10,6 +10,7 @@ const ASSETS = __ASSETS__;
 const OFFLINE_WORDS = __OFFLINE_WORDS__;
 const ASSET_CACHE = "pdp-fichiers-" + VERSION;
 const PAGE_CACHE = "pdp-pages-1";  // not versioned: an update keeps the opened forms
+const DRAFT_MEDIA_CACHE = "pdp-brouillon-medias";  // a step's files posted offline (offline.js puts them back)
 const FORM_PAGE = /^\/c\/[a-z0-9][a-z0-9-]*\/$/;
 const NETWORK_WAIT = 5000;  // ms before a slow network gives way to the kept page
 
@@ -90,15 +91,31 @@ async function navigate(request) {
 }
 
 // A step of the step-by-step form posted with no connection: open the one-page form
-// instead; offline.js puts back what was typed (saved before sending).
+// instead; offline.js puts back what was typed (saved before sending) and the step's
+// recordings and drawings, kept here from the posted form (sessionStorage holds no file).
 async function postWithoutNetwork(request) {
+  const copy = request.clone();
   try {
     return await fetch(request);
   } catch (error) {
+    await keepStepMedia(copy).catch(() => { /* no file, or no room: the typed words still come back */ });
     const url = new URL(request.url);
     url.searchParams.delete("mode");
     url.searchParams.set("hors-ligne", "1");
     return Response.redirect(url.href, 303);
+  }
+}
+
+// Files of a step (« media-<question> ») under « <form path>brouillon/<field> » in
+// DRAFT_MEDIA_CACHE (a path, not a #fragment: the Cache API ignores fragments).
+async function keepStepMedia(request) {
+  const form = await request.formData();
+  const cache = await caches.open(DRAFT_MEDIA_CACHE);
+  const path = new URL(request.url).pathname;
+  for (const [name, value] of form.entries()) {
+    if (!name.startsWith("media-") || typeof value === "string" || !value.size) { continue; }
+    const headers = { "Content-Type": value.type || "application/octet-stream", "X-File-Name": encodeURIComponent(value.name || name) };
+    await cache.put(path + "brouillon/" + name, new Response(value, { headers: headers }));
   }
 }
 
