@@ -39,7 +39,6 @@ FRENCH_ONLY = (
     "corrections.",
     "handover.",
     "help.",
-    "short_codes.",
 )
 # Texts of the model a respondent reads, marked here for ``pybabel extract`` (the model imports
 # nothing of the catalogs); tests/web/test_languages.py checks they are still the model's words.

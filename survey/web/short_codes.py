@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, request, url_for
 from werkzeug.routing import BaseConverter
 
+from ..catalogs import N_
 from ..services.short_codes import ALPHABET, LENGTHS, campaign_for
 from .access import services
 
@@ -27,7 +28,7 @@ def open_form(code: str):
     if campaign_id is None or svc.campaigns.get(campaign_id) is None:
         abort(
             404,
-            description=(
+            description=N_(
                 "Cette adresse courte ne correspond à aucune campagne. Vérifiez les lettres et "
                 "les chiffres (il n'y a ni voyelle, ni 0, ni 1), ou demandez le bon lien à l'équipe."
             ),

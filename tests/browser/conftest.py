@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -162,3 +163,16 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[str]:
 
 def no_horizontal_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+@contextmanager
+def tablet_with_microphone(playwright, outside, locale: str):
+    """A tablet's browser with Chromium's fake microphone and camera, every request outside the
+    laptop watched (``outside``): for the tests of answers by voice and by drawing."""
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS + FAKE_MEDIA_DEVICES)
+    context = outside.watch(browser.new_context(locale=locale))
+    try:
+        yield context
+    finally:
+        context.close()
+        browser.close()

@@ -15,14 +15,12 @@ from playwright.sync_api import expect
 from survey.model.campaign import Campaign
 from survey.model.media import medium_for
 from tests.browser.conftest import (
-    ARGS,
-    CHROMIUM,
-    FAKE_MEDIA_DEVICES,
     PLAYABLE,
     back_in_wifi,
     leave_wifi,
     services_of,
     stored,
+    tablet_with_microphone,
     wait_until_kept,
 )
 from tests.browser.test_drawing import FILES, stroke
@@ -56,11 +54,8 @@ def laptop(tmp_path):
 
 @pytest.fixture
 def tablet(playwright, outside):
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS + FAKE_MEDIA_DEVICES)
-    context = outside.watch(browser.new_context(locale="ar"))
-    yield context
-    context.close()
-    browser.close()
+    with tablet_with_microphone(playwright, outside, "ar") as context:
+        yield context
 
 
 def test_an_arabic_answer_with_a_recording_and_a_drawing_made_offline_reaches_the_coordinator(laptop, tablet):

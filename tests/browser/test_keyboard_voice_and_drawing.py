@@ -11,19 +11,16 @@ import pytest
 from playwright.sync_api import expect
 
 from survey.model.media import medium_for
-from tests.browser.conftest import ARGS, CHROMIUM, FAKE_MEDIA_DEVICES, stored
+from tests.browser.conftest import stored, tablet_with_microphone
 from tests.browser.test_every_voice_done_when import CAMPAIGN, laptop  # noqa: F401  (the server fixture)
 
 PHRASE = "Un banc sous chaque arbre"
 
 
 @pytest.fixture
-def keyboard_tablet(playwright):
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS + FAKE_MEDIA_DEVICES)
-    context = browser.new_context(locale="fr-FR")
-    yield context
-    context.close()
-    browser.close()
+def keyboard_tablet(playwright, outside):
+    with tablet_with_microphone(playwright, outside, "fr-FR") as context:
+        yield context
 
 
 def focused_matches(page, selector: str) -> bool:

@@ -12,14 +12,12 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import (
-    ARGS,
-    CHROMIUM,
-    FAKE_MEDIA_DEVICES,
     PLAYABLE,
     back_in_wifi,
     leave_wifi,
     services_of,
     stored,
+    tablet_with_microphone,
     wait_until_kept,
 )
 from tests.conftest import LiveServer
@@ -42,11 +40,8 @@ def laptop(tmp_path):
 
 @pytest.fixture
 def tablet(playwright, outside):
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS + FAKE_MEDIA_DEVICES)
-    context = outside.watch(browser.new_context(locale="fr-FR"))
-    yield context
-    context.close()
-    browser.close()
+    with tablet_with_microphone(playwright, outside, "fr-FR") as context:
+        yield context
 
 
 def record(page) -> None:

@@ -87,6 +87,16 @@ def test_an_unknown_code_is_a_french_404(client, services):
     assert "Cette adresse courte ne correspond à aucune campagne" in response.get_data(as_text=True)
 
 
+def test_an_unknown_code_is_said_in_the_language_of_the_address(client, services):
+    """A bilingual poster's short address carries ``?lang=``: its 404 speaks that language."""
+    taken = {c.short_code for c in services.campaigns.all()}
+    unknown = next(code for code in ("BCDF", "GHJK", "MNPQ", "RSTV") if code not in taken)
+    arabic = client.get("/" + unknown, query_string={"lang": "ar"}).get_data(as_text=True)
+    assert "هذا العنوان القصير لا يطابق أي حملة" in arabic and "Cette adresse courte" not in arabic
+    english = client.get("/" + unknown, query_string={"lang": "en"}).get_data(as_text=True)
+    assert "This short address matches no campaign" in english
+
+
 def test_no_existing_path_is_taken_by_a_short_code(app):
     """Every route of the app without arguments still reaches its own page."""
     adapter = app.url_map.bind("localhost")
