@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 from werkzeug.security import generate_password_hash
 
 from survey.model.fieldwork import Session
-from survey.services import volunteers
+from survey.services import drafts, restitution, volunteers
 from survey.services.fieldwork.paper import paper_code
 from survey.storage.repositories.accounts import ACCOUNTS
 from tests.browser.conftest import axe_violations, services_of
@@ -52,7 +52,25 @@ def world(server):
         },
     )
     svc.sessions.save(Session(id="s20261121-a11y", campaign=BOARD, place="Marché", day="2026-11-21"))
-    return {"code": volunteers.create(svc, BOARD, "Alice", by=COORDINATOR)["id"]}
+    # A questionnaire being edited (the editor's draft pages) and a published restitution (the
+    # public page of the words given back): no link of the demo leads to either.
+    form = svc.campaigns.get(FORM)
+    draft = drafts.create(svc, svc.questionnaire_for(form).to_dict(), base=svc.questionnaire_for(form), by=COORDINATOR)
+    found = restitution.gather(svc, [form])
+    chosen = restitution.Composition(
+        "Ce que vous nous avez dit",
+        [chart.key for chart in found.charts],
+        [quote.key for quote in found.quotes[:3]],
+        "Beaucoup de démarches se font seul, sur un téléphone.",
+        "Un atelier ouvre le samedi matin.",
+    )
+    saved = restitution.save(svc, restitution.for_campaign(svc, form), chosen, COORDINATOR)
+    restitution.set_published(svc, saved.id, True, COORDINATOR)
+    return {
+        "code": volunteers.create(svc, BOARD, "Alice", by=COORDINATOR)["id"],
+        "draft": draft["id"],
+        "restitution": saved.slug,
+    }
 
 
 def kind_of(path: str, campaigns: list[str]) -> str:
@@ -133,7 +151,7 @@ def test_every_page_in_french_and_arabic_has_no_axe_violation(browser, server, w
     checker.crawl("/")
     # Each questionnaire is its own page: its questions' kinds, one page or one at a time.
     checker.seed(f"/c/{c}/{mode}" for c in campaigns for mode in ("", "?mode=pas-a-pas"))
-    checker.seed([f"/c/{FORM}/merci", f"/c/{FORM}/kiosque/quitter"])
+    checker.seed([f"/c/{FORM}/merci", f"/c/{FORM}/kiosque/quitter", f"/restitution/{world['restitution']}"])
     page = checker.page
     # States no link reaches: a step, the form with errors, the in-page thank-you.
     for language in ("fr", "ar"):
@@ -192,6 +210,8 @@ def test_every_page_in_french_and_arabic_has_no_axe_violation(browser, server, w
         seeds += [
             f"/coordination/campagnes/{campaign}/reponses/{answer}{end}" for end in ("", "/corriger", "/supprimer")
         ]
+    drafted = f"/coordination/questionnaires/brouillons/{world['draft']}"
+    seeds += [f"{drafted}/", f"{drafted}/questions/1", f"{drafted}/apercu"]
     checker.seed(seeds)
     page.goto(f"{server.url}/coordination/campagnes/nouvelle")
     page.evaluate("document.querySelector('form.survey').noValidate = true")
