@@ -1,5 +1,5 @@
 """The restitution page as HTML, and its static copy: a folder (or a zip) of ``index.html`` and
-``restitution.css`` (and ``dessins/``, the drawings shown) with relative links only, that opens from a USB key, a file manager or any
+``restitution.css`` (and ``dessins/`` and ``enregistrements/``, the drawings and recordings shown) with relative links only, that opens from a USB key, a file manager or any
 web host, with no server and no network (the charts are inline SVG, no script, no font).
 
 The public page of the app (``web/restitution.py``) is this same HTML with the stylesheet
@@ -21,8 +21,9 @@ import jinja2
 
 from ..config import PROJECT_ROOT
 from ..model.french_time import long_date
+from ..model.media import DRAWING
 from ..services.charts import count_text
-from ..services.restitution import Page, ShownDrawing
+from ..services.restitution import Page, ShownMedium
 from ..storage.atomic import atomic_write_bytes
 
 TEMPLATES = PROJECT_ROOT / "survey" / "templates"
@@ -31,6 +32,7 @@ PAGE = "restitution/page.html"
 INDEX = "index.html"
 CSS = "restitution.css"
 DRAWINGS = "dessins"
+RECORDINGS = "enregistrements"
 
 
 @lru_cache(maxsize=1)
@@ -47,9 +49,9 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def in_copy(drawing: ShownDrawing) -> str:
-    """Where a drawing is in the static copy, beside the page."""
-    return f"{DRAWINGS}/{drawing.file}"
+def in_copy(medium: ShownMedium) -> str:
+    """Where a drawing or a recording is in the static copy, beside the page (relative)."""
+    return f"{DRAWINGS if medium.kind == DRAWING else RECORDINGS}/{medium.file}"
 
 
 def page_html(
@@ -58,29 +60,33 @@ def page_html(
     *,
     preview: bool = False,
     back_href: str = "",
-    drawing_href: Callable[[ShownDrawing], str] = in_copy,
+    medium_href: Callable[[ShownMedium], str] = in_copy,
 ) -> str:
     """The page; ``css_href`` is where its stylesheet is (``/static/…`` on the app, relative in
-    the copy), ``drawing_href`` where each drawing is; ``preview`` adds the band that says it is
+    the copy), ``medium_href`` where each drawing or recording is; ``preview`` adds the band that says it is
     not public yet."""
     return (
         _environment()
         .get_template(PAGE)
-        .render(page=page, css_href=css_href, preview=preview, back_href=back_href, drawing_href=drawing_href)
+        .render(page=page, css_href=css_href, preview=preview, back_href=back_href, medium_href=medium_href)
     )
 
 
 def copy_files(page: Page, media=None) -> dict[str, bytes]:
-    """The static copy's files by name: the page, its stylesheet and its drawings (read from
-    ``media``, the app's media store; a drawing whose file is gone is left out of the page too)."""
+    """The static copy's files by name: the page, its stylesheet, its drawings and recordings (read
+    from ``media``, the app's media store; one whose file is gone is left out of the page too)."""
     files: dict[str, bytes] = {CSS: STYLESHEET.read_bytes()}
-    kept = []
-    for drawing in page.drawings:
-        data = media.read(drawing.campaign_id, drawing.file) if media is not None else None
-        if data is not None:
-            files[in_copy(drawing)] = data
-            kept.append(drawing)
-    shown = replace(page, drawings=kept)
+
+    def copied(shown: list[ShownMedium]) -> list[ShownMedium]:
+        kept = []
+        for medium in shown:
+            data = media.read(medium.campaign_id, medium.file) if media is not None else None
+            if data is not None:
+                files[in_copy(medium)] = data
+                kept.append(medium)
+        return kept
+
+    shown = replace(page, drawings=copied(page.drawings), recordings=copied(page.recordings))
     return {INDEX: page_html(shown, CSS).encode("utf-8"), **files}
 
 

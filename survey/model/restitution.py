@@ -62,6 +62,7 @@ class Restitution:
     charts: list[str] = field(default_factory=list)  # chart_key of closed questions, in order
     quotes: list[str] = field(default_factory=list)  # quote_key of quoted texts, in order
     drawings: list[str] = field(default_factory=list)  # quote_key of drawings (answer, question), in order
+    recordings: list[str] = field(default_factory=list)  # quote_key of transcribed recordings, in order
     figures: bool = True  # show the key figures
     retained: str = ""  # « Ce que nous en retenons »
     next_steps: str = ""  # « Et maintenant ? »: what will happen next
@@ -98,6 +99,10 @@ def validate(restitution: Restitution) -> list[str]:
         problems.append(f"Choisissez au plus {QUOTES_MAX} paroles (vous en avez coché {len(restitution.quotes)}).")
     if len(restitution.drawings) > QUOTES_MAX:
         problems.append(f"Choisissez au plus {QUOTES_MAX} dessins (vous en avez coché {len(restitution.drawings)}).")
+    if len(restitution.recordings) > QUOTES_MAX:
+        problems.append(
+            f"Choisissez au plus {QUOTES_MAX} enregistrements (vous en avez coché {len(restitution.recordings)})."
+        )
     if not SLUG.match(restitution.slug or ""):
         problems.append("L'adresse de la page doit contenir seulement des minuscules, des chiffres et des tirets.")
     return problems

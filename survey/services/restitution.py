@@ -27,7 +27,7 @@ from ..model.clock import utc_now
 from ..model.consent import may_quote
 from ..model.demarche import Demarche
 from ..model.errors import SurveyError
-from ..model.media import DRAWING, public_media
+from ..model.media import CONTENT_TYPES, DRAWING, RECORDING, public_media, transcription_of
 from ..model.questionnaire import Questionnaire
 from ..model.restitution import (
     POSTER_QUOTES,
@@ -55,6 +55,7 @@ CHART_LABEL_CHARS = 30
 RECENT_QUOTES = 20  # newest quotable texts offered beside those marked « à citer »
 RECENT_SCAN = 2000  # newest answers read to find them
 DRAWINGS_OFFERED = 30  # newest drawings offered
+RECORDINGS_OFFERED = 30  # newest transcribed recordings offered
 _SLUG_TAIL = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read from a poster and typed
 
 
@@ -96,20 +97,29 @@ class QuoteChoice:
 
 
 @dataclass(frozen=True)
-class ShownDrawing:
-    """A drawing a restitution may show: its answer's key, the person's phrase, its file."""
+class ShownMedium:
+    """A drawing or a recording a restitution may show: its answer's key, its words, its file."""
 
     key: str
     campaign_id: str
-    phrase: str  # the words written with it (``drawings.drawing_alt``): its caption and its alt text
+    # A drawing: the words written with it (``drawings.drawing_alt``), its caption and alt text.
+    # A recording: its transcription, shown beside the player (nobody is left out for not hearing).
+    phrase: str
     file: str
     content_type: str
     campaign_title: str = ""
     captioned: bool = True  # the person wrote a phrase with it (else ``phrase`` only says there is none)
+    kind: str = DRAWING
 
     @property
     def answer_id(self) -> str:
         return self.key.split("/")[1]
+
+    @property
+    def first_words(self) -> str:
+        """The phrase's first words: a recording's label in the compose form."""
+        words = self.phrase.split()
+        return " ".join(words[:12]) + (" …" if len(words) > 12 else "")
 
 
 @dataclass(frozen=True)
@@ -132,7 +142,8 @@ class Gathered:
     questionnaires: dict[str, Questionnaire]
     charts: list[ChartChoice] = field(default_factory=list)
     quotes: list[QuoteChoice] = field(default_factory=list)
-    drawings: list[ShownDrawing] = field(default_factory=list)
+    drawings: list[ShownMedium] = field(default_factory=list)
+    recordings: list[ShownMedium] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
 
     def chart(self, key: str) -> ChartChoice | None:
@@ -190,6 +201,7 @@ def gather(svc: Services, campaigns: list[Campaign], tz: str = TZ) -> Gathered:
         marked = {q.key for q in found.quotes}
         found.quotes.extend(q for q in recent_quotes(svc, campaign, questionnaire) if q.key not in marked)
         found.drawings.extend(drawing_choices(svc, campaign))
+        found.recordings.extend(recording_choices(svc, campaign))
     found.figures = campaign_figures(svc, found)
     return found
 
@@ -264,7 +276,7 @@ def campaign_ids_of(svc: Services, restitution: Restitution) -> list[str]:
     return list(restitution.campaign_ids)
 
 
-def drawing_choices(svc: Services, campaign: Campaign) -> list[ShownDrawing]:
+def drawing_choices(svc: Services, campaign: Campaign) -> list[ShownMedium]:
     """The campaign's drawings that may leave the coordination (``media.public_media``: the two
     consents of a scribe's card, as for a quote card), newest first, ``DRAWINGS_OFFERED`` at most."""
     from .drawings import campaign_drawings
@@ -280,9 +292,35 @@ def drawing_choices(svc: Services, campaign: Campaign) -> list[ShownDrawing]:
     return found
 
 
-def shown_drawing(svc: Services, key: str) -> ShownDrawing | None:
-    """A drawing read again from its answer, or None when it may not be shown: unknown, erased,
-    hidden, or its author did not give both consents (``media.public_media``)."""
+def recording_choices(svc: Services, campaign: Campaign) -> list[ShownMedium]:
+    """The campaign's recordings that may leave the coordination: both consents
+    (``media.public_media``) and a transcription to show beside the player; newest first,
+    ``RECORDINGS_OFFERED`` at most. Found from the media folder's names (``<answer id>-<question>.<ext>``),
+    so the cost is the recordings', not the campaign's answers'."""
+    from .drawings import ANSWER_ID_LENGTH
+
+    audio = {ext for ext, ctype in CONTENT_TYPES.items() if ctype.startswith("audio/")}
+    answer_ids = [
+        name[:ANSWER_ID_LENGTH]
+        for name in svc.media.names(campaign.id)
+        if name[ANSWER_ID_LENGTH : ANSWER_ID_LENGTH + 1] == "-" and name.rsplit(".", 1)[-1] in audio
+    ]
+    found: list[tuple[str, ShownMedium]] = []
+    for answer_id in dict.fromkeys(answer_ids):
+        answer = svc.answers.get(campaign.id, answer_id) or {}
+        for entry in public_media(answer):
+            if entry["kind"] == RECORDING:
+                shown = shown_medium(svc, quote_key(campaign.id, answer_id, entry["question"]), RECORDING)
+                if shown is not None:
+                    found.append((answer.get("submitted_at") or "", replace(shown, campaign_title=campaign.title)))
+    found.sort(key=lambda pair: pair[0], reverse=True)
+    return [shown for _, shown in found[:RECORDINGS_OFFERED]]
+
+
+def shown_medium(svc: Services, key: str, kind: str) -> ShownMedium | None:
+    """A drawing or a recording read again from its answer, or None when it may not be shown:
+    unknown, erased, hidden, its author did not give both consents (``media.public_media``), or
+    a recording nobody transcribed yet."""
     from .drawings import NO_PHRASE, drawing_alt
 
     parts = split_key(key, 3)
@@ -293,21 +331,42 @@ def shown_drawing(svc: Services, key: str) -> ShownDrawing | None:
     if not answer or answer.get("campaign", campaign_id) != campaign_id or answer.get("hidden"):
         return None
     for entry in public_media(answer):
-        if entry["question"] == question_id and entry["kind"] == DRAWING:
+        if entry["question"] != question_id or entry["kind"] != kind:
+            continue
+        if kind == DRAWING:
             phrase = drawing_alt(answer, question_id)
-            return ShownDrawing(key, campaign_id, phrase, entry["file"], entry["type"], captioned=phrase != NO_PHRASE)
+            return ShownMedium(key, campaign_id, phrase, entry["file"], entry["type"], captioned=phrase != NO_PHRASE)
+        transcription = transcription_of(answer, question_id)
+        if transcription is None:
+            return None
+        return ShownMedium(
+            key, campaign_id, transcription["text"].strip(), entry["file"], entry["type"], kind=RECORDING
+        )
     return None
 
 
-def drawing_file(svc: Services, restitution: Restitution, name: str) -> tuple[bytes, str] | None:
-    """The bytes and type of a drawing the restitution shows, found by its file name; None for
-    any other file (a public address never reaches a drawing that was not chosen, or no longer may be)."""
-    for key in restitution.drawings:
-        shown = shown_drawing(svc, key)
+def shown_drawing(svc: Services, key: str) -> ShownMedium | None:
+    return shown_medium(svc, key, DRAWING)
+
+
+def chosen_keys(restitution: Restitution, kind: str) -> list[str]:
+    return restitution.drawings if kind == DRAWING else restitution.recordings
+
+
+def medium_file(svc: Services, restitution: Restitution, name: str, kind: str = DRAWING) -> tuple[bytes, str] | None:
+    """The bytes and type of a drawing or recording the restitution shows, found by its file name;
+    None for any other file (a public address never reaches a medium that was not chosen, or no
+    longer may be)."""
+    for key in chosen_keys(restitution, kind):
+        shown = shown_medium(svc, key, kind)
         if shown is not None and shown.file == name:
             data = svc.media.read(shown.campaign_id, shown.file)
             return (data, shown.content_type) if data is not None else None
     return None
+
+
+def drawing_file(svc: Services, restitution: Restitution, name: str) -> tuple[bytes, str] | None:
+    return medium_file(svc, restitution, name, DRAWING)
 
 
 # -- composing ----------------------------------------------------------------------------------
@@ -367,6 +426,7 @@ class Composition:
     next_steps: str
     figures: bool = True
     drawings: list[str] = field(default_factory=list)
+    recordings: list[str] = field(default_factory=list)
 
 
 def clean_text(text: str) -> str:
@@ -404,6 +464,13 @@ def check(svc: Services, base: Restitution, chosen: Composition, tz: str = TZ) -
             "Un dessin choisi ne peut pas être montré : la personne n'a pas accepté qu'il soit affiché "
             "et réutilisé, ou la réponse a été masquée ou effacée. Rechargez la page."
         )
+    recordings = list(dict.fromkeys(k for k in chosen.recordings if k))
+    if any(k.split("/", 1)[0] not in campaign_ids or shown_medium(svc, k, RECORDING) is None for k in recordings):
+        problems.append(
+            "Un enregistrement choisi ne peut pas être diffusé : la personne n'a pas accepté qu'il soit "
+            "diffusé et réutilisé, il n'est pas encore transcrit, ou la réponse a été masquée ou effacée. "
+            "Rechargez la page."
+        )
     composed = Restitution.from_record(
         dict(
             base.to_record(),
@@ -411,6 +478,7 @@ def check(svc: Services, base: Restitution, chosen: Composition, tz: str = TZ) -
             charts=charts,
             quotes=quotes,
             drawings=drawings,
+            recordings=recordings,
             retained=clean_text(chosen.retained),
             next_steps=clean_text(chosen.next_steps),
             figures=bool(chosen.figures),
@@ -491,11 +559,12 @@ class Page:
     figures: list[Figure]
     charts: list[ShownChart]
     quotes: list[ShownQuote]
-    drawings: list[ShownDrawing]
+    drawings: list[ShownMedium]
     first_at: str
     last_at: str
     made_at: str
     zone: str = TZ
+    recordings: list[ShownMedium] = field(default_factory=list)  # each with its transcription
 
     @property
     def title(self) -> str:
@@ -558,12 +627,14 @@ def page(svc: Services, restitution: Restitution, tz: str = TZ) -> Page:
             campaign_id = key.split("/", 1)[0]
             title = titles.get(campaign_id, "") if len(found.campaigns) > 1 else ""
             quotes.append(ShownQuote(key, shown[0], shown[1], title))
-    drawings = []
-    for key in restitution.drawings:
-        drawing = shown_drawing(svc, key)
-        if drawing is not None and drawing.campaign_id in titles:
-            title = titles[drawing.campaign_id] if len(found.campaigns) > 1 else ""
-            drawings.append(replace(drawing, campaign_title=title))
+    drawings: list[ShownMedium] = []
+    recordings: list[ShownMedium] = []
+    for kind, shown_list in ((DRAWING, drawings), (RECORDING, recordings)):
+        for key in chosen_keys(restitution, kind):
+            medium = shown_medium(svc, key, kind)
+            if medium is not None and medium.campaign_id in titles:
+                title = titles[medium.campaign_id] if len(found.campaigns) > 1 else ""
+                shown_list.append(replace(medium, campaign_title=title))
     figures: list[Figure] = []
     if restitution.figures:
         from_demarche = demarche_figures(svc, restitution.demarche_id) if restitution.demarche_id else None
@@ -578,6 +649,7 @@ def page(svc: Services, restitution: Restitution, tz: str = TZ) -> Page:
         charts=charts,
         quotes=quotes,
         drawings=drawings,
+        recordings=recordings,
         first_at=found.first_at,
         last_at=found.last_at,
         made_at=utc_now(),

@@ -15,6 +15,7 @@ import time
 from flask import Blueprint, Response, abort, current_app, url_for
 
 from ..exports.restitution_site import page_html
+from ..model.media import DRAWING, RECORDING
 from ..services import restitution as restitutions
 from .access import services
 
@@ -60,7 +61,11 @@ def page(slug: str):
         html = page_html(
             shown,
             url_for("static", filename="restitution.css"),
-            drawing_href=lambda drawing: url_for("restitution.drawing", slug=slug, name=drawing.file),
+            medium_href=lambda medium: url_for(
+                "restitution.drawing" if medium.kind == DRAWING else "restitution.recording",
+                slug=slug,
+                name=medium.file,
+            ),
         ).encode("utf-8")
         cache.put(slug, restitution.id, restitution.version, html)
     response = Response(html, mimetype="text/html")
@@ -71,9 +76,20 @@ def page(slug: str):
 @bp.route("/restitution/<slug>/dessins/<name>")
 def drawing(slug: str, name: str):
     """A drawing the published page shows; any other file, or once unpublished, the 404."""
+    return _medium(slug, name, DRAWING)
+
+
+@bp.route("/restitution/<slug>/enregistrements/<name>")
+def recording(slug: str, name: str):
+    """A recording the published page shows (with its transcription); any other file, or once
+    unpublished, the 404."""
+    return _medium(slug, name, RECORDING)
+
+
+def _medium(slug: str, name: str, kind: str):
     svc = services()
     restitution = restitutions.published(svc, slug)
-    found = restitutions.drawing_file(svc, restitution, name) if restitution is not None else None
+    found = restitutions.medium_file(svc, restitution, name, kind) if restitution is not None else None
     if found is None:
         abort(404, description=NOT_PUBLIC)
     data, content_type = found

@@ -67,7 +67,7 @@ def target(campaign_id: str | None, demarche_id: str | None) -> Target:
 
 
 def medium_url(drawing) -> str:
-    """A drawing as the coordination sees it (the answer's media page)."""
+    """A drawing or a recording as the coordination sees it (the answer's media page)."""
     return url_for(
         "coordination.medium", campaign_id=drawing.campaign_id, answer_id=drawing.answer_id, name=drawing.file
     )
@@ -121,6 +121,7 @@ def restitution(campaign_id: str | None = None, demarche_id: str | None = None):
         next_steps=form.get("next_steps", ""),
         figures=form.get("figures") == "1",
         drawings=form.getlist("drawings"),
+        recordings=form.getlist("recordings"),
     )
     base = found.restitution
     try:
@@ -133,6 +134,7 @@ def restitution(campaign_id: str | None = None, demarche_id: str | None = None):
                 charts=chosen.charts,
                 quotes=chosen.quotes,
                 drawings=chosen.drawings,
+                recordings=chosen.recordings,
                 retained=chosen.retained,
                 next_steps=chosen.next_steps,
                 figures=chosen.figures,
@@ -163,7 +165,7 @@ def restitution_preview(campaign_id: str | None = None, demarche_id: str | None 
         url_for("static", filename="restitution.css"),
         preview=True,
         back_href=url_for("coordination.restitution", **found.args),
-        drawing_href=medium_url,
+        medium_href=medium_url,
     )
     return Response(html, mimetype="text/html")
 
