@@ -176,3 +176,14 @@ def tablet_with_microphone(playwright, outside, locale: str):
     finally:
         context.close()
         browser.close()
+
+
+def first_coordinator(page, base_url: str, name: str = "camille") -> None:
+    """Create the laptop's first coordinator account (« premier démarrage ») and land on the
+    coordination: what a fresh laptop asks before anything else."""
+    page.goto(f"{base_url}/premier-demarrage")
+    page.fill("#nom", name)
+    page.fill("#mot_de_passe", "un-mot-de-passe-long")
+    page.fill("#confirmation", "un-mot-de-passe-long")
+    page.locator("button[type=submit]").last.click()
+    page.wait_for_url("**/coordination/")

@@ -10,7 +10,14 @@ import pytest
 
 from survey.model.campaign import Campaign
 from survey.model.media import medium_for
-from tests.browser.conftest import LiveServer, axe_violations, no_horizontal_scroll, services_of, stored
+from tests.browser.conftest import (
+    LiveServer,
+    axe_violations,
+    first_coordinator,
+    no_horizontal_scroll,
+    services_of,
+    stored,
+)
 from tests.web.test_drawing_answers import QUESTIONNAIRE
 
 CAMPAIGN = "dessins"
@@ -237,12 +244,7 @@ def test_the_coordinator_sees_the_drawings_in_the_gallery(drawing_server, browse
     """After the answers above: « Dessins » shows each drawing (loaded), newest first, at 360 px."""
     coordinator = browser.new_context(locale="fr-FR", viewport={"width": 360, "height": 800})
     page = coordinator.new_page()
-    page.goto(f"{drawing_server.url}/premier-demarrage")
-    page.fill("#nom", "camille")
-    page.fill("#mot_de_passe", "un-mot-de-passe-long")
-    page.fill("#confirmation", "un-mot-de-passe-long")
-    page.locator("button[type=submit]").last.click()
-    page.wait_for_url("**/coordination/")
+    first_coordinator(page, drawing_server.url)
     page.goto(f"{drawing_server.url}/coordination/campagnes/{CAMPAIGN}/reponses")
     page.get_by_role("link", name="Dessins : tous les dessins de la campagne").click()
     page.get_by_role("heading", name="Dessins", exact=True).wait_for()

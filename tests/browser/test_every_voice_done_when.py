@@ -17,6 +17,7 @@ from survey.model.media import medium_for
 from tests.browser.conftest import (
     PLAYABLE,
     back_in_wifi,
+    first_coordinator,
     leave_wifi,
     services_of,
     stored,
@@ -98,12 +99,7 @@ def test_an_arabic_answer_with_a_recording_and_a_drawing_made_offline_reaches_th
     # 3. The coordinator plays the recording, sees the drawing, transcribes.
     coordinator = tablet.browser.new_context(locale="fr-FR")
     desk = coordinator.new_page()
-    desk.goto(f"{laptop.url}/premier-demarrage")
-    desk.fill("#nom", "camille")
-    desk.fill("#mot_de_passe", "un-mot-de-passe-long")
-    desk.fill("#confirmation", "un-mot-de-passe-long")
-    desk.locator("button[type=submit]").last.click()
-    desk.wait_for_url("**/coordination/")
+    first_coordinator(desk, laptop.url)
     desk.goto(f"{laptop.url}/coordination/campagnes/{CAMPAIGN}/reponses/{answer['id']}")
     player = desk.locator(f"audio[src$='/medias/{recording['file']}']")
     expect(player).to_be_visible()

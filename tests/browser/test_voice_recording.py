@@ -6,14 +6,13 @@ back, and the coordinator plays it."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import (
     PLAYABLE,
     back_in_wifi,
+    first_coordinator,
     leave_wifi,
     services_of,
     stored,
@@ -112,12 +111,7 @@ def test_a_recording_made_out_of_reach_waits_then_reaches_the_coordinator(laptop
 
     # The coordinator's reading page plays it.
     coordinator = tablet.new_page()
-    coordinator.goto(f"{laptop.url}/premier-demarrage")
-    coordinator.fill("#nom", "camille")
-    coordinator.fill("#mot_de_passe", "un-mot-de-passe-long")
-    coordinator.fill("#confirmation", "un-mot-de-passe-long")
-    coordinator.locator("button[type=submit]").last.click()
-    expect(coordinator).to_have_url(re.compile(r"/coordination/$"))
+    first_coordinator(coordinator, laptop.url)
     coordinator.goto(f"{laptop.url}/coordination/campagnes/{CAMPAIGN}/reponses/{answer['id']}")
     player = coordinator.locator("audio[src*='/medias/']")
     expect(player).to_be_visible()
