@@ -47,8 +47,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.extensions["survey"] = Services.open(app.config)
     structures.ensure_default(app.extensions["survey"])  # the laptop's one structure, from the first start
-    # A questionnaire the CLI or another worker wrote is offered at the next request.
-    app.before_request(app.extensions["survey"].refresh_library)
+    # A questionnaire the CLI or another worker wrote is offered at the next request; each
+    # request reads the stored versions once (``Services.request_begins``).
+    app.before_request(app.extensions["survey"].request_begins)
+    app.teardown_request(app.extensions["survey"].request_ended)
     CSRFProtect(app)
 
     from .web import register  # loaded with the first app: a command that makes none does not load it

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from wtforms import Field, Form, HiddenField, StringField, TextAreaField
+from wtforms.meta import DefaultMeta
 from wtforms.validators import ValidationError
 
 from .catalogs import N_
@@ -116,10 +117,45 @@ def _integer(question: Question):
     return check
 
 
+class FieldsCopied(DefaultMeta):
+    """Binds a form's fields by copying ones bound once per form class (WTForms' documented
+    ``bind_field`` hook), not by running every field's constructor again: a questionnaire has
+    a dozen or more fields, and each respondent's POST builds its form (a quarter of its CPU).
+
+    A copy is exactly what binding makes: the same class and attributes, with this form, its
+    meta and its translations; what a request changes (data, raw data, errors) is set afresh
+    by ``process`` and ``validate`` on the copy. Only fields of the form class are copied: the
+    CSRF token's field is made anew for each form by WTForms, and is bound the usual way."""
+
+    def bind_field(self, form, unbound_field, options):
+        cls = type(form)
+        if getattr(cls, options["name"], None) is not unbound_field:
+            return super().bind_field(form, unbound_field, options)
+        key = (unbound_field, options["name"], options.get("prefix", ""))
+        kept = cls.__dict__.get("_bound_once")
+        if kept is None:
+            kept = {}
+            type.__setattr__(cls, "_bound_once", kept)
+        model = kept.get(key)
+        if model is None:
+            model = kept[key] = super().bind_field(form, unbound_field, options)
+        field = object.__new__(type(model))
+        field.__dict__.update(model.__dict__)
+        field.meta = form.meta
+        field._form = form
+        translations = options.get("translations")
+        if translations is not None:
+            field._translations = translations
+        else:
+            field.__dict__.pop("_translations", None)
+        return field
+
+
 class QuestionnaireForm(Form):
     """Base of every generated form; knows its questionnaire. Fed ``formdata`` (a MultiDict),
     it validates without a request or an app context."""
 
+    Meta = FieldsCopied
     answer_id = HiddenField()
     started_at = HiddenField()
     questionnaire: Questionnaire
@@ -141,11 +177,17 @@ class QuestionnaireForm(Form):
             return list(data or [])
         return typed_text(data).strip() if isinstance(data, str) else data
 
-    def answers(self, only: set[str] | None = None) -> dict:
+    def raw_values(self) -> dict:
+        """Each answerable question's value as typed (``raw_value``), read once for a pass that
+        needs them all several times (which questions show, their checks, the answer kept)."""
+        return {q.id: self.raw_value(q) for q in self.questionnaire.answerable}
+
+    def answers(self, only: set[str] | None = None, raw: dict | None = None) -> dict:
         """The stored form of the answers: only questions shown, only non-empty values."""
+        raw = self.raw_values() if raw is None else raw
         result: dict = {}
-        for q in self.visible_questions(only):
-            value = self.raw_value(q)
+        for q in self.visible_questions(only, raw):
+            value = raw[q.id]
             if value in ("", None, []):
                 continue
             if q.type in ("number", "scale"):
@@ -162,16 +204,17 @@ class QuestionnaireForm(Form):
                     result[f"{q.id}__autre"] = text
         return result
 
-    def visible_questions(self, only: set[str] | None = None) -> list[Question]:
-        """Questions whose show_if holds, given the answers typed so far."""
-        seen: dict = {}
+    def visible_questions(self, only: set[str] | None = None, raw: dict | None = None) -> list[Question]:
+        """Questions whose show_if holds, given the answers typed so far (``raw``: ``raw_values``)."""
+        raw = self.raw_values() if raw is None else raw
+        shown: set = set()
         visible = []
         for q in self.questionnaire.answerable:
             if q.show_if is not None and (
-                q.show_if.question not in seen or not q.show_if.matches(seen[q.show_if.question])
+                q.show_if.question not in shown or not q.show_if.matches(raw[q.show_if.question])
             ):
                 continue
-            seen[q.id] = self.raw_value(q)
+            shown.add(q.id)
             if only is None or q.id in only:
                 visible.append(q)
         return visible
@@ -182,7 +225,8 @@ class QuestionnaireForm(Form):
         questionnaire allows it."""
         super().validate()
         self.empty_error = None
-        visible = {q.id for q in self.visible_questions(only)}
+        raw = self.raw_values()
+        visible = {q.id for q in self.visible_questions(only, raw)}
         ok = not self.csrf_errors
         for q in self.questionnaire.answerable:
             field = self.question_field(q)
@@ -190,7 +234,7 @@ class QuestionnaireForm(Form):
                 field.errors = []
                 continue
             errors = list(field.errors)
-            value = self.raw_value(q)
+            value = raw[q.id]
             if q.required and value in ("", None, []) and q.id not in self.media_answered:
                 errors = [self.translate(REQUIRED_MESSAGE)]
             if q.other and not errors:
@@ -202,7 +246,7 @@ class QuestionnaireForm(Form):
                     errors = list(other.errors)
             field.errors = errors
             ok = ok and not errors
-        answered = self.answers(only) or self.media_answered
+        answered = self.answers(only, raw) or self.media_answered
         if ok and final and not self.questionnaire.allow_empty and not answered:
             self.empty_error = self.translate(EMPTY_MESSAGE)
             ok = False

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Iterator
 
 from .errors import SurveyError
@@ -296,7 +297,7 @@ class Questionnaire:
                 return q
         return None
 
-    @property
+    @cached_property  # read several times by every answer's checks; the questions never change
     def answerable(self) -> tuple[Question, ...]:
         return tuple(q for q in self.questions if q.answerable)
 

@@ -168,6 +168,15 @@ class Services:
         self.library = load_library(*self.library_folders())
         self.form_classes.clear()
 
+    def request_begins(self) -> None:
+        """Before each request: one look at the stored versions (``RecordCollections.begin_look``),
+        then the questionnaires another process wrote are taken in."""
+        self.records.begin_look()
+        self.refresh_library()
+
+    def request_ended(self, _error: BaseException | None = None) -> None:
+        self.records.end_look()
+
     def refresh_library(self) -> None:
         """Take in what another process wrote (the CLI, a second worker, another server):
         two stat calls, and one indexed query on a shared instance."""

@@ -170,3 +170,13 @@ class RecordCollections(Protocol):
         """The names of the collections ever written here, sorted: what moves a whole data
         folder (``services/data_copy.py``) without a list of names that could fall behind."""
         ...
+
+    def begin_look(self) -> None:
+        """A request starts on this thread: ``stamp`` and ``get`` may answer from one look at
+        every collection's version taken at its first lookup (a database asked once, not at
+        each lookup); this store's own writes are seen at once."""
+        ...
+
+    def end_look(self) -> None:
+        """The request ended: every call asks the store again."""
+        ...

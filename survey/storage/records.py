@@ -133,6 +133,12 @@ class RecordStore:
                 table.update(replaced_by(record), doc_ids=[doc.doc_id])  # one atomic write
             return record
 
+    def begin_look(self) -> None:
+        """Nothing to do: ``get`` already checks the file's stamp, one ``stat`` a lookup."""
+
+    def end_look(self) -> None:
+        """Nothing to do (see ``begin_look``)."""
+
     def stamp(self, name: str) -> Hashable | None:
         """The collection file's (inode, size, mtime): every write renames a new file into place."""
         try:

@@ -11,11 +11,22 @@ read in the order written, as in the local store).
 changes the collection: every server sees another's write at its next look. Bumping also
 takes that row's lock, so the writes of one collection commit one after the other (as the
 local store's file lock makes them).
+
+A request reads every collection's version once (``begin_look``: one query, at its first
+lookup), then ``stamp`` and ``get`` answer from that look: a record read under the version
+the look found is kept (as JSON text) and given again without a query. A respondent's answer
+looked its campaign and the questionnaires' version up in two round trips; it now takes one.
+What a request sees is the database as it was at its first lookup, never older: another
+server's write is seen by the next request; this process's own writes forget the look, so
+the request that wrote reads what it wrote. Outside a request (the command line, a script),
+every call asks the database.
 """
 
 from __future__ import annotations
 
 import copy
+import json
+import threading
 import uuid
 from typing import Callable, Hashable
 
@@ -24,10 +35,48 @@ from psycopg_pool import ConnectionPool
 
 from .values import has_unstorable, jsonb
 
+# What ``get`` keeps in a process: past either bound, all is forgotten and read again.
+KEPT_RECORDS = 4096
+KEPT_CHARACTERS = 8_000_000  # of JSON text (a wall of paroles can be large)
+
+
+class _Look(threading.local):
+    """One thread's request: whether it looks (``active``) and the versions it found (None:
+    not read yet)."""
+
+    active = False
+    versions: dict[str, int] | None = None
+
 
 class PostgresRecordCollections:
     def __init__(self, pool: ConnectionPool) -> None:
         self.pool = pool
+        self._look = _Look()
+        # (collection, key) -> (the collection's version, the record as JSON text or None)
+        self._kept: dict[tuple[str, str], tuple[int, str | None]] = {}
+        self._kept_characters = 0
+
+    def begin_look(self) -> None:
+        """A request starts: its first lookup reads every collection's version."""
+        self._look.active = True
+        self._look.versions = None
+
+    def end_look(self) -> None:
+        self._look.active = False
+        self._look.versions = None
+
+    def _versions(self) -> dict[str, int] | None:
+        look = self._look
+        if not look.active:
+            return None
+        if look.versions is None:
+            with self.pool.connection() as conn:
+                look.versions = dict(conn.execute("SELECT collection, version FROM record_versions").fetchall())
+        return look.versions
+
+    def _wrote(self) -> None:
+        """After this process's own write: the request's next lookup reads the versions again."""
+        self._look.versions = None
 
     def all(self, name: str) -> list[dict]:
         with self.pool.connection() as conn:
@@ -36,9 +85,29 @@ class PostgresRecordCollections:
     def get(self, name: str, key: str) -> dict | None:
         if has_unstorable(key):  # no record can have it (an id typed in an address: a 404, not a 500)
             return None
+        versions = self._versions()
+        if versions is not None:
+            kept = self._kept.get((name, key))
+            if kept is not None and kept[0] == versions.get(name):
+                return None if kept[1] is None else json.loads(kept[1])
         with self.pool.connection() as conn:
-            row = conn.execute("SELECT body FROM records WHERE collection = %s AND key = %s", (name, key)).fetchone()
-        return row[0] if row else None
+            row = conn.execute(  # one statement: the record as of the version read with it
+                "SELECT (SELECT version FROM record_versions WHERE collection = %s),"
+                " (SELECT body::text FROM records WHERE collection = %s AND key = %s)",
+                (name, name, key),
+            ).fetchone()
+        version, text = row if row is not None else (None, None)  # a SELECT without FROM: always one row
+        if version is not None:
+            self._keep((name, key), int(version), text)
+        return None if text is None else json.loads(text)
+
+    def _keep(self, where: tuple[str, str], version: int, text: str | None) -> None:
+        size = len(text or "")
+        if len(self._kept) >= KEPT_RECORDS or self._kept_characters + size > KEPT_CHARACTERS:
+            self._kept.clear()
+            self._kept_characters = 0
+        self._kept[where] = (version, text)
+        self._kept_characters += size
 
     def put(self, name: str, record: dict) -> None:
         """Insert or replace the record with this ``id`` (its place in ``all`` stays)."""
@@ -49,6 +118,7 @@ class PostgresRecordCollections:
                 (name, record["id"], jsonb(record)),
             )
             self._bump(conn, name)
+        self._wrote()
 
     def add(self, name: str, record: dict) -> bool:
         with self.pool.connection() as conn, conn.transaction():
@@ -59,6 +129,7 @@ class PostgresRecordCollections:
             ).rowcount
             if inserted:
                 self._bump(conn, name)
+        self._wrote()
         return bool(inserted)
 
     def append(self, name: str, record: dict) -> None:
@@ -79,12 +150,19 @@ class PostgresRecordCollections:
                     (name, f"\x01appended-{uuid.uuid4().hex}", jsonb(record)),
                 )
             self._bump(conn, name)
+        self._wrote()
 
     def change(self, name: str, key: str, fn: Callable[[dict], dict | None], create: bool = False) -> dict | None:
         """One transaction: with ``create``, ``INSERT … ON CONFLICT DO NOTHING`` of ``{"id": key}``
         first, so that there is always a row to lock; then ``SELECT … FOR UPDATE``, ``fn``, and
         the ``UPDATE``. Two writers of one record take turns on its row lock; an exception from
         ``fn`` rolls everything back (the placeholder too)."""
+        try:
+            return self._change(name, key, fn, create)
+        finally:
+            self._wrote()
+
+    def _change(self, name: str, key: str, fn: Callable[[dict], dict | None], create: bool) -> dict | None:
         with self.pool.connection() as conn, conn.transaction():
             created = 0
             if create:
@@ -114,20 +192,29 @@ class PostgresRecordCollections:
             deleted = conn.execute("DELETE FROM records WHERE collection = %s AND key = %s", (name, key)).rowcount
             if deleted:
                 self._bump(conn, name)
+        self._wrote()
         return bool(deleted)
 
     def delete_where(self, name: str, test: Callable[[dict], bool]) -> int:
         """Every record is read ``FOR UPDATE`` and tested in Python (``test`` is a Python
         function), then the chosen ones deleted, in one transaction."""
-        with self.pool.connection() as conn, conn.transaction():
-            rows = conn.execute("SELECT seq, body FROM records WHERE collection = %s FOR UPDATE", (name,)).fetchall()
-            doomed = [seq for seq, body in rows if test(body)]
-            if not doomed:
-                return 0
-            self._bump(conn, name)
-            return conn.execute("DELETE FROM records WHERE seq = ANY(%s)", (doomed,)).rowcount
+        try:
+            with self.pool.connection() as conn, conn.transaction():
+                rows = conn.execute(
+                    "SELECT seq, body FROM records WHERE collection = %s FOR UPDATE", (name,)
+                ).fetchall()
+                doomed = [seq for seq, body in rows if test(body)]
+                if not doomed:
+                    return 0
+                self._bump(conn, name)
+                return conn.execute("DELETE FROM records WHERE seq = ANY(%s)", (doomed,)).rowcount
+        finally:
+            self._wrote()
 
     def stamp(self, name: str) -> Hashable | None:
+        versions = self._versions()
+        if versions is not None:
+            return versions.get(name)
         with self.pool.connection() as conn:
             row = conn.execute("SELECT version FROM record_versions WHERE collection = %s", (name,)).fetchone()
         return int(row[0]) if row else None
