@@ -34,6 +34,7 @@ MEDIA_FOLDER = "medias"
 OTHER_EXPORT_LABEL = "Autre"
 CLOSED_TYPES = CHOICE_TYPES | {"yes_no", "scale"}
 CACHE_LIMIT = 10_000  # entries of a per-export cache (bounded: memory stays flat)
+CSV_EMPTY = ""  # an empty cell of a CSV, as Python's csv writer writes None
 
 # (code header, label header) of the metadata columns, in order.
 META = (
@@ -155,7 +156,8 @@ class Plan:
     captured in a session shows the session's words and place.
     ``codes``: choice codes and question ids instead of labels.
     ``for_csv``: cells for a CSV, where everything is text: text cells are neutralised
-    against formula injection, 0/1 flags are "0"/"1" (the CSV writer skips a conversion).
+    against formula injection; numbers and flags are their text and an empty cell is ""
+    (``csv_text``), made once here, so that the writer only joins text (csv_export.py).
     """
 
     def __init__(
@@ -180,7 +182,10 @@ class Plan:
         self.default_place = place
         self.sessions = dict(sessions or {})
         self._session_places = {key: where for key, (_label, where) in self.sessions.items()}
-        self._text = neutralise if for_csv else (lambda s: s)
+        self._text = neutralise if for_csv else _same
+        # A number or an empty cell: as a CSV writes it, or as it is (XLSX, open data).
+        self._cell = csv_text if for_csv else _same
+        self._empty = CSV_EMPTY if for_csv else None
         self.columns: list[Column] = []
         self._producers: list[Callable] = []
         for q in self.questions:
@@ -201,7 +206,7 @@ class Plan:
         return [self._text(c.header) for c in self.columns]
 
     def row(self, answer: dict) -> list:
-        """The cells of one answer: str, int or None (empty)."""
+        """The cells of one answer: str, int or None (empty); only str for a CSV."""
         values = answer.get("answers") or {}
         out: list = []
         for produce in self._producers:
@@ -226,16 +231,21 @@ class Plan:
             self._column(qid, q.label, "number" if q.is_scale and self.codes else "text")
             labels = self._label_map(q)
             codes = self.codes and q.is_scale
+            cell = self._cell
             # One lookup for the usual case: a known code (scales are stored as numbers).
-            table = {None: None, "": None, **labels}
+            table = {None: self._empty, "": self._empty, **labels}
             if q.is_scale:
                 table.update(
-                    {int(c.value): int(c.value) if codes else labels[c.value] for c in q.options if c.value.isdigit()}
+                    {
+                        int(c.value): cell(int(c.value)) if codes else labels[c.value]
+                        for c in q.options
+                        if c.value.isdigit()
+                    }
                 )
 
             def unusual(value):
                 if codes and isinstance(value, int) and not isinstance(value, bool):
-                    return value
+                    return cell(value)
                 if isinstance(value, list):  # the type changed between versions
                     return JOIN.join(labels.get(str(v)) or text(str(v)) for v in value)
                 return labels.get(str(value)) or text(str(value))
@@ -250,30 +260,34 @@ class Plan:
             self._producers.append(closed)
         elif q.is_number:
             self._column(qid, q.label, "number")
+            cell, empty = self._cell, self._empty
 
             def number(answer, values, out, qid=qid):
                 value = values.get(qid)
                 if value.__class__ is int or value.__class__ is float:
-                    out.append(value)
+                    out.append(cell(value))
                 elif value is None or value == "":
-                    out.append(None)
+                    out.append(empty)
                 else:  # typed as text (paper transcription): a number if it reads as one
-                    out.append(_as_number(value, text))
+                    out.append(cell(_as_number(value, text)))
 
             self._producers.append(number)
         else:
             self._column(qid, q.label)
+            cell, empty = self._cell, self._empty
 
             def free(answer, values, out, qid=qid):
                 value = values.get(qid)
                 if value.__class__ is str:
-                    out.append(text(value) if value else None)
+                    out.append(text(value) if value else empty)
                 elif value is None:
-                    out.append(None)
+                    out.append(empty)
                 elif isinstance(value, list):
                     out.append(text(JOIN.join(str(v) for v in value)))
                 else:
-                    out.append(value if isinstance(value, int) and not isinstance(value, bool) else text(str(value)))
+                    out.append(
+                        cell(value) if isinstance(value, int) and not isinstance(value, bool) else text(str(value))
+                    )
 
             self._producers.append(free)
         if q.other and not q.is_multiple:
@@ -287,9 +301,8 @@ class Plan:
             self._column(f"{qid}/{choice.value}", f"{q.label}/{choice.label}", "number")
         labels = self._label_map(q)
         order = [c.value for c in q.options]
-        blank = (None,) * (1 + len(order))
-        # In a CSV every cell is text: "1" and "0" spare the writer a conversion per cell.
-        yes, no = ("1", "0") if self.for_csv else (1, 0)
+        blank = (self._empty,) * (1 + len(order))
+        yes, no = self._cell(1), self._cell(0)  # "1" and "0" in a CSV
         # The cells of each combination of choices, made once: people pick few combinations.
         cache: dict[tuple, tuple] = {}
 
@@ -321,13 +334,13 @@ class Plan:
 
     def _add_medium(self, q: MergedQuestion, kind: str) -> None:
         """The file of a recording or a drawing, as named in a zip with media (``medias/<file>``)."""
-        text = self._text
+        text, empty = self._text, self._empty
         key = f"{q.id}{MEDIA_COLUMN_SUFFIX}"
         self._column(key, f"{q.label} ({'enregistrement' if kind == RECORDING else 'dessin'} : fichier)")
 
         def medium(answer, values, out, qid=q.id):
             entry = medium_for(answer, qid) if "media" in answer else None
-            out.append(text(f"{MEDIA_FOLDER}/{entry['file']}") if entry else None)
+            out.append(text(f"{MEDIA_FOLDER}/{entry['file']}") if entry else empty)
 
         self._producers.append(medium)
         if kind != RECORDING:
@@ -337,27 +350,27 @@ class Plan:
 
         def transcription(answer, values, out, qid=q.id):
             said = transcription_of(answer, qid) if "transcriptions" in answer else None
-            out.append(text(said["text"]) if said else None)
+            out.append(text(said["text"]) if said else empty)
 
         self._producers.append(transcription)
 
     def _add_other_text(self, q: MergedQuestion) -> None:
-        text = self._text
+        text, empty = self._text, self._empty
         key = f"{q.id}__{OTHER_VALUE}"
         self._column(key, f"{q.label} (autre, précisez)")
 
         def other(answer, values, out, key=key):
             value = values.get(key)
-            out.append(None if value is None or value == "" else text(value if value.__class__ is str else str(value)))
+            out.append(empty if value is None or value == "" else text(value if value.__class__ is str else str(value)))
 
         self._producers.append(other)
 
     def _add_metadata(self) -> None:
-        text = self._text
+        text, cell, empty = self._text, self._cell, self._empty
         codes = self.codes
         channels = {code: text(code if codes else label) for code, label in CHANNELS.items()}
-        default_place = text(self.default_place) if self.default_place else None
-        yes, no = (1, 0) if codes else ("oui", "non")
+        default_place = text(self.default_place) if self.default_place else empty
+        yes, no = (cell(1), cell(0)) if codes else ("oui", "non")
         for key, label in META:
             kind = (
                 "datetime"
@@ -367,7 +380,7 @@ class Plan:
                 else "text"
             )
             self._column(key, label, kind)
-        times = _time_formatter(self.tz)
+        times = _time_formatter(self.tz, empty)
 
         sessions = {
             key: (text(key if codes else label), text(where) if where else default_place)
@@ -375,10 +388,10 @@ class Plan:
         }
 
         def as_text(value):
-            return None if not value else text(value if value.__class__ is str else str(value))
+            return empty if not value else text(value if value.__class__ is str else str(value))
 
         def flag(value):
-            return yes if value is True else (no if value is False else None)
+            return yes if value is True else (no if value is False else empty)
 
         def meta(answer, values, out):
             get = answer.get
@@ -396,7 +409,7 @@ class Plan:
                 as_text(place) if place else (known[1] if known else default_place),
                 as_text(get("collector")),
                 known[0] if known else as_text(session),
-                get("version"),
+                cell(get("version")),
                 text(JOIN.join(str(t) for t in tags)) if isinstance(tags, list) and tags else as_text(tags),
                 yes if get("hidden") else no,
                 flag(get("consent_display")),
@@ -420,8 +433,9 @@ class Plan:
         ]
 
 
-def _time_formatter(tz) -> Callable:
-    """``stamp -> (local text, UTC text)``, fast for the stored form "2026-11-21T10:03:12Z".
+def _time_formatter(tz, empty=None) -> Callable:
+    """``stamp -> (local text, UTC text)``, fast for the stored form "2026-11-21T10:03:12Z";
+    ``(empty, empty)`` when there is no time.
 
     Offsets of Europe/Paris are whole hours and change on the hour, so the
     local date and hour are worked out once per UTC hour and reused.
@@ -437,7 +451,7 @@ def _time_formatter(tz) -> Callable:
                 return prefix + stamp[13:19], f"{stamp[:10]} {stamp[11:19]}"
         when = parse_time(stamp)
         if when is None:
-            return None, None
+            return empty, empty
         local = when.astimezone(tz)
         if standard and not local.utcoffset() % timedelta(hours=1):
             if len(hours) >= CACHE_LIMIT:
@@ -446,6 +460,17 @@ def _time_formatter(tz) -> Callable:
         return local.strftime(pattern), when.astimezone(timezone.utc).strftime(pattern)
 
     return times
+
+
+def _same(value):
+    return value
+
+
+def csv_text(value) -> str:
+    """A cell as Python's ``csv`` writer writes it: text as it is, None empty, else ``str()``."""
+    if isinstance(value, str):
+        return value
+    return "" if value is None else str(value)
 
 
 def _as_number(value, text):

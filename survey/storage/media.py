@@ -8,6 +8,7 @@ be is checked before (``services/media.py``); names come from ``model/media.py``
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from ..model.media import is_safe_name
@@ -32,6 +33,15 @@ class MediaStore:
     def read(self, campaign_id: str, name: str) -> bytes | None:
         try:
             return self._path(campaign_id, name).read_bytes()
+        except (FileNotFoundError, ValueError):
+            return None
+
+    def digest(self, campaign_id: str, name: str) -> str | None:
+        """The medium's SHA-256 (hex), read in blocks: what a hand-over or a data copy compares on
+        both sides without holding a recording in memory; None if there is none."""
+        try:
+            with open(self._path(campaign_id, name), "rb") as handle:
+                return hashlib.file_digest(handle, "sha256").hexdigest()
         except (FileNotFoundError, ValueError):
             return None
 

@@ -34,6 +34,15 @@ class PostgresMediaStore:
             ).fetchone()
         return bytes(row[0]) if row else None
 
+    def digest(self, campaign_id: str, name: str) -> str | None:
+        """The medium's SHA-256 (hex) computed by the database: a hand-over or a data copy compares
+        media without their bytes crossing the network."""
+        with self.pool.connection() as conn:
+            row = conn.execute(
+                "SELECT encode(sha256(data), 'hex') FROM media WHERE campaign = %s AND name = %s", (campaign_id, name)
+            ).fetchone()
+        return row[0] if row else None
+
     def delete(self, campaign_id: str, name: str) -> None:
         with self.pool.connection() as conn, conn.transaction():
             conn.execute("DELETE FROM media WHERE campaign = %s AND name = %s", (campaign_id, name))
@@ -50,8 +59,9 @@ class PostgresMediaStore:
         for path in sorted(folder.glob("*/*")) if folder.is_dir() else []:
             if not path.is_file() or not is_safe_name(path.name):
                 continue  # a temporary file of an atomic write
-            campaign = path.parent.name
-            if self.read(campaign, path.name) is None:
-                self.write(campaign, path.name, path.read_bytes())
-                taken += 1
+            with self.pool.connection() as conn:  # one statement: those it holds are left as they are
+                taken += conn.execute(
+                    "INSERT INTO media (campaign, name, data) VALUES (%s, %s, %s) ON CONFLICT (campaign, name) DO NOTHING",
+                    (path.parent.name, path.name, path.read_bytes()),
+                ).rowcount
         return taken
