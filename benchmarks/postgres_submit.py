@@ -374,9 +374,9 @@ def main() -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-LIMITS = """The machine was shared with other engineers' test runs while measuring (the load average
-above): absolute figures, and even the ratios, moved by up to 2× from one run to the next; read
-the columns of one run side by side.
+LIMITS = """The load average above is the benchmark's own (the clients, the servers and the database on 2
+cores); no other test or benchmark ran. Even so, on this virtual machine, the same server's
+figures move by about 10 % from one run to the next: read the columns of one run side by side.
 
 What bounds the app's figures, found by profiling a worker (cProfile, CPU time) and by
 timing the database alone:

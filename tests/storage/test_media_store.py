@@ -6,6 +6,7 @@ listed per campaign, and a name that could leave the folder never reaches the di
 
 from __future__ import annotations
 
+import hashlib
 import os
 
 import pytest
@@ -92,3 +93,41 @@ def test_a_shared_instance_takes_in_the_media_files_of_a_laptop(tmp_path, postgr
         assert database.media.read("c1", NAME) == b"voix du portable"
     finally:
         database.close()
+
+
+# A medium's digest is computed where it is kept (issue 15 §4): a hand-over or ``survey data copy``
+# compares media on both sides by their SHA-256; on PostgreSQL the database computes it, so no
+# medium's bytes cross the network to be compared. A laptop folder taken in leaves what is held.
+
+
+def test_the_digest_is_the_sha256_of_the_bytes_kept(store):
+    data = b"\x1aE\xdf\xa3" + os.urandom(3_000_000)
+    store.write("c1", NAME, data)
+    assert store.digest("c1", NAME) == hashlib.sha256(data).hexdigest()
+    assert store.digest("c2", NAME) is None
+    store.write("c1", NAME, b"autre contenu")
+    assert store.digest("c1", NAME) == hashlib.sha256(b"autre contenu").hexdigest()
+    store.delete("c1", NAME)
+    assert store.digest("c1", NAME) is None
+
+
+def test_the_database_digests_without_sending_the_bytes(store, monkeypatch):
+    store.write("c1", NAME, b"\x1aE\xdf\xa3 enregistrement")
+    if isinstance(store, MediaStore):
+        pytest.skip("files are read in blocks where they are")
+    monkeypatch.setattr(type(store), "read", lambda *args: pytest.fail("the bytes were fetched"))
+    assert store.digest("c1", NAME) == hashlib.sha256(b"\x1aE\xdf\xa3 enregistrement").hexdigest()
+
+
+def test_a_laptop_folder_taken_in_leaves_what_the_table_holds(store, tmp_path):
+    if isinstance(store, MediaStore):
+        pytest.skip("the files are the laptop's folder itself")
+    folder = tmp_path / "dossier" / "c1"
+    folder.mkdir(parents=True)
+    (folder / NAME).write_bytes(b"du portable")
+    (folder / ("1" + NAME[1:])).write_bytes(b"nouveau")
+    store.write("c1", NAME, b"deja dans la base")
+    assert store.take_in(tmp_path / "dossier") == 1
+    assert store.read("c1", NAME) == b"deja dans la base"
+    assert store.read("c1", "1" + NAME[1:]) == b"nouveau"
+    assert store.take_in(tmp_path / "dossier") == 0
