@@ -157,3 +157,29 @@ def test_the_csv_export_is_byte_for_byte_the_laptops_and_json_loads(tmp_path, ur
         shared.extensions["survey"].answers.pool.close()
     assert fast == export_bytes(laptop)
     assert "Nombre énorme".encode() in fast
+
+
+def parts_in_order(url: str, campaign: str) -> list[int]:
+    with psycopg.connect(url) as conn:
+        return [p for (p,) in conn.execute("SELECT part FROM answers WHERE campaign = %s ORDER BY received", (campaign,))]
+
+
+def test_a_campaigns_answers_fill_its_parts_in_order_each_near_its_size(database, url, monkeypatch):
+    """A process takes the part it last read for its next answers (a tenth of a part at most,
+    within a second) instead of reading the campaign's kept counts at every insert: the parts
+    still fill one after the other, each at most a tenth past ``PART_ROWS``."""
+    monkeypatch.setattr(postgres_answers, "PART_ROWS", 20)  # a tenth: 2 answers take a kept part
+    for i in range(100):
+        database.answers.add(make_answer("c1", "q", answers={"avis": f"réponse {i}"}))
+    parts = parts_in_order(url, "c1")
+    assert parts == sorted(parts)  # never back to an older part
+    sizes = [parts.count(part) for part in sorted(set(parts))]
+    assert len(sizes) >= 4 and max(sizes) <= 22 and sum(sizes) == 100, sizes
+
+
+def test_a_part_kept_past_its_second_is_read_again(database, url, monkeypatch):
+    monkeypatch.setattr(postgres_answers, "PART_ROWS", 10)
+    monkeypatch.setattr(postgres_answers, "PART_KEPT_SECONDS", 0.0)  # every answer reads its part
+    for i in range(40):
+        database.answers.add(make_answer("c1", "q", answers={"avis": f"réponse {i}"}))
+    assert parts_in_order(url, "c1") == [i // 10 for i in range(40)]

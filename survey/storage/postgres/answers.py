@@ -29,6 +29,7 @@ import json
 import queue
 import re
 import threading
+import time
 from typing import Any, Callable, Generic, Iterable, Iterator, Sequence, TypeVar, cast
 
 import psycopg
@@ -51,6 +52,10 @@ _decode = json.JSONDecoder().raw_decode
 PAGE = 500  # answers read per query when streaming
 STREAM_ROWS = 1000  # rows per fetch of iter_answers' server-side cursor
 PART_ROWS = 500  # answers per part of a campaign, whose summaries are kept (migration 0004 says 500 too)
+# A process gives its next answers the part it last read, for at most a tenth of a part's
+# answers and a second, before reading it again (``_insert_in_its_part``).
+PART_KEPT_SHARE = 10
+PART_KEPT_SECONDS = 1.0
 FIRST_PAGE = 50  # the first page of iter_newest: a page of the reading list costs about that
 # Characters a search fold is checked against (the local fold's fast table: Latin letters,
 # punctuation, €); a text holding any other character is always returned to the caller.
@@ -68,6 +73,7 @@ class PostgresAnswerStore:
         self._plain_agrees: dict[str, bool] = {}  # fold key → the indexes' plain characters fold alike
         self._parts: dict[str, PartsCache] = {}  # campaign → summaries of its parts kept in memory
         self._parts_lock = threading.Lock()
+        self._kept_parts: dict[str, tuple[int, int, float]] = {}  # campaign → (part, uses left, read at)
 
     # -- writes -------------------------------------------------------------
 
@@ -78,17 +84,10 @@ class PostgresAnswerStore:
         campaign_id, answer_id = stored["campaign"], stored["id"]
         # One statement, committed by itself (the pool's connections are in autocommit): the
         # trigger of migration 0008 bumps the part's version and the campaign's kept counts from
-        # the rows it really inserted. Its part: how many answers the campaign received before
-        # it, by PART_ROWS (two servers adding at once may put both in one part: parts need
-        # not be equal).
+        # the rows it really inserted.
+        values = (campaign_id, answer_id, stored["fingerprint"], jsonb_text(stored))
         with self.pool.connection() as conn:
-            inserted = conn.execute(
-                "INSERT INTO answers (campaign, id, fingerprint, body, part) VALUES (%s, %s, %s, %s::jsonb,"
-                " coalesce((SELECT sum(added)::bigint FROM answer_campaigns WHERE campaign = %s), 0) / %s)"
-                " ON CONFLICT ON CONSTRAINT answers_once DO NOTHING",
-                (campaign_id, answer_id, stored["fingerprint"], jsonb_text(stored), campaign_id, PART_ROWS),
-            ).rowcount
-            if inserted:
+            if self._insert_in_its_part(conn, campaign_id, values):
                 return True
             row = conn.execute(
                 "SELECT fingerprint FROM answers WHERE campaign = %s AND id = %s", (campaign_id, answer_id)
@@ -98,6 +97,40 @@ class PostgresAnswerStore:
         if row[0] != stored["fingerprint"]:
             raise AnswerConflict(answer_id)
         return False
+
+    def _insert_in_its_part(self, conn: psycopg.Connection, campaign_id: str, values: tuple) -> bool:
+        """Insert ``values`` (campaign, id, fingerprint, body) in its part; False if the id was there.
+
+        An answer's part is how many answers its campaign received before it, by PART_ROWS, so
+        that a campaign's older parts stop changing and their summaries stay valid. Reading that
+        count is a sum over the campaign's 16 shards of kept counts, rows that every insert's
+        trigger updates: read at every insert, writers queued on that page (measured: a tenth
+        fewer answers per second with 2 workers). So the part is read with the insert that
+        needs it (``RETURNING``) and the process's next answers take it too, for at most a tenth
+        of PART_ROWS answers and PART_KEPT_SECONDS: a part may then grow past PART_ROWS by what
+        arrives meanwhile, as when two servers add at once (parts need not be equal), and an
+        answer never goes to a part older than its process last read."""
+        kept = self._kept_parts.get(campaign_id)
+        now = time.monotonic()
+        if kept is not None and kept[1] > 0 and now - kept[2] < PART_KEPT_SECONDS:
+            self._kept_parts[campaign_id] = (kept[0], kept[1] - 1, kept[2])
+            return bool(
+                conn.execute(
+                    "INSERT INTO answers (campaign, id, fingerprint, body, part) VALUES (%s, %s, %s, %s::jsonb, %s)"
+                    " ON CONFLICT ON CONSTRAINT answers_once DO NOTHING",
+                    (*values, kept[0]),
+                ).rowcount
+            )
+        inserted = conn.execute(
+            "INSERT INTO answers (campaign, id, fingerprint, body, part) VALUES (%s, %s, %s, %s::jsonb,"
+            " coalesce((SELECT sum(added)::bigint FROM answer_campaigns WHERE campaign = %s), 0) / %s)"
+            " ON CONFLICT ON CONSTRAINT answers_once DO NOTHING RETURNING part",
+            (*values, campaign_id, PART_ROWS),
+        ).fetchone()
+        if inserted is None:
+            return False
+        self._kept_parts[campaign_id] = (int(inserted[0]), PART_ROWS // PART_KEPT_SHARE, now)
+        return True
 
     def change(self, campaign_id: str, answer_id: str, fn: Callable[[dict], dict | None]) -> dict | None:
         """Read (``FOR UPDATE``), change and write one answer in one transaction; its id and
