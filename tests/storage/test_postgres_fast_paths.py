@@ -161,7 +161,9 @@ def test_the_csv_export_is_byte_for_byte_the_laptops_and_json_loads(tmp_path, ur
 
 def parts_in_order(url: str, campaign: str) -> list[int]:
     with psycopg.connect(url) as conn:
-        return [p for (p,) in conn.execute("SELECT part FROM answers WHERE campaign = %s ORDER BY received", (campaign,))]
+        return [
+            p for (p,) in conn.execute("SELECT part FROM answers WHERE campaign = %s ORDER BY received", (campaign,))
+        ]
 
 
 def test_a_campaigns_answers_fill_its_parts_in_order_each_near_its_size(database, url, monkeypatch):
