@@ -406,7 +406,11 @@ Changed for these figures (issue 15, this session): a request reads every collec
 once (`records.begin_look`: one statement) and the campaign is kept under the version it was read
 at, so a POST sends two statements (the look and the INSERT) instead of three; the form's fields
 are copies of fields bound once per form class (`forms.FieldsCopied`); one validation pass reads
-each typed value once (`raw_values`). The floor's row now holds the posted answers under
+each typed value once (`raw_values`); an answer's part is read with the insert that needs it and
+kept by the process for a tenth of a part and a second (`PostgresAnswerStore._insert_in_its_part`):
+reading the campaign's 16 shard rows of kept counts, which every insert's trigger updates, at
+every insert queued the writers (with it: 528/s with 2 workers in a run just before; without it,
+603 to 694/s in the runs since). The floor's row now holds the posted answers under
 `answers` as the app's rows do (the trigram index of the answers' words then works for both; the
 floor of earlier runs stored the posted form as is, which that index skipped: about 0.2 ms of
 database CPU per answer the app paid and that floor did not); that floor is still measured, in
