@@ -80,8 +80,8 @@ def make_floor(raw):
         # The posted answers under ``answers``, as the app's rows hold them: the search index
         # (trigrams of the answers' words) then does the same work for the floor's row as for
         # the app's. ``raw``: the posted form as is (the floor of earlier runs: nothing indexed).
-        answers = {key[2:]: value if len(value) > 1 else value[0] for key, value in posted.items() if key[:2] == "q_"}
-        body = posted if raw else {"id": answer_id, "answers": answers}
+        body = posted if raw else {"id": answer_id, "answers": {
+            key[2:]: value if len(value) > 1 else value[0] for key, value in posted.items() if key[:2] == "q_"}}
         with pool.connection() as conn:  # autocommit: the INSERT is committed when it returns
             conn.execute(
                 "INSERT INTO answers (campaign, id, fingerprint, body) VALUES (%s, %s, %s, %s)",

@@ -8,6 +8,7 @@ import json
 import urllib.error
 import urllib.request
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 from survey import create_app
@@ -39,6 +40,21 @@ def close_app(app) -> None:
     pool = getattr(app.extensions["survey"].answers, "pool", None)
     if pool is not None:
         pool.close()
+
+
+@contextmanager
+def shared_instance(url: str, folder: Path):
+    """The shared instance: its own database, a real server process, and its services (to make
+    tokens), stopped and closed afterwards."""
+    from tests.conftest import LiveServer
+
+    app = open_app(folder, url)  # creates the tables before the server starts
+    server = LiveServer(folder, "--database", url)
+    try:
+        yield server, app.extensions["survey"]
+    finally:
+        server.stop()
+        close_app(app)
 
 
 def laptop(data_dir: Path, answers: int = 5) -> dict:

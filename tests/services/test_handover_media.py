@@ -12,8 +12,7 @@ import pytest
 from survey.model.media import DRAWING, RECORDING, file_name, media_entry
 from survey.services.data_copy import copy_data, opened
 from survey.services.handover import send_campaign
-from tests.conftest import LiveServer
-from tests.handover_support import CAMPAIGN, add_answers, close_app, laptop, open_app, png, token
+from tests.handover_support import CAMPAIGN, add_answers, close_app, laptop, png, shared_instance, token
 
 pytestmark = pytest.mark.slow
 
@@ -42,13 +41,8 @@ def with_media(svc, answer: dict, recording: bytes | None = VOICE, drawing: byte
 
 @pytest.fixture
 def instance(postgres_server, tmp_path):
-    url = postgres_server.new_database()
-    folder = tmp_path / "instance"
-    app = open_app(folder, url)
-    server = LiveServer(folder, "--database", url)
-    yield server, app.extensions["survey"]
-    server.stop()
-    close_app(app)
+    with shared_instance(postgres_server.new_database(), tmp_path / "instance") as made:
+        yield made
 
 
 @pytest.fixture

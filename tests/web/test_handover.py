@@ -13,7 +13,6 @@ import pytest
 
 from survey.services import handover_receive
 from survey.services.handover import HandoverError, check_address, send_campaign
-from tests.conftest import LiveServer
 from tests.handover_support import (
     CAMPAIGN,
     add_answers,
@@ -22,6 +21,7 @@ from tests.handover_support import (
     laptop,
     open_app,
     png,
+    shared_instance,
     token,
 )
 
@@ -37,13 +37,8 @@ def database(postgres_server):
 @pytest.fixture
 def instance(database, tmp_path):
     """The shared instance: its own database, a real server process, and its services (to make tokens)."""
-    url = database.new_database()
-    folder = tmp_path / "instance"
-    app = open_app(folder, url)  # creates the tables before the server starts
-    server = LiveServer(folder, "--database", url)
-    yield server, app.extensions["survey"]
-    server.stop()
-    close_app(app)
+    with shared_instance(database.new_database(), tmp_path / "instance") as made:
+        yield made
 
 
 @pytest.fixture
