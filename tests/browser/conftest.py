@@ -162,6 +162,9 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[str]:
 
 
 def no_horizontal_scroll(page) -> bool:
+    """Measured once the page is parsed: a click that submits a form may leave the browser
+    between two documents, where there is nothing to measure yet."""
+    page.wait_for_load_state("domcontentloaded")
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 

@@ -114,7 +114,8 @@ def test_screenshots(context, server, tmp_path_factory, language, width):
     page = context.new_page()
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(f"{server.url}/c/{CAMPAIGN}/?lang={language}&mode=pas-a-pas")
-    page.click("form.survey button[value=suivant]")
+    with page.expect_navigation():  # the step's POST: measured on the next step, once it is loaded
+        page.click("form.survey button[value=suivant]")
     assert no_horizontal_scroll(page)
     folder = tmp_path_factory.getbasetemp() / "captures-langues"
     folder.mkdir(exist_ok=True)
