@@ -220,13 +220,14 @@ class QuestionnaireForm(Form):
                 visible.append(q)
         return visible
 
-    def validate_questions(self, only: set[str] | None = None, final: bool = True) -> bool:
+    def validate_questions(self, only: set[str] | None = None, final: bool = True, raw: dict | None = None) -> bool:
         """Validate the questions in ``only`` (all if None) that are shown. ``final``: the answer is
         being sent (not one step of it), so an answer with nothing in it is refused unless the
-        questionnaire allows it."""
+        questionnaire allows it. ``raw``: ``raw_values``, when the caller read them already
+        (validating does not change them)."""
         super().validate()
         self.empty_error = None
-        raw = self.raw_values()
+        raw = self.raw_values() if raw is None else raw
         visible = {q.id for q in self.visible_questions(only, raw)}
         ok = not self.csrf_errors
         for q in self.questionnaire.answerable:

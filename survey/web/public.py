@@ -146,8 +146,9 @@ def answer_form(campaign_id: str):
     if step_mode and action in ("suivant", "precedent"):
         return move_step(campaign, questionnaire, form, action, media, refused)
 
-    valid = form.validate_questions(only)
-    valid = said_refusals(questionnaire, form, refused, only) and valid
+    raw = form.raw_values()  # the values as typed, read once for the checks and the answer kept
+    valid = form.validate_questions(only, raw=raw)
+    valid = said_refusals(questionnaire, form, refused, only, raw) and valid
     if notice or not valid:
         if form.csrf_errors:
             notice = gettext(
@@ -159,8 +160,8 @@ def answer_form(campaign_id: str):
         kept = keep_for_next_screen(campaign.id, form.answer_id.data, media)
         return render_form(campaign, questionnaire, form, single, step_mode, current, notice, kept), 422
 
-    answer = build_answer(campaign, questionnaire, form, only, channel)
-    visible = {q.id for q in form.visible_questions(only)}
+    answer = build_answer(campaign, questionnaire, form, only, channel, raw)
+    visible = {q.id for q in form.visible_questions(only, raw)}
     try:
         shown_media = {qid: item for qid, item in media.items() if qid in visible}
         if shown_media:  # on disk before the answer that names them is acknowledged
@@ -182,12 +183,14 @@ def answer_form(campaign_id: str):
     return redirect(thanks_url, code=303)
 
 
-def build_answer(campaign: Campaign, questionnaire: Questionnaire, form: QuestionnaireForm, only, channel: str) -> dict:
+def build_answer(
+    campaign: Campaign, questionnaire: Questionnaire, form: QuestionnaireForm, only, channel: str, raw: dict
+) -> dict:
     return new_answer(
         campaign,
         questionnaire,
         answer_id=form.answer_id.data,
-        answers=form.answers(only),
+        answers=form.answers(only, raw),
         channel=channel,  # ``channel_for``, as the view found it
         collector=session.get("collector", {}).get(campaign.id, ""),
         session=request.values.get("session"),
@@ -196,10 +199,14 @@ def build_answer(campaign: Campaign, questionnaire: Questionnaire, form: Questio
     )
 
 
-def said_refusals(questionnaire: Questionnaire, form: QuestionnaireForm, refused: dict, only) -> bool:
+def said_refusals(
+    questionnaire: Questionnaire, form: QuestionnaireForm, refused: dict, only, raw: dict | None = None
+) -> bool:
     """Each refused medium said on its question's field (if shown); False when there is one."""
+    if not refused:
+        return True
     valid = True
-    shown = form.visible_questions(only)
+    shown = form.visible_questions(only, raw)
     for question_id, message in refused.items():
         question = questionnaire.question(question_id)
         if question is not None and question in shown:
