@@ -35,6 +35,26 @@
     }, () => done(null));  // not decodable here: the file goes as it is, the server says what it thinks
   }
 
+  // Files still being made (a stroke's PNG, a photo made smaller): a « Suivant » or « Envoyer »
+  // tapped right after the last stroke waits for them, so the answer leaves with what the pad
+  // shows. Listened to before any other script's submit (capture, on the document).
+  const making = new Set();
+  function whileMaking(start) {
+    const done = new Promise(start);
+    making.add(done);
+    done.then(() => making.delete(done));
+  }
+  document.addEventListener("submit", (event) => {
+    if (!making.size) { return; }
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    const form = event.target;
+    const submitter = event.submitter || null;
+    Promise.all(Array.from(making)).then(() => {
+      if (form.requestSubmit) { form.requestSubmit(submitter); } else if (submitter) { submitter.click(); } else { form.submit(); }
+    });
+  }, true);
+
   function setFiles(input, files) {
     const transfer = new DataTransfer();
     files.forEach((file) => transfer.items.add(file));
@@ -96,11 +116,13 @@
         if (source === "dessin") { setFiles(input, []); source = null; }
         return;
       }
-      canvas.toBlob((blob) => {
-        if (!blob || number !== exported) { return; }
-        setFiles(input, [new File([blob], "dessin.png", { type: "image/png" })]);
-        source = "dessin";
-      }, "image/png");
+      whileMaking((ready) => canvas.toBlob((blob) => {
+        if (blob && number === exported) {
+          setFiles(input, [new File([blob], "dessin.png", { type: "image/png" })]);
+          source = "dessin";
+        }
+        ready();
+      }, "image/png"));
     }
 
     function say(text) { status.textContent = text; }
@@ -169,7 +191,10 @@
         source = "photo";
         const number = ++exported;  // a drawing still being encoded must not replace the photo
         say(said("photo"));
-        smaller(input.files[0], (file) => { if (file && number === exported) { setFiles(input, [file]); } });
+        whileMaking((ready) => smaller(input.files[0], (file) => {
+          if (file && number === exported) { setFiles(input, [file]); }
+          ready();
+        }));
       } else {
         source = null;
       }

@@ -204,8 +204,8 @@ function clearForm() {
     }
   });
   main.querySelectorAll(".error-summary, .question .error, [data-server-notice]").forEach((el) => el.remove());
-  // Recordings the server kept for the previous person's answer (after a screen shown again).
-  form.querySelectorAll('input[name^="media-garde-"], .recorder-kept').forEach((el) => el.remove());
+  // Recordings and drawings the server kept for the previous person's answer (after a screen shown again).
+  form.querySelectorAll('input[name^="media-garde-"], .recorder-kept, .drawing-kept').forEach((el) => el.remove());
   main.querySelectorAll(".has-error").forEach((el) => el.classList.remove("has-error"));
   freshIds();
   form.dispatchEvent(new Event("change"));  // form.js hides show_if questions again

@@ -260,8 +260,6 @@ def render_form(campaign, questionnaire, form, single, step_mode, current, notic
     in_language = language_arg(questionnaire, reference)  # carried by the form's screens and links
     media_kinds = media_questions(questionnaire, campaign.voice_answers)
     recorded = recorder_settings(media_kinds)
-    if recorded and kept_media:  # a recording stored on an earlier screen of this answer
-        recorded = dict(recorded, kept=frozenset(kept_media))
     return render_template(
         "public/form.html",
         questions_html=pristine_questions(questionnaire, form, numbers, recorded) if pristine else None,

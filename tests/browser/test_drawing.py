@@ -240,6 +240,35 @@ def test_the_last_thing_done_wins_between_drawing_and_photo(drawing_server, cont
     assert page.locator("[data-status]").inner_text() == "Le dessin remplace la photo."
 
 
+# An old tablet takes a moment to turn the pad into a PNG: here 0.4 s, so that a tap right after
+# the last stroke comes before the file is ready.
+SLOW_PNG = """(() => {
+  const real = HTMLCanvasElement.prototype.toBlob;
+  HTMLCanvasElement.prototype.toBlob = function (done, ...rest) {
+    real.call(this, (blob) => setTimeout(() => done(blob), 400), ...rest);
+  };
+})();"""
+
+
+def test_send_tapped_right_after_the_last_stroke_waits_for_the_drawing(drawing_server, context):
+    page = context.new_page()
+    page.add_init_script(SLOW_PNG)
+    page.goto(f"{drawing_server.url}/c/{CAMPAIGN}/")
+    page.locator("[data-drawing]").wait_for(state="visible")
+    before = {a["id"] for a in stored(drawing_server, CAMPAIGN)}
+    stroke(page, [(0.1, 0.5), (0.5, 0.2), (0.9, 0.6)])
+    assert page.evaluate(FILES) == 0  # the PNG is not made yet
+    page.get_by_role("button", name="Envoyer mes réponses").click()  # at once: the drawing is the only answer
+    page.get_by_role("heading", name="Merci").first.wait_for()
+    deadline = time.monotonic() + 20
+    while not (new := [a for a in stored(drawing_server, CAMPAIGN) if a["id"] not in before]):
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    [answer] = new
+    entry = medium_for(answer, "idee")
+    assert entry and entry["type"] == "image/png"
+
+
 def test_the_coordinator_sees_the_drawings_in_the_gallery(drawing_server, browser):
     """After the answers above: « Dessins » shows each drawing (loaded), newest first, at 360 px."""
     coordinator = browser.new_context(locale="fr-FR", viewport={"width": 360, "height": 800})

@@ -246,22 +246,51 @@ def test_every_coordinator_page_of_a_campaign_with_drawings_opens(world):
         assert response.status_code == 200, (path, response.status_code)
 
 
-def test_a_drawing_made_on_one_step_is_sent_with_the_last_one(world):
-    """Step by step, the drawing goes with the step it was made on and is kept until the answer is sent."""
-    client = world.app.test_client()
+def carried(response) -> dict:
+    """The hidden fields a step page carries to the next (the token aside)."""
+    hidden = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', response.get_data(as_text=True))
+    return {name: value for name, value in hidden if name != "csrf_token"}
+
+
+def first_step_with_a_drawing(client) -> tuple[dict, object]:
+    """Step by step: the drawing's step sent with a drawing and « Un arbre »; (the answer's id
+    and start time, the next step's page)."""
     page = client.get(FORM, query_string={"mode": "pas-a-pas"}).get_data(as_text=True)
     fields = dict(re.findall(r'<input id="(answer_id|started_at)" name="\1" type="hidden" value="([^"]*)"', page))
     step = {**fields, "mode": "pas-a-pas", "etape": "idee", "action": "suivant", "q_idee": "Un arbre"}
     step["media-idee"] = (io.BytesIO(photo_with_gps()), "photo.jpg")
-    second = client.post(FORM, data=step, content_type="multipart/form-data")
+    return fields, client.post(FORM, data=step, content_type="multipart/form-data")
+
+
+def test_a_drawing_made_on_one_step_is_sent_with_the_last_one(world):
+    """Step by step, the drawing goes with the step it was made on and is kept until the answer is sent."""
+    client = world.app.test_client()
+    fields, second = first_step_with_a_drawing(client)
     assert second.status_code == 200
-    html = second.get_data(as_text=True)
-    carried = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
-    assert carried.get("q_idee") == "Un arbre"
-    last = {k: v for k, v in carried.items() if k not in ("csrf_token",)}
-    last.update({**fields, "mode": "pas-a-pas", "etape": "avis", "action": "envoyer", "q_avis": "Merci"})
+    assert carried(second).get("q_idee") == "Un arbre"
+    last = {**carried(second), **fields, "mode": "pas-a-pas", "etape": "avis", "action": "envoyer", "q_avis": "Merci"}
     assert client.post(FORM, data=last, content_type="multipart/form-data").status_code == 303
     [answer] = stored(world)
     entry = medium_for(answer, "idee")
     assert entry and entry["type"] == "image/jpeg" and answer["answers"]["idee"] == "Un arbre"
     assert world.svc.media.names(CAMPAIGN) == [entry["file"]]
+
+
+def test_going_back_to_a_drawing_step_says_the_drawing_is_still_joined(world):
+    """A pad shown again is empty (a page cannot hold a file): the step says the drawing made on
+    it is still joined to the answer, and the answer sent from there keeps it."""
+    client = world.app.test_client()
+    fields, second = first_step_with_a_drawing(client)
+    assert "Votre dessin est joint" not in second.get_data(as_text=True)  # the next step has no pad
+    back = {**carried(second), **fields, "mode": "pas-a-pas", "etape": "avis", "action": "precedent"}
+    shown = client.post(FORM, data=back, content_type="multipart/form-data")
+    html = shown.get_data(as_text=True)
+    assert shown.status_code == 200 and 'name="etape" value="idee"' in html
+    assert "Votre dessin est joint à cette réponse. Un nouveau dessin ou une photo le remplace." in html
+    assert 'name="media-garde-idee"' in html
+    sent = {**carried(shown), **fields, "mode": "pas-a-pas", "etape": "idee", "action": "suivant"}
+    after = client.post(FORM, data=sent, content_type="multipart/form-data")
+    last = {**carried(after), **fields, "mode": "pas-a-pas", "etape": "avis", "action": "envoyer", "q_avis": "Oui"}
+    assert client.post(FORM, data=last, content_type="multipart/form-data").status_code == 303
+    [answer] = stored(world)
+    assert medium_for(answer, "idee")["type"] == "image/jpeg"
