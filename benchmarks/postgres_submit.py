@@ -290,7 +290,6 @@ def run(
     """One server (the app or the floor) with ``workers`` workers, one load; the result with
     ``stored_ok``: the answers it acknowledged are in the table."""
     campaign = CAMPAIGN if kind == "survey" else FLOOR_CAMPAIGN
-    before = count(url, campaign)
 
     def command(port: int) -> list[str]:
         args = [kind, str(port), str(workers), str(THREADS), url, str(data_dir), *page_files, str(ROOT)]
