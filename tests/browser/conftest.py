@@ -161,11 +161,18 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[str]:
     return [json.dumps(v, ensure_ascii=False) for v in result if v["impact"] in impacts]
 
 
+def laid_out(page):
+    """The page once its stylesheets are in. A click that navigates returns before they are:
+    a size read then is the unstyled page's (a QR code as wide as the screen). Call it after
+    waiting for something of the new page, so that the page waited for is the new one."""
+    page.wait_for_load_state("load")
+    return page
+
+
 def no_horizontal_scroll(page) -> bool:
-    """Measured once the page is parsed: a click that submits a form may leave the browser
-    between two documents, where there is nothing to measure yet."""
-    page.wait_for_load_state("domcontentloaded")
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    """Measured once the page is parsed and styled: a click that submits a form may leave the
+    browser between two documents, or on a page whose stylesheet is still on its way."""
+    return laid_out(page).evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 @contextmanager

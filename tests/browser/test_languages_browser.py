@@ -9,7 +9,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import back_in_wifi, leave_wifi, no_horizontal_scroll, stored
+from tests.browser.conftest import back_in_wifi, laid_out, leave_wifi, no_horizontal_scroll, stored
 from tests.browser.test_readaloud import RECORD_SPEECH
 from tests.conftest import LiveServer
 
@@ -41,7 +41,7 @@ def test_the_arabic_form_is_right_to_left_at_360_px(context, server):
     page.goto(f"{server.url}/c/{CAMPAIGN}/?lang=ar&mode=pas-a-pas")
     page.click("form.survey button[value=suivant]")  # « التالي »
     expect(page.locator(".progress")).to_have_text("السؤال 2 من 9")
-    previous = page.locator("form.survey button[value=precedent]").bounding_box()
+    previous = laid_out(page).locator("form.survey button[value=precedent]").bounding_box()
     following = page.locator("form.survey button[value=suivant]").bounding_box()
     assert following["x"] < previous["x"]  # mirrored: forward is to the left
     assert page.evaluate("getComputedStyle(document.querySelector('progress')).direction") == "rtl"
@@ -52,10 +52,10 @@ def test_the_english_form_keeps_left_to_right(context, server):
     page.set_viewport_size(PHONE)
     page.goto(f"{server.url}/c/{CAMPAIGN}/?lang=en&mode=pas-a-pas")
     page.click("form.survey button[value=suivant]")
-    previous = page.locator("form.survey button[value=precedent]").bounding_box()
+    expect(page.locator(".progress")).to_have_text("Question 2 of 9")
+    previous = laid_out(page).locator("form.survey button[value=precedent]").bounding_box()
     following = page.locator("form.survey button[value=suivant]").bounding_box()
     assert previous["x"] < following["x"]
-    expect(page.locator(".progress")).to_have_text("Question 2 of 9")
 
 
 def test_read_aloud_speaks_arabic_or_says_there_is_no_arabic_voice(context, server):

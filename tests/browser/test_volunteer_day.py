@@ -11,7 +11,7 @@ import re
 from playwright.sync_api import expect
 
 from survey.services import volunteers
-from tests.browser.conftest import AXE, axe_violations, no_horizontal_scroll, services_of, stored
+from tests.browser.conftest import AXE, axe_violations, laid_out, no_horizontal_scroll, services_of, stored
 from tests.factories import make_answer
 
 DOORS = "besoins-numeriques-habitants"
@@ -120,7 +120,7 @@ def test_the_wall_opens_with_a_team_code_and_reads_from_afar(server, browser, ou
 
     question = page.locator("#mur-question")
     expect(question).to_contain_text("?")
-    qr = page.locator("svg.wall-qr")
+    qr = laid_out(page).locator("svg.wall-qr")
     box = qr.bounding_box()
     assert box and box["width"] >= 300 and box["height"] >= 300, box  # QR ≥ 300 px
     assert box["x"] >= 0 and box["y"] + box["height"] <= 1080  # whole, on screen
