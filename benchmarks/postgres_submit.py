@@ -404,16 +404,24 @@ figures move by 10 to 20 % from one run to the next (the app's CPU per POST itse
 What bounds the app's figures, found by profiling a worker (cProfile, CPU time) and by
 timing the database alone:
 
-- **The app's CPU per POST** (the column above: about 3 times the floor's). It is spread over many
+- **The app's CPU per POST** (the column above: about 2.5 times the floor's). It is spread over many
   small parts, none dominant: the posted form read, the questionnaire's form built and validated
   (WTForms, about a fifth), the session cookie and CSRF token checked, the stored versions read
   (one round trip every request: an edit made through another server shows at the next one), the
   answer built, fingerprinted and inserted, the kiosk, volunteer and language checks, the request
-  and response. Measured in one process it is about 1.0 ms (the floor's handler: 0.22 ms); in a
-  gunicorn worker sharing 2 cores with the database and the clients, about 1.7 ms. App, database
-  and clients together need about 2.6 ms of CPU per answer, and a worker's threads share one
-  interpreter lock, which the operating system may preempt while a thread holds it: the
-  machine is not fully busy at 600/s with 2 workers, and 4 workers do as well or better.
+  and response. Measured in one process it is about 0.9 ms (the floor's handler: 0.22 ms); in a
+  gunicorn worker sharing 2 cores with the database and the clients, 1.3 to 1.5 ms.
+- **The interpreter lock.** A worker's threads share one lock, released at every system call (a
+  socket read or write, a `stat`, a `select`): under load each release lets another thread run
+  first, and the thread that released it waits for its turn. Counted in the workers
+  (`/proc/<pid>/task/*/status`), a POST cost about 17 voluntary context switches against the
+  floor's 6; the request's one connection and the folders looked at once a second (below) bring
+  it to 11 to 14. What is left is the app's second round trip (the look at the versions, then
+  the INSERT; the floor has one) and its longer hold of the lock. The operating system may also
+  preempt the thread holding the lock: the machine is not fully busy with 2 workers, and 4
+  workers do as well or better. Tried for floor and app alike, 3 alternated rounds each: 4
+  threads per worker instead of 8, or the interpreter's switch interval at 1 ms instead of 5: no
+  steady change (medians 2.39× and 2.16× against 2.28× the same hour).
 
 - **Journeys** add two pages to each answer: the form page costs about 3.5 ms of CPU to render
   (measured in the app: the same on TinyDB and on PostgreSQL), against bytes sent as they are by
@@ -428,12 +436,21 @@ timing the database alone:
   store alone (« the database alone » above) is no longer what bounds the app; the app's CPU
   per POST (3.6 ms with the HTTP layer, 2.1 ms measured in-process) is.
 
-Changed for these figures (issue 15): a request reads every collection's version once
+Changed for these figures (issue 15): a request borrows one database connection, checked once,
+and gives it back when it ends (`SurveyPool.begin_request`; the look at the versions and the
+INSERT made two trips through the pool, each checked by a `select`), and on a shared instance
+the questionnaire folders are looked at once a second (`SHARED_FOLDERS_LOOK_SECONDS`) rather than
+by three `stat` at every request (an edit in the app is still seen by every server at its next
+request, through the database): with 2 workers 602 → 718/s and 2.25× → 2.10×, medians of 3
+pairs, one session apart. An experiment that removed both (4 alternated pairs, the same hour)
+had measured 2.33× → 2.01×.
+
+Changed for earlier figures: a request reads every collection's version once
 (`records.begin_look`: one statement) and the campaign is kept under the version it was read at,
 so a POST sends two statements (the look and the INSERT) instead of three; the form's fields are
 copies of fields bound once per form class (`forms.FieldsCopied`); an answer's part is read with
-the insert that needs it (`PostgresAnswerStore._insert_in_its_part`). Then, in the session of
-these figures: the posted form's CSRF token is signed only if a page shows it
+the insert that needs it (`PostgresAnswerStore._insert_in_its_part`). Then, in the previous
+session: the posted form's CSRF token is signed only if a page shows it
 (`posted_forms.TokenWhenShown`: an answer saved is redirected, about 4 % of a POST); the machine
 itself (the benchmark's clients, on loopback) goes straight to the view instead of through
 Flask-Limiter's resolution of its limits (about 7 %: on a real instance the phones are counted,
@@ -447,7 +464,7 @@ stored the posted form as is, is the row « floor, posted form as is ». The flo
 campaign of their own: inserting them into the app's campaign of a million answers instead was
 measured at the same speed (database alone, 20 threads: about 3 100 and 3 300 answers/s).
 
-Changed for earlier figures: the pool tests a connection by a round trip only when its socket has
+Before that: the pool tests a connection by a round trip only when its socket has
 something to read (a server that closed it), instead of before every loan (`pool.check_if_cut`:
 one round trip less for each of the three loans of a POST); `add()` is one INSERT committed by
 itself, the trigger of migration 0008 bumping the part's version and the kept counts from the

@@ -50,6 +50,11 @@ DEFAULTS: dict[str, Any] = {
     # How long a request waits for a database connection before the page says « the database
     # does not answer » (503; a tablet keeps the answer and sends it again later).
     "DATABASE_WAIT_SECONDS": 5.0,
+    # On a shared instance, questionnaires edited in the app are seen by every server at its
+    # next request (their version in the database). A file changed by hand in a questionnaire
+    # folder of the host is seen within this many seconds: its folders are not looked at on
+    # every request (each look is a system call that lets another thread of the worker in).
+    "SHARED_FOLDERS_LOOK_SECONDS": 1.0,
     # A tablet may keep a form open all day: a token that expires would lose answers.
     "WTF_CSRF_TIME_LIMIT": None,
     "WTF_I18N_ENABLED": False,  # WTForms' own French messages are used instead

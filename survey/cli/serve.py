@@ -166,6 +166,9 @@ def serve(host, port, data_dir, with_demo, threads, use_https, database_url, wor
         extra["BEHIND_PROXY"] = True
     if workers > 1:  # the sign-in throttles counted in the records that every worker reads
         extra["SHARED_THROTTLES"] = True
+    # A request keeps its database connection until it ends (storage/postgres/pool.py): a
+    # process needs one per thread, or its last threads would wait for one.
+    extra["DATABASE_POOL_SIZE"] = max(threads, DEFAULTS["DATABASE_POOL_SIZE"])
     app = make_app(data_dir, **extra)
     if workers > 1:
         check_workers(app, use_https)

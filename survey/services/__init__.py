@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from time import monotonic
 from typing import Any, Hashable
 
 from ..formats.yaml_files import load_library
@@ -56,6 +57,11 @@ class Services:
     # A shared instance (DATABASE_URL): edited questionnaires and photos live in the database,
     # the questionnaires folder of the data folder is only this host's copy of them.
     shared: bool = False
+    # On a shared instance, how often the folders' stamp is read (config SHARED_FOLDERS_LOOK_SECONDS),
+    # the last one read and when (``time.monotonic``).
+    shared_folders_every: float = 0.0
+    shared_folders_seen: tuple | None = None
+    shared_folders_read_at: float = 0.0
     # One repository per small collection, over ``records`` (storage/repositories/).
     sessions: SessionRepository = field(init=False)
     doors: DoorRepository = field(init=False)
@@ -113,6 +119,7 @@ class Services:
             campaigns=Campaigns(records),
             questionnaires_dir=str(config["QUESTIONNAIRES_DIR"]),
             shared=bool(config.get("DATABASE_URL")),
+            shared_folders_every=float(config["SHARED_FOLDERS_LOOK_SECONDS"]),
         )
         if database is not None:
             svc.photos = database.photos  # type: ignore[assignment]  # same methods, rows not files
@@ -153,7 +160,18 @@ class Services:
             return self.folders_stamp()
         from .questionnaire_files import COLLECTION
 
-        return self.folders_stamp() + (self.records.stamp(COLLECTION),)
+        return self.shared_folders_stamp() + (self.records.stamp(COLLECTION),)
+
+    def shared_folders_stamp(self, again: bool = False) -> tuple:
+        """On a shared instance, the folders change only by hand on this host (every edit in
+        the app goes through the database, whose version is read at each request): their stamp
+        is read again at most every ``shared_folders_every`` seconds, or when ``again``."""
+        now = monotonic()
+        seen = self.shared_folders_seen
+        if again or seen is None or now - self.shared_folders_read_at >= self.shared_folders_every:
+            seen = self.shared_folders_seen = self.folders_stamp()
+            self.shared_folders_read_at = now
+        return seen
 
     def reload_library(self) -> None:
         """After a questionnaire file changed: new library, no stale form class."""
@@ -162,7 +180,7 @@ class Services:
 
             version = self.records.stamp(COLLECTION)  # before copying: a write meanwhile is seen next time
             copy_from_database(self)
-            self.library_stamp = self.folders_stamp() + (version,)
+            self.library_stamp = self.shared_folders_stamp(again=True) + (version,)
         else:
             self.library_stamp = self.folders_stamp()  # before reading: a write meanwhile is seen next time
         self.library = load_library(*self.library_folders())

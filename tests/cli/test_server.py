@@ -151,3 +151,24 @@ def test_a_malformed_questionnaire_does_not_stop_the_server(tmp_path):
     finally:
         output = server.stop()
     assert "Questionnaire ignoré : casse.yaml, ligne 3" in output
+
+
+def test_each_thread_of_the_server_has_a_database_connection(tmp_path, monkeypatch):
+    """A request keeps its database connection until it ends (storage/postgres/pool.py):
+    ``survey serve --threads 12`` gives each process a pool of 12, not the default 8."""
+    from click.testing import CliRunner
+
+    import survey.cli.serve as serve_command
+
+    made = []
+    real_make_app = serve_command.make_app
+    monkeypatch.setattr(
+        serve_command, "make_app", lambda data_dir, **extra: made.append(extra) or real_make_app(data_dir, **extra)
+    )
+    monkeypatch.setattr("waitress.serve", lambda app, **options: None)  # started, not run
+    for threads, pool in ((12, 12), (4, 8)):
+        result = CliRunner().invoke(
+            main, ["serve", "--data", str(tmp_path / "data"), "--port", str(free_port()), "--threads", str(threads)]
+        )
+        assert result.exit_code == 0, result.output
+        assert made[-1]["DATABASE_POOL_SIZE"] == pool

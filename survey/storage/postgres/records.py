@@ -31,8 +31,8 @@ import uuid
 from typing import Callable, Hashable
 
 import psycopg
-from psycopg_pool import ConnectionPool
 
+from .pool import SurveyPool
 from .values import has_unstorable, jsonb
 
 # What ``get`` keeps in a process: past either bound, all is forgotten and read again.
@@ -49,7 +49,7 @@ class _Look(threading.local):
 
 
 class PostgresRecordCollections:
-    def __init__(self, pool: ConnectionPool) -> None:
+    def __init__(self, pool: SurveyPool) -> None:
         self.pool = pool
         self._look = _Look()
         # (collection, key) -> (the collection's version, the record as JSON text or None)
@@ -57,13 +57,16 @@ class PostgresRecordCollections:
         self._kept_characters = 0
 
     def begin_look(self) -> None:
-        """A request starts: its first lookup reads every collection's version."""
+        """A request starts: its first lookup reads every collection's version, on the
+        connection the request then keeps (``SurveyPool.begin_request``)."""
         self._look.active = True
         self._look.versions = None
+        self.pool.begin_request()
 
     def end_look(self) -> None:
         self._look.active = False
         self._look.versions = None
+        self.pool.end_request()
 
     def _versions(self) -> dict[str, int] | None:
         look = self._look
