@@ -11,3 +11,9 @@ import pytest
 def postgres_url(postgres_server) -> str:
     """An empty database of its own for each test module."""
     return postgres_server.new_database()
+
+
+@pytest.fixture
+def url(postgres_server) -> str:
+    """An empty database of its own for one test (two servers on it, a pool of one…)."""
+    return postgres_server.new_database()

@@ -26,11 +26,6 @@ from tests.factories import make_answer
 
 
 @pytest.fixture
-def url(postgres_server) -> str:
-    return postgres_server.new_database()
-
-
-@pytest.fixture
 def database(url):
     database = open_database(url, pool_size=4)
     yield database

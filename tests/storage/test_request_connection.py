@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import threading
 import uuid
+from contextlib import contextmanager
 
 import psycopg
 import pytest
@@ -39,16 +40,21 @@ CAMPAIGN = "besoins-numeriques-habitants"
 
 
 @pytest.fixture
-def url(postgres_server) -> str:
-    return postgres_server.new_database()
-
-
-@pytest.fixture
 def database(url):
     """A server's stores over a pool of two connections."""
     database = open_database(url, pool_size=2, wait=0.5)
     yield database
     database.close()
+
+
+@contextmanager
+def in_a_request(pool):
+    """The pool as a request on this thread sees it, between its look and its end."""
+    pool.begin_request()
+    try:
+        yield pool
+    finally:
+        pool.end_request()
 
 
 def borrowed_elsewhere(pool) -> bool:
@@ -121,9 +127,7 @@ def test_the_kept_connection_goes_back_to_the_pool_when_the_request_ends(url):
 
 
 def test_a_borrow_within_a_borrow_gets_a_connection_of_its_own(database):
-    pool = database.pool
-    pool.begin_request()
-    try:
+    with in_a_request(database.pool) as pool:
         with pool.connection() as outer:
             with pool.connection() as inner:
                 assert inner is not outer
@@ -131,36 +135,26 @@ def test_a_borrow_within_a_borrow_gets_a_connection_of_its_own(database):
             outer.execute("SELECT 1")
         with pool.connection() as again:
             assert again in (outer, inner)
-    finally:
-        pool.end_request()
     assert pool.get_stats()["pool_available"] == 2  # both back
 
 
 def test_a_broken_connection_is_never_kept(database):
-    pool = database.pool
-    pool.begin_request()
-    try:
+    with in_a_request(database.pool) as pool:
         with pool.connection() as first:
             first.close()
         with pool.connection() as second:
             assert second is not first
             assert second.execute("SELECT 1").fetchone() == (1,)
-    finally:
-        pool.end_request()
 
 
 def test_a_refused_statement_leaves_the_kept_connection_usable(database):
-    pool = database.pool
-    pool.begin_request()
-    try:
+    with in_a_request(database.pool) as pool:
         with pytest.raises(psycopg.errors.DivisionByZero):  # the error itself, not « database away »
             with pool.connection() as conn:
                 conn.execute("SELECT 1 / 0")
         with pool.connection() as again:
             assert again is conn
             assert again.execute("SELECT 2").fetchone() == (2,)
-    finally:
-        pool.end_request()
 
 
 class Clock:

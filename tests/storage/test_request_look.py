@@ -27,11 +27,6 @@ CAMPAIGN = "besoins-numeriques-habitants"
 
 
 @pytest.fixture
-def url(postgres_server) -> str:
-    return postgres_server.new_database()
-
-
-@pytest.fixture
 def two_servers(url):
     """Two stores on one database, as two servers have."""
     here, there = open_database(url, pool_size=2), open_database(url, pool_size=2)
