@@ -42,7 +42,8 @@
   function whileMaking(start) {
     const done = new Promise(start);
     making.add(done);
-    done.then(() => making.delete(done));
+    const forget = () => { making.delete(done); };
+    done.then(forget, forget);  // a file that could not be made holds nothing back
   }
   document.addEventListener("submit", (event) => {
     if (!making.size) { return; }
@@ -50,7 +51,7 @@
     event.stopImmediatePropagation();
     const form = event.target;
     const submitter = event.submitter || null;
-    Promise.all(Array.from(making)).then(() => {
+    Promise.all(Array.from(making, (file) => file.catch(() => null))).then(() => {
       if (form.requestSubmit) { form.requestSubmit(submitter); } else if (submitter) { submitter.click(); } else { form.submit(); }
     });
   }, true);

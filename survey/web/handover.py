@@ -15,7 +15,7 @@ from ..services import handover_receive as receive
 from ..services.fieldwork.photos import MAX_PHOTO_BYTES
 from ..services.queued_answers import UnreadableJSON, parse_json
 from .access import services
-from .ratelimit import from_this_machine
+from .ratelimit import limit_view
 
 bp = Blueprint("handover", __name__, url_prefix="/api/remise/<campaign_id>")
 
@@ -120,9 +120,7 @@ def add_hooks(app) -> None:
 def limit_views(app, limiter) -> None:
     """One shared count per client address for every route (``web.register`` calls this with
     the other limits, once the views exist)."""
-    limit = limiter.shared_limit(
-        lambda: current_app.config["HANDOVER_RATE_LIMIT"], scope="handover", exempt_when=from_this_machine
-    )
+    limit = limiter.shared_limit(lambda: current_app.config["HANDOVER_RATE_LIMIT"], scope="handover")
     for endpoint in list(app.view_functions):
         if endpoint.startswith("handover."):
-            app.view_functions[endpoint] = limit(app.view_functions[endpoint])
+            limit_view(app, endpoint, limit)

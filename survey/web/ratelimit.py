@@ -85,22 +85,27 @@ def _without_idle_hooks(app, limiter: Limiter) -> None:
     teardown[:] = [hook for hook in teardown if getattr(hook, "__self__", None) is not limiter]
 
 
+def limit_view(app, endpoint: str, decorator) -> None:
+    """The view counted by ``decorator`` (a Flask-Limiter limit), unless the client is the
+    machine itself, which goes straight to the view: Flask-Limiter would find it exempt only
+    after resolving the view's limits, about 70 µs of each answer sent."""
+    view = app.view_functions[endpoint]
+    limited = decorator(view)
+
+    @functools.wraps(view)
+    def counted_unless_from_this_machine(*args, **kwargs):
+        return view(*args, **kwargs) if from_this_machine() else limited(*args, **kwargs)
+
+    app.view_functions[endpoint] = counted_unless_from_this_machine
+
+
 def limit_views(app, limiter: Limiter) -> None:
     """Wrap the limited views: they must all be registered already (``web.register`` calls
     this last), since a view missing here would simply not be limited. None of these limits
     counts on the response (``deduct_when``): ``_without_idle_hooks`` relies on it."""
 
     def wrap(endpoint: str, decorator) -> None:
-        view = app.view_functions[endpoint]
-        limited = decorator(view)
-
-        @functools.wraps(view)
-        def counted_unless_from_this_machine(*args, **kwargs):
-            # The machine itself goes straight to the view: Flask-Limiter would find it exempt
-            # only after resolving the view's limits, about 70 µs of each answer sent.
-            return view(*args, **kwargs) if from_this_machine() else limited(*args, **kwargs)
-
-        app.view_functions[endpoint] = counted_unless_from_this_machine
+        limit_view(app, endpoint, decorator)
 
     wrap("public.answer_form", limiter.limit(lambda: current_app.config["PUBLIC_RATE_LIMIT"], methods=["POST"]))
     # Guessing volunteer codes, typed or as links: one count per client for both.

@@ -287,3 +287,22 @@ def test_the_coordinator_sees_the_drawings_in_the_gallery(drawing_server, browse
     assert no_horizontal_scroll(page)
     page.screenshot(path="/tmp/dessins-galerie-360.png", full_page=True)
     coordinator.close()
+
+
+FAILING_PNG = """HTMLCanvasElement.prototype.toBlob = function () { throw new Error("pas de PNG ici"); };"""
+
+
+def test_a_drawing_that_cannot_be_made_holds_nothing_back(drawing_server, context):
+    """A browser that cannot make the pad's PNG: the answer still leaves with its phrase."""
+    page = context.new_page()
+    page.add_init_script(FAILING_PNG)
+    page.goto(f"{drawing_server.url}/c/{CAMPAIGN}/")
+    page.locator("[data-drawing]").wait_for(state="visible")
+    stroke(page, [(0.1, 0.5), (0.5, 0.2), (0.9, 0.6)])
+    page.fill("#q_idee", "Un banc à l'ombre")
+    page.get_by_role("button", name="Envoyer mes réponses").click()
+    page.get_by_role("heading", name="Merci").first.wait_for()
+    deadline = time.monotonic() + 20
+    while not [a for a in stored(drawing_server, CAMPAIGN) if a["answers"].get("idee") == "Un banc à l'ombre"]:
+        assert time.monotonic() < deadline
+        time.sleep(0.2)

@@ -14,6 +14,7 @@ from flask import after_this_request
 
 from survey import create_app
 from survey.services.demo import load_demo
+from survey.services.handover_receive import make_token
 
 CAMPAIGN = "besoins-numeriques-habitants"
 TOKEN_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -94,6 +95,7 @@ def test_the_machine_itself_is_never_counted_and_a_phone_is(tmp_path, machine):
         RATELIMIT_ENABLED=True,
         PUBLIC_RATE_LIMIT="1 per minute",
         VOLUNTEER_CODE_RATE_LIMIT="1 per minute",
+        HANDOVER_RATE_LIMIT="1 per minute",
     )
     laptop, phone = app.test_client(), app.test_client()
     laptop.environ_base["REMOTE_ADDR"] = machine
@@ -107,6 +109,12 @@ def test_the_machine_itself_is_never_counted_and_a_phone_is(tmp_path, machine):
     assert 429 not in [laptop.post("/benevole/", data={"code": "ZZZ-ZZZ"}).status_code for _ in range(3)]
     assert phone.post("/benevole/", data={"code": "ZZZ-ZZZ"}).status_code != 429
     assert phone.post("/benevole/", data={"code": "ZZZ-ZZZ"}).status_code == 429
+    # A laptop's hand-over, the same rule.
+    handover = f"/api/remise/{CAMPAIGN}/reponses"
+    bearer = {"Authorization": f"Bearer {make_token(app.extensions['survey'], CAMPAIGN, 1, 'camille')}"}
+    sent_over = lambda client: client.post(handover, json={"reponses": []}, headers=bearer).status_code  # noqa: E731
+    assert [sent_over(laptop) for _ in range(3)] == [200] * 3
+    assert [sent_over(phone) for _ in range(2)] == [200, 429]
 
 
 def test_hooks_are_made_sync_once_and_functions_of_one_request_do_not_pile_up(tmp_path):
