@@ -406,18 +406,20 @@ timing the database alone:
 
 - **The app's CPU per POST** (the column above: about 2.5 times the floor's). It is spread over many
   small parts, none dominant: the posted form read, the questionnaire's form built and validated
-  (WTForms, about a fifth), the session cookie and CSRF token checked, the stored versions read
-  (one round trip every request: an edit made through another server shows at the next one), the
-  answer built, fingerprinted and inserted, the kiosk, volunteer and language checks, the request
-  and response. Measured in one process it is about 0.9 ms (the floor's handler: 0.22 ms); in a
-  gunicorn worker sharing 2 cores with the database and the clients, 1.3 to 1.5 ms.
+  (WTForms, about a fifth), the session cookie and CSRF token checked, the stored versions
+  checked (in the INSERT's own statement: an edit made through another server shows at the next
+  request), the answer built, fingerprinted and inserted, the kiosk, volunteer and language
+  checks, the request and response. Measured in one process it is about 0.8 ms (the floor's
+  handler: 0.22 ms); in a gunicorn worker sharing 2 cores with the database and the clients,
+  1.2 to 1.4 ms.
 - **The interpreter lock.** A worker's threads share one lock, released at every system call (a
   socket read or write, a `stat`, a `select`): under load each release lets another thread run
   first, and the thread that released it waits for its turn. Counted in the workers
   (`/proc/<pid>/task/*/status`), a POST cost about 17 voluntary context switches against the
-  floor's 6; the request's one connection and the folders looked at once a second (below) bring
-  it to 11 to 14. What is left is the app's second round trip (the look at the versions, then
-  the INSERT; the floor has one) and its longer hold of the lock. The operating system may also
+  floor's 6; the request's one connection and the folders looked at once a second bring it to
+  11 to 14, and one round trip instead of two (below) takes away the look's send, wait and
+  receive. What is left is the app's longer hold of the lock (its CPU per POST). The operating
+  system may also
   preempt the thread holding the lock: the machine is not fully busy with 2 workers, and 4
   workers do as well or better. Tried for floor and app alike, 3 alternated rounds each: 4
   threads per worker instead of 8, or the interpreter's switch interval at 1 ms instead of 5: no
@@ -436,7 +438,15 @@ timing the database alone:
   store alone (« the database alone » above) is no longer what bounds the app; the app's CPU
   per POST (3.6 ms with the HTTP layer, 2.1 ms measured in-process) is.
 
-Changed for these figures (issue 15): a request borrows one database connection, checked once,
+Changed for these figures (issue 15): a respondent's posted answer no longer reads the stored
+versions before its INSERT. It reads under the versions its process found last, and the INSERT
+stores it only if every version is still that one, in the same statement (`held_look`); when one
+changed, nothing is stored and the request runs again with a look of its own
+(`web/provisional_look.py`, docs/DESIGN.md « Storage »). A POST is one round trip, like the
+floor's: with 2 workers 718 → 920/s and 2.10× → 1.90×, medians of 3 pairs, one session apart
+(an experiment that only skipped the look, 4 alternated pairs the same hour: 2.11× → 1.94×).
+
+Changed for the previous figures: a request borrows one database connection, checked once,
 and gives it back when it ends (`SurveyPool.begin_request`; the look at the versions and the
 INSERT made two trips through the pool, each checked by a `select`), and on a shared instance
 the questionnaire folders are looked at once a second (`SHARED_FOLDERS_LOOK_SECONDS`) rather than

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Callable
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
@@ -11,6 +12,7 @@ from flask_wtf.csrf import CSRFProtect
 from . import config as configuration
 from .model.errors import SurveyError
 from .services import Services, structures
+from .storage import StaleLook
 
 __version__ = "0.1.0"
 
@@ -34,13 +36,25 @@ class SurveyFlask(Flask):
     """Flask, with ``ensure_sync`` (documented as the method to override) worked out once per
     function: Flask asks it of every hook of every request, and each answer went through 13 of
     them (``inspect`` each time, about 2 % of a POST). Bounded: functions made for one request
-    (``after_this_request``) must not pile up."""
+    (``after_this_request``) must not pile up. And a request runs through ``run_request``, which
+    runs it again when what it read went stale (``StaleLook``, never turned into an error page:
+    ``web/provisional_look.py``)."""
 
     SYNC_KEPT = 512
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._made_sync: dict = {}
+        # How a request is run: ``web.register`` sets ``web.provisional_look.run_request``.
+        self.run_request: Callable[[Callable], object] = lambda dispatch: dispatch()
+
+    def full_dispatch_request(self):
+        return self.run_request(super().full_dispatch_request)
+
+    def handle_user_exception(self, e):
+        if isinstance(e, StaleLook):  # not an error: the request runs again (``run_request``)
+            raise e
+        return super().handle_user_exception(e)
 
     def ensure_sync(self, func):
         try:
@@ -73,9 +87,6 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.extensions["survey"] = Services.open(app.config)
     structures.ensure_default(app.extensions["survey"])  # the laptop's one structure, from the first start
-    # A questionnaire the CLI or another worker wrote is offered at the next request; each
-    # request reads the stored versions once (``Services.request_begins``).
-    app.before_request(app.extensions["survey"].request_begins)
     app.teardown_request(app.extensions["survey"].request_ended)
     CSRFProtect(app)
 

@@ -186,11 +186,16 @@ class Services:
         self.library = load_library(*self.library_folders())
         self.form_classes.clear()
 
-    def request_begins(self) -> None:
-        """Before each request: one look at the stored versions (``RecordCollections.begin_look``),
-        then the questionnaires another process wrote are taken in."""
-        self.records.begin_look()
+    def request_begins(self, provisional: bool = False) -> None:
+        """Before each request: one look at the stored versions (``RecordCollections.begin_look``;
+        ``provisional`` for a respondent's posted answer), then the questionnaires another
+        process wrote are taken in."""
+        self.records.begin_look(provisional)
         self.refresh_library()
+
+    def confirm_look(self) -> None:
+        """Before a provisional request's page leaves: ``StaleLook`` if what it read changed."""
+        self.records.confirm_look()
 
     def request_ended(self, _error: BaseException | None = None) -> None:
         self.records.end_look()
@@ -208,7 +213,11 @@ class Services:
         remember_version(self, questionnaire)
         answer["session"] = self.known_session(answer["campaign"], answer.get("session"))
         answer["poster"] = poster_code(answer.get("poster"))
-        return self.answers.add(answer)
+        held = self.records.held_look()
+        stored = self.answers.add(answer, held)
+        if held is not None:
+            self.records.look_held()
+        return stored
 
     def known_session(self, campaign_id: str, session_id: Any) -> str | None:
         """A field session of this campaign, or None: whatever a link or a tablet sends, a

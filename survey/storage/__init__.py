@@ -2,6 +2,7 @@
 
 from .answers import AnswerConflict, ChunkedAnswerStore
 from .interfaces import AnswerStore, RecordCollections
+from .looks import StaleLook
 from .records import RecordStore
 
-__all__ = ["AnswerConflict", "AnswerStore", "ChunkedAnswerStore", "RecordCollections", "RecordStore"]
+__all__ = ["AnswerConflict", "AnswerStore", "ChunkedAnswerStore", "RecordCollections", "RecordStore", "StaleLook"]

@@ -277,10 +277,11 @@ class ChunkedAnswerStore:
 
     # -- public interface -------------------------------------------------
 
-    def add(self, answer: dict) -> bool:
+    def add(self, answer: dict, held: dict[str, int] | None = None) -> bool:
         """Store an answer durably. True if new, False if already stored.
 
-        Raises AnswerConflict when the id is stored with other content.
+        Raises AnswerConflict when the id is stored with other content. ``held`` is always None
+        here (the files' looks are never provisional).
         """
         campaign_id = answer["campaign"]
         state = self._state(campaign_id)

@@ -18,10 +18,12 @@ T = TypeVar("T")
 class AnswerStore(Protocol):
     """Every campaign's answers, each a dict with an ``id`` unique in its ``campaign``."""
 
-    def add(self, answer: dict) -> bool:
+    def add(self, answer: dict, held: dict[str, int] | None = None) -> bool:
         """Store ``answer`` durably before returning. True if new, False if the same id was
         already stored with the same content; raises ``AnswerConflict`` (survey.storage)
-        when it was stored with other content."""
+        when it was stored with other content. ``held``: ``RecordCollections.held_look()``,
+        versions to find unchanged in the same operation, else ``StaleLook`` and nothing stored
+        (a local store never gives any)."""
         ...
 
     def get(self, campaign_id: str, answer_id: str) -> dict | None:
@@ -171,10 +173,24 @@ class RecordCollections(Protocol):
         folder (``services/data_copy.py``) without a list of names that could fall behind."""
         ...
 
-    def begin_look(self) -> None:
+    def begin_look(self, provisional: bool = False) -> None:
         """A request starts on this thread: ``stamp`` and ``get`` may answer from one look at
         every collection's version taken at its first lookup (a database asked once, not at
-        each lookup); this store's own writes are seen at once."""
+        each lookup); this store's own writes are seen at once. ``provisional``: the request
+        may read under the versions this process found last, held by its answer's write
+        (``held_look``) or checked before it ends (``confirm_look``)."""
+        ...
+
+    def held_look(self) -> dict[str, int] | None:
+        """The versions a provisional look still has to find unchanged, or None."""
+        ...
+
+    def look_held(self) -> None:
+        """An answer's write found them unchanged: the look needs no other check."""
+        ...
+
+    def confirm_look(self) -> None:
+        """Check a provisional look now: ``StaleLook`` (survey.storage) if a version changed."""
         ...
 
     def end_look(self) -> None:

@@ -133,8 +133,18 @@ class RecordStore:
                 table.update(replaced_by(record), doc_ids=[doc.doc_id])  # one atomic write
             return record
 
-    def begin_look(self) -> None:
-        """Nothing to do: ``get`` already checks the file's stamp, one ``stat`` a lookup."""
+    def begin_look(self, provisional: bool = False) -> None:
+        """Nothing to do: ``get`` already checks the file's stamp, one ``stat`` a lookup (never
+        provisional: nothing to save)."""
+
+    def held_look(self) -> None:
+        return None
+
+    def look_held(self) -> None:
+        """Nothing to do (see ``begin_look``)."""
+
+    def confirm_look(self) -> None:
+        """Nothing to do (see ``begin_look``)."""
 
     def end_look(self) -> None:
         """Nothing to do (see ``begin_look``)."""

@@ -38,6 +38,7 @@ from . import (
     offline,
     printing,
     privacy,
+    provisional_look,
     public,
     ratelimit,
     restitution,
@@ -72,6 +73,10 @@ def register(app) -> None:
     """
     # Error pages first: every later handler (the limiter's 429) renders through them.
     errors.add_hooks(app)
+    # Before every other hook (the app's CSRF check too), the request's look at the stored
+    # versions: a questionnaire the CLI or another server wrote is offered at the next request.
+    app.before_request_funcs.setdefault(None, []).insert(0, provisional_look.begin_request)
+    app.run_request = provisional_look.run_request  # a request whose look went stale runs again
     # Before every hook, the app's own too (its CSRF check reads the form): an answer with a photo
     # or a recording gets its bigger size limit before anything reads its body.
     app.before_request_funcs.setdefault(None, []).insert(0, media_uploads.media_body_first)

@@ -90,7 +90,8 @@ def test_a_respondents_answer_takes_one_connection_checked_once(url, tmp_path, m
             assert client.post(f"/c/{CAMPAIGN}/", data=data).status_code == 303
             return answer_id
 
-        post()  # the first answer of this process also keeps the questionnaire's version
+        post()  # the first answer of this process also keeps the questionnaire's version: a write,
+        # so the next answer looks at the versions itself (test_request_look.py) before its INSERT
         checks, used = [], []
         select = pool_module.select.select
         monkeypatch.setattr(pool_module.select, "select", lambda *a: checks.append(1) or select(*a))

@@ -8,11 +8,15 @@ version being kept. What must hold, with two servers on one database:
 - this server's own write is seen at once, in the request that made it;
 - within one request, what is read is the database as at the request's first lookup;
 - outside a request (the command line), every call asks the database;
-- a respondent's POST reads the campaign and the questionnaires' version in one statement.
+- a respondent's POST takes one statement: it reads under this process's last look, and its
+  INSERT stores the answer only if every version is still that look's (``held_look``);
+- when one changed, nothing is stored (``StaleLook``) and the request runs again with a look of
+  its own: a campaign closed or created on another server meanwhile is seen by that answer.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import uuid
 
@@ -21,6 +25,7 @@ import pytest
 
 from survey import create_app
 from survey.services.demo import load_demo
+from survey.storage import StaleLook
 from survey.storage.postgres import open_database
 
 CAMPAIGN = "besoins-numeriques-habitants"
@@ -29,10 +34,25 @@ CAMPAIGN = "besoins-numeriques-habitants"
 @pytest.fixture
 def two_servers(url):
     """Two stores on one database, as two servers have."""
+    with two_stores(url) as (here, there):
+        yield here.records, there.records
+
+
+@pytest.fixture
+def two_databases(url):
+    """Both stores (answers and records) of two servers on one database."""
+    with two_stores(url) as stores:
+        yield stores
+
+
+@contextlib.contextmanager
+def two_stores(url):
     here, there = open_database(url, pool_size=2), open_database(url, pool_size=2)
-    yield here.records, there.records
-    here.close()
-    there.close()
+    try:
+        yield here, there
+    finally:
+        here.close()
+        there.close()
 
 
 def test_another_servers_write_is_seen_by_the_next_request(two_servers):
@@ -122,7 +142,7 @@ def make_server(url: str, tmp_path, name: str):
     return create_app({"DATA_DIR": str(tmp_path / name), "SECRET_KEY": "k" * 40, "DATABASE_URL": url})
 
 
-def test_a_respondents_answer_reads_what_it_needs_in_one_statement(url, tmp_path, monkeypatch):
+def test_a_respondents_answer_is_one_statement(url, tmp_path, monkeypatch):
     app = make_server(url, tmp_path, "a")
     try:
         load_demo(app.extensions["survey"])
@@ -136,12 +156,13 @@ def test_a_respondents_answer_reads_what_it_needs_in_one_statement(url, tmp_path
 
         post(str(uuid.uuid4()))  # the first answer of this process also keeps the questionnaire's version
         sent = statements(monkeypatch)
+        post(str(uuid.uuid4()))  # after this process's own write, an answer looks for itself
+        assert len(sent) == 2 and "record_versions" in sent[0], sent
+        sent.clear()
         answer_id = str(uuid.uuid4())
         post(answer_id)
-        inserts = [s for s in sent if s.lstrip().upper().startswith("INSERT INTO ANSWERS")]
-        reads = [s for s in sent if s not in inserts]
-        assert len(reads) == 1 and "record_versions" in reads[0], reads  # one look at every version
-        assert len(inserts) == 1
+        assert len(sent) == 1, sent  # no look of its own: the INSERT checks the versions
+        assert "record_versions" in sent[0] and "INSERT INTO answers" in sent[0]
         assert app.extensions["survey"].answers.get(CAMPAIGN, answer_id)["answers"]["internet"] == "oui"
     finally:
         app.extensions["survey"].records.pool.close()
@@ -155,6 +176,126 @@ def test_a_campaign_closed_on_one_server_is_closed_at_the_others_next_request(ur
         assert other_client.get(f"/c/{CAMPAIGN}/").status_code == 200  # the campaign kept there
         one.extensions["survey"].campaigns.change(CAMPAIGN, lambda c: setattr(c, "closed", True))
         assert other_client.get(f"/c/{CAMPAIGN}/").status_code == 410
+    finally:
+        for app in (one, other):
+            app.extensions["survey"].records.pool.close()
+
+
+def test_a_provisional_look_reads_under_the_last_versions_and_is_checked(two_servers):
+    here, there = two_servers
+    there.put("campaigns", {"id": "c1", "title": "Avant"})
+    here.begin_look(provisional=True)  # nothing read yet in this process: a look of its own
+    assert here.held_look() is None
+    assert here.get("campaigns", "c1")["title"] == "Avant"
+    here.end_look()
+
+    here.begin_look(provisional=True)  # nothing changed: the last look holds
+    assert here.get("campaigns", "c1")["title"] == "Avant"
+    here.confirm_look()
+    assert here.held_look() is None  # checked once, not again
+    here.end_look()
+
+    there.put("campaigns", {"id": "c1", "title": "Après"})
+    here.begin_look(provisional=True)
+    assert here.get("campaigns", "c1")["title"] == "Avant"  # read under the last look…
+    with pytest.raises(StaleLook):  # …which is found stale before anything leaves
+        here.confirm_look()
+    here.end_look()
+    here.begin_look()
+    assert here.get("campaigns", "c1")["title"] == "Après"
+    here.end_look()
+
+
+def test_a_write_never_rests_on_a_stale_provisional_look(two_servers):
+    here, there = two_servers
+    there.put("campaigns", {"id": "c1", "title": "Avant"})
+    here.begin_look()
+    here.get("campaigns", "c1")
+    here.end_look()
+    there.put("campaigns", {"id": "c1", "title": "Après"})
+    here.begin_look(provisional=True)
+    with pytest.raises(StaleLook):
+        here.put("settings", {"id": "s1", "written": True})
+    here.end_look()
+    assert there.get("settings", "s1") is None  # nothing written
+
+
+def answer(campaign: str = "c1") -> dict:
+    return {"id": str(uuid.uuid4()), "campaign": campaign, "answers": {"q": "oui"}}
+
+
+def test_an_answers_insert_holds_the_look_it_read_under(two_databases):
+    here, there = two_databases
+    there.records.put("campaigns", {"id": "c1", "title": "Ouverte"})
+    here.records.begin_look()
+    here.records.get("campaigns", "c1")
+    here.records.end_look()
+
+    here.records.begin_look(provisional=True)
+    held = here.records.held_look()
+    assert held is not None
+    kept = answer()
+    assert here.answers.add(kept, held) is True  # nothing changed: stored
+    assert here.answers.add(kept, held) is False  # sent again: stored once
+    here.records.end_look()
+
+    there.records.put("campaigns", {"id": "c1", "title": "Fermée", "closed": True})
+    here.records.begin_look(provisional=True)
+    refused = answer()
+    with pytest.raises(StaleLook):
+        here.answers.add(refused, here.records.held_look())
+    here.records.end_look()
+    assert there.answers.get("c1", refused["id"]) is None
+    assert there.answers.count("c1") == 1
+
+
+def answered_once(app, client, campaign: str = CAMPAIGN) -> str:
+    """One answer through the form (the process keeps the questionnaire's version then), and the
+    form's page read again: this process's last look is now the page's. The page's token."""
+    token = form_token(client, campaign)
+    data = {"csrf_token": token, "answer_id": str(uuid.uuid4()), "q_internet": "oui"}
+    assert client.post(f"/c/{campaign}/", data=data).status_code == 303
+    return form_token(client, campaign)
+
+
+def form_token(client, campaign: str) -> str:
+    page = client.get(f"/c/{campaign}/").get_data(as_text=True)
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def test_an_answer_read_open_is_refused_when_another_server_closed_the_campaign_meanwhile(url, tmp_path, monkeypatch):
+    one, other = make_server(url, tmp_path, "one"), make_server(url, tmp_path, "other")
+    try:
+        load_demo(one.extensions["survey"])
+        client = other.test_client()
+        token = answered_once(other, client)
+        one.extensions["survey"].campaigns.change(CAMPAIGN, lambda c: setattr(c, "closed", True))
+        sent = statements(monkeypatch)
+        answer_id = str(uuid.uuid4())
+        data = {"csrf_token": token, "answer_id": answer_id, "q_internet": "oui"}
+        assert client.post(f"/c/{CAMPAIGN}/", data=data).status_code == 410
+        assert any(s.startswith("WITH held") for s in sent)  # read open, refused by its INSERT…
+        assert other.extensions["survey"].answers.get(CAMPAIGN, answer_id) is None  # …and never stored
+    finally:
+        for app in (one, other):
+            app.extensions["survey"].records.pool.close()
+
+
+def test_an_answer_read_closed_is_stored_when_another_server_reopened_the_campaign_meanwhile(url, tmp_path):
+    one, other = make_server(url, tmp_path, "one"), make_server(url, tmp_path, "other")
+    try:
+        load_demo(one.extensions["survey"])
+        campaigns = one.extensions["survey"].campaigns
+        client = other.test_client()
+        token = answered_once(other, client)
+        campaigns.change(CAMPAIGN, lambda c: setattr(c, "closed", True))
+        assert client.get(f"/c/{CAMPAIGN}/").status_code == 410  # this process's last look: closed
+        campaigns.change(CAMPAIGN, lambda c: setattr(c, "closed", False))
+        answer_id = str(uuid.uuid4())
+        data = {"csrf_token": token, "answer_id": answer_id, "q_internet": "non"}
+        response = client.post(f"/c/{CAMPAIGN}/", data=data)  # read closed, a 410 not sent: found stale…
+        assert response.status_code == 303, response.status_code  # …and run again
+        assert other.extensions["survey"].answers.get(CAMPAIGN, answer_id)["answers"]["internet"] == "non"
     finally:
         for app in (one, other):
             app.extensions["survey"].records.pool.close()

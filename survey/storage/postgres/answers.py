@@ -38,6 +38,7 @@ from psycopg_pool import ConnectionPool
 
 from ..answer_index import Stat
 from ..answers import AnswerConflict, fingerprint
+from ..looks import StaleLook
 from ..parts_cache import ChunkStats, PartsCache
 from . import summaries
 from .values import has_unstorable, jsonb, jsonb_text
@@ -77,9 +78,11 @@ class PostgresAnswerStore:
 
     # -- writes -------------------------------------------------------------
 
-    def add(self, answer: dict) -> bool:
+    def add(self, answer: dict, held: dict[str, int] | None = None) -> bool:
         """Store ``answer`` (committed before returning): True if new, False if the same id
-        holds the same content; ``AnswerConflict`` when it holds other content."""
+        holds the same content; ``AnswerConflict`` when it holds other content. ``held``: the
+        stored versions a provisional request read under (``records.py``), checked in the same
+        statement; ``StaleLook``, and nothing stored, when one changed."""
         stored = dict(answer, fingerprint=fingerprint(answer))
         campaign_id, answer_id = stored["campaign"], stored["id"]
         # One statement, committed by itself (the pool's connections are in autocommit): the
@@ -87,18 +90,20 @@ class PostgresAnswerStore:
         # the rows it really inserted.
         values = (campaign_id, answer_id, stored["fingerprint"], jsonb_text(stored))
         with self.pool.connection() as conn:
-            if self._insert_in_its_part(conn, campaign_id, values):
+            if self._insert_in_its_part(conn, campaign_id, values, held):
                 return True
             row = conn.execute(
                 "SELECT fingerprint FROM answers WHERE campaign = %s AND id = %s", (campaign_id, answer_id)
             ).fetchone()
         if row is None:  # deleted between the two statements: sent again, it is new again
-            return self.add(answer)
+            return self.add(answer, held)
         if row[0] != stored["fingerprint"]:
             raise AnswerConflict(answer_id)
         return False
 
-    def _insert_in_its_part(self, conn: psycopg.Connection, campaign_id: str, values: tuple) -> bool:
+    def _insert_in_its_part(
+        self, conn: psycopg.Connection, campaign_id: str, values: tuple, held: dict[str, int] | None
+    ) -> bool:
         """Insert ``values`` (campaign, id, fingerprint, body) in its part; False if the id was there.
 
         An answer's part is how many answers its campaign received before it, by PART_ROWS, so
@@ -106,30 +111,44 @@ class PostgresAnswerStore:
         count is a sum over the campaign's 16 shards of kept counts, rows that every insert's
         trigger updates: read at every insert, writers queued on that page (measured: a tenth
         fewer answers per second with 2 workers). So the part is read with the insert that
-        needs it (``RETURNING``) and the process's next answers take it too, for at most a tenth
-        of PART_ROWS answers and PART_KEPT_SECONDS: a part may then grow past PART_ROWS by what
-        arrives meanwhile, as when two servers add at once (parts need not be equal), and an
-        answer never goes to a part older than its process last read."""
+        needs it and the process's next answers take it too, for at most a tenth of PART_ROWS
+        answers and PART_KEPT_SECONDS: a part may then grow past PART_ROWS by what arrives
+        meanwhile, as when two servers add at once (parts need not be equal), and an answer
+        never goes to a part older than its process last read."""
         kept = self._kept_parts.get(campaign_id)
         now = time.monotonic()
+        part_values: tuple[Any, ...]
         if kept is not None and kept[1] > 0 and now - kept[2] < PART_KEPT_SECONDS:
             self._kept_parts[campaign_id] = (kept[0], kept[1] - 1, kept[2])
-            return bool(
-                conn.execute(
-                    "INSERT INTO answers (campaign, id, fingerprint, body, part) VALUES (%s, %s, %s, %s::jsonb, %s)"
-                    " ON CONFLICT ON CONSTRAINT answers_once DO NOTHING",
-                    (*values, kept[0]),
-                ).rowcount
-            )
-        inserted = conn.execute(
-            "INSERT INTO answers (campaign, id, fingerprint, body, part) VALUES (%s, %s, %s, %s::jsonb,"
-            " coalesce((SELECT sum(added)::bigint FROM answer_campaigns WHERE campaign = %s), 0) / %s)"
-            " ON CONFLICT ON CONSTRAINT answers_once DO NOTHING RETURNING part",
-            (*values, campaign_id, PART_ROWS),
-        ).fetchone()
-        if inserted is None:
+            part, part_values = "%s", (kept[0],)
+        else:
+            kept = None
+            part = "coalesce((SELECT sum(added)::bigint FROM answer_campaigns WHERE campaign = %s), 0) / %s"
+            part_values = (campaign_id, PART_ROWS)
+        if held is None:
+            row = conn.execute(
+                "INSERT INTO answers (campaign, id, fingerprint, body, part)"
+                f" VALUES (%s, %s, %s, %s::jsonb, {part})"
+                " ON CONFLICT ON CONSTRAINT answers_once DO NOTHING RETURNING part",
+                (*values, *part_values),
+            ).fetchone()
+        else:
+            found = conn.execute(  # the versions compared and the row inserted in one statement
+                "WITH held AS (SELECT coalesce((SELECT jsonb_object_agg(collection, version) FROM record_versions),"
+                " '{}'::jsonb) = %s::jsonb AS same),"
+                " stored AS (INSERT INTO answers (campaign, id, fingerprint, body, part)"
+                f" SELECT %s, %s, %s, %s::jsonb, {part} FROM held WHERE held.same"
+                " ON CONFLICT ON CONSTRAINT answers_once DO NOTHING RETURNING part)"
+                " SELECT (SELECT same FROM held), (SELECT part FROM stored)",
+                (json.dumps(held), *values, *part_values),
+            ).fetchone()
+            if found is None or not found[0]:  # (a SELECT without FROM: always one row)
+                raise StaleLook()
+            row = None if found[1] is None else (found[1],)
+        if row is None:
             return False
-        self._kept_parts[campaign_id] = (int(inserted[0]), PART_ROWS // PART_KEPT_SHARE, now)
+        if kept is None:
+            self._kept_parts[campaign_id] = (int(row[0]), PART_ROWS // PART_KEPT_SHARE, now)
         return True
 
     def change(self, campaign_id: str, answer_id: str, fn: Callable[[dict], dict | None]) -> dict | None:

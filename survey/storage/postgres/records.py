@@ -20,32 +20,62 @@ What a request sees is the database as it was at its first lookup, never older: 
 server's write is seen by the next request; this process's own writes forget the look, so
 the request that wrote reads what it wrote. Outside a request (the command line, a script),
 every call asks the database.
+
+A respondent's posted answer needs no look of its own (``begin_look(provisional=True)``): it
+reads under the versions this process found last, and its INSERT holds them
+(``held_look``: the answer is stored only if every version is still the one read, in the
+same statement). A POST then takes one round trip, not two. The versions only grow: if they
+are the same at the INSERT, they were the same when the request began, so the answer was
+checked against the database as it was then, as with a look of its own. When one changed,
+nothing is stored and ``StaleLook`` makes the web layer run the request again with a real
+look. A provisional request that writes a record, or ends without the INSERT (a form shown
+again with its errors, a closed campaign), has its look checked first (``confirm_look``).
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import threading
 import uuid
-from typing import Callable, Hashable
+from typing import Any, Callable, Hashable, TypeVar, cast
 
 import psycopg
 
+from ..looks import StaleLook
 from .pool import SurveyPool
 from .values import has_unstorable, jsonb
 
 # What ``get`` keeps in a process: past either bound, all is forgotten and read again.
 KEPT_RECORDS = 4096
 KEPT_CHARACTERS = 8_000_000  # of JSON text (a wall of paroles can be large)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _write(method: F) -> F:
+    """A write: a provisional look is checked first (a write never rests on versions nobody
+    checked), and the look is forgotten after it (the request reads what it wrote)."""
+
+    @functools.wraps(method)
+    def write(self: PostgresRecordCollections, *args: Any, **kwargs: Any) -> Any:
+        self.confirm_look()
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            self._wrote()
+
+    return cast(F, write)
 
 
 class _Look(threading.local):
-    """One thread's request: whether it looks (``active``) and the versions it found (None:
-    not read yet)."""
+    """One thread's request: whether it looks (``active``), the versions it found (None: not
+    read yet), and whether they are this process's last ones, not yet checked
+    (``provisional``)."""
 
     active = False
     versions: dict[str, int] | None = None
+    provisional = False
 
 
 class PostgresRecordCollections:
@@ -55,31 +85,63 @@ class PostgresRecordCollections:
         # (collection, key) -> (the collection's version, the record as JSON text or None)
         self._kept: dict[tuple[str, str], tuple[int, str | None]] = {}
         self._kept_characters = 0
+        self._last_versions: dict[str, int] | None = None  # the last any thread of this process read
 
-    def begin_look(self) -> None:
+    def begin_look(self, provisional: bool = False) -> None:
         """A request starts: its first lookup reads every collection's version, on the
-        connection the request then keeps (``SurveyPool.begin_request``)."""
-        self._look.active = True
-        self._look.versions = None
+        connection the request then keeps (``SurveyPool.begin_request``); ``provisional``: it
+        takes this process's last versions instead, held by its INSERT (module docstring)."""
+        look = self._look
+        look.active = True
+        look.versions = self._last_versions if provisional else None
+        look.provisional = look.versions is not None
         self.pool.begin_request()
 
     def end_look(self) -> None:
         self._look.active = False
         self._look.versions = None
+        self._look.provisional = False
         self.pool.end_request()
+
+    def held_look(self) -> dict[str, int] | None:
+        """The versions a provisional request read under, which its INSERT must find unchanged;
+        None once they were checked (or when the request looked for itself)."""
+        look = self._look
+        return look.versions if look.active and look.provisional else None
+
+    def look_held(self) -> None:
+        """The INSERT found the versions unchanged: the request's look is as good as its own."""
+        self._look.provisional = False
+
+    def confirm_look(self) -> None:
+        """A provisional request's versions, checked: ``StaleLook`` if one changed."""
+        held = self.held_look()
+        if held is None:
+            return
+        if self._read_versions() != held:
+            raise StaleLook()
+        self._look.provisional = False
+
+    def _read_versions(self) -> dict[str, int]:
+        with self.pool.connection() as conn:
+            versions = dict(conn.execute("SELECT collection, version FROM record_versions").fetchall())
+        self._last_versions = versions
+        return versions
 
     def _versions(self) -> dict[str, int] | None:
         look = self._look
         if not look.active:
             return None
         if look.versions is None:
-            with self.pool.connection() as conn:
-                look.versions = dict(conn.execute("SELECT collection, version FROM record_versions").fetchall())
+            look.versions = self._read_versions()
         return look.versions
 
     def _wrote(self) -> None:
-        """After this process's own write: the request's next lookup reads the versions again."""
+        """After this process's own write: the request's next lookup reads the versions again,
+        and so does the next provisional request (the last versions are now behind)."""
         self._look.versions = None
+        self._look.provisional = False
+        self._last_versions = None
 
     def all(self, name: str) -> list[dict]:
         with self.pool.connection() as conn:
@@ -112,6 +174,7 @@ class PostgresRecordCollections:
         self._kept[where] = (version, text)
         self._kept_characters += size
 
+    @_write
     def put(self, name: str, record: dict) -> None:
         """Insert or replace the record with this ``id`` (its place in ``all`` stays)."""
         with self.pool.connection() as conn, conn.transaction():
@@ -121,8 +184,8 @@ class PostgresRecordCollections:
                 (name, record["id"], jsonb(record)),
             )
             self._bump(conn, name)
-        self._wrote()
 
+    @_write
     def add(self, name: str, record: dict) -> bool:
         with self.pool.connection() as conn, conn.transaction():
             inserted = conn.execute(
@@ -132,9 +195,9 @@ class PostgresRecordCollections:
             ).rowcount
             if inserted:
                 self._bump(conn, name)
-        self._wrote()
         return bool(inserted)
 
+    @_write
     def append(self, name: str, record: dict) -> None:
         """Insert without an id check: the record's key is its id when free, else a generated
         one (``get`` finds an appended record by its id only in the first case)."""
@@ -153,19 +216,13 @@ class PostgresRecordCollections:
                     (name, f"\x01appended-{uuid.uuid4().hex}", jsonb(record)),
                 )
             self._bump(conn, name)
-        self._wrote()
 
+    @_write
     def change(self, name: str, key: str, fn: Callable[[dict], dict | None], create: bool = False) -> dict | None:
         """One transaction: with ``create``, ``INSERT … ON CONFLICT DO NOTHING`` of ``{"id": key}``
         first, so that there is always a row to lock; then ``SELECT … FOR UPDATE``, ``fn``, and
         the ``UPDATE``. Two writers of one record take turns on its row lock; an exception from
         ``fn`` rolls everything back (the placeholder too)."""
-        try:
-            return self._change(name, key, fn, create)
-        finally:
-            self._wrote()
-
-    def _change(self, name: str, key: str, fn: Callable[[dict], dict | None], create: bool) -> dict | None:
         with self.pool.connection() as conn, conn.transaction():
             created = 0
             if create:
@@ -190,29 +247,25 @@ class PostgresRecordCollections:
                 self._bump(conn, name)
             return record
 
+    @_write
     def delete(self, name: str, key: str) -> bool:
         with self.pool.connection() as conn, conn.transaction():
             deleted = conn.execute("DELETE FROM records WHERE collection = %s AND key = %s", (name, key)).rowcount
             if deleted:
                 self._bump(conn, name)
-        self._wrote()
         return bool(deleted)
 
+    @_write
     def delete_where(self, name: str, test: Callable[[dict], bool]) -> int:
         """Every record is read ``FOR UPDATE`` and tested in Python (``test`` is a Python
         function), then the chosen ones deleted, in one transaction."""
-        try:
-            with self.pool.connection() as conn, conn.transaction():
-                rows = conn.execute(
-                    "SELECT seq, body FROM records WHERE collection = %s FOR UPDATE", (name,)
-                ).fetchall()
-                doomed = [seq for seq, body in rows if test(body)]
-                if not doomed:
-                    return 0
-                self._bump(conn, name)
-                return conn.execute("DELETE FROM records WHERE seq = ANY(%s)", (doomed,)).rowcount
-        finally:
-            self._wrote()
+        with self.pool.connection() as conn, conn.transaction():
+            rows = conn.execute("SELECT seq, body FROM records WHERE collection = %s FOR UPDATE", (name,)).fetchall()
+            doomed = [seq for seq, body in rows if test(body)]
+            if not doomed:
+                return 0
+            self._bump(conn, name)
+            return conn.execute("DELETE FROM records WHERE seq = ANY(%s)", (doomed,)).rowcount
 
     def stamp(self, name: str) -> Hashable | None:
         versions = self._versions()
