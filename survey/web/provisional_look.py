@@ -23,7 +23,7 @@ _AGAIN = "look_again"  # in ``g``: this request runs again, with a look of its o
 
 
 def begin_request() -> None:
-    """The first hook of every request (``create_app``)."""
+    """The first hook of every request (``web.register`` puts it before the others)."""
     services().request_begins(provisional=_may_look_late())
 
 
