@@ -6,7 +6,10 @@ Real processes only: ``survey serve --database`` (waitress), a PostgreSQL cluste
 module (``postgres_server.py``: it is restarted here, so it is not the session's), and client
 threads posting JSON answers as a tablet's queue does (``static/offline/sending.js``): an answer
 is forgotten by the client only once acknowledged (200 or 201); any other outcome keeps it and
-sends it again. The database is then read directly: every answer sent is there exactly once.
+sends it again. Phones post the HTML form the same way (acknowledged: the 303 to « merci »);
+their answers check the stored versions in their INSERT (``web/provisional_look.py``), so they
+also meet another writer. The database is then read directly: every answer sent is there
+exactly once.
 """
 
 from __future__ import annotations
@@ -14,11 +17,13 @@ from __future__ import annotations
 import http.client
 import http.cookiejar
 import json
+import re
 import shutil
 import subprocess
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from dataclasses import dataclass, field
@@ -34,6 +39,7 @@ CLIENTS = 8
 PER_CLIENT = 12  # answers per batch, for two servers
 PACE = 0.02  # seconds between two answers of a tablet: steady load, few answers
 AWAY_WORDS = "La base de données ne répond pas"
+FORM_TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
 class QuietServer(LiveServer):
@@ -98,6 +104,8 @@ class Tablet:
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode()
 
+    ACKNOWLEDGED = (200, 201)
+
     def run(self, stop: threading.Event, deadline: float) -> None:
         while (self.queue or not (stop.is_set() or self.fixed)) and time.monotonic() < deadline:
             if not self.queue:
@@ -105,9 +113,7 @@ class Tablet:
                 self.sent.append(self.queue[0]["answer_id"])
             answer = self.queue[0]
             try:
-                if self.token is None:
-                    self.token = json.loads(self.call("/api/jeton")[1])["token"]
-                status, text = self.call(f"/api/c/{CAMPAIGN}/reponses", answer)
+                status, text = self.send(answer)
             except (OSError, ValueError, KeyError, http.client.HTTPException):  # killed, restarting: keep it
                 self.token = None
                 time.sleep(0.05)
@@ -116,14 +122,19 @@ class Tablet:
                 self.queue.pop(0)
             time.sleep(PACE)
 
+    def send(self, answer: dict) -> tuple[int, str]:
+        if self.token is None:
+            self.token = json.loads(self.call("/api/jeton")[1])["token"]
+        return self.call(f"/api/c/{CAMPAIGN}/reponses", answer)
+
     def note(self, status: int, text: str, answer: dict) -> bool:
         """Record the outcome; True when the answer is acknowledged (forgotten by the tablet)."""
         with self.outcomes.lock:
             self.outcomes.statuses.append(status)
-            if status in (200, 201):
+            if status in self.ACKNOWLEDGED:
                 self.outcomes.acknowledged.add(answer["answer_id"])
                 return True
-            message = _message(text)
+            message = self.away_message(text)
             if status == 400 and '"csrf"' in text:
                 self.token = None  # as the queue does: a fresh token, then again
             elif status == 503 and AWAY_WORDS in message:
@@ -131,6 +142,49 @@ class Tablet:
             else:
                 self.outcomes.unexpected.append((status, text[:300]))
             return False
+
+    def away_message(self, text: str) -> str:
+        return _message(text)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # the 303 itself is the acknowledgement
+
+
+class Respondent(Tablet):
+    """A phone answering through the form page: the page read once for its cookie and CSRF
+    token, then each answer posted as a browser posts the form (urlencoded, the answer id
+    given, as the page's hidden field does). Acknowledged: the 303 to « merci »; the French
+    error page (503) keeps the answer, sent again."""
+
+    ACKNOWLEDGED = (303,)
+
+    def __init__(self, server, outcomes: Outcomes) -> None:
+        super().__init__(server, outcomes)
+        jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect())
+
+    def send(self, answer: dict) -> tuple[int, str]:
+        if self.token is None:
+            status, page = self.call(f"/c/{CAMPAIGN}/")
+            if status != 200:  # the database away: the page says so, the phone tries again
+                return status, page
+            self.token = FORM_TOKEN.search(page).group(1)
+        fields = {"csrf_token": self.token, "answer_id": answer["answer_id"], "q_internet": "oui", "q_aisance": "3"}
+        request = urllib.request.Request(
+            f"{self.server.url}/c/{CAMPAIGN}/",
+            data=urllib.parse.urlencode(fields).encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    def away_message(self, text: str) -> str:
+        return text if "<html" in text and AWAY_WORDS in text else ""
 
 
 def _message(text: str) -> str:
@@ -278,4 +332,35 @@ def test_the_same_answers_sent_to_two_servers_at_once_are_stored_once(servers, d
     assert outcomes.unexpected == []
     assert outcomes.statuses.count(201) == len(set(sent)) == CLIENTS // 2 * PER_CLIENT  # one copy new
     assert outcomes.statuses.count(200) == len(set(sent))  # the other « already stored »
+    stored_once(database, sent)
+
+
+def test_form_answers_meeting_another_writer_and_a_restart_are_each_stored_once(servers, database, postgres):
+    """Phones post the form to both servers while another process writes a record every 20 ms
+    (each write makes the answers' last looks stale: their INSERT refuses, the request runs
+    again), then while PostgreSQL restarts: never a 500, every answer acknowledged once stored."""
+    from survey.storage.postgres import open_database
+
+    outcomes = Outcomes()
+    writer = open_database(database, pool_size=1)
+
+    def write_then_restart() -> None:
+        try:
+            for n in range(60):
+                writer.records.put("settings", {"id": "another-server", "n": n})
+                time.sleep(0.02)
+            for _ in range(6):
+                postgres.restart("immediate")
+                time.sleep(0.4)
+                if outcomes.away_messages:
+                    break
+        finally:
+            writer.close()
+
+    sent = run_tablets(
+        [Respondent(server, outcomes) for server in servers for _ in range(CLIENTS // 2)], write_then_restart
+    )
+    assert outcomes.unexpected == []  # never a 500, never a traceback
+    assert outcomes.away_messages, "no request met the restart"
+    assert outcomes.acknowledged == set(sent)
     stored_once(database, sent)
