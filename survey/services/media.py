@@ -206,6 +206,7 @@ def store_media(
     """Write each checked medium ``(question id, kind, bytes, content type)`` durably and return the
     entries of ``answer["media"]``. Names come from the answer id and the question: a retried answer
     rewrites the same file, never a second one."""
+    svc.confirm_look()  # as every write: never on a request's look that nobody checked
     entries = []
     for question_id, kind, data, content_type in media:
         if kind not in MEDIA_KINDS:

@@ -67,7 +67,7 @@ def submit(campaign_id: str):
         if request.mimetype == "multipart/form-data":
             payload = parse_json(request.form.get("reponse", ""))
         else:
-            payload = parse_json(request.get_data(cache=False))
+            payload = parse_json(request.get_data())  # kept: a request run again reads it again (provisional_look)
     except UnreadableJSON as exc:
         return _json(400, {"message": str(exc)})
     # Media stored by an earlier screen of this answer are named in the JSON (« kept_media »).

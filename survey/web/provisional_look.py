@@ -2,10 +2,11 @@
 INSERT: one round trip to a shared instance's database instead of two (``storage/postgres/
 records.py`` says why that is as good as a look of its own).
 
-Only a plain form post to the answer form qualifies: the view's only writes then are the
-answer and a record (which checks the look first), and its body is read once and kept, so the
-request can run again. A form with files (drawings, recordings) looks for itself: its files
-are read as they are kept. On a laptop nothing changes (its looks are never provisional)."""
+Only an answer without files qualifies: the form posted as a plain form, or a tablet's queued
+answer as JSON. Its body is read once and kept, so the request can run again, and its only
+writes are the answer (its INSERT checks the look) and records or files, which check the look
+first. A post with files (drawings, recordings) looks for itself: its files are read as they
+are kept. On a laptop nothing changes (its looks are never provisional)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from ..storage import StaleLook
 from ..storage.unavailable import StorageUnavailable
 from .access import services
 
-PROVISIONAL_ENDPOINTS = frozenset({"public.answer_form"})
+# Endpoint → the body it may be posted as, to read under the last look.
+PROVISIONAL = {"public.answer_form": "application/x-www-form-urlencoded", "offline.submit": "application/json"}
 _AGAIN = "look_again"  # in ``g``: this request runs again, with a look of its own
 
 
@@ -29,10 +31,7 @@ def begin_request() -> None:
 
 def _may_look_late() -> bool:
     return (
-        request.method == "POST"
-        and request.endpoint in PROVISIONAL_ENDPOINTS
-        and request.mimetype == "application/x-www-form-urlencoded"
-        and not g.get(_AGAIN)
+        request.method == "POST" and PROVISIONAL.get(request.endpoint or "") == request.mimetype and not g.get(_AGAIN)
     )
 
 

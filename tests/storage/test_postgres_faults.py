@@ -6,10 +6,10 @@ Real processes only: ``survey serve --database`` (waitress), a PostgreSQL cluste
 module (``postgres_server.py``: it is restarted here, so it is not the session's), and client
 threads posting JSON answers as a tablet's queue does (``static/offline/sending.js``): an answer
 is forgotten by the client only once acknowledged (200 or 201); any other outcome keeps it and
-sends it again. Phones post the HTML form the same way (acknowledged: the 303 to « merci »);
-their answers check the stored versions in their INSERT (``web/provisional_look.py``), so they
-also meet another writer. The database is then read directly: every answer sent is there
-exactly once.
+sends it again. Phones post the HTML form the same way (acknowledged: the 303 to « merci »).
+Both kinds of answer check the stored versions in their INSERT (``web/provisional_look.py``):
+the last test also has another process write meanwhile. The database is then read directly:
+every answer sent is there exactly once.
 """
 
 from __future__ import annotations

@@ -168,6 +168,29 @@ def test_a_respondents_answer_is_one_statement(url, tmp_path, monkeypatch):
         app.extensions["survey"].records.pool.close()
 
 
+def test_a_tablets_queued_answer_is_one_statement(url, tmp_path, monkeypatch):
+    app = make_server(url, tmp_path, "a")
+    try:
+        load_demo(app.extensions["survey"])
+        client = app.test_client()
+        token = client.get("/api/jeton").get_json()["token"]
+
+        def send(answer_id: str) -> int:
+            answer = {"answer_id": answer_id, "answers": {"internet": "oui"}}
+            return client.post(f"/api/c/{CAMPAIGN}/reponses", json=answer, headers={"X-CSRFToken": token}).status_code
+
+        assert send(str(uuid.uuid4())) == 201  # keeps the questionnaire's version: a write
+        assert send(str(uuid.uuid4())) == 201  # looks for itself, after that write
+        sent = statements(monkeypatch)
+        answer_id = str(uuid.uuid4())
+        assert send(answer_id) == 201
+        assert len(sent) == 1 and sent[0].startswith("WITH held"), sent
+        assert send(answer_id) == 200  # sent again: « already stored », still one row
+        assert app.extensions["survey"].answers.count(CAMPAIGN) == 3
+    finally:
+        app.extensions["survey"].records.pool.close()
+
+
 def test_a_campaign_closed_on_one_server_is_closed_at_the_others_next_request(url, tmp_path):
     one, other = make_server(url, tmp_path, "one"), make_server(url, tmp_path, "other")
     try:
