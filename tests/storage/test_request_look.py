@@ -147,8 +147,7 @@ def test_a_respondents_answer_is_one_statement(url, tmp_path, monkeypatch):
     try:
         load_demo(app.extensions["survey"])
         client = app.test_client()
-        page = client.get(f"/c/{CAMPAIGN}/").get_data(as_text=True)
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        token = form_token(client)
 
         def post(answer_id: str) -> None:
             data = {"csrf_token": token, "answer_id": answer_id, "started_at": "2026-11-30T10:00:00Z"}
@@ -272,17 +271,16 @@ def test_an_answers_insert_holds_the_look_it_read_under(two_databases):
     assert there.answers.count("c1") == 1
 
 
-def answered_once(app, client, campaign: str = CAMPAIGN) -> str:
+def answered_once(client) -> str:
     """One answer through the form (the process keeps the questionnaire's version then), and the
     form's page read again: this process's last look is now the page's. The page's token."""
-    token = form_token(client, campaign)
-    data = {"csrf_token": token, "answer_id": str(uuid.uuid4()), "q_internet": "oui"}
-    assert client.post(f"/c/{campaign}/", data=data).status_code == 303
-    return form_token(client, campaign)
+    data = {"csrf_token": form_token(client), "answer_id": str(uuid.uuid4()), "q_internet": "oui"}
+    assert client.post(f"/c/{CAMPAIGN}/", data=data).status_code == 303
+    return form_token(client)
 
 
-def form_token(client, campaign: str) -> str:
-    page = client.get(f"/c/{campaign}/").get_data(as_text=True)
+def form_token(client) -> str:
+    page = client.get(f"/c/{CAMPAIGN}/").get_data(as_text=True)
     return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
 
 
@@ -291,7 +289,7 @@ def test_an_answer_read_open_is_refused_when_another_server_closed_the_campaign_
     try:
         load_demo(one.extensions["survey"])
         client = other.test_client()
-        token = answered_once(other, client)
+        token = answered_once(client)
         one.extensions["survey"].campaigns.change(CAMPAIGN, lambda c: setattr(c, "closed", True))
         sent = statements(monkeypatch)
         answer_id = str(uuid.uuid4())
@@ -310,7 +308,7 @@ def test_an_answer_read_closed_is_stored_when_another_server_reopened_the_campai
         load_demo(one.extensions["survey"])
         campaigns = one.extensions["survey"].campaigns
         client = other.test_client()
-        token = answered_once(other, client)
+        token = answered_once(client)
         campaigns.change(CAMPAIGN, lambda c: setattr(c, "closed", True))
         assert client.get(f"/c/{CAMPAIGN}/").status_code == 410  # this process's last look: closed
         campaigns.change(CAMPAIGN, lambda c: setattr(c, "closed", False))

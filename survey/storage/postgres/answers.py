@@ -120,11 +120,10 @@ class PostgresAnswerStore:
         part_values: tuple[Any, ...]
         if kept is not None and kept[1] > 0 and now - kept[2] < PART_KEPT_SECONDS:
             self._kept_parts[campaign_id] = (kept[0], kept[1] - 1, kept[2])
-            part, part_values = "%s", (kept[0],)
+            part, part_values, reads_part = "%s", (kept[0],), False
         else:
-            kept = None
             part = "coalesce((SELECT sum(added)::bigint FROM answer_campaigns WHERE campaign = %s), 0) / %s"
-            part_values = (campaign_id, PART_ROWS)
+            part_values, reads_part = (campaign_id, PART_ROWS), True
         if held is None:
             row = conn.execute(
                 "INSERT INTO answers (campaign, id, fingerprint, body, part)"
@@ -147,7 +146,7 @@ class PostgresAnswerStore:
             row = None if found[1] is None else (found[1],)
         if row is None:
             return False
-        if kept is None:
+        if reads_part:  # the next answers of this process take it too
             self._kept_parts[campaign_id] = (int(row[0]), PART_ROWS // PART_KEPT_SHARE, now)
         return True
 
